@@ -1,0 +1,73 @@
+"""Coverage audit: every numeric word in the seed is a figure, a figure's period, or a reasoned non-figure."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .lexicon import lexicon
+from .package import checked_package
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+def token_pattern() -> re.Pattern[str]:
+    """The regex for numeric tokens: digits, number words, ordinals and vague quantities, from the lexicon."""
+    lex = lexicon()
+    words = {
+        "number word": [*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"]],
+        "ordinal": lex["ordinal_words"],
+        "vague": list(lex["vague_quantities"]),
+    }
+    parts = [f"(?P<digits>{_DIGITS})"]
+    for kind, items in words.items():
+        alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def find_tokens(text: str) -> pd.DataFrame:
+    """Every numeric token in a text, with its offsets and kind."""
+    rows = [{"token": m.group(), "start": m.start(), "end": m.end(), "kind": m.lastgroup.replace("_", " ")}
+            for m in token_pattern().finditer(text)]
+    return pd.DataFrame(rows, columns=["token", "start", "end", "kind"])
+
+
+def coverage_audit(root: str | Path | None = None) -> pd.DataFrame:
+    """Each numeric token in each seed and how it is accounted for: status is figure, period, non-figure or unaccounted.
+
+    A token counts as a figure only inside a figure's number_text, and as a period only inside its
+    period_text: standing somewhere in a long quote is not enough.
+    """
+    package = checked_package(root)
+    spans: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for row in package.tables["figures"].rows:
+        start = int(row["start"])
+        for column, status in (("number_text", "figure"), ("period_text", "period")):
+            if row[column]:
+                at = start + row["quote"].index(row[column])
+                spans.setdefault(row["seed_id"], []).append((at, at + len(row[column]), status, row["figure_id"], ""))
+    for row in package.tables["non_figures"].rows:
+        spans.setdefault(row["seed_id"], []).append(
+            (int(row["start"]), int(row["end"]), "non-figure", "", row["reason"]))
+    frames = []
+    for seed_id, seed in sorted(package.seeds.items()):
+        tokens = find_tokens(seed.text)
+        found = [_account(t.start, t.end, spans.get(seed_id, [])) for t in tokens.itertuples()]
+        tokens["status"] = [f[0] for f in found]
+        tokens["figure_id"] = [f[1] for f in found]
+        tokens["reason"] = [f[2] for f in found]
+        tokens.insert(0, "seed_id", seed_id)
+        frames.append(tokens)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _account(start: int, end: int, spans: list[tuple[int, int, str, str, str]]) -> tuple[str, str, str]:
+    """The first span that holds [start, end): its status, figure ids and reason; else unaccounted."""
+    holders = [s for s in spans if s[0] <= start and end <= s[1]]
+    if not holders:
+        return "unaccounted", "", ""
+    status = holders[0][2]
+    ids = ", ".join(sorted({s[3] for s in holders if s[3]}))
+    return status, ids, holders[0][4]

@@ -1,0 +1,72 @@
+"""The source articles (seeds): their text, metadata and checksum."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import DataPackageError, Problem
+
+REQUIRED_META = ("seed_id", "file", "title", "publisher", "url", "published", "sha256", "rights")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One article: its id, metadata (from seeds/*.json) and verified text."""
+
+    seed_id: str
+    meta: dict[str, Any]
+    text: str
+
+
+def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
+    """Read every seeds/*.json and its text; a seed whose text fails its checksum is reported, not returned."""
+    seeds: dict[str, Seed] = {}
+    problems: list[Problem] = []
+    for meta_path in sorted((root / "seeds").glob("*.json")):
+        rel = meta_path.relative_to(root).as_posix()
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            problems.append(Problem(rel, "-", "-", f"cannot read the metadata: {err}"))
+            continue
+        missing = [k for k in REQUIRED_META if not meta.get(k)]
+        if missing:
+            problems.append(Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing"))
+            continue
+        text_path = meta_path.parent / meta["file"]
+        text_rel = text_path.relative_to(root).as_posix()
+        if not text_path.is_file():
+            problems.append(Problem(text_rel, meta["seed_id"], "file", "the seed text is missing"))
+            continue
+        raw = text_path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != meta["sha256"]:
+            problems.append(Problem(
+                text_rel, meta["seed_id"], "sha256",
+                f"the text has changed: its sha256 is {digest[:12]}… but {rel} records {meta['sha256'][:12]}…; "
+                "restore the original text (quotes and offsets were checked against it)",
+            ))
+            continue
+        seeds[meta["seed_id"]] = Seed(meta["seed_id"], meta, raw.decode("utf-8"))
+    if not seeds and not problems:
+        problems.append(Problem("seeds/", "-", "-", "no seed metadata (*.json) found"))
+    return seeds, problems
+
+
+def load_seed(seed_id: str | None = None, root: str | Path | None = None) -> Seed:
+    """Return one verified seed (the only one when seed_id is None); raise DataPackageError if it changed."""
+    from .paths import project_root
+
+    seeds, problems = read_seeds(project_root(root))
+    if problems:
+        raise DataPackageError(problems)
+    if seed_id is None:
+        if len(seeds) != 1:
+            raise ValueError(f"seed_id is required: there are {len(seeds)} seeds ({', '.join(sorted(seeds))})")
+        return next(iter(seeds.values()))
+    if seed_id not in seeds:
+        raise ValueError(f"seed_id {seed_id!r} is not one of: {', '.join(sorted(seeds))}")
+    return seeds[seed_id]

@@ -1,0 +1,65 @@
+"""Shared fixtures: the project root, and writable copies of the data package to break on purpose."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_TEXT = ROOT / "seeds" / "astanatimes-2014-09-terrorism-multi-pronged-threat.txt"
+
+
+@pytest.fixture
+def root() -> Path:
+    """The checkout's root (seeds/, data/)."""
+    return ROOT
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A writable copy of seeds/ and data/ in a temporary folder."""
+    for folder in ("seeds", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows as dicts."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> None:
+    """Write rows back as CSV, in the project's style."""
+    names = fieldnames or list(rows[0])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def edit_csv() -> Callable[[Path, str, Callable[[list[dict[str, str]]], list[dict[str, str]] | None]], None]:
+    """Edit a CSV of a package copy in place: edit(root, 'figures.csv', fn) where fn changes the rows."""
+
+    def edit(base: Path, name: str, change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]) -> None:
+        path = base / "data" / name
+        rows = read_rows(path)
+        result = change(rows)
+        write_rows(path, rows if result is None else result)
+
+    return edit
+
+
+def reseed(base: Path, text: str) -> None:
+    """Replace a package copy's seed text and record its new checksum (a deliberate, consistent change)."""
+    meta_path = next((base / "seeds").glob("*.json"))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    (base / "seeds" / meta["file"]).write_text(text, encoding="utf-8")
+    meta["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")

@@ -1,0 +1,133 @@
+"""The table contract of load_figures(), the topic views and the derived figures."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import SEED_TEXT
+import kzfigures
+from kzfigures import credit_line, figure_bounds, load_figures
+
+CONTRACT = ["figure_id", "seed_id", "quote", "start", "end", "number_text", "lower", "upper", "bound", "unit",
+            "measure", "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived"]
+KINDS = {"exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague"}
+
+
+@pytest.fixture(scope="module")
+def figures() -> pd.DataFrame:
+    return load_figures()
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return SEED_TEXT.read_bytes().decode("utf-8")
+
+
+def test_contract_columns(figures):
+    assert set(CONTRACT) <= set(figures.columns)
+    assert figures["figure_id"].is_unique
+    assert figures["lower"].dtype == float and figures["upper"].dtype == float
+    assert set(figures["bound"]) <= KINDS
+    assert not figures["derived"].any()
+
+
+def test_every_quote_stands_at_its_offsets_in_the_seed(figures, text):
+    for row in figures.itertuples():
+        assert text[row.start:row.end] == row.quote, row.figure_id
+        assert text[row.number_start:row.number_end] == row.number_text, row.figure_id
+        assert row.start <= row.number_start < row.number_end <= row.end
+
+
+def test_bounds_agree_with_their_kind(figures):
+    for row in figures.itertuples():
+        assert row.lower <= row.upper, row.figure_id
+        assert (row.upper == math.inf) == (row.bound in {"more_than", "at_least", "vague"}), row.figure_id
+        assert (row.lower == row.upper) == (row.bound in {"exact", "approximate"}), row.figure_id
+        assert row.lower_open == (row.bound == "more_than"), row.figure_id
+
+
+# figure_id: (lower, upper, bound, period_start, period_end, attributed_to) as the article words require
+EXPECTED = {
+    "foreign_fighters": (15000, math.inf, "more_than", None, None, "unattributed"),
+    "foreign_fighter_nations": (80, math.inf, "more_than", None, None, "unattributed"),
+    "kz_fighters_karin": (180, 250, "range", "2014-09-01", "2014-09-30", "Erlan Karin"),
+    "penalty_term": (3, 7, "range", "2015-01-01", None, "The Astana Times"),
+    "attacks_prevented": (9, 9, "exact", "2013-01-01", "2014-12-31", "Zhakip Assanov"),
+    "attacks_since_2011": (10, math.inf, "more_than", "2011-01-01", "2014-09-30", "The Astana Times"),
+    "killed_since_2011": (21, 21, "exact", "2011-01-01", "2014-09-30", "The Astana Times"),
+    "killed_officers": (17, 17, "exact", "2011-01-01", "2014-09-30", "The Astana Times"),
+    "orgs_banned_terrorist": (15, 15, "exact", "2004-01-01", "2014-09-30", "Zhakip Assanov"),
+    "orgs_banned_extremist": (6, 6, "exact", "2004-01-01", "2014-09-30", "Zhakip Assanov"),
+    "online_materials_removed": (2000, math.inf, "vague", None, None, "Zhakip Assanov"),
+    "sentence_each": (5, 5, "exact", None, None, "Zhakip Assanov"),
+    "sentenced_supporters": (2, 2, "exact", "2014-04-01", "2014-04-30", "Zhakip Assanov"),
+}
+
+
+@pytest.mark.parametrize("figure_id", list(EXPECTED))
+def test_key_figures(figures, figure_id):
+    lower, upper, bound, p_start, p_end, credit = EXPECTED[figure_id]
+    row = figures.set_index("figure_id").loc[figure_id]
+    assert (row["lower"], row["upper"], row["bound"], row["attributed_to"]) == (lower, upper, bound, credit)
+    date = lambda v: None if pd.isna(v) else v.date().isoformat()  # noqa: E731
+    assert (date(row["period_start"]), date(row["period_end"])) == (p_start, p_end)
+
+
+def test_restatement_is_linked_not_counted_twice(figures):
+    restated = figures.set_index("figure_id").loc["attacks_prevented_restated"]
+    assert restated["same_as"] == "attacks_prevented"
+    view = kzfigures.attacks()
+    assert "attacks_prevented_restated" not in set(view["figure_id"])
+    assert "attacks_prevented_restated" in set(kzfigures.attacks(include_restatements=True)["figure_id"])
+
+
+def test_every_stated_number_has_a_row(figures):
+    assert len(figures) == 21
+
+
+def test_topic_views_are_tidy_and_partition_the_table(figures):
+    views = [kzfigures.topic_view(t, include_restatements=True, include_derived=False)
+             for t in ("fighters", "attacks", "legal", "society", "cooperation")]
+    assert sorted(pd.concat(views)["figure_id"]) == sorted(figures["figure_id"])
+    for view in views:
+        assert view.columns.is_unique and "quote" in view and "attributed_to" in view
+
+
+def test_unknown_topic_names_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"topic 'weather' is not one of: attacks, cooperation, fighters"):
+        kzfigures.topic_view("weather")
+
+
+def test_derived_figures_are_flagged_and_name_their_inputs():
+    derived = kzfigures.derived_figures().set_index("figure_id")
+    assert derived["derived"].all()
+    others = derived.loc["killed_not_officers"]
+    assert (others["lower"], others["upper"], others["bound"]) == (4, 4, "exact")
+    assert others["derived_from"] == "killed_since_2011 − killed_officers"
+    share = derived.loc["kz_share_of_foreign_fighters"]
+    assert share["lower"] == 0 and share["lower_open"] and share["upper_open"]
+    assert share["upper"] == pytest.approx(250 / 15000)
+    assert share["bound"] == "fewer_than"
+    assert derived.loc["orgs_banned_total", "lower"] == 21
+
+
+def test_figure_bounds_round_trip(figures):
+    b = figure_bounds(figures, "foreign_fighters")
+    assert b.describe() == "more than 15,000"
+    with pytest.raises(KeyError, match="nope"):
+        figure_bounds(figures, "nope")
+
+
+def test_credit_line_says_who(figures):
+    rows = figures.set_index("figure_id", drop=False)
+    assert credit_line(rows.loc["attacks_prevented"]) == "according to Zhakip Assanov (official statement, paraphrased)"
+    assert credit_line(rows.loc["foreign_fighters"]).startswith("unattributed (unnamed estimate")
+
+
+def test_companion_tables():
+    categories = kzfigures.fighter_categories()
+    assert list(categories["name"]) == ["victims of their problems", "lied to", "fanatics"]
+    assert set(kzfigures.people()["name"]) >= {"Erlan Karin", "Yerzhan Ashikbayev", "Zhakip Assanov"}
+    assert {"OSCE", "SCO", "CICA"} <= set(kzfigures.organisations()["abbreviation"])

@@ -1,0 +1,93 @@
+"""The parser, table-driven: the seed's own phrases first, then the other forms it promises to read."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import ROOT, read_rows
+from kzfigures import BoundsOrderError, parse_quantity
+
+INF = math.inf
+
+# phrase, lower, upper, lower_open, upper_open, kind
+SEED_PHRASES = [
+    ("more than 15,000", 15000, INF, True, True, "more_than"),
+    ("more than 80", 80, INF, True, True, "more_than"),
+    ("a number of", 2, INF, False, True, "vague"),
+    ("many months", 2, INF, False, True, "vague"),
+    ("three", 3, 3, False, False, "exact"),
+    ("more than 130", 130, INF, True, True, "more_than"),
+    ("17", 17, 17, False, False, "exact"),
+    ("three to seven years", 3, 7, False, False, "range"),
+    ("nine", 9, 9, False, False, "exact"),
+    ("two", 2, 2, False, False, "exact"),
+    ("five years", 5, 5, False, False, "exact"),
+    ("one", 1, 1, False, False, "exact"),
+    ("thousands", 2000, INF, False, True, "vague"),
+    ("15", 15, 15, False, False, "exact"),
+    ("six", 6, 6, False, False, "exact"),
+    ("more than 10", 10, INF, True, True, "more_than"),
+    ("21", 21, 21, False, False, "exact"),
+    ("between 180 and 250", 180, 250, False, False, "range"),
+    ("somewhere between 180 and 250", 180, 250, False, False, "range"),
+]
+
+OTHER_FORMS = [
+    ("1,500", 1500, 1500, False, False, "exact"),
+    ("2.5", 2.5, 2.5, False, False, "exact"),
+    ("15 thousand", 15000, 15000, False, False, "exact"),
+    ("1.5 million", 1_500_000, 1_500_000, False, False, "exact"),
+    ("two million", 2_000_000, 2_000_000, False, False, "exact"),
+    ("twenty-one", 21, 21, False, False, "exact"),
+    ("one hundred and thirty", 130, 130, False, False, "exact"),
+    ("over 80", 80, INF, True, True, "more_than"),
+    ("at least 3", 3, INF, False, True, "at_least"),
+    ("up to 7 years", 0, 7, False, False, "at_most"),
+    ("fewer than 5", 0, 5, False, True, "fewer_than"),
+    ("less than 5", 0, 5, False, True, "fewer_than"),
+    ("about 200", 200, 200, False, False, "approximate"),
+    ("some 15,000", 15000, 15000, False, False, "approximate"),
+    ("nearly 100", 100, 100, False, False, "approximate"),
+    ("180–250", 180, 250, False, False, "range"),
+    ("180 - 250", 180, 250, False, False, "range"),
+    ("from 3 to 7", 3, 7, False, False, "range"),
+    ("dozens", 24, INF, False, True, "vague"),
+    ("hundreds", 200, INF, False, True, "vague"),
+    ("tens of thousands", 20000, INF, False, True, "vague"),
+    ("several", 3, INF, False, True, "vague"),
+    ("More  Than\u00a015,000", 15000, INF, True, True, "more_than"),
+]
+
+
+@pytest.mark.parametrize("phrase, lower, upper, lower_open, upper_open, kind", SEED_PHRASES + OTHER_FORMS)
+def test_phrase_gives_bounds(phrase, lower, upper, lower_open, upper_open, kind):
+    b = parse_quantity(phrase)
+    assert (b.lower, b.upper, b.lower_open, b.upper_open, b.kind) == (lower, upper, lower_open, upper_open, kind)
+
+
+def test_every_curated_phrase_is_in_the_table_above():
+    """The table-driven cases cover every number_text the data uses, so a new phrase needs a new case."""
+    tested = {case[0] for case in SEED_PHRASES}
+    used = {row["number_text"] for row in read_rows(ROOT / "data" / "figures.csv")}
+    assert used <= tested, f"add cases for: {sorted(used - tested)}"
+
+
+@pytest.mark.parametrize("phrase", [
+    "", "   ", "lots", "more than", "3 to", "15,00", "1,2345", "twenty twenty", "five three", "15 two",
+    "hundred", "abc years", "between 180 or 250", "more than fifteen-ish", "–",
+])
+def test_refuses_with_the_phrase_quoted(phrase):
+    with pytest.raises(ValueError) as err:
+        parse_quantity(phrase)
+    assert repr(phrase) in str(err.value)
+
+
+def test_reversed_range_is_an_order_error():
+    with pytest.raises(BoundsOrderError, match=r"lower 250 > upper 180"):
+        parse_quantity("between 250 and 180")
+
+
+def test_not_a_string_is_refused():
+    with pytest.raises(ValueError):
+        parse_quantity(None)  # type: ignore[arg-type]

@@ -1,0 +1,52 @@
+"""The seed: byte-identical to the shared copy, described by its metadata, refused when changed."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED_TEXT
+from kzfigures import DataPackageError, load_seed
+
+SHARED = ROOT.parent / "shared" / "seeds" / "000_aaa2e7178c9971f0.txt"
+META = json.loads(SEED_TEXT.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_checksum_is_the_published_one():
+    digest = hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest()
+    assert digest == META["sha256"]
+    assert digest.startswith("9e48b03e") and digest.endswith("0352")
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="no ../shared beside this checkout")
+def test_byte_identical_to_the_shared_seed():
+    assert SEED_TEXT.read_bytes() == SHARED.read_bytes()
+
+
+def test_metadata_says_what_is_known_and_no_more():
+    assert META["publisher"] == "The Astana Times"
+    assert META["url"] == ("https://astanatimes.com/2014/09/terrorism-presents-multi-pronged-threat-"
+                           "requires-international-cooperation/")
+    assert META["published"] == "2014-09" and META["published_precision"] == "month"
+    assert "copyright" in META["rights"].lower()
+    assert META["title"] == SEED_TEXT.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_load_seed_returns_the_text():
+    seed = load_seed()
+    assert seed.seed_id == "astanatimes-2014-09-terrorism"
+    assert "more than 15,000 foreign fighters" in seed.text
+
+
+def test_changed_text_is_refused_with_a_clear_message(package_copy: Path):
+    path = package_copy / "seeds" / SEED_TEXT.name
+    path.write_bytes(path.read_bytes() + b" ")
+    with pytest.raises(DataPackageError, match=r"sha256: the text has changed"):
+        load_seed(root=package_copy)
+
+
+def test_unknown_seed_id_lists_the_known_ones():
+    with pytest.raises(ValueError, match="astanatimes-2014-09-terrorism"):
+        load_seed("nope")

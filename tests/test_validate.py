@@ -1,0 +1,157 @@
+"""One mutation per validation rule: break a copy of the package, and the error names file, row and column."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_TEXT, reseed
+from kzfigures import DataPackageError, load_figures, validate_package
+
+FIG = "data/figures.csv"
+
+
+def set_cell(figure_id: str, column: str, value: str | int):
+    """A change that sets one cell of one figures.csv row."""
+    def change(rows):
+        row = next(r for r in rows if r["figure_id"] == figure_id)
+        row[column] = str(value) if not callable(value) else value(row[column])
+    return change
+
+
+def shift(delta: int):
+    """A change that moves an integer cell by delta."""
+    return lambda old: str(int(old) + delta)
+
+
+MUTATIONS = [
+    # (name, csv, change, expected file, row, column, words in the message)
+    ("start off by one", "figures.csv", set_cell("kz_fighters_karin", "start", shift(1)),
+     FIG, "kz_fighters_karin", "start", "not the quote"),
+    ("end off by one", "figures.csv", set_cell("foreign_fighters", "end", shift(1)),
+     FIG, "foreign_fighters", "end", "not the quote"),
+    ("quote not in the text", "figures.csv", set_cell("attacks_prevented", "quote", "Officials prevented ninety attacks."),
+     FIG, "attacks_prevented", "quote", "not in the text at all"),
+    ("number_text outside its quote", "figures.csv", set_cell("foreign_fighters", "number_text", "more than 20,000"),
+     FIG, "foreign_fighters", "number_text", "not inside the quote"),
+    ("number_text twice in its quote", "figures.csv", set_cell("foreign_fighters", "number_text", "more than"),
+     FIG, "foreign_fighters", "number_text", "2 times"),
+    ("phrase the parser refuses", "figures.csv", set_cell("foreign_fighters", "number_text", "foreign fighters"),
+     FIG, "foreign_fighters", "number_text", "cannot parse 'foreign fighters'"),
+    ("duplicate id", "figures.csv", set_cell("foreign_fighter_nations", "figure_id", "foreign_fighters"),
+     FIG, "foreign_fighters", "figure_id", "duplicate value"),
+    ("same_as to nothing", "figures.csv", set_cell("attacks_prevented_restated", "same_as", "attacks_stopped"),
+     FIG, "attacks_prevented_restated", "same_as", "refers to no figure_id"),
+    ("same_as to itself", "figures.csv", set_cell("attacks_prevented", "same_as", "attacks_prevented"),
+     FIG, "attacks_prevented", "same_as", "cannot restate itself"),
+    ("bad date", "figures.csv", set_cell("attacks_since_2011", "period_start", "2011-13-01"),
+     FIG, "attacks_since_2011", "period_start", "not an ISO date"),
+    ("period ends before it starts", "figures.csv", set_cell("attacks_since_2011", "period_end", "2010-12-31"),
+     FIG, "attacks_since_2011", "period_end", "before it starts"),
+    ("empty required field", "figures.csv", set_cell("killed_officers", "measure", ""),
+     FIG, "killed_officers", "measure", "empty but required"),
+    ("value outside its enum", "figures.csv", set_cell("killed_officers", "source_type", "rumour"),
+     FIG, "killed_officers", "source_type", "not one of"),
+    ("credit to nobody known", "figures.csv", set_cell("killed_officers", "attributed_to", "Mr Nobody"),
+     FIG, "killed_officers", "attributed_to", "not a name in people.csv"),
+    ("offset not a number", "figures.csv", set_cell("killed_officers", "start", "12a"),
+     FIG, "killed_officers", "start", "not a whole number"),
+    ("period words outside the quote", "figures.csv", set_cell("killed_officers", "period_text", "since 1999"),
+     FIG, "killed_officers", "period_text", "not inside the quote"),
+    ("category name outside its quote", "categories.csv",
+     lambda rows: rows[2].update(name="zealots"), "data/categories.csv", "fanatics", "name", "not inside the quote"),
+    ("people quote off by one", "people.csv",
+     lambda rows: rows[0].update(start=str(int(rows[0]["start"]) - 1)), "data/people.csv", "erlan_karin", "start",
+     "not the quote"),
+    ("derived from a missing figure", "derived.csv",
+     lambda rows: rows[0].update(right="killed_police"), "data/derived.csv", "killed_not_officers", "right",
+     "refers to no figure_id in data/figures.csv"),
+    ("non-figure off its word", "non_figures.csv",
+     lambda rows: rows[0].update(start=str(int(rows[0]["start"]) + 2)), "data/non_figures.csv",
+     "astanatimes-2014-09-terrorism/1024", "start", "not the quote"),
+]
+
+
+@pytest.mark.parametrize("name, csv_name, change, file, row, column, words", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_mutation_is_reported_with_file_row_and_column(package_copy, edit_csv, name, csv_name, change, file, row,
+                                                       column, words):
+    assert validate_package(package_copy) == []
+    edit_csv(package_copy, csv_name, change)
+    problems = validate_package(package_copy)
+    hits = [p for p in problems if (p.file, p.row, p.column) == (file, row, column) and words in p.message]
+    assert hits, f"expected {file}, row {row}, column {column} ({words!r}); got: {[str(p) for p in problems]}"
+    with pytest.raises(DataPackageError) as err:
+        load_figures(package_copy)
+    assert f"{file}, row {row}, column {column}:" in str(err.value)
+
+
+def test_lower_above_upper_is_reported(package_copy, edit_csv):
+    """A reversed range needs a text that has one: a consistent, reseeded copy."""
+    text = SEED_TEXT.read_text(encoding="utf-8").replace("between 180 and 250", "between 250 and 180")
+    reseed(package_copy, text)
+    def reverse(rows):
+        row = next(r for r in rows if r["figure_id"] == "kz_fighters_karin")
+        row.update(quote=row["quote"].replace("between 180 and 250", "between 250 and 180"),
+                   number_text="between 250 and 180")
+
+    edit_csv(package_copy, "figures.csv", reverse)
+    problems = [str(p) for p in validate_package(package_copy)]
+    assert any("data/figures.csv, row kz_fighters_karin, column number_text:" in p and "lower 250 > upper 180" in p
+               for p in problems), problems
+
+
+def test_changed_seed_is_refused(package_copy):
+    seed = package_copy / "seeds" / SEED_TEXT.name
+    seed.write_bytes(seed.read_bytes().replace(b"nine terrorist attacks in 2013", b"ten terrorist attacks in 2013"))
+    problems = validate_package(package_copy)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        (f"seeds/{SEED_TEXT.name}", "astanatimes-2014-09-terrorism", "sha256")] + [
+        (p.file, p.row, "seed_id") for p in problems[1:]]
+    assert "the text has changed" in problems[0].message
+    with pytest.raises(DataPackageError, match="the text has changed"):
+        load_figures(package_copy)
+
+
+def test_missing_data_file_is_named(package_copy):
+    (package_copy / "data" / "people.csv").unlink()
+    problems = [str(p) for p in validate_package(package_copy)]
+    assert "data/people.csv, row -, column -: the data file is missing" in problems
+
+
+def test_missing_column_is_named(package_copy, edit_csv):
+    edit_csv(package_copy, "figures.csv", lambda rows: [{k: v for k, v in r.items() if k != "unit"} for r in rows])
+    problems = [str(p) for p in validate_package(package_copy)]
+    assert "data/figures.csv, row header, column unit: column is missing" in problems
+
+
+def test_broken_descriptor_is_named(package_copy):
+    (package_copy / "data" / "datapackage.json").write_text("{not json", encoding="utf-8")
+    problems = validate_package(package_copy)
+    assert problems[0].file == "data/datapackage.json" and "cannot read" in problems[0].message
+
+
+def test_every_problem_is_reported_at_once(package_copy, edit_csv):
+    def two_faults(rows):
+        rows[0]["measure"] = ""
+        rows[1]["period_start"] = "yesterday"
+
+    edit_csv(package_copy, "figures.csv", two_faults)
+    columns = {(p.row, p.column) for p in validate_package(package_copy)}
+    assert {("foreign_fighters", "measure"), ("foreign_fighter_nations", "period_start")} <= columns
+
+
+def test_the_real_package_is_clean(root):
+    assert validate_package(root) == []
+
+
+def test_schema_constraints_come_from_the_descriptor(package_copy, edit_csv):
+    """Loosening an enum in datapackage.json changes what is accepted: the rule is not typed twice."""
+    edit_csv(package_copy, "figures.csv", set_cell("killed_officers", "topic", "sports"))
+    assert any(p.column == "topic" for p in validate_package(package_copy))
+    path = package_copy / "data" / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    topic = next(f for f in descriptor["resources"][0]["schema"]["fields"] if f["name"] == "topic")
+    topic["constraints"]["enum"].append("sports")
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert not any(p.column == "topic" for p in validate_package(package_copy))
