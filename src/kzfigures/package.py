@@ -22,6 +22,8 @@ from .problems import DataPackageError, Problem
 from .seeds import Seed, read_seeds
 
 UNATTRIBUTED = "unattributed"
+#: Columns that open and close a period: the second may not come before the first.
+DATE_PAIRS = (("period_start", "period_end"), ("date_start", "date_end"))
 
 Row = dict[str, str]
 
@@ -199,18 +201,15 @@ def _inside(table: Table, row: Row, rid: str, column: str, once: bool = False) -
 
 def _figure_problems(table: Table, row: Row, rid: str, people: set[str], ids: dict[str, Row]) -> list[Problem]:
     """Rules for one figures.csv row: its phrase parses, its period is ordered, its credit and link exist."""
-    out = _inside(table, row, rid, "number_text", once=True) + _inside(table, row, rid, "period_text")
+    out: list[Problem] = []
     say = lambda col, msg: out.append(Problem(table.file, rid, col, msg))  # noqa: E731
-    if row.get("number_text") and not out:
+    if row.get("number_text") and row["number_text"] in row.get("quote", ""):
         try:
             parse_quantity(row["number_text"])
         except BoundsOrderError as err:
             say("number_text", f"{err} (lower > upper)")
         except ValueError as err:
             say("number_text", str(err))
-    start, end = row.get("period_start", ""), row.get("period_end", "")
-    if _is_date(start) and _is_date(end) and start > end:
-        say("period_end", f"the period ends ({end}) before it starts ({start})")
     credit = row.get("attributed_to", "")
     if credit and credit != UNATTRIBUTED and credit not in people:
         say("attributed_to", f"{credit!r} is not a name in people.csv nor {UNATTRIBUTED!r}")
@@ -241,8 +240,13 @@ def validate(package: Package) -> list[Problem]:
                 problems += _quote_problems(table, row, rid, package.seeds)
             if table.name == "figures":
                 problems += _figure_problems(table, row, rid, people, ids)
-            if table.name == "categories":
-                problems += _inside(table, row, rid, "name")
+            for spec in table.descriptor["schema"]["fields"]:
+                if "kzfigures:inside_quote" in spec:
+                    problems += _inside(table, row, rid, spec["name"], once=spec["kzfigures:inside_quote"] == "once")
+            for first, last in DATE_PAIRS:
+                begin, finish = row.get(first, ""), row.get(last, "")
+                if _is_date(begin) and _is_date(finish) and begin > finish:
+                    problems.append(Problem(table.file, rid, last, f"ends ({finish}) before it starts ({begin})"))
             if table.name == "derived" and row.get("figure_id") in figure_ids:
                 problems.append(Problem(table.file, rid, "figure_id", "is already a figure_id in figures.csv"))
             if "attributed_to" in fields and table.name != "figures":
