@@ -6,8 +6,8 @@
 from .bounds import Bounds, BoundsOrderError
 from .coverage import coverage_audit, find_tokens
 from .figures import (
-    FIGURE_COLUMNS, attacks, credit_line, derived_figures, fighter_categories, fighters, figure_bounds,
-    load_figures, non_figures, organisations, penalties, people, topic_view,
+    FIGURE_COLUMNS, attacks, credit_line, derived_figures, events, external_events, fighter_categories, fighters,
+    figure_bounds, load_figures, non_figures, organisations, penalties, people, places, topic_view,
 )
 from .package import read_package, validate_package
 from .parse import parse_quantity
@@ -16,7 +16,7 @@ from .seeds import Seed, load_seed
 
 __all__ = [
     "Bounds", "BoundsOrderError", "DataPackageError", "FIGURE_COLUMNS", "Problem", "Seed", "attacks",
-    "coverage_audit", "credit_line", "derived_figures", "fighter_categories", "fighters", "figure_bounds",
+    "coverage_audit", "credit_line", "derived_figures", "events", "external_events", "fighter_categories", "fighters", "figure_bounds",
     "find_tokens", "load_figures", "load_seed", "non_figures", "organisations", "parse_quantity", "penalties",
-    "people", "read_package", "topic_view", "validate_package",
+    "people", "places", "read_package", "topic_view", "validate_package",
 ]

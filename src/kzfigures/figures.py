@@ -172,6 +172,28 @@ def non_figures(root: str | Path | None = None) -> pd.DataFrame:
     return _companion("non_figures", root)
 
 
+def events(root: str | Path | None = None) -> pd.DataFrame:
+    """Dated events the article names, with the words that date them and dates as Timestamps."""
+    frame = _companion("events", root)
+    for col in ("date_start", "date_end"):
+        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
+    return frame.sort_values("date_start", kind="stable").reset_index(drop=True)
+
+
+def external_events(root: str | Path | None = None) -> pd.DataFrame:
+    """Dated events from outside the article, each with its source (never to be shown as the article's)."""
+    frame = _companion("external_events", root)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def places(root: str | Path | None = None) -> pd.DataFrame:
+    """Places the article names, with external coordinates (see coordinates_source)."""
+    frame = _companion("places", root)
+    frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
+    return frame
+
+
 def credit_line(figure: pd.Series) -> str:
     """Who a figure is credited to, as a caption says it: "according to Zhakip Assanov (official statement, quoted)"."""
     if figure["derived"]:

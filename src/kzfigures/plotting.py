@@ -1,0 +1,401 @@
+"""Every chart in kzfigures: uncertainty drawn honestly, each chart titled, sourced, captioned and described.
+
+A range is drawn as a bar between its ends; an open bound ("more than 15,000") as an arrow from a hollow
+marker, never as a point; a vague quantity as an arrow from its least value; a derived figure hatched.
+Colours are the Okabe-Ito colour-blind-safe palette, and marker shape repeats what colour says.
+
+Charts are matplotlib Figures made without pyplot, so nothing is shown twice in a notebook; ``show`` displays
+one (PNG with alt text, and its caption) and, when the report builder sets $KZFIGURES_OUTPUT_DIR, also saves
+it there as PNG and SVG.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from .analysis import bounds_of
+
+OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
+ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
+           "to Defeat”, September 2014")
+
+#: Okabe-Ito colours by how a figure is bounded.
+COLOURS = {"exact": "#0072B2", "range": "#009E73", "open": "#D55E00", "vague": "#CC79A7", "derived": "#E69F00",
+           "external": "#999999", "text": "#333333"}
+
+STYLE = {
+    "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold", "axes.labelsize": 10,
+    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "path",
+    "figure.dpi": 100, "savefig.dpi": 110,
+}
+
+
+@dataclass
+class Chart:
+    """A finished chart: the figure, a file name, and the words that go with it."""
+
+    name: str
+    figure: Figure
+    title: str
+    alt: str
+    caption: str
+
+    def png(self) -> bytes:
+        """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):
+            self.figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
+        return buffer.getvalue()
+
+    def svg(self) -> str:
+        """The chart as SVG text (fixed hash salt, no date)."""
+        buffer = io.StringIO()
+        with matplotlib.rc_context(STYLE):
+            self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        return buffer.getvalue()
+
+    def save(self, folder: str | Path) -> list[Path]:
+        """Write name.png and name.svg into folder."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        png, svg = out / f"{self.name}.png", out / f"{self.name}.svg"
+        png.write_bytes(self.png())
+        svg.write_text(self.svg(), encoding="utf-8")
+        return [png, svg]
+
+
+def output_dir() -> Path | None:
+    """Where the report builder wants charts and tables saved, if it does."""
+    value = os.environ.get(OUTPUT_ENV)
+    return Path(value) if value else None
+
+
+def show(chart: Chart) -> None:
+    """Display a chart as PNG with its alt text, then its caption; save it when building the report."""
+    from IPython.display import Image, Markdown, display
+
+    display(Image(data=chart.png(), format="png", alt=chart.alt))
+    display(Markdown(f"*{_md_escape(chart.caption)}*"))
+    folder = output_dir()
+    if folder is not None:
+        chart.save(folder)
+
+
+def publish_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Save a table as CSV when building the report, and return it for display."""
+    folder = output_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+    return table
+
+
+def _md_escape(text: str) -> str:
+    """Escape Markdown and HTML specials so data text is shown as text."""
+    for ch in "\\`*_[]<>#|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+# -- shared pieces -------------------------------------------------------------------------------------
+def _new_figure(width: float, height: float) -> tuple[Figure, Axes, Axes]:
+    """A figure in the project style: the plot above, a footer below it for the legend and the source line."""
+    footer = 1.0
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(width, height + footer), layout="constrained")
+        grid = figure.add_gridspec(2, 1, height_ratios=[height, footer])
+        ax, foot = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+    foot.axis("off")
+    return figure, ax, foot
+
+
+def _credits(rows: pd.DataFrame) -> str:
+    """Who the drawn figures are credited to, for the source line."""
+    names = []
+    for _, row in rows.iterrows():
+        if row.get("derived"):
+            name = f"{row['attributed_to']} ({row['derived_from']})"
+        elif row["attributed_to"] == "unattributed":
+            name = f"unnamed sources ({row['source_type']})"
+        else:
+            name = f"{row['attributed_to']} ({row['source_type']})"
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
+def source_line(rows: pd.DataFrame | None = None, extra: str = "") -> str:
+    """The source line under a chart: the article, who is credited, and anything external."""
+    line = f"Source: {ARTICLE}."
+    if rows is not None and len(rows):
+        line += f" Figures according to: {_credits(rows)}."
+    if extra:
+        line += f" {extra}"
+    return line
+
+
+def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None = None) -> None:
+    """Title the chart; put its legend and then its source line in the footer, where they cover no data."""
+    with matplotlib.rc_context(STYLE):
+        ax.set_title(title, loc="left")
+        if handles:
+            foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=8, frameon=False,
+                        bbox_to_anchor=(0, 1.05), borderaxespad=0)
+        foot.text(0, 0, textwrap.fill(source, 115), ha="left", va="bottom", fontsize=7.5, color=COLOURS["text"],
+                  transform=foot.transAxes)
+
+
+def _style_of(row: pd.Series) -> str:
+    """Which colour family a figure is drawn in."""
+    if row.get("derived"):
+        return "derived"
+    bound = row["bound"]
+    if bound == "vague":
+        return "vague"
+    if bound in ("more_than", "at_least", "fewer_than", "at_most"):
+        return "open"
+    return "range" if bound == "range" else "exact"
+
+
+def _wrap(label: str, width: int = 34) -> str:
+    """Wrap a long label over lines."""
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+# -- interval chart ------------------------------------------------------------------------------------
+def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
+                   log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
+                   extra_source: str = "") -> Chart:
+    """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends."""
+    rows = rows.reset_index(drop=True)
+    labels = list(labels) if labels is not None else list(rows["measure"])
+    fmt = lambda v: value_format.format(v)  # noqa: E731
+    finite = [v for v in list(rows["lower"]) + list(rows["upper"]) if math.isfinite(v) and v > 0]
+    top = max(finite) if finite else 1.0
+    right = top * (6 if log_scale else 1.35)
+    left = (min(finite) / 3 if finite else 0.1) if log_scale else 0
+    figure, ax, foot = _new_figure(8.5, 1.1 + 0.62 * len(rows))
+    described = []
+    for i, row in rows.iterrows():
+        y = len(rows) - 1 - i
+        b = bounds_of(row)
+        style = _style_of(row)
+        colour = COLOURS[style]
+        words = b.describe(fmt)
+        lo = max(b.lower, left) if log_scale else b.lower
+        hi = right if b.upper == math.inf else b.upper
+        if b.is_point:
+            ax.plot([lo], [y], marker="D" if b.kind == "approximate" else "o", ms=9, color=colour, zorder=3)
+        else:
+            ax.plot([lo, hi], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
+                    solid_capstyle="butt", dash_capstyle="butt", zorder=2, ls=(0, (2, 1)) if row.get("derived") else "-")
+            if b.upper == math.inf:
+                ax.annotate("", xy=(right, y), xytext=(lo, y), zorder=3,
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=18))
+            for value, is_open in ((lo, b.lower_open), (hi, b.upper_open)):
+                if value == right:
+                    continue
+                ax.plot([value], [y], marker="o", ms=9, zorder=4, color=colour,
+                        markerfacecolor="white" if is_open else colour, markeredgewidth=2)
+        text = words + (" (derived)" if row.get("derived") else "")
+        if row["bound"] == "vague" and isinstance(row.get("number_text"), str):
+            text += f" (“{row['number_text']}”)"
+        ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=9, color=COLOURS["text"])
+        described.append(f"{labels[i]}: {text}")
+    ax.set_yticks(range(len(rows)), [_wrap(lbl) for lbl in reversed(labels)])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    if log_scale:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+        xlabel += " (log scale)"
+    ax.set_xlim(left, right)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    source = source_line(rows, extra_source)
+    _finish(ax, foot, title, source, _legend_handles(rows))
+    caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
+    alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
+    return Chart(name, figure, title, alt, caption)
+
+
+def _legend_handles(rows: pd.DataFrame) -> list:
+    """Legend entries for the kinds of mark the chart uses."""
+    used = {_style_of(r) for _, r in rows.iterrows()}
+    entries = {
+        "exact": Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="exact figure"),
+        "range": Line2D([], [], color=COLOURS["range"], lw=6, label="range (both ends stated)"),
+        "open": Line2D([], [], marker="o", ls="-", color=COLOURS["open"], markerfacecolor="white", ms=8,
+                       label="open bound: “more than” (hollow end not included)"),
+        "vague": Line2D([], [], marker="o", ls="-", color=COLOURS["vague"], ms=8,
+                        label="vague word: least value it allows, no upper end"),
+        "derived": Line2D([], [], marker="o", ls="-", color=COLOURS["derived"], ms=8, label="derived by kzfigures"),
+    }
+    return [entries[k] for k in entries if k in used]
+
+
+# -- counts of figures ---------------------------------------------------------------------------------
+def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
+    """How many figures of each kind the article states (restatements shown apart)."""
+    figure, ax, foot = _new_figure(7.5, 3.6)
+    labels = [k.replace("_", " ") for k in counts["bound"]]
+    y = list(range(len(counts)))[::-1]
+    ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")
+    ax.barh(y, counts["restatements"], left=counts["figures"], color="white", edgecolor=COLOURS["exact"],
+            hatch="//", label="restatements of a figure")
+    for yi, first, again in zip(y, counts["figures"], counts["restatements"]):
+        ax.text(first + again + 0.15, yi, f"{first}" + (f" + {again} restated" if again else ""), va="center")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("number of figures in the article")
+    ax.set_xlim(0, max(counts["figures"] + counts["restatements"]) + 2)
+    source = source_line(extra="Counted by kzfigures from the article's text.")
+    _finish(ax, foot, title, source, ax.get_legend_handles_labels()[0])
+    described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
+                          for lbl, n, r in zip(labels, counts["figures"], counts["restatements"]))
+    caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
+    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption)
+
+
+# -- parts of a total ----------------------------------------------------------------------------------
+def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str, xlabel: str) -> Chart:
+    """A stated total split into parts, the derived part hatched and labelled as derived."""
+    figure, ax, foot = _new_figure(8.5, 2.4)
+    left = 0.0
+    described = []
+    for _, part in parts.iterrows():
+        derived = bool(part["derived"])
+        value = part["lower"]
+        ax.barh([0], [value], left=left, color="white" if derived else COLOURS["exact"],
+                edgecolor=COLOURS["derived"] if derived else COLOURS["exact"], hatch="//" if derived else None, lw=1.5)
+        label = f"{part['label']}: {value:,.0f}" + (" (derived)" if derived else "")
+        ax.text(left + value / 2, 0, label, ha="center", va="center", fontsize=9,
+                color=COLOURS["text"] if derived else "white", fontweight="bold")
+        described.append(label)
+        left += value
+    ax.axvline(total["lower"], color=COLOURS["text"], lw=1, ls="--")
+    ax.text(total["lower"], 0.48, f"stated total: {total['lower']:,.0f}", ha="right", va="bottom", fontsize=9)
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, 0.8)
+    ax.set_xlim(0, total["lower"] * 1.08)
+    ax.set_xlabel(xlabel)
+    rows = pd.concat([total.to_frame().T, parts.loc[~parts["derived"].astype(bool)]], ignore_index=True)
+    source = source_line(rows, "The remainder is derived by kzfigures (total minus the stated part); the article "
+                               "does not say who the others were.")
+    _finish(ax, foot, title, source)
+    caption = f"{total['measure'].capitalize()}: {total['lower']:,.0f}, of which " + "; ".join(described) + "."
+    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption)
+
+
+# -- places --------------------------------------------------------------------------------------------
+def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
+    """The places the article names, at their (external) coordinates; no borders are drawn."""
+    figure, ax, foot = _new_figure(7.5, 4.6)
+    described = []
+    for _, place in places.iterrows():
+        attack = place["role"] == "attacks"
+        colour = COLOURS["open"] if attack else COLOURS["external"]
+        ax.plot(place["longitude"], place["latitude"], marker="o" if attack else "s", ms=11, color=colour)
+        ax.annotate(place["quote"], (place["longitude"], place["latitude"]), xytext=(8, 6),
+                    textcoords="offset points", fontsize=10)
+        described.append(f"{place['quote']} ({place['latitude']:.2f}° N, {place['longitude']:.2f}° E; "
+                         f"{'attacks occurred here' if attack else 'for reference: ' + place['role_in_article']})")
+    ax.set_xlim(places["longitude"].min() - 4, places["longitude"].max() + 5)
+    ax.set_ylim(places["latitude"].min() - 3, places["latitude"].max() + 3)
+    mid = math.radians(places["latitude"].mean())
+    ax.set_aspect(1 / math.cos(mid))
+    ax.set_xlabel("longitude (degrees east)")
+    ax.set_ylabel("latitude (degrees north)")
+    ax.grid(color="#eeeeee")
+    handles = [Line2D([], [], marker="o", ls="", color=COLOURS["open"], ms=9,
+                      label="named as where attacks occurred")]
+    if (places["role"] != "attacks").any():
+        handles.append(Line2D([], [], marker="s", ls="", color=COLOURS["external"], ms=9, label="for reference"))
+    source = source_line(extra="Coordinates are external: the cities' Wikipedia infoboxes, not the article. "
+                               "No borders are drawn.")
+    _finish(ax, foot, title, source, handles)
+    caption = "Places named in the article: " + "; ".join(described) + "."
+    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption)
+
+
+# -- penalty range -------------------------------------------------------------------------------------
+def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str) -> Chart:
+    """The legal term as a range, and individual sentences as points against it."""
+    figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
+    n = len(sentences) + 1
+    b = bounds_of(term)
+    ax.plot([b.lower, b.upper], [n - 1, n - 1], color=COLOURS["range"], lw=9, solid_capstyle="butt")
+    for end in (b.lower, b.upper):
+        ax.plot([end], [n - 1], marker="o", ms=10, color=COLOURS["range"])
+    ax.annotate(f"{b.describe()} years", (b.lower, n - 1), xytext=(0, 10), textcoords="offset points")
+    labels = [_wrap(f"term from {term['period_start']:%d %b %Y}", 30)]
+    described = [f"the term for taking part in a foreign armed conflict from {term['period_start']:%d %B %Y}: "
+                 f"{b.describe()} years"]
+    for i, (_, sentence) in enumerate(sentences.iterrows()):
+        y = n - 2 - i
+        ax.plot([sentence["lower"]], [y], marker="o", ms=10, color=COLOURS["exact"])
+        ax.annotate(f"{sentence['lower']:g} years", (sentence["lower"], y), xytext=(0, 10), textcoords="offset points")
+        labels.append(_wrap(sentence["label"], 30))
+        described.append(f"{sentence['label']}: {sentence['lower']:g} years")
+    ax.set_yticks(range(n), list(reversed(labels)))
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(0, max(b.upper, sentences["lower"].max() if len(sentences) else 0) + 1.5)
+    ax.set_xlabel("years in prison")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    rows = pd.concat([term.to_frame().T, sentences], ignore_index=True)
+    source = source_line(rows)
+    _finish(ax, foot, title, source)
+    caption = "; ".join(described) + "."
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)
+
+
+# -- timeline ------------------------------------------------------------------------------------------
+def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.Timestamp, *, name: str,
+                   title: str, start: pd.Timestamp, end: pd.Timestamp) -> Chart:
+    """Dated events on a time axis: periods as bars (open ones run to publication), external events in grey."""
+    rows = [(e["date_start"], e["date_end"], e["label"], e["date_text"], False) for _, e in events.iterrows()]
+    rows += [(e["date"], e["date"], e["label"] + " (external)", e["date"].strftime("%d %b %Y"), True)
+             for _, e in external.iterrows()]
+    rows.sort(key=lambda r: r[0])
+    figure, ax, foot = _new_figure(9.5, 1.3 + 0.55 * len(rows))
+    described = []
+    for i, (first, last, label, when, is_external) in enumerate(rows):
+        y = len(rows) - 1 - i
+        colour = COLOURS["external"] if is_external else COLOURS["exact"]
+        running = pd.isna(last)
+        finish = published if running else last
+        if finish > first:
+            ax.plot([first, finish], [y, y], color=colour, lw=7, alpha=0.6 if running else 0.9, solid_capstyle="butt")
+            if running:
+                ax.annotate("", xy=(finish, y), xytext=(first, y),
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=16))
+        else:
+            ax.plot([first], [y], marker="s" if is_external else "o", ms=9, color=colour)
+        ax.annotate(f"“{when}”" if not is_external else when, (first, y), xytext=(0, 8), textcoords="offset points",
+                    fontsize=8, color=COLOURS["text"])
+        described.append(f"{label}: {when}" + (", still running at publication" if running else ""))
+    ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
+    ax.text(published, len(rows) - 0.4, " article published (Sept 2014)", color=COLOURS["open"], fontsize=8,
+            va="bottom")
+    ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=8)
+    ax.set_ylim(-0.7, len(rows) + 0.1)
+    ax.set_xlim(start, end)
+    ax.set_xlabel("date")
+    ax.grid(axis="x", color="#eeeeee")
+    handles = [Patch(color=COLOURS["exact"], label="from the article"),
+               Patch(color=COLOURS["external"], label="external (source in the table below)")]
+    source = source_line(extra="Grey events are external: see their sources in the table.")
+    _finish(ax, foot, title, source, handles)
+    caption = "Timeline: " + "; ".join(described) + "."
+    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption)
