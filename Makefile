@@ -6,12 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv test clean
+.PHONY: help venv report test notebooks lab clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo '  Pass report options with ARGS, e.g. make report ARGS="-p population 18000000 --only 01"'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +22,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv and install everything (only when missing or requirements changed)
 
-test: $(STAMP) ## Run the whole test suite (unit, data, notebooks)
+report: $(STAMP) ## Execute every notebook and write the HTML report to reports/ (options: ARGS="...")
+	$(BIN)/kzfigures report $(ARGS)
+
+test: $(STAMP) ## Run the whole test suite (unit, data, notebooks with papermill and nbval, report)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise
+	$(BIN)/kzfigures notebooks
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
 clean: ## Remove caches and build output (keeps .venv)
-	rm -rf .pytest_cache .hypothesis build src/*.egg-info
+	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed

@@ -16,18 +16,30 @@ def bounds_of(row: pd.Series) -> Bounds:
                   if row["derived"] else row["bound"])
 
 
+def number(value: float) -> str:
+    """A value as people read it: whole numbers with thousands separators, others to four significant digits."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def show_full_text() -> None:
+    """Let pandas show whole quotes in notebook tables instead of cutting them at 50 characters."""
+    pd.set_option("display.max_colwidth", None)
+
+
 def readable(figures: pd.DataFrame) -> pd.DataFrame:
     """A figures table for reading: the words, the bounds in words and notation, what is counted, who says so."""
+    rows = [r for _, r in figures.iterrows()]
     return pd.DataFrame({
-        "figure_id": figures["figure_id"],
-        "as written": figures["number_text"].fillna("(derived)"),
-        "bounds": [bounds_of(r).describe() for _, r in figures.iterrows()],
-        "interval": [bounds_of(r).notation() for _, r in figures.iterrows()],
-        "unit": figures["unit"],
-        "measure": figures["measure"],
-        "credited to": [credit_line(r) for _, r in figures.iterrows()],
-        "restates": figures["same_as"].fillna(""),
-    }).reset_index(drop=True)
+        "figure_id": figures["figure_id"].to_numpy(),
+        "as written": figures["number_text"].fillna("(derived)").to_numpy(),
+        "bounds": [bounds_of(r).describe(number) for r in rows],
+        "interval": [bounds_of(r).notation(number) for r in rows],
+        "unit": figures["unit"].to_numpy(),
+        "measure": figures["measure"].to_numpy(),
+        "credited to": [credit_line(r) for r in rows],
+        "restates": figures["same_as"].fillna("").to_numpy(),
+        "quote": [r["quote"] if isinstance(r["quote"], str) else f"derived: {r['derived_from']}" for r in rows],
+    })
 
 
 def kind_counts(figures: pd.DataFrame) -> pd.DataFrame:
@@ -68,3 +80,56 @@ def share(part_id: str, whole_id: str, figures: pd.DataFrame) -> Bounds:
 def percent(fraction: Bounds, decimals: int = 2) -> str:
     """A share's bounds in words as percentages: "under 1.67%"."""
     return (fraction * 100).describe(lambda v: f"{v:.{decimals}f}%")
+
+
+def without_restatements(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures less those that restate another (same_as set)."""
+    return figures.loc[figures["same_as"].isna()].reset_index(drop=True)
+
+
+def restatements(figures: pd.DataFrame) -> pd.DataFrame:
+    """Each restated figure beside the figure it repeats."""
+    again = figures.loc[figures["same_as"].notna()]
+    first = figures.set_index("figure_id")
+    return pd.DataFrame({
+        "figure_id": again["figure_id"].to_numpy(),
+        "says again": again["quote"].to_numpy(),
+        "restates": again["same_as"].to_numpy(),
+        "first said": [first.loc[i, "quote"] for i in again["same_as"]],
+    })
+
+
+def derived_row(bounds: Bounds, figure_id: str, measure: str, unit: str, derived_from: str,
+                attributed_to: str) -> pd.DataFrame:
+    """A one-row figures-like table for a figure computed in a notebook (flagged derived), ready to chart."""
+    return pd.DataFrame([{
+        "figure_id": figure_id, "measure": measure, "unit": unit, "number_text": None,
+        "lower": float(bounds.lower), "upper": float(bounds.upper), "lower_open": bounds.lower_open,
+        "upper_open": bounds.upper_open, "bound": bounds.shape(), "derived": True, "derived_from": derived_from,
+        "attributed_to": attributed_to, "source_type": "derived", "same_as": None,
+    }])
+
+
+def parts_of(figures: pd.DataFrame, parts: dict[str, str]) -> pd.DataFrame:
+    """Rows of the given figure ids, in order, with a short label each (for a parts chart)."""
+    rows = figures.set_index("figure_id", drop=False).loc[list(parts)].copy()
+    rows["label"] = list(parts.values())
+    return rows.reset_index(drop=True)
+
+
+def individual_sentences(figures: pd.DataFrame, sentence_id: str = "sentence_each",
+                         people_id: str = "sentenced_supporters") -> pd.DataFrame:
+    """One row per person sentenced, from "N people ... sentenced to X years each"."""
+    people = figure_bounds(figures, people_id)
+    if not people.is_point:
+        raise ValueError(f"{people_id} is not an exact count of people")
+    sentence = figures.set_index("figure_id", drop=False).loc[sentence_id]
+    rows = pd.DataFrame([sentence] * int(people.lower)).reset_index(drop=True)
+    rows["label"] = [f"person {i + 1} of {int(people.lower)} (April 2014 case)" for i in range(len(rows))]
+    return rows
+
+
+def in_years(events: pd.DataFrame, first_year: int, last_year: int, column: str = "date_start") -> pd.DataFrame:
+    """The events whose date falls in [first_year, last_year]."""
+    years = events[column].dt.year
+    return events.loc[(years >= first_year) & (years <= last_year)].reset_index(drop=True)

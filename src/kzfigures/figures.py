@@ -20,7 +20,8 @@ FIGURE_COLUMNS: list[str] = [
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [
     "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
-    "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived", "quote",
+    "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from",
+    "quote",
 ]
 
 _OPS = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
@@ -187,11 +188,16 @@ def external_events(root: str | Path | None = None) -> pd.DataFrame:
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
-def places(root: str | Path | None = None) -> pd.DataFrame:
-    """Places the article names, with external coordinates (see coordinates_source)."""
+def places(root: str | Path | None = None, include_reference: bool = True) -> pd.DataFrame:
+    """Places the article names, with external coordinates (see coordinates_source).
+
+    Without ``include_reference`` only the places named as where attacks occurred are kept.
+    """
     frame = _companion("places", root)
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
-    return frame
+    if not include_reference:
+        frame = frame.loc[frame["role"] == "attacks"]
+    return frame.reset_index(drop=True)
 
 
 def credit_line(figure: pd.Series) -> str:

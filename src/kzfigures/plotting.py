@@ -11,6 +11,7 @@ it there as PNG and SVG.
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import textwrap
@@ -68,13 +69,15 @@ class Chart:
         return buffer.getvalue()
 
     def save(self, folder: str | Path) -> list[Path]:
-        """Write name.png and name.svg into folder."""
+        """Write name.png, name.svg and name.json (title, alt text, caption) into folder."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        png, svg = out / f"{self.name}.png", out / f"{self.name}.svg"
+        png, svg, meta = (out / f"{self.name}.{ext}" for ext in ("png", "svg", "json"))
         png.write_bytes(self.png())
         svg.write_text(self.svg(), encoding="utf-8")
-        return [png, svg]
+        words = {"name": self.name, "title": self.title, "alt": self.alt, "caption": self.caption}
+        meta.write_text(json.dumps(words, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return [png, svg, meta]
 
 
 def output_dir() -> Path | None:
@@ -178,9 +181,13 @@ def _wrap(label: str, width: int = 34) -> str:
 # -- interval chart ------------------------------------------------------------------------------------
 def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
                    log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
-                   extra_source: str = "") -> Chart:
-    """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends."""
-    rows = rows.reset_index(drop=True)
+                   extra_source: str = "", scale: float = 1.0) -> Chart:
+    """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends.
+
+    ``scale`` multiplies the values drawn (100 to draw a share as percent).
+    """
+    rows = rows.reset_index(drop=True).copy()
+    rows[["lower", "upper"]] = rows[["lower", "upper"]].astype(float) * scale
     labels = list(labels) if labels is not None else list(rows["measure"])
     fmt = lambda v: value_format.format(v)  # noqa: E731
     finite = [v for v in list(rows["lower"]) + list(rows["upper"]) if math.isfinite(v) and v > 0]

@@ -1,0 +1,150 @@
+"""The kzfigures command: build the report, regenerate the committed notebooks, check the data.
+
+Heavy libraries (papermill, nbconvert, pandas) are imported only by the subcommand that needs them.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+
+def _read_params_file(path: str) -> dict[str, Any]:
+    """NAME: VALUE pairs from a YAML file, refused with one line if malformed."""
+    import yaml
+
+    from .params import ParameterError
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"-f {path}: no such file") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"-f {path}: not valid YAML{where}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise ParameterError(f"-f {path}: expected NAME: VALUE lines, one per parameter")
+    return data
+
+
+def _parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """Parameters from -f then -p (so -p wins), converted to their types."""
+    from .params import convert
+
+    values: dict[str, Any] = {}
+    for path in args.file or []:
+        values.update(_read_params_file(path))
+    for name, text in args.param or []:
+        values[name] = convert(name, text)
+    return values
+
+
+def _report(args: argparse.Namespace) -> int:
+    """kzfigures report."""
+    from .report import build_report
+
+    build_report(args.output, _parameters(args), args.only, args.notebooks)
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
+    import tempfile
+
+    from .notebooks import execute, list_notebooks
+
+    changed = []
+    for nb in list_notebooks(args.notebooks):
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / nb.path.name
+            print(f"{nb.stem}: running…", file=sys.stderr, flush=True)
+            execute(nb.path, target, {})
+            new = target.read_bytes()
+        if new != nb.path.read_bytes():
+            changed.append(nb.path.name)
+            if not args.check:
+                nb.path.write_bytes(new)
+    if args.check and changed:
+        print(f"kzfigures: error: not what `make notebooks` writes: {', '.join(changed)}", file=sys.stderr)
+        return 1
+    print(f"{len(changed)} notebook(s) {'would change' if args.check else 'rewritten'}", file=sys.stderr)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """kzfigures validate: print every problem in the data package."""
+    from .package import validate_package
+
+    problems = validate_package()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _params(args: argparse.Namespace) -> int:
+    """kzfigures params: each notebook's parameters, defaults and allowed values."""
+    from .notebooks import list_notebooks
+    from .params import rule
+
+    for nb in list_notebooks(args.notebooks):
+        print(nb.stem)
+        for name, default in nb.parameters.items():
+            r = rule(name)
+            print(f"  {name} = {default!r}  ({r.allowed()}): {r.help}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(prog="kzfigures", description=__doc__.splitlines()[0])
+    top.add_argument("--debug", action="store_true", help="show a full traceback on error")
+    sub = top.add_subparsers(dest="command", required=True)
+    report = sub.add_parser("report", help="execute every notebook and write the HTML report")
+    report.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                        help="set a notebook parameter (repeatable)")
+    report.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="parameters from a YAML file")
+    report.add_argument("--only", action="append", metavar="NOTEBOOK", help="build only this notebook (repeatable)")
+    report.add_argument("--output", default="reports", help="report folder (default: reports)")
+    report.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    report.set_defaults(run=_report)
+    notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks and strip run noise")
+    notebooks.add_argument("--check", action="store_true", help="only report notebooks that would change")
+    notebooks.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    notebooks.set_defaults(run=_notebooks)
+    validate = sub.add_parser("validate", help="check the data package and list every problem")
+    validate.set_defaults(run=_validate)
+    params = sub.add_parser("params", help="list the notebooks' parameters")
+    params.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    params.set_defaults(run=_params)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; user errors are one line on stderr and a non-zero exit (a traceback with --debug)."""
+    from .params import ParameterError
+    from .problems import DataPackageError
+
+    args = parser().parse_args(argv)
+    user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError)
+    try:
+        from .report import NotebookFailed
+
+        user_errors += (NotebookFailed,)
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("kzfigures: interrupted; the previous report is unchanged", file=sys.stderr)
+        return 130
+    except user_errors as err:
+        if args.debug:
+            raise
+        print(f"kzfigures: error: {err}", file=sys.stderr)
+        return 2 if isinstance(err, ParameterError) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

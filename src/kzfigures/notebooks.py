@@ -1,0 +1,130 @@
+"""The project's notebooks: finding them, reading their parameters, executing them, and stripping run noise."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .params import ParameterError
+
+NAME_PATTERN = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    """A notebook of the collection: its file, title, question and parameters (name -> default)."""
+
+    path: Path
+    title: str
+    question: str
+    parameters: dict[str, Any]
+
+    @property
+    def stem(self) -> str:
+        """The notebook's name without .ipynb ("01-foreign-fighters")."""
+        return self.path.stem
+
+
+def notebooks_dir(root: str | Path | None = None) -> Path:
+    """The notebooks/ folder of the checkout."""
+    from .paths import project_root
+
+    return project_root(root) / "notebooks"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A notebook as a plain dict (json is enough here; nbformat is imported only to execute)."""
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
+    """Names and default values of the cell tagged 'parameters' (plain literals, read with ast, not run)."""
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"a notebook needs exactly one cell tagged 'parameters'; found {len(cells)}")
+    source = "".join(cells[0]["source"])
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            values[node.target.id] = ast.literal_eval(node.value)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+        else:
+            raise ValueError(f"the parameters cell may hold only NAME: type = literal lines; got {ast.unparse(node)!r}")
+    return values
+
+
+def describe(path: Path) -> NotebookInfo:
+    """Read a notebook's title (first heading), question and parameters."""
+    nb = _read(path)
+    first = "".join(nb["cells"][0]["source"])
+    title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)
+    match = re.search(r"\*\*Question:\*\*\s*(.+)", first)
+    return NotebookInfo(path, title, match.group(1).strip() if match else "", parameters_of(nb))
+
+
+def list_notebooks(folder: str | Path | None = None) -> list[NotebookInfo]:
+    """The collection's notebooks (NN-topic.ipynb), in order."""
+    base = Path(folder) if folder is not None else notebooks_dir()
+    return [describe(p) for p in sorted(base.glob("*.ipynb")) if NAME_PATTERN.match(p.name)]
+
+
+def select(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
+    """The notebooks named by --only (full name, or its NN prefix); all when only is empty."""
+    if not only:
+        return notebooks
+    chosen = []
+    for wanted in only:
+        key = wanted.removesuffix(".ipynb")
+        hits = [n for n in notebooks if n.stem == key or n.stem.split("-", 1)[0] == key]
+        if not hits:
+            names = ", ".join(n.stem for n in notebooks)
+            raise ParameterError(f"--only: {wanted!r} is not a notebook; choose from: {names}")
+        chosen += [h for h in hits if h not in chosen]
+    return chosen
+
+
+def clean(nb: Any) -> Any:
+    """Strip what changes from run to run: papermill and timing metadata, random cell ids, kernel versions."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:02d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if not cell.metadata.get("tags"):
+            cell.metadata.pop("tags", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def execute(source: Path, target: Path, parameters: dict[str, Any], env: dict[str, str] | None = None) -> Any:
+    """Run a notebook with papermill (parameters injected), clean it and write it to target; return it.
+
+    On failure papermill's PapermillExecutionError is raised and the executed notebook is left at target.
+    """
+    import nbformat
+    import papermill
+
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        papermill.execute_notebook(str(source), str(target), parameters=parameters, kernel_name="python3",
+                                   cwd=str(source.parent), progress_bar=False, log_output=False)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    nb = clean(nbformat.read(str(target), as_version=4))
+    nbformat.write(nb, str(target))
+    return nb

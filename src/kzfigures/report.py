@@ -1,0 +1,177 @@
+"""Build the HTML report: execute every notebook with papermill, export HTML, write an index, swap it in whole.
+
+The report is built in a temporary folder beside the output and moved into place only when every notebook
+has run, so a failed or interrupted build leaves the previous report as it was.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .notebooks import NotebookInfo, execute, list_notebooks, select
+from .params import ParameterError, check_parameters, check_value
+from .plotting import OUTPUT_ENV
+
+TEMPLATES = Path(__file__).with_name("templates")
+FAILED_DIR = "reports-failed"
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised while it ran; the message names it and the cell."""
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote: the report folder, the pages, and how long each notebook took."""
+
+    output: Path
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Check the given parameters against the rules and the notebooks; return each notebook's own values."""
+    declared = {name for nb in notebooks for name in nb.parameters}
+    for name, value in given.items():
+        if name not in declared:
+            users = sorted({n for nb in list_notebooks(notebooks[0].path.parent) for n in nb.parameters})
+            raise ParameterError(f"unknown parameter {name!r} for the notebooks built; allowed: {', '.join(users)}")
+        check_value(name, value)
+    resolved = {}
+    for nb in notebooks:
+        values = {**nb.parameters, **{k: v for k, v in given.items() if k in nb.parameters}}
+        check_parameters(**values)
+        resolved[nb.stem] = {k: v for k, v in given.items() if k in nb.parameters}
+    return resolved
+
+
+def _html(notebook: Any, resources_name: str) -> str:
+    """Export an executed notebook to HTML with the kzreport template (no CDN scripts, real alt text)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": resources_name}})
+    return body
+
+
+def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The index entry for one built notebook: its links, parameters, charts and tables."""
+    assets = folder / nb.stem
+    charts = []
+    for meta_path in sorted(assets.glob("*.json")):
+        words = json.loads(meta_path.read_text(encoding="utf-8"))
+        charts.append({"title": words["title"], "alt": words["alt"],
+                       "png": f"{nb.stem}/{meta_path.stem}.png", "svg": f"{nb.stem}/{meta_path.stem}.svg"})
+    tables = [f"{nb.stem}/{p.name}" for p in sorted(assets.glob("*.csv"))]
+    return {"stem": nb.stem, "title": nb.title, "question": nb.question, "html": f"{nb.stem}.html",
+            "notebook": f"notebooks/{nb.stem}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
+            "charts": charts, "tables": tables}
+
+
+def _index(pages: list[dict[str, Any]], root: Path | None) -> str:
+    """The index page, from a Jinja template with autoescaping (data text stays text)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from .seeds import load_seed
+
+    meta = load_seed(root=root).meta
+    article = {**meta, "published_words": "September 2014; the day is not known"
+               if meta["published"] == "2014-09" else meta["published"]}
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("index_page.html.j2").render(pages=pages, article=article)
+
+
+def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
+    """Copy the pages of notebooks not rebuilt (--only) from the previous report into the new one."""
+    for page in keep:
+        for rel in (page["html"], page["notebook"], page["stem"]):
+            source = old / rel
+            if source.is_dir():
+                shutil.copytree(source, new / rel)
+            elif source.is_file():
+                (new / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, new / rel)
+
+
+def _swap(built: Path, output: Path) -> None:
+    """Put the new report in place of the old, keeping the old until the new one is there."""
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    if output.exists():
+        output.rename(retired)
+    built.rename(output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_report(output: str | Path = "reports", parameters: dict[str, Any] | None = None,
+                 only: list[str] | None = None, notebooks_folder: str | Path | None = None,
+                 root: str | Path | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Execute the notebooks and write the HTML report to ``output``; the old report stays if anything fails."""
+    from .package import checked_package
+
+    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    output = Path(output).resolve()
+    all_notebooks = list_notebooks(notebooks_folder)
+    if not all_notebooks:
+        raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {notebooks_folder or 'notebooks/'}")
+    chosen = select(all_notebooks, only)
+    given = resolve_parameters(chosen, parameters or {})
+    checked_package(root)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    building = output.with_name(f".{output.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    (building / "notebooks").mkdir(parents=True)
+    result = BuildResult(output)
+    try:
+        previous = _previous_pages(output) if only else []
+        rebuilt = {nb.stem for nb in chosen}
+        kept = [p for p in previous if p["stem"] not in rebuilt]
+        _carry_over(output, building, kept)
+        pages = {p["stem"]: p for p in kept}
+        for number, nb in enumerate(chosen, start=1):
+            started = time.perf_counter()
+            say(f"[{number}/{len(chosen)}] {nb.stem}: running…")
+            executed = _run_one(nb, given[nb.stem], building, output)
+            (building / f"{nb.stem}.html").write_text(_html(executed, nb.stem), encoding="utf-8")
+            pages[nb.stem] = _page(nb, given[nb.stem], building)
+            result.seconds[nb.stem] = time.perf_counter() - started
+            say(f"[{number}/{len(chosen)}] {nb.stem}: done in {result.seconds[nb.stem]:.1f} s")
+        result.pages = [pages[stem] for stem in sorted(pages)]
+        (building / "index.html").write_text(_index(result.pages, root), encoding="utf-8")
+        (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+        _swap(building, output)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    say(f"report written to {output}/index.html")
+    return result
+
+
+def _previous_pages(output: Path) -> list[dict[str, Any]]:
+    """The pages listed in the previous report's manifest, if there is one."""
+    manifest = output / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else []
+
+
+def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path) -> Any:
+    """Execute one notebook into the build folder; on failure keep it for inspection and say where."""
+    from papermill.exceptions import PapermillExecutionError
+
+    target = building / "notebooks" / f"{nb.stem}.ipynb"
+    try:
+        return execute(nb.path, target, parameters, env={OUTPUT_ENV: str(building / nb.stem)})
+    except PapermillExecutionError as err:
+        failed = output.parent / FAILED_DIR
+        failed.mkdir(exist_ok=True)
+        kept = failed / f"{nb.stem}.ipynb"
+        if target.exists():
+            shutil.copy2(target, kept)
+        raise NotebookFailed(
+            f"notebook {nb.stem} failed in cell {err.cell_index} ({err.ename}: {err.evalue}); "
+            f"the executed notebook is kept at {kept}; the previous report in {output} is unchanged"
+        ) from None

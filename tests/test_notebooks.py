@@ -1,0 +1,71 @@
+"""The notebooks: a uniform opening, executed and clean as committed, parameters that change what they show."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kzfigures.notebooks import KERNELSPEC, list_notebooks
+from kzfigures.params import RULES
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+EXPECTED = ["00-article-in-numbers", "01-foreign-fighters", "02-attacks-and-security", "03-legal-penalties"]
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_collection_and_nothing_stray():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+    assert not list(ROOT.rglob("Untitled*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_uniform_opening(path):
+    cells = load(path)["cells"]
+    title, params_heading, params, imports = cells[0], cells[1], cells[2], cells[3]
+    first = "".join(title["source"])
+    assert first.startswith(f"# {path.stem[:2]} — ") and "**Question:**" in first and "Contents" in first
+    assert "".join(params_heading["source"]).startswith("## Parameters")
+    assert params["cell_type"] == "code" and params["metadata"].get("tags") == ["parameters"]
+    lines = [ln for ln in "".join(params["source"]).splitlines() if ln.strip()]
+    for line, node in zip(lines, ast.parse("".join(params["source"])).body):
+        assert isinstance(node, ast.AnnAssign), line
+        ast.literal_eval(node.value)
+        assert "  # " in line, f"parameter without a comment: {line}"
+        rule = RULES[node.target.id]
+        assert node.annotation.id == rule.type.__name__, line
+    source = "".join(imports["source"])
+    assert source.startswith("import ") and "import kzfigures" in source and "check_parameters(" in source
+    assert all("sys.path" not in "".join(c["source"]) for c in cells)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_executed_and_clean(path):
+    nb = load(path)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] == i for i, c in enumerate(code, start=1)), "run top to bottom, once"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert any(c["outputs"] for c in code)
+    assert "papermill" not in nb["metadata"] and nb["metadata"]["kernelspec"] == KERNELSPEC
+    assert [c["id"] for c in nb["cells"]] == [f"cell-{i:02d}" for i in range(len(nb["cells"]))]
+    assert not any("papermill" in c["metadata"] or "execution" in c["metadata"] for c in nb["cells"])
+
+
+def test_every_parameter_has_a_rule_and_every_rule_a_user():
+    used = {name for nb in list_notebooks() for name in nb.parameters}
+    assert used == set(RULES)
+
+
+def test_charts_carry_alt_text_in_the_committed_notebooks():
+    for path in NOTEBOOKS:
+        images = [o for c in load(path)["cells"] if c["cell_type"] == "code" for o in c["outputs"]
+                  if "image/png" in o.get("data", {})]
+        assert images, path.stem
+        for image in images:
+            alt = image["metadata"]["image/png"]["alt"]
+            assert alt.startswith(("Chart", "Bar chart", "Stacked bar", "Map-like", "Timeline")) and "Source:" in alt

@@ -1,0 +1,174 @@
+"""The report, built once with non-default parameters for every notebook, then checked as a reader would."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kzfigures.report import build_report
+
+PARAMS = {"search": "Karin", "population": 20_000_000, "decimals": 3, "include_restatements": True,
+          "show_reference_places": False, "timeline_start_year": 2013, "show_external_events": False}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "reports"
+    build_report(out, PARAMS, progress=lambda line: None)
+    return out
+
+
+def executed(report: Path, stem: str) -> str:
+    """All text outputs of an executed notebook in the report."""
+    nb = json.loads((report / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", (stem, out)
+            parts.append("".join(out.get("text", "")))
+            for key in ("text/plain", "text/markdown", "text/html"):
+                parts.append("".join(out.get("data", {}).get(key, "")))
+    return "\n".join(parts)
+
+
+def cell_output(report: Path, stem: str, needle: str) -> str:
+    """The text outputs of the one cell whose source contains needle."""
+    nb = json.loads((report / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    (cell,) = [c for c in nb["cells"] if c["cell_type"] == "code" and needle in "".join(c["source"])]
+    return "\n".join("".join(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in cell["outputs"])
+
+
+def test_parameters_change_00(report):
+    found = cell_output(report, "00-article-in-numbers", "find_figures(")
+    assert "kz_fighters_karin" in found and "attacks_since_2011" not in found
+
+
+def test_parameters_change_01(report):
+    text = executed(report, "01-foreign-fighters")
+    assert "per 1,000,000 inhabitants: between 9.00 and 12.50" in text
+    assert "under 1.667%" in text
+
+
+def test_parameters_change_02(report):
+    text = executed(report, "02-attacks-and-security")
+    assert "attacks_prevented_restated" in text
+    assert "Almaty" in text and "Astana (" not in text
+
+
+def test_parameters_change_03(report):
+    text = executed(report, "03-legal-penalties")
+    assert "Since 2004" not in text.split("Timeline:")[-1].split("\n")[0]
+    assert "(external)" not in text
+
+
+def test_index_links_every_page_and_asset(report):
+    index = (report / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in report.glob("*.html") if p.name != "index.html")
+    assert len(pages) == 4
+    links = set(re.findall(r'(?:href|src)="([^"]+)"', index))
+    for page in pages:
+        assert page in links
+    for link in links - {l for l in links if l.startswith("https://astanatimes.com/")}:
+        assert (report / link).is_file(), link
+    assert "population = 20000000" in index
+
+
+def test_every_chart_as_png_and_svg_and_tables_as_csv(report):
+    pngs = sorted(report.rglob("*.png"))
+    shown = sum("image/png" in o.get("data", {}) for nb in (report / "notebooks").glob("*.ipynb")
+                for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", []))
+    assert len(pngs) == shown >= 8
+    for png in pngs:
+        assert png.read_bytes().startswith(b"\x89PNG") and png.with_suffix(".svg").read_text().startswith("<?xml")
+    published = sum("".join(c["source"]).count("publish_table(") for nb in (report / "notebooks").glob("*.ipynb")
+                    for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
+    assert len(list(report.rglob("*.csv"))) == published
+
+
+def test_pages_fetch_nothing_and_images_have_alt_text(report):
+    for page in report.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]+src=', html), page.name
+        assert not re.search(r'<link[^>]+href="https?:', html), page.name
+        for img in re.findall(r"<img[^>]*>", html):
+            alt = re.search(r'alt="([^"]*)"', img)
+            assert alt and len(alt.group(1)) > 30 and "No description" not in alt.group(1), (page.name, img[:80])
+        assert "Traceback" not in html, page.name
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kzfigures.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture
+def previous(tmp_path) -> Path:
+    """A stand-in for an earlier report, to prove a refused or failed build leaves it alone."""
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.html").write_text("previous report", encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["-p", "populaton", "5"], "unknown parameter 'populaton'"),
+    (["-p", "population", "abc"], "parameter population: 'abc' is not a whole number"),
+    (["-p", "population", "-5"], "parameter population: -5 is out of range"),
+    (["-p", "timeline_start_year", "1999"], "parameter timeline_start_year: 1999 is out of range"),
+    (["-p", "per", "7"], "parameter per: 7 is not allowed; one of 1,000, 100,000, 1,000,000"),
+    (["-p", "show_external_events", "maybe"], "parameter show_external_events: 'maybe' is not true or false"),
+    (["-p", "timeline_start_year", "2015", "-p", "timeline_end_year", "2010"], "must not be after timeline_end_year"),
+    (["--only", "nope"], "--only: 'nope' is not a notebook; choose from: 00-article-in-numbers"),
+    (["--only", "00", "-p", "population", "5"], "unknown parameter 'population' for the notebooks built"),
+])
+def test_bad_parameters_are_refused_before_anything_runs(previous, args, words):
+    done = run_cli("report", "--output", str(previous), *args)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
+
+
+@pytest.mark.parametrize("content, words", [
+    ("population: [1, 2\n", "not valid YAML at line"),
+    ("- population\n", "expected NAME: VALUE lines"),
+    ("population: abc\n", "parameter population: 'abc' is not int"),
+])
+def test_bad_params_file_is_refused(previous, tmp_path, content, words):
+    params = tmp_path / "params.yaml"
+    params.write_text(content, encoding="utf-8")
+    done = run_cli("report", "--output", str(previous), "-f", str(params))
+    assert done.returncode == 2 and words in done.stderr, done.stderr
+    assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
+
+
+def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = json.loads((ROOT / "notebooks" / "00-article-in-numbers.ipynb").read_text(encoding="utf-8"))
+    nb["cells"] = nb["cells"][:3] + [{"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
+                                      "outputs": [], "source": "raise RuntimeError('broken on purpose')"}]
+    (folder / "00-broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    done = run_cli("report", "--output", str(previous), "--notebooks", str(folder))
+    assert done.returncode == 1
+    assert "notebook 00-broken failed in cell 3 (RuntimeError: broken on purpose)" in done.stderr, done.stderr
+    kept = tmp_path / "reports-failed" / "00-broken.ipynb"
+    assert kept.is_file() and "broken on purpose" in kept.read_text(encoding="utf-8")
+    assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports")]
+
+
+def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(report, out)
+    before = (out / "00-article-in-numbers.html").read_bytes()
+    build_report(out, {"population": 10_000_000}, only=["01"], progress=lambda line: None)
+    assert (out / "00-article-in-numbers.html").read_bytes() == before
+    assert "between 18.00 and 25.00" in executed(out, "01-foreign-fighters")
+    assert len(json.loads((out / "manifest.json").read_text())) == 4
