@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test notebooks lab clean
+.PHONY: help venv report test notebooks docs-images lab clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,8 +31,13 @@ test: $(STAMP) ## Run the whole test suite (unit, data, notebooks with papermill
 notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise
 	$(BIN)/kzfigures notebooks
 
+docs-images: report ## Copy the README's charts from a fresh report into docs/images/
+	mkdir -p docs/images
+	cp reports/01-foreign-fighters/fighters-compared.png reports/01-foreign-fighters/kazakhstan-share.png \
+	   reports/02-attacks-and-security/people-killed.png docs/images/
+
 lab: $(STAMP) ## Open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
 
 clean: ## Remove caches and build output (keeps .venv)
 	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed

@@ -362,7 +362,9 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     rows = pd.concat([term.to_frame().T, sentences], ignore_index=True)
     source = source_line(rows)
-    _finish(ax, foot, title, source)
+    handles = [Line2D([], [], color=COLOURS["range"], lw=6, marker="o", label="range the law allows"),
+               Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="a sentence given")]
+    _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "."
     return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)
 
