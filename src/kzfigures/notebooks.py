@@ -118,7 +118,8 @@ def execute(source: Path, target: Path, parameters: dict[str, Any], env: dict[st
     os.environ.update(env or {})
     try:
         papermill.execute_notebook(str(source), str(target), parameters=parameters, kernel_name="python3",
-                                   cwd=str(source.parent), progress_bar=False, log_output=False)
+                                   cwd=str(source.parent), progress_bar=False, log_output=False,
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     finally:
         for key, value in saved.items():
             if value is None:
