@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test notebooks docs-images lab clean
+.PHONY: help venv report test notebooks docs-images browser lab clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,8 +36,12 @@ docs-images: report ## Copy the README's charts from a fresh report into docs/im
 	cp reports/01-foreign-fighters/fighters-compared.png reports/01-foreign-fighters/kazakhstan-share.png \
 	   reports/02-attacks-and-security/people-killed.png docs/images/
 
+browser: ## Install Debian's chromium for the browser tests (needs root or sudo; skipped if present)
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
 
 clean: ## Remove caches and build output (keeps .venv)
-	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed
+	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed .reports.*

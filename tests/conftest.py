@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -22,8 +23,8 @@ def root() -> Path:
 
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
-    """A writable copy of seeds/ and data/ in a temporary folder."""
-    for folder in ("seeds", "data"):
+    """A writable copy of seeds/, data/ and notebooks/ in a temporary folder (a checkout to break)."""
+    for folder in ("seeds", "data", "notebooks"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
 
@@ -63,3 +64,56 @@ def reseed(base: Path, text: str) -> None:
     (base / "seeds" / meta["file"]).write_text(text, encoding="utf-8")
     meta["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def default_report(tmp_path_factory) -> Path:
+    """The report with every default, built once for the session."""
+    from kzfigures.report import build_report
+
+    out = tmp_path_factory.mktemp("default") / "reports"
+    build_report(out, progress=lambda line: None)
+    return out
+
+
+SCRIPT = "<script>window.pwned=true</script><img src=x onerror=\"window.hacked=true\">"
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory) -> Path:
+    """A report built from a data package whose quote and measure carry HTML and script."""
+    from kzfigures.report import build_report
+
+    base = tmp_path_factory.mktemp("hostile")
+    for folder in ("seeds", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, base / folder)
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    anchor = "in foreign terrorist organisations."
+    at = text.index(anchor) + len(anchor) - 1
+    reseed(base, text[:at] + " " + SCRIPT + text[at:])
+    shift = len(SCRIPT) + 1
+    for name in ("figures", "people", "non_figures", "categories", "organisations", "events", "places"):
+        path = base / "data" / f"{name}.csv"
+        rows = read_rows(path)
+        for row in rows:
+            if int(row["start"]) > at:
+                row["start"], row["end"] = str(int(row["start"]) + shift), str(int(row["end"]) + shift)
+            elif int(row["end"]) > at:
+                row["quote"] = row["quote"][:-1] + " " + SCRIPT + "."
+                row["end"] = str(int(row["end"]) + shift)
+                if name == "figures":
+                    row["measure"] = "<b>bold</b> " + SCRIPT
+        write_rows(path, rows)
+    out = base / "reports"
+    env_before = os.environ.get("KZFIGURES_ROOT")
+    os.environ["KZFIGURES_ROOT"] = str(base)
+    try:
+        build_report(out, only=["00", "01"], notebooks_folder=base / "notebooks", root=base, progress=lambda l: None)
+    finally:
+        if env_before is None:
+            os.environ.pop("KZFIGURES_ROOT")
+        else:
+            os.environ["KZFIGURES_ROOT"] = env_before
+    return out
+
+

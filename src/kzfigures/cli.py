@@ -136,13 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         user_errors += (NotebookFailed,)
         return args.run(args)
-    except KeyboardInterrupt:
-        print("kzfigures: interrupted; the previous report is unchanged", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        terminated = str(err) == "signal 15"
+        print(f"kzfigures: {'terminated' if terminated else 'interrupted'}; the previous report is unchanged",
+              file=sys.stderr)
+        return 143 if terminated else 130
     except user_errors as err:
         if args.debug:
             raise
-        print(f"kzfigures: error: {err}", file=sys.stderr)
+        lines = [str(p) for p in err.problems] if isinstance(err, DataPackageError) else [str(err)]
+        for line in lines:
+            print(f"kzfigures: error: {line}", file=sys.stderr)
         return 2 if isinstance(err, ParameterError) else 1
 
 

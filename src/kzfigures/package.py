@@ -199,7 +199,7 @@ def _inside(table: Table, row: Row, rid: str, column: str, once: bool = False) -
     return []
 
 
-def _figure_problems(table: Table, row: Row, rid: str, people: set[str], ids: dict[str, Row]) -> list[Problem]:
+def _figure_problems(table: Table, row: Row, rid: str, people: set[str] | None, ids: dict[str, Row]) -> list[Problem]:
     """Rules for one figures.csv row: its phrase parses, its period is ordered, its credit and link exist."""
     out: list[Problem] = []
     say = lambda col, msg: out.append(Problem(table.file, rid, col, msg))  # noqa: E731
@@ -211,7 +211,7 @@ def _figure_problems(table: Table, row: Row, rid: str, people: set[str], ids: di
         except ValueError as err:
             say("number_text", str(err))
     credit = row.get("attributed_to", "")
-    if credit and credit != UNATTRIBUTED and credit not in people:
+    if credit and credit != UNATTRIBUTED and people is not None and credit not in people:
         say("attributed_to", f"{credit!r} is not a name in people.csv nor {UNATTRIBUTED!r}")
     same = row.get("same_as", "")
     if same and same == row.get("figure_id"):
@@ -224,7 +224,9 @@ def _figure_problems(table: Table, row: Row, rid: str, people: set[str], ids: di
 def validate(package: Package) -> list[Problem]:
     """Every problem in a package as read: reading, schema, quotes at offsets, and the figures' own rules."""
     problems = list(package.problems)
-    people = {r.get("name", "") for r in package.tables.get("people", Table("", "", {})).rows}
+    people_table = package.tables.get("people")
+    people = {r.get("name", "") for r in people_table.rows} if people_table and people_table.header else None
+    reported_seeds = {p.row for p in package.problems if p.file.startswith("seeds/")}
     figure_ids = {r.get("figure_id", "") for r in package.tables.get("figures", Table("", "", {})).rows}
     for table in package.tables.values():
         problems += _schema_problems(table, package.tables)
@@ -232,7 +234,8 @@ def validate(package: Package) -> list[Problem]:
         ids = {r.get("figure_id", ""): r for r in table.rows} if table.name == "figures" else {}
         for line, row in enumerate(table.rows, start=2):
             rid = table.row_id(row, line)
-            if "seed_id" in fields and row.get("seed_id") and row["seed_id"] not in package.seeds:
+            if ("seed_id" in fields and row.get("seed_id") and row["seed_id"] not in package.seeds
+                    and row["seed_id"] not in reported_seeds):
                 known = ", ".join(sorted(package.seeds)) or "none readable"
                 problems.append(Problem(table.file, rid, "seed_id",
                                         f"{row['seed_id']!r} is not a readable seed (seeds: {known})"))
@@ -251,7 +254,7 @@ def validate(package: Package) -> list[Problem]:
                 problems.append(Problem(table.file, rid, "figure_id", "is already a figure_id in figures.csv"))
             if "attributed_to" in fields and table.name != "figures":
                 credit = row.get("attributed_to", "")
-                if credit and credit not in people:
+                if credit and people is not None and credit not in people:
                     problems.append(Problem(table.file, rid, "attributed_to", f"{credit!r} is not a name in people.csv"))
     return problems
 

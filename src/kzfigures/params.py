@@ -13,6 +13,11 @@ class ParameterError(ValueError):
     """A parameter name or value that is not allowed; the message is one line for the user."""
 
 
+def _number(value: float) -> str:
+    """A bound as people write it: 1,000,000 with separators, but a year as 2015."""
+    return f"{value:,}" if abs(value) >= 10_000 or value in (1_000,) else f"{value}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """What one parameter may be."""
@@ -26,9 +31,9 @@ class Rule:
     def allowed(self) -> str:
         """The allowed values, in words."""
         if self.choices is not None:
-            return "one of " + ", ".join(f"{c:,}" if isinstance(c, int) else repr(c) for c in self.choices)
+            return "one of " + ", ".join(_number(c) if isinstance(c, int) else repr(c) for c in self.choices)
         if self.minimum is not None and self.maximum is not None:
-            return f"{self.type.__name__} from {self.minimum:,} to {self.maximum:,}"
+            return f"{self.type.__name__} from {_number(self.minimum)} to {_number(self.maximum)}"
         return "true or false" if self.type is bool else f"any {self.type.__name__}"
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,8 @@ from .plotting import OUTPUT_ENV
 
 TEMPLATES = Path(__file__).with_name("templates")
 FAILED_DIR = "reports-failed"
+#: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
+SOURCE_DATE_EPOCH = "1409529600"  # 2014-09-01, the article's month
 
 
 class NotebookFailed(RuntimeError):
@@ -100,12 +104,41 @@ def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
 
 
 def _swap(built: Path, output: Path) -> None:
-    """Put the new report in place of the old, keeping the old until the new one is there."""
+    """Put the new report in place of the old; SIGINT and SIGTERM wait until both renames are done."""
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(retired)
-    built.rename(output)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if output.exists():
+            output.rename(retired)
+        built.rename(output)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_stale(output: Path) -> None:
+    """Remove build folders left by a build that was killed outright (its process is gone)."""
+    for stale in output.parent.glob(f".{output.name}.*-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate_as_interrupt(signum: int, frame: Any) -> None:
+    """Turn SIGTERM into KeyboardInterrupt so the build cleans up as it does for Ctrl-C."""
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def build_report(output: str | Path = "reports", parameters: dict[str, Any] | None = None,
@@ -123,6 +156,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     given = resolve_parameters(chosen, parameters or {})
     checked_package(root)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(output)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     building = output.with_name(f".{output.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     (building / "notebooks").mkdir(parents=True)
@@ -164,14 +200,17 @@ def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, outpu
 
     target = building / "notebooks" / f"{nb.stem}.ipynb"
     try:
-        return execute(nb.path, target, parameters, env={OUTPUT_ENV: str(building / nb.stem)})
+        return execute(nb.path, target, parameters, env={OUTPUT_ENV: str(building / nb.stem),
+                                                         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
     except PapermillExecutionError as err:
         failed = output.parent / FAILED_DIR
         failed.mkdir(exist_ok=True)
         kept = failed / f"{nb.stem}.ipynb"
         if target.exists():
             shutil.copy2(target, kept)
+        value = " ".join(str(err.evalue).split())
+        value = value if len(value) <= 200 else value[:200] + "…"
         raise NotebookFailed(
-            f"notebook {nb.stem} failed in cell {err.cell_index} ({err.ename}: {err.evalue}); "
+            f"notebook {nb.stem} failed in cell {err.cell_index} ({err.ename}: {value}); "
             f"the executed notebook is kept at {kept}; the previous report in {output} is unchanged"
         ) from None

@@ -22,7 +22,10 @@ class Seed:
 
 
 def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
-    """Read every seeds/*.json and its text; a seed whose text fails its checksum is reported, not returned."""
+    """Read every seeds/*.json and its text; a seed whose text fails its checksum is reported, not returned.
+
+    Each problem's row is the seed_id of the seed at fault (when its metadata names one).
+    """
     seeds: dict[str, Seed] = {}
     problems: list[Problem] = []
     for meta_path in sorted((root / "seeds").glob("*.json")):
