@@ -19,15 +19,15 @@ from kzfigures.report import build_report
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def build(out: Path) -> Path:
-    build_report(out, progress=lambda line: None)
+def build(out: Path, **options) -> Path:
+    build_report(out, progress=lambda line: None, **options)
     return out
 
 
 @pytest.fixture(scope="module")
 def two_builds(default_report, tmp_path_factory) -> tuple[Path, Path]:
-    """Two cold builds of the default report, one after the other."""
-    return default_report, build(tmp_path_factory.mktemp("second") / "reports")
+    """Two cold builds of the default report: the session's (parallel, cache cold) and one sequential, no cache."""
+    return default_report, build(tmp_path_factory.mktemp("second") / "reports", jobs=1, use_cache=False)
 
 
 def tree(folder: Path) -> list[str]:
@@ -41,6 +41,30 @@ def test_two_cold_builds_are_byte_identical(two_builds):
     _, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
     assert mismatch == [] and errors == []
     assert {Path(f).suffix for f in files} >= {".html", ".ipynb", ".png", ".svg", ".csv", ".json"}
+
+
+def test_a_build_from_the_cache_is_byte_identical(two_builds, tmp_path):
+    cached = build(tmp_path / "reports")
+    _, mismatch, errors = filecmp.cmpfiles(two_builds[0], cached, tree(cached), shallow=False)
+    assert tree(cached) == tree(two_builds[0]) and mismatch == [] and errors == []
+
+
+def test_an_unchanged_report_is_left_alone(tmp_path):
+    out = build(tmp_path / "reports")
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = build_report(out, progress=lambda line: None)
+    assert result.up_to_date and {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stamps
+
+
+def test_a_changed_data_row_is_never_served_from_the_cache(package_copy, edit_csv):
+    out = package_copy / "reports"
+    build_report(out, only=["01"], root=package_copy, progress=lambda line: None)
+    assert "Kazakhstan citizens fighting as jihadists" in (out / "01-foreign-fighters.html").read_text()
+    edit_csv(package_copy, "figures.csv", set_figure("measure", "citizens of Kazakhstan abroad, per Karin"))
+    result = build_report(out, only=["01"], root=package_copy, progress=lambda line: None)
+    assert not result.up_to_date
+    page = (out / "01-foreign-fighters.html").read_text()
+    assert "citizens of Kazakhstan abroad, per Karin" in page
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -2,22 +2,41 @@
 
 >>> import kzfigures
 >>> df = kzfigures.load_figures()        # one row per number the article states
-"""
-from .bounds import Bounds, BoundsOrderError
-from .coverage import coverage_audit, find_tokens
-from .figures import (
-    FIGURE_COLUMNS, attacks, credit_line, derived_figures, events, external_events, fighter_categories, fighters,
-    figure_bounds, load_figures, non_figures, organisations, penalties, people, places, topic_view,
-)
-from .package import read_package, validate_package
-from .params import ParameterError, check_parameters
-from .parse import parse_quantity
-from .problems import DataPackageError, Problem
-from .seeds import Seed, load_seed
 
-__all__ = [
-    "Bounds", "BoundsOrderError", "DataPackageError", "FIGURE_COLUMNS", "ParameterError", "check_parameters", "Problem", "Seed", "attacks",
-    "coverage_audit", "credit_line", "derived_figures", "events", "external_events", "fighter_categories", "fighters", "figure_bounds",
-    "find_tokens", "load_figures", "load_seed", "non_figures", "organisations", "parse_quantity", "penalties",
-    "people", "places", "read_package", "topic_view", "validate_package",
-]
+Names are loaded on first use (PEP 562), so `kzfigures report` can answer "up to date" without importing
+pandas or matplotlib.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "Bounds": "bounds", "BoundsOrderError": "bounds",
+    "coverage_audit": "coverage", "find_tokens": "coverage",
+    "FIGURE_COLUMNS": "figures", "attacks": "figures", "credit_line": "figures", "derived_figures": "figures",
+    "events": "figures", "external_events": "figures", "fighter_categories": "figures", "fighters": "figures",
+    "figure_bounds": "figures", "load_figures": "figures", "non_figures": "figures", "organisations": "figures",
+    "penalties": "figures", "people": "figures", "places": "figures", "topic_view": "figures",
+    "read_package": "package", "validate_package": "package",
+    "ParameterError": "params", "check_parameters": "params",
+    "parse_quantity": "parse",
+    "DataPackageError": "problems", "Problem": "problems",
+    "Seed": "seeds", "load_seed": "seeds",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import the defining module the first time a public name is used."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kzfigures' has no attribute {name!r}")
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -47,7 +47,8 @@ def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
     from .report import build_report
 
-    build_report(args.output, _parameters(args), args.only, args.notebooks)
+    build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
+                 use_cache=not args.no_cache)
     return 0
 
 
@@ -110,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="parameters from a YAML file")
     report.add_argument("--only", action="append", metavar="NOTEBOOK", help="build only this notebook (repeatable)")
     report.add_argument("--output", default="reports", help="report folder (default: reports)")
+    report.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
+    report.add_argument("--no-cache", action="store_true", help="run every notebook, even if its inputs are unchanged")
     report.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     report.set_defaults(run=_report)
     notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks and strip run noise")

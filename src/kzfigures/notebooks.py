@@ -106,26 +106,43 @@ def clean(nb: Any) -> Any:
     return nb
 
 
-def execute(source: Path, target: Path, parameters: dict[str, Any], env: dict[str, str] | None = None) -> Any:
-    """Run a notebook with papermill (parameters injected), clean it and write it to target; return it.
+class ExecutionFailed(RuntimeError):
+    """A cell raised; carries the cell's index, the error's name and value, and the executed notebook."""
 
-    On failure papermill's PapermillExecutionError is raised and the executed notebook is left at target.
+    def __init__(self, cell_index: int, ename: str, evalue: str, notebook: Any):
+        super().__init__(f"cell {cell_index}: {ename}: {evalue}")
+        self.cell_index, self.ename, self.evalue, self.notebook = cell_index, ename, evalue, notebook
+
+
+def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: dict[str, str] | None = None) -> Any:
+    """Run a notebook in a fresh kernel and return it cleaned (also written to target when given).
+
+    Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
+    papermill command). The kernel is run with nbclient directly so that it can be given its own environment
+    and several can run at once from threads. On failure ExecutionFailed is raised; the executed notebook is
+    written to target first.
     """
     import nbformat
-    import papermill
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
+    nb = load_notebook_node(str(source))
+    if parameters:
+        nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(source.parent)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     try:
-        papermill.execute_notebook(str(source), str(target), parameters=parameters, kernel_name="python3",
-                                   cwd=str(source.parent), progress_bar=False, log_output=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    nb = clean(nbformat.read(str(target), as_version=4))
-    nbformat.write(nb, str(target))
+        client.execute(env={**os.environ, **(env or {})})
+    except CellExecutionError as err:
+        failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                       for o in c.get("outputs", []) if o.get("output_type") == "error"), -1)
+        clean(nb)
+        if target is not None:
+            nbformat.write(nb, str(target))
+        raise ExecutionFailed(failed, err.ename, err.evalue, nb) from None
+    nb = clean(nb)
+    if target is not None:
+        nbformat.write(nb, str(target))
     return nb

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 ENV_VAR = "KZFIGURES_ROOT"
+#: Set by the report builder for each notebook: where its charts and tables are saved.
+OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
 
 
 def project_root(root: str | os.PathLike[str] | None = None) -> Path:

@@ -28,8 +28,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .analysis import bounds_of
+from .paths import OUTPUT_ENV
 
-OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
            "to Defeat”, September 2014")
 

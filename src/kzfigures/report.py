@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .notebooks import NotebookInfo, execute, list_notebooks, select
+from .notebooks import ExecutionFailed, NotebookInfo, execute, list_notebooks, select
 from .params import ParameterError, check_parameters, check_value
-from .plotting import OUTPUT_ENV
+from .paths import ENV_VAR, OUTPUT_ENV
 
 TEMPLATES = Path(__file__).with_name("templates")
 FAILED_DIR = "reports-failed"
@@ -36,6 +36,7 @@ class BuildResult:
 
     output: Path
     pages: list[dict[str, Any]] = field(default_factory=list)
+    up_to_date: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -55,16 +56,14 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any]) -> 
     return resolved
 
 
-def _html(notebook: Any, resources_name: str) -> str:
-    """Export an executed notebook to HTML with the kzreport template (no CDN scripts, real alt text)."""
+def _exporter() -> Any:
+    """One HTML exporter for the whole build, with the kzreport template (no CDN scripts, real alt text)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)])
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": resources_name}})
-    return body
+    return HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)])
 
 
-def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path) -> dict[str, Any]:
+def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
     """The index entry for one built notebook: its links, parameters, charts and tables."""
     assets = folder / nb.stem
     charts = []
@@ -75,10 +74,10 @@ def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path) -> dict[st
     tables = [f"{nb.stem}/{p.name}" for p in sorted(assets.glob("*.csv"))]
     return {"stem": nb.stem, "title": nb.title, "question": nb.question, "html": f"{nb.stem}.html",
             "notebook": f"notebooks/{nb.stem}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
-            "charts": charts, "tables": tables}
+            "charts": charts, "tables": tables, "key": key}
 
 
-def _index(pages: list[dict[str, Any]], root: Path | None) -> str:
+def _index(pages: list[dict[str, Any]], root: Path) -> str:
     """The index page, from a Jinja template with autoescaping (data text stays text)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -143,18 +142,33 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 
 def build_report(output: str | Path = "reports", parameters: dict[str, Any] | None = None,
                  only: list[str] | None = None, notebooks_folder: str | Path | None = None,
-                 root: str | Path | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Execute the notebooks and write the HTML report to ``output``; the old report stays if anything fails."""
+                 root: str | Path | None = None, progress: Callable[[str], None] | None = None,
+                 jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+    """Execute the notebooks and write the HTML report to ``output``; the old report stays if anything fails.
+
+    Notebooks run ``jobs`` at a time (default: one per core), each in a fresh kernel. With ``use_cache`` a
+    notebook whose inputs are unchanged is taken from the cache, and a report that is already up to date is
+    left alone.
+    """
+    from .cache import cache_dir, inputs_fingerprint, page_key
     from .package import checked_package
+    from .paths import project_root
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    base = project_root(root)
     output = Path(output).resolve()
-    all_notebooks = list_notebooks(notebooks_folder)
+    all_notebooks = list_notebooks(notebooks_folder or base / "notebooks")
     if not all_notebooks:
-        raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {notebooks_folder or 'notebooks/'}")
+        raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {notebooks_folder or base / 'notebooks'}")
     chosen = select(all_notebooks, only)
     given = resolve_parameters(chosen, parameters or {})
-    checked_package(root)
+    checked_package(base)
+    fingerprint = inputs_fingerprint(base)
+    keys = {nb.stem: page_key(fingerprint, nb.path, given[nb.stem]) for nb in chosen}
+    previous = _previous_pages(output)
+    if use_cache and _up_to_date(output, previous, keys, partial=bool(only)):
+        say(f"report is up to date: {output}/index.html")
+        return BuildResult(output, previous, up_to_date=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(output)
     if threading.current_thread() is threading.main_thread():
@@ -164,21 +178,13 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     (building / "notebooks").mkdir(parents=True)
     result = BuildResult(output)
     try:
-        previous = _previous_pages(output) if only else []
-        rebuilt = {nb.stem for nb in chosen}
-        kept = [p for p in previous if p["stem"] not in rebuilt]
+        kept = [p for p in (previous if only else []) if p["stem"] not in keys]
         _carry_over(output, building, kept)
         pages = {p["stem"]: p for p in kept}
-        for number, nb in enumerate(chosen, start=1):
-            started = time.perf_counter()
-            say(f"[{number}/{len(chosen)}] {nb.stem}: running…")
-            executed = _run_one(nb, given[nb.stem], building, output)
-            (building / f"{nb.stem}.html").write_text(_html(executed, nb.stem), encoding="utf-8")
-            pages[nb.stem] = _page(nb, given[nb.stem], building)
-            result.seconds[nb.stem] = time.perf_counter() - started
-            say(f"[{number}/{len(chosen)}] {nb.stem}: done in {result.seconds[nb.stem]:.1f} s")
+        pages.update(_execute_all(chosen, given, keys, building, output, base, cache_dir(base) if use_cache else None,
+                                  jobs or os.cpu_count() or 1, say, result))
         result.pages = [pages[stem] for stem in sorted(pages)]
-        (building / "index.html").write_text(_index(result.pages, root), encoding="utf-8")
+        (building / "index.html").write_text(_index(result.pages, base), encoding="utf-8")
         (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
         _swap(building, output)
@@ -188,21 +194,82 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     return result
 
 
+def _up_to_date(output: Path, previous: list[dict[str, Any]], keys: dict[str, str], partial: bool) -> bool:
+    """True when the report on disk was built from exactly these inputs and is complete."""
+    built = {p["stem"]: p.get("key") for p in previous}
+    if not previous or any(built.get(stem) != key for stem, key in keys.items()):
+        return False
+    if not partial and set(built) != set(keys):
+        return False
+    needed = ["index.html"] + [p["html"] for p in previous] + [p["notebook"] for p in previous]
+    return all((output / rel).is_file() for rel in needed)
+
+
+def _execute_all(chosen: list[NotebookInfo], given: dict[str, dict[str, Any]], keys: dict[str, str], building: Path,
+                 output: Path, base: Path, cache: Path | None, jobs: int, say: Callable[[str], None],
+                 result: BuildResult) -> dict[str, dict[str, Any]]:
+    """Fetch cached pages, run the rest ``jobs`` at a time, export each to HTML as it finishes; return the pages."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from .cache import fetch, store
+
+    pages: dict[str, dict[str, Any]] = {}
+    total, done = len(chosen), 0
+    to_run = []
+    for nb in chosen:
+        if cache is not None and fetch(cache, keys[nb.stem], building):
+            done += 1
+            pages[nb.stem] = _page(nb, given[nb.stem], building, keys[nb.stem])
+            say(f"[{done}/{total}] {nb.stem}: unchanged, taken from the cache")
+        else:
+            to_run.append(nb)
+    if not to_run:
+        return pages
+    exporter = _exporter()
+    started = {nb.stem: time.perf_counter() for nb in to_run}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_run))))
+
+    def run(nb: NotebookInfo) -> Any:
+        say(f"      {nb.stem}: running…")
+        started[nb.stem] = time.perf_counter()
+        return _run_one(nb, given[nb.stem], building, output, base)
+
+    try:
+        futures = {pool.submit(run, nb): nb for nb in to_run}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                nb = futures[future]
+                executed = future.result()
+                html = building / f"{nb.stem}.html"
+                html.write_text(exporter.from_notebook_node(executed, resources={"metadata": {"name": nb.stem}})[0],
+                                encoding="utf-8")
+                if cache is not None:
+                    store(cache, keys[nb.stem], {f"notebooks/{nb.stem}.ipynb": building / "notebooks" /
+                                                 f"{nb.stem}.ipynb", html.name: html, nb.stem: building / nb.stem})
+                pages[nb.stem] = _page(nb, given[nb.stem], building, keys[nb.stem])
+                done += 1
+                result.seconds[nb.stem] = time.perf_counter() - started[nb.stem]
+                say(f"[{done}/{total}] {nb.stem}: done in {result.seconds[nb.stem]:.1f} s")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return pages
+
+
 def _previous_pages(output: Path) -> list[dict[str, Any]]:
     """The pages listed in the previous report's manifest, if there is one."""
     manifest = output / "manifest.json"
     return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else []
 
 
-def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path) -> Any:
-    """Execute one notebook into the build folder; on failure keep it for inspection and say where."""
-    from papermill.exceptions import PapermillExecutionError
-
+def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path, base: Path) -> Any:
+    """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
     target = building / "notebooks" / f"{nb.stem}.ipynb"
+    env = {OUTPUT_ENV: str(building / nb.stem), ENV_VAR: str(base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     try:
-        return execute(nb.path, target, parameters, env={OUTPUT_ENV: str(building / nb.stem),
-                                                         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
-    except PapermillExecutionError as err:
+        return execute(nb.path, target, parameters, env=env)
+    except ExecutionFailed as err:
         failed = output.parent / FAILED_DIR
         failed.mkdir(exist_ok=True)
         kept = failed / f"{nb.stem}.ipynb"

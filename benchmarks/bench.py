@@ -1,0 +1,123 @@
+"""`make bench`: how long the report takes, against the naive pipeline and against the floor.
+
+Measures, on the project's own notebooks, the median of several runs of:
+  (a) naive: for each notebook, the `papermill` command, then `jupyter nbconvert --to html`;
+  (b) `make report` cold: no cache, no previous report;
+  (c) `make report` again with nothing changed;
+  (d) floor: one plain Python process that runs the notebooks' code (same library calls, same charts saved);
+and, once, (e) `make test` with everything installed. Prints a Markdown table for the README.
+Timings are printed, never asserted: they depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+FLOOR = r'''
+import io, json, os, sys, contextlib
+from pathlib import Path
+out = Path(sys.argv[1])
+for path in sys.argv[2:]:
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    os.environ["KZFIGURES_OUTPUT_DIR"] = str(out / Path(path).stem)
+    scope = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec("".join(cell["source"]), scope)
+'''
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
+    """Seconds one command takes; it must succeed."""
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=cwd, env={**os.environ, **(env or {})},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def naive(work: Path) -> float:
+    """papermill then nbconvert, one command each, per notebook."""
+    started = time.perf_counter()
+    for nb in NOTEBOOKS:
+        executed = work / nb.name
+        subprocess.run([str(BIN / "papermill"), str(nb), str(executed), "--cwd", str(nb.parent)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def report_cold(work: Path) -> tuple[float, float]:
+    """`make report` with an empty cache and no report, then again with nothing changed."""
+    env = {"KZFIGURES_CACHE": str(work / "cache")}
+    args = f"ARGS=--output {work / 'reports'}"
+    cold = timed(["make", "--no-print-directory", "report", args], env)
+    again = timed(["make", "--no-print-directory", "report", args], env)
+    return cold, again
+
+
+def floor(work: Path) -> float:
+    """One Python process running every notebook's code."""
+    return timed([sys.executable, "-c", FLOOR, str(work), *map(str, NOTEBOOKS)])
+
+
+def median_of(runs: int, measure) -> list[float]:
+    """Run a measurement `runs` times, each in a fresh temporary folder."""
+    values = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            values.append(measure(Path(tmp)))
+    return values
+
+
+def machine() -> str:
+    """The machine the figures were measured on."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time `make test`")
+    args = parser.parse_args()
+    print(f"measuring on {machine()}; {len(NOTEBOOKS)} notebooks; median of {args.runs} runs", file=sys.stderr)
+    a = statistics.median(median_of(args.runs, naive))
+    pairs = median_of(args.runs, report_cold)
+    b = statistics.median(p[0] for p in pairs)
+    c = statistics.median(p[1] for p in pairs)
+    d = statistics.median(median_of(args.runs, floor))
+    e = None if args.skip_tests else timed(["make", "--no-print-directory", "test"])
+    rows = [
+        ("(a) naive: papermill + nbconvert commands per notebook", f"{a:.1f} s", ""),
+        ("(b) `make report`, cold", f"{b:.1f} s", f"b/a = {b / a:.2f} (goal ≤ 0.40)"),
+        ("(c) `make report`, nothing changed", f"{c:.2f} s", "goal ≤ 1.0 s"),
+        ("(d) floor: one plain Python process, same charts", f"{d:.1f} s", f"b/d = {b / d:.2f}"),
+    ]
+    if e is not None:
+        rows.append(("(e) `make test`, installed", f"{e:.0f} s", "goal ≤ 90 s"))
+    print(f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.\n")
+    print("| measurement | time | ratio / goal |\n|---|---|---|")
+    for name, value, note in rows:
+        print(f"| {name} | {value} | {note} |")
+    print(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e}), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""The build cache: a notebook's executed result, keyed on everything that can change it.
+
+The key covers the notebook's bytes, its parameters, every file of the data package and seeds, the
+library's own source and templates, and the versions of Python and of the packages that shape the output.
+Change any of them and the key changes, so a cached page can never be stale.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "KZFIGURES_CACHE"
+#: Packages whose version changes what a page looks like.
+SHAPING_PACKAGES = ("pandas", "numpy", "matplotlib", "nbconvert", "nbclient", "nbformat", "papermill", "ipykernel",
+                    "jinja2", "mistune", "pygments")
+
+
+def cache_dir(root: Path) -> Path:
+    """Where cached pages live: $KZFIGURES_CACHE, else .cache/kzfigures in the checkout."""
+    return Path(os.environ.get(CACHE_ENV) or root / ".cache" / "kzfigures")
+
+
+def _hash_files(digest: "hashlib._Hash", base: Path, patterns: tuple[str, ...]) -> None:
+    """Feed each matching file's relative name and bytes into the digest, in a fixed order."""
+    files = sorted({p for pattern in patterns for p in base.glob(pattern) if p.is_file()})
+    for path in files:
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+@lru_cache(maxsize=8)
+def _versions() -> str:
+    """Python's and the shaping packages' versions."""
+    found = []
+    for name in SHAPING_PACKAGES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return sys.version + ";" + ";".join(found)
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """One hash of the data package, the seeds, the library's source and templates, and the versions."""
+    digest = hashlib.sha256(_versions().encode())
+    _hash_files(digest, root, ("data/*", "seeds/*"))
+    _hash_files(digest, Path(__file__).parent, ("*.py", "*.json", "templates/*", "templates/*/*"))
+    return digest.hexdigest()
+
+
+def page_key(fingerprint: str, notebook: Path, parameters: dict[str, Any]) -> str:
+    """The key of one notebook's page: the inputs, the notebook's bytes and its parameters."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(notebook.read_bytes())
+    digest.update(json.dumps(parameters, sort_keys=True, default=repr).encode())
+    return digest.hexdigest()[:32]
+
+
+def fetch(cache: Path, key: str, into: Path) -> bool:
+    """Copy a cached page's files into the build folder; False when the key is not cached."""
+    entry = cache / key
+    if not (entry / "complete").is_file():
+        return False
+    for item in entry.iterdir():
+        if item.name == "complete":
+            continue
+        target = into / item.name
+        if item.is_dir():
+            shutil.copytree(item, target, dirs_exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(item, target)
+    return True
+
+
+def store(cache: Path, key: str, files: dict[str, Path]) -> None:
+    """Save a page's files under its key; written beside the entry and renamed, so a crash leaves no half entry."""
+    entry = cache / key
+    if (entry / "complete").is_file():
+        return
+    partial = cache / f".{key}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name, source in files.items():
+        target = partial / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    (partial / "complete").write_text(key, encoding="utf-8")
+    shutil.rmtree(entry, ignore_errors=True)
+    partial.rename(entry)
