@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test bench notebooks docs-images browser lab clean
+.PHONY: help venv report test student bench notebooks docs-images browser lab clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,9 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks with papermill and nbval, report)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
+	$(BIN)/kzfigures student --output dist/student
 
 bench: $(STAMP) ## Time the report: naive pipeline, cold, no-op, floor, and make test (prints a table)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -11,7 +11,8 @@ from conftest import ROOT
 from kzfigures.notebooks import KERNELSPEC, list_notebooks
 from kzfigures.params import RULES
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MAIN = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = MAIN + sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
 EXPECTED = ["00-article-in-numbers", "01-foreign-fighters", "02-attacks-and-security", "03-legal-penalties"]
 
 
@@ -20,7 +21,7 @@ def load(path: Path) -> dict:
 
 
 def test_the_collection_and_nothing_stray():
-    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+    assert [p.stem for p in MAIN] == EXPECTED
     assert not list(ROOT.rglob("Untitled*.ipynb"))
 
 
@@ -29,7 +30,8 @@ def test_uniform_opening(path):
     cells = load(path)["cells"]
     title, params_heading, params, imports = cells[0], cells[1], cells[2], cells[3]
     first = "".join(title["source"])
-    assert first.startswith(f"# {path.stem[:2]} — ") and "**Question:**" in first and "Contents" in first
+    title_start = f"# Lesson {path.stem[:2]} — " if path.parent.name == "lessons" else f"# {path.stem[:2]} — "
+    assert first.startswith(title_start) and "**Question:**" in first and "Contents" in first
     assert "".join(params_heading["source"]).startswith("## Parameters")
     assert params["cell_type"] == "code" and params["metadata"].get("tags") == ["parameters"]
     lines = [ln for ln in "".join(params["source"]).splitlines() if ln.strip()]
@@ -62,7 +64,7 @@ def test_every_parameter_has_a_rule_and_every_rule_a_user():
 
 
 def test_charts_carry_alt_text_in_the_committed_notebooks():
-    for path in NOTEBOOKS:
+    for path in MAIN:
         images = [o for c in load(path)["cells"] if c["cell_type"] == "code" for o in c["outputs"]
                   if "image/png" in o.get("data", {})]
         assert images, path.stem

@@ -62,7 +62,7 @@ def _notebooks(args: argparse.Namespace) -> int:
     for nb in list_notebooks(args.notebooks):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / nb.path.name
-            print(f"{nb.stem}: running…", file=sys.stderr, flush=True)
+            print(f"{nb.name}: running…", file=sys.stderr, flush=True)
             execute(nb.path, target, {})
             new = target.read_bytes()
         if new != nb.path.read_bytes():
@@ -73,6 +73,17 @@ def _notebooks(args: argparse.Namespace) -> int:
         print(f"kzfigures: error: not what `make notebooks` writes: {', '.join(changed)}", file=sys.stderr)
         return 1
     print(f"{len(changed)} notebook(s) {'would change' if args.check else 'rewritten'}", file=sys.stderr)
+    return 0
+
+
+def _student(args: argparse.Namespace) -> int:
+    """kzfigures student: write the student versions of the lessons."""
+    from .classroom import make_student
+    from .notebooks import LESSONS, notebooks_dir
+
+    source = Path(args.notebooks) / LESSONS if args.notebooks else notebooks_dir() / LESSONS
+    written = make_student(source, Path(args.output))
+    print(f"{len(written)} student notebook(s) written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -93,7 +104,7 @@ def _params(args: argparse.Namespace) -> int:
     from .params import rule
 
     for nb in list_notebooks(args.notebooks):
-        print(nb.stem)
+        print(nb.name)
         for name, default in nb.parameters.items():
             r = rule(name)
             print(f"  {name} = {default!r}  ({r.allowed()}): {r.help}")
@@ -119,6 +130,10 @@ def parser() -> argparse.ArgumentParser:
     notebooks.add_argument("--check", action="store_true", help="only report notebooks that would change")
     notebooks.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     notebooks.set_defaults(run=_notebooks)
+    student = sub.add_parser("student", help="write the lessons' student versions (solutions out, outputs cleared)")
+    student.add_argument("--output", default="dist/student", help="folder to write (default: dist/student)")
+    student.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    student.set_defaults(run=_student)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
     validate.set_defaults(run=_validate)
     params = sub.add_parser("params", help="list the notebooks' parameters")
@@ -133,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .problems import DataPackageError
 
     args = parser().parse_args(argv)
-    user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError)
+    from .classroom import MarkerError
+
+    user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError)
     try:
         from .report import NotebookFailed
 

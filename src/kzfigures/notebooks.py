@@ -11,22 +11,29 @@ from typing import Any
 from .params import ParameterError
 
 NAME_PATTERN = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
+LESSONS = "lessons"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook of the collection: its file, title, question and parameters (name -> default)."""
+    """A notebook of the collection: its file, report name, title, question and parameters (name -> default)."""
 
     path: Path
+    name: str
     title: str
     question: str
     parameters: dict[str, Any]
 
     @property
     def stem(self) -> str:
-        """The notebook's name without .ipynb ("01-foreign-fighters")."""
+        """The notebook's file name without .ipynb ("01-foreign-fighters")."""
         return self.path.stem
+
+    @property
+    def is_lesson(self) -> bool:
+        """True for the classroom lessons (notebooks/lessons/)."""
+        return self.path.parent.name == LESSONS
 
 
 def notebooks_dir(root: str | Path | None = None) -> Path:
@@ -61,30 +68,32 @@ def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe(path: Path) -> NotebookInfo:
-    """Read a notebook's title (first heading), question and parameters."""
+    """Read a notebook's title (first heading), question and parameters; lessons are named lesson-NN-topic."""
     nb = _read(path)
     first = "".join(nb["cells"][0]["source"])
     title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)
     match = re.search(r"\*\*Question:\*\*\s*(.+)", first)
-    return NotebookInfo(path, title, match.group(1).strip() if match else "", parameters_of(nb))
+    name = f"lesson-{path.stem}" if path.parent.name == LESSONS else path.stem
+    return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters_of(nb))
 
 
 def list_notebooks(folder: str | Path | None = None) -> list[NotebookInfo]:
-    """The collection's notebooks (NN-topic.ipynb), in order."""
+    """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order."""
     base = Path(folder) if folder is not None else notebooks_dir()
-    return [describe(p) for p in sorted(base.glob("*.ipynb")) if NAME_PATTERN.match(p.name)]
+    paths = sorted(base.glob("*.ipynb")) + sorted((base / LESSONS).glob("*.ipynb"))
+    return [describe(p) for p in paths if NAME_PATTERN.match(p.name)]
 
 
 def select(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
-    """The notebooks named by --only (full name, or its NN prefix); all when only is empty."""
+    """The notebooks named by --only: a full name or its start ("01", "lesson-02", "lesson"); all when empty."""
     if not only:
         return notebooks
     chosen = []
     for wanted in only:
         key = wanted.removesuffix(".ipynb")
-        hits = [n for n in notebooks if n.stem == key or n.stem.split("-", 1)[0] == key]
+        hits = [n for n in notebooks if n.name == key or n.name.startswith(key + "-")]
         if not hits:
-            names = ", ".join(n.stem for n in notebooks)
+            names = ", ".join(n.name for n in notebooks)
             raise ParameterError(f"--only: {wanted!r} is not a notebook; choose from: {names}")
         chosen += [h for h in hits if h not in chosen]
     return chosen
@@ -114,13 +123,22 @@ class ExecutionFailed(RuntimeError):
         self.cell_index, self.ename, self.evalue, self.notebook = cell_index, ename, evalue, notebook
 
 
-def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: dict[str, str] | None = None) -> Any:
+def stop_kernel(client: Any) -> None:
+    """Kill a running notebook's kernel at once (used when a build is interrupted)."""
+    process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: dict[str, str] | None = None,
+            running: set[Any] | None = None) -> Any:
     """Run a notebook in a fresh kernel and return it cleaned (also written to target when given).
 
     Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
     papermill command). The kernel is run with nbclient directly so that it can be given its own environment
-    and several can run at once from threads. On failure ExecutionFailed is raised; the executed notebook is
-    written to target first.
+    and several can run at once from threads; while it runs, its client is in ``running`` (for stop_kernel).
+    On failure ExecutionFailed is raised; the executed notebook is written to target first.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -133,6 +151,8 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    if running is not None:
+        running.add(client)
     try:
         client.execute(env={**os.environ, **(env or {})})
     except CellExecutionError as err:
@@ -142,6 +162,9 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
         if target is not None:
             nbformat.write(nb, str(target))
         raise ExecutionFailed(failed, err.ename, err.evalue, nb) from None
+    finally:
+        if running is not None:
+            running.discard(client)
     nb = clean(nb)
     if target is not None:
         nbformat.write(nb, str(target))

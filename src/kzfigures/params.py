@@ -51,6 +51,7 @@ RULES: dict[str, Rule] = {
     "timeline_start_year": Rule(int, "first year on the timeline", minimum=2004, maximum=2015),
     "timeline_end_year": Rule(int, "last year on the timeline", minimum=2004, maximum=2015),
     "show_external_events": Rule(bool, "add dated events from outside the article, marked external"),
+    "show_solutions": Rule(bool, "lessons: show the worked answers in the report (False hides them, as for students)"),
 }
 
 #: Pairs whose first may not exceed the second.

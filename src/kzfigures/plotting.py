@@ -71,7 +71,7 @@ class Chart:
     def save(self, folder: str | Path) -> list[Path]:
         """Write name.png, name.svg and name.json (title, alt text, caption) into folder."""
         out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=not building_output(out), exist_ok=True)
         png, svg, meta = (out / f"{self.name}.{ext}" for ext in ("png", "svg", "json"))
         png.write_bytes(self.png())
         svg.write_text(self.svg(), encoding="utf-8")
@@ -80,8 +80,18 @@ class Chart:
         return [png, svg, meta]
 
 
+def building_output(folder: Path) -> bool:
+    """True when folder is the report builder's output folder for this notebook."""
+    target = output_dir()
+    return target is not None and folder.resolve() == target.resolve()
+
+
 def output_dir() -> Path | None:
-    """Where the report builder wants charts and tables saved, if it does."""
+    """Where the report builder wants charts and tables saved, if it does.
+
+    Only the notebook's own folder is created there, never its parents: a kernel left running by an
+    interrupted build then fails instead of re-creating a build folder that was removed.
+    """
     value = os.environ.get(OUTPUT_ENV)
     return Path(value) if value else None
 
@@ -101,7 +111,7 @@ def publish_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """Save a table as CSV when building the report, and return it for display."""
     folder = output_dir()
     if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
         table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
     return table
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .notebooks import ExecutionFailed, NotebookInfo, execute, list_notebooks, select
+from .notebooks import ExecutionFailed, NotebookInfo, execute, list_notebooks, select, stop_kernel
 from .params import ParameterError, check_parameters, check_value
 from .paths import ENV_VAR, OUTPUT_ENV
 
@@ -52,7 +52,7 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any]) -> 
     for nb in notebooks:
         values = {**nb.parameters, **{k: v for k, v in given.items() if k in nb.parameters}}
         check_parameters(**values)
-        resolved[nb.stem] = {k: v for k, v in given.items() if k in nb.parameters}
+        resolved[nb.name] = {k: v for k, v in given.items() if k in nb.parameters}
     return resolved
 
 
@@ -65,15 +65,15 @@ def _exporter() -> Any:
 
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
     """The index entry for one built notebook: its links, parameters, charts and tables."""
-    assets = folder / nb.stem
+    assets = folder / nb.name
     charts = []
     for meta_path in sorted(assets.glob("*.json")):
         words = json.loads(meta_path.read_text(encoding="utf-8"))
         charts.append({"title": words["title"], "alt": words["alt"],
-                       "png": f"{nb.stem}/{meta_path.stem}.png", "svg": f"{nb.stem}/{meta_path.stem}.svg"})
-    tables = [f"{nb.stem}/{p.name}" for p in sorted(assets.glob("*.csv"))]
-    return {"stem": nb.stem, "title": nb.title, "question": nb.question, "html": f"{nb.stem}.html",
-            "notebook": f"notebooks/{nb.stem}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
+                       "png": f"{nb.name}/{meta_path.stem}.png", "svg": f"{nb.name}/{meta_path.stem}.svg"})
+    tables = [f"{nb.name}/{p.name}" for p in sorted(assets.glob("*.csv"))]
+    return {"stem": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
+            "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
             "charts": charts, "tables": tables, "key": key}
 
 
@@ -114,6 +114,15 @@ def _swap(built: Path, output: Path) -> None:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove(folder: Path, tries: int = 20) -> None:
+    """Remove a build folder, retrying briefly while a just-killed kernel's last writes settle."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
 
 
 def _remove_stale(output: Path) -> None:
@@ -164,7 +173,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     given = resolve_parameters(chosen, parameters or {})
     checked_package(base)
     fingerprint = inputs_fingerprint(base)
-    keys = {nb.stem: page_key(fingerprint, nb.path, given[nb.stem]) for nb in chosen}
+    keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
     previous = _previous_pages(output)
     if use_cache and _up_to_date(output, previous, keys, partial=bool(only)):
         say(f"report is up to date: {output}/index.html")
@@ -189,7 +198,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                                                 encoding="utf-8")
         _swap(building, output)
     finally:
-        shutil.rmtree(building, ignore_errors=True)
+        _remove(building)
     say(f"report written to {output}/index.html")
     return result
 
@@ -217,22 +226,24 @@ def _execute_all(chosen: list[NotebookInfo], given: dict[str, dict[str, Any]], k
     total, done = len(chosen), 0
     to_run = []
     for nb in chosen:
-        if cache is not None and fetch(cache, keys[nb.stem], building):
+        if cache is not None and fetch(cache, keys[nb.name], building):
             done += 1
-            pages[nb.stem] = _page(nb, given[nb.stem], building, keys[nb.stem])
-            say(f"[{done}/{total}] {nb.stem}: unchanged, taken from the cache")
+            pages[nb.name] = _page(nb, given[nb.name], building, keys[nb.name])
+            say(f"[{done}/{total}] {nb.name}: unchanged, taken from the cache")
         else:
             to_run.append(nb)
     if not to_run:
         return pages
     exporter = _exporter()
-    started = {nb.stem: time.perf_counter() for nb in to_run}
+    started = {nb.name: time.perf_counter() for nb in to_run}
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_run))))
 
+    running: set[Any] = set()
+
     def run(nb: NotebookInfo) -> Any:
-        say(f"      {nb.stem}: running…")
-        started[nb.stem] = time.perf_counter()
-        return _run_one(nb, given[nb.stem], building, output, base)
+        say(f"      {nb.name}: running…")
+        started[nb.name] = time.perf_counter()
+        return _run_one(nb, given[nb.name], building, output, base, running)
 
     try:
         futures = {pool.submit(run, nb): nb for nb in to_run}
@@ -242,16 +253,21 @@ def _execute_all(chosen: list[NotebookInfo], given: dict[str, dict[str, Any]], k
             for future in finished:
                 nb = futures[future]
                 executed = future.result()
-                html = building / f"{nb.stem}.html"
-                html.write_text(exporter.from_notebook_node(executed, resources={"metadata": {"name": nb.stem}})[0],
+                html = building / f"{nb.name}.html"
+                html.write_text(exporter.from_notebook_node(executed, resources={"metadata": {"name": nb.name}})[0],
                                 encoding="utf-8")
                 if cache is not None:
-                    store(cache, keys[nb.stem], {f"notebooks/{nb.stem}.ipynb": building / "notebooks" /
-                                                 f"{nb.stem}.ipynb", html.name: html, nb.stem: building / nb.stem})
-                pages[nb.stem] = _page(nb, given[nb.stem], building, keys[nb.stem])
+                    store(cache, keys[nb.name], {f"notebooks/{nb.name}.ipynb": building / "notebooks" /
+                                                 f"{nb.name}.ipynb", html.name: html, nb.name: building / nb.name})
+                pages[nb.name] = _page(nb, given[nb.name], building, keys[nb.name])
                 done += 1
-                result.seconds[nb.stem] = time.perf_counter() - started[nb.stem]
-                say(f"[{done}/{total}] {nb.stem}: done in {result.seconds[nb.stem]:.1f} s")
+                result.seconds[nb.name] = time.perf_counter() - started[nb.name]
+                say(f"[{done}/{total}] {nb.name}: done in {result.seconds[nb.name]:.1f} s")
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for client in list(running):
+            stop_kernel(client)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return pages
@@ -263,21 +279,30 @@ def _previous_pages(output: Path) -> list[dict[str, Any]]:
     return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else []
 
 
-def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path, base: Path) -> Any:
+def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path, base: Path,
+             running: set[Any] | None = None) -> Any:
     """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
-    target = building / "notebooks" / f"{nb.stem}.ipynb"
-    env = {OUTPUT_ENV: str(building / nb.stem), ENV_VAR: str(base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    target = building / "notebooks" / f"{nb.name}.ipynb"
+    env = {OUTPUT_ENV: str(building / nb.name), ENV_VAR: str(base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     try:
-        return execute(nb.path, target, parameters, env=env)
+        executed = execute(nb.path, target, parameters, env=env, running=running)
+        if not {**nb.parameters, **parameters}.get("show_solutions", True):
+            import nbformat
+
+            from .classroom import hide_solutions
+
+            executed = hide_solutions(executed, nb.name)
+            nbformat.write(executed, str(target))
+        return executed
     except ExecutionFailed as err:
         failed = output.parent / FAILED_DIR
         failed.mkdir(exist_ok=True)
-        kept = failed / f"{nb.stem}.ipynb"
+        kept = failed / f"{nb.name}.ipynb"
         if target.exists():
             shutil.copy2(target, kept)
         value = " ".join(str(err.evalue).split())
         value = value if len(value) <= 200 else value[:200] + "…"
         raise NotebookFailed(
-            f"notebook {nb.stem} failed in cell {err.cell_index} ({err.ename}: {value}); "
+            f"notebook {nb.name} failed in cell {err.cell_index} ({err.ename}: {value}); "
             f"the executed notebook is kept at {kept}; the previous report in {output} is unchanged"
         ) from None

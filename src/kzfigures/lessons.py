@@ -1,0 +1,110 @@
+"""Checks for the lessons' exercises: each says what is right, or what is wrong and why, in words.
+
+A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
+not, so a lesson run top to bottom stops at the first open question, and the instructor's run passes.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+from .bounds import Bounds
+from .parse import parse_quantity
+
+
+class NotYet(AssertionError):
+    """An answer that is missing or not right yet; the message says what to look at."""
+
+
+def _missing(answer: Any, name: str, hint: str) -> None:
+    """Refuse an answer that was not given."""
+    if answer is None or answer is Ellipsis:
+        raise NotYet(f"{name} has no answer yet: {hint}")
+
+
+def _as_bounds(answer: Any, name: str) -> Bounds:
+    """Read an answer given as Bounds or as a (lower, upper) pair."""
+    if isinstance(answer, Bounds):
+        return answer
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(isinstance(v, (int, float)) for v in answer):
+        return Bounds(answer[0], answer[1], False, answer[1] == math.inf)
+    raise NotYet(f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {answer!r}")
+
+
+def _close(a: float, b: float) -> bool:
+    """Equal, allowing for rounding (and inf == inf)."""
+    return a == b or (math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12))
+
+
+def check_bounds(answer: Any, phrase: str, name: str = "answer", openness: bool = False) -> None:
+    """Check bounds against what the words "phrase" allow; with ``openness`` the open ends must match too."""
+    _missing(answer, name, f"write the lowest and highest values that “{phrase}” allows, as (lower, upper)")
+    given, right = _as_bounds(answer, name), parse_quantity(phrase)
+    if not _close(given.lower, right.lower):
+        more = "too high" if given.lower > right.lower else "too low"
+        why = {"vague": f"a vague word gives only the least it allows, which is {right.lower:,g}",
+               "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.kind, "read the words again")
+        raise NotYet(f"your lower bound {given.lower:,g} is {more}: {why}")
+    if not _close(given.upper, right.upper):
+        if right.upper == math.inf:
+            raise NotYet(f"your upper bound {given.upper:,g} is too low: “{phrase}” leaves the top open; use math.inf")
+        more = "too high" if given.upper > right.upper else "too low"
+        raise NotYet(f"your upper bound {given.upper:,g} is {more}: “{phrase}” goes up to {right.upper:,g}")
+    if openness and (given.lower_open, given.upper_open) != (right.lower_open, right.upper_open):
+        raise NotYet(f"the numbers are right, but not which ends are included: “{phrase}” is {right.notation()}")
+    print(f"✓ {name}: “{phrase}” is {right.notation()}, {right.describe()}.")
+
+
+def check_interval(answer: Any, expected: Bounds, name: str = "answer", what: str = "the result") -> None:
+    """Check a computed interval (ends and open ends) against the right one."""
+    _missing(answer, name, f"compute {what} with the library's bounds arithmetic")
+    if not isinstance(answer, Bounds):
+        if isinstance(answer, (int, float)):
+            raise NotYet(f"{name} is a single number ({answer:g}); {what} is a range: keep both ends")
+        raise NotYet(f"{name} should be Bounds (the result of arithmetic on parse_quantity(...)); got {answer!r}")
+    for end, mine, right in (("lower", answer.lower, expected.lower), ("upper", answer.upper, expected.upper)):
+        if not _close(float(mine), float(right)):
+            raise NotYet(f"the {end} end of {name} is {float(mine):.6g} but should be {float(right):.6g}: "
+                         f"take the {end} end from the combination of input ends that makes it {end}st")
+    if (answer.lower_open, answer.upper_open) != (expected.lower_open, expected.upper_open):
+        raise NotYet(f"{name} has the right ends but not the right open/closed ends: it should be {expected.notation()}")
+    print(f"✓ {name}: {expected.describe(lambda v: f'{v:.6g}')} {expected.notation(lambda v: f'{v:.6g}')}.")
+
+
+def check_value(answer: Any, expected: float, name: str = "answer", hints: dict[str, str] | None = None,
+                wrong: dict[float, str] | None = None) -> None:
+    """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
+    _missing(answer, name, (hints or {}).get("missing", "give a number"))
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        raise NotYet(f"{name} should be a number; got {answer!r}")
+    for value, feedback in (wrong or {}).items():
+        if _close(float(answer), value):
+            raise NotYet(feedback)
+    if not _close(float(answer), expected):
+        direction = "too high" if answer > expected else "too low"
+        raise NotYet(f"{name} = {answer:,g} is {direction}. " + (hints or {}).get(direction, ""))
+    print(f"✓ {name} = {expected:,g}.")
+
+
+def check_set(answer: Any, expected: Iterable[str], name: str = "answer", what: str = "figure ids") -> None:
+    """Check a set of names: say which are missing and which do not belong."""
+    _missing(answer, name, f"give a set of {what}, such as {{'a', 'b'}}")
+    if isinstance(answer, str) or not isinstance(answer, Iterable):
+        raise NotYet(f"{name} should be a set of {what}; got {answer!r}")
+    given, right = set(answer), set(expected)
+    missing, extra = sorted(right - given), sorted(given - right)
+    if missing or extra:
+        parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
+            [f"not right here: {', '.join(extra)}"] if extra else [])
+        raise NotYet(f"{name} is not complete yet ({'; '.join(parts)})")
+    print(f"✓ {name}: all {len(right)} {what}.")
+
+
+def check_choice(answer: Any, expected: str, name: str = "answer", why: str = "") -> None:
+    """Check a one-word or one-name answer (case and spaces do not matter)."""
+    _missing(answer, name, "write the name, in quotes")
+    if not isinstance(answer, str):
+        raise NotYet(f"{name} should be text, in quotes; got {answer!r}")
+    if " ".join(answer.split()).lower() != expected.lower():
+        raise NotYet(f"{name} = {answer!r} is not it. {why}".strip())
+    print(f"✓ {name}: {expected}.")

@@ -1,0 +1,155 @@
+"""The classroom edition: checks with helpful feedback, generated student versions, lessons in the report."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kzfigures import Bounds, parse_quantity
+from kzfigures import lessons as L
+from kzfigures.classroom import MARKERS, MarkerError, leaks, make_student, strip_cell
+
+LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
+
+
+def test_there_are_three_lessons():
+    assert [p.stem for p in LESSONS] == ["01-reading-numbers-in-the-news", "02-shares-and-rates", "03-who-says-so"]
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "answer has no answer yet"),
+    ((15_000, 20_000), "your upper bound 20,000 is too low: “more than 15,000” leaves the top open; use math.inf"),
+    ((10_000, math.inf), "your lower bound 10,000 is too low: “more than 15,000” starts just above 15,000"),
+    ("15000", "should be a pair (lower, upper)"),
+])
+def test_check_bounds_feedback(answer, words):
+    with pytest.raises(L.NotYet) as err:
+        L.check_bounds(answer, "more than 15,000")
+    assert words in str(err.value)
+
+
+def test_check_bounds_feedback_on_vague_and_ranges():
+    with pytest.raises(L.NotYet, match="a vague word gives only the least it allows, which is 2,000"):
+        L.check_bounds((1_000, math.inf), "thousands")
+    with pytest.raises(L.NotYet, match="your upper bound 300 is too high: “between 180 and 250” goes up to 250"):
+        L.check_bounds((180, 300), "between 180 and 250")
+    with pytest.raises(L.NotYet, match="not which ends are included"):
+        L.check_bounds(Bounds(15_000, math.inf, False, True), "more than 15,000", openness=True)
+
+
+def test_right_answers_say_so(capsys):
+    L.check_bounds((15_000, math.inf), "more than 15,000")
+    L.check_interval(parse_quantity("between 180 and 250") / parse_quantity("more than 15,000"),
+                     Bounds(180, 250) / Bounds(15_000, math.inf, True, True))
+    L.check_set({"a", "b"}, ["b", "a"])
+    L.check_choice(" zhakip  assanov ", "Zhakip Assanov")
+    assert capsys.readouterr().out.count("✓") == 4
+
+
+def test_check_interval_feedback():
+    right = Bounds(180, 250) / Bounds(15_000, math.inf, True, True)
+    with pytest.raises(L.NotYet, match="is a single number"):
+        L.check_interval(215 / 15_000, right)
+    with pytest.raises(L.NotYet, match="the lower end of answer is 0.012 but should be 0"):
+        L.check_interval(Bounds(180, 250) / Bounds(15_000, 15_000), right)
+
+
+def test_check_value_names_the_tempting_mistake():
+    with pytest.raises(L.NotYet, match="the plural needs at least two"):
+        L.check_value(1_000, 2_000, wrong={1_000: "one thousand is “a thousand”: the plural needs at least two"})
+    with pytest.raises(L.NotYet, match="is too high"):
+        L.check_value(3_000, 2_000)
+
+
+def test_check_set_lists_missing_and_extra():
+    with pytest.raises(L.NotYet, match="missing: c; not right here: d"):
+        L.check_set({"a", "d"}, {"a", "c"})
+
+
+def test_strip_cell_replaces_solutions_and_drops_hidden_tests():
+    cell = {"cell_type": "code", "source": "x = None  # answer\n### BEGIN SOLUTION\nx = 42\n### END SOLUTION\n"
+                                          "check(x)\n### BEGIN HIDDEN TESTS\nassert x == 42\n### END HIDDEN TESTS"}
+    assert strip_cell(cell, "t")["source"] == "x = None  # answer\n# YOUR ANSWER HERE\ncheck(x)"
+    markdown = {"cell_type": "markdown", "source": "Say why.\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION"}
+    assert strip_cell(markdown, "t")["source"] == "Say why.\n*YOUR ANSWER HERE*"
+
+
+@pytest.mark.parametrize("source", ["### BEGIN SOLUTION\nx = 1", "x = 1\n### END SOLUTION",
+                                    "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"])
+def test_broken_markers_name_the_cell(source):
+    with pytest.raises(MarkerError, match="lesson.ipynb, cell 3"):
+        strip_cell({"cell_type": "code", "source": source}, "lesson.ipynb, cell 3")
+
+
+@pytest.fixture(scope="module")
+def students(tmp_path_factory) -> list[Path]:
+    return make_student(ROOT / "notebooks" / "lessons", tmp_path_factory.mktemp("dist") / "student")
+
+
+def solution_lines(path: Path) -> list[str]:
+    """The lines between solution markers in an instructor notebook."""
+    lines, inside = [], False
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if line.strip() in ("### BEGIN SOLUTION", "### END SOLUTION"):
+                inside = line.strip() == "### BEGIN SOLUTION"
+            elif inside and line.strip():
+                lines.append(line.strip())
+    return lines
+
+
+def test_student_versions_hold_no_solution_and_no_output(students):
+    assert [p.name for p in students] == [p.name for p in LESSONS]
+    for instructor, student in zip(LESSONS, students):
+        nb = json.loads(student.read_text(encoding="utf-8"))
+        text = "\n".join("".join(c["source"]) for c in nb["cells"])
+        assert leaks(nb) == [] and not any(m in text for m in MARKERS)
+        solutions = solution_lines(instructor)
+        assert solutions and not [s for s in solutions if s in text], student.name
+        assert all(c.get("outputs", []) == [] and c.get("execution_count") is None
+                   for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_student_checks_fail_until_answered(students):
+    """Run each student notebook with errors allowed: every check must fail, with feedback, not crash."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for student in students:
+        nb = nbformat.read(str(student), as_version=4)
+        NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300,
+                       resources={"metadata": {"path": str(ROOT / "notebooks" / "lessons")}}).execute()
+        checks = [c for c in nb.cells if c.cell_type == "code" and "lessons.check_" in c.source]
+        assert checks, student.name
+        for cell in checks:
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert errors and errors[0].ename == "NotYet", (student.name, cell.source[:80], cell.outputs)
+            assert "has no answer yet" in errors[0].evalue
+        others = [o for c in nb.cells if c.cell_type == "code" and "lessons.check_" not in c.source
+                  for o in c.outputs if o.output_type == "error"]
+        assert others == [], student.name
+
+
+def test_instructor_lessons_pass_every_check():
+    for path in LESSONS:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        checks = [c for c in cells if c["cell_type"] == "code" and "lessons.check_" in "".join(c["source"])]
+        assert len(checks) >= 4
+        for cell in checks:
+            text = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+            assert text.startswith("✓"), (path.stem, text)
+
+
+def test_lessons_in_the_report_hide_solutions_when_asked(tmp_path):
+    from kzfigures.report import build_report
+
+    out = tmp_path / "reports"
+    build_report(out, {"show_solutions": False}, only=["lesson-01"], progress=lambda line: None)
+    page = (out / "lesson-01-reading-numbers-in-the-news.html").read_text(encoding="utf-8")
+    assert "solution hidden in this edition" in page and "answer_1 = (15_000, math.inf)" not in page
+    assert "✓ answer_1" in page
+    nb = (out / "notebooks" / "lesson-01-reading-numbers-in-the-news.ipynb").read_text(encoding="utf-8")
+    assert "15_000, math.inf" not in nb
