@@ -57,6 +57,18 @@ def test_check_interval_feedback():
         L.check_interval(Bounds(180, 250) / Bounds(15_000, 15_000), right)
 
 
+def test_check_interval_spots_a_forgotten_per_million():
+    rate = parse_quantity("between 180 and 250") * 1_000_000 / 17_289_111
+    with pytest.raises(L.NotYet, match="off by a factor of 1,000,000: did you forget to multiply"):
+        L.check_interval(parse_quantity("between 180 and 250") / 17_289_111, rate)
+
+
+def test_check_interval_says_which_combination_makes_an_end():
+    right = Bounds(180, 250) / Bounds(15_000, 20_000)
+    with pytest.raises(L.NotYet, match="gives the smallest result"):
+        L.check_interval(Bounds(180, 250) / Bounds(15_000, 15_000), right)
+
+
 def test_check_value_names_the_tempting_mistake():
     with pytest.raises(L.NotYet, match="the plural needs at least two"):
         L.check_value(1_000, 2_000, wrong={1_000: "one thousand is “a thousand”: the plural needs at least two"})

@@ -64,11 +64,25 @@ def check_interval(answer: Any, expected: Bounds, name: str = "answer", what: st
         raise NotYet(f"{name} should be Bounds (the result of arithmetic on parse_quantity(...)); got {answer!r}")
     for end, mine, right in (("lower", answer.lower, expected.lower), ("upper", answer.upper, expected.upper)):
         if not _close(float(mine), float(right)):
-            raise NotYet(f"the {end} end of {name} is {float(mine):.6g} but should be {float(right):.6g}: "
-                         f"take the {end} end from the combination of input ends that makes it {end}st")
+            hint = _scale_hint(float(mine), float(right)) or (
+                f"take the {end} end from the combination of input ends that gives the "
+                f"{'smallest' if end == 'lower' else 'largest'} result")
+            raise NotYet(f"the {end} end of {name} is {float(mine):.6g} but should be {float(right):.6g}: {hint}")
     if (answer.lower_open, answer.upper_open) != (expected.lower_open, expected.upper_open):
         raise NotYet(f"{name} has the right ends but not the right open/closed ends: it should be {expected.notation()}")
     print(f"✓ {name}: {expected.describe(lambda v: f'{v:.6g}')} {expected.notation(lambda v: f'{v:.6g}')}.")
+
+
+def _scale_hint(mine: float, right: float) -> str:
+    """Say so when an answer is off by a power of ten (a forgotten "per million" or percent)."""
+    if mine <= 0 or right <= 0 or not (math.isfinite(mine) and math.isfinite(right)):
+        return ""
+    power = math.log10(right / mine)
+    if abs(power - round(power)) < 1e-6 and round(power) != 0:
+        return (f"it is off by a factor of {10 ** abs(round(power)):,}: did you forget to multiply "
+                f"(per million, or ×100 for percent)?" if power > 0 else
+                f"it is {10 ** abs(round(power)):,} times too big: did you multiply once too often?")
+    return ""
 
 
 def check_value(answer: Any, expected: float, name: str = "answer", hints: dict[str, str] | None = None,
