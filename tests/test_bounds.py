@@ -48,13 +48,18 @@ def witnesses(b: Bounds) -> list[Fraction]:
     return [e for e, is_open in ((b.lower, b.lower_open), (b.upper, b.upper_open)) if not is_open] + inside
 
 
+def operands(data, name: str) -> tuple[Bounds, Bounds, Bounds]:
+    """Two random intervals (a divisor bounded away from 0) and the result of the operation on them."""
+    x_b = data.draw(intervals())
+    y_b = data.draw(intervals(min_lower=1 if name == "div" else 0))
+    return x_b, y_b, OPS[name](x_b, y_b)
+
+
 @pytest.mark.parametrize("name", list(OPS))
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_every_combination_of_inside_points_lands_inside(name, data):
-    x_b = data.draw(intervals())
-    y_b = data.draw(intervals(min_lower=1 if name == "div" else 0))
-    result = OPS[name](x_b, y_b)
+    x_b, y_b, result = operands(data, name)
     x, y = data.draw(point_in(x_b)), data.draw(point_in(y_b))
     value = OPS[name](x, y)
     assert result.contains(value), f"{x} {name} {y} = {value} is outside {result.notation()}"
@@ -64,9 +69,7 @@ def test_every_combination_of_inside_points_lands_inside(name, data):
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_a_closed_end_is_reached_by_some_pair(name, data):
-    x_b = data.draw(intervals())
-    y_b = data.draw(intervals(min_lower=1 if name == "div" else 0))
-    result = OPS[name](x_b, y_b)
+    x_b, y_b, result = operands(data, name)
     reached = {OPS[name](x, y) for x, y in itertools.product(witnesses(x_b), witnesses(y_b))}
     for end, is_open in ((result.lower, result.lower_open), (result.upper, result.upper_open)):
         if not is_open:

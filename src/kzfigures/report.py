@@ -1,4 +1,5 @@
-"""Build the HTML report: execute every notebook with papermill, export HTML, write an index, swap it in whole.
+"""Build the HTML report: execute every notebook (papermill's parameter injection, nbclient kernels run two at a
+time), export HTML, write an index, and swap the whole report in.
 
 The report is built in a temporary folder beside the output and moved into place only when every notebook
 has run, so a failed or interrupted build leaves the previous report as it was.
@@ -40,12 +41,13 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
+                       collection: list[NotebookInfo] | None = None) -> dict[str, dict[str, Any]]:
     """Check the given parameters against the rules and the notebooks; return each notebook's own values."""
     declared = {name for nb in notebooks for name in nb.parameters}
     for name, value in given.items():
         if name not in declared:
-            users = sorted({n for nb in list_notebooks(notebooks[0].path.parent) for n in nb.parameters})
+            users = sorted({n for nb in (collection or notebooks) for n in nb.parameters})
             raise ParameterError(f"unknown parameter {name!r} for the notebooks built; allowed: {', '.join(users)}")
         check_value(name, value)
     resolved = {}
@@ -170,7 +172,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     if not all_notebooks:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {notebooks_folder or base / 'notebooks'}")
     chosen = select(all_notebooks, only)
-    given = resolve_parameters(chosen, parameters or {})
+    given = resolve_parameters(chosen, parameters or {}, all_notebooks)
     checked_package(base)
     fingerprint = inputs_fingerprint(base)
     keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
@@ -180,8 +182,8 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         return BuildResult(output, previous, up_to_date=True)
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(output)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    in_main = threading.current_thread() is threading.main_thread()
+    old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
     building = output.with_name(f".{output.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     (building / "notebooks").mkdir(parents=True)
@@ -199,6 +201,8 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         _swap(building, output)
     finally:
         _remove(building)
+        if in_main:
+            signal.signal(signal.SIGTERM, old_handler)
     say(f"report written to {output}/index.html")
     return result
 
