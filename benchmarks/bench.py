@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = (sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+             + sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb")))  # all that `make report` builds
 
 FLOOR = r'''
 import io, json, os, sys, contextlib
@@ -33,6 +34,7 @@ out = Path(sys.argv[1])
 for path in sys.argv[2:]:
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     os.environ["KZFIGURES_OUTPUT_DIR"] = str(out / Path(path).stem)
+    os.chdir(Path(path).parent)
     scope = {}
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
