@@ -131,3 +131,25 @@ def test_companion_tables():
     assert list(categories["name"]) == ["victims of their problems", "lied to", "fanatics"]
     assert set(kzfigures.people()["name"]) >= {"Erlan Karin", "Yerzhan Ashikbayev", "Zhakip Assanov"}
     assert {"OSCE", "SCO", "CICA"} <= set(kzfigures.organisations()["abbreviation"])
+
+
+def test_published_is_the_end_of_the_publication_month():
+    assert kzfigures.published() == pd.Timestamp("2014-09-30")
+
+
+def test_select_keeps_order_and_names_missing_ids(figures):
+    from kzfigures import analysis
+
+    assert list(analysis.select(figures, ["killed_officers", "foreign_fighters"])["figure_id"]) == [
+        "killed_officers", "foreign_fighters"]
+    with pytest.raises(KeyError, match="nowhere"):
+        analysis.select(figures, ["foreign_fighters", "nowhere"])
+
+
+def test_timeline_filters_years_and_external_events():
+    from kzfigures import analysis
+
+    own, external = analysis.timeline(2013, 2014, include_external=True)
+    assert set(own["date_start"].dt.year) <= {2013, 2014} and "banning_since_2004" not in set(own["event_id"])
+    assert list(external["event_id"]) == ["criminal_code_adopted", "unsc_resolution_2178"]
+    assert analysis.timeline(2004, 2015, include_external=False)[1].empty

@@ -4,16 +4,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .bounds import Bounds
-from .figures import credit_line, figure_bounds
+from .figures import bounds_of, credit_line, external_events, figure_bounds, figure_row
+from .figures import events as article_events
 
 #: Order in which kinds of bound are listed.
 KIND_ORDER = ["exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague"]
-
-
-def bounds_of(row: pd.Series) -> Bounds:
-    """The Bounds of one figures-table row."""
-    return Bounds(row["lower"], row["upper"], bool(row["lower_open"]), bool(row["upper_open"]), "derived"
-                  if row["derived"] else row["bound"])
 
 
 def number(value: float) -> str:
@@ -110,11 +105,17 @@ def derived_row(bounds: Bounds, figure_id: str, measure: str, unit: str, derived
     }])
 
 
+def select(figures: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """The rows of the given figure ids, in that order; KeyError naming any id not in the table."""
+    missing = [i for i in ids if i not in set(figures["figure_id"])]
+    if missing:
+        raise KeyError(f"figure_id not in the table: {', '.join(missing)}")
+    return figures.set_index("figure_id", drop=False).loc[ids].reset_index(drop=True)
+
+
 def parts_of(figures: pd.DataFrame, parts: dict[str, str]) -> pd.DataFrame:
-    """Rows of the given figure ids, in order, with a short label each (for a parts chart)."""
-    rows = figures.set_index("figure_id", drop=False).loc[list(parts)].copy()
-    rows["label"] = list(parts.values())
-    return rows.reset_index(drop=True)
+    """Rows of the given figure ids, in order, with a short label each (for a chart's rows)."""
+    return select(figures, list(parts)).assign(label=list(parts.values()))
 
 
 def individual_sentences(figures: pd.DataFrame, sentence_id: str = "sentence_each",
@@ -123,7 +124,7 @@ def individual_sentences(figures: pd.DataFrame, sentence_id: str = "sentence_eac
     people = figure_bounds(figures, people_id)
     if not people.is_point:
         raise ValueError(f"{people_id} is not an exact count of people")
-    sentence = figures.set_index("figure_id", drop=False).loc[sentence_id]
+    sentence = figure_row(figures, sentence_id)
     rows = pd.DataFrame([sentence] * int(people.lower)).reset_index(drop=True)
     rows["label"] = [f"person {i + 1} of {int(people.lower)} (April 2014 case)" for i in range(len(rows))]
     return rows
@@ -133,3 +134,12 @@ def in_years(events: pd.DataFrame, first_year: int, last_year: int, column: str 
     """The events whose date falls in [first_year, last_year]."""
     years = events[column].dt.year
     return events.loc[(years >= first_year) & (years <= last_year)].reset_index(drop=True)
+
+
+def timeline(first_year: int, last_year: int, include_external: bool = True,
+             root: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The article's dated events and (if asked) the external ones, both within [first_year, last_year]."""
+    own = in_years(article_events(root), first_year, last_year)
+    external = external_events(root)
+    external = in_years(external, first_year, last_year, column="date") if include_external else external.iloc[0:0]
+    return own, external

@@ -1,7 +1,6 @@
 """The figures table and its views: every number in the article, with its words, credit, period and bounds."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -76,13 +75,31 @@ def load_figures(root: str | Path | None = None, include_derived: bool = False) 
     return figures
 
 
-def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
-    """The Bounds of one row of a figures table, by id."""
+def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
+    """One row of a figures table, by id."""
     match = figures.loc[figures["figure_id"] == figure_id]
     if match.empty:
         raise KeyError(f"figure_id {figure_id!r} is not in the table")
-    row = match.iloc[0]
-    return Bounds(row["lower"], row["upper"], bool(row["lower_open"]), bool(row["upper_open"]), row["bound"])
+    return match.iloc[0]
+
+
+def bounds_of(row: pd.Series) -> Bounds:
+    """The Bounds of one figures-table row (kind "derived" for a derived figure)."""
+    kind = "derived" if row["derived"] else row["bound"]
+    return Bounds(row["lower"], row["upper"], bool(row["lower_open"]), bool(row["upper_open"]), kind)
+
+
+def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
+    """The Bounds of one row of a figures table, by id."""
+    return bounds_of(figure_row(figures, figure_id))
+
+
+def published(root: str | Path | None = None) -> pd.Timestamp:
+    """The last day of the article's publication month (the seed metadata gives the month only)."""
+    from .seeds import load_seed
+
+    month = load_seed(root=root).meta["published"]
+    return pd.Period(month, freq="M").end_time.normalize()
 
 
 def _derived_frame(package: Package, figures: pd.DataFrame) -> pd.DataFrame:
@@ -94,11 +111,10 @@ def _derived_frame(package: Package, figures: pd.DataFrame) -> pd.DataFrame:
         result = _OPS[raw["op"]](left, right)
         sources = [by_id.loc[raw["left"]], by_id.loc[raw["right"]]]
         credits = sorted({s["attributed_to"] for s in sources})
-        upper = float(result.upper)
         rows.append({
             "figure_id": raw["figure_id"], "seed_id": sources[0]["seed_id"], "topic": raw["topic"],
             "quote": "", "number_text": "", "lower": float(result.lower),
-            "upper": math.inf if upper == math.inf else upper,
+            "upper": float(result.upper),
             "lower_open": result.lower_open, "upper_open": result.upper_open, "bound": result.shape(),
             "unit": raw["unit"], "measure": raw["measure"],
             "period_start": "", "period_end": "", "place": sources[0]["place"] or "",
@@ -200,10 +216,19 @@ def places(root: str | Path | None = None, include_reference: bool = True) -> pd
     return frame.reset_index(drop=True)
 
 
-def credit_line(figure: pd.Series) -> str:
-    """Who a figure is credited to, as a caption says it: "according to Zhakip Assanov (official statement, quoted)"."""
-    if figure["derived"]:
+def credit(figure: pd.Series) -> str:
+    """Who a figure is credited to, for a source line: "Zhakip Assanov (official statement, quoted)"."""
+    if figure.get("derived"):
         return f"{figure['attributed_to']} ({figure['derived_from']})"
     if figure["attributed_to"] == UNATTRIBUTED:
+        return f"unnamed sources ({figure['source_type']})"
+    return f"{figure['attributed_to']} ({figure['source_type']})"
+
+
+def credit_line(figure: pd.Series) -> str:
+    """Who a figure is credited to, as a table says it: "according to Zhakip Assanov (official statement, quoted)"."""
+    if figure["derived"]:
+        return credit(figure)
+    if figure["attributed_to"] == UNATTRIBUTED:
         return f"unattributed ({figure['source_type']}: the article names no source)"
-    return f"according to {figure['attributed_to']} ({figure['source_type']})"
+    return f"according to {credit(figure)}"

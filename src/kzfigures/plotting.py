@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from .analysis import bounds_of
+from .figures import bounds_of, credit
 from .paths import OUTPUT_ENV
 
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
@@ -137,17 +137,7 @@ def _new_figure(width: float, height: float) -> tuple[Figure, Axes, Axes]:
 
 def _credits(rows: pd.DataFrame) -> str:
     """Who the drawn figures are credited to, for the source line."""
-    names = []
-    for _, row in rows.iterrows():
-        if row.get("derived"):
-            name = f"{row['attributed_to']} ({row['derived_from']})"
-        elif row["attributed_to"] == "unattributed":
-            name = f"unnamed sources ({row['source_type']})"
-        else:
-            name = f"{row['attributed_to']} ({row['source_type']})"
-        if name not in names:
-            names.append(name)
-    return "; ".join(names)
+    return "; ".join(dict.fromkeys(credit(row) for _, row in rows.iterrows()))
 
 
 def source_line(rows: pd.DataFrame | None = None, extra: str = "") -> str:
@@ -381,7 +371,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
 
 # -- timeline ------------------------------------------------------------------------------------------
 def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.Timestamp, *, name: str,
-                   title: str, start: pd.Timestamp, end: pd.Timestamp) -> Chart:
+                   title: str, first_year: int, last_year: int) -> Chart:
     """Dated events on a time axis: periods as bars (open ones run to publication), external events in grey."""
     rows = [(e["date_start"], e["date_end"], e["label"], e["date_text"], False) for _, e in events.iterrows()]
     rows += [(e["date"], e["date"], e["label"] + " (external)", e["date"].strftime("%d %b %Y"), True)
@@ -405,11 +395,11 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
                     fontsize=8, color=COLOURS["text"])
         described.append(f"{label}: {when}" + (", still running at publication" if running else ""))
     ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
-    ax.text(published, len(rows) - 0.4, " article published (Sept 2014)", color=COLOURS["open"], fontsize=8,
+    ax.text(published, len(rows) - 0.4, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8,
             va="bottom")
     ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=8)
     ax.set_ylim(-0.7, len(rows) + 0.1)
-    ax.set_xlim(start, end)
+    ax.set_xlim(pd.Timestamp(first_year, 1, 1), pd.Timestamp(last_year, 12, 31))
     ax.set_xlabel("date")
     ax.grid(axis="x", color="#eeeeee")
     handles = [Patch(color=COLOURS["exact"], label="from the article"),

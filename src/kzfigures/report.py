@@ -74,7 +74,7 @@ def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) 
         charts.append({"title": words["title"], "alt": words["alt"],
                        "png": f"{nb.name}/{meta_path.stem}.png", "svg": f"{nb.name}/{meta_path.stem}.svg"})
     tables = [f"{nb.name}/{p.name}" for p in sorted(assets.glob("*.csv"))]
-    return {"stem": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
+    return {"name": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
             "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
             "charts": charts, "tables": tables, "key": key}
 
@@ -95,7 +95,7 @@ def _index(pages: list[dict[str, Any]], root: Path) -> str:
 def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
     """Copy the pages of notebooks not rebuilt (--only) from the previous report into the new one."""
     for page in keep:
-        for rel in (page["html"], page["notebook"], page["stem"]):
+        for rel in (page["html"], page["notebook"], page["name"]):
             source = old / rel
             if source.is_dir():
                 shutil.copytree(source, new / rel)
@@ -189,9 +189,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     (building / "notebooks").mkdir(parents=True)
     result = BuildResult(output)
     try:
-        kept = [p for p in (previous if only else []) if p["stem"] not in keys]
+        kept = [p for p in (previous if only else []) if p["name"] not in keys]
         _carry_over(output, building, kept)
-        pages = {p["stem"]: p for p in kept}
+        pages = {p["name"]: p for p in kept}
         pages.update(_execute_all(chosen, given, keys, building, output, base, cache_dir(base) if use_cache else None,
                                   jobs or os.cpu_count() or 1, say, result))
         result.pages = [pages[stem] for stem in sorted(pages)]
@@ -209,7 +209,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
 
 def _up_to_date(output: Path, previous: list[dict[str, Any]], keys: dict[str, str], partial: bool) -> bool:
     """True when the report on disk was built from exactly these inputs and is complete."""
-    built = {p["stem"]: p.get("key") for p in previous}
+    built = {p["name"]: p.get("key") for p in previous}
     if not previous or any(built.get(stem) != key for stem, key in keys.items()):
         return False
     if not partial and set(built) != set(keys):
