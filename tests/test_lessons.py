@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -134,21 +135,42 @@ def test_student_checks_fail_until_answered(students):
         nb = nbformat.read(str(student), as_version=4)
         NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300,
                        resources={"metadata": {"path": str(ROOT / "notebooks" / "lessons")}}).execute()
-        checks = [c for c in nb.cells if c.cell_type == "code" and "lessons.check_" in c.source]
+        checks = [c for c in nb.cells if c.cell_type == "code" and "lessons.check(" in c.source]
         assert checks, student.name
         for cell in checks:
             errors = [o for o in cell.outputs if o.output_type == "error"]
             assert errors and errors[0].ename == "NotYet", (student.name, cell.source[:80], cell.outputs)
             assert "has no answer yet" in errors[0].evalue
-        others = [o for c in nb.cells if c.cell_type == "code" and "lessons.check_" not in c.source
+        others = [o for c in nb.cells if c.cell_type == "code" and "lessons.check(" not in c.source
                   for o in c.outputs if o.output_type == "error"]
         assert others == [], student.name
+
+
+CHECK_CELL = re.compile(r'lessons\.check\("(\w+)", (\d+), answer_(\d+)\)')
+
+
+def test_check_cells_give_nothing_away():
+    """A check cell names its question and nothing else: the expected answer lives in the library's key."""
+    used = set()
+    for path in LESSONS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if "lessons.check" in source:
+                match = CHECK_CELL.fullmatch(source.strip())
+                assert match and match.group(2) == match.group(3), (path.stem, source)
+                used.add((match.group(1), int(match.group(2))))
+    assert used == set(L.ANSWER_KEY)
+
+
+def test_unknown_question_names_the_known_ones():
+    with pytest.raises(KeyError, match="no question 9 in lesson 'shares'; known: reading 1"):
+        L.check("shares", 9, 1)
 
 
 def test_instructor_lessons_pass_every_check():
     for path in LESSONS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        checks = [c for c in cells if c["cell_type"] == "code" and "lessons.check_" in "".join(c["source"])]
+        checks = [c for c in cells if c["cell_type"] == "code" and "lessons.check(" in "".join(c["source"])]
         assert len(checks) >= 4
         for cell in checks:
             text = "".join("".join(o.get("text", "")) for o in cell["outputs"])

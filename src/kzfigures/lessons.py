@@ -1,12 +1,13 @@
 """Checks for the lessons' exercises: each says what is right, or what is wrong and why, in words.
 
-A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
+The lessons call ``check(lesson, number, answer)``; the answer key at the end of this module says what each
+question expects, so the student edition's check cells give nothing away. A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
 not, so a lesson run top to bottom stops at the first open question, and the instructor's run passes.
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .bounds import Bounds
 from .parse import parse_quantity
@@ -122,3 +123,128 @@ def check_choice(answer: Any, expected: str, name: str = "answer", why: str = ""
     if " ".join(answer.split()).lower() != expected.lower():
         raise NotYet(f"{name} = {answer!r} is not it. {why}".strip())
     print(f"✓ {name}: {expected}.")
+
+
+# -- the answer key --------------------------------------------------------------------------------------------
+# The lessons' check cells only name their question (lessons.check("shares", 2, answer_2)), so the student
+# edition shows no expected value. What each question expects is computed here, from the data.
+
+#: Kazakhstan's population in 2014: World Bank, WDI SP.POP.TOTL (external; lesson 02 states it).
+POPULATION_2014 = 17_289_111
+
+Key = Callable[[Any, str], None]
+ANSWER_KEY: dict[tuple[str, int], Key] = {}
+
+
+def _question(lesson: str, number: int) -> Callable[[Key], Key]:
+    """Register the check of one question."""
+    def register(fn: Key) -> Key:
+        ANSWER_KEY[(lesson, number)] = fn
+        return fn
+    return register
+
+
+def check(lesson: str, number: int, answer: Any) -> None:
+    """Check the answer to question ``number`` of a lesson ("reading", "shares" or "sources")."""
+    if (lesson, number) not in ANSWER_KEY:
+        known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
+        raise KeyError(f"no question {number} in lesson {lesson!r}; known: {known}")
+    ANSWER_KEY[(lesson, number)](answer, f"answer_{number}")
+
+
+def _figures():
+    """The figures table (imported here so the checks module stays light)."""
+    from .figures import load_figures
+
+    return load_figures()
+
+
+def _karin() -> Bounds:
+    return parse_quantity("between 180 and 250")
+
+
+def _total() -> Bounds:
+    return parse_quantity("more than 15,000")
+
+
+_question("reading", 1)(lambda a, n: check_bounds(a, "more than 15,000", n))
+_question("reading", 2)(lambda a, n: check_bounds(a, "between 180 and 250", n))
+_question("reading", 3)(lambda a, n: check_value(
+    a, parse_quantity("thousands").lower, n,
+    wrong={1_000: "one thousand is “a thousand”: the plural needs at least two"},
+    hints={"too high": "the word does not promise more than its least value", "too low": "“thousands” is plural"}))
+_question("reading", 4)(lambda a, n: check_bounds(a, "three to seven years", n, openness=True))
+
+
+@_question("reading", 5)
+def _open_topped(answer: Any, name: str) -> None:
+    figures = _figures()
+    check_set(answer, figures.loc[figures["upper"] == math.inf, "figure_id"], name)
+
+
+@_question("shares", 1)
+def _shortcut(answer: Any, name: str) -> None:
+    middle = (_karin().lower + _karin().upper) / 2
+    check_value(answer, middle / _total().lower, name)
+    print(f"The shortcut says {answer:.2%}. Keep reading: the article does not support a single number.")
+
+
+@_question("shares", 2)
+def _largest(answer: Any, name: str) -> None:
+    karin, total = _karin(), _total()
+    check_value(answer, (karin / total).upper, name, wrong={
+        karin.lower / total.lower: "that uses the smallest count; the largest share needs the largest",
+        (karin.lower + karin.upper) / 2 / total.lower: "that is the shortcut: the largest share uses the top of the range"})
+
+
+@_question("shares", 3)
+def _smallest(answer: Any, name: str) -> None:
+    karin, total = _karin(), _total()
+    check_value(answer, (karin / total).lower, name, wrong={
+        karin.lower / total.lower: "“more than 15,000” has no top: the total could be 100,000 or more, so the share "
+                                   "can be as close to 0 as you like"})
+
+
+@_question("shares", 4)
+def _share(answer: Any, name: str) -> None:
+    check_interval(answer, _karin() / _total(), name, "the share")
+    print("In words:", (answer * 100).describe(lambda v: f"{v:.2f}%"))
+
+
+_question("shares", 5)(lambda a, n: check_interval(
+    a, _karin() * 1_000_000 / POPULATION_2014, n, "the rate per million"))
+
+
+@_question("shares", 6)
+def _exact_total(answer: Any, name: str) -> None:
+    exact = _karin() / parse_quantity("15,000")
+    check_interval(answer, exact, name)
+    print(f"An exact total closes the bottom: the share is then at least {float(exact.lower):.2%}")
+
+
+@_question("sources", 1)
+def _credited(answer: Any, name: str) -> None:
+    figures = _figures().set_index("figure_id")
+    check_choice(answer, figures.loc["attacks_prevented", "attributed_to"], name,
+                 "Look at attributed_to for attacks_prevented: the article credits the Deputy Prosecutor General.")
+
+
+@_question("sources", 2)
+def _unattributed(answer: Any, name: str) -> None:
+    figures = _figures()
+    check_set(answer, figures.loc[figures["attributed_to"] == "unattributed", "figure_id"], name)
+
+
+@_question("sources", 3)
+def _restatement(answer: Any, name: str) -> None:
+    figures = _figures()
+    check_choice(answer, figures.loc[figures["same_as"].notna(), "figure_id"].item(), name,
+                 "The restatement is the row whose same_as names another figure.")
+
+
+@_question("sources", 4)
+def _officials(answer: Any, name: str) -> None:
+    figures = _figures()
+    officials = int((figures["source_type"].str.startswith("official") & figures["same_as"].isna()).sum())
+    check_value(answer, officials, name,
+                wrong={officials + 1: "you counted the restatement too: it is the same nine attacks"})
