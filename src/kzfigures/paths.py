@@ -1,21 +1,40 @@
-"""Where the project's seeds/ and data/ are."""
+"""Where the project's seeds/, data/ and notebooks/ are: a checkout, or the copy shipped inside the package."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 ENV_VAR = "KZFIGURES_ROOT"
-#: Set by the report builder for each notebook: where its charts and tables are saved.
-OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
+#: The checkout this module sits in (src/kzfigures/paths.py -> the repository root), when it is one.
+CHECKOUT = Path(__file__).resolve().parents[2]
+#: The copy of data/ and seeds/ that an installed (non-editable) package carries; setup.py puts it there.
+PACKAGED = Path(__file__).resolve().parent / "_data"
+
+
+def _has_data(path: Path) -> bool:
+    """True when path holds data/ and seeds/."""
+    return (path / "data").is_dir() and (path / "seeds").is_dir()
 
 
 def project_root(root: str | os.PathLike[str] | None = None) -> Path:
-    """The folder holding seeds/ and data/: ``root`` if given, else $KZFIGURES_ROOT, else this checkout."""
+    """The folder holding seeds/ and data/: ``root`` if given, else $KZFIGURES_ROOT, else this checkout, else the
+    copy installed with the package."""
     if root is None:
-        root = os.environ.get(ENV_VAR) or Path(__file__).resolve().parents[2]
+        root = os.environ.get(ENV_VAR) or next((p for p in (CHECKOUT, PACKAGED) if _has_data(p)), CHECKOUT)
     path = Path(root)
-    if not (path / "data").is_dir() or not (path / "seeds").is_dir():
+    if not _has_data(path):
         raise FileNotFoundError(
             f"{path} has no data/ and seeds/ folders; pass root= or set {ENV_VAR} to the kzfigures checkout"
         )
     return path
+
+
+def notebooks_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """The notebooks/ folder of a checkout; FileNotFoundError in one line when kzfigures is installed without one."""
+    folder = project_root(root) / "notebooks"
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"this needs the notebooks/ of a kzfigures checkout, and {folder.parent} has none (kzfigures is installed "
+            f"as a package): run it in a clone of the repository, or set {ENV_VAR} to one"
+        )
+    return folder
