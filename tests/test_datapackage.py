@@ -7,7 +7,7 @@ from conftest import ROOT, read_rows
 from kzfigures import FIGURE_COLUMNS
 
 DESCRIPTOR = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-TYPES = {"string", "integer", "number", "date", "boolean"}
+TYPES = {"string", "integer", "number", "date", "boolean", "any"}
 
 
 def test_every_csv_is_a_resource_and_every_resource_a_file():

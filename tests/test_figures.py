@@ -12,7 +12,6 @@ from kzfigures import credit_line, figure_bounds, load_figures
 
 CONTRACT = ["figure_id", "seed_id", "quote", "start", "end", "number_text", "lower", "upper", "bound", "unit",
             "measure", "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived"]
-KINDS = {"exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague"}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +28,7 @@ def test_contract_columns(figures):
     assert set(CONTRACT) <= set(figures.columns)
     assert figures["figure_id"].is_unique
     assert figures["lower"].dtype == float and figures["upper"].dtype == float
-    assert set(figures["bound"]) <= KINDS
+    assert set(figures["bound"]) <= set(kzfigures.BOUND_VALUES)
     assert not figures["derived"].any()
 
 
@@ -78,9 +77,9 @@ def test_key_figures(figures, figure_id):
 def test_restatement_is_linked_not_counted_twice(figures):
     restated = figures.set_index("figure_id").loc["attacks_prevented_restated"]
     assert restated["same_as"] == "attacks_prevented"
-    view = kzfigures.attacks()
+    view = kzfigures.topic_view("attacks", )
     assert "attacks_prevented_restated" not in set(view["figure_id"])
-    assert "attacks_prevented_restated" in set(kzfigures.attacks(include_restatements=True)["figure_id"])
+    assert "attacks_prevented_restated" in set(kzfigures.topic_view("attacks", include_restatements=True)["figure_id"])
 
 
 def test_every_stated_number_has_a_row(figures):
@@ -138,18 +137,62 @@ def test_published_is_the_end_of_the_publication_month():
 
 
 def test_select_keeps_order_and_names_missing_ids(figures):
-    from kzfigures import analysis
-
-    assert list(analysis.select(figures, ["killed_officers", "foreign_fighters"])["figure_id"]) == [
+    assert list(kzfigures.select(figures, ["killed_officers", "foreign_fighters"])["figure_id"]) == [
         "killed_officers", "foreign_fighters"]
     with pytest.raises(KeyError, match="nowhere"):
-        analysis.select(figures, ["foreign_fighters", "nowhere"])
+        kzfigures.select(figures, ["foreign_fighters", "nowhere"])
 
 
-def test_timeline_filters_years_and_external_events():
-    from kzfigures import analysis
+def test_in_years_filters_events_of_either_table():
+    from kzfigures import views
 
-    own, external = analysis.timeline(2013, 2014, include_external=True)
+    own = views.in_years(kzfigures.events(), 2013, 2014)
     assert set(own["date_start"].dt.year) <= {2013, 2014} and "banning_since_2004" not in set(own["event_id"])
+    external = views.in_years(kzfigures.external_events(), 2013, 2014, column="date")
     assert list(external["event_id"]) == ["criminal_code_adopted", "unsc_resolution_2178"]
-    assert analysis.timeline(2004, 2015, include_external=False)[1].empty
+
+
+def test_the_bounds_column_holds_the_exact_bounds_the_parser_gives(figures):
+    for row in figures.itertuples():
+        assert row.bounds == kzfigures.parse_quantity(row.number_text), row.figure_id
+        assert (row.lower, row.upper, row.bound) == (row.bounds.lower, row.bounds.upper, row.bounds.bound)
+
+
+def test_one_builder_makes_derived_rows_like_derived_csv(figures):
+    karin = kzfigures.select(figures, ["kz_fighters_karin"])
+    rate = kzfigures.rate_per(kzfigures.figure_bounds(figures, "kz_fighters_karin"), 18_000_000, 1_000_000)
+    row = kzfigures.derive(rate, karin, "rate", "per million", "people", "kz_fighters_karin × 1e6 ÷ 18e6").iloc[0]
+    assert list(kzfigures.derive(rate, karin, "r", "m", "u", "h").columns) == kzfigures.FIGURE_COLUMNS
+    assert row["derived"] and row["source_type"] == "derived" and row["bound"] == "range"
+    assert row["attributed_to"] == "derived by kzfigures from figures credited to Erlan Karin"
+    assert row["bounds"] == rate and row["lower"] == pytest.approx(10.0)
+
+
+def test_the_package_is_loaded_once_until_a_file_changes(package_copy, edit_csv, monkeypatch):
+    from kzfigures import validation
+
+    calls = []
+    real = validation.validate
+    monkeypatch.setattr(validation, "validate", lambda package: calls.append(1) or real(package))
+    for _ in range(3):
+        load_figures(package_copy)
+        kzfigures.topic_view("fighters", package_copy)
+        kzfigures.people(package_copy)
+    assert len(calls) == 1
+    edit_csv(package_copy, "figures.csv", lambda rows: rows[0].update(notes="edited") or None)
+    assert load_figures(package_copy).loc[0, "notes"] == "edited" and len(calls) == 2
+
+
+def test_each_call_gets_a_table_of_its_own(figures):
+    first = load_figures()
+    first.loc[0, "lower"] = -1
+    assert load_figures().loc[0, "lower"] != -1
+
+
+def test_the_bound_values_are_the_data_dictionary_s(root):
+    import json
+
+    descriptor = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    (figures,) = [r for r in descriptor["resources"] if r["name"] == "figures"]
+    (bound,) = [f for f in figures["kzfigures:computed_fields"] if f["name"] == "bound"]
+    assert tuple(bound["constraints"]["enum"]) == kzfigures.BOUND_VALUES

@@ -21,7 +21,7 @@ def test_there_are_three_lessons():
 
 
 @pytest.mark.parametrize("answer, words", [
-    (None, "answer has no answer yet"),
+    (None, "not answered yet"),
     ((15_000, 20_000), "your upper bound 20,000 is too low: “more than 15,000” leaves the top open; use math.inf"),
     ((10_000, math.inf), "your lower bound 10,000 is too low: “more than 15,000” starts just above 15,000"),
     ("15000", "should be a pair (lower, upper)"),
@@ -54,7 +54,7 @@ def test_check_interval_feedback():
     right = Bounds(180, 250) / Bounds(15_000, math.inf, True, True)
     with pytest.raises(L.NotYet, match="is a single number"):
         L.check_interval(215 / 15_000, right)
-    with pytest.raises(L.NotYet, match="the lower end of answer is 0.012 but should be 0"):
+    with pytest.raises(L.NotYet, match="the lower end of your answer is 0.012 but should be 0"):
         L.check_interval(Bounds(180, 250) / Bounds(15_000, 15_000), right)
 
 
@@ -140,13 +140,13 @@ def test_student_checks_fail_until_answered(students):
         for cell in checks:
             errors = [o for o in cell.outputs if o.output_type == "error"]
             assert errors and errors[0].ename == "NotYet", (student.name, cell.source[:80], cell.outputs)
-            assert "has no answer yet" in errors[0].evalue
+            assert "not answered yet" in errors[0].evalue
         others = [o for c in nb.cells if c.cell_type == "code" and "lessons.check(" not in c.source
                   for o in c.outputs if o.output_type == "error"]
         assert others == [], student.name
 
 
-CHECK_CELL = re.compile(r'lessons\.check\("(\w+)", (\d+), answer_(\d+)\)')
+CHECK_CELL = re.compile(r'lessons\.check\("(\w+)", "([a-z0-9-]+)", answer_(\d+)\)')
 
 
 def test_check_cells_give_nothing_away():
@@ -157,14 +157,24 @@ def test_check_cells_give_nothing_away():
             source = "".join(cell["source"])
             if "lessons.check" in source:
                 match = CHECK_CELL.fullmatch(source.strip())
-                assert match and match.group(2) == match.group(3), (path.stem, source)
-                used.add((match.group(1), int(match.group(2))))
+                assert match, (path.stem, source)
+                assert (match.group(1), match.group(2)) not in used, source
+                used.add((match.group(1), match.group(2)))
     assert used == set(L.ANSWER_KEY)
 
 
+def test_the_answer_key_is_keyed_by_question_name_not_position():
+    """Reordering questions cannot re-key the answers: every key is a name, and no name is a number."""
+    assert all(isinstance(q, str) and not q.isdigit() for _, q in L.ANSWER_KEY)
+    with pytest.raises(L.NotYet, match="too low"):
+        L.check("shares", "largest-share", 0.01)
+    with pytest.raises(L.NotYet, match="no named source|not complete"):
+        L.check("sources", "no-named-source", {"foreign_fighters"})
+
+
 def test_unknown_question_names_the_known_ones():
-    with pytest.raises(KeyError, match="no question 9 in lesson 'shares'; known: reading 1"):
-        L.check("shares", 9, 1)
+    with pytest.raises(KeyError, match="no question 'nine' in lesson 'shares'; known: reading karin-range"):
+        L.check("shares", "nine", 1)
 
 
 def test_instructor_lessons_pass_every_check():
@@ -177,6 +187,20 @@ def test_instructor_lessons_pass_every_check():
             assert text.startswith("✓"), (path.stem, text)
 
 
+def test_a_notebook_declares_which_parameter_shows_its_solutions(tmp_path):
+    """The build learns from a notebook's metadata, not from its folder or name, that it has solutions to hide."""
+    from kzfigures.notebooks import describe, list_notebooks
+
+    shown_by = {nb.name: nb.solutions_shown_by for nb in list_notebooks(ROOT / "notebooks")}
+    assert {k for k, v in shown_by.items() if v == "show_solutions"} == {f"lesson-{p.stem}" for p in LESSONS}
+    assert {v for k, v in shown_by.items() if not k.startswith("lesson-")} == {None}
+    nb = json.loads(LESSONS[0].read_text(encoding="utf-8"))
+    nb["metadata"]["kzfigures"]["solutions_shown_by"] = "show_answers"
+    (tmp_path / "01-x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(ValueError, match="names 'show_answers', which is not in its parameters cell"):
+        describe(tmp_path / "01-x.ipynb")
+
+
 def test_lessons_in_the_report_hide_solutions_when_asked(tmp_path):
     from kzfigures.report import build_report
 
@@ -184,6 +208,6 @@ def test_lessons_in_the_report_hide_solutions_when_asked(tmp_path):
     build_report(out, {"show_solutions": False}, only=["lesson-01"], progress=lambda line: None)
     page = (out / "lesson-01-reading-numbers-in-the-news.html").read_text(encoding="utf-8")
     assert "solution hidden in this edition" in page and "answer_1 = (15_000, math.inf)" not in page
-    assert "✓ answer_1" in page
+    assert "✓ your answer" in page
     nb = (out / "notebooks" / "lesson-01-reading-numbers-in-the-news.ipynb").read_text(encoding="utf-8")
     assert "15_000, math.inf" not in nb

@@ -10,7 +10,7 @@ from kzfigures import BoundsOrderError, parse_quantity
 
 INF = math.inf
 
-# phrase, lower, upper, lower_open, upper_open, kind
+# phrase, lower, upper, lower_open, upper_open, bound
 SEED_PHRASES = [
     ("more than 15,000", 15000, INF, True, True, "more_than"),
     ("more than 80", 80, INF, True, True, "more_than"),
@@ -60,10 +60,10 @@ OTHER_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("phrase, lower, upper, lower_open, upper_open, kind", SEED_PHRASES + OTHER_FORMS)
-def test_phrase_gives_bounds(phrase, lower, upper, lower_open, upper_open, kind):
+@pytest.mark.parametrize("phrase, lower, upper, lower_open, upper_open, bound", SEED_PHRASES + OTHER_FORMS)
+def test_phrase_gives_bounds(phrase, lower, upper, lower_open, upper_open, bound):
     b = parse_quantity(phrase)
-    assert (b.lower, b.upper, b.lower_open, b.upper_open, b.kind) == (lower, upper, lower_open, upper_open, kind)
+    assert (b.lower, b.upper, b.lower_open, b.upper_open, b.bound) == (lower, upper, lower_open, upper_open, bound)
 
 
 def test_every_curated_phrase_is_in_the_table_above():

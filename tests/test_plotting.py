@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import kzfigures
-from kzfigures import analysis, plotting
+from kzfigures import plotting, views
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,7 @@ def figures():
 
 
 def test_interval_chart_words_state_the_bounds_and_the_source(figures):
-    rows = analysis.parts_of(figures, {"foreign_fighters": "all", "kz_fighters_karin": "Kazakhstan"})
+    rows = views.parts_of(figures, {"foreign_fighters": "all", "kz_fighters_karin": "Kazakhstan"})
     chart = plotting.interval_chart(rows, labels=rows["label"], name="t", title="T", xlabel="people", log_scale=True)
     assert "all: more than 15,000" in chart.caption and "Kazakhstan: between 180 and 250" in chart.caption
     assert "unnamed sources (unnamed estimate)" in chart.alt and "Erlan Karin (analyst report)" in chart.alt
@@ -21,7 +21,7 @@ def test_interval_chart_words_state_the_bounds_and_the_source(figures):
 
 
 def test_open_bound_is_an_arrow_not_a_point(figures):
-    rows = analysis.parts_of(figures, {"foreign_fighters": "all"})
+    rows = views.parts_of(figures, {"foreign_fighters": "all"})
     chart = plotting.interval_chart(rows, labels=rows["label"], name="t", title="T", xlabel="people")
     ax = chart.figure.axes[0]
     arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
@@ -39,17 +39,7 @@ def test_derived_figures_say_so_and_name_inputs(figures):
 
 
 def test_png_and_svg_are_byte_stable(figures):
-    make = lambda: plotting.count_chart(analysis.kind_counts(figures), name="k", title="K")  # noqa: E731
+    make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K")  # noqa: E731
     first, second = make(), make()
     assert first.png() == second.png() and first.svg() == second.svg()
     assert b"Software" not in first.png() and "<dc:date>" not in first.svg()
-
-
-def test_save_writes_png_svg_and_words(tmp_path, figures):
-    chart = plotting.count_chart(analysis.kind_counts(figures), name="kinds", title="K")
-    written = chart.save(tmp_path)
-    assert sorted(p.name for p in written) == ["kinds.json", "kinds.png", "kinds.svg"]
-
-
-def test_caption_markdown_escapes_data_text():
-    assert plotting._md_escape("<script>*x*</script>") == "\\<script\\>\\*x\\*\\</script\\>"

@@ -87,7 +87,7 @@ def test_every_chart_as_png_and_svg_and_tables_as_csv(report):
     assert len(pngs) == shown >= 8
     for png in pngs:
         assert png.read_bytes().startswith(b"\x89PNG") and png.with_suffix(".svg").read_text().startswith("<?xml")
-    published = sum("".join(c["source"]).count("publish_table(") for nb in (report / "notebooks").glob("*.ipynb")
+    published = sum("".join(c["source"]).count("outputs.table(") for nb in (report / "notebooks").glob("*.ipynb")
                     for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
     assert len(list(report.rglob("*.csv"))) == published
 
@@ -173,3 +173,19 @@ def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):
     assert (out / "00-article-in-numbers.html").read_bytes() == before
     assert "between 18.00 and 25.00" in executed(out, "01-foreign-fighters")
     assert len(json.loads((out / "manifest.json").read_text())) == len(list_notebooks())
+
+
+def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(report):
+    """The index is built from each notebook's outputs.json (read_outputs), which lists every file it saved."""
+    from kzfigures.outputs import MANIFEST, read_outputs
+
+    pages = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    for page in pages:
+        folder = report / page["name"]
+        if not (folder / MANIFEST).is_file():
+            assert page["charts"] == [] and page["tables"] == [], page["name"]
+            continue
+        outputs = read_outputs(folder)
+        assert sorted(c["png"] for c in page["charts"]) == sorted(f"{page['name']}/{c.name}.png" for c in outputs.charts)
+        listed = {f for entry in [*outputs.charts, *outputs.tables] for f in entry.files} | {MANIFEST}
+        assert {p.name for p in folder.iterdir()} == listed, page["name"]

@@ -13,18 +13,21 @@ from typing import Any
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
-    "Bounds": "bounds", "BoundsOrderError": "bounds",
+    "BOUND_VALUES": "bounds", "Bounds": "bounds", "BoundsOrderError": "bounds",
     "coverage_audit": "coverage", "find_tokens": "coverage",
-    "FIGURE_COLUMNS": "figures", "attacks": "figures", "credit_line": "figures", "derived_figures": "figures",
-    "events": "figures", "external_events": "figures", "fighter_categories": "figures", "fighters": "figures",
-    "figure_bounds": "figures", "figure_row": "figures", "bounds_of": "figures", "credit": "figures",
-    "published": "figures", "load_figures": "figures", "non_figures": "figures", "organisations": "figures",
-    "penalties": "figures", "people": "figures", "places": "figures", "topic_view": "figures",
-    "read_package": "package", "validate_package": "package",
+    "FIGURE_COLUMNS": "figures", "bounds_of": "figures", "credit": "figures", "credit_line": "figures",
+    "derive": "figures", "derived_figures": "figures", "figure_bounds": "figures", "figure_row": "figures",
+    "load_figures": "figures", "published": "figures", "rate_per": "figures", "select": "figures", "share": "figures",
+    "Outputs": "outputs",
+    "read_package": "package",
     "ParameterError": "params", "check_parameters": "params",
     "parse_quantity": "parse",
     "DataPackageError": "problems", "Problem": "problems",
     "Seed": "seeds", "load_seed": "seeds",
+    "events": "tables", "external_events": "tables", "fighter_categories": "tables", "non_figures": "tables",
+    "organisations": "tables", "people": "tables", "places": "tables",
+    "checked_package": "validation", "validate_package": "validation",
+    "topic_view": "views",
 }
 
 __all__ = sorted(_EXPORTS)

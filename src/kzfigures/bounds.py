@@ -10,15 +10,19 @@ the type Python gives (so tests can check it with Fractions).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from numbers import Real
 from typing import Callable, Union
 
+from .formatting import number
+
 INF = math.inf
 
-#: The kinds a figure's bounds can have (the ``bound`` column of the figures table).
-KINDS: tuple[str, ...] = (
-    "exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague", "derived",
+#: How a figure's words bound it: the values of ``Bounds.bound`` and of the figures table's ``bound`` column, in
+#: the order tables list them. Defined here only; datapackage.json's description of the column is tested against it.
+#: Whether a figure is derived is a separate flag (the ``derived`` column), not a bound.
+BOUND_VALUES: tuple[str, ...] = (
+    "exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague",
 )
 
 Number = Union[int, float, Real]
@@ -53,36 +57,42 @@ def _div(x: Number, y: Number) -> Number:
 
 @dataclass(frozen=True)
 class Bounds:
-    """The interval a quantity lies in: ``lower``/``upper``, each end open or closed, and its ``kind``."""
+    """The interval a quantity lies in: ``lower``/``upper``, each end open or closed, and its ``bound``.
+
+    ``bound`` says how words bound the quantity (one of BOUND_VALUES). Left out, it is read from the interval's
+    shape, as for the results of arithmetic: [4, 4] is "exact", (0, 0.0167) is "fewer_than".
+    """
 
     lower: Number
     upper: Number
     lower_open: bool = False
     upper_open: bool = False
-    kind: str = "exact"
+    bound: str | None = None
 
     def __post_init__(self) -> None:
-        """Check the interval is well formed; an infinite end is always open."""
+        """Check the interval is well formed; an infinite end is always open; a missing bound is the shape's."""
         if _is_nan(self.lower) or _is_nan(self.upper):
             raise ValueError("a bound cannot be NaN")
         if self.lower == INF or self.upper == -INF:
             raise ValueError(f"the interval [{self.lower}, {self.upper}] is empty")
         if self.lower > self.upper:
             raise BoundsOrderError(f"lower {self.lower:g} > upper {self.upper:g}")
-        if self.kind not in KINDS:
-            raise ValueError(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if self.upper == INF and not self.upper_open:
             object.__setattr__(self, "upper_open", True)
         if self.lower == -INF and not self.lower_open:
             object.__setattr__(self, "lower_open", True)
         if self.lower == self.upper and (self.lower_open or self.upper_open):
             raise ValueError(f"the interval around {self.lower:g} with an open end is empty")
+        if self.bound is None:
+            object.__setattr__(self, "bound", self._shape())
+        elif self.bound not in BOUND_VALUES:
+            raise ValueError(f"bound {self.bound!r} is not one of {', '.join(BOUND_VALUES)}")
 
     # -- constructors -------------------------------------------------------------------------------
     @classmethod
-    def exact(cls, value: Number, kind: str = "exact") -> "Bounds":
+    def exact(cls, value: Number) -> "Bounds":
         """A single known value."""
-        return cls(value, value, False, False, kind)
+        return cls(value, value, False, False, "exact")
 
     @classmethod
     def coerce(cls, value: "Bounds | Number") -> "Bounds":
@@ -114,14 +124,14 @@ class Bounds:
     def __add__(self, other: "Bounds | Number") -> "Bounds":
         o = Bounds.coerce(other)
         return Bounds(self.lower + o.lower, self.upper + o.upper,
-                      self.lower_open or o.lower_open, self.upper_open or o.upper_open, "derived")
+                      self.lower_open or o.lower_open, self.upper_open or o.upper_open)
 
     __radd__ = __add__
 
     def __sub__(self, other: "Bounds | Number") -> "Bounds":
         o = Bounds.coerce(other)
         return Bounds(self.lower - o.upper, self.upper - o.lower,
-                      self.lower_open or o.upper_open, self.upper_open or o.lower_open, "derived")
+                      self.lower_open or o.upper_open, self.upper_open or o.lower_open)
 
     def __rsub__(self, other: Number) -> "Bounds":
         return Bounds.coerce(other) - self
@@ -135,7 +145,7 @@ class Bounds:
         upper_zero = (self.upper == 0 and not self.upper_open) or (o.upper == 0 and not o.upper_open)
         upper_reached = (not self.upper_open and not o.upper_open) or upper_zero
         return Bounds(_mul(self.lower, o.lower), _mul(self.upper, o.upper),
-                      not lower_reached, not upper_reached, "derived")
+                      not lower_reached, not upper_reached)
 
     __rmul__ = __mul__
 
@@ -152,13 +162,13 @@ class Bounds:
         # upper = x.upper / y.lower, reached only if both are reached, or x is fixed at 0
         upper_reached = (not self.upper_open and not o.lower_open) or x_zero_high
         return Bounds(_div(self.lower, o.upper), _div(self.upper, o.lower),
-                      not lower_reached, not upper_reached, "derived")
+                      not lower_reached, not upper_reached)
 
     def __rtruediv__(self, other: Number) -> "Bounds":
         return Bounds.coerce(other) / self
 
-    def shape(self) -> str:
-        """The figure kind this interval's shape matches: exact, at_least, more_than, at_most, fewer_than or range."""
+    def _shape(self) -> str:
+        """The bound this interval's shape matches: exact, at_least, more_than, at_most, fewer_than or range."""
         if self.is_point:
             return "exact"
         if self.upper == INF:
@@ -167,16 +177,12 @@ class Bounds:
             return "fewer_than" if self.upper_open else "at_most"
         return "range"
 
-    def as_kind(self, kind: str) -> "Bounds":
-        """The same interval with another kind."""
-        return replace(self, kind=kind)
-
     # -- words --------------------------------------------------------------------------------------
-    def describe(self, fmt: Callable[[Number], str] = lambda x: f"{x:,.10g}") -> str:
+    def describe(self, fmt: Callable[[Number], str] = lambda x: number(x, 10)) -> str:
         """The interval in plain words: "more than 15,000", "between 180 and 250", "under 1.67%"."""
         lo, hi = fmt(self.lower), fmt(self.upper)
         if self.is_point:
-            return f"about {lo}" if self.kind == "approximate" else lo
+            return f"about {lo}" if self.bound == "approximate" else lo
         if self.upper == INF:
             return f"more than {lo}" if self.lower_open else f"at least {lo}"
         if self.lower == 0:
@@ -187,7 +193,7 @@ class Bounds:
         right = "under" if self.upper_open else "at most"
         return f"{left} {lo} and {right} {hi}"
 
-    def notation(self, fmt: Callable[[Number], str] = lambda x: f"{x:,.10g}") -> str:
+    def notation(self, fmt: Callable[[Number], str] = lambda x: number(x, 10)) -> str:
         """Interval notation: "(15,000, ∞)", "[180, 250]"."""
         lo = "∞" if self.lower == -INF else fmt(self.lower)
         hi = "∞" if self.upper == INF else fmt(self.upper)

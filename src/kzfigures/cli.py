@@ -58,12 +58,15 @@ def _notebooks(args: argparse.Namespace) -> int:
 
     from .notebooks import execute, list_notebooks
 
+    from .outputs import OUTPUT_ENV
+
     changed = []
     for nb in list_notebooks(args.notebooks):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / nb.path.name
             print(f"{nb.name}: running…", file=sys.stderr, flush=True)
-            execute(nb.path, target, {})
+            # run as the report runs it, outputs saved (to a folder thrown away), so the two give the same notebook
+            execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
             new = target.read_bytes()
         if new != nb.path.read_bytes():
             changed.append(nb.path.name)
@@ -79,9 +82,10 @@ def _notebooks(args: argparse.Namespace) -> int:
 def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons."""
     from .classroom import make_student
-    from .notebooks import LESSONS, notebooks_dir
+    from .notebooks import LESSONS
+    from .paths import notebooks_root
 
-    source = Path(args.notebooks) / LESSONS if args.notebooks else notebooks_dir() / LESSONS
+    source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
     written = make_student(source, Path(args.output))
     print(f"{len(written)} student notebook(s) written to {args.output}", file=sys.stderr)
     return 0
@@ -89,7 +93,7 @@ def _student(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """kzfigures validate: print every problem in the data package."""
-    from .package import validate_package
+    from .validation import validate_package
 
     problems = validate_package()
     for problem in problems:
@@ -150,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .classroom import MarkerError
 
-    user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError)
+    from .outputs import OutputsError
+
+    user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
+                                                     OutputsError)
     try:
         from .report import NotebookFailed
 

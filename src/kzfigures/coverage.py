@@ -7,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from .lexicon import lexicon
-from .package import checked_package
-
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+from .parse import DIGITS
+from .validation import checked_package
 
 
 def token_pattern() -> re.Pattern[str]:
@@ -20,7 +19,7 @@ def token_pattern() -> re.Pattern[str]:
         "ordinal": lex["ordinal_words"],
         "vague": list(lex["vague_quantities"]),
     }
-    parts = [f"(?P<digits>{_DIGITS})"]
+    parts = [f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
         alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
         parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")

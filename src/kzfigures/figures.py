@@ -1,92 +1,148 @@
-"""The figures table and its views: every number in the article, with its words, credit, period and bounds."""
+"""The figures table: every number in the article as a row, the figures derived from them, and look-ups.
+
+Each row carries its exact interval as a ``bounds`` object (the parser's Bounds, or the result of interval
+arithmetic) beside the plain ``lower``/``upper`` columns, so nothing is parsed or rebuilt twice. A derived
+figure is a row like the others with ``derived`` set: one builder, ``derive``, makes those rows both for
+data/derived.csv and for what a notebook computes.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from .bounds import Bounds
-from .package import UNATTRIBUTED, Package, checked_package
+from .package import Package, file_state
 from .parse import parse_quantity
+from .validation import UNATTRIBUTED, checked_package
 
 #: The columns of load_figures(), in order (the table contract; datapackage.json describes each).
 FIGURE_COLUMNS: list[str] = [
     "figure_id", "seed_id", "topic", "quote", "start", "end", "number_text", "number_start", "number_end",
     "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
-    "period_text", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from", "notes",
+    "period_text", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from", "notes", "bounds",
 ]
 
-#: Columns a topic view keeps: what a reader needs to use and cite a figure.
-VIEW_COLUMNS: list[str] = [
-    "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
-    "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from",
-    "quote",
-]
+#: derived.csv's operations: the arithmetic and the sign that shows it.
+OPERATIONS: dict[str, tuple[Any, str]] = {
+    "add": (lambda a, b: a + b, "+"), "subtract": (lambda a, b: a - b, "−"),
+    "multiply": (lambda a, b: a * b, "×"), "divide": (lambda a, b: a / b, "÷"),
+}
 
-_OPS = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
-        "multiply": lambda a, b: a * b, "divide": lambda a, b: a / b}
-_OP_SIGNS = {"add": "+", "subtract": "−", "multiply": "×", "divide": "÷"}
+_TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text")
 
 
-def _blank_to_na(series: pd.Series) -> pd.Series:
-    """Empty strings as missing values."""
-    return series.where(series != "", None)
+def _interval_columns(bounds: Bounds) -> dict[str, Any]:
+    """The columns that show an interval: lower, upper, which ends are open, the bound, and the Bounds itself."""
+    return {"lower": float(bounds.lower), "upper": float(bounds.upper), "lower_open": bounds.lower_open,
+            "upper_open": bounds.upper_open, "bound": bounds.bound, "bounds": bounds}
 
 
-def _figures_frame(package: Package) -> pd.DataFrame:
-    """Build the stated figures (derived == False) from a checked package."""
-    rows = []
-    for raw in package.tables["figures"].rows:
-        bounds = parse_quantity(raw["number_text"])
-        start = int(raw["start"])
-        offset = start + raw["quote"].index(raw["number_text"])
-        rows.append({**raw, "start": start, "end": int(raw["end"]), "number_start": offset,
-                     "number_end": offset + len(raw["number_text"]), "lower": float(bounds.lower),
-                     "upper": float(bounds.upper), "lower_open": bounds.lower_open,
-                     "upper_open": bounds.upper_open, "bound": bounds.kind, "derived": False, "derived_from": ""})
-    return _typed(pd.DataFrame(rows))
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Give the table its column order and types: ints, floats, bools, dates, missing for blanks."""
-    df = df.reindex(columns=FIGURE_COLUMNS)
+def _typed(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows as the figures table: its column order and types (ints, floats, bools, dates, missing for blanks)."""
+    df = pd.DataFrame(rows).reindex(columns=FIGURE_COLUMNS)
     for col in ("start", "end", "number_start", "number_end"):
         df[col] = df[col].astype("Int64")
     for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d")
-    for col in ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text"):
-        df[col] = _blank_to_na(df[col].astype(object).fillna("").astype(str))
-    df["lower_open"] = df["lower_open"].astype(bool)
-    df["upper_open"] = df["upper_open"].astype(bool)
-    df["derived"] = df["derived"].astype(bool)
+    for col in _TEXT_COLUMNS:
+        text = df[col].astype(object).fillna("").astype(str)
+        df[col] = text.where(text != "", None)
+    for col in ("lower_open", "upper_open", "derived"):
+        df[col] = df[col].astype(bool)
     return df.reset_index(drop=True)
+
+
+def _stated_row(raw: dict[str, str]) -> dict[str, Any]:
+    """One figures.csv row with its bounds parsed and its number's offsets in the text."""
+    start = int(raw["start"])
+    offset = start + raw["quote"].index(raw["number_text"])
+    return {**raw, "start": start, "end": int(raw["end"]), "number_start": offset,
+            "number_end": offset + len(raw["number_text"]), **_interval_columns(parse_quantity(raw["number_text"])),
+            "derived": False, "derived_from": ""}
+
+
+def _derived_row(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: str, unit: str, how: str,
+                 topic: str = "", notes: str = "") -> dict[str, Any]:
+    """The one builder of a derived figure's row: its bounds, how it was computed, and whose figures went in."""
+    first = inputs.iloc[0]
+    credits = " and ".join(sorted(set(inputs["attributed_to"])))
+    return {
+        "figure_id": figure_id, "seed_id": first["seed_id"], "topic": topic or first["topic"], "quote": "",
+        "number_text": "", **_interval_columns(bounds), "unit": unit, "measure": measure,
+        "period_start": "", "period_end": "", "place": first["place"] if isinstance(first["place"], str) else "",
+        "attributed_to": f"derived by kzfigures from figures credited to {credits}", "source_type": "derived",
+        "same_as": "", "derived": True, "derived_from": how, "notes": notes,
+    }
+
+
+def derive(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: str, unit: str, how: str,
+           notes: str = "") -> pd.DataFrame:
+    """A figure computed from ``inputs`` (rows of the figures table) as a one-row figures table, flagged derived."""
+    return _typed([_derived_row(bounds, inputs, figure_id, measure, unit, how, notes=notes)])
+
+
+def _derived_rows(package: Package, stated: pd.DataFrame) -> list[dict[str, Any]]:
+    """The figures declared in data/derived.csv, computed with interval arithmetic."""
+    rows = []
+    for raw in package.tables["derived"].rows:
+        compute, sign = OPERATIONS[raw["op"]]
+        inputs = select(stated, [raw["left"], raw["right"]])
+        result = compute(*(bounds_of(row) for _, row in inputs.iterrows()))
+        rows.append(_derived_row(result, inputs, raw["figure_id"], raw["measure"], raw["unit"],
+                                 f"{raw['left']} {sign} {raw['right']}", raw["topic"], raw["notes"]))
+    return rows
+
+
+_TABLES: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _tables(root: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stated and the derived figures, built once per root and file state."""
+    state = file_state(root)
+    if state not in _TABLES:
+        package = checked_package(state[0])
+        stated = _typed([_stated_row(raw) for raw in package.tables["figures"].rows])
+        if len(_TABLES) >= 8:
+            _TABLES.clear()
+        _TABLES[state] = stated, _typed(_derived_rows(package, stated))
+    return _TABLES[state]
 
 
 def load_figures(root: str | Path | None = None, include_derived: bool = False) -> pd.DataFrame:
     """Every figure the article states, one row each; validates the whole package first and raises on any problem.
 
-    With ``include_derived`` the derived figures (derived_figures()) are appended, flagged ``derived``.
+    With ``include_derived`` the derived figures (derived_figures()) are appended, flagged ``derived``. The
+    package is read and checked once per file state; each call returns a table of its own to change at will.
     """
-    package = checked_package(root)
-    figures = _figures_frame(package)
-    if include_derived:
-        figures = pd.concat([figures, _derived_frame(package, figures)], ignore_index=True)
-        figures = _typed(figures)
-    return figures
+    stated, derived = _tables(root)
+    table = pd.concat([stated, derived], ignore_index=True) if include_derived else stated
+    return table.copy()
+
+
+def derived_figures(root: str | Path | None = None) -> pd.DataFrame:
+    """The figures kzfigures computes from the article's (data/derived.csv), flagged derived, with their inputs."""
+    return _tables(root)[1].copy()
+
+
+# -- look-ups ---------------------------------------------------------------------------------------------
+def select(figures: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """The rows of the given figure ids, in that order; KeyError naming any id not in the table."""
+    missing = [i for i in ids if i not in set(figures["figure_id"])]
+    if missing:
+        raise KeyError(f"figure_id not in the table: {', '.join(missing)}")
+    return figures.set_index("figure_id", drop=False).loc[ids].reset_index(drop=True)
 
 
 def figure_row(figures: pd.DataFrame, figure_id: str) -> pd.Series:
     """One row of a figures table, by id."""
-    match = figures.loc[figures["figure_id"] == figure_id]
-    if match.empty:
-        raise KeyError(f"figure_id {figure_id!r} is not in the table")
-    return match.iloc[0]
+    return select(figures, [figure_id]).iloc[0]
 
 
 def bounds_of(row: pd.Series) -> Bounds:
-    """The Bounds of one figures-table row (kind "derived" for a derived figure)."""
-    kind = "derived" if row["derived"] else row["bound"]
-    return Bounds(row["lower"], row["upper"], bool(row["lower_open"]), bool(row["upper_open"]), kind)
+    """The exact Bounds of one figures-table row."""
+    return row["bounds"]
 
 
 def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
@@ -96,126 +152,26 @@ def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
 
 def published(root: str | Path | None = None) -> pd.Timestamp:
     """The last day of the article's publication month (the seed metadata gives the month only)."""
-    from .seeds import load_seed
-
-    month = load_seed(root=root).meta["published"]
-    return pd.Period(month, freq="M").end_time.normalize()
-
-
-def _derived_frame(package: Package, figures: pd.DataFrame) -> pd.DataFrame:
-    """Compute the derived figures of data/derived.csv with interval arithmetic."""
-    rows = []
-    by_id = figures.set_index("figure_id")
-    for raw in package.tables["derived"].rows:
-        left, right = figure_bounds(figures, raw["left"]), figure_bounds(figures, raw["right"])
-        result = _OPS[raw["op"]](left, right)
-        sources = [by_id.loc[raw["left"]], by_id.loc[raw["right"]]]
-        credits = sorted({s["attributed_to"] for s in sources})
-        rows.append({
-            "figure_id": raw["figure_id"], "seed_id": sources[0]["seed_id"], "topic": raw["topic"],
-            "quote": "", "number_text": "", "lower": float(result.lower),
-            "upper": float(result.upper),
-            "lower_open": result.lower_open, "upper_open": result.upper_open, "bound": result.shape(),
-            "unit": raw["unit"], "measure": raw["measure"],
-            "period_start": "", "period_end": "", "place": sources[0]["place"] or "",
-            "attributed_to": "derived by kzfigures from figures credited to " + " and ".join(credits),
-            "source_type": "derived", "same_as": "", "derived": True,
-            "derived_from": f"{raw['left']} {_OP_SIGNS[raw['op']]} {raw['right']}", "notes": raw["notes"],
-        })
-    return pd.DataFrame(rows)
-
-
-def derived_figures(root: str | Path | None = None) -> pd.DataFrame:
-    """The figures kzfigures computes from the article's (data/derived.csv), flagged derived, with their inputs."""
     package = checked_package(root)
-    return _typed(_derived_frame(package, _figures_frame(package)))
+    (seed,) = package.seeds.values()
+    return pd.Period(seed.meta["published"], freq="M").end_time.normalize()
 
 
-def topic_view(topic: str, root: str | Path | None = None, include_restatements: bool = False,
-               include_derived: bool = True) -> pd.DataFrame:
-    """The figures of one topic (fighters, attacks, legal, society, cooperation) as a tidy table."""
-    figures = load_figures(root, include_derived=include_derived)
-    topics = sorted(set(figures["topic"]))
-    if topic not in topics:
-        raise ValueError(f"topic {topic!r} is not one of: {', '.join(topics)}")
-    view = figures.loc[figures["topic"] == topic]
-    if not include_restatements:
-        view = view.loc[view["same_as"].isna()]
-    return view[VIEW_COLUMNS].reset_index(drop=True)
+# -- arithmetic on figures -------------------------------------------------------------------------------
+def share(part_id: str, whole_id: str, figures: pd.DataFrame) -> Bounds:
+    """The share one figure is of another, as bounds (a fraction of 1)."""
+    return figure_bounds(figures, part_id) / figure_bounds(figures, whole_id)
 
 
-def fighters(root: str | Path | None = None, **kw: bool) -> pd.DataFrame:
-    """Foreign terrorist fighters: the unnamed estimates, Karin's report and its categories count."""
-    return topic_view("fighters", root, **kw)
+def rate_per(count: Bounds, population: int, per: int = 1_000_000) -> Bounds:
+    """A count per ``per`` inhabitants, with the count's bounds carried through."""
+    for name, value in (("population", population), ("per", per)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValueError(f"{name} must be a positive number; got {value!r}")
+    return count * Bounds.exact(per) / Bounds.exact(population)
 
 
-def attacks(root: str | Path | None = None, **kw: bool) -> pd.DataFrame:
-    """Attacks and security: attacks recorded and prevented, people killed, organisations banned."""
-    return topic_view("attacks", root, **kw)
-
-
-def penalties(root: str | Path | None = None, **kw: bool) -> pd.DataFrame:
-    """Legal penalties: the 3-7 year term from 2015 and the April 2014 sentences."""
-    return topic_view("legal", root, **kw)
-
-
-def _companion(name: str, root: str | Path | None) -> pd.DataFrame:
-    """A companion table (categories, people, organisations, non_figures) as a DataFrame, after validation."""
-    package = checked_package(root)
-    frame = pd.DataFrame(package.tables[name].rows)
-    for col in ("start", "end", "position"):
-        if col in frame:
-            frame[col] = frame[col].astype("Int64")
-    return frame
-
-
-def fighter_categories(root: str | Path | None = None) -> pd.DataFrame:
-    """The three categories of fighters in Erlan Karin's report, with the article's description of each."""
-    return _companion("categories", root).sort_values("position").reset_index(drop=True)
-
-
-def people(root: str | Path | None = None) -> pd.DataFrame:
-    """The people (and the publisher) credited with statements, and their roles."""
-    return _companion("people", root)
-
-
-def organisations(root: str | Path | None = None) -> pd.DataFrame:
-    """The organisations and bodies the article names, at first mention."""
-    return _companion("organisations", root)
-
-
-def non_figures(root: str | Path | None = None) -> pd.DataFrame:
-    """Numeric words in the article that are not figures, with the reason for each."""
-    return _companion("non_figures", root)
-
-
-def events(root: str | Path | None = None) -> pd.DataFrame:
-    """Dated events the article names, with the words that date them and dates as Timestamps."""
-    frame = _companion("events", root)
-    for col in ("date_start", "date_end"):
-        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
-    return frame.sort_values("date_start", kind="stable").reset_index(drop=True)
-
-
-def external_events(root: str | Path | None = None) -> pd.DataFrame:
-    """Dated events from outside the article, each with its source (never to be shown as the article's)."""
-    frame = _companion("external_events", root)
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
-    return frame.sort_values("date", kind="stable").reset_index(drop=True)
-
-
-def places(root: str | Path | None = None, include_reference: bool = True) -> pd.DataFrame:
-    """Places the article names, with external coordinates (see coordinates_source).
-
-    Without ``include_reference`` only the places named as where attacks occurred are kept.
-    """
-    frame = _companion("places", root)
-    frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
-    if not include_reference:
-        frame = frame.loc[frame["role"] == "attacks"]
-    return frame.reset_index(drop=True)
-
-
+# -- credits ---------------------------------------------------------------------------------------------
 def credit(figure: pd.Series) -> str:
     """Who a figure is credited to, for a source line: "Zhakip Assanov (official statement, quoted)"."""
     if figure.get("derived"):

@@ -1,7 +1,8 @@
 """Checks for the lessons' exercises: each says what is right, or what is wrong and why, in words.
 
-The lessons call ``check(lesson, number, answer)``; the answer key at the end of this module says what each
-question expects, so the student edition's check cells give nothing away. A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
+The lessons call ``check(lesson, question, answer)`` with the question's name ("shares", "largest-share"); the
+answer key at the end of this module says what each named question expects, so the student edition's check cells
+give nothing away, and moving a question within a lesson cannot re-key the answers. A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
 not, so a lesson run top to bottom stops at the first open question, and the instructor's run passes.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ import math
 from typing import Any, Callable, Iterable
 
 from .bounds import Bounds
+from .formatting import percent
 from .parse import parse_quantity
 
 
@@ -20,7 +22,7 @@ class NotYet(AssertionError):
 def _missing(answer: Any, name: str, hint: str) -> None:
     """Refuse an answer that was not given."""
     if answer is None or answer is Ellipsis:
-        raise NotYet(f"{name} has no answer yet: {hint}")
+        raise NotYet(f"not answered yet: {hint}")
 
 
 def _as_bounds(answer: Any, name: str) -> Bounds:
@@ -37,14 +39,14 @@ def _close(a: float, b: float) -> bool:
     return a == b or (math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12))
 
 
-def check_bounds(answer: Any, phrase: str, name: str = "answer", openness: bool = False) -> None:
+def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: bool = False) -> None:
     """Check bounds against what the words "phrase" allow; with ``openness`` the open ends must match too."""
     _missing(answer, name, f"write the lowest and highest values that “{phrase}” allows, as (lower, upper)")
     given, right = _as_bounds(answer, name), parse_quantity(phrase)
     if not _close(given.lower, right.lower):
         more = "too high" if given.lower > right.lower else "too low"
         why = {"vague": f"a vague word gives only the least it allows, which is {right.lower:,g}",
-               "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.kind, "read the words again")
+               "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.bound, "read the words again")
         raise NotYet(f"your lower bound {given.lower:,g} is {more}: {why}")
     if not _close(given.upper, right.upper):
         if right.upper == math.inf:
@@ -56,7 +58,7 @@ def check_bounds(answer: Any, phrase: str, name: str = "answer", openness: bool 
     print(f"✓ {name}: “{phrase}” is {right.notation()}, {right.describe()}.")
 
 
-def check_interval(answer: Any, expected: Bounds, name: str = "answer", what: str = "the result") -> None:
+def check_interval(answer: Any, expected: Bounds, name: str = "your answer", what: str = "the result") -> None:
     """Check a computed interval (ends and open ends) against the right one."""
     _missing(answer, name, f"compute {what} with the library's bounds arithmetic")
     if not isinstance(answer, Bounds):
@@ -86,7 +88,7 @@ def _scale_hint(mine: float, right: float) -> str:
     return ""
 
 
-def check_value(answer: Any, expected: float, name: str = "answer", hints: dict[str, str] | None = None,
+def check_value(answer: Any, expected: float, name: str = "your answer", hints: dict[str, str] | None = None,
                 wrong: dict[float, str] | None = None) -> None:
     """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
     _missing(answer, name, (hints or {}).get("missing", "give a number"))
@@ -101,7 +103,7 @@ def check_value(answer: Any, expected: float, name: str = "answer", hints: dict[
     print(f"✓ {name} = {expected:,g}.")
 
 
-def check_set(answer: Any, expected: Iterable[str], name: str = "answer", what: str = "figure ids") -> None:
+def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", what: str = "figure ids") -> None:
     """Check a set of names: say which are missing and which do not belong."""
     _missing(answer, name, f"give a set of {what}, such as {{'a', 'b'}}")
     if isinstance(answer, str) or not isinstance(answer, Iterable):
@@ -115,7 +117,7 @@ def check_set(answer: Any, expected: Iterable[str], name: str = "answer", what: 
     print(f"✓ {name}: all {len(right)} {what}.")
 
 
-def check_choice(answer: Any, expected: str, name: str = "answer", why: str = "") -> None:
+def check_choice(answer: Any, expected: str, name: str = "your answer", why: str = "") -> None:
     """Check a one-word or one-name answer (case and spaces do not matter)."""
     _missing(answer, name, "write the name, in quotes")
     if not isinstance(answer, str):
@@ -133,23 +135,24 @@ def check_choice(answer: Any, expected: str, name: str = "answer", why: str = ""
 POPULATION_2014 = 17_289_111
 
 Key = Callable[[Any, str], None]
-ANSWER_KEY: dict[tuple[str, int], Key] = {}
+#: (lesson, question name) -> the check of that question.
+ANSWER_KEY: dict[tuple[str, str], Key] = {}
 
 
-def _question(lesson: str, number: int) -> Callable[[Key], Key]:
-    """Register the check of one question."""
+def _question(lesson: str, question: str) -> Callable[[Key], Key]:
+    """Register the check of one named question."""
     def register(fn: Key) -> Key:
-        ANSWER_KEY[(lesson, number)] = fn
+        ANSWER_KEY[(lesson, question)] = fn
         return fn
     return register
 
 
-def check(lesson: str, number: int, answer: Any) -> None:
-    """Check the answer to question ``number`` of a lesson ("reading", "shares" or "sources")."""
-    if (lesson, number) not in ANSWER_KEY:
+def check(lesson: str, question: str, answer: Any) -> None:
+    """Check the answer to a named question of a lesson ("reading", "shares" or "sources")."""
+    if (lesson, question) not in ANSWER_KEY:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
-        raise KeyError(f"no question {number} in lesson {lesson!r}; known: {known}")
-    ANSWER_KEY[(lesson, number)](answer, f"answer_{number}")
+        raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
+    ANSWER_KEY[(lesson, question)](answer, "your answer")
 
 
 def _figures():
@@ -167,29 +170,29 @@ def _total() -> Bounds:
     return parse_quantity("more than 15,000")
 
 
-_question("reading", 1)(lambda a, n: check_bounds(a, "more than 15,000", n))
-_question("reading", 2)(lambda a, n: check_bounds(a, "between 180 and 250", n))
-_question("reading", 3)(lambda a, n: check_value(
+_question("reading", "more-than-15000")(lambda a, n: check_bounds(a, "more than 15,000", n))
+_question("reading", "karin-range")(lambda a, n: check_bounds(a, "between 180 and 250", n))
+_question("reading", "least-thousands")(lambda a, n: check_value(
     a, parse_quantity("thousands").lower, n,
     wrong={1_000: "one thousand is “a thousand”: the plural needs at least two"},
     hints={"too high": "the word does not promise more than its least value", "too low": "“thousands” is plural"}))
-_question("reading", 4)(lambda a, n: check_bounds(a, "three to seven years", n, openness=True))
+_question("reading", "penalty-term")(lambda a, n: check_bounds(a, "three to seven years", n, openness=True))
 
 
-@_question("reading", 5)
+@_question("reading", "open-at-top")
 def _open_topped(answer: Any, name: str) -> None:
     figures = _figures()
     check_set(answer, figures.loc[figures["upper"] == math.inf, "figure_id"], name)
 
 
-@_question("shares", 1)
+@_question("shares", "shortcut")
 def _shortcut(answer: Any, name: str) -> None:
     middle = (_karin().lower + _karin().upper) / 2
     check_value(answer, middle / _total().lower, name)
     print(f"The shortcut says {answer:.2%}. Keep reading: the article does not support a single number.")
 
 
-@_question("shares", 2)
+@_question("shares", "largest-share")
 def _largest(answer: Any, name: str) -> None:
     karin, total = _karin(), _total()
     check_value(answer, (karin / total).upper, name, wrong={
@@ -197,7 +200,7 @@ def _largest(answer: Any, name: str) -> None:
         (karin.lower + karin.upper) / 2 / total.lower: "that is the shortcut: the largest share uses the top of the range"})
 
 
-@_question("shares", 3)
+@_question("shares", "smallest-share")
 def _smallest(answer: Any, name: str) -> None:
     karin, total = _karin(), _total()
     check_value(answer, (karin / total).lower, name, wrong={
@@ -205,44 +208,44 @@ def _smallest(answer: Any, name: str) -> None:
                                    "can be as close to 0 as you like"})
 
 
-@_question("shares", 4)
+@_question("shares", "share-interval")
 def _share(answer: Any, name: str) -> None:
     check_interval(answer, _karin() / _total(), name, "the share")
-    print("In words:", (answer * 100).describe(lambda v: f"{v:.2f}%"))
+    print("In words:", answer.describe(percent))
 
 
-_question("shares", 5)(lambda a, n: check_interval(
+_question("shares", "rate-per-million")(lambda a, n: check_interval(
     a, _karin() * 1_000_000 / POPULATION_2014, n, "the rate per million"))
 
 
-@_question("shares", 6)
+@_question("shares", "exact-total")
 def _exact_total(answer: Any, name: str) -> None:
     exact = _karin() / parse_quantity("15,000")
     check_interval(answer, exact, name)
     print(f"An exact total closes the bottom: the share is then at least {float(exact.lower):.2%}")
 
 
-@_question("sources", 1)
+@_question("sources", "credited-with-nine-attacks")
 def _credited(answer: Any, name: str) -> None:
     figures = _figures().set_index("figure_id")
     check_choice(answer, figures.loc["attacks_prevented", "attributed_to"], name,
                  "Look at attributed_to for attacks_prevented: the article credits the Deputy Prosecutor General.")
 
 
-@_question("sources", 2)
+@_question("sources", "no-named-source")
 def _unattributed(answer: Any, name: str) -> None:
     figures = _figures()
     check_set(answer, figures.loc[figures["attributed_to"] == "unattributed", "figure_id"], name)
 
 
-@_question("sources", 3)
+@_question("sources", "restatement")
 def _restatement(answer: Any, name: str) -> None:
     figures = _figures()
     check_choice(answer, figures.loc[figures["same_as"].notna(), "figure_id"].item(), name,
                  "The restatement is the row whose same_as names another figure.")
 
 
-@_question("sources", 4)
+@_question("sources", "officials-count")
 def _officials(answer: Any, name: str) -> None:
     figures = _figures()
     officials = int((figures["source_type"].str.startswith("official") & figures["same_as"].isna()).sum())

@@ -15,15 +15,25 @@ LESSONS = "lessons"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+#: The notebook metadata key where a notebook tells the build what to do with it (see NotebookInfo).
+METADATA_KEY = "kzfigures"
+
+
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook of the collection: its file, report name, title, question and parameters (name -> default)."""
+    """A notebook of the collection: its file, report name, title, question, parameters (name -> default), and
+    ``solutions_shown_by``: the parameter that says whether its worked solutions are shown (None: it has none).
+
+    A notebook declares the last in its metadata, ``{"kzfigures": {"solutions_shown_by": "show_solutions"}}``,
+    so the build hides solutions without knowing which notebooks are lessons.
+    """
 
     path: Path
     name: str
     title: str
     question: str
     parameters: dict[str, Any]
+    solutions_shown_by: str | None = None
 
     @property
     def stem(self) -> str:
@@ -34,13 +44,6 @@ class NotebookInfo:
     def is_lesson(self) -> bool:
         """True for the classroom lessons (notebooks/lessons/)."""
         return self.path.parent.name == LESSONS
-
-
-def notebooks_dir(root: str | Path | None = None) -> Path:
-    """The notebooks/ folder of the checkout."""
-    from .paths import project_root
-
-    return project_root(root) / "notebooks"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -74,17 +77,24 @@ def describe(path: Path) -> NotebookInfo:
     title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)
     match = re.search(r"\*\*Question:\*\*\s*(.+)", first)
     name = f"lesson-{path.stem}" if path.parent.name == LESSONS else path.stem
-    return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters_of(nb))
+    parameters = parameters_of(nb)
+    shown_by = nb.get("metadata", {}).get(METADATA_KEY, {}).get("solutions_shown_by")
+    if shown_by is not None and shown_by not in parameters:
+        raise ValueError(f"{path}: metadata {METADATA_KEY}.solutions_shown_by names {shown_by!r}, "
+                         "which is not in its parameters cell")
+    return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters, shown_by)
 
 
 def list_notebooks(folder: str | Path | None = None) -> list[NotebookInfo]:
     """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order."""
-    base = Path(folder) if folder is not None else notebooks_dir()
+    from .paths import notebooks_root
+
+    base = Path(folder) if folder is not None else notebooks_root()
     paths = sorted(base.glob("*.ipynb")) + sorted((base / LESSONS).glob("*.ipynb"))
     return [describe(p) for p in paths if NAME_PATTERN.match(p.name)]
 
 
-def select(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
+def choose(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
     """The notebooks named by --only: a full name or its start ("01", "lesson-02", "lesson"); all when empty."""
     if not only:
         return notebooks

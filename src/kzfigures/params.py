@@ -8,14 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .formatting import number
+
 
 class ParameterError(ValueError):
     """A parameter name or value that is not allowed; the message is one line for the user."""
-
-
-def _number(value: float) -> str:
-    """A bound as people write it: 1,000,000 with separators, but a year as 2015."""
-    return f"{value:,}" if abs(value) >= 10_000 or value in (1_000,) else f"{value}"
 
 
 @dataclass(frozen=True)
@@ -27,13 +24,16 @@ class Rule:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[Any, ...] | None = None
+    #: a year: written without thousands separators
+    year: bool = False
 
     def allowed(self) -> str:
         """The allowed values, in words."""
+        say = lambda v: number(v, grouped=not self.year)  # noqa: E731
         if self.choices is not None:
-            return "one of " + ", ".join(_number(c) if isinstance(c, int) else repr(c) for c in self.choices)
+            return "one of " + ", ".join(say(c) if isinstance(c, int) else repr(c) for c in self.choices)
         if self.minimum is not None and self.maximum is not None:
-            return f"{self.type.__name__} from {_number(self.minimum)} to {_number(self.maximum)}"
+            return f"{self.type.__name__} from {say(self.minimum)} to {say(self.maximum)}"
         return "true or false" if self.type is bool else f"any {self.type.__name__}"
 
 
@@ -48,8 +48,8 @@ RULES: dict[str, Rule] = {
     "decimals": Rule(int, "decimal places for percentages", minimum=0, maximum=4),
     "log_scale": Rule(bool, "draw counts on a logarithmic axis"),
     "show_reference_places": Rule(bool, "also show places named for other reasons than attacks (Astana)"),
-    "timeline_start_year": Rule(int, "first year on the timeline", minimum=2004, maximum=2015),
-    "timeline_end_year": Rule(int, "last year on the timeline", minimum=2004, maximum=2015),
+    "timeline_start_year": Rule(int, "first year on the timeline", minimum=2004, maximum=2015, year=True),
+    "timeline_end_year": Rule(int, "last year on the timeline", minimum=2004, maximum=2015, year=True),
     "show_external_events": Rule(bool, "add dated events from outside the article, marked external"),
     "show_solutions": Rule(bool, "lessons: show the worked answers in the report (False hides them, as for students)"),
 }
@@ -88,7 +88,7 @@ def convert(name: str, text: str) -> Any:
     return text
 
 
-def check_value(name: str, value: Any) -> Any:
+def check_parameter(name: str, value: Any) -> Any:
     """Refuse a value of the wrong type or outside the allowed range; return it unchanged otherwise."""
     r = rule(name)
     wrong_type = not isinstance(value, r.type) or (r.type is not bool and isinstance(value, bool))
@@ -106,7 +106,7 @@ def check_value(name: str, value: Any) -> Any:
 def check_parameters(**values: Any) -> None:
     """Check a notebook's parameters (names, types, ranges, order); raise ParameterError on the first fault."""
     for name, value in values.items():
-        check_value(name, value)
+        check_parameter(name, value)
     for first, last in ORDERED:
         if first in values and last in values and values[first] > values[last]:
             raise ParameterError(f"parameter {first} ({values[first]}) must not be after {last} ({values[last]})")

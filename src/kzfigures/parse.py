@@ -7,7 +7,9 @@ from fractions import Fraction
 from .bounds import INF, Bounds, BoundsOrderError
 from .lexicon import lexicon
 
-_DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+#: A number written in digits: 21, 15,000 (separators only in groups of three), 1.5. The coverage audit uses it too.
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 _DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-"}
 
 #: How each qualifier kind turns a number x into an interval (lower, upper, lower_open, upper_open).
@@ -49,7 +51,7 @@ def _number_from_words(words: list[str]) -> float:
         value = lex["number_words"].get(word)
         if word == "and" and last == "multiplier":
             continue
-        if _DIGITS.match(word) and last == "start":
+        if _DIGITS_ONLY.match(word) and last == "start":
             current, last = Fraction(word.replace(",", "")), "closed"
         elif value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
             current += value
@@ -65,7 +67,7 @@ def _number_from_words(words: list[str]) -> float:
     return float(total + current)
 
 
-def _number(text: str) -> float:
+def _read_number(text: str) -> float:
     """Parse one number written in digits or words, with an optional scale word."""
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
     return _number_from_words(words)
@@ -89,7 +91,7 @@ def _range(text: str) -> tuple[str, str] | None:
 def parse_quantity(phrase: str) -> Bounds:
     """Return the Bounds a number phrase states, or raise ValueError quoting the phrase; never a guess.
 
-    Kinds and conventions (the ``bound`` column):
+    Bounds and conventions (the ``bound`` column of the figures table):
 
     - exact: "21", "nine", "five years", "15 thousand", "1.5 million" -> [x, x].
     - range: "between 180 and 250", "three to seven years", "180–250" -> [a, b].
@@ -123,14 +125,14 @@ def _parse(text: str, lex: dict) -> Bounds:
         return Bounds(lex["vague_quantities"][body], INF, False, True, "vague")
     for words, kind in sorted(lex["qualifiers"].items(), key=lambda kv: -len(kv[0])):
         if body.startswith(words + " "):
-            lower, upper, lo_open, up_open = _QUALIFIED[kind](_number(body[len(words) + 1:]))
+            lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
             return Bounds(lower, upper, lo_open, up_open, kind)
     try:
-        value = _number(body)
+        value = _read_number(body)
     except ValueError:
         ends = _range(body)
         if ends is None:
             raise
-        lower, upper = _number(ends[0]), _number(ends[1])
+        lower, upper = _read_number(ends[0]), _read_number(ends[1])
         return Bounds(lower, upper, False, False, "range")
     return Bounds.exact(value)

@@ -4,19 +4,15 @@ A range is drawn as a bar between its ends; an open bound ("more than 15,000") a
 marker, never as a point; a vague quantity as an arrow from its least value; a derived figure hatched.
 Colours are the Okabe-Ito colour-blind-safe palette, and marker shape repeats what colour says.
 
-Charts are matplotlib Figures made without pyplot, so nothing is shown twice in a notebook; ``show`` displays
-one (PNG with alt text, and its caption) and, when the report builder sets $KZFIGURES_OUTPUT_DIR, also saves
-it there as PNG and SVG.
+Charts are matplotlib Figures made without pyplot, so nothing is shown twice in a notebook. This module only
+draws: a notebook shows and keeps a chart with ``Outputs.chart`` (outputs.py), which also saves it for the report.
 """
 from __future__ import annotations
 
 import io
-import json
 import math
-import os
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 import matplotlib
@@ -27,8 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from .bounds import Bounds
 from .figures import bounds_of, credit
-from .paths import OUTPUT_ENV
 
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
            "to Defeat”, September 2014")
@@ -67,60 +63,6 @@ class Chart:
         with matplotlib.rc_context(STYLE):
             self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         return buffer.getvalue()
-
-    def save(self, folder: str | Path) -> list[Path]:
-        """Write name.png, name.svg and name.json (title, alt text, caption) into folder."""
-        out = Path(folder)
-        out.mkdir(parents=not building_output(out), exist_ok=True)
-        png, svg, meta = (out / f"{self.name}.{ext}" for ext in ("png", "svg", "json"))
-        png.write_bytes(self.png())
-        svg.write_text(self.svg(), encoding="utf-8")
-        words = {"name": self.name, "title": self.title, "alt": self.alt, "caption": self.caption}
-        meta.write_text(json.dumps(words, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        return [png, svg, meta]
-
-
-def building_output(folder: Path) -> bool:
-    """True when folder is the report builder's output folder for this notebook."""
-    target = output_dir()
-    return target is not None and folder.resolve() == target.resolve()
-
-
-def output_dir() -> Path | None:
-    """Where the report builder wants charts and tables saved, if it does.
-
-    Only the notebook's own folder is created there, never its parents: a kernel left running by an
-    interrupted build then fails instead of re-creating a build folder that was removed.
-    """
-    value = os.environ.get(OUTPUT_ENV)
-    return Path(value) if value else None
-
-
-def show(chart: Chart) -> None:
-    """Display a chart as PNG with its alt text, then its caption; save it when building the report."""
-    from IPython.display import Image, Markdown, display
-
-    display(Image(data=chart.png(), format="png", alt=chart.alt))
-    display(Markdown(f"*{_md_escape(chart.caption)}*"))
-    folder = output_dir()
-    if folder is not None:
-        chart.save(folder)
-
-
-def publish_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Save a table as CSV when building the report, and return it for display."""
-    folder = output_dir()
-    if folder is not None:
-        folder.mkdir(exist_ok=True)
-        table.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
-    return table
-
-
-def _md_escape(text: str) -> str:
-    """Escape Markdown and HTML specials so data text is shown as text."""
-    for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 # -- shared pieces -------------------------------------------------------------------------------------
@@ -198,14 +140,15 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
     described = []
     for i, row in rows.iterrows():
         y = len(rows) - 1 - i
-        b = bounds_of(row)
+        exact = bounds_of(row)
+        b = Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
         style = _style_of(row)
         colour = COLOURS[style]
         words = b.describe(fmt)
         lo = max(b.lower, left) if log_scale else b.lower
         hi = right if b.upper == math.inf else b.upper
         if b.is_point:
-            ax.plot([lo], [y], marker="D" if b.kind == "approximate" else "o", ms=9, color=colour, zorder=3)
+            ax.plot([lo], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
         else:
             ax.plot([lo, hi], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
                     solid_capstyle="butt", dash_capstyle="butt", zorder=2, ls=(0, (2, 1)) if row.get("derived") else "-")

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .notebooks import ExecutionFailed, NotebookInfo, execute, list_notebooks, select, stop_kernel
-from .params import ParameterError, check_parameters, check_value
-from .paths import ENV_VAR, OUTPUT_ENV
+from .notebooks import ExecutionFailed, NotebookInfo, choose, execute, list_notebooks, stop_kernel
+from .outputs import OUTPUT_ENV, read_outputs
+from .params import ParameterError, check_parameter, check_parameters
+from .paths import ENV_VAR
 
 TEMPLATES = Path(__file__).with_name("templates")
 FAILED_DIR = "reports-failed"
@@ -49,7 +50,7 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
         if name not in declared:
             users = sorted({n for nb in (collection or notebooks) for n in nb.parameters})
             raise ParameterError(f"unknown parameter {name!r} for the notebooks built; allowed: {', '.join(users)}")
-        check_value(name, value)
+        check_parameter(name, value)
     resolved = {}
     for nb in notebooks:
         values = {**nb.parameters, **{k: v for k, v in given.items() if k in nb.parameters}}
@@ -66,14 +67,11 @@ def _exporter() -> Any:
 
 
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
-    """The index entry for one built notebook: its links, parameters, charts and tables."""
-    assets = folder / nb.name
-    charts = []
-    for meta_path in sorted(assets.glob("*.json")):
-        words = json.loads(meta_path.read_text(encoding="utf-8"))
-        charts.append({"title": words["title"], "alt": words["alt"],
-                       "png": f"{nb.name}/{meta_path.stem}.png", "svg": f"{nb.name}/{meta_path.stem}.svg"})
-    tables = [f"{nb.name}/{p.name}" for p in sorted(assets.glob("*.csv"))]
+    """The index entry for one built notebook: its links, parameters, and the charts and tables it saved."""
+    outputs = read_outputs(folder / nb.name)
+    charts = [{"title": c.title, "alt": c.alt, "png": f"{nb.name}/{c.name}.png", "svg": f"{nb.name}/{c.name}.svg"}
+              for c in sorted(outputs.charts, key=lambda c: c.name)]
+    tables = sorted(f"{nb.name}/{t.name}.csv" for t in outputs.tables)
     return {"name": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
             "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
             "charts": charts, "tables": tables, "key": key}
@@ -162,16 +160,17 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     left alone.
     """
     from .cache import cache_dir, inputs_fingerprint, page_key
-    from .package import checked_package
-    from .paths import project_root
+    from .paths import notebooks_root, project_root
+    from .validation import checked_package
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     base = project_root(root)
     output = Path(output).resolve()
-    all_notebooks = list_notebooks(notebooks_folder or base / "notebooks")
+    folder = Path(notebooks_folder) if notebooks_folder else notebooks_root(base)
+    all_notebooks = list_notebooks(folder)
     if not all_notebooks:
-        raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {notebooks_folder or base / 'notebooks'}")
-    chosen = select(all_notebooks, only)
+        raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
+    chosen = choose(all_notebooks, only)
     given = resolve_parameters(chosen, parameters or {}, all_notebooks)
     checked_package(base)
     fingerprint = inputs_fingerprint(base)
@@ -290,7 +289,7 @@ def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, outpu
     env = {OUTPUT_ENV: str(building / nb.name), ENV_VAR: str(base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     try:
         executed = execute(nb.path, target, parameters, env=env, running=running)
-        if not {**nb.parameters, **parameters}.get("show_solutions", True):
+        if nb.solutions_shown_by and not {**nb.parameters, **parameters}[nb.solutions_shown_by]:
             import nbformat
 
             from .classroom import hide_solutions

@@ -1,0 +1,67 @@
+"""The companion tables: the article's fighter categories, people, organisations, non-figures, dated events and
+places, and the external events, each as a DataFrame sliced from the checked package."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .validation import checked_package
+
+
+def _companion(name: str, root: str | Path | None) -> pd.DataFrame:
+    """A companion table as a DataFrame with its offsets and positions as integers."""
+    frame = pd.DataFrame(checked_package(root).tables[name].rows)
+    for col in ("start", "end", "position"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The given ISO-date columns as Timestamps (missing for blanks), rows sorted by the first."""
+    for col in columns:
+        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
+    return frame.sort_values(columns[0], kind="stable").reset_index(drop=True)
+
+
+def fighter_categories(root: str | Path | None = None) -> pd.DataFrame:
+    """The three categories of fighters in Erlan Karin's report, with the article's description of each."""
+    return _companion("categories", root).sort_values("position").reset_index(drop=True)
+
+
+def people(root: str | Path | None = None) -> pd.DataFrame:
+    """The people (and the publisher) credited with statements, and their roles."""
+    return _companion("people", root)
+
+
+def organisations(root: str | Path | None = None) -> pd.DataFrame:
+    """The organisations and bodies the article names, at first mention."""
+    return _companion("organisations", root)
+
+
+def non_figures(root: str | Path | None = None) -> pd.DataFrame:
+    """Numeric words in the article that are not figures, with the reason for each."""
+    return _companion("non_figures", root)
+
+
+def events(root: str | Path | None = None) -> pd.DataFrame:
+    """Dated events the article names, with the words that date them and dates as Timestamps."""
+    return _dates(_companion("events", root), "date_start", "date_end")
+
+
+def external_events(root: str | Path | None = None) -> pd.DataFrame:
+    """Dated events from outside the article, each with its source (never to be shown as the article's)."""
+    return _dates(_companion("external_events", root), "date")
+
+
+def places(root: str | Path | None = None, include_reference: bool = True) -> pd.DataFrame:
+    """Places the article names, with external coordinates (see coordinates_source).
+
+    Without ``include_reference`` only the places named as where attacks occurred are kept.
+    """
+    frame = _companion("places", root)
+    frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
+    if not include_reference:
+        frame = frame.loc[frame["role"] == "attacks"]
+    return frame.reset_index(drop=True)

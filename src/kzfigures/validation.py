@@ -1,0 +1,287 @@
+"""Check a data package as read, all of it at once, and hand out packages known to be good.
+
+Two sources of rules. The schema checks (required, type, enum, pattern, minimum, unique, foreign keys, and
+words that must stand inside the row's quote) are read from datapackage.json, so a constraint is written once.
+The rules no schema can say are functions below: those that follow from a table's fields (a quote at its
+offsets in the seed, a period that ends before it starts) apply to every table that has the fields, and each
+resource's own rules are listed in RESOURCE_RULES. Written by hand rather than with the frictionless library:
+it reports by row number, and we want every problem named by its id.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .bounds import BoundsOrderError
+from .package import Package, Row, Table, file_state, read_package
+from .parse import parse_quantity
+from .problems import DataPackageError, Problem
+from .seeds import Seed
+
+#: The credit of a figure whose source the article does not name.
+UNATTRIBUTED = "unattributed"
+#: Columns that open and close a period: the second may not come before the first.
+DATE_PAIRS = (("period_start", "period_end"), ("date_start", "date_end"))
+
+
+# -- schema checks, from datapackage.json ----------------------------------------------------------------
+def _is_date(value: str) -> bool:
+    """True for an ISO date YYYY-MM-DD that exists."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
+TYPE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "string": (lambda v: True, "text"),
+    "integer": (lambda v: bool(re.fullmatch(r"-?\d+", v)), "a whole number"),
+    "number": (lambda v: bool(re.fullmatch(r"-?\d+(\.\d+)?", v)), "a number"),
+    "date": (_is_date, "an ISO date (YYYY-MM-DD)"),
+    "boolean": (lambda v: v in ("true", "false"), "true or false"),
+}
+
+
+def _check_field(table: Table, row: Row, rid: str, spec: dict[str, Any]) -> list[Problem]:
+    """Check one cell against its field's type and constraints."""
+    name, value = spec["name"], row.get(spec["name"], "")
+    cons = spec.get("constraints", {})
+    say = lambda msg: [Problem(table.file, rid, name, msg)]  # noqa: E731
+    if value == "":
+        return say("is empty but required") if cons.get("required") else []
+    check, expected = TYPE_CHECKS[spec.get("type", "string")]
+    if not check(value):
+        return say(f"{value!r} is not {expected}")
+    if "enum" in cons and value not in cons["enum"]:
+        return say(f"{value!r} is not one of: {', '.join(cons['enum'])}")
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
+        return say(f"{value!r} does not match the pattern {cons['pattern']}")
+    if "minimum" in cons and float(value) < cons["minimum"]:
+        return say(f"{value} is below the minimum {cons['minimum']}")
+    return []
+
+
+def _schema_problems(table: Table, tables: dict[str, Table]) -> list[Problem]:
+    """Required, type, enum, pattern, minimum, unique and foreign-key checks for one table."""
+    problems: list[Problem] = []
+    fields = table.descriptor["schema"]["fields"]
+    seen: dict[tuple[str, str], str] = {}
+    for line, row in enumerate(table.rows, start=2):
+        rid = table.row_id(row, line)
+        for spec in (f for f in fields if f["name"] in table.header):
+            problems += _check_field(table, row, rid, spec)
+            value = row.get(spec["name"], "")
+            if spec.get("constraints", {}).get("unique") and value:
+                if (spec["name"], value) in seen:
+                    problems.append(Problem(table.file, rid, spec["name"],
+                                            f"duplicate value {value!r} (first at {seen[(spec['name'], value)]})"))
+                else:
+                    seen[(spec["name"], value)] = f"line {line}"
+    for fk in table.descriptor["schema"].get("foreignKeys", []):
+        (local,), ref = fk["fields"], fk["reference"]
+        (target,) = ref["fields"]
+        other = tables.get(ref["resource"]) if ref["resource"] else table
+        values = {r.get(target, "") for r in (other.rows if other else [])}
+        where = f"{other.file if other else ref['resource']}" if ref["resource"] else "this table"
+        for line, row in enumerate(table.rows, start=2):
+            value = row.get(local, "")
+            if value and value not in values:
+                problems.append(Problem(table.file, table.row_id(row, line), local,
+                                        f"{value!r} refers to no {target} in {where}"))
+    return problems
+
+
+# -- rules no schema can say -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """What the row rules need to know about the rest of the package."""
+
+    seeds: dict[str, Seed]
+    #: seed ids whose own problems were already reported while reading (not reported again per row)
+    broken_seeds: frozenset[str]
+    #: the names in people.csv, or None when that table could not be read
+    people: frozenset[str] | None
+    #: figures.csv rows by figure_id
+    figures: dict[str, Row]
+
+
+#: A row rule: (context, table, row, row id) -> the problems it finds.
+RowRule = Callable[[Context, Table, Row, str], list[Problem]]
+
+
+def _int(value: str) -> int | None:
+    """A cell as int, or None when it is not one (the schema check reports that)."""
+    return int(value) if re.fullmatch(r"-?\d+", value or "") else None
+
+
+def seed_is_readable(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """The row's seed_id names a seed that was read and passed its checksum."""
+    seed_id = row.get("seed_id", "")
+    if not seed_id or seed_id in ctx.seeds or seed_id in ctx.broken_seeds:
+        return []
+    known = ", ".join(sorted(ctx.seeds)) or "none readable"
+    return [Problem(table.file, rid, "seed_id", f"{seed_id!r} is not a readable seed (seeds: {known})")]
+
+
+def quote_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """The quote must stand in its seed exactly at start:end."""
+    seed = ctx.seeds.get(row.get("seed_id", ""))
+    start, end, quote = _int(row.get("start", "")), _int(row.get("end", "")), row.get("quote", "")
+    if seed is None or start is None or end is None or not quote:
+        return []
+    if seed.text[start:end] == quote:
+        return []
+    found = seed.text.find(quote)
+    where = f"the quote stands at {found}:{found + len(quote)}" if found >= 0 else "the quote is not in the text at all"
+    column = "start" if found >= 0 and found != start else ("end" if found == start else "quote")
+    return [Problem(table.file, rid, column,
+                    f"text[{start}:{end}] is {seed.text[start:end][:40]!r}…, not the quote; {where}")]
+
+
+def words_inside_quote(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """Each field marked kzfigures:inside_quote holds words that stand inside the row's quote ("once": once)."""
+    out = []
+    quote = row.get("quote", "")
+    for spec in table.descriptor["schema"]["fields"]:
+        mode, words = spec.get("kzfigures:inside_quote"), row.get(spec["name"], "")
+        if not mode or not words or not quote:
+            continue
+        count = quote.count(words)
+        if count == 0:
+            out.append(Problem(table.file, rid, spec["name"], f"{words!r} is not inside the quote"))
+        elif mode == "once" and count > 1:
+            out.append(Problem(table.file, rid, spec["name"],
+                               f"{words!r} stands {count} times in the quote: shorten the quote"))
+    return out
+
+
+def dates_in_order(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A period does not end before it starts."""
+    out = []
+    for first, last in DATE_PAIRS:
+        begin, finish = row.get(first, ""), row.get(last, "")
+        if _is_date(begin) and _is_date(finish) and begin > finish:
+            out.append(Problem(table.file, rid, last, f"ends ({finish}) before it starts ({begin})"))
+    return out
+
+
+def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """The number phrase is one the parser reads for sure."""
+    words = row.get("number_text", "")
+    if not words or words not in row.get("quote", ""):
+        return []
+    try:
+        parse_quantity(words)
+    except BoundsOrderError as err:
+        return [Problem(table.file, rid, "number_text", f"{err} (lower > upper)")]
+    except ValueError as err:
+        return [Problem(table.file, rid, "number_text", str(err))]
+    return []
+
+
+def _credit(ctx: Context, table: Table, row: Row, rid: str, allowed: frozenset[str]) -> list[Problem]:
+    """attributed_to names someone in people.csv, or one of ``allowed``."""
+    credit = row.get("attributed_to", "")
+    if not credit or credit in allowed or ctx.people is None or credit in ctx.people:
+        return []
+    also = f" nor {', '.join(repr(a) for a in sorted(allowed))}" if allowed else ""
+    return [Problem(table.file, rid, "attributed_to", f"{credit!r} is not a name in people.csv{also}")]
+
+
+def credit_is_named(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """attributed_to names someone in people.csv."""
+    return _credit(ctx, table, row, rid, frozenset())
+
+
+def credit_is_named_or_unattributed(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """attributed_to names someone in people.csv, or says the article names no source."""
+    return _credit(ctx, table, row, rid, frozenset({UNATTRIBUTED}))
+
+
+def restates_a_first_statement(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """same_as links to a figure that is not itself a restatement, and never to the row itself."""
+    same = row.get("same_as", "")
+    if same and same == row.get("figure_id"):
+        return [Problem(table.file, rid, "same_as", "a figure cannot restate itself")]
+    if same in ctx.figures and ctx.figures[same].get("same_as"):
+        return [Problem(table.file, rid, "same_as", f"{same!r} is itself a restatement; link to the first statement")]
+    return []
+
+
+def new_figure_id(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A derived figure's id is not already a stated figure's."""
+    if row.get("figure_id") in ctx.figures:
+        return [Problem(table.file, rid, "figure_id", "is already a figure_id in figures.csv")]
+    return []
+
+
+#: Rules that apply to every table having the fields they read.
+FIELD_RULES: tuple[tuple[frozenset[str], RowRule], ...] = (
+    (frozenset({"seed_id"}), seed_is_readable),
+    (frozenset({"quote", "start", "end"}), quote_at_offsets),
+    (frozenset({"quote"}), words_inside_quote),
+    (frozenset(), dates_in_order),
+)
+
+#: Each resource's own rules, beside the schema's.
+RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
+    "figures": (phrase_parses, credit_is_named_or_unattributed, restates_a_first_statement),
+    "categories": (credit_is_named,),
+    "derived": (new_figure_id,),
+}
+
+
+def _context(package: Package) -> Context:
+    """What the row rules need, from the package as read."""
+    people = package.tables.get("people")
+    figures = package.tables.get("figures")
+    return Context(
+        seeds=package.seeds,
+        broken_seeds=frozenset(p.row for p in package.problems if p.file.startswith("seeds/")),
+        people=frozenset(r.get("name", "") for r in people.rows) if people and people.header else None,
+        figures={r.get("figure_id", ""): r for r in figures.rows} if figures else {},
+    )
+
+
+def validate(package: Package) -> list[Problem]:
+    """Every problem in a package as read: reading, schema, and the row rules of each table."""
+    problems = list(package.problems)
+    ctx = _context(package)
+    for table in package.tables.values():
+        problems += _schema_problems(table, package.tables)
+        fields = {f["name"] for f in table.descriptor["schema"]["fields"]}
+        rules = [rule for needs, rule in FIELD_RULES if needs <= fields] + list(RESOURCE_RULES.get(table.name, ()))
+        for line, row in enumerate(table.rows, start=2):
+            rid = table.row_id(row, line)
+            for rule in rules:
+                problems += rule(ctx, table, row, rid)
+    return problems
+
+
+def validate_package(root: str | Path | None = None) -> list[Problem]:
+    """Check the whole data package and return every problem (an empty list when all is well)."""
+    return validate(read_package(root))
+
+
+_CHECKED: dict[Any, Package] = {}
+
+
+def checked_package(root: str | Path | None = None) -> Package:
+    """The package, read and checked once per root and file state; DataPackageError listing every problem.
+
+    Every loader calls this, so a notebook validates the package once, and again only after a file changed.
+    """
+    state = file_state(root)
+    if state not in _CHECKED:
+        package = read_package(state[0])
+        problems = validate(package)
+        if problems:
+            raise DataPackageError(problems)
+        if len(_CHECKED) >= 8:
+            _CHECKED.clear()
+        _CHECKED[state] = package
+    return _CHECKED[state]

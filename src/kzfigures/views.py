@@ -1,0 +1,116 @@
+"""Views of the figures table for reading: slices, counts and words. Nothing here loads or computes a figure."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .bounds import BOUND_VALUES, Bounds
+from .figures import bounds_of, credit_line, figure_bounds, load_figures, select
+from .formatting import number, percent
+
+#: Columns a topic view keeps: what a reader needs to use and cite a figure.
+VIEW_COLUMNS: list[str] = [
+    "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
+    "period_start", "period_end", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from",
+    "quote", "bounds",
+]
+
+
+def show_full_text() -> None:
+    """Let pandas show whole quotes in notebook tables instead of cutting them at 50 characters."""
+    pd.set_option("display.max_colwidth", None)
+
+
+def topic_view(topic: str, root: str | Path | None = None, include_restatements: bool = False,
+               include_derived: bool = True) -> pd.DataFrame:
+    """The figures of one topic (the ``topic`` column: fighters, attacks, legal, society, cooperation)."""
+    figures = load_figures(root, include_derived=include_derived)
+    topics = sorted(set(figures["topic"]))
+    if topic not in topics:
+        raise ValueError(f"topic {topic!r} is not one of: {', '.join(topics)}")
+    view = figures.loc[figures["topic"] == topic]
+    if not include_restatements:
+        view = view.loc[view["same_as"].isna()]
+    return view[VIEW_COLUMNS].reset_index(drop=True)
+
+
+def readable(figures: pd.DataFrame) -> pd.DataFrame:
+    """A figures table for reading: the words, the bounds in words and notation, what is counted, who says so."""
+    rows = [r for _, r in figures.iterrows()]
+    return pd.DataFrame({
+        "figure_id": figures["figure_id"].to_numpy(),
+        "as written": figures["number_text"].fillna("(derived)").to_numpy(),
+        "bounds": [bounds_of(r).describe(number) for r in rows],
+        "interval": [bounds_of(r).notation(number) for r in rows],
+        "unit": figures["unit"].to_numpy(),
+        "measure": figures["measure"].to_numpy(),
+        "credited to": [credit_line(r) for r in rows],
+        "restates": figures["same_as"].fillna("").to_numpy(),
+        "quote": [r["quote"] if isinstance(r["quote"], str) else f"derived: {r['derived_from']}" for r in rows],
+    })
+
+
+def count_by(figures: pd.DataFrame, column: str = "bound") -> pd.DataFrame:
+    """How many stated figures have each value of ``column``, restatements counted apart (bounds in their order)."""
+    stated = figures.loc[~figures["derived"]]
+    first = stated.loc[stated["same_as"].isna(), column].value_counts()
+    again = stated.loc[stated["same_as"].notna(), column].value_counts()
+    present = set(stated[column])
+    order = [v for v in BOUND_VALUES if v in present] if column == "bound" else sorted(present)
+    return pd.DataFrame({column: order, "figures": [int(first.get(v, 0)) for v in order],
+                         "restatements": [int(again.get(v, 0)) for v in order]})
+
+
+def find_figures(figures: pd.DataFrame, word: str) -> pd.DataFrame:
+    """The figures whose quote, measure, number phrase or credit contains ``word`` (case-insensitive)."""
+    if not isinstance(word, str) or not word.strip():
+        raise ValueError("search: give a word to look for, such as 'attacks'")
+    columns = ["quote", "measure", "number_text", "attributed_to"]
+    text = figures[columns].fillna("").astype(str).agg(" ".join, axis=1).str.lower()
+    hits = figures.loc[text.str.contains(word.strip().lower(), regex=False)]
+    return hits[["figure_id", "number_text", "measure", "attributed_to", "quote"]].reset_index(drop=True)
+
+
+def without_restatements(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures less those that restate another (same_as set)."""
+    return figures.loc[figures["same_as"].isna()].reset_index(drop=True)
+
+
+def restatements(figures: pd.DataFrame) -> pd.DataFrame:
+    """Each restated figure beside the figure it repeats."""
+    again = figures.loc[figures["same_as"].notna()]
+    first = figures.set_index("figure_id")
+    return pd.DataFrame({
+        "figure_id": again["figure_id"].to_numpy(),
+        "says again": again["quote"].to_numpy(),
+        "restates": again["same_as"].to_numpy(),
+        "first said": [first.loc[i, "quote"] for i in again["same_as"]],
+    })
+
+
+def parts_of(figures: pd.DataFrame, parts: dict[str, str]) -> pd.DataFrame:
+    """Rows of the given figure ids, in order, with a short label each (for a chart's rows)."""
+    return select(figures, list(parts)).assign(label=list(parts.values()))
+
+
+def one_row_each(figures: pd.DataFrame, figure_id: str, count_id: str, label: str = "{i} of {n}") -> pd.DataFrame:
+    """The row of ``figure_id`` repeated once per unit that ``count_id`` counts ("two … sentenced to five years
+    each": one row per person), each labelled from the template ``label`` with its number {i} and the count {n}."""
+    count = figure_bounds(figures, count_id)
+    if not count.is_point or not float(count.lower).is_integer():
+        raise ValueError(f"{count_id} is not an exact whole count: {count.describe()}")
+    n = int(count.lower)
+    rows = pd.concat([select(figures, [figure_id])] * n, ignore_index=True)
+    return rows.assign(label=[label.format(i=i + 1, n=n) for i in range(n)])
+
+
+def in_years(frame: pd.DataFrame, first_year: int, last_year: int, column: str = "date_start") -> pd.DataFrame:
+    """The rows whose date in ``column`` falls in [first_year, last_year]."""
+    years = frame[column].dt.year
+    return frame.loc[(years >= first_year) & (years <= last_year)].reset_index(drop=True)
+
+
+def in_percent(fraction: Bounds, decimals: int = 2) -> str:
+    """A share's bounds in words as percentages: "under 1.67%"."""
+    return fraction.describe(lambda v: percent(v, decimals))
