@@ -2,7 +2,8 @@
 
 The key covers the notebook's bytes, its parameters, every file of the data package and seeds, the
 library's own source and templates, and the versions of Python and of the packages that shape the output.
-Change any of them and the key changes, so a cached page can never be stale.
+Change any of them and the key changes, so a cached page can never be stale. Each entry lists its files with
+their sha256, checked when it is fetched: a damaged entry is removed and its notebook runs again.
 """
 from __future__ import annotations
 
@@ -18,8 +19,14 @@ from typing import Any
 
 CACHE_ENV = "KZFIGURES_CACHE"
 #: Packages whose version changes what a page looks like.
-SHAPING_PACKAGES = ("pandas", "numpy", "matplotlib", "nbconvert", "nbclient", "nbformat", "papermill", "ipykernel",
-                    "jinja2", "mistune", "pygments")
+SHAPING_PACKAGES = ("pandas", "numpy", "matplotlib", "pillow", "nbconvert", "nbclient", "nbformat", "papermill",
+                    "ipykernel", "jinja2", "mistune", "pygments")
+#: Inside an entry: its files with their sha256 (written last, so an entry without it is not one).
+CHECKSUMS = "sha256.json"
+
+
+class CacheDamaged(RuntimeError):
+    """A cache entry whose files do not match their checksums; it has been removed."""
 
 
 def cache_dir(root: Path) -> Path:
@@ -62,27 +69,38 @@ def page_key(fingerprint: str, notebook: Path, parameters: dict[str, Any]) -> st
     return digest.hexdigest()[:32]
 
 
+def _checksums(folder: Path) -> dict[str, str]:
+    """Every file below folder (but the checksum list) with its sha256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != CHECKSUMS}
+
+
 def fetch(cache: Path, key: str, into: Path) -> bool:
-    """Copy a cached page's files into the build folder; False when the key is not cached."""
+    """Copy a cached page's files into the build folder; False when the key is not cached.
+
+    Every file is checked against the entry's checksum list first; CacheDamaged when one is missing, changed or
+    unlisted (the entry is removed, so the next store writes it anew).
+    """
     entry = cache / key
-    if not (entry / "complete").is_file():
+    try:
+        recorded = json.loads((entry / CHECKSUMS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
-    for item in entry.iterdir():
-        if item.name == "complete":
-            continue
-        target = into / item.name
-        if item.is_dir():
-            shutil.copytree(item, target, dirs_exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(item, target)
+    if _checksums(entry) != recorded:
+        shutil.rmtree(entry, ignore_errors=True)
+        raise CacheDamaged(f"the cache entry {entry} was damaged (a file missing or changed); it was removed")
+    for rel in recorded:
+        target = into / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(entry / rel, target)
     return True
 
 
-def store(cache: Path, key: str, files: dict[str, Path]) -> None:
-    """Save a page's files under its key; written beside the entry and renamed, so a crash leaves no half entry."""
+def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) -> None:
+    """Save a page's files under its key, with their checksums; written beside the entry and renamed, so a crash
+    leaves no half entry. An existing entry is kept unless ``replace``."""
     entry = cache / key
-    if (entry / "complete").is_file():
+    if (entry / CHECKSUMS).is_file() and not replace:
         return
     partial = cache / f".{key}.partial-{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
@@ -94,6 +112,6 @@ def store(cache: Path, key: str, files: dict[str, Path]) -> None:
         elif source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    (partial / "complete").write_text(key, encoding="utf-8")
+    (partial / CHECKSUMS).write_text(json.dumps(_checksums(partial), indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     partial.rename(entry)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .folders import (WORK_MARKER, OutputRefused, check_output, damaged, locked, mark_report, remove_stale,
+                      remove_work, work_folder)
 from .notebooks import ExecutionFailed, NotebookInfo, choose, execute, list_notebooks, stop_kernel
-from .outputs import OUTPUT_ENV, read_outputs
+from .outputs import OUTPUT_ENV, OutputsError, read_outputs
 from .params import ParameterError, check_parameter, check_parameters
 from .paths import ENV_VAR
 
@@ -26,6 +28,10 @@ TEMPLATES = Path(__file__).with_name("templates")
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
 SOURCE_DATE_EPOCH = "1409529600"  # 2014-09-01, the article's month
+#: How long one cell may run, in seconds, unless --timeout says otherwise.
+DEFAULT_TIMEOUT = 300
+#: While a notebook runs longer than this many seconds, a line says it is still running, this often.
+HEARTBEAT = 30
 
 
 class NotebookFailed(RuntimeError):
@@ -103,45 +109,24 @@ def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
 
 
 def _swap(built: Path, output: Path) -> None:
-    """Put the new report in place of the old; SIGINT and SIGTERM wait until both renames are done."""
+    """Put the new report in place of the old; SIGINT and SIGTERM wait until both renames are done.
+
+    The old report is checked once more first (under the lock), so a file the user put there meanwhile is never
+    moved away with it.
+    """
+    check_output(output)
+    (built / WORK_MARKER).unlink()
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
     blocked = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
         if output.exists():
             output.rename(retired)
+            (retired / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")
         built.rename(output)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _remove(folder: Path, tries: int = 20) -> None:
-    """Remove a build folder, retrying briefly while a just-killed kernel's last writes settle."""
-    for _ in range(tries):
-        shutil.rmtree(folder, ignore_errors=True)
-        if not folder.exists():
-            return
-        time.sleep(0.05)
-
-
-def _remove_stale(output: Path) -> None:
-    """Remove build folders left by a build that was killed outright (its process is gone)."""
-    for stale in output.parent.glob(f".{output.name}.*-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    """True when a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    remove_work(retired)
 
 
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
@@ -152,18 +137,21 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 def build_report(output: str | Path = "reports", parameters: dict[str, Any] | None = None,
                  only: list[str] | None = None, notebooks_folder: str | Path | None = None,
                  root: str | Path | None = None, progress: Callable[[str], None] | None = None,
-                 jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+                 jobs: int | None = None, use_cache: bool = True, timeout: int = DEFAULT_TIMEOUT) -> BuildResult:
     """Execute the notebooks and write the HTML report to ``output``; the old report stays if anything fails.
 
-    Notebooks run ``jobs`` at a time (default: one per core), each in a fresh kernel. With ``use_cache`` a
-    notebook whose inputs are unchanged is taken from the cache, and a report that is already up to date is
-    left alone.
+    Notebooks run ``jobs`` at a time (default: one per core), each in a fresh kernel, each cell for at most
+    ``timeout`` seconds. With ``use_cache`` a notebook whose inputs are unchanged is taken from the cache, and a
+    report that is already up to date (and undamaged) is left alone; without it every notebook runs and its cache
+    entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
     from .cache import cache_dir, inputs_fingerprint, page_key
     from .paths import notebooks_root, project_root
     from .validation import checked_package
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    if not str(output).strip():
+        raise OutputRefused("--output: give a folder name for the report")
     base = project_root(root)
     output = Path(output).resolve()
     folder = Path(notebooks_folder) if notebooks_folder else notebooks_root(base)
@@ -173,35 +161,48 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     chosen = choose(all_notebooks, only)
     given = resolve_parameters(chosen, parameters or {}, all_notebooks)
     checked_package(base)
-    fingerprint = inputs_fingerprint(base)
-    keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
-    previous = _previous_pages(output)
-    if use_cache and _up_to_date(output, previous, keys, partial=bool(only)):
-        say(f"report is up to date: {output}/index.html")
-        return BuildResult(output, previous, up_to_date=True)
+    check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(output)
-    in_main = threading.current_thread() is threading.main_thread()
-    old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
-    building = output.with_name(f".{output.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
-    (building / "notebooks").mkdir(parents=True)
-    result = BuildResult(output)
-    try:
-        kept = [p for p in (previous if only else []) if p["name"] not in keys]
-        _carry_over(output, building, kept)
-        pages = {p["name"]: p for p in kept}
-        pages.update(_execute_all(chosen, given, keys, building, output, base, cache_dir(base) if use_cache else None,
-                                  jobs or os.cpu_count() or 1, say, result))
-        result.pages = [pages[stem] for stem in sorted(pages)]
-        (building / "index.html").write_text(_index(result.pages, base), encoding="utf-8")
-        (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
-                                                encoding="utf-8")
-        _swap(building, output)
-    finally:
-        _remove(building)
-        if in_main:
-            signal.signal(signal.SIGTERM, old_handler)
+    with locked(output, say):
+        check_output(output)
+        fingerprint = inputs_fingerprint(base)
+        keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
+        previous = _previous_pages(output)
+        broken = damaged(output) if previous else []
+        if use_cache and not broken and _up_to_date(output, previous, keys, partial=bool(only)):
+            say(f"report is up to date: {output}/index.html")
+            return BuildResult(output, previous, up_to_date=True)
+        if broken:
+            say(f"the report in {output} is damaged ({', '.join(broken[:3])}{' …' if len(broken) > 3 else ''}): "
+                "building it again")
+        remove_stale(output)
+        in_main = threading.current_thread() is threading.main_thread()
+        old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
+        building = work_folder(output, "building")
+        (building / "notebooks").mkdir()
+        result = BuildResult(output)
+        try:
+            kept = [p for p in (previous if only else []) if p["name"] not in keys and not broken]
+            _carry_over(output, building, kept)
+            pages = {p["name"]: p for p in kept}
+            run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or os.cpu_count() or 1,
+                      timeout, fingerprint, say, result)
+            pages.update(_execute_all(chosen, run))
+            if inputs_fingerprint(base) != fingerprint:
+                say("the data, seeds or library changed while the build ran: the report is written, but marked to be "
+                    "built again next time")
+                for page in pages.values():
+                    page["key"] = "inputs-changed-during-build"
+            result.pages = [pages[stem] for stem in sorted(pages)]
+            (building / "index.html").write_text(_index(result.pages, base), encoding="utf-8")
+            (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
+            mark_report(building)
+            _swap(building, output)
+        finally:
+            remove_work(building)
+            if in_main:
+                signal.signal(signal.SIGTERM, old_handler)
     say(f"report written to {output}/index.html")
     return result
 
@@ -217,58 +218,107 @@ def _up_to_date(output: Path, previous: list[dict[str, Any]], keys: dict[str, st
     return all((output / rel).is_file() for rel in needed)
 
 
-def _execute_all(chosen: list[NotebookInfo], given: dict[str, dict[str, Any]], keys: dict[str, str], building: Path,
-                 output: Path, base: Path, cache: Path | None, jobs: int, say: Callable[[str], None],
-                 result: BuildResult) -> dict[str, dict[str, Any]]:
+@dataclass
+class Run:
+    """What every notebook of one build shares: its parameters and keys, folders, cache, limits and progress line."""
+
+    given: dict[str, dict[str, Any]]
+    keys: dict[str, str]
+    building: Path
+    output: Path
+    base: Path
+    cache: Path
+    use_cache: bool
+    jobs: int
+    timeout: int
+    fingerprint: str
+    say: Callable[[str], None]
+    result: BuildResult
+    running: set[Any] = field(default_factory=set)
+
+
+def _from_cache(nb: NotebookInfo, run: Run) -> bool:
+    """Take a notebook's page from the cache if it is there and intact; a damaged entry is said and run again."""
+    from .cache import CacheDamaged, fetch
+
+    if not run.use_cache:
+        return False
+    try:
+        found = fetch(run.cache, run.keys[nb.name], run.building)
+        if found:
+            read_outputs(run.building / nb.name)
+        return found
+    except (CacheDamaged, OutputsError) as err:
+        run.say(f"      {nb.name}: {err}; running it again")
+        for stale in (run.building / nb.name, run.building / f"{nb.name}.html",
+                      run.building / "notebooks" / f"{nb.name}.ipynb"):
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+        return False
+
+
+def _store(nb: NotebookInfo, run: Run) -> None:
+    """Cache a built page, unless its inputs changed while it ran; a cache that cannot be written is a warning."""
+    from .cache import inputs_fingerprint, store
+
+    if inputs_fingerprint(run.base) != run.fingerprint:
+        run.say(f"      {nb.name}: not cached, as the data, seeds or library changed while it ran")
+        return
+    files = {f"notebooks/{nb.name}.ipynb": run.building / "notebooks" / f"{nb.name}.ipynb",
+             f"{nb.name}.html": run.building / f"{nb.name}.html", nb.name: run.building / nb.name}
+    try:
+        store(run.cache, run.keys[nb.name], files, replace=not run.use_cache)
+    except OSError as err:
+        run.say(f"      warning: {nb.name} was built but not cached ({err.strerror or err}: {err.filename or run.cache})")
+
+
+def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, Any]]:
     """Fetch cached pages, run the rest ``jobs`` at a time, export each to HTML as it finishes; return the pages."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
-    from .cache import fetch, store
 
     pages: dict[str, dict[str, Any]] = {}
     total, done = len(chosen), 0
     to_run = []
     for nb in chosen:
-        if cache is not None and fetch(cache, keys[nb.name], building):
+        if _from_cache(nb, run):
             done += 1
-            pages[nb.name] = _page(nb, given[nb.name], building, keys[nb.name])
-            say(f"[{done}/{total}] {nb.name}: unchanged, taken from the cache")
+            pages[nb.name] = _page(nb, run.given[nb.name], run.building, run.keys[nb.name])
+            run.say(f"[{done}/{total}] {nb.name}: unchanged, taken from the cache")
         else:
             to_run.append(nb)
     if not to_run:
         return pages
     exporter = _exporter()
-    started = {nb.name: time.perf_counter() for nb in to_run}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(to_run))))
+    started: dict[str, float] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(run.jobs, len(to_run))))
 
-    running: set[Any] = set()
-
-    def run(nb: NotebookInfo) -> Any:
-        say(f"      {nb.name}: running…")
+    def execute_one(nb: NotebookInfo) -> Any:
+        run.say(f"      {nb.name}: running…")
         started[nb.name] = time.perf_counter()
-        return _run_one(nb, given[nb.name], building, output, base, running)
+        return _run_one(nb, run)
 
     try:
-        futures = {pool.submit(run, nb): nb for nb in to_run}
+        futures = {pool.submit(execute_one, nb): nb for nb in to_run}
         pending = set(futures)
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished, pending = wait(pending, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
+            if not finished:
+                for nb in (futures[f] for f in pending if futures[f].name in started):
+                    run.say(f"      {nb.name}: still running ({time.perf_counter() - started[nb.name]:.0f} s; "
+                            f"a cell may run {run.timeout} s, see --timeout)")
             for future in finished:
                 nb = futures[future]
                 executed = future.result()
-                html = building / f"{nb.name}.html"
+                html = run.building / f"{nb.name}.html"
                 html.write_text(exporter.from_notebook_node(executed, resources={"metadata": {"name": nb.name}})[0],
                                 encoding="utf-8")
-                if cache is not None:
-                    store(cache, keys[nb.name], {f"notebooks/{nb.name}.ipynb": building / "notebooks" /
-                                                 f"{nb.name}.ipynb", html.name: html, nb.name: building / nb.name})
-                pages[nb.name] = _page(nb, given[nb.name], building, keys[nb.name])
+                _store(nb, run)
+                pages[nb.name] = _page(nb, run.given[nb.name], run.building, run.keys[nb.name])
                 done += 1
-                result.seconds[nb.name] = time.perf_counter() - started[nb.name]
-                say(f"[{done}/{total}] {nb.name}: done in {result.seconds[nb.name]:.1f} s")
+                run.result.seconds[nb.name] = time.perf_counter() - started[nb.name]
+                run.say(f"[{done}/{total}] {nb.name}: done in {run.result.seconds[nb.name]:.1f} s")
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        for client in list(running):
+        for client in list(run.running):
             stop_kernel(client)
         raise
     finally:
@@ -277,18 +327,21 @@ def _execute_all(chosen: list[NotebookInfo], given: dict[str, dict[str, Any]], k
 
 
 def _previous_pages(output: Path) -> list[dict[str, Any]]:
-    """The pages listed in the previous report's manifest, if there is one."""
-    manifest = output / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else []
-
-
-def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, output: Path, base: Path,
-             running: set[Any] | None = None) -> Any:
-    """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
-    target = building / "notebooks" / f"{nb.name}.ipynb"
-    env = {OUTPUT_ENV: str(building / nb.name), ENV_VAR: str(base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    """The pages listed in the previous report's manifest, if there is one that can be read."""
     try:
-        executed = execute(nb.path, target, parameters, env=env, running=running)
+        pages = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return pages if isinstance(pages, list) and all(isinstance(p, dict) and "name" in p for p in pages) else []
+
+
+def _run_one(nb: NotebookInfo, run: Run) -> Any:
+    """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
+    target = run.building / "notebooks" / f"{nb.name}.ipynb"
+    parameters = run.given[nb.name]
+    env = {OUTPUT_ENV: str(run.building / nb.name), ENV_VAR: str(run.base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    try:
+        executed = execute(nb.path, target, parameters, env=env, running=run.running, timeout=run.timeout)
         if nb.solutions_shown_by and not {**nb.parameters, **parameters}[nb.solutions_shown_by]:
             import nbformat
 
@@ -298,14 +351,15 @@ def _run_one(nb: NotebookInfo, parameters: dict[str, Any], building: Path, outpu
             nbformat.write(executed, str(target))
         return executed
     except ExecutionFailed as err:
-        failed = output.parent / FAILED_DIR
+        failed = run.output.parent / FAILED_DIR
         failed.mkdir(exist_ok=True)
         kept = failed / f"{nb.name}.ipynb"
         if target.exists():
             shutil.copy2(target, kept)
         value = " ".join(str(err.evalue).split())
         value = value if len(value) <= 200 else value[:200] + "…"
+        where = f"in cell {err.cell_index}" if err.cell_index >= 0 else "before any cell finished"
         raise NotebookFailed(
-            f"notebook {nb.name} failed in cell {err.cell_index} ({err.ename}: {value}); "
-            f"the executed notebook is kept at {kept}; the previous report in {output} is unchanged"
+            f"notebook {nb.name} failed {where} ({err.ename}: {value}); "
+            f"the executed notebook is kept at {kept}; the previous report in {run.output} is unchanged"
         ) from None
