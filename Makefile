@@ -49,5 +49,5 @@ browser: ## Install Debian's chromium for the browser tests (needs root or sudo;
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
 
-clean: ## Remove caches and build output (keeps .venv)
-	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed .reports.*
+clean: ## Remove build output and the build cache (.cache/; keeps .venv)
+	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed .reports.* .cache

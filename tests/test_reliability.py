@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED_TEXT, read_rows, reseed, write_rows
+from kzfigures.folders import REPORT_MARKER, WORK_MARKER
 from kzfigures.notebooks import list_notebooks
 from kzfigures.report import build_report
 
@@ -102,9 +103,12 @@ def cli(*args: str, root: Path | None = None, **kw) -> subprocess.CompletedProce
 
 @pytest.fixture
 def previous(tmp_path) -> Path:
+    from kzfigures.folders import mark_report
+
     out = tmp_path / "out" / "reports"
     out.mkdir(parents=True)
     (out / "index.html").write_text("previous report", encoding="utf-8")
+    mark_report(out)
     return out
 
 
@@ -179,8 +183,8 @@ def test_interrupted_build_leaves_the_previous_report(previous, sig, code):
     rest = proc.communicate(timeout=120)[1]
     assert proc.returncode == code, lines + [rest]
     assert "the previous report is unchanged" in rest
-    assert tree(previous) == ["index.html"] and (previous / "index.html").read_text() == "previous report"
-    left = {p.name: tree(p) for p in previous.parent.iterdir() if p.name != "reports"}
+    assert tree(previous) == [REPORT_MARKER, "index.html"] and (previous / "index.html").read_text() == "previous report"
+    left = {p.name: tree(p) for p in previous.parent.iterdir() if p.name not in ("reports", ".reports.lock")}
     assert left == {}, f"no half-built folder left behind (pid {proc.pid}): {left}"
 
 
@@ -188,6 +192,7 @@ def test_the_run_after_an_interruption_succeeds(previous):
     stale = previous.parent / f".reports.building-{2**22 + 12345}"
     stale.mkdir()
     (stale / "half.html").write_text("half", encoding="utf-8")
+    (stale / WORK_MARKER).write_text(str(2**22 + 12345), encoding="utf-8")
     build_report(previous, only=["00"], progress=lambda line: None)
     assert (previous / "00-article-in-numbers.html").is_file() and not stale.exists()
 

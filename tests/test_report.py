@@ -111,9 +111,12 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 @pytest.fixture
 def previous(tmp_path) -> Path:
     """A stand-in for an earlier report, to prove a refused or failed build leaves it alone."""
+    from kzfigures.folders import mark_report
+
     out = tmp_path / "reports"
     out.mkdir()
     (out / "index.html").write_text("previous report", encoding="utf-8")
+    mark_report(out)
     return out
 
 
@@ -139,7 +142,7 @@ def test_bad_parameters_are_refused_before_anything_runs(previous, args, words):
 @pytest.mark.parametrize("content, words", [
     ("population: [1, 2\n", "not valid YAML at line"),
     ("- population\n", "expected NAME: VALUE lines"),
-    ("population: abc\n", "parameter population: 'abc' is not int"),
+    ("population: abc\n", "parameter population: 'abc' is not a whole number"),
 ])
 def test_bad_params_file_is_refused(previous, tmp_path, content, words):
     params = tmp_path / "params.yaml"
@@ -162,7 +165,7 @@ def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp
     kept = tmp_path / "reports-failed" / "00-broken.ipynb"
     assert kept.is_file() and "broken on purpose" in kept.read_text(encoding="utf-8")
     assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reports")] == [".reports.lock"]
 
 
 def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):

@@ -201,3 +201,10 @@ class Bounds:
 
     def __str__(self) -> str:
         return self.describe()
+
+
+#: The operations derived.csv may name: the arithmetic on Bounds and the sign that shows it.
+OPERATIONS: dict[str, tuple[Callable[[Bounds, Bounds], Bounds], str]] = {
+    "add": (lambda a, b: a + b, "+"), "subtract": (lambda a, b: a - b, "−"),
+    "multiply": (lambda a, b: a * b, "×"), "divide": (lambda a, b: a / b, "÷"),
+}

@@ -10,34 +10,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
-def _read_params_file(path: str) -> dict[str, Any]:
-    """NAME: VALUE pairs from a YAML file, refused with one line if malformed."""
-    import yaml
-
-    from .params import ParameterError
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"-f {path}: no such file") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"-f {path}: not valid YAML{where}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise ParameterError(f"-f {path}: expected NAME: VALUE lines, one per parameter")
-    return data
-
-
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     """Parameters from -f then -p (so -p wins), converted to their types."""
-    from .params import convert
+    from .params import convert, read_params_file
 
     values: dict[str, Any] = {}
     for path in args.file or []:
-        values.update(_read_params_file(path))
+        values.update(read_params_file(path))
     for name, text in args.param or []:
         values[name] = convert(name, text)
     return values
@@ -47,8 +26,12 @@ def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
     from .report import build_report
 
+    from .params import ParameterError
+
+    if args.timeout < 1:
+        raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
     build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
-                 use_cache=not args.no_cache)
+                 use_cache=not args.no_cache, timeout=args.timeout)
     return 0
 
 
@@ -127,7 +110,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--only", action="append", metavar="NOTEBOOK", help="build only this notebook (repeatable)")
     report.add_argument("--output", default="reports", help="report folder (default: reports)")
     report.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
-    report.add_argument("--no-cache", action="store_true", help="run every notebook, even if its inputs are unchanged")
+    report.add_argument("--no-cache", action="store_true",
+                        help="run every notebook, even if its inputs are unchanged, and write its cache entry anew")
+    report.add_argument("--timeout", type=int, default=300, metavar="SECONDS",
+                        help="stop a notebook whose cell runs longer than this (default: 300)")
     report.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     report.set_defaults(run=_report)
     notebooks = sub.add_parser("notebooks", help="re-execute the committed notebooks and strip run noise")
@@ -154,10 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .classroom import MarkerError
 
+    from .folders import OutputRefused
+    from .notebooks import NotebookError
     from .outputs import OutputsError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
-                                                     OutputsError)
+                                                     OutputsError, OutputRefused, NotebookError)
     try:
         from .report import NotebookFailed
 
@@ -174,7 +162,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [str(p) for p in err.problems] if isinstance(err, DataPackageError) else [str(err)]
         for line in lines:
             print(f"kzfigures: error: {line}", file=sys.stderr)
-        return 2 if isinstance(err, ParameterError) else 1
+        return 2 if isinstance(err, (ParameterError, OutputRefused)) else 1
+    except OSError as err:
+        if args.debug:
+            raise
+        print(f"kzfigures: error: {_os_error(err)}; nothing was changed in the report folder", file=sys.stderr)
+        return 1
+
+
+def _os_error(err: OSError) -> str:
+    """An operating-system error in one line: what went wrong, and with which file."""
+    import shutil
+
+    if isinstance(err, shutil.Error) and err.args and isinstance(err.args[0], list) and err.args[0]:
+        source, target, why = err.args[0][0]
+        return f"cannot copy {source} to {target}: {why}" + (f" (and {len(err.args[0]) - 1} more)"
+                                                             if len(err.args[0]) > 1 else "")
+    what = err.strerror or str(err)
+    return f"{what}: {err.filename}" if err.filename else what
 
 
 if __name__ == "__main__":

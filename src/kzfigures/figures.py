@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .bounds import Bounds
+from .bounds import OPERATIONS, Bounds
 from .package import Package, file_state
 from .parse import parse_quantity
 from .validation import UNATTRIBUTED, checked_package
@@ -23,12 +23,6 @@ FIGURE_COLUMNS: list[str] = [
     "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
     "period_text", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from", "notes", "bounds",
 ]
-
-#: derived.csv's operations: the arithmetic and the sign that shows it.
-OPERATIONS: dict[str, tuple[Any, str]] = {
-    "add": (lambda a, b: a + b, "+"), "subtract": (lambda a, b: a - b, "−"),
-    "multiply": (lambda a, b: a * b, "×"), "divide": (lambda a, b: a / b, "÷"),
-}
 
 _TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,10 @@ from .params import ParameterError
 NAME_PATTERN = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
 LESSONS = "lessons"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class NotebookError(ValueError):
+    """A notebook of the collection that cannot be read as one (no parameters cell, bad metadata); names the file."""
 
 
 #: The notebook metadata key where a notebook tells the build what to do with it (see NotebookInfo).
@@ -72,15 +77,18 @@ def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
 
 def describe(path: Path) -> NotebookInfo:
     """Read a notebook's title (first heading), question and parameters; lessons are named lesson-NN-topic."""
-    nb = _read(path)
-    first = "".join(nb["cells"][0]["source"])
+    try:
+        nb = _read(path)
+        first = "".join(nb["cells"][0]["source"])
+        parameters = parameters_of(nb)
+    except (OSError, ValueError, KeyError, IndexError, SyntaxError) as err:
+        raise NotebookError(f"{path}: {err}") from None
     title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)
     match = re.search(r"\*\*Question:\*\*\s*(.+)", first)
     name = f"lesson-{path.stem}" if path.parent.name == LESSONS else path.stem
-    parameters = parameters_of(nb)
     shown_by = nb.get("metadata", {}).get(METADATA_KEY, {}).get("solutions_shown_by")
     if shown_by is not None and shown_by not in parameters:
-        raise ValueError(f"{path}: metadata {METADATA_KEY}.solutions_shown_by names {shown_by!r}, "
+        raise NotebookError(f"{path}: metadata {METADATA_KEY}.solutions_shown_by names {shown_by!r}, "
                          "which is not in its parameters cell")
     return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters, shown_by)
 
@@ -125,6 +133,16 @@ def clean(nb: Any) -> Any:
     return nb
 
 
+def _failure(err: Exception, timeout: int) -> tuple[str, str]:
+    """The name and words of an execution failure, for one line."""
+    kind = type(err).__name__
+    if kind == "CellTimeoutError":
+        return kind, f"a cell ran longer than {timeout} s; raise the limit with --timeout SECONDS"
+    if kind == "DeadKernelError":
+        return kind, "the kernel died (killed, out of memory or crashed) while the notebook ran"
+    return getattr(err, "ename", kind), getattr(err, "evalue", str(err))
+
+
 class ExecutionFailed(RuntimeError):
     """A cell raised; carries the cell's index, the error's name and value, and the executed notebook."""
 
@@ -142,36 +160,45 @@ def stop_kernel(client: Any) -> None:
 
 
 def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: dict[str, str] | None = None,
-            running: set[Any] | None = None) -> Any:
+            running: set[Any] | None = None, timeout: int = 300) -> Any:
     """Run a notebook in a fresh kernel and return it cleaned (also written to target when given).
 
     Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
     papermill command). The kernel is run with nbclient directly so that it can be given its own environment
     and several can run at once from threads; while it runs, its client is in ``running`` (for stop_kernel).
-    On failure ExecutionFailed is raised; the executed notebook is written to target first.
+    On failure ExecutionFailed is raised (a cell that raised, ran longer than ``timeout`` seconds, or a kernel
+    that died); the executed notebook is written to target first. Adjacent stream outputs are merged, so a
+    print that the kernel flushed in two pieces under load gives the same notebook.
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
     nb = load_notebook_node(str(source))
     if parameters:
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(source.parent)}},
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, coalesce_streams=True,
+                            resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     if running is not None:
         running.add(client)
     try:
-        client.execute(env={**os.environ, **(env or {})})
-    except CellExecutionError as err:
+        # the kernel's own stderr (a timeout's KeyboardInterrupt, start-up noise) would print a traceback; what
+        # matters reaches us as cell outputs and errors
+        client.execute(env={**os.environ, **(env or {})}, stderr=subprocess.DEVNULL)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
                        for o in c.get("outputs", []) if o.get("output_type") == "error"), -1)
+        ename, evalue = _failure(err, timeout)
+        if failed < 0:  # no error output: the cell that was running is the first one without a result
+            failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count")
+                           is None and c.source.strip()), -1)
         clean(nb)
         if target is not None:
             nbformat.write(nb, str(target))
-        raise ExecutionFailed(failed, err.ename, err.evalue, nb) from None
+        raise ExecutionFailed(failed, ename, evalue, nb) from None
     finally:
         if running is not None:
             running.discard(client)

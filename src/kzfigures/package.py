@@ -58,7 +58,8 @@ def _read_table(root: Path, resource: dict[str, Any], problems: list[Problem]) -
     if not path.is_file():
         problems.append(Problem(rel, "-", "-", "the data file is missing"))
         return table
-    with path.open(encoding="utf-8", newline="") as handle:
+    # utf-8-sig: a CSV saved by a spreadsheet as "CSV UTF-8" starts with a byte-order mark, which is not data
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         declared = [f["name"] for f in resource["schema"]["fields"]]
         header = table.header = list(reader.fieldnames or [])

@@ -5,7 +5,9 @@ value before anything runs, with one line that names the parameter and what is a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .formatting import number
@@ -67,35 +69,87 @@ def rule(name: str) -> Rule:
     return RULES[name]
 
 
+#: A whole number as people write it: ASCII digits, thousands separators only in groups of three.
+_WHOLE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)", re.ASCII)
+#: Largest parameters file read (a few lines are expected).
+MAX_FILE_BYTES = 64 * 1024
+
+
 def convert(name: str, text: str) -> Any:
-    """A command-line string as the parameter's type ("18000000" -> 18000000, "no" -> False)."""
+    """A value written as text (on the command line or in a -f file) as the parameter's type: the one reading
+    of a value ("18,000,000" -> 18000000, "no" -> False); anything it cannot read for sure is refused."""
     r = rule(name)
+    stripped = text.strip()
     if r.type is bool:
-        lowered = text.strip().lower()
-        if lowered in _TRUE | _FALSE:
-            return lowered in _TRUE
+        if stripped.lower() in _TRUE | _FALSE:
+            return stripped.lower() in _TRUE
         raise ParameterError(f"parameter {name}: {text!r} is not true or false")
     if r.type is int:
-        try:
-            return int(text.replace(",", ""))
-        except ValueError:
-            raise ParameterError(f"parameter {name}: {text!r} is not a whole number ({r.allowed()})") from None
-    if r.type is float:
-        try:
-            return float(text)
-        except ValueError:
-            raise ParameterError(f"parameter {name}: {text!r} is not a number ({r.allowed()})") from None
+        if not _WHOLE.fullmatch(stripped):
+            raise ParameterError(f"parameter {name}: {text!r} is not a whole number written with the digits 0-9 "
+                                 f"and commas between groups of three ({r.allowed()})")
+        return int(stripped.replace(",", ""))
     return text
+
+
+def read_params_file(path: str) -> dict[str, Any]:
+    """NAME: VALUE lines from a YAML file, each value read as text by ``convert`` (as -p reads it).
+
+    Refused in one line: a file that is missing, not a regular file, larger than MAX_FILE_BYTES or not UTF-8
+    text; YAML that is not one mapping of names to plain values; a name given twice; anchors and aliases.
+    """
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise ParameterError(f"-f {path}: no such file" if not file.exists() else f"-f {path}: not a regular file")
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise ParameterError(f"-f {path}: larger than {MAX_FILE_BYTES // 1024} KiB; a parameters file has a few lines")
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(f"-f {path}: not a UTF-8 text file") from None
+    try:
+        events = list(yaml.parse(text, Loader=yaml.BaseLoader))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"-f {path}: not valid YAML{where}") from None
+    return {name: convert(name, value) for name, value in _pairs(events, path)}
+
+
+def _pairs(events: list[Any], path: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a YAML event stream that holds one mapping of plain scalars, or nothing."""
+    import yaml
+
+    body = [e for e in events if not isinstance(e, (yaml.StreamStartEvent, yaml.StreamEndEvent,
+                                                      yaml.DocumentStartEvent, yaml.DocumentEndEvent))]
+    if not body or (len(body) == 1 and isinstance(body[0], yaml.ScalarEvent) and body[0].value == ""):
+        return []
+    shape = "expected NAME: VALUE lines, one per parameter"
+    if any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in body):
+        raise ParameterError(f"-f {path}: YAML anchors and aliases are not allowed; {shape}")
+    inner = body[1:-1]
+    if (not isinstance(body[0], yaml.MappingStartEvent) or not isinstance(body[-1], yaml.MappingEndEvent)
+            or not all(isinstance(e, yaml.ScalarEvent) for e in inner)):
+        raise ParameterError(f"-f {path}: {shape}")
+    pairs = [(inner[i].value, inner[i + 1].value) for i in range(0, len(inner), 2)]
+    seen = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise ParameterError(f"-f {path}: {name} is given twice; give each parameter once")
+        seen.add(name)
+    return pairs
 
 
 def check_parameter(name: str, value: Any) -> Any:
     """Refuse a value of the wrong type or outside the allowed range; return it unchanged otherwise."""
     r = rule(name)
     wrong_type = not isinstance(value, r.type) or (r.type is not bool and isinstance(value, bool))
-    if r.type is float and isinstance(value, int) and not isinstance(value, bool):
-        wrong_type = False
     if wrong_type:
         raise ParameterError(f"parameter {name}: {value!r} is not {r.type.__name__} ({r.allowed()})")
+    if r.type is str and not value.strip():
+        raise ParameterError(f"parameter {name}: it is empty; {r.help}")
     if r.choices is not None and value not in r.choices:
         raise ParameterError(f"parameter {name}: {value!r} is not allowed; {r.allowed()}")
     if (r.minimum is not None and value < r.minimum) or (r.maximum is not None and value > r.maximum):

@@ -10,6 +10,9 @@ from .lexicon import lexicon
 #: A number written in digits: 21, 15,000 (separators only in groups of three), 1.5. The coverage audit uses it too.
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
+#: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
+#: decimal point in English: which one cannot be told, so it is refused.
+_AMBIGUOUS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-"}
 
 #: How each qualifier kind turns a number x into an interval (lower, upper, lower_open, upper_open).
@@ -51,6 +54,8 @@ def _number_from_words(words: list[str]) -> float:
         value = lex["number_words"].get(word)
         if word == "and" and last == "multiplier":
             continue
+        if _AMBIGUOUS.match(word):
+            raise ValueError(word)
         if _DIGITS_ONLY.match(word) and last == "start":
             current, last = Fraction(word.replace(",", "")), "closed"
         elif value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
@@ -115,6 +120,9 @@ def parse_quantity(phrase: str) -> Bounds:
     except BoundsOrderError as err:
         raise BoundsOrderError(f"cannot parse {phrase!r}: {err}") from None
     except ValueError:
+        if re.search(r"\d\.\d{3}\b", text):
+            raise ValueError(f"cannot parse {phrase!r}: a dot before three digits may be a thousands separator or a "
+                             "decimal point; write 15,000 or 15.0") from None
         raise ValueError(f"cannot parse {phrase!r} as a quantity") from None
 
 

@@ -9,6 +9,7 @@ draws: a notebook shows and keeps a chart with ``Outputs.chart`` (outputs.py), w
 """
 from __future__ import annotations
 
+import functools
 import io
 import math
 import textwrap
@@ -40,6 +41,21 @@ STYLE = {
 }
 
 
+def _house_rc() -> dict:
+    """Matplotlib's own defaults with the project style on top: a user's matplotlibrc changes no chart."""
+    defaults = {k: v for k, v in matplotlib.rcParamsDefault.items() if not k.startswith("backend")}
+    return {**defaults, **STYLE}
+
+
+def _in_house_style(draw):
+    """Run a drawing function with _house_rc() in force, whatever rc the user has."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with matplotlib.rc_context(_house_rc()):
+            return draw(*args, **kwargs)
+    return drawn
+
+
 @dataclass
 class Chart:
     """A finished chart: the figure, a file name, and the words that go with it."""
@@ -53,14 +69,14 @@ class Chart:
     def png(self) -> bytes:
         """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
         buffer = io.BytesIO()
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(_house_rc()):
             self.figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
         return buffer.getvalue()
 
     def svg(self) -> str:
         """The chart as SVG text (fixed hash salt, no date)."""
         buffer = io.StringIO()
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(_house_rc()):
             self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         return buffer.getvalue()
 
@@ -121,6 +137,7 @@ def _wrap(label: str, width: int = 34) -> str:
 
 
 # -- interval chart ------------------------------------------------------------------------------------
+@_in_house_style
 def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
                    log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
                    extra_source: str = "", scale: float = 1.0) -> Chart:
@@ -197,6 +214,7 @@ def _legend_handles(rows: pd.DataFrame) -> list:
 
 
 # -- counts of figures ---------------------------------------------------------------------------------
+@_in_house_style
 def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
     """How many figures of each kind the article states (restatements shown apart)."""
     figure, ax, foot = _new_figure(7.5, 3.6)
@@ -219,6 +237,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
 
 
 # -- parts of a total ----------------------------------------------------------------------------------
+@_in_house_style
 def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str, xlabel: str) -> Chart:
     """A stated total split into parts, the derived part hatched and labelled as derived."""
     figure, ax, foot = _new_figure(8.5, 2.4)
@@ -249,6 +268,7 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
 
 
 # -- places --------------------------------------------------------------------------------------------
+@_in_house_style
 def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     """The places the article names, at their (external) coordinates; no borders are drawn."""
     figure, ax, foot = _new_figure(7.5, 4.6)
@@ -280,6 +300,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
 
 
 # -- penalty range -------------------------------------------------------------------------------------
+@_in_house_style
 def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str) -> Chart:
     """The legal term as a range, and individual sentences as points against it."""
     figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
@@ -313,6 +334,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
 
 
 # -- timeline ------------------------------------------------------------------------------------------
+@_in_house_style
 def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.Timestamp, *, name: str,
                    title: str, first_year: int, last_year: int) -> Chart:
     """Dated events on a time axis: periods as bars (open ones run to publication), external events in grey."""

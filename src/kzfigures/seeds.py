@@ -39,6 +39,9 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
         if missing:
             problems.append(Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing"))
             continue
+        if not str(meta["url"]).startswith(("https://", "http://")):
+            problems.append(Problem(rel, meta["seed_id"], "url", f"{meta['url']!r} is not an http(s) URL"))
+            continue
         text_path = meta_path.parent / meta["file"]
         text_rel = text_path.relative_to(root).as_posix()
         if not text_path.is_file():
@@ -46,6 +49,14 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
             continue
         raw = text_path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
+        if digest != meta["sha256"] and hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == meta["sha256"]:
+            problems.append(Problem(
+                text_rel, meta["seed_id"], "sha256",
+                "the text has Windows line endings (CRLF), so its checksum differs; the words are unchanged. "
+                "Git converted them (core.autocrlf): run `git config core.autocrlf false`, then "
+                f"`git checkout -- {text_rel}`",
+            ))
+            continue
         if digest != meta["sha256"]:
             problems.append(Problem(
                 text_rel, meta["seed_id"], "sha256",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .bounds import BoundsOrderError
+from .bounds import OPERATIONS, BoundsOrderError
 from .package import Package, Row, Table, file_state, read_package
 from .parse import parse_quantity
 from .problems import DataPackageError, Problem
@@ -219,6 +219,28 @@ def new_figure_id(ctx: Context, table: Table, row: Row, rid: str) -> list[Proble
     return []
 
 
+def derivation_is_possible(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A derived figure can be computed from its inputs, and the result is not negative (a count cannot be)."""
+    left, right = ctx.figures.get(row.get("left", "")), ctx.figures.get(row.get("right", ""))
+    operation = OPERATIONS.get(row.get("op", ""))
+    if left is None or right is None or operation is None:
+        return []  # the foreign keys and the enum report these
+    try:
+        inputs = parse_quantity(left["number_text"]), parse_quantity(right["number_text"])
+    except ValueError:
+        return []  # reported on figures.csv
+    try:
+        result = operation[0](*inputs)
+    except ZeroDivisionError:
+        return [Problem(table.file, rid, "right", f"{row['right']} can be 0, so dividing by it is undefined")]
+    except ValueError as err:
+        return [Problem(table.file, rid, "op", f"cannot be computed: {err}")]
+    if result.lower < 0:
+        return [Problem(table.file, rid, "op", f"the result can be negative ({result.describe()} {row.get('unit', '')}),"
+                                               " which no count can be: check the order of left and right")]
+    return []
+
+
 #: Rules that apply to every table having the fields they read.
 FIELD_RULES: tuple[tuple[frozenset[str], RowRule], ...] = (
     (frozenset({"seed_id"}), seed_is_readable),
@@ -231,7 +253,7 @@ FIELD_RULES: tuple[tuple[frozenset[str], RowRule], ...] = (
 RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "figures": (phrase_parses, credit_is_named_or_unattributed, restates_a_first_statement),
     "categories": (credit_is_named,),
-    "derived": (new_figure_id,),
+    "derived": (new_figure_id, derivation_is_possible),
 }
 
 
