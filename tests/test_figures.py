@@ -51,9 +51,9 @@ def test_bounds_agree_with_their_kind(figures):
 EXPECTED = {
     "foreign_fighters": (15000, math.inf, "more_than", None, None, "unattributed"),
     "foreign_fighter_nations": (80, math.inf, "more_than", None, None, "unattributed"),
-    "kz_fighters_karin": (180, 250, "range", "2014-09-01", "2014-09-30", "Erlan Karin"),
+    "kz_fighters_karin": (180, 250, "range", None, None, "Erlan Karin"),
     "penalty_term": (3, 7, "range", "2015-01-01", None, "The Astana Times"),
-    "attacks_prevented": (9, 9, "exact", "2013-01-01", "2014-12-31", "Zhakip Assanov"),
+    "attacks_prevented": (9, 9, "exact", "2013-01-01", "2014-09-30", "Zhakip Assanov"),
     "attacks_since_2011": (10, math.inf, "more_than", "2011-01-01", "2014-09-30", "The Astana Times"),
     "killed_since_2011": (21, 21, "exact", "2011-01-01", "2014-09-30", "The Astana Times"),
     "killed_officers": (17, 17, "exact", "2011-01-01", "2014-09-30", "The Astana Times"),
@@ -196,3 +196,34 @@ def test_the_bound_values_are_the_data_dictionary_s(root):
     (figures,) = [r for r in descriptor["resources"] if r["name"] == "figures"]
     (bound,) = [f for f in figures["kzfigures:computed_fields"] if f["name"] == "bound"]
     assert tuple(bound["constraints"]["enum"]) == kzfigures.BOUND_VALUES
+
+
+def test_no_period_runs_past_what_the_article_can_know(figures):
+    """A period ends by the publication month at the latest, unless the article states a later start ("Starting
+    Jan. 1, 2015"); the words stay as written."""
+    published = kzfigures.published()
+    for row in figures.itertuples():
+        if pd.notna(row.period_end):
+            assert row.period_end <= published, row.figure_id
+    events = kzfigures.events()
+    stated_future = events["date_start"] > published  # "Starting Jan. 1, 2015": a start the article announces
+    assert (events.loc[~stated_future, "date_end"].dropna() <= published).all()
+
+
+def test_inferred_credits_are_marked_and_said_so(figures):
+    inferred = figures.loc[figures["attribution"] == "inferred"]
+    assert set(inferred["figure_id"]) == {"ethnic_groups", "religious_denominations"}
+    assert set(inferred["source_type"]) == {"article narration"}
+    for _, row in inferred.iterrows():
+        assert "a credit inferred by kzfigures" in credit_line(row) and "does not say" in credit_line(row)
+    assert set(figures.loc[figures["attributed_to"] == "unattributed", "attribution"]) == {"none"}
+
+
+def test_claims_without_numbers_have_their_words_and_a_source():
+    claims = kzfigures.claims()
+    assert {"growing rapidly", "relatively small", "considerably reducing the amount of drug money"} <= set(
+        claims["words"])
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    for row in claims.itertuples():
+        assert text[row.start:row.end] == row.quote and row.words in row.quote
+    assert set(claims["attributed_to"]) <= set(kzfigures.people()["name"])

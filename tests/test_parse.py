@@ -48,7 +48,7 @@ OTHER_FORMS = [
     ("less than 5", 0, 5, False, True, "fewer_than"),
     ("about 200", 200, 200, False, False, "approximate"),
     ("some 15,000", 15000, 15000, False, False, "approximate"),
-    ("nearly 100", 100, 100, False, False, "approximate"),
+    ("nearly 100", 0, 100, False, True, "fewer_than"), ("almost 200", 0, 200, False, True, "fewer_than"),
     ("180–250", 180, 250, False, False, "range"),
     ("180 - 250", 180, 250, False, False, "range"),
     ("from 3 to 7", 3, 7, False, False, "range"),

@@ -43,3 +43,34 @@ def test_png_and_svg_are_byte_stable(figures):
     first, second = make(), make()
     assert first.png() == second.png() and first.svg() == second.svg()
     assert b"Software" not in first.png() and "<dc:date>" not in first.svg()
+
+
+def legend_of(chart):
+    """Each legend entry's label, with its marker fill ("none" when it has no marker)."""
+    legend = next(ax.get_legend() for ax in chart.figure.axes if ax.get_legend() is not None)
+    return {h.get_label(): h.get_markerfacecolor() if h.get_marker() not in ("None", "", None) else "none"
+            for h in legend.legend_handles}
+
+
+def test_legend_shows_what_the_marks_show(figures):
+    """The share is open at both ends: the legend explains hollow ends and shows no filled end it does not use."""
+    rows = kzfigures.select(figures, ["kz_share_of_foreign_fighters"])
+    entries = legend_of(plotting.interval_chart(rows, scale=100, labels=["s"], name="s", title="S", xlabel="%"))
+    assert entries.get("hollow end: that value is not included") == "white"
+    assert "filled end: that value is included" not in entries
+    assert not [label for label, face in entries.items() if "derived" in label and face not in ("none", "white")]
+    ranged = legend_of(plotting.interval_chart(kzfigures.select(figures, ["kz_fighters_karin"]), labels=["k"],
+                                               name="k", title="K", xlabel="people"))
+    assert "filled end: that value is included" in ranged and "hollow end: that value is not included" not in ranged
+
+
+def test_panels_never_mix_units_and_label_each_period(figures):
+    rows = kzfigures.topic_view("attacks")
+    rows = rows[~rows.derived]
+    chart = plotting.panels_chart(rows, name="p", title="P", log_scale=True)
+    panels = [ax for ax in chart.figure.axes if ax.axison]
+    assert [ax.get_title(loc="left") for ax in panels] == list(dict.fromkeys(rows["unit"]))
+    labels = " ".join(t.get_text() for ax in panels for t in ax.get_yticklabels())
+    assert "(since 2011)" in labels.replace("\n", " ") and "(in 2013 and 2014)" in labels.replace("\n", " ")
+    assert "attacks: terrorist attacks" in chart.caption and "items: online extremist" in chart.caption
+    assert "taken down: at least 2,000" in chart.caption

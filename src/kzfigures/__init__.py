@@ -24,7 +24,7 @@ _EXPORTS = {
     "parse_quantity": "parse",
     "DataPackageError": "problems", "Problem": "problems",
     "Seed": "seeds", "load_seed": "seeds",
-    "events": "tables", "external_events": "tables", "fighter_categories": "tables", "non_figures": "tables",
+    "claims": "tables", "events": "tables", "external_events": "tables", "fighter_categories": "tables", "non_figures": "tables",
     "organisations": "tables", "people": "tables", "places": "tables",
     "checked_package": "validation", "validate_package": "validation",
     "topic_view": "views",

@@ -21,7 +21,8 @@ from .validation import UNATTRIBUTED, checked_package
 FIGURE_COLUMNS: list[str] = [
     "figure_id", "seed_id", "topic", "quote", "start", "end", "number_text", "number_start", "number_end",
     "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
-    "period_text", "place", "attributed_to", "source_type", "same_as", "derived", "derived_from", "notes", "bounds",
+    "period_text", "place", "attributed_to", "source_type", "attribution", "same_as", "derived", "derived_from", "notes",
+    "bounds",
 ]
 
 _TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text")
@@ -67,6 +68,7 @@ def _derived_row(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: 
         "number_text": "", **_interval_columns(bounds), "unit": unit, "measure": measure,
         "period_start": "", "period_end": "", "place": first["place"] if isinstance(first["place"], str) else "",
         "attributed_to": f"derived by kzfigures from figures credited to {credits}", "source_type": "derived",
+        "attribution": "inferred" if (inputs["attribution"] == "inferred").any() else "explicit",
         "same_as": "", "derived": True, "derived_from": how, "notes": notes,
     }
 
@@ -167,11 +169,15 @@ def rate_per(count: Bounds, population: int, per: int = 1_000_000) -> Bounds:
 
 # -- credits ---------------------------------------------------------------------------------------------
 def credit(figure: pd.Series) -> str:
-    """Who a figure is credited to, for a source line: "Zhakip Assanov (official statement, quoted)"."""
+    """Who a figure is credited to, for a source line: "Zhakip Assanov (official statement, quoted)"; a credit the
+    article does not make is marked inferred."""
     if figure.get("derived"):
         return f"{figure['attributed_to']} ({figure['derived_from']})"
     if figure["attributed_to"] == UNATTRIBUTED:
         return f"unnamed sources ({figure['source_type']})"
+    if figure.get("attribution") == "inferred":
+        return (f"{figure['attributed_to']}, a credit inferred by kzfigures ({figure['source_type']}: the article does "
+                f"not say the figure is {figure['attributed_to']}'s)")
     return f"{figure['attributed_to']} ({figure['source_type']})"
 
 
@@ -181,4 +187,6 @@ def credit_line(figure: pd.Series) -> str:
         return credit(figure)
     if figure["attributed_to"] == UNATTRIBUTED:
         return f"unattributed ({figure['source_type']}: the article names no source)"
+    if figure.get("attribution") == "inferred":
+        return credit(figure)
     return f"according to {credit(figure)}"

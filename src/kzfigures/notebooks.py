@@ -182,6 +182,8 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, coalesce_streams=True,
                             resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    started = [-1]
+    client.on_cell_start = lambda cell, cell_index: started.__setitem__(0, cell_index)
     if running is not None:
         running.add(client)
     try:
@@ -189,12 +191,8 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
         # matters reaches us as cell outputs and errors
         client.execute(env={**os.environ, **(env or {})}, stderr=subprocess.DEVNULL)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
-        failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                       for o in c.get("outputs", []) if o.get("output_type") == "error"), -1)
+        failed = started[0]  # the cell that was running when it failed (on_cell_start keeps it)
         ename, evalue = _failure(err, timeout)
-        if failed < 0:  # no error output: the cell that was running is the first one without a result
-            failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count")
-                           is None and c.source.strip()), -1)
         clean(nb)
         if target is not None:
             nbformat.write(nb, str(target))

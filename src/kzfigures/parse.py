@@ -102,8 +102,8 @@ def parse_quantity(phrase: str) -> Bounds:
     - range: "between 180 and 250", "three to seven years", "180–250" -> [a, b].
     - more_than ("more than", "over", "above") -> (x, inf); at_least -> [x, inf);
       at_most ("up to", "at most") -> [0, x]; fewer_than ("fewer than", "less than", "under") -> [0, x).
-    - approximate ("about", "around", "some", "nearly", "almost") -> [x, x]: the tolerance is not known,
-      so none is invented; the kind says the value is not exact.
+    - approximate ("about", "around", "some") -> [x, x]: the tolerance is not known, so none is invented; the
+      bound says the value is not exact. "nearly" and "almost" say less than x: [0, x), like "fewer than".
     - vague plurals and quantifiers -> [least the word allows, inf): "a number of" >= 2, "several" >= 3,
       "dozens" >= 24, "hundreds" >= 200, "thousands" >= 2,000, "millions" >= 2,000,000 (lexicon.json).
 

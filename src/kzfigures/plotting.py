@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable
@@ -22,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .bounds import Bounds
 from .figures import bounds_of, credit
@@ -74,11 +75,18 @@ class Chart:
         return buffer.getvalue()
 
     def svg(self) -> str:
-        """The chart as SVG text (fixed hash salt, no date)."""
+        """The chart as SVG text (fixed hash salt, no date, clip-path ids numbered in order of use).
+
+        Matplotlib names a clip path after its object's memory address, which differs from run to run; the ids
+        are renumbered so that rebuilds give the same bytes.
+        """
         buffer = io.StringIO()
         with matplotlib.rc_context(_house_rc()):
             self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-        return buffer.getvalue()
+        text = buffer.getvalue()
+        for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
+            text = text.replace(f"#{old})", f"#clip{n})").replace(f'id="{old}"', f'id="clip{n}"')
+        return text
 
 
 # -- shared pieces -------------------------------------------------------------------------------------
@@ -111,7 +119,7 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "") -> str:
 def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None = None) -> None:
     """Title the chart; put its legend and then its source line in the footer, where they cover no data."""
     with matplotlib.rc_context(STYLE):
-        ax.set_title(title, loc="left")
+        ax.set_title(textwrap.fill(title, 80), loc="left")
         if handles:
             foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=8, frameon=False,
                         bbox_to_anchor=(0, 1.05), borderaxespad=0)
@@ -136,32 +144,25 @@ def _wrap(label: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-# -- interval chart ------------------------------------------------------------------------------------
-@_in_house_style
-def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
-                   log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
-                   extra_source: str = "", scale: float = 1.0) -> Chart:
-    """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends.
+# -- interval charts -----------------------------------------------------------------------------------
+def _scaled(row: pd.Series, scale: float) -> Bounds:
+    """A row's Bounds with both ends multiplied by ``scale`` (its bound kept)."""
+    exact = bounds_of(row)
+    return Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
 
-    ``scale`` multiplies the values drawn (100 to draw a share as percent).
-    """
-    rows = rows.reset_index(drop=True).copy()
-    rows[["lower", "upper"]] = rows[["lower", "upper"]].astype(float) * scale
-    labels = list(labels) if labels is not None else list(rows["measure"])
-    fmt = lambda v: value_format.format(v)  # noqa: E731
-    finite = [v for v in list(rows["lower"]) + list(rows["upper"]) if math.isfinite(v) and v > 0]
+
+def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool, fmt, scale: float = 1.0,
+                    xlabel: str) -> list[str]:
+    """Draw rows as intervals on one axis (points, bars, hollow or filled ends, arrows); return each row in words."""
+    drawn = [_scaled(row, scale) for _, row in rows.iterrows()]
+    finite = [v for b in drawn for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
     top = max(finite) if finite else 1.0
     right = top * (6 if log_scale else 1.35)
     left = (min(finite) / 3 if finite else 0.1) if log_scale else 0
-    figure, ax, foot = _new_figure(8.5, 1.1 + 0.62 * len(rows))
     described = []
-    for i, row in rows.iterrows():
+    for i, (b, (_, row)) in enumerate(zip(drawn, rows.iterrows())):
         y = len(rows) - 1 - i
-        exact = bounds_of(row)
-        b = Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
-        style = _style_of(row)
-        colour = COLOURS[style]
-        words = b.describe(fmt)
+        colour = COLOURS[_style_of(row)]
         lo = max(b.lower, left) if log_scale else b.lower
         hi = right if b.upper == math.inf else b.upper
         if b.is_point:
@@ -177,40 +178,102 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
                     continue
                 ax.plot([value], [y], marker="o", ms=9, zorder=4, color=colour,
                         markerfacecolor="white" if is_open else colour, markeredgewidth=2)
-        text = words + (" (derived)" if row.get("derived") else "")
+        text = b.describe(fmt) + (" (derived)" if row.get("derived") else "")
         if row["bound"] == "vague" and isinstance(row.get("number_text"), str):
             text += f" (“{row['number_text']}”)"
         ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=9, color=COLOURS["text"])
         described.append(f"{labels[i]}: {text}")
-    ax.set_yticks(range(len(rows)), [_wrap(lbl) for lbl in reversed(labels)])
+    ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     if log_scale:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         xlabel += " (log scale)"
     ax.set_xlim(left, right)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
+    return described
+
+
+@_in_house_style
+def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
+                   log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
+                   extra_source: str = "", scale: float = 1.0) -> Chart:
+    """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends.
+
+    ``scale`` multiplies the values drawn (100 to draw a share as percent).
+    """
+    rows = rows.reset_index(drop=True)
+    labels = list(labels) if labels is not None else list(rows["measure"])
+    figure, ax, foot = _new_figure(8.5, 1.1 + 0.62 * len(rows))
+    described = _draw_intervals(ax, rows, labels, log_scale=log_scale, fmt=value_format.format, scale=scale,
+                                xlabel=xlabel)
     source = source_line(rows, extra_source)
-    _finish(ax, foot, title, source, _legend_handles(rows))
+    _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
     caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
     alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
     return Chart(name, figure, title, alt, caption)
 
 
-def _legend_handles(rows: pd.DataFrame) -> list:
-    """Legend entries for the kinds of mark the chart uses."""
+def period_label(row: pd.Series) -> str:
+    """A row's measure with the article's words for its period: "recorded terrorist attacks (since 2011)"."""
+    period = row.get("period_text")
+    return f"{row['measure']} ({period})" if isinstance(period, str) and period else row["measure"]
+
+
+@_in_house_style
+def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit", log_scale: bool = False,
+                 extra_source: str = "") -> Chart:
+    """Small multiples: one panel of intervals per value of ``by`` (a unit), so no axis mixes units; each row is
+    labelled with its measure and its period in the article's words."""
+    rows = rows.reset_index(drop=True)
+    groups = list(dict.fromkeys(rows[by]))
+    heights = [0.9 + 0.62 * int((rows[by] == g).sum()) for g in groups]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9.0, sum(heights) + 0.8 * len(groups) + 1.0), layout="constrained")
+        grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 1.0])
+        axes = [figure.add_subplot(grid[i]) for i in range(len(groups))]
+        foot = figure.add_subplot(grid[len(groups)])
+    foot.axis("off")
+    described = []
+    for ax, group in zip(axes, groups):
+        part = rows.loc[rows[by] == group].reset_index(drop=True)
+        labels = [period_label(r) for _, r in part.iterrows()]
+        words = _draw_intervals(ax, part, labels, log_scale=log_scale, fmt="{:,.0f}".format, xlabel=str(group))
+        described.append(f"{group}: " + "; ".join(words))
+    source = source_line(rows, extra_source)
+    _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
+    for ax, group in zip(axes, groups):
+        ax.set_title(f"{group}", loc="left", fontsize=10, fontweight="normal", color=COLOURS["text"])
+    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
+    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption)
+
+
+def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
+    """Legend entries for the marks the chart uses: each colour, and what hollow and filled ends mean."""
     used = {_style_of(r) for _, r in rows.iterrows()}
     entries = {
         "exact": Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="exact figure"),
         "range": Line2D([], [], color=COLOURS["range"], lw=6, label="range (both ends stated)"),
-        "open": Line2D([], [], marker="o", ls="-", color=COLOURS["open"], markerfacecolor="white", ms=8,
-                       label="open bound: “more than” (hollow end not included)"),
-        "vague": Line2D([], [], marker="o", ls="-", color=COLOURS["vague"], ms=8,
-                        label="vague word: least value it allows, no upper end"),
-        "derived": Line2D([], [], marker="o", ls="-", color=COLOURS["derived"], ms=8, label="derived by kzfigures"),
+        "open": Line2D([], [], ls="-", lw=6, alpha=0.5, color=COLOURS["open"], marker=">", ms=8,
+                       label="open bound: “more than”, no upper end (arrow)"),
+        "vague": Line2D([], [], ls="-", lw=6, alpha=0.5, color=COLOURS["vague"], marker=">", ms=8,
+                        label="vague word: from the least value it allows, no upper end (arrow)"),
+        "derived": Line2D([], [], ls=(0, (2, 1)), lw=6, color=COLOURS["derived"], label="derived by kzfigures (dashed)"),
     }
-    return [entries[k] for k in entries if k in used]
+    handles = [entries[k] for k in entries if k in used]
+    ranged = [b for b in drawn if not b.is_point]
+    ends = [(v, is_open) for b in ranged for v, is_open in ((b.lower, b.lower_open), (b.upper, b.upper_open))
+            if math.isfinite(v)]
+    if any(is_open for _, is_open in ends):
+        handles.append(Line2D([], [], marker="o", ls="", color=COLOURS["text"], markerfacecolor="white", ms=8,
+                              markeredgewidth=2, label="hollow end: that value is not included"))
+    if any(not is_open for _, is_open in ends):
+        handles.append(Line2D([], [], marker="o", ls="", color=COLOURS["text"], ms=8,
+                              label="filled end: that value is included"))
+    return handles
 
 
 # -- counts of figures ---------------------------------------------------------------------------------
@@ -301,8 +364,9 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
 
 # -- penalty range -------------------------------------------------------------------------------------
 @_in_house_style
-def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str) -> Chart:
-    """The legal term as a range, and individual sentences as points against it."""
+def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str, note: str = "") -> Chart:
+    """The legal term as a range, and individual sentences as points beside it; ``note`` says what the comparison
+    does not show (it goes into the source line and the caption)."""
     figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
     n = len(sentences) + 1
     b = bounds_of(term)
@@ -325,11 +389,11 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     ax.set_xlabel("years in prison")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     rows = pd.concat([term.to_frame().T, sentences], ignore_index=True)
-    source = source_line(rows)
+    source = source_line(rows, note)
     handles = [Line2D([], [], color=COLOURS["range"], lw=6, marker="o", label="range the law allows"),
                Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="a sentence given")]
     _finish(ax, foot, title, source, handles)
-    caption = "; ".join(described) + "."
+    caption = "; ".join(described) + "." + (f" {note}" if note else "")
     return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)
 
 

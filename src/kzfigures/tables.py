@@ -1,5 +1,5 @@
-"""The companion tables: the article's fighter categories, people, organisations, non-figures, dated events and
-places, and the external events, each as a DataFrame sliced from the checked package."""
+"""The companion tables: the article's fighter categories, people, organisations, non-figures, claims without
+numbers, dated events and places, and the external events, each as a DataFrame sliced from the checked package."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,6 +43,11 @@ def organisations(root: str | Path | None = None) -> pd.DataFrame:
 def non_figures(root: str | Path | None = None) -> pd.DataFrame:
     """Numeric words in the article that are not figures, with the reason for each."""
     return _companion("non_figures", root)
+
+
+def claims(root: str | Path | None = None) -> pd.DataFrame:
+    """Claims of quantity the article makes without a number ("growing rapidly"), with who makes them."""
+    return _companion("claims", root)
 
 
 def events(root: str | Path | None = None) -> pd.DataFrame:

@@ -212,6 +212,16 @@ def restates_a_first_statement(ctx: Context, table: Table, row: Row, rid: str) -
     return []
 
 
+def attribution_matches_credit(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """attribution is 'none' exactly when attributed_to is 'unattributed'."""
+    none, unattributed = row.get("attribution") == "none", row.get("attributed_to") == UNATTRIBUTED
+    if not row.get("attribution") or none == unattributed:
+        return []
+    why = ("the article names no source, so attribution is 'none'" if unattributed
+           else "'none' is only for figures attributed to 'unattributed'")
+    return [Problem(table.file, rid, "attribution", f"{row['attribution']!r} does not fit the credit: {why}")]
+
+
 def new_figure_id(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A derived figure's id is not already a stated figure's."""
     if row.get("figure_id") in ctx.figures:
@@ -251,8 +261,9 @@ FIELD_RULES: tuple[tuple[frozenset[str], RowRule], ...] = (
 
 #: Each resource's own rules, beside the schema's.
 RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
-    "figures": (phrase_parses, credit_is_named_or_unattributed, restates_a_first_statement),
+    "figures": (phrase_parses, credit_is_named_or_unattributed, attribution_matches_credit, restates_a_first_statement),
     "categories": (credit_is_named,),
+    "claims": (credit_is_named,),
     "derived": (new_figure_id, derivation_is_possible),
 }
 
