@@ -42,9 +42,14 @@ docs-images: report ## Copy the README's charts from a fresh report into docs/im
 	cp reports/01-foreign-fighters/fighters-compared.png reports/01-foreign-fighters/kazakhstan-share.png \
 	   reports/02-attacks-and-security/people-killed.png docs/images/
 
-browser: ## Install Debian's chromium for the browser tests (needs root or sudo; skipped if present)
+AXE := build/axe/node_modules/axe-core/axe.min.js
+
+browser: $(AXE) ## Install Debian's chromium and axe-core (npm) for the browser tests (chromium needs root or sudo)
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+$(AXE):
+	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4.14.1
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/

@@ -93,3 +93,109 @@ def test_hostile_text_runs_nothing(browser, hostile_report):
         assert seen["page"].get_by_text("<script>window.pwned=true</script>", exact=False).count() >= 1 or \
             path.name == "index.html"
         seen["page"].close()
+
+
+AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+ARTICLE_URL = __import__("kzfigures").load_seed().meta["url"]
+
+
+def links_of(page) -> list[str]:
+    """Every href and src on the page."""
+    return page.eval_on_selector_all("[href], [src]", "els => els.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+
+
+def test_every_link_and_source_on_every_page_resolves_inside_the_report(browser, default_report):
+    """Navigation is generated: prev / contents / next reach pages of the report, and nothing leaves it but the
+    article's own URL."""
+    for path in sorted(default_report.glob("*.html")):
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        for target in links_of(page):
+            if target.startswith(("data:", "#")):
+                continue
+            if target.startswith(("http://", "https://")):
+                assert target == ARTICLE_URL, (path.name, target)
+                continue
+            resolved = (path.parent / target.split("#")[0]).resolve()
+            assert resolved.is_file(), (path.name, target)
+            assert default_report.resolve() in resolved.parents, (path.name, target)
+        page.close()
+
+
+def test_navigation_links_walk_the_whole_collection(browser, default_report):
+    """From the first page, "→" links lead through every page in order, and "Contents" goes to the index."""
+    names = [f"{nb.name}.html" for nb in list_notebooks()]
+    page = browser.new_page()
+    page.goto((default_report / names[0]).as_uri())
+    for expected in names[1:]:
+        page.locator(".celltag_navigation").first.get_by_text("→").click()
+        assert page.url.endswith(expected)
+    page.locator(".celltag_navigation").first.get_by_text("Contents").click()
+    assert page.url.endswith("index.html")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_fit_the_screen_and_are_looked_at(browser, default_report, width):
+    """No page is wider than the screen (a wide table scrolls in its own box); screenshots of the index, a topic
+    page and a lesson page are saved for a person to look at."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for path in sorted(default_report.glob("*.html")):
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (path.name, width)
+        if path.name in ("index.html", "01-foreign-fighters.html", "lesson-02-shares-and-rates.html"):
+            shot = ARTEFACTS / f"{path.stem}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_pages_read_as_pages_code_folded_no_prompts_no_markers(browser, default_report):
+    page = browser.new_page()
+    for path in sorted(default_report.glob("*-*.html")):
+        page.goto(path.as_uri())
+        assert page.locator(".jp-InputPrompt, .jp-OutputPrompt").count() == 0, path.name
+        inputs = page.locator(".jp-CodeCell .jp-InputArea").count()
+        assert inputs > 0 and page.locator("details.kz-code:not([open]) .jp-InputArea").count() == inputs, path.name
+        assert not page.locator(".jp-CodeCell .jp-InputArea").first.is_visible(), path.name
+        text = page.content()
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, path.name
+        assert page.locator("table.dataframe tbody th").count() == 0, path.name
+        assert page.get_by_text("Built with the defaults.").count() == 1, path.name
+    page.goto((default_report / "00-article-in-numbers.html").as_uri())
+    assert page.locator("td.num").count() > 0
+    href = page.get_by_text("The full table as CSV (figures.csv)").get_attribute("href")
+    assert href == "00-article-in-numbers/figures.csv" and (default_report / href).is_file()
+    page.close()
+
+
+def test_print_hides_navigation_and_code(browser, default_report):
+    page = browser.new_page()
+    page.goto((default_report / "03-legal-penalties.html").as_uri())
+    assert page.locator(".celltag_navigation").first.is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".celltag_navigation").first.is_visible()
+    assert not page.locator("details.kz-code").first.is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+    page.close()
+
+
+def test_axe_finds_no_serious_or_critical_violation(browser, default_report):
+    if not AXE.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run axe-core: `make browser` installs it", pytrace=False)
+        pytest.skip("axe-core not installed: run `make browser`")
+    page = browser.new_page()
+    found = {}
+    for path in sorted(default_report.glob("*.html")):
+        page.goto(path.as_uri())
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run(document)).violations"
+                                   ".map(v => ({id: v.id, impact: v.impact}))")
+        bad = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path.name] = bad
+    assert found == {}
+    page.close()

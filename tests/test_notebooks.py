@@ -28,10 +28,12 @@ def test_the_collection_and_nothing_stray():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_uniform_opening(path):
     cells = load(path)["cells"]
-    title, params_heading, params, imports = cells[0], cells[1], cells[2], cells[3]
+    title, nav, params_heading, params, imports = cells[0], cells[1], cells[2], cells[3], cells[4]
     first = "".join(title["source"])
     title_start = f"# Lesson {path.stem[:2]} — " if path.parent.name == "lessons" else f"# {path.stem[:2]} — "
-    assert first.startswith(title_start) and "**Question:**" in first and "Contents" in first
+    assert first.startswith(title_start) and "**Question:**" in first
+    assert nav["metadata"].get("tags") == ["navigation"] and "[Contents](" in "".join(nav["source"])
+    assert cells[-1]["source"] == nav["source"] and cells[-1]["metadata"].get("tags") == ["navigation"]
     assert "".join(params_heading["source"]).startswith("## Parameters")
     assert params["cell_type"] == "code" and params["metadata"].get("tags") == ["parameters"]
     lines = [ln for ln in "".join(params["source"]).splitlines() if ln.strip()]

@@ -77,7 +77,7 @@ def test_index_links_every_page_and_asset(report):
         assert page in links
     for link in links - {l for l in links if l.startswith("https://astanatimes.com/")}:
         assert (report / link).is_file(), link
-    assert "population = 20000000" in index
+    assert "population = 20,000,000" in index
 
 
 def test_every_chart_as_png_and_svg_and_tables_as_csv(report):
@@ -156,12 +156,12 @@ def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp
     folder = tmp_path / "nbs"
     folder.mkdir()
     nb = json.loads((ROOT / "notebooks" / "00-article-in-numbers.ipynb").read_text(encoding="utf-8"))
-    nb["cells"] = nb["cells"][:3] + [{"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
+    nb["cells"] = nb["cells"][:4] + [{"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
                                       "outputs": [], "source": "raise RuntimeError('broken on purpose')"}]
     (folder / "00-broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     done = run_cli("report", "--output", str(previous), "--notebooks", str(folder))
     assert done.returncode == 1
-    assert "notebook 00-broken failed in cell 3 (RuntimeError: broken on purpose)" in done.stderr, done.stderr
+    assert "notebook 00-broken failed in cell 4 (RuntimeError: broken on purpose)" in done.stderr, done.stderr
     kept = tmp_path / "reports-failed" / "00-broken.ipynb"
     assert kept.is_file() and "broken on purpose" in kept.read_text(encoding="utf-8")
     assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
@@ -192,3 +192,36 @@ def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(report):
         assert sorted(c["png"] for c in page["charts"]) == sorted(f"{page['name']}/{c.name}.png" for c in outputs.charts)
         listed = {f for entry in [*outputs.charts, *outputs.tables] for f in entry.files} | {MANIFEST}
         assert {p.name for p in folder.iterdir()} == listed, page["name"]
+
+
+def test_a_page_says_in_one_line_what_the_build_used(report):
+    page = (report / "01-foreign-fighters.html").read_text(encoding="utf-8")
+    assert "Built with population = 20,000,000, decimals = 3." in page
+    assert "injected-parameters" not in page and "# Parameters" not in page
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "Built with population = 20,000,000, decimals = 3." in index
+    assert "Built with the defaults." in index  # the lessons got no parameter
+
+
+def test_committed_navigation_is_what_the_tool_writes():
+    from kzfigures.navigation import write_navigation
+
+    assert write_navigation(ROOT / "notebooks", check=True) == []
+
+
+def test_navigation_is_generated_from_the_notebook_list(tmp_path):
+    """Reordering the collection (a new notebook) changes every neighbour's links, and contents.md lists it."""
+    from kzfigures.navigation import write_navigation
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder)
+    nb = json.loads((folder / "03-legal-penalties.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "# 04 — Extra\n\n**Question:** Is this linked?"
+    (folder / "04-extra.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    changed = {p.name for p in write_navigation(folder)}
+    assert {"03-legal-penalties.ipynb", "04-extra.ipynb", "01-reading-numbers-in-the-news.ipynb",
+            "contents.md"} <= changed
+    three = json.loads((folder / "03-legal-penalties.ipynb").read_text(encoding="utf-8"))
+    navs = ["".join(c["source"]) for c in three["cells"] if "navigation" in c["metadata"].get("tags", [])]
+    assert len(navs) == 2 and navs[0] == navs[1] and "[04 — Extra →](04-extra.ipynb)" in navs[0]
+    assert "[04 — Extra](04-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")

@@ -241,14 +241,14 @@ def broken_notebook(tmp_path: Path, source: str) -> Path:
     folder = tmp_path / "nbs"
     folder.mkdir(exist_ok=True)
     nb = json.loads((ROOT / "notebooks" / "00-article-in-numbers.ipynb").read_text(encoding="utf-8"))
-    nb["cells"] = nb["cells"][:3] + [{"cell_type": "code", "execution_count": None, "id": "x", "metadata": {},
+    nb["cells"] = nb["cells"][:4] + [{"cell_type": "code", "execution_count": None, "id": "x", "metadata": {},
                                       "outputs": [], "source": source}]
     (folder / "00-broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     return folder
 
 
 @pytest.mark.parametrize("source, args, words", [
-    ("import os\nos._exit(1)", [], "failed in cell 3 (DeadKernelError: the kernel died"),
+    ("import os\nos._exit(1)", [], "failed in cell 4 (DeadKernelError: the kernel died"),
     ("import time\ntime.sleep(60)", ["--timeout", "2"], "(CellTimeoutError: a cell ran longer than 2 s; raise the "
                                                         "limit with --timeout SECONDS)"),
 ], ids=["kernel-dies", "cell-never-ends"])

@@ -39,12 +39,14 @@ def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
     import tempfile
 
+    from .navigation import write_navigation
     from .notebooks import execute, list_notebooks
-
     from .outputs import OUTPUT_ENV
+    from .paths import notebooks_root
 
-    changed = []
-    for nb in list_notebooks(args.notebooks):
+    folder = Path(args.notebooks) if args.notebooks else notebooks_root()
+    changed = [p.name for p in write_navigation(folder, check=args.check)]
+    for nb in list_notebooks(folder):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / nb.path.name
             print(f"{nb.name}: running…", file=sys.stderr, flush=True)
@@ -52,7 +54,7 @@ def _notebooks(args: argparse.Namespace) -> int:
             execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
             new = target.read_bytes()
         if new != nb.path.read_bytes():
-            changed.append(nb.path.name)
+            changed += [nb.path.name] if nb.path.name not in changed else []
             if not args.check:
                 nb.path.write_bytes(new)
     if args.check and changed:

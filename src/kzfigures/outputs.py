@@ -5,7 +5,7 @@ with "save outputs")::
 
     outputs = Outputs()
     outputs.chart(plotting.interval_chart(...))   # shown (PNG with alt text, then the caption) and kept
-    outputs.table(views.readable(figures), "figures")   # kept, and returned for display
+    outputs.table(views.readable(figures), "figures")   # shown and kept
     outputs.save()                                 # writes every file, then outputs.json
 
 ``save()`` writes to the folder it is given; without one, to the folder the report builder names for this
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
 #: The manifest's file name, and the schema it follows (raise the number when a field changes meaning).
 MANIFEST = "outputs.json"
+#: The display metadata key under which a shown table carries its name.
+TABLE_KEY = "kzfigures"
 SCHEMA = "kzfigures-outputs/1"
 
 
@@ -110,12 +112,17 @@ class Outputs:
         display(Image(data=png, format="png", alt=chart.alt))
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 
-    def table(self, table: "pd.DataFrame", name: str) -> "pd.DataFrame":
-        """Keep a table for ``save`` (as CSV, without the index) and return it for display."""
+    def table(self, table: "pd.DataFrame", name: str) -> None:
+        """Show a table and keep it for ``save`` (as CSV, without the index).
+
+        The display carries the table's name in its metadata, so the report can link the shown table to its CSV.
+        """
+        from IPython.display import display
+
         text = table.to_csv(index=False, lineterminator="\n")
         self._keep(name, {f"{name}.csv": text.encode("utf-8")})
         self._manifest.tables.append(TableEntry(name))
-        return table
+        display(table, metadata={TABLE_KEY: {"table": name}})
 
     def save(self, folder: str | os.PathLike[str] | None = None) -> None:
         """Write every kept file, then outputs.json, to ``folder`` (default: the report builder's); say what was done.

@@ -21,10 +21,10 @@ from .folders import (WORK_MARKER, OutputRefused, check_output, damaged, locked,
                       remove_work, work_folder)
 from .notebooks import ExecutionFailed, NotebookInfo, choose, execute, list_notebooks, stop_kernel
 from .outputs import OUTPUT_ENV, OutputsError, read_outputs
+from .pages import TEMPLATES, built_with, export, exporter, page_targets
 from .params import ParameterError, check_parameter, check_parameters
 from .paths import ENV_VAR
 
-TEMPLATES = Path(__file__).with_name("templates")
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
 SOURCE_DATE_EPOCH = "1409529600"  # 2014-09-01, the article's month
@@ -65,13 +65,6 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
     return resolved
 
 
-def _exporter() -> Any:
-    """One HTML exporter for the whole build, with the kzreport template (no CDN scripts, real alt text)."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)])
-
-
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
     """The index entry for one built notebook: its links, parameters, and the charts and tables it saved."""
     outputs = read_outputs(folder / nb.name)
@@ -80,6 +73,7 @@ def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) 
     tables = sorted(f"{nb.name}/{t.name}.csv" for t in outputs.tables)
     return {"name": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
             "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
+            "built_with": built_with(parameters),
             "charts": charts, "tables": tables, "key": key}
 
 
@@ -186,7 +180,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
             _carry_over(output, building, kept)
             pages = {p["name"]: p for p in kept}
             run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or os.cpu_count() or 1,
-                      timeout, fingerprint, say, result)
+                      timeout, fingerprint, page_targets(all_notebooks, folder), say, result)
             pages.update(_execute_all(chosen, run))
             if inputs_fingerprint(base) != fingerprint:
                 say("the data, seeds or library changed while the build ran: the report is written, but marked to be "
@@ -232,6 +226,8 @@ class Run:
     jobs: int
     timeout: int
     fingerprint: str
+    #: where links to each notebook go in the report (pages.page_targets)
+    targets: dict[Path, str]
     say: Callable[[str], None]
     result: BuildResult
     running: set[Any] = field(default_factory=set)
@@ -287,7 +283,7 @@ def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, An
             to_run.append(nb)
     if not to_run:
         return pages
-    exporter = _exporter()
+    html_exporter = exporter()
     started: dict[str, float] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(run.jobs, len(to_run))))
 
@@ -309,8 +305,7 @@ def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, An
                 nb = futures[future]
                 executed = future.result()
                 html = run.building / f"{nb.name}.html"
-                html.write_text(exporter.from_notebook_node(executed, resources={"metadata": {"name": nb.name}})[0],
-                                encoding="utf-8")
+                html.write_text(export(executed, nb, run.given[nb.name], run.targets, html_exporter), encoding="utf-8")
                 _store(nb, run)
                 pages[nb.name] = _page(nb, run.given[nb.name], run.building, run.keys[nb.name])
                 done += 1

@@ -36,12 +36,12 @@ def topic_view(topic: str, root: str | Path | None = None, include_restatements:
 
 
 def readable(figures: pd.DataFrame) -> pd.DataFrame:
-    """A figures table for reading: the words, the bounds in words and notation, what is counted, who says so."""
+    """A figures table for reading: the words as written (a derived figure's in words), its interval, what is
+    counted, who says so, and the quote."""
     rows = [r for _, r in figures.iterrows()]
     return pd.DataFrame({
         "figure_id": figures["figure_id"].to_numpy(),
-        "as written": figures["number_text"].fillna("(derived)").to_numpy(),
-        "bounds": [bounds_of(r).describe(number) for r in rows],
+        "as written": [f"{bounds_of(r).describe(number)} (derived)" if r["derived"] else r["number_text"] for r in rows],
         "interval": [bounds_of(r).notation(number) for r in rows],
         "unit": figures["unit"].to_numpy(),
         "measure": figures["measure"].to_numpy(),
