@@ -16,8 +16,9 @@ from kzfigures.classroom import MARKERS, MarkerError, leaks, make_student, strip
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
 
 
-def test_there_are_three_lessons():
-    assert [p.stem for p in LESSONS] == ["01-reading-numbers-in-the-news", "02-shares-and-rates", "03-who-says-so"]
+def test_there_are_four_lessons():
+    assert [p.stem for p in LESSONS] == ["01-reading-numbers-in-the-news", "02-shares-and-rates", "03-who-says-so",
+                                         "04-checking-against-other-sources"]
 
 
 @pytest.mark.parametrize("answer, words", [
@@ -173,7 +174,7 @@ def test_the_answer_key_is_keyed_by_question_name_not_position():
 
 
 def test_unknown_question_names_the_known_ones():
-    with pytest.raises(KeyError, match="no question 'nine' in lesson 'shares'; known: reading karin-range"):
+    with pytest.raises(KeyError, match="no question 'nine' in lesson 'shares'; known: context jamestown"):
         L.check("shares", "nine", 1)
 
 

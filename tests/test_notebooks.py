@@ -13,7 +13,8 @@ from kzfigures.params import RULES
 
 MAIN = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOKS = MAIN + sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
-EXPECTED = ["00-article-in-numbers", "01-foreign-fighters", "02-attacks-and-security", "03-legal-penalties"]
+EXPECTED = ["00-article-in-numbers", "01-foreign-fighters", "02-attacks-and-security", "03-legal-penalties",
+            "04-in-context"]
 
 
 def load(path: Path) -> dict:

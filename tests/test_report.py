@@ -216,12 +216,11 @@ def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     folder = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
     nb = json.loads((folder / "03-legal-penalties.ipynb").read_text(encoding="utf-8"))
-    nb["cells"][0]["source"] = "# 04 — Extra\n\n**Question:** Is this linked?"
-    (folder / "04-extra.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    nb["cells"][0]["source"] = "# 05 — Extra\n\n**Question:** Is this linked?"
+    (folder / "05-extra.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     changed = {p.name for p in write_navigation(folder)}
-    assert {"03-legal-penalties.ipynb", "04-extra.ipynb", "01-reading-numbers-in-the-news.ipynb",
-            "contents.md"} <= changed
-    three = json.loads((folder / "03-legal-penalties.ipynb").read_text(encoding="utf-8"))
-    navs = ["".join(c["source"]) for c in three["cells"] if "navigation" in c["metadata"].get("tags", [])]
-    assert len(navs) == 2 and navs[0] == navs[1] and "[04 — Extra →](04-extra.ipynb)" in navs[0]
-    assert "[04 — Extra](04-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")
+    assert {"04-in-context.ipynb", "05-extra.ipynb", "01-reading-numbers-in-the-news.ipynb", "contents.md"} <= changed
+    four = json.loads((folder / "04-in-context.ipynb").read_text(encoding="utf-8"))
+    navs = ["".join(c["source"]) for c in four["cells"] if "navigation" in c["metadata"].get("tags", [])]
+    assert len(navs) == 2 and navs[0] == navs[1] and "[05 — Extra →](05-extra.ipynb)" in navs[0]
+    assert "[05 — Extra](05-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")

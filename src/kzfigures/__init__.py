@@ -14,6 +14,7 @@ from typing import Any
 #: Public name -> the module that defines it.
 _EXPORTS = {
     "BOUND_VALUES": "bounds", "Bounds": "bounds", "BoundsOrderError": "bounds",
+    "external_figures": "context", "in_context": "context",
     "coverage_audit": "coverage", "find_tokens": "coverage",
     "FIGURE_COLUMNS": "figures", "bounds_of": "figures", "credit": "figures", "credit_line": "figures",
     "derive": "figures", "derived_figures": "figures", "figure_bounds": "figures", "figure_row": "figures",

@@ -148,7 +148,7 @@ def _question(lesson: str, question: str) -> Callable[[Key], Key]:
 
 
 def check(lesson: str, question: str, answer: Any) -> None:
-    """Check the answer to a named question of a lesson ("reading", "shares" or "sources")."""
+    """Check the answer to a named question of a lesson ("reading", "shares", "sources" or "context")."""
     if (lesson, question) not in ANSWER_KEY:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
@@ -251,3 +251,39 @@ def _officials(answer: Any, name: str) -> None:
     officials = int((figures["source_type"].str.startswith("official") & figures["same_as"].isna()).sum())
     check_value(answer, officials, name,
                 wrong={officials + 1: "you counted the restatement too: it is the same nine attacks"})
+
+
+# -- lesson 04: checking a number against other sources (the relations come from kzfigures.in_context) ------------
+def _compared():
+    """The comparison table (imported here so the checks module stays light)."""
+    from .context import in_context
+
+    return in_context()
+
+
+def _relation_of(external_id: str) -> str:
+    """The relation in_context() gives one external figure."""
+    table = _compared()
+    return table.loc[table["external_id"] == external_id, "relation"].item()
+
+
+_question("context", "jamestown")(lambda a, n: check_choice(
+    a, _relation_of("jamestown_karin_2014"), n,
+    "Look at the relation column for jamestown_karin_2014: 250 is inside 180–250, at the same time."))
+_question("context", "knb-march-2015")(lambda a, n: check_choice(
+    a, _relation_of("knb_2015_03_fighters"), n,
+    "Compare 150 with both ends of 180–250, and March 2015 with September 2014."))
+
+
+@_question("context", "not-like-for-like")
+def _not_like_for_like(answer: Any, name: str) -> None:
+    table = _compared()
+    check_set(answer, table.loc[(table["figure_id"] == "kz_fighters_karin") & (table["relation"] == "different scope"),
+                                "external_id"], name, "external ids")
+
+
+@_question("context", "un-scope")
+def _un_scope(answer: Any, name: str) -> None:
+    table = _compared()
+    check_choice(answer, table.loc[table["external_id"] == "un_prst_2014_11", "scope differs in"].item(), name,
+                 "Read the scope differs in column for un_prst_2014_11.")

@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 #: A plain number as a table shows it: 1,234 / -5 / 0.0167 / 12.5% / inf.
 _NUMBER = re.compile(r"^[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^-?inf$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 def exporter() -> Any:
@@ -80,7 +81,8 @@ def for_readers(executed: Any, info: NotebookInfo, parameters: dict[str, Any], t
 
 
 def tidy_tables(html: str) -> str:
-    """A pandas table's HTML without its index column, with numeric cells marked for right alignment."""
+    """A pandas table's HTML without its index column, numeric cells marked for right alignment, and cited
+    http(s) addresses made links."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -94,8 +96,14 @@ def tidy_tables(html: str) -> str:
             if index is not None:
                 index.decompose()
             for cell in row.find_all("td"):
-                if _NUMBER.match(cell.get_text(strip=True)):
+                text = cell.get_text(strip=True)
+                if _NUMBER.match(text):
                     cell["class"] = cell.get("class", []) + ["num"]
+                elif _URL.match(text):  # a cited source's address becomes a link (a link, never a load)
+                    link = soup.new_tag("a", href=text)
+                    link.string = text
+                    cell.clear()
+                    cell.append(link)
     return str(soup)
 
 

@@ -53,6 +53,10 @@ RULES: dict[str, Rule] = {
     "timeline_start_year": Rule(int, "first year on the timeline", minimum=2004, maximum=2015, year=True),
     "timeline_end_year": Rule(int, "last year on the timeline", minimum=2004, maximum=2015, year=True),
     "show_external_events": Rule(bool, "add dated events from outside the article, marked external"),
+    "last_year": Rule(int, "in context: the last year of external figures shown", minimum=2014, maximum=2025,
+                      year=True),
+    "include_different_scope": Rule(bool, "in context: also draw external figures whose scope differs from the "
+                                          "article's (drawn hollow, no verdict)"),
     "show_solutions": Rule(bool, "lessons: show the worked answers in the report (False hides them, as for students)"),
 }
 

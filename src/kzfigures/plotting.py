@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .bounds import Bounds
 from .figures import bounds_of, credit
+from .formatting import number
 
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
            "to Defeat”, September 2014")
@@ -90,9 +91,8 @@ class Chart:
 
 
 # -- shared pieces -------------------------------------------------------------------------------------
-def _new_figure(width: float, height: float) -> tuple[Figure, Axes, Axes]:
+def _new_figure(width: float, height: float, footer: float = 1.0) -> tuple[Figure, Axes, Axes]:
     """A figure in the project style: the plot above, a footer below it for the legend and the source line."""
-    footer = 1.0
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(width, height + footer), layout="constrained")
         grid = figure.add_gridspec(2, 1, height_ratios=[height, footer])
@@ -437,3 +437,80 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     _finish(ax, foot, title, source, handles)
     caption = "Timeline: " + "; ".join(described) + "."
     return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption)
+
+
+# -- estimates over time -----------------------------------------------------------------------------------
+@_in_house_style
+def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.Timestamp, *, name: str, title: str,
+                    ylabel: str, log_scale: bool = False, extra_source: str = "") -> Chart:
+    """Estimates as intervals on a date axis: each at the date it describes (vertical bar for a range, arrow for an
+    open top, a point for a single value; a whisker spans a date known to the month or year only), numbered, with
+    a key naming who published each; the article's figure is drawn at its publication month in its own colour.
+    Estimates whose scope differs from the article's are drawn hollow and grey.
+
+    ``estimates`` needs: bounds, as_of_start, as_of_end, label, same_scope (bool); ``article``: a figures-table row.
+    """
+    figure, ax, foot = _new_figure(10.5, 4.8, footer=2.2)
+    drawn = [(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False)
+             for _, row in estimates.iterrows()]
+    month_end = published.normalize()
+    drawn.append((month_end.replace(day=1), month_end, bounds_of(article), "the article", True, True))
+    finite = [float(v) for *_, b, _l, _s, _a in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in drawn]
+              for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
+    top = max(finite) * (3 if log_scale else 1.3)
+    bottom = min(finite) / 2 if log_scale else 0
+    described, key = [], []
+    for number_on_chart, (first, last, b, label, same, is_article) in enumerate(sorted(drawn, key=lambda d: d[0]), 1):
+        when = first + (last - first) / 2
+        colour = COLOURS["exact"] if is_article else (COLOURS["range"] if same else COLOURS["external"])
+        face = colour if same else "white"
+        lo = max(float(b.lower), bottom) if log_scale else float(b.lower)
+        hi = top if b.upper == math.inf else float(b.upper)
+        if last > first:  # the date is known to the month or year only: a whisker spans it
+            ax.plot([first, last], [lo, lo], color=colour, lw=1, alpha=0.7, zorder=1)
+        if b.is_point:
+            ax.plot([when], [lo], marker="D" if is_article else "o", ms=9, color=colour, markerfacecolor=face,
+                    markeredgewidth=2, zorder=4)
+        else:
+            ax.plot([when, when], [lo, hi], color=colour, lw=5, alpha=0.45 if b.upper == math.inf else 0.85,
+                    solid_capstyle="butt", zorder=2)
+            if b.upper == math.inf:
+                ax.annotate("", xy=(when, top), xytext=(when, lo),
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.5, mutation_scale=14), zorder=3)
+            for value, is_open, end in ((lo, b.lower_open, b.lower), (hi, b.upper_open, b.upper)):
+                if math.isfinite(end) and not (log_scale and end <= 0):
+                    ax.plot([when], [value], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2,
+                            markerfacecolor="white" if is_open else colour)
+        words = b.describe(lambda v: number(v))
+        ax.annotate(str(number_on_chart), (when, lo), xytext=(5, -4), textcoords="offset points", fontsize=8,
+                    fontweight="bold", color=COLOURS["text"])
+        span = (last - first).days
+        date = f"{first:%Y}" if span > 40 else (f"{first:%b %Y}" if span > 0 else f"{first:%d %b %Y}")
+        key.append(f"{number_on_chart}. {label}, {date}: {words}" + ("" if same else " (different scope)"))
+        described.append(f"{date}, {label}: {words}" + ("" if same else " (different scope)"))
+    ax.text(1.02, 1.0, "\n".join(textwrap.fill(k, 42, subsequent_indent="   ") for k in key), transform=ax.transAxes,
+            va="top", ha="left", fontsize=7.5, color=COLOURS["text"])
+    ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
+    ax.text(published, top, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8, va="top")
+    if log_scale:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ylabel += " (log scale)"
+    ax.set_ylim(bottom, top)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("date the figure describes")
+    ax.grid(axis="y", color="#eeeeee")
+    handles = [Line2D([], [], marker="D", ls="", color=COLOURS["exact"], ms=8, label="the article's figure"),
+               Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["range"], ms=7,
+                      label="external, same scope as the article (EXTERNAL)"),
+               Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["external"], markerfacecolor="white", ms=7,
+                      label="external, different scope: no verdict on the numbers (EXTERNAL)"),
+               Line2D([], [], marker="o", ls="", color=COLOURS["text"], markerfacecolor="white", ms=7,
+                      markeredgewidth=2, label="hollow end: that value is not included; arrow: no upper end")]
+    publishers = "; ".join(dict.fromkeys(estimates["label"]))
+    source = source_line(article.to_frame().T, f"External figures (not the article's): {publishers}; each with its "
+                                               f"URL in the table below. {extra_source}".strip())
+    _finish(ax, foot, title, source, handles)
+    caption = "Estimates by the date they describe: " + "; ".join(described) + "."
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)

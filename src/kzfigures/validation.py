@@ -107,6 +107,8 @@ class Context:
     people: frozenset[str] | None
     #: figures.csv rows by figure_id
     figures: dict[str, Row]
+    #: the figure ids scopes.csv describes
+    scoped: frozenset[str] = frozenset()
 
 
 #: A row rule: (context, table, row, row id) -> the problems it finds.
@@ -222,6 +224,66 @@ def attribution_matches_credit(ctx: Context, table: Table, row: Row, rid: str) -
     return [Problem(table.file, rid, "attribution", f"{row['attribution']!r} does not fit the credit: {why}")]
 
 
+def partial_date(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a partial ISO date covers ("2014" -> 1 Jan to 31 Dec 2014), or None if it is no date."""
+    import calendar
+
+    parts = text.split("-")
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return None
+    try:
+        if len(parts) == 3:
+            day = dt.date.fromisoformat(text)
+            return day, day
+        year, month = int(parts[0]), int(parts[1]) if len(parts) == 2 else None
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return None
+
+
+def dates_are_real_and_past(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """as_of and published are dates that exist, not after today, and nothing is published before it happened."""
+    out, spans = [], {}
+    for column in ("as_of", "published"):
+        value = row.get(column, "")
+        if not value:
+            continue
+        span = partial_date(value)
+        if span is None:
+            out.append(Problem(table.file, rid, column, f"{value!r} is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        elif span[0] > dt.date.today():
+            out.append(Problem(table.file, rid, column, f"{value} is after today"))
+        else:
+            spans[column] = span
+    if "as_of" in spans and "published" in spans and spans["published"][1] < spans["as_of"][0]:
+        out.append(Problem(table.file, rid, "published", f"{row['published']} is before the date it describes "
+                                                          f"({row['as_of']})"))
+    return out
+
+
+def external_phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """An external figure's number phrase is one the parser reads for sure (its bounds are never typed)."""
+    words = row.get("number_text", "")
+    if not words:
+        return []
+    try:
+        parse_quantity(words)
+    except ValueError as err:
+        return [Problem(table.file, rid, "number_text", str(err))]
+    return []
+
+
+def comparison_has_a_scope(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """The article figure an external figure is compared with has its scope in scopes.csv."""
+    target = row.get("compares_with", "")
+    if target and ctx.figures.get(target) is not None and target not in ctx.scoped:
+        return [Problem(table.file, rid, "compares_with", f"{target!r} has no row in scopes.csv, so no relation can "
+                                                          "be computed")]
+    return []
+
+
 def new_figure_id(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A derived figure's id is not already a stated figure's."""
     if row.get("figure_id") in ctx.figures:
@@ -265,6 +327,8 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "categories": (credit_is_named,),
     "claims": (credit_is_named,),
     "derived": (new_figure_id, derivation_is_possible),
+    "external_figures": (external_phrase_parses, dates_are_real_and_past, comparison_has_a_scope),
+    "scopes": (dates_are_real_and_past,),
 }
 
 
@@ -277,6 +341,8 @@ def _context(package: Package) -> Context:
         broken_seeds=frozenset(p.row for p in package.problems if p.file.startswith("seeds/")),
         people=frozenset(r.get("name", "") for r in people.rows) if people and people.header else None,
         figures={r.get("figure_id", ""): r for r in figures.rows} if figures else {},
+        scoped=frozenset(r.get("figure_id", "") for r in package.tables["scopes"].rows) if "scopes" in package.tables
+        else frozenset(),
     )
 
 

@@ -1,0 +1,140 @@
+"""The article's figures in context: what other sources published (EXTERNAL), and how each relates to the article.
+
+Each external figure names the article figure it bears on (compares_with). Its relation is computed here, from
+the two intervals, the two scopes (where, who is counted, 'ever went' or 'there now') and the two dates, never
+written in the data:
+
+- different scope: the scopes differ, so the numbers get no verdict;
+- consistent: same scope, and the intervals share a value (at the same time, or at another time without both
+  ends moving the same way);
+- conflicting: same scope and time, and the intervals share no value;
+- higher later / lower later (and higher earlier / lower earlier): same scope at another time, with both ends
+  of the interval above (or below) the article's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from .bounds import Bounds
+from .figures import figure_bounds, load_figures
+from .formatting import number
+from .parse import parse_quantity
+from .tables import _companion
+from .validation import partial_date
+
+SCOPE = ("where", "who_counted", "count_kind")
+#: Every relation in_context() can give, in the order tables list them.
+RELATIONS = ("consistent", "conflicting", "higher later", "lower later", "higher earlier", "lower earlier",
+             "different scope")
+
+
+def overlap(a: Bounds, b: Bounds) -> bool:
+    """True when some value lies in both intervals (open ends respected)."""
+    low, high = max(a.lower, b.lower), min(a.upper, b.upper)
+    if low < high:
+        return True
+    return low == high and a.contains(low) and b.contains(low)
+
+
+def _moved(external: Bounds, article: Bounds) -> str | None:
+    """'higher' when both ends are at or above the article's (one strictly), 'lower' likewise, else None."""
+    ends = [(external.lower, article.lower), (external.upper, article.upper)]
+    if all(e >= a for e, a in ends) and any(e > a for e, a in ends):
+        return "higher"
+    if all(e <= a for e, a in ends) and any(e < a for e, a in ends):
+        return "lower"
+    return None
+
+
+def relation(external: Bounds, article: Bounds, external_scope: tuple[str, ...], article_scope: tuple[str, ...],
+             external_when: tuple[dt.date, dt.date], article_when: tuple[dt.date, dt.date]) -> str:
+    """How an external figure relates to the article's (see the module's docstring)."""
+    if external_scope != article_scope:
+        return "different scope"
+    same_time = external_when[0] <= article_when[1] and article_when[0] <= external_when[1]
+    if same_time:
+        return "consistent" if overlap(external, article) else "conflicting"
+    moved = _moved(external, article)
+    if moved is None:
+        return "consistent"
+    return f"{moved} {'later' if external_when[0] > article_when[1] else 'earlier'}"
+
+
+def external_figures(root: str | Path | None = None) -> pd.DataFrame:
+    """EXTERNAL: one row per figure another source published, with its citation, scope, dates and bounds (parsed)."""
+    frame = _companion("external_figures", root)
+    bounds = [parse_quantity(text) for text in frame["number_text"]]
+    frame["bounds"] = bounds
+    frame["lower"] = [float(b.lower) for b in bounds]
+    frame["upper"] = [float(b.upper) for b in bounds]
+    frame["bound"] = [b.bound for b in bounds]
+    frame["as_of_start"] = [pd.Timestamp(partial_date(v)[0]) for v in frame["as_of"]]
+    frame["as_of_end"] = [pd.Timestamp(partial_date(v)[1]) for v in frame["as_of"]]
+    return frame
+
+
+def scopes(root: str | Path | None = None) -> pd.DataFrame:
+    """The scope of each article figure that external figures are compared with."""
+    return _companion("scopes", root)
+
+
+def in_context(root: str | Path | None = None) -> pd.DataFrame:
+    """One row per (article figure, external figure) pair, with the relation computed from bounds, scopes and dates."""
+    figures = load_figures(root)
+    article_scopes = scopes(root).set_index("figure_id")
+    rows = []
+    for _, ext in external_figures(root).iterrows():
+        mine = article_scopes.loc[ext["compares_with"]]
+        article = figure_bounds(figures, ext["compares_with"])
+        found = relation(ext["bounds"], article, tuple(ext[c] for c in SCOPE), tuple(mine[c] for c in SCOPE),
+                         partial_date(ext["as_of"]), partial_date(mine["as_of"]))
+        differs = [c.replace("_", " ") for c in SCOPE if ext[c] != mine[c]]
+        rows.append({
+            "figure_id": ext["compares_with"], "article says": article.describe(number),
+            "external_id": ext["external_id"], "external says": ext["number_text"],
+            "external bounds": ext["bounds"].notation(number), "as of": ext["as_of"], "relation": found,
+            "scope differs in": ", ".join(differs), "publisher": ext["publisher"],
+            "credited to": ext["attributed_to"], "url": ext["url"],
+        })
+    return pd.DataFrame(rows)
+
+
+def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.DataFrame:
+    """The rows whose date (a partial ISO date in ``column``) begins in ``last_year`` or before."""
+    keep = [partial_date(v)[0].year <= last_year for v in table[column]]
+    return table.loc[keep].reset_index(drop=True)
+
+
+def estimates_for(figure_id: str, last_year: int, include_different_scope: bool = True,
+                  root: str | Path | None = None) -> pd.DataFrame:
+    """The external figures that bear on one article figure, up to ``last_year``, ready for estimates_chart: each
+    with its bounds, the date it describes, a label naming its publisher, and whether its scope is the article's."""
+    external = external_figures(root)
+    mine = scopes(root).set_index("figure_id").loc[figure_id]
+    rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
+    same = [all(row[c] == mine[c] for c in SCOPE) for _, row in rows.iterrows()]
+    rows = rows.assign(same_scope=same, label=[p if a.startswith(p) else f"{p}, citing {a}"
+                                                for p, a in zip(rows["publisher"], rows["attributed_to"])])
+    return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
+
+
+def summary(compared: pd.DataFrame) -> str:
+    """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``."""
+    counts = compared["relation"].value_counts()
+    total = len(compared)
+    like = total - int(counts.get("different scope", 0))
+    lines = [f"{total} external figures were compared with {compared['figure_id'].nunique()} of the article's; "
+             f"{like} count the same thing in the same place, and {total - like} count something else, so their "
+             "numbers get no verdict."]
+    for relation_name in RELATIONS[:-1]:
+        hits = compared.loc[compared["relation"] == relation_name]
+        if len(hits):
+            pairs = "; ".join(f"{r['external says']} ({r['publisher']}, {r['as of']}) against the article's "
+                              f"{r['article says']} ({r['figure_id']})" for _, r in hits.iterrows())
+            lines.append(f"{relation_name.capitalize()}: {pairs}.")
+    if "conflicting" not in counts:
+        lines.append("No external figure conflicts with the article's at the same time and in the same scope.")
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""The article's figures in context: external figures with their provenance, and relations computed, never typed."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+import kzfigures
+from kzfigures import Bounds, DataPackageError, parse_quantity
+from kzfigures.context import RELATIONS, overlap, relation
+from kzfigures.validation import partial_date
+
+SAME = ("Syria", "fighters only", "ever went")
+OTHER = ("Syria and Iraq", "fighters only", "ever went")
+SEPT_2014 = partial_date("2014-09")
+
+
+# external phrase, article phrase, external scope, external date, expected relation
+CASES = [
+    ("250", "between 180 and 250", SAME, "2014-09", "consistent"),
+    ("more than 300", "between 180 and 250", SAME, "2014-09", "conflicting"),
+    ("more than 300", "between 180 and 250", SAME, "2014-11", "higher later"),
+    ("around 150", "between 180 and 250", SAME, "2015-03-20", "lower later"),
+    ("approximately 12,000", "more than 15,000", SAME, "2014-06", "lower earlier"),
+    ("between 27,000 and 31,000", "more than 15,000", SAME, "2015-12", "consistent"),
+    ("between 27,000 and 31,000", "more than 15,000", OTHER, "2015-12", "different scope"),
+    ("15,000", "more than 15,000", SAME, "2014-09", "conflicting"),
+    ("at least 15,000", "more than 15,000", SAME, "2014-09", "consistent"),
+    ("five to nine years", "three to seven years", SAME, "2022", "higher later"),
+    ("nearly 30,000", "more than 15,000", SAME, "2014", "consistent"),
+    ("more than 300", "between 180 and 250", SAME, "2014", "conflicting"),
+]
+
+
+@pytest.mark.parametrize("external, article, scope, when, expected", CASES, ids=[f"{c[0]} vs {c[1]} {c[3]}" for c in CASES])
+def test_relation(external, article, scope, when, expected):
+    found = relation(parse_quantity(external), parse_quantity(article), scope, SAME, partial_date(when), SEPT_2014)
+    assert found == expected and found in RELATIONS
+
+
+def test_open_ends_decide_overlap():
+    assert not overlap(Bounds(15_000, math.inf, True, True), Bounds.exact(15_000))
+    assert overlap(Bounds(15_000, math.inf, False, True), Bounds.exact(15_000))
+    assert overlap(parse_quantity("between 180 and 250"), parse_quantity("250"))
+
+
+@pytest.fixture(scope="module")
+def external():
+    return kzfigures.external_figures()
+
+
+@pytest.fixture(scope="module")
+def compared():
+    return kzfigures.in_context()
+
+
+def test_enough_figures_from_enough_publishers_on_every_topic(external):
+    assert len(external) >= 12 and external["publisher"].nunique() >= 6
+    assert {"foreign_fighters", "kz_fighters_karin", "killed_since_2011", "penalty_term"} <= set(external["compares_with"])
+    assert external["url"].str.match(r"^https?://").all() and external["read_in"].str.len().gt(10).all()
+
+
+def test_bounds_come_from_the_parser(external):
+    for row in external.itertuples():
+        assert row.bounds == parse_quantity(row.number_text), row.external_id
+        assert (row.lower, row.upper) == (float(row.bounds.lower), float(row.bounds.upper))
+
+
+def test_the_real_data_gives_several_relations(compared):
+    assert len(set(compared["relation"])) >= 3
+    pairs = dict(zip(compared["external_id"], compared["relation"]))
+    assert pairs["jamestown_karin_2014"] == "consistent"
+    assert pairs["knb_2015_03_fighters"] == "lower later"
+    assert pairs["knb_2014_11"] == "different scope" and pairs["aljazeera_taraz_2011"] == "different scope"
+
+
+def test_no_date_is_in_the_future(external):
+    today = dt.date.today()
+    assert all(partial_date(v)[0] <= today for v in list(external["as_of"]) + list(external["published"]))
+
+
+def test_a_summary_states_what_the_table_counts(compared):
+    from kzfigures.context import summary
+
+    text = summary(compared)
+    assert text.startswith(f"{len(compared)} external figures were compared")
+    assert "Lower later: around 150 (RFE/RL, 2015-03-20)" in text
+
+
+def set_ext(external_id: str, column: str, value: str):
+    def change(rows):
+        next(r for r in rows if r["external_id"] == external_id)[column] = value
+    return change
+
+
+MUTATIONS = [
+    ("compares_with", "nowhere", "refers to no figure_id in data/figures.csv"),
+    ("compares_with", "killed_officers", "has no row in scopes.csv"),
+    ("number_text", "many many", "cannot parse 'many many'"),
+    ("as_of", "2015-02-30", "is not a date that exists"),
+    ("as_of", "2099-01", "after today"),
+    ("published", "2013", "is before the date it describes"),
+    ("url", "javascript:alert(1)", "does not match the pattern"),
+    ("publisher", "", "is empty but required"),
+    ("where", "Mars", "is not one of"),
+]
+
+
+@pytest.mark.parametrize("column, value, words", MUTATIONS, ids=[f"{m[0]}={m[1]}" for m in MUTATIONS])
+def test_each_rule_on_external_figures_is_enforced(package_copy, edit_csv, column, value, words):
+    assert kzfigures.validate_package(package_copy) == []
+    edit_csv(package_copy, "external_figures.csv", set_ext("knb_2014_11", column, value))
+    problems = [p for p in kzfigures.validate_package(package_copy)
+                if (p.file, p.row, p.column) == ("data/external_figures.csv", "knb_2014_11", column)]
+    assert problems and words in problems[0].message, [str(p) for p in problems]
+    with pytest.raises(DataPackageError):
+        kzfigures.load_figures(package_copy)
