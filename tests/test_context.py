@@ -81,9 +81,9 @@ def test_no_date_is_in_the_future(external):
 
 
 def test_a_summary_states_what_the_table_counts(compared):
-    from kzfigures.context import summary
+    from kzfigures.context import conclusions
 
-    text = summary(compared)
+    text = conclusions(compared)
     assert text.startswith(f"{len(compared)} external figures were compared")
     assert "Lower later: around 150 (RFE/RL, 2015-03-20)" in text
 

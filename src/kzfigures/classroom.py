@@ -65,15 +65,39 @@ def has_solution(cell: dict[str, Any]) -> bool:
     return any(marker in source for marker in MARKERS)
 
 
+def _without_parameter(cells: list[dict[str, Any]], parameter: str) -> list[dict[str, Any]]:
+    """The cells without a build-only parameter: its line in the parameters cell and every line that uses it; a
+    parameters cell left empty goes, with the "## Parameters" heading before it."""
+    out: list[dict[str, Any]] = []
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "code" and re.search(rf"\b{re.escape(parameter)}\b", source):
+            source = "\n".join(line for line in source.split("\n") if not re.search(rf"\b{re.escape(parameter)}\b", line))
+            if not source.strip() and "parameters" in cell.get("metadata", {}).get("tags", []):
+                if out and out[-1]["cell_type"] == "markdown" and "".join(out[-1]["source"]).startswith("## Parameters"):
+                    out.pop()
+                continue
+            cell = {**cell, "source": source.rstrip("\n")}
+        out.append(cell)
+    return out
+
+
 def student_version(nb: dict[str, Any], name: str) -> dict[str, Any]:
-    """The student version of an instructor notebook: solutions become prompts, outputs are cleared."""
+    """The student version of an instructor notebook: solutions become prompts, outputs are cleared, and the
+    parameter that only tells the report whether to show solutions is gone (it means nothing to a student)."""
     cells = []
     for index, cell in enumerate(nb["cells"]):
         new = strip_cell(cell, f"{name}, cell {index}")
         if new["cell_type"] == "code":
             new["outputs"], new["execution_count"] = [], None
         cells.append(new)
-    return {**nb, "cells": cells}
+    metadata = json.loads(json.dumps(nb.get("metadata", {})))
+    shown_by = metadata.get("kzfigures", {}).pop("solutions_shown_by", None)
+    if shown_by:
+        cells = _without_parameter(cells, shown_by)
+    if metadata.get("kzfigures") == {}:
+        metadata.pop("kzfigures")
+    return {**nb, "metadata": metadata, "cells": cells}
 
 
 def hide_solutions(nb: Any, name: str) -> Any:
@@ -99,6 +123,9 @@ def make_student(source: Path, target: Path) -> list[Path]:
         written.append(out)
     if not written:
         raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")
+    from .navigation import write_navigation
+
+    write_navigation(target)  # previous / contents / next among the student notebooks, and their contents.md
     return written
 
 

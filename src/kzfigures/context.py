@@ -121,7 +121,7 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
 
 
-def summary(compared: pd.DataFrame) -> str:
+def conclusions(compared: pd.DataFrame) -> str:
     """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``."""
     counts = compared["relation"].value_counts()
     total = len(compared)

@@ -2,16 +2,21 @@
 
 The lessons call ``check(lesson, question, answer)`` with the question's name ("shares", "largest-share"); the
 answer key at the end of this module says what each named question expects, so the student edition's check cells
-give nothing away, and moving a question within a lesson cannot re-key the answers. A check prints "✓ …" when the answer is right and raises NotYet (an AssertionError) with feedback when it is
-not, so a lesson run top to bottom stops at the first open question, and the instructor's run passes.
+give nothing away, and moving a question within a lesson cannot re-key the answers.
+
+A check never raises in a lesson: it shows a short feedback block, "✓ Right" or "Not yet" with a hint, never the
+expected value and never a traceback, so Run All on an untouched student notebook runs to the end, where
+``summary(lesson)`` says how many questions are answered. (The check_* helpers raise NotYet; ``check`` turns
+that into feedback.)
 """
 from __future__ import annotations
 
+import html
 import math
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from .bounds import Bounds
-from .formatting import percent
 from .parse import parse_quantity
 
 
@@ -22,7 +27,7 @@ class NotYet(AssertionError):
 def _missing(answer: Any, name: str, hint: str) -> None:
     """Refuse an answer that was not given."""
     if answer is None or answer is Ellipsis:
-        raise NotYet(f"not answered yet: {hint}")
+        raise NotYet(hint[0].upper() + hint[1:] + ".")
 
 
 def _as_bounds(answer: Any, name: str) -> Bounds:
@@ -39,26 +44,27 @@ def _close(a: float, b: float) -> bool:
     return a == b or (math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12))
 
 
-def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: bool = False) -> None:
+def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: bool = False) -> str:
     """Check bounds against what the words "phrase" allow; with ``openness`` the open ends must match too."""
     _missing(answer, name, f"write the lowest and highest values that “{phrase}” allows, as (lower, upper)")
     given, right = _as_bounds(answer, name), parse_quantity(phrase)
     if not _close(given.lower, right.lower):
         more = "too high" if given.lower > right.lower else "too low"
-        why = {"vague": f"a vague word gives only the least it allows, which is {right.lower:,g}",
+        why = {"vague": "a vague word gives only the least it allows: what is the least it can mean?",
                "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.bound, "read the words again")
         raise NotYet(f"your lower bound {given.lower:,g} is {more}: {why}")
     if not _close(given.upper, right.upper):
         if right.upper == math.inf:
             raise NotYet(f"your upper bound {given.upper:,g} is too low: “{phrase}” leaves the top open; use math.inf")
         more = "too high" if given.upper > right.upper else "too low"
-        raise NotYet(f"your upper bound {given.upper:,g} is {more}: “{phrase}” goes up to {right.upper:,g}")
+        raise NotYet(f"your upper bound {given.upper:,g} is {more}: read where “{phrase}” puts the top")
     if openness and (given.lower_open, given.upper_open) != (right.lower_open, right.upper_open):
-        raise NotYet(f"the numbers are right, but not which ends are included: “{phrase}” is {right.notation()}")
-    print(f"✓ {name}: “{phrase}” is {right.notation()}, {right.describe()}.")
+        raise NotYet("the numbers are right, but not which ends are included: decide for each end whether the value "
+                     "itself is allowed")
+    return "your bounds match the words."
 
 
-def check_interval(answer: Any, expected: Bounds, name: str = "your answer", what: str = "the result") -> None:
+def check_interval(answer: Any, expected: Bounds, name: str = "your answer", what: str = "the result") -> str:
     """Check a computed interval (ends and open ends) against the right one."""
     _missing(answer, name, f"compute {what} with the library's bounds arithmetic")
     if not isinstance(answer, Bounds):
@@ -70,10 +76,11 @@ def check_interval(answer: Any, expected: Bounds, name: str = "your answer", wha
             hint = _scale_hint(float(mine), float(right)) or (
                 f"take the {end} end from the combination of input ends that gives the "
                 f"{'smallest' if end == 'lower' else 'largest'} result")
-            raise NotYet(f"the {end} end of {name} is {float(mine):.6g} but should be {float(right):.6g}: {hint}")
+            raise NotYet(f"the {end} end of {name} is {'too high' if float(mine) > float(right) else 'too low'}: {hint}")
     if (answer.lower_open, answer.upper_open) != (expected.lower_open, expected.upper_open):
-        raise NotYet(f"{name} has the right ends but not the right open/closed ends: it should be {expected.notation()}")
-    print(f"✓ {name}: {expected.describe(lambda v: f'{v:.6g}')} {expected.notation(lambda v: f'{v:.6g}')}.")
+        raise NotYet(f"{name} has the right ends but not the right open or closed ends: look again at which ends "
+                     "can be reached")
+    return "both ends, and which of them are included, are right."
 
 
 def _scale_hint(mine: float, right: float) -> str:
@@ -89,7 +96,7 @@ def _scale_hint(mine: float, right: float) -> str:
 
 
 def check_value(answer: Any, expected: float, name: str = "your answer", hints: dict[str, str] | None = None,
-                wrong: dict[float, str] | None = None) -> None:
+                wrong: dict[float, str] | None = None) -> str:
     """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
     _missing(answer, name, (hints or {}).get("missing", "give a number"))
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
@@ -100,10 +107,10 @@ def check_value(answer: Any, expected: float, name: str = "your answer", hints: 
     if not _close(float(answer), expected):
         direction = "too high" if answer > expected else "too low"
         raise NotYet(f"{name} = {answer:,g} is {direction}. " + (hints or {}).get(direction, ""))
-    print(f"✓ {name} = {expected:,g}.")
+    return "that is the number."
 
 
-def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", what: str = "figure ids") -> None:
+def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", what: str = "figure ids") -> str:
     """Check a set of names: say which are missing and which do not belong."""
     _missing(answer, name, f"give a set of {what}, such as {{'a', 'b'}}")
     if isinstance(answer, str) or not isinstance(answer, Iterable):
@@ -114,17 +121,17 @@ def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", w
         parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
             [f"not right here: {', '.join(extra)}"] if extra else [])
         raise NotYet(f"{name} is not complete yet ({'; '.join(parts)})")
-    print(f"✓ {name}: all {len(right)} {what}.")
+    return f"the set of {what} is complete."
 
 
-def check_choice(answer: Any, expected: str, name: str = "your answer", why: str = "") -> None:
+def check_choice(answer: Any, expected: str, name: str = "your answer", why: str = "") -> str:
     """Check a one-word or one-name answer (case and spaces do not matter)."""
     _missing(answer, name, "write the name, in quotes")
     if not isinstance(answer, str):
         raise NotYet(f"{name} should be text, in quotes; got {answer!r}")
     if " ".join(answer.split()).lower() != expected.lower():
         raise NotYet(f"{name} = {answer!r} is not it. {why}".strip())
-    print(f"✓ {name}: {expected}.")
+    return "that is the one."
 
 
 # -- the answer key --------------------------------------------------------------------------------------------
@@ -134,7 +141,7 @@ def check_choice(answer: Any, expected: str, name: str = "your answer", why: str
 #: Kazakhstan's population in 2014: World Bank, WDI SP.POP.TOTL (external; lesson 02 states it).
 POPULATION_2014 = 17_289_111
 
-Key = Callable[[Any, str], None]
+Key = Callable[[Any, str], str]
 #: (lesson, question name) -> the check of that question.
 ANSWER_KEY: dict[tuple[str, str], Key] = {}
 
@@ -147,12 +154,61 @@ def _question(lesson: str, question: str) -> Callable[[Key], Key]:
     return register
 
 
-def check(lesson: str, question: str, answer: Any) -> None:
-    """Check the answer to a named question of a lesson ("reading", "shares", "sources" or "context")."""
+@dataclass(frozen=True)
+class Feedback:
+    """What a check shows a student: right (✓), not right yet, or not answered yet, with one short sentence."""
+
+    state: str  # "right", "not yet" or "unanswered"
+    text: str
+
+    _LOOK = {"right": ("✓ Right", "#e6f4ea", "#1e6b35"), "not yet": ("Not yet", "#fff4e0", "#7a4b00"),
+             "unanswered": ("Not answered yet", "#eef2f7", "#33475b")}
+
+    def __repr__(self) -> str:
+        return f"{self._LOOK[self.state][0]}: {self.text}"
+
+    def _repr_html_(self) -> str:
+        title, background, colour = self._LOOK[self.state]
+        return (f'<div role="status" style="border-left:4px solid {colour};background:{background};color:{colour};'
+                f'padding:0.4em 0.8em;margin:0.3em 0;font-family:system-ui,sans-serif">'
+                f"<strong>{title}</strong>: {html.escape(self.text)}</div>")
+
+
+#: lesson -> question -> "right", "not yet" or "unanswered", as last checked in this session
+RESULTS: dict[str, dict[str, str]] = {}
+
+
+def check(lesson: str, question: str, answer: Any) -> Feedback:
+    """Check the answer to a named question of a lesson ("reading", "shares", "sources" or "context").
+
+    Never raises for an answer: a wrong or missing one gives "not yet" feedback with a hint, so Run All goes on.
+    """
     if (lesson, question) not in ANSWER_KEY:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
-    ANSWER_KEY[(lesson, question)](answer, "your answer")
+    try:
+        feedback = Feedback("right", ANSWER_KEY[(lesson, question)](answer, "your answer"))
+    except NotYet as err:
+        unanswered = answer is None or answer is Ellipsis
+        feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
+    RESULTS.setdefault(lesson, {})[question] = feedback.state
+    return feedback
+
+
+def summary(lesson: str) -> Feedback:
+    """How far a student got in a lesson: "2 of 6 answered correctly; not answered yet: questions 3, 4, 5 and 6"."""
+    questions = [q for (name, q) in ANSWER_KEY if name == lesson]
+    if not questions:
+        raise KeyError(f"no lesson {lesson!r}")
+    states = [RESULTS.get(lesson, {}).get(q, "unanswered") for q in questions]
+    right = states.count("right")
+    parts = [f"{right} of {len(questions)} answered correctly"]
+    for state, words in (("not yet", "not right yet"), ("unanswered", "not answered yet")):
+        numbers = [str(i) for i, s in enumerate(states, 1) if s == state]
+        if numbers:
+            listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+            parts.append(f"{words}: question{'s' if len(numbers) > 1 else ''} {listed}")
+    return Feedback("right" if right == len(questions) else "not yet" if right else "unanswered", "; ".join(parts))
 
 
 def _figures():
@@ -180,38 +236,38 @@ _question("reading", "penalty-term")(lambda a, n: check_bounds(a, "three to seve
 
 
 @_question("reading", "open-at-top")
-def _open_topped(answer: Any, name: str) -> None:
+def _open_topped(answer: Any, name: str) -> str:
     figures = _figures()
-    check_set(answer, figures.loc[figures["upper"] == math.inf, "figure_id"], name)
+    return check_set(answer, figures.loc[figures["upper"] == math.inf, "figure_id"], name)
 
 
 @_question("shares", "shortcut")
-def _shortcut(answer: Any, name: str) -> None:
+def _shortcut(answer: Any, name: str) -> str:
     middle = (_karin().lower + _karin().upper) / 2
     check_value(answer, middle / _total().lower, name)
-    print(f"The shortcut says {answer:.2%}. Keep reading: the article does not support a single number.")
+    return ("computed as asked, but this is the shortcut, not a right answer: keep reading, the article does not "
+            "support a single number.")
 
 
 @_question("shares", "largest-share")
-def _largest(answer: Any, name: str) -> None:
+def _largest(answer: Any, name: str) -> str:
     karin, total = _karin(), _total()
-    check_value(answer, (karin / total).upper, name, wrong={
+    return check_value(answer, (karin / total).upper, name, wrong={
         karin.lower / total.lower: "that uses the smallest count; the largest share needs the largest",
         (karin.lower + karin.upper) / 2 / total.lower: "that is the shortcut: the largest share uses the top of the range"})
 
 
 @_question("shares", "smallest-share")
-def _smallest(answer: Any, name: str) -> None:
+def _smallest(answer: Any, name: str) -> str:
     karin, total = _karin(), _total()
-    check_value(answer, (karin / total).lower, name, wrong={
+    return check_value(answer, (karin / total).lower, name, wrong={
         karin.lower / total.lower: "“more than 15,000” has no top: the total could be 100,000 or more, so the share "
                                    "can be as close to 0 as you like"})
 
 
 @_question("shares", "share-interval")
-def _share(answer: Any, name: str) -> None:
-    check_interval(answer, _karin() / _total(), name, "the share")
-    print("In words:", answer.describe(percent))
+def _share(answer: Any, name: str) -> str:
+    return check_interval(answer, _karin() / _total(), name, "the share")
 
 
 _question("shares", "rate-per-million")(lambda a, n: check_interval(
@@ -219,37 +275,37 @@ _question("shares", "rate-per-million")(lambda a, n: check_interval(
 
 
 @_question("shares", "exact-total")
-def _exact_total(answer: Any, name: str) -> None:
+def _exact_total(answer: Any, name: str) -> str:
     exact = _karin() / parse_quantity("15,000")
     check_interval(answer, exact, name)
-    print(f"An exact total closes the bottom: the share is then at least {float(exact.lower):.2%}")
+    return "both ends are right: an exact total closes the bottom of the share."
 
 
 @_question("sources", "credited-with-nine-attacks")
-def _credited(answer: Any, name: str) -> None:
+def _credited(answer: Any, name: str) -> str:
     figures = _figures().set_index("figure_id")
-    check_choice(answer, figures.loc["attacks_prevented", "attributed_to"], name,
+    return check_choice(answer, figures.loc["attacks_prevented", "attributed_to"], name,
                  "Look at attributed_to for attacks_prevented: the article credits the Deputy Prosecutor General.")
 
 
 @_question("sources", "no-named-source")
-def _unattributed(answer: Any, name: str) -> None:
+def _unattributed(answer: Any, name: str) -> str:
     figures = _figures()
-    check_set(answer, figures.loc[figures["attributed_to"] == "unattributed", "figure_id"], name)
+    return check_set(answer, figures.loc[figures["attributed_to"] == "unattributed", "figure_id"], name)
 
 
 @_question("sources", "restatement")
-def _restatement(answer: Any, name: str) -> None:
+def _restatement(answer: Any, name: str) -> str:
     figures = _figures()
-    check_choice(answer, figures.loc[figures["same_as"].notna(), "figure_id"].item(), name,
+    return check_choice(answer, figures.loc[figures["same_as"].notna(), "figure_id"].item(), name,
                  "The restatement is the row whose same_as names another figure.")
 
 
 @_question("sources", "officials-count")
-def _officials(answer: Any, name: str) -> None:
+def _officials(answer: Any, name: str) -> str:
     figures = _figures()
     officials = int((figures["source_type"].str.startswith("official") & figures["same_as"].isna()).sum())
-    check_value(answer, officials, name,
+    return check_value(answer, officials, name,
                 wrong={officials + 1: "you counted the restatement too: it is the same nine attacks"})
 
 
@@ -276,14 +332,14 @@ _question("context", "knb-march-2015")(lambda a, n: check_choice(
 
 
 @_question("context", "not-like-for-like")
-def _not_like_for_like(answer: Any, name: str) -> None:
+def _not_like_for_like(answer: Any, name: str) -> str:
     table = _compared()
-    check_set(answer, table.loc[(table["figure_id"] == "kz_fighters_karin") & (table["relation"] == "different scope"),
+    return check_set(answer, table.loc[(table["figure_id"] == "kz_fighters_karin") & (table["relation"] == "different scope"),
                                 "external_id"], name, "external ids")
 
 
 @_question("context", "un-scope")
-def _un_scope(answer: Any, name: str) -> None:
+def _un_scope(answer: Any, name: str) -> str:
     table = _compared()
-    check_choice(answer, table.loc[table["external_id"] == "un_prst_2014_11", "scope differs in"].item(), name,
+    return check_choice(answer, table.loc[table["external_id"] == "un_prst_2014_11", "scope differs in"].item(), name,
                  "Read the scope differs in column for un_prst_2014_11.")

@@ -75,12 +75,13 @@ def parameters_of(nb: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def describe(path: Path) -> NotebookInfo:
+def describe(path: Path, need_parameters: bool = True) -> NotebookInfo:
     """Read a notebook's title (first heading), question and parameters; lessons are named lesson-NN-topic."""
     try:
         nb = _read(path)
         first = "".join(nb["cells"][0]["source"])
-        parameters = parameters_of(nb)
+        tagged = any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
+        parameters = parameters_of(nb) if need_parameters or tagged else {}
     except (OSError, ValueError, KeyError, IndexError, SyntaxError) as err:
         raise NotebookError(f"{path}: {err}") from None
     title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("# ")), path.stem)
@@ -93,13 +94,13 @@ def describe(path: Path) -> NotebookInfo:
     return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters, shown_by)
 
 
-def list_notebooks(folder: str | Path | None = None) -> list[NotebookInfo]:
+def list_notebooks(folder: str | Path | None = None, need_parameters: bool = True) -> list[NotebookInfo]:
     """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order."""
     from .paths import notebooks_root
 
     base = Path(folder) if folder is not None else notebooks_root()
     paths = sorted(base.glob("*.ipynb")) + sorted((base / LESSONS).glob("*.ipynb"))
-    return [describe(p) for p in paths if NAME_PATTERN.match(p.name)]
+    return [describe(p, need_parameters) for p in paths if NAME_PATTERN.match(p.name)]
 
 
 def choose(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
