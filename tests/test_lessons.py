@@ -59,12 +59,14 @@ def test_a_check_never_raises_for_an_answer_and_never_shows_the_expected_value()
         wrong = L.check(lesson, question, "certainly not this")
         assert wrong.state == "not yet", (lesson, question)
         assert "Traceback" not in repr(wrong) and "<strong>Not yet</strong>" in wrong._repr_html_()
-    assert L.check("reading", "more-than-15000", (15_000, math.inf)).state == "right"
+    assert L.check("reading", "more-than-15000", (15_001, math.inf)).state == "right"
+    closed = L.check("reading", "more-than-15000", (15_000, math.inf))
+    assert closed.state == "not yet" and "15,000 itself is not" in closed.text
 
 
 def test_the_summary_counts_each_question():
     L.RESULTS.pop("reading", None)
-    L.check("reading", "more-than-15000", (15_000, math.inf))
+    L.check("reading", "more-than-15000", (15_001, math.inf))
     L.check("reading", "karin-range", (1, 2))
     assert repr(L.summary("reading")) == ("Not yet: 1 of 5 answered correctly; not right yet: question 2; "
                                           "not answered yet: questions 3, 4 and 5")
@@ -189,8 +191,10 @@ def test_check_cells_give_nothing_away():
 def test_the_answer_key_is_keyed_by_question_name_not_position():
     """Reordering questions cannot re-key the answers: every key is a name, and no name is a number."""
     assert all(isinstance(q, str) and not q.isdigit() for _, q in L.ANSWER_KEY)
-    low = L.check("shares", "largest-share", 0.01)
+    low = L.check("shares", "largest-share", (0.01, False))
     assert low.state == "not yet" and "too low" in low.text
+    ends = L.check("shares", "largest-share", (250 / 15_000, True))
+    assert ends.state == "not yet" and "whether the share can ever equal it" in ends.text
     partial = L.check("sources", "no-named-source", {"foreign_fighters"})
     assert partial.state == "not yet" and "not complete" in partial.text
 
@@ -207,7 +211,7 @@ def test_instructor_lessons_pass_every_check():
         assert len(checks) >= 4
         for cell in checks:
             text = "".join("".join(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"])
-            assert text.startswith("✓ Right"), (path.stem, text)
+            assert text.startswith(("✓ Right", "Computed as asked")), (path.stem, text)
 
 
 def test_a_notebook_declares_which_parameter_shows_its_solutions(tmp_path):

@@ -124,12 +124,13 @@ def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", w
     return f"the set of {what} is complete."
 
 
-def check_choice(answer: Any, expected: str, name: str = "your answer", why: str = "") -> str:
-    """Check a one-word or one-name answer (case and spaces do not matter)."""
+def check_choice(answer: Any, expected: str, name: str = "your answer", why: str = "",
+                 also: Iterable[str] = ()) -> str:
+    """Check a one-word or one-name answer (case and spaces do not matter); ``also`` lists other right wordings."""
     _missing(answer, name, "write the name, in quotes")
     if not isinstance(answer, str):
         raise NotYet(f"{name} should be text, in quotes; got {answer!r}")
-    if " ".join(answer.split()).lower() != expected.lower():
+    if " ".join(answer.split()).lower() not in {w.lower() for w in (expected, *also)}:
         raise NotYet(f"{name} = {answer!r} is not it. {why}".strip())
     return "that is the one."
 
@@ -141,7 +142,7 @@ def check_choice(answer: Any, expected: str, name: str = "your answer", why: str
 #: Kazakhstan's population in 2014: World Bank, WDI SP.POP.TOTL (external; lesson 02 states it).
 POPULATION_2014 = 17_289_111
 
-Key = Callable[[Any, str], str]
+Key = Callable[[Any, str], Any]  # returns the words of a right answer (or a Feedback); raises NotYet
 #: (lesson, question name) -> the check of that question.
 ANSWER_KEY: dict[tuple[str, str], Key] = {}
 
@@ -158,10 +159,11 @@ def _question(lesson: str, question: str) -> Callable[[Key], Key]:
 class Feedback:
     """What a check shows a student: right (✓), not right yet, or not answered yet, with one short sentence."""
 
-    state: str  # "right", "not yet" or "unanswered"
+    state: str  # "right", "as asked" (done as asked, though not an answer to trust), "not yet" or "unanswered"
     text: str
 
-    _LOOK = {"right": ("✓ Right", "#e6f4ea", "#1e6b35"), "not yet": ("Not yet", "#fff4e0", "#7a4b00"),
+    _LOOK = {"right": ("✓ Right", "#e6f4ea", "#1e6b35"), "as asked": ("Computed as asked", "#eef2f7", "#33475b"),
+             "not yet": ("Not yet", "#fff4e0", "#7a4b00"),
              "unanswered": ("Not answered yet", "#eef2f7", "#33475b")}
 
     def __repr__(self) -> str:
@@ -187,7 +189,8 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
     try:
-        feedback = Feedback("right", ANSWER_KEY[(lesson, question)](answer, "your answer"))
+        said = ANSWER_KEY[(lesson, question)](answer, "your answer")
+        feedback = said if isinstance(said, Feedback) else Feedback("right", said)
     except NotYet as err:
         unanswered = answer is None or answer is Ellipsis
         feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
@@ -201,7 +204,7 @@ def summary(lesson: str) -> Feedback:
     if not questions:
         raise KeyError(f"no lesson {lesson!r}")
     states = [RESULTS.get(lesson, {}).get(q, "unanswered") for q in questions]
-    right = states.count("right")
+    right = states.count("right") + states.count("as asked")
     parts = [f"{right} of {len(questions)} answered correctly"]
     for state, words in (("not yet", "not right yet"), ("unanswered", "not answered yet")):
         numbers = [str(i) for i, s in enumerate(states, 1) if s == state]
@@ -226,7 +229,30 @@ def _total() -> Bounds:
     return parse_quantity("more than 15,000")
 
 
-_question("reading", "more-than-15000")(lambda a, n: check_bounds(a, "more than 15,000", n))
+@_question("reading", "more-than-15000")
+def _more_than(answer: Any, name: str) -> str:
+    """Whole people: (15001, inf) is right; so is the open interval as Bounds; (15000, inf) counts 15,000 itself."""
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] == 15_000 and answer[1] == math.inf:
+        raise NotYet("15,000 itself is not “more than 15,000”: for whole people, what is the least it allows? "
+                     "(Or give the open interval: kzfigures.Bounds(15_000, math.inf, lower_open=True).)")
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] == 15_001:
+        return check_bounds((15_000, answer[1]), "more than 15,000", name)
+    return check_bounds(answer, "more than 15,000", name, openness=isinstance(answer, Bounds))
+
+
+def _share_end(answer: Any, name: str, end: str) -> str:
+    """A pair (value, can it be reached?) for one end of Karin's share, checked against the interval's end."""
+    share = _karin() / _total()
+    value, reached = (share.upper, not share.upper_open) if end == "top" else (share.lower, not share.lower_open)
+    _missing(answer, name, "give a pair: (the number, True or False)")
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[1], bool)):
+        raise NotYet(f"{name} should be a pair such as (0.5, True): the number, and whether the share can equal it")
+    check_value(answer[0], float(value), name, wrong={
+        (_karin().lower + _karin().upper) / 2 / _total().lower: "that is the shortcut's middle value, not an end",
+        _karin().lower / _total().lower: "that uses the smallest count: which count makes the share largest?"})
+    if answer[1] != reached:
+        raise NotYet("the number is right; now think again whether the share can ever equal it")
+    return "the number is right, and so is whether the share can reach it."
 _question("reading", "karin-range")(lambda a, n: check_bounds(a, "between 180 and 250", n))
 _question("reading", "least-thousands")(lambda a, n: check_value(
     a, parse_quantity("thousands").lower, n,
@@ -245,24 +271,12 @@ def _open_topped(answer: Any, name: str) -> str:
 def _shortcut(answer: Any, name: str) -> str:
     middle = (_karin().lower + _karin().upper) / 2
     check_value(answer, middle / _total().lower, name)
-    return ("computed as asked, but this is the shortcut, not a right answer: keep reading, the article does not "
-            "support a single number.")
+    return Feedback("as asked", "this is the shortcut, not an answer to trust: keep reading, the article does not "
+                                "support a single number.")
 
 
-@_question("shares", "largest-share")
-def _largest(answer: Any, name: str) -> str:
-    karin, total = _karin(), _total()
-    return check_value(answer, (karin / total).upper, name, wrong={
-        karin.lower / total.lower: "that uses the smallest count; the largest share needs the largest",
-        (karin.lower + karin.upper) / 2 / total.lower: "that is the shortcut: the largest share uses the top of the range"})
-
-
-@_question("shares", "smallest-share")
-def _smallest(answer: Any, name: str) -> str:
-    karin, total = _karin(), _total()
-    return check_value(answer, (karin / total).lower, name, wrong={
-        karin.lower / total.lower: "“more than 15,000” has no top: the total could be 100,000 or more, so the share "
-                                   "can be as close to 0 as you like"})
+_question("shares", "largest-share")(lambda a, n: _share_end(a, n, "top"))
+_question("shares", "smallest-share")(lambda a, n: _share_end(a, n, "bottom"))
 
 
 @_question("shares", "share-interval")
@@ -283,15 +297,20 @@ def _exact_total(answer: Any, name: str) -> str:
 
 @_question("sources", "credited-with-nine-attacks")
 def _credited(answer: Any, name: str) -> str:
-    figures = _figures().set_index("figure_id")
-    return check_choice(answer, figures.loc["attacks_prevented", "attributed_to"], name,
-                 "Look at attributed_to for attacks_prevented: the article credits the Deputy Prosecutor General.")
+    from .tables import people
+
+    credited = _figures().set_index("figure_id").loc["attacks_prevented", "attributed_to"]
+    person = people().set_index("name").loc[credited]
+    surname = credited.split()[-1]
+    return check_choice(answer, credited, name, "Look at attributed_to for attacks_prevented.",
+                        also=(surname, "Deputy Prosecutor General", person["role"]))
 
 
 @_question("sources", "no-named-source")
 def _unattributed(answer: Any, name: str) -> str:
     figures = _figures()
-    return check_set(answer, figures.loc[figures["attributed_to"] == "unattributed", "figure_id"], name)
+    unnamed = (figures["attribution"] == "none") | (figures["source_type"] == "article narration")
+    return check_set(answer, figures.loc[unnamed, "figure_id"], name)
 
 
 @_question("sources", "restatement")
