@@ -15,9 +15,13 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo '  Pass report options with ARGS, e.g. make report ARGS="-p population 18000000 --only 01"'
 
+UV_VERSION := 0.13.9
+
+# The first install: uv (a fast installer, itself installed into .venv with pip) when it can be had, else pip;
+# either way it says what it is doing, and .venv stays a normal venv (pip, jupyter, the editable install).
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" 2>/dev/null; then 	  echo "installing requirements.txt into $(VENV) with uv"; 	  $(BIN)/python -m uv pip install --python $(BIN)/python -r requirements.txt; 	else 	  echo "uv could not be installed: installing requirements.txt with pip (about a minute)"; 	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt; 	fi
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install everything (only when missing or requirements changed)
