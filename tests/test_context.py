@@ -116,3 +116,10 @@ def test_each_rule_on_external_figures_is_enforced(package_copy, edit_csv, colum
     assert problems and words in problems[0].message, [str(p) for p in problems]
     with pytest.raises(DataPackageError):
         kzfigures.load_figures(package_copy)
+
+
+def test_in_context_keeps_the_years_and_scopes_asked_for():
+    early = kzfigures.in_context(last_year=2014)
+    assert len(early) and all(partial_date(v)[0].year <= 2014 for v in early["as of"])
+    same = kzfigures.in_context(include_different_scope=False)
+    assert len(same) and "different scope" not in set(same["relation"])

@@ -22,7 +22,7 @@ from .bounds import Bounds
 from .figures import figure_bounds, load_figures
 from .formatting import number
 from .parse import parse_quantity
-from .tables import _companion
+from .tables import companion
 from .validation import partial_date
 
 SCOPE = ("where", "who_counted", "count_kind")
@@ -65,7 +65,7 @@ def relation(external: Bounds, article: Bounds, external_scope: tuple[str, ...],
 
 def external_figures(root: str | Path | None = None) -> pd.DataFrame:
     """EXTERNAL: one row per figure another source published, with its citation, scope, dates and bounds (parsed)."""
-    frame = _companion("external_figures", root)
+    frame = companion("external_figures", root)
     bounds = [parse_quantity(text) for text in frame["number_text"]]
     frame["bounds"] = bounds
     frame["lower"] = [float(b.lower) for b in bounds]
@@ -78,11 +78,13 @@ def external_figures(root: str | Path | None = None) -> pd.DataFrame:
 
 def scopes(root: str | Path | None = None) -> pd.DataFrame:
     """The scope of each article figure that external figures are compared with."""
-    return _companion("scopes", root)
+    return companion("scopes", root)
 
 
-def in_context(root: str | Path | None = None) -> pd.DataFrame:
-    """One row per (article figure, external figure) pair, with the relation computed from bounds, scopes and dates."""
+def in_context(root: str | Path | None = None, last_year: int | None = None,
+               include_different_scope: bool = True) -> pd.DataFrame:
+    """One row per (article figure, external figure) pair, with the relation computed from bounds, scopes and dates;
+    only figures describing ``last_year`` or before, and without those of another scope unless asked."""
     figures = load_figures(root)
     article_scopes = scopes(root).set_index("figure_id")
     rows = []
@@ -99,7 +101,17 @@ def in_context(root: str | Path | None = None) -> pd.DataFrame:
             "scope differs in": ", ".join(differs), "publisher": ext["publisher"],
             "credited to": ext["attributed_to"], "url": ext["url"],
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if last_year is not None:
+        table = up_to(table, last_year)
+    if not include_different_scope:
+        table = table.loc[table["relation"] != "different scope"].reset_index(drop=True)
+    return table
+
+
+def relation_counts(compared: pd.DataFrame) -> pd.Series:
+    """How many external figures have each relation, in RELATIONS order (relations that do not occur left out)."""
+    return compared["relation"].value_counts().reindex(RELATIONS).dropna().astype(int).rename("external figures")
 
 
 def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.DataFrame:

@@ -16,10 +16,11 @@ from typing import Any
 from .classroom import MARKERS
 from .navigation import CONTENTS
 from .notebooks import NotebookInfo
+from .parse import DIGITS
 
 TEMPLATES = Path(__file__).with_name("templates")
-#: A plain number as a table shows it: 1,234 / -5 / 0.0167 / 12.5% / inf.
-_NUMBER = re.compile(r"^[−-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^-?inf$")
+#: A plain number as a table shows it (the parser's digits): 1,234 / -5 / 0.0167 / 12.5% / inf.
+_NUMBER = re.compile(rf"^[−-]?{DIGITS}%?$|^-?inf$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 

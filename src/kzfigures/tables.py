@@ -9,7 +9,7 @@ import pandas as pd
 from .validation import checked_package
 
 
-def _companion(name: str, root: str | Path | None) -> pd.DataFrame:
+def companion(name: str, root: str | Path | None) -> pd.DataFrame:
     """A companion table as a DataFrame with its offsets and positions as integers."""
     frame = pd.DataFrame(checked_package(root).tables[name].rows)
     for col in ("start", "end", "position"):
@@ -27,37 +27,37 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def fighter_categories(root: str | Path | None = None) -> pd.DataFrame:
     """The three categories of fighters in Erlan Karin's report, with the article's description of each."""
-    return _companion("categories", root).sort_values("position").reset_index(drop=True)
+    return companion("categories", root).sort_values("position").reset_index(drop=True)
 
 
 def people(root: str | Path | None = None) -> pd.DataFrame:
     """The people (and the publisher) credited with statements, and their roles."""
-    return _companion("people", root)
+    return companion("people", root)
 
 
 def organisations(root: str | Path | None = None) -> pd.DataFrame:
     """The organisations and bodies the article names, at first mention."""
-    return _companion("organisations", root)
+    return companion("organisations", root)
 
 
 def non_figures(root: str | Path | None = None) -> pd.DataFrame:
     """Numeric words in the article that are not figures, with the reason for each."""
-    return _companion("non_figures", root)
+    return companion("non_figures", root)
 
 
 def claims(root: str | Path | None = None) -> pd.DataFrame:
     """Claims of quantity the article makes without a number ("growing rapidly"), with who makes them."""
-    return _companion("claims", root)
+    return companion("claims", root)
 
 
 def events(root: str | Path | None = None) -> pd.DataFrame:
     """Dated events the article names, with the words that date them and dates as Timestamps."""
-    return _dates(_companion("events", root), "date_start", "date_end")
+    return _dates(companion("events", root), "date_start", "date_end")
 
 
 def external_events(root: str | Path | None = None) -> pd.DataFrame:
     """Dated events from outside the article, each with its source (never to be shown as the article's)."""
-    return _dates(_companion("external_events", root), "date")
+    return _dates(companion("external_events", root), "date")
 
 
 def places(root: str | Path | None = None, include_reference: bool = True) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def places(root: str | Path | None = None, include_reference: bool = True) -> pd
 
     Without ``include_reference`` only the places named as where attacks occurred are kept.
     """
-    frame = _companion("places", root)
+    frame = companion("places", root)
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
     if not include_reference:
         frame = frame.loc[frame["role"] == "attacks"]

@@ -171,18 +171,21 @@ def dates_in_order(ctx: Context, table: Table, row: Row, rid: str) -> list[Probl
     return out
 
 
-def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """The number phrase is one the parser reads for sure."""
-    words = row.get("number_text", "")
-    if not words or words not in row.get("quote", ""):
-        return []
+def _phrase_problems(table: Table, row: Row, rid: str) -> list[Problem]:
+    """number_text is a phrase the parser reads for sure (a figure's bounds are never typed)."""
     try:
-        parse_quantity(words)
+        parse_quantity(row["number_text"])
     except BoundsOrderError as err:
         return [Problem(table.file, rid, "number_text", f"{err} (lower > upper)")]
     except ValueError as err:
         return [Problem(table.file, rid, "number_text", str(err))]
     return []
+
+
+def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A figure's number phrase parses (when it stands in its quote; words_inside_quote reports it otherwise)."""
+    words = row.get("number_text", "")
+    return _phrase_problems(table, row, rid) if words and words in row.get("quote", "") else []
 
 
 def _credit(ctx: Context, table: Table, row: Row, rid: str, allowed: frozenset[str]) -> list[Problem]:
@@ -263,16 +266,9 @@ def dates_are_real_and_past(ctx: Context, table: Table, row: Row, rid: str) -> l
     return out
 
 
-def external_phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """An external figure's number phrase is one the parser reads for sure (its bounds are never typed)."""
-    words = row.get("number_text", "")
-    if not words:
-        return []
-    try:
-        parse_quantity(words)
-    except ValueError as err:
-        return [Problem(table.file, rid, "number_text", str(err))]
-    return []
+def phrase_parses_alone(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """An external figure's number phrase parses (it has no quote to stand in)."""
+    return _phrase_problems(table, row, rid) if row.get("number_text") else []
 
 
 def comparison_has_a_scope(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
@@ -327,7 +323,7 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "categories": (credit_is_named,),
     "claims": (credit_is_named,),
     "derived": (new_figure_id, derivation_is_possible),
-    "external_figures": (external_phrase_parses, dates_are_real_and_past, comparison_has_a_scope),
+    "external_figures": (phrase_parses_alone, dates_are_real_and_past, comparison_has_a_scope),
     "scopes": (dates_are_real_and_past,),
 }
 
