@@ -446,3 +446,20 @@ def test_adjacent_prints_come_out_as_one_stream(tmp_path):
     nbformat.write(nb, str(source))
     (cell,) = execute(source, None, {}).cells
     assert [(o.output_type, o.text) for o in cell.outputs] == [("stream", "a\nb\n")]
+
+
+def test_a_kernel_killed_while_starting_is_one_line(tmp_path, small_report):
+    """Found by hand: a kernel killed before it answered printed two tracebacks. A sitecustomize makes every kernel
+    exit at start-up, as `kill -9` during start-up does."""
+    out = copy_of(small_report, tmp_path)
+    before = files(out)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(
+        "import os, sys\nif 'ipykernel_launcher' in ' '.join(sys.orig_argv):\n    os._exit(9)\n",
+        encoding="utf-8")
+    done = run_cli("report", "--only", "00", "--no-cache", "--output", str(out), env={"PYTHONPATH": str(site)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    (line,) = [l for l in done.stderr.splitlines() if l.startswith("kzfigures:")]
+    assert "notebook 00-article-in-numbers failed while its kernel was starting (DeadKernelError" in line
+    assert files(out) == before

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import atexit
 import os
 import subprocess
 import re
@@ -191,9 +192,12 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
         # the kernel's own stderr (a timeout's KeyboardInterrupt, start-up noise) would print a traceback; what
         # matters reaches us as cell outputs and errors
         client.execute(env={**os.environ, **(env or {})}, stderr=subprocess.DEVNULL)
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as err:
+        if type(err) is RuntimeError and "died" not in str(err):
+            raise
+        # RuntimeError "Kernel died before replying to kernel_info": killed while starting, before any cell
         failed = started[0]  # the cell that was running when it failed (on_cell_start keeps it)
-        ename, evalue = _failure(err, timeout)
+        ename, evalue = _failure(err if type(err) is not RuntimeError else DeadKernelError(str(err)), timeout)
         clean(nb)
         if target is not None:
             nbformat.write(nb, str(target))
@@ -201,6 +205,9 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     finally:
         if running is not None:
             running.discard(client)
+        # a kernel that died while starting leaves nbclient's exit hook behind, which would print a traceback at exit
+        atexit.unregister(client._cleanup_kernel)
+        stop_kernel(client)
     nb = clean(nb)
     if target is not None:
         nbformat.write(nb, str(target))

@@ -353,7 +353,7 @@ def _run_one(nb: NotebookInfo, run: Run) -> Any:
             shutil.copy2(target, kept)
         value = " ".join(str(err.evalue).split())
         value = value if len(value) <= 200 else value[:200] + "…"
-        where = f"in cell {err.cell_index}" if err.cell_index >= 0 else "before any cell finished"
+        where = f"in cell {err.cell_index}" if err.cell_index >= 0 else "while its kernel was starting"
         raise NotebookFailed(
             f"notebook {nb.name} failed {where} ({err.ename}: {value}); "
             f"the executed notebook is kept at {kept}; the previous report in {run.output} is unchanged"
