@@ -9,19 +9,31 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test student bench notebooks docs-images browser lab clean
+.PHONY: help venv report test student bench notebooks docs-images browser lab clean wheelhouse
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo '  Pass report options with ARGS, e.g. make report ARGS="-p population 18000000 --only 01"'
 
 UV_VERSION := 0.13.9
+WHEELHOUSE ?=
+# With WHEELHOUSE=folder every install reads that folder only, with the package index off (see make wheelhouse).
+OFFLINE := $(if $(WHEELHOUSE),--no-index --find-links "$(abspath $(WHEELHOUSE))")
 
 # The first install: uv (a fast installer, itself installed into .venv with pip) when it can be had, else pip;
 # either way it says what it is doing, and .venv stays a normal venv (pip, jupyter, the editable install).
-$(STAMP): requirements.txt pyproject.toml
+# requirements-excludes.txt names what is left out on purpose, and why.
+$(STAMP): requirements.txt requirements-excludes.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" 2>/dev/null; then 	  echo "installing requirements.txt into $(VENV) with uv"; 	  $(BIN)/python -m uv pip install --python $(BIN)/python -r requirements.txt; 	else 	  echo "uv could not be installed: installing requirements.txt with pip (about a minute)"; 	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt; 	fi
+	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) "uv==$(UV_VERSION)" 2>/dev/null; then \
+	  echo "installing requirements.txt into $(VENV) with uv$(if $(WHEELHOUSE), from $(WHEELHOUSE) only)"; \
+	  $(BIN)/python -m uv pip install --python $(BIN)/python $(OFFLINE) -r requirements.txt \
+	    --excludes requirements-excludes.txt; \
+	else \
+	  echo "uv could not be installed: installing requirements.txt with pip (about a minute)"; \
+	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on $(OFFLINE) -r requirements.txt && \
+	  $(BIN)/python -m pip uninstall --yes --quiet $$(grep -v '^#' requirements-excludes.txt); \
+	fi
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install everything (only when missing or requirements changed)
@@ -29,8 +41,8 @@ venv: $(STAMP) ## Create .venv and install everything (only when missing or requ
 report: $(STAMP) ## Execute every notebook and write the HTML report to reports/ (options: ARGS="...")
 	$(BIN)/kzfigures report $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite (unit, data, notebooks with papermill and nbval, report)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## Run the whole test suite on every core (unit, data, notebooks with nbval, report, browser)
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
 	$(BIN)/kzfigures student --output dist/student
@@ -40,6 +52,13 @@ bench: $(STAMP) ## Time the report: naive pipeline, cold, no-op, floor, and make
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise
 	$(BIN)/kzfigures notebooks
+
+wheelhouse: $(STAMP) ## Write every wheel .venv needs to dist/wheelhouse/ (then, offline: make venv WHEELHOUSE=dist/wheelhouse)
+	@mkdir -p build dist/wheelhouse
+	@grep -v "^-e " requirements.txt > build/wheelhouse-requirements.txt  # every pin, so no resolver (--no-deps)
+	$(BIN)/python -m pip download --disable-pip-version-check --quiet --no-deps --dest dist/wheelhouse \
+	  "uv==$(UV_VERSION)" -r build/wheelhouse-requirements.txt
+	@echo "dist/wheelhouse: $$(ls dist/wheelhouse | wc -l) files; copy it with the checkout, then: make venv WHEELHOUSE=dist/wheelhouse"
 
 docs-images: report ## Copy the README's charts from a fresh report into docs/images/
 	mkdir -p docs/images

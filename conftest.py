@@ -11,3 +11,28 @@ def pytest_configure(config) -> None:
     given = getattr(config.option, "nbval_sanitize_with", None)
     if given and not Path(given).is_absolute() and not Path(given).is_file() and (ROOT / given).is_file():
         config.option.nbval_sanitize_with = str(ROOT / given)
+
+
+#: Test files whose module fixtures build a report: each runs whole on one worker, so each report is built once;
+#: the two that read the session's default report run together. Every other test is scheduled on its own.
+WHOLE_FILES = {"test_browser.py": "default-report", "test_reliability.py": "default-report",
+               "test_report.py": "test_report.py", "test_lessons.py": "test_lessons.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist, hand out single tests, except the cells of one notebook (nbval runs them in order in
+    one kernel) and the files in WHOLE_FILES. (xdist's own --dist loadgroup reads a node id pytest 9 no longer
+    lets it change, so the grouping is done here.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    if config.getvalue("dist") != "load":  # the user chose another mode: theirs
+        return None
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            head, _, rest = nodeid.partition("::")
+            if rest.startswith("ipynb::") or head.endswith(".ipynb"):
+                return nodeid.rsplit("::", 1)[0]
+            return WHOLE_FILES.get(head.rsplit("/", 1)[-1], nodeid)
+
+    return Scheduling(config, log)

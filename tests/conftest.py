@@ -12,6 +12,7 @@ from typing import Callable
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CACHE_ENV = "KZFIGURES_CACHE"
 SEED_TEXT = ROOT / "seeds" / "astanatimes-2014-09-terrorism-multi-pronged-threat.txt"
 
 
@@ -70,18 +71,48 @@ def reseed(base: Path, text: str) -> None:
 def own_cache(tmp_path_factory) -> Path:
     """The tests build with a cache of their own, empty at the start, never the checkout's .cache/."""
     folder = tmp_path_factory.mktemp("cache")
-    os.environ["KZFIGURES_CACHE"] = str(folder)
+    os.environ[CACHE_ENV] = str(folder)
     return folder
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A report built by one test process only: under pytest-xdist the first worker that asks builds it into the
+    run's shared temporary folder, with a cold cache of its own, while the others wait on a lock and read it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = shared / f"shared-{name}", shared / f"shared-{name}.done"
+    with (shared / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a half-built one, left by a worker that died
+            folder.mkdir()
+            before = os.environ[CACHE_ENV]
+            os.environ[CACHE_ENV] = str(folder / "cache")
+            try:
+                build(folder)
+            finally:
+                os.environ[CACHE_ENV] = before
+            done.touch()
+    return folder / "reports"
 
 
 @pytest.fixture(scope="session")
 def default_report(tmp_path_factory) -> Path:
-    """The report with every default, built once for the session (in parallel, with a cold cache)."""
+    """The report with every default, built once for the whole run (notebooks in parallel, cold cache)."""
     from kzfigures.report import build_report
 
-    out = tmp_path_factory.mktemp("default") / "reports"
-    build_report(out, progress=lambda line: None)
-    return out
+    return built_once(tmp_path_factory, "default",
+                      lambda folder: build_report(folder / "reports", progress=lambda line: None))
+
+
+@pytest.fixture
+def default_cache(default_report, monkeypatch) -> Path:
+    """Build with the cache the default report filled (a test that needs a warm cache, not its own build)."""
+    folder = default_report.parent / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
 
 
 SCRIPT = "<script>window.pwned=true</script><img src=x onerror=\"window.hacked=true\">"
@@ -89,10 +120,14 @@ SCRIPT = "<script>window.pwned=true</script><img src=x onerror=\"window.hacked=t
 
 @pytest.fixture(scope="session")
 def hostile_report(tmp_path_factory) -> Path:
-    """A report built from a data package whose quote and measure carry HTML and script."""
+    """A report built (once for the whole run) from a data package whose quote and measure carry HTML and script."""
+    return built_once(tmp_path_factory, "hostile", _build_hostile)
+
+
+def _build_hostile(base: Path) -> None:
+    """Copy the checkout into base, put HTML and script into one quote and measure, and build pages 00 and 01."""
     from kzfigures.report import build_report
 
-    base = tmp_path_factory.mktemp("hostile")
     for folder in ("seeds", "data", "notebooks"):
         shutil.copytree(ROOT / folder, base / folder)
     text = SEED_TEXT.read_text(encoding="utf-8")
@@ -112,8 +147,7 @@ def hostile_report(tmp_path_factory) -> Path:
                 if name == "figures":
                     row["measure"] = "<b>bold</b> " + SCRIPT
         write_rows(path, rows)
-    out = base / "reports"
-    build_report(out, only=["00", "01"], root=base, progress=lambda line: None)
-    return out
+    build_report(base / "reports", only=["00", "01"], root=base, progress=lambda line: None)
+
 
 

@@ -63,13 +63,13 @@ def test_two_cold_builds_are_byte_identical(two_builds):
     assert {Path(f).suffix for f in files} >= {".html", ".ipynb", ".png", ".svg", ".csv", ".json"}
 
 
-def test_a_build_from_the_cache_is_byte_identical(two_builds, tmp_path):
+def test_a_build_from_the_cache_is_byte_identical(two_builds, default_cache, tmp_path):
     cached = build(tmp_path / "reports")
     _, mismatch, errors = filecmp.cmpfiles(two_builds[0], cached, tree(cached), shallow=False)
     assert tree(cached) == tree(two_builds[0]) and mismatch == [] and errors == []
 
 
-def test_an_unchanged_report_is_left_alone(tmp_path):
+def test_an_unchanged_report_is_left_alone(default_cache, tmp_path):
     out = build(tmp_path / "reports")
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     result = build_report(out, progress=lambda line: None)
