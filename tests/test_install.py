@@ -87,3 +87,30 @@ def test_checkout_only_commands_say_so_in_one_line(installed):
     (line,) = done.stderr.splitlines()
     assert line.startswith("kzfigures: error: this needs the notebooks/ of a kzfigures checkout")
     assert not (Path(installed[2]) / "r").exists()
+
+
+DEAD_INDEX = "http://127.0.0.1:9/simple"  # nothing listens there: any attempt to use an index fails at once
+
+
+def test_an_offline_classroom_install_from_the_wheelhouse_uses_no_index(tmp_path):
+    """`make wheelhouse`, then, in a copy of the checkout that has only that folder, `make venv WHEELHOUSE=…` with
+    every package index pointing nowhere: the venv installs, and kzfigures runs from it."""
+    checkout = tmp_path / "checkout"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, checkout / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "PYTHON", "VIRTUAL_ENV", "UV_", "PIP_"))}
+    make = ["make", "--no-print-directory", "--old-file=.venv/.installed", f"BIN={Path(sys.executable).parent}"]
+    done = subprocess.run([*make, "wheelhouse"], cwd=checkout, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    offline = {**env, "PIP_INDEX_URL": DEAD_INDEX, "UV_INDEX_URL": DEAD_INDEX, "UV_DEFAULT_INDEX": DEAD_INDEX,
+               "PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache")}
+    done = subprocess.run(["make", "--no-print-directory", "venv", "WHEELHOUSE=dist/wheelhouse"], cwd=checkout,
+                          env=offline, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "from dist/wheelhouse only" in done.stdout
+    done = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c",
+                           "import kzfigures, jupyterlab, nbformat; print(kzfigures.__file__)"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == str(checkout / "src" / "kzfigures" / "__init__.py"), done.stderr
