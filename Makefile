@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test student bench notebooks docs-images browser lab clean wheelhouse
+.PHONY: help venv report test student bench notebooks docs-images browser lab clean wheelhouse nbgrader
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,12 +36,27 @@ $(STAMP): requirements.txt requirements-excludes.txt pyproject.toml
 	fi
 	@touch $@
 
+NBGRADER_VENV := build/nbgrader-venv
+
+# nbgrader in its own venv, for one test; if it cannot be installed, that test says so and is skipped.
+$(NBGRADER_VENV)/.installed: requirements.txt requirements-nbgrader.txt requirements-excludes.txt $(STAMP)
+	@echo "installing nbgrader into $(NBGRADER_VENV) (for the nbgrader test)"
+	@{ test -x $(NBGRADER_VENV)/bin/python || $(BIN)/python -m venv $(NBGRADER_VENV); } && \
+	if $(BIN)/python -m uv --version >/dev/null 2>&1; then \
+	  $(BIN)/python -m uv pip install --quiet --python $(NBGRADER_VENV)/bin/python $(OFFLINE) \
+	    -r requirements-nbgrader.txt --excludes requirements-excludes.txt; \
+	else \
+	  $(NBGRADER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) -r requirements-nbgrader.txt; \
+	fi && touch $@ || echo "nbgrader could not be installed: its test will be skipped"
+
+nbgrader: $(NBGRADER_VENV)/.installed ## Install nbgrader into build/nbgrader-venv (make test does; for its nbgrader test)
+
 venv: $(STAMP) ## Create .venv and install everything (only when missing or requirements changed)
 
 report: $(STAMP) ## Execute every notebook and write the HTML report to reports/ (options: ARGS="...")
 	$(BIN)/kzfigures report $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite on every core (unit, data, notebooks with nbval, report, browser)
+test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)

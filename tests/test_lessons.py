@@ -1,6 +1,8 @@
 """The classroom edition: checks with helpful feedback, generated student versions, lessons in the report."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
 import re
@@ -181,7 +183,9 @@ def test_check_cells_give_nothing_away():
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             source = "".join(cell["source"])
             if "lessons.check" in source:
-                match = CHECK_CELL.fullmatch(source.strip())
+                hidden, _, call = source.rpartition("### END HIDDEN TESTS\n")
+                match = CHECK_CELL.fullmatch(call.strip())
+                assert hidden.strip() == f"### BEGIN HIDDEN TESTS\n{call.strip().replace('check', 'require', 1)}", source
                 assert match, (path.stem, source)
                 assert (match.group(1), match.group(2)) not in used, source
                 used.add((match.group(1), match.group(2)))
@@ -228,13 +232,55 @@ def test_a_notebook_declares_which_parameter_shows_its_solutions(tmp_path):
         describe(tmp_path / "01-x.ipynb")
 
 
-def test_lessons_in_the_report_hide_solutions_when_asked(tmp_path):
+def hidden_lines(nb: dict) -> list[str]:
+    """The hidden tests' lines (nbgrader's), which only instructors see."""
+    return [line.strip() for cell in nb["cells"] for line in "".join(cell["source"]).split("\n")
+            if line.strip().startswith("lessons.require(")]
+
+
+def answer_values(nb: dict) -> dict[str, object]:
+    """The instructor's answers, computed by running the notebook's code with its defaults (no kernel)."""
+    import pandas as pd
+
+    scope: dict[str, object] = {}
+    with contextlib.redirect_stdout(io.StringIO()), pd.option_context("display.max_colwidth", 50):
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), scope)
+    return {k: v for k, v in scope.items() if k.startswith("answer_")}
+
+
+def spellings(value: object) -> set[str]:
+    """How a non-whole number inside an answer would be printed (whole numbers and words are everywhere)."""
+    from kzfigures.bounds import Bounds
+
+    if isinstance(value, Bounds):
+        return spellings(value.lower) | spellings(value.upper)
+    if isinstance(value, (tuple, list, set)):
+        return set().union(*(spellings(v) for v in value))
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return {repr(value), f"{value:g}", f"{value:.4g}", f"{value:.5g}", f"{value:.4f}"} - {"0.0000"}
+    return set()
+
+
+def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path):
     from kzfigures.report import build_report
 
     out = tmp_path / "reports"
-    build_report(out, {"show_solutions": False}, only=["lesson-01"], progress=lambda line: None)
-    page = (out / "lesson-01-reading-numbers-in-the-news.html").read_text(encoding="utf-8")
-    assert "solution hidden in this edition" in page and "answer_1 = (15_000, math.inf)" not in page
-    assert "✓ Right" in page
-    nb = (out / "notebooks" / "lesson-01-reading-numbers-in-the-news.ipynb").read_text(encoding="utf-8")
-    assert "15_000, math.inf" not in nb
+    build_report(out, {"show_solutions": False}, only=["lesson"], progress=lambda line: None)
+    pages = sorted(out.glob("lesson-*.html"))
+    assert len(pages) == len(LESSONS) == 4
+    for lesson, page in zip(LESSONS, pages):
+        nb = json.loads(lesson.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        built = (out / "notebooks" / f"{page.stem}.ipynb").read_text(encoding="utf-8")
+        assert "solution hidden in this edition" in text and "✓ Right" in text
+        lines = solution_lines(lesson) + hidden_lines(nb)
+        assert len(lines) >= 8
+        for line in lines:
+            assert line not in text and json.dumps(line)[1:-1] not in built, (page.name, line)
+        values = answer_values(nb)
+        assert len(values) >= 4
+        for name, value in values.items():
+            for spelled in spellings(value):
+                assert spelled not in text and spelled not in built, (page.name, name, spelled)

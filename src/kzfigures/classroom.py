@@ -3,8 +3,9 @@
 In an instructor notebook, a solution stands between "### BEGIN SOLUTION" and "### END SOLUTION" (in code
 or Markdown cells), and instructor-only checks between "### BEGIN HIDDEN TESTS" and "### END HIDDEN TESTS".
 The student version replaces each solution with a prompt, drops hidden tests, and clears every output.
-Written here rather than with nbgrader or otter-grader: both are heavy and pin the Jupyter stack; the markers
-are theirs, so a teacher can move to them.
+Written here rather than with nbgrader or otter-grader: both are heavy and pin the Jupyter stack. The markers
+and the cell metadata are nbgrader's own (``graded`` writes the metadata from the markers, run by
+``make notebooks``), so nbgrader's generate_assignment and autograde work on the lessons as they are.
 """
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .notebooks import cell_source
+
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CODE_PROMPT = "# YOUR ANSWER HERE"
 TEXT_PROMPT = "*YOUR ANSWER HERE*"
 HIDDEN_NOTE = "# (solution hidden in this edition)"
 MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
+
+
+#: nbgrader's cell metadata schema, and the check call whose cell becomes an autograder test.
+NBGRADER_SCHEMA = 3
+CHECK_CALL = re.compile(r'^lessons\.check\("(?P<lesson>[a-z-]+)", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)$')
+ANSWER_NAME = re.compile(r"^(?P<answer>answer_\w+) = ", re.M)
 
 
 class MarkerError(ValueError):
@@ -49,7 +58,7 @@ def _replace_regions(text: str, begin: str, end: str, replacement: str | None, w
 
 def strip_cell(cell: dict[str, Any], where: str, prompt: bool = True) -> dict[str, Any]:
     """A cell with its solutions replaced (by the prompt, or by a 'hidden' note) and hidden tests removed."""
-    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    source = cell_source(cell)
     if cell["cell_type"] == "code":
         stub = CODE_PROMPT if prompt else HIDDEN_NOTE
     else:
@@ -61,8 +70,56 @@ def strip_cell(cell: dict[str, Any], where: str, prompt: bool = True) -> dict[st
 
 def has_solution(cell: dict[str, Any]) -> bool:
     """True when the cell holds a solution or hidden tests."""
-    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    source = cell_source(cell)
     return any(marker in source for marker in MARKERS)
+
+
+def _nbgrader(grade_id: str, grade: bool, solution: bool, locked: bool) -> dict[str, Any]:
+    """One cell's nbgrader metadata (schema 3); a graded cell is worth one point."""
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": NBGRADER_SCHEMA,
+            "solution": solution, "task": False}
+    return {**meta, "points": 1} if grade else meta
+
+
+def graded(nb: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with nbgrader's metadata written from its markers: a code cell with a solution is an
+    autograded answer, a ``lessons.check(...)`` cell an autograder test (1 point) whose hidden part, before the
+    check, calls ``lessons.require`` on the same answer, a Markdown cell with a solution a manually graded answer (1 point)."""
+    cells = [json.loads(json.dumps(c)) for c in nb["cells"]]
+    hidden = re.compile(rf"^{re.escape(BEGIN_HIDDEN)}\n.*?\n{re.escape(END_HIDDEN)}\n", re.S)
+    questions = {}
+    for cell in cells:
+        match = CHECK_CALL.match(hidden.sub("", cell_source(cell)).strip()) if cell["cell_type"] == "code" else None
+        if match:
+            questions[match["answer"]] = match["question"]
+    for index, cell in enumerate(cells):
+        cell.setdefault("metadata", {}).pop("nbgrader", None)
+        source = cell_source(cell)
+        call = CHECK_CALL.match(hidden.sub("", source).strip()) if cell["cell_type"] == "code" else None
+        if call:
+            test = f'lessons.require("{call["lesson"]}", "{call["question"]}", {call["answer"]})'
+            cell["source"] = f"{BEGIN_HIDDEN}\n{test}\n{END_HIDDEN}\n{call.group(0)}"  # the check's box shows last
+            cell["metadata"]["nbgrader"] = _nbgrader(f"check-{call['question']}", True, False, True)
+        elif BEGIN_SOLUTION in source and cell["cell_type"] == "code":
+            name = ANSWER_NAME.search(source)
+            grade_id = f"answer-{questions.get(name['answer'], name['answer']) if name else index}"
+            cell["metadata"]["nbgrader"] = _nbgrader(grade_id, False, True, False)
+        elif BEGIN_SOLUTION in source:
+            cell["metadata"]["nbgrader"] = _nbgrader(f"written-answer-{index}", True, True, False)
+    return {**nb, "cells": cells}
+
+
+def write_graded(folder: Path, check: bool = False) -> list[Path]:
+    """Write nbgrader's metadata into every lesson in folder; return the files that changed (``check``: would)."""
+    changed = []
+    for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        new = graded(nb)
+        if new != nb:
+            changed.append(path)
+            if not check:
+                path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return changed
 
 
 def _without_parameter(cells: list[dict[str, Any]], parameter: str) -> list[dict[str, Any]]:
@@ -70,7 +127,7 @@ def _without_parameter(cells: list[dict[str, Any]], parameter: str) -> list[dict
     parameters cell left empty goes, with the "## Parameters" heading before it."""
     out: list[dict[str, Any]] = []
     for cell in cells:
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        source = cell_source(cell)
         if cell["cell_type"] == "code" and re.search(rf"\b{re.escape(parameter)}\b", source):
             source = "\n".join(line for line in source.split("\n") if not re.search(rf"\b{re.escape(parameter)}\b", line))
             if not source.strip() and "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -105,8 +162,9 @@ def hide_solutions(nb: Any, name: str) -> Any:
     check cells keep their results."""
     for index, cell in enumerate(nb.cells):
         if has_solution(cell):
+            solution = BEGIN_SOLUTION in cell_source(cell)
             cell.source = strip_cell(dict(cell), f"{name}, cell {index}", prompt=False)["source"]
-            if cell.cell_type == "code":
+            if cell.cell_type == "code" and solution:
                 cell.outputs = []
     return nb
 
@@ -133,6 +191,6 @@ def leaks(nb: dict[str, Any]) -> list[str]:
     """Marker lines left in a notebook (a student version must have none)."""
     found = []
     for cell in nb["cells"]:
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        source = cell_source(cell)
         found += [m for m in MARKERS if re.search(re.escape(m), source)]
     return found

@@ -45,7 +45,15 @@ def _notebooks(args: argparse.Namespace) -> int:
     from .paths import notebooks_root
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
-    changed = [p.name for p in write_navigation(folder, check=args.check)]
+    from .classroom import write_graded
+
+    changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
+    changed += [p.name for p in write_navigation(folder, check=args.check) if p.name not in changed]
+    if not args.notebooks:  # the collection's own notebooks: the teacher's guide counts from the same data
+        from .guide import write_guide
+        from .paths import project_root
+
+        changed += [p.name for p in write_guide(project_root(), check=args.check)]
     for nb in list_notebooks(folder):
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / nb.path.name

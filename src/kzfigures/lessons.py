@@ -7,7 +7,7 @@ give nothing away, and moving a question within a lesson cannot re-key the answe
 A check never raises in a lesson: it shows a short feedback block, "✓ Right" or "Not yet" with a hint, never the
 expected value and never a traceback, so Run All on an untouched student notebook runs to the end, where
 ``summary(lesson)`` says how many questions are answered. (The check_* helpers raise NotYet; ``check`` turns
-that into feedback.)
+that into feedback.) ``require`` is the one that raises: it is the hidden test nbgrader's autograde scores.
 """
 from __future__ import annotations
 
@@ -196,6 +196,13 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
         feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
     RESULTS.setdefault(lesson, {})[question] = feedback.state
     return feedback
+
+
+def require(lesson: str, question: str, answer: Any) -> None:
+    """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs."""
+    feedback = check(lesson, question, answer)
+    if feedback.state not in ("right", "as asked"):
+        raise AssertionError(feedback.text)
 
 
 def summary(lesson: str) -> Feedback:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .notebooks import NotebookInfo, list_notebooks
+from .notebooks import NotebookInfo, cell_source, list_notebooks
 
 NAV_TAG = "navigation"
 CONTENTS = "contents.md"
@@ -65,11 +65,6 @@ def with_navigation(nb: dict[str, Any], text: str) -> dict[str, Any]:
     return {**nb, "cells": [cells[0], _nav_cell(text, "top"), *cells[1:], _nav_cell(text, "bottom")]}
 
 
-def _source(cell: dict[str, Any]) -> str:
-    """A cell's source as one string."""
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
 def write_navigation(folder: Path, check: bool = False) -> list[Path]:
     """Write each notebook's navigation and contents.md; return the files that changed (with ``check``: would)."""
     notebooks = list_notebooks(folder, need_parameters=False)
@@ -78,8 +73,8 @@ def write_navigation(folder: Path, check: bool = False) -> list[Path]:
     for index, info in enumerate(notebooks):
         nb = json.loads(info.path.read_text(encoding="utf-8"))
         new = with_navigation(nb, nav_text(notebooks, index, contents))
-        old_form = [(_source(c), _is_nav(c)) for c in nb["cells"]]
-        if old_form != [(_source(c), _is_nav(c)) for c in new["cells"]]:
+        old_form = [(cell_source(c), _is_nav(c)) for c in nb["cells"]]
+        if old_form != [(cell_source(c), _is_nav(c)) for c in new["cells"]]:
             changed.append(info.path)
             if not check:
                 info.path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -17,6 +17,11 @@ LESSONS = "lessons"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+def cell_source(cell: dict[str, Any]) -> str:
+    """A cell's source as one string (nbformat allows a string or a list of lines)."""
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
 class NotebookError(ValueError):
     """A notebook of the collection that cannot be read as one (no parameters cell, bad metadata); names the file."""
 

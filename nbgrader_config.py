@@ -1,0 +1,13 @@
+# nbgrader's settings for the lessons (read by nbgrader when started in this folder; kzfigures does not need it).
+# The prompts match `make student`, so nbgrader's generate_assignment writes the same student edition, and an
+# unanswered question gives "Not answered yet" instead of nbgrader's default `raise NotImplementedError()`,
+# which would stop a student's Run All at the first question.
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
+c.ClearSolutions.text_stub = "*YOUR ANSWER HERE*"
+c.CourseDirectory.source_directory = "notebooks"
+c.CourseDirectory.release_directory = "build/nbgrader/release"
+c.CourseDirectory.submitted_directory = "build/nbgrader/submitted"
+c.CourseDirectory.autograded_directory = "build/nbgrader/autograded"
+c.CourseDirectory.feedback_directory = "build/nbgrader/feedback"
+c.CourseDirectory.db_url = "sqlite:///build/nbgrader/gradebook.db"

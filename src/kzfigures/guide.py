@@ -1,0 +1,65 @@
+"""The teacher's guide's computed passages: counts written into docs/teachers.md from the data, never typed.
+
+A passage stands between ``<!-- computed: NAME -->`` and ``<!-- end computed -->``; ``write_guide`` replaces its
+body with ``PASSAGES[NAME]()`` (run by ``make notebooks``), and a test fails when the committed text differs.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+GUIDE = Path("docs") / "teachers.md"
+BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- end computed -->)", re.S)
+
+
+def sources_table(figures: pd.DataFrame | None = None) -> str:
+    """A Markdown table: how many of the article's figures each kind of source gives, and whom they credit."""
+    from .figures import load_figures
+    from .views import count_by
+
+    figures = load_figures() if figures is None else figures
+    counts = count_by(figures, "source_type").sort_values(["figures", "source_type"], ascending=[False, True])
+    stated = figures.loc[~figures["derived"]]
+    lines = ["| kind of source | figures | restated | credited to |", "|---|---|---|---|"]
+    for row in counts.itertuples(index=False):
+        rows = stated.loc[stated["source_type"] == row.source_type]
+        names = []
+        for name, group in rows.groupby("attributed_to"):
+            mark = " (credit inferred by kzfigures)" if (group["attribution"] == "inferred").all() else ""
+            names.append(("no one" if name == "unattributed" else name) + mark)
+        lines.append(f"| {row.source_type} | {row.figures} | {row.restatements} | {', '.join(names)} |")
+    official = counts["source_type"].str.startswith("official")
+    rest = ", ".join(counts.loc[~official].apply(lambda r: f"{r['source_type']} {r['figures']}", axis=1))
+    lines += ["", f"Officials give {int(counts.loc[official, 'figures'].sum())} of the "
+                  f"{int(counts['figures'].sum())} figures (restatements not counted); the others: {rest}."]
+    return "\n".join(lines) + "\n"
+
+
+#: Each computed passage of the guide, by the name its markers give.
+PASSAGES: dict[str, Callable[[], str]] = {"sources": sources_table}
+
+
+def guide_text(text: str) -> str:
+    """The guide's text with every computed passage written anew (an unknown name is a KeyError naming it)."""
+    def fill(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in PASSAGES:
+            raise KeyError(f"{GUIDE}: no computed passage named {name!r}; known: {', '.join(PASSAGES)}")
+        return match.group(1) + PASSAGES[name]() + match.group(4)
+
+    return BLOCK.sub(fill, text)
+
+
+def write_guide(root: Path, check: bool = False) -> list[Path]:
+    """Rewrite the guide's computed passages; return [the guide] if it changed (with ``check``: would change)."""
+    path = root / GUIDE
+    if not path.is_file():
+        return []
+    old = path.read_text(encoding="utf-8")
+    new = guide_text(old)
+    if new != old and not check:
+        path.write_text(new, encoding="utf-8")
+    return [path] if new != old else []

@@ -1,0 +1,96 @@
+"""nbgrader itself, in its own venv (build/nbgrader-venv, made by `make nbgrader`), on the instructor lessons:
+generate_assignment gives the student edition `make student` gives, and autograde scores a filled-in copy full
+and an untouched one zero."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kzfigures.classroom import BEGIN_SOLUTION, END_SOLUTION, student_version
+
+NBGRADER_BIN = ROOT / "build" / "nbgrader-venv" / "bin"
+LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
+
+pytestmark = pytest.mark.skipif(not (NBGRADER_BIN / "nbgrader").is_file(),
+                                reason="nbgrader is not installed in build/nbgrader-venv: `make nbgrader` installs "
+                                       "it (make test tries, and says so when it cannot)")
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run nbgrader in the course folder, its venv first on PATH (nbgrader calls alembic by name)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{NBGRADER_BIN}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.run([str(NBGRADER_BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A course folder as the teacher's guide describes: the lessons, nbgrader_config.py, and the release
+    nbgrader's generate_assignment writes."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "notebooks" / "lessons", course / "notebooks" / "lessons")
+    shutil.copy2(ROOT / "nbgrader_config.py", course)
+    (course / "build" / "nbgrader").mkdir(parents=True)
+    done = nbgrader(course, "generate_assignment", "lessons")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return course
+
+
+def cells(nb: dict) -> dict[str, tuple[str, str]]:
+    """The nbgrader cells of a notebook by grade_id: (cell type, source)."""
+    return {c["metadata"]["nbgrader"]["grade_id"]: (c["cell_type"], "".join(c["source"]))
+            for c in nb["cells"] if "nbgrader" in c.get("metadata", {})}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_generate_assignment_gives_the_student_edition_make_student_gives(course, lesson):
+    released = json.loads((course / "build" / "nbgrader" / "release" / "lessons" / lesson.name).read_text())
+    ours = student_version(json.loads(lesson.read_text(encoding="utf-8")), lesson.name)
+    assert cells(released) == cells(ours) and len(cells(ours)) >= 8
+    assert all(c.get("outputs", []) == [] for c in released["cells"])
+    for nb in (released, ours):
+        text = json.dumps(nb)
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NotImplementedError" not in text
+
+
+def solved(released: dict, instructor: dict) -> dict:
+    """A student's copy with every code answer filled in as the instructor's solution writes it."""
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in instructor["cells"]
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"}
+    out = json.loads(json.dumps(released))
+    for cell in out["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            lines = answers[grade_id].split("\n")
+            cell["source"] = "\n".join(l for l in lines if l.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
+    return out
+
+
+def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course):
+    release = course / "build" / "nbgrader" / "release" / "lessons"
+    for student in ("filled", "untouched"):
+        (course / "build" / "nbgrader" / "submitted" / student / "lessons").mkdir(parents=True)
+    for lesson in LESSONS:
+        released = json.loads((release / lesson.name).read_text(encoding="utf-8"))
+        filled = solved(released, json.loads(lesson.read_text(encoding="utf-8")))
+        (course / "build/nbgrader/submitted/filled/lessons" / lesson.name).write_text(json.dumps(filled))
+    shutil.copy2(release / "02-shares-and-rates.ipynb", course / "build/nbgrader/submitted/untouched/lessons")
+    done = nbgrader(course, "autograde", "lessons")
+    assert done.returncode == 0, done.stderr[-3000:]
+    script = ("import json; from nbgrader.api import Gradebook\n"
+              "with Gradebook('sqlite:///build/nbgrader/gradebook.db') as gb:\n"
+              "    print(json.dumps({s: {nb.name: [nb.code_score, nb.max_code_score] for nb in "
+              "gb.find_submission('lessons', s).notebooks} for s in ('filled', 'untouched')}))")
+    scores = json.loads(subprocess.run([str(NBGRADER_BIN / "python"), "-c", script], cwd=course, check=True,
+                                       capture_output=True, text=True).stdout)
+    for lesson in LESSONS:
+        got, most = scores["filled"][lesson.stem]
+        assert most >= 4 and got == most, (lesson.stem, got, most)
+    assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
