@@ -125,11 +125,12 @@ def choose(notebooks: list[NotebookInfo], only: list[str] | None) -> list[Notebo
 
 
 def clean(nb: Any) -> Any:
-    """Strip what changes from run to run: papermill and timing metadata, random cell ids, kernel versions."""
+    """Strip what changes from run to run (papermill and timing metadata, random cell ids), and keep the kernel's
+    language_info as JupyterLab writes it, so opening and saving a committed notebook in Lab changes nothing."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["language_info"] = dict(nb.metadata.get("language_info") or {"name": "python"})
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index:02d}"
         cell.metadata.pop("papermill", None)
