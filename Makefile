@@ -62,7 +62,7 @@ test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every 
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
 	$(BIN)/kzfigures student --output dist/student
 
-bench: $(STAMP) ## Time the report: naive pipeline, cold, no-op, floor, and make test (prints a table)
+bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make test, and a fresh clone's first report (prints a table)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise
