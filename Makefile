@@ -90,7 +90,9 @@ $(AXE):
 	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4.14.1
 
 lab: $(STAMP) ## Open JupyterLab on the repository, at notebooks/contents.md (LAB_ARGS="--port 8890 --no-browser")
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/contents.md
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.app_settings_dir="$(CURDIR)/lab-settings" --LabApp.news_url=None \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS) notebooks/contents.md
 
 clean: ## Remove build output and the build cache (.cache/; keeps .venv)
 	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed .reports.* .cache
