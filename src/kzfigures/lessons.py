@@ -106,7 +106,8 @@ def check_value(answer: Any, expected: float, name: str = "your answer", hints: 
             raise NotYet(feedback)
     if not _close(float(answer), expected):
         direction = "too high" if answer > expected else "too low"
-        raise NotYet(f"{name} = {answer:,g} is {direction}. " + (hints or {}).get(direction, ""))
+        hint = (hints or {}).get(direction)
+        raise NotYet(f"{name} = {answer:,g} is {direction}" + (f": {hint}" if hint else "."))
     return "that is the number."
 
 
@@ -247,6 +248,12 @@ def _more_than(answer: Any, name: str) -> str:
     return check_bounds(answer, "more than 15,000", name, openness=isinstance(answer, Bounds))
 
 
+def _end_hint(end: str) -> str:
+    """Which ends of the inputs make the share's top or bottom."""
+    most, least = ("largest", "smallest") if end == "top" else ("smallest", "largest")
+    return f"the share's {end} comes from the {most} count of citizens and the {least} total"
+
+
 def _share_end(answer: Any, name: str, end: str) -> str:
     """A pair (value, can it be reached?) for one end of Karin's share, checked against the interval's end."""
     share = _karin() / _total()
@@ -256,7 +263,8 @@ def _share_end(answer: Any, name: str, end: str) -> str:
         raise NotYet(f"{name} should be a pair such as (0.5, True): the number, and whether the share can equal it")
     check_value(answer[0], float(value), name, wrong={
         (_karin().lower + _karin().upper) / 2 / _total().lower: "that is the shortcut's middle value, not an end",
-        _karin().lower / _total().lower: "that uses the smallest count: which count makes the share largest?"})
+        _karin().lower / _total().lower: "that uses the smallest count: which count makes the share largest?"},
+        hints=dict.fromkeys(("too low", "too high"), _end_hint(end)))
     if answer[1] != reached:
         raise NotYet("the number is right; now think again whether the share can ever equal it")
     return "the number is right, and so is whether the share can reach it."
