@@ -13,6 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "KZFIGURES_CACHE"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
 SEED_TEXT = ROOT / "seeds" / "astanatimes-2014-09-terrorism-multi-pronged-threat.txt"
 
 
@@ -150,4 +153,12 @@ def _build_hostile(base: Path) -> None:
     build_report(base / "reports", only=["00", "01"], root=base, progress=lambda line: None)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, driven by Playwright (the browser and JupyterLab tests skip without it)."""
+    from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()

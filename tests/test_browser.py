@@ -6,34 +6,20 @@ Locally these tests skip, saying why, when no Chromium is installed (`make brows
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT
 from kzfigures.notebooks import list_notebooks
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFACTS = ROOT / "build" / "test-artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 if CHROMIUM is None:
     if os.environ.get("CI") == "true":
         pytest.fail("CI must run the browser tests: no chromium found (.ci/run installs it)", pytrace=False)
     print("\nbrowser tests skipped: no chromium on PATH (run `make browser` to install it)")
     pytest.skip("no chromium on PATH: run `make browser` to install Debian's chromium", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def visit(browser, page_path: Path) -> dict:

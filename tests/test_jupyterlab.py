@@ -21,7 +21,7 @@ import pytest
 
 from conftest import ROOT
 from kzfigures.classroom import make_student
-from test_browser import ARTEFACTS, CHROMIUM, FLAGS
+from test_browser import ARTEFACTS
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 TOKEN = "kzfigures-test"
@@ -71,16 +71,6 @@ def lab(tmp_path_factory):
         server.terminate()
         server.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def open_notebook(browser, lab, path: str):

@@ -101,9 +101,12 @@ def test_check_value_names_the_tempting_mistake():
         L.check_value(3_000, 2_000)
 
 
-def test_check_set_lists_missing_and_extra():
-    with pytest.raises(L.NotYet, match="missing: c; not right here: d"):
+def test_check_set_counts_the_missing_and_names_the_extra():
+    with pytest.raises(L.NotYet, match="1 more belongs in it; not right here: d") as raised:
         L.check_set({"a", "d"}, {"a", "c"})
+    assert "c" not in str(raised.value).replace("complete", "")  # the missing one is the answer: never named
+    with pytest.raises(L.NotYet, match=r"\(2 more belong in it\)"):
+        L.check_set({"a"}, {"a", "b", "c"})
 
 
 def test_strip_cell_replaces_solutions_and_drops_hidden_tests():

@@ -112,15 +112,16 @@ def check_value(answer: Any, expected: float, name: str = "your answer", hints: 
 
 
 def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", what: str = "figure ids") -> str:
-    """Check a set of names: say which are missing and which do not belong."""
+    """Check a set of names: say how many are missing (never which: that would be the answer) and which of the
+    student's do not belong."""
     _missing(answer, name, f"give a set of {what}, such as {{'a', 'b'}}")
     if isinstance(answer, str) or not isinstance(answer, Iterable):
         raise NotYet(f"{name} should be a set of {what}; got {answer!r}")
     given, right = set(answer), set(expected)
     missing, extra = sorted(right - given), sorted(given - right)
     if missing or extra:
-        parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
-            [f"not right here: {', '.join(extra)}"] if extra else [])
+        parts = ([f"{len(missing)} more belong in it" if len(missing) > 1 else "1 more belongs in it"]
+                 if missing else []) + ([f"not right here: {', '.join(extra)}"] if extra else [])
         raise NotYet(f"{name} is not complete yet ({'; '.join(parts)})")
     return f"the set of {what} is complete."
 
