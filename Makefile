@@ -24,6 +24,8 @@ OFFLINE := $(if $(WHEELHOUSE),--no-index --find-links "$(abspath $(WHEELHOUSE))"
 # either way it says what it is doing, and .venv stays a normal venv (pip, jupyter, the editable install).
 # requirements-excludes.txt names what is left out on purpose, and why.
 $(STAMP): requirements.txt requirements-excludes.txt pyproject.toml
+	@if [ -n "$(WHEELHOUSE)" ] && ! ls "$(WHEELHOUSE)"/*.whl >/dev/null 2>&1; then \
+	  echo "WHEELHOUSE=$(WHEELHOUSE): no wheels there (make wheelhouse writes them to dist/wheelhouse)" >&2; exit 2; fi
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) "uv==$(UV_VERSION)" 2>/dev/null; then \
 	  echo "installing requirements.txt into $(VENV) with uv$(if $(WHEELHOUSE), from $(WHEELHOUSE) only)"; \

@@ -2,7 +2,10 @@
 # The prompts match `make student`, so nbgrader's generate_assignment writes the same student edition, and an
 # unanswered question gives "Not answered yet" instead of nbgrader's default `raise NotImplementedError()`,
 # which would stop a student's Run All at the first question.
+import os
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
+os.makedirs("build/nbgrader", exist_ok=True)  # sqlite cannot create the gradebook's folder itself
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
 c.ClearSolutions.text_stub = "*YOUR ANSWER HERE*"
 c.CourseDirectory.source_directory = "notebooks"

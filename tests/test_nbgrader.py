@@ -37,7 +37,6 @@ def course(tmp_path_factory) -> Path:
     course = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "notebooks" / "lessons", course / "notebooks" / "lessons")
     shutil.copy2(ROOT / "nbgrader_config.py", course)
-    (course / "build" / "nbgrader").mkdir(parents=True)
     done = nbgrader(course, "generate_assignment", "lessons")
     assert done.returncode == 0, done.stderr[-3000:]
     return course
