@@ -83,8 +83,9 @@ def _nbgrader(grade_id: str, grade: bool, solution: bool, locked: bool) -> dict[
 
 def graded(nb: dict[str, Any]) -> dict[str, Any]:
     """The notebook with nbgrader's metadata written from its markers: a code cell with a solution is an
-    autograded answer, a ``lessons.check(...)`` cell an autograder test (1 point) whose hidden part, before the
-    check, calls ``lessons.require`` on the same answer, a Markdown cell with a solution a manually graded answer (1 point)."""
+    autograded answer; a ``lessons.check(...)`` cell is an autograder test (1 point) whose hidden part, before
+    the check, calls ``lessons.require`` on the same answer; a Markdown cell with a solution is a manually
+    graded answer (1 point)."""
     cells = [json.loads(json.dumps(c)) for c in nb["cells"]]
     hidden = re.compile(rf"^{re.escape(BEGIN_HIDDEN)}\n.*?\n{re.escape(END_HIDDEN)}\n", re.S)
     questions = {}

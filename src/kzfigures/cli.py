@@ -39,14 +39,13 @@ def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
     import tempfile
 
+    from .classroom import write_graded
     from .navigation import write_navigation
     from .notebooks import execute, list_notebooks
     from .outputs import OUTPUT_ENV
     from .paths import notebooks_root
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
-    from .classroom import write_graded
-
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
     changed += [p.name for p in write_navigation(folder, check=args.check) if p.name not in changed]
     if not args.notebooks:  # the collection's own notebooks: the teacher's guide counts from the same data
