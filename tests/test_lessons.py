@@ -6,6 +6,7 @@ import io
 import json
 import math
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,17 @@ def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path)
         for name, value in values.items():
             for spelled in spellings(value):
                 assert spelled not in text and spelled not in built, (page.name, name, spelled)
+
+
+def test_committed_lessons_carry_the_nbgrader_metadata_make_notebooks_writes(tmp_path):
+    from kzfigures.classroom import write_graded
+
+    assert write_graded(ROOT / "notebooks" / "lessons", check=True) == []
+    copy = tmp_path / "lessons"
+    shutil.copytree(ROOT / "notebooks" / "lessons", copy)
+    nb = json.loads((copy / LESSONS[1].name).read_text(encoding="utf-8"))
+    graded_cells = [c for c in nb["cells"] if "nbgrader" in c.get("metadata", {})]
+    assert len(graded_cells) == 12 and sum(c["metadata"]["nbgrader"]["grade"] for c in graded_cells) == 6
+    del graded_cells[0]["metadata"]["nbgrader"]
+    (copy / LESSONS[1].name).write_text(json.dumps(nb), encoding="utf-8")
+    assert [p.name for p in write_graded(copy, check=True)] == [LESSONS[1].name]

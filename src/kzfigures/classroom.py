@@ -110,13 +110,18 @@ def graded(nb: dict[str, Any]) -> dict[str, Any]:
     return {**nb, "cells": cells}
 
 
+def _joined(nb: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with every cell's source as one string, for comparing content rather than form."""
+    return {**nb, "cells": [{**c, "source": cell_source(c)} for c in nb["cells"]]}
+
+
 def write_graded(folder: Path, check: bool = False) -> list[Path]:
     """Write nbgrader's metadata into every lesson in folder; return the files that changed (``check``: would)."""
     changed = []
     for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         new = graded(nb)
-        if new != nb:
+        if _joined(new) != _joined(nb):  # nbformat stores a source as a list of lines or as one string
             changed.append(path)
             if not check:
                 path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
