@@ -29,7 +29,7 @@ $(STAMP): requirements.txt requirements-excludes.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) "uv==$(UV_VERSION)" 2>/dev/null; then \
 	  echo "installing requirements.txt into $(VENV) with uv$(if $(WHEELHOUSE), from $(WHEELHOUSE) only)"; \
-	  $(BIN)/python -m uv pip install --python $(BIN)/python $(OFFLINE) -r requirements.txt \
+	  $(BIN)/python -m uv pip install --compile-bytecode --python $(BIN)/python $(OFFLINE) -r requirements.txt \
 	    --excludes requirements-excludes.txt; \
 	else \
 	  echo "uv could not be installed: installing requirements.txt with pip (about a minute)"; \
@@ -45,7 +45,7 @@ $(NBGRADER_VENV)/.installed: requirements.txt requirements-nbgrader.txt requirem
 	@echo "installing nbgrader into $(NBGRADER_VENV) (for the nbgrader test)"
 	@{ test -x $(NBGRADER_VENV)/bin/python || $(BIN)/python -m venv $(NBGRADER_VENV); } && \
 	if $(BIN)/python -m uv --version >/dev/null 2>&1; then \
-	  $(BIN)/python -m uv pip install --quiet --python $(NBGRADER_VENV)/bin/python $(OFFLINE) \
+	  $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(NBGRADER_VENV)/bin/python $(OFFLINE) \
 	    -r requirements-nbgrader.txt --excludes requirements-excludes.txt; \
 	else \
 	  $(NBGRADER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) -r requirements-nbgrader.txt; \
