@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .notebooks import cell_source
+from .notebooks import cell_source, write_notebook_json
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -88,15 +88,12 @@ def graded(nb: dict[str, Any]) -> dict[str, Any]:
     graded answer (1 point)."""
     cells = [json.loads(json.dumps(c)) for c in nb["cells"]]
     hidden = re.compile(rf"^{re.escape(BEGIN_HIDDEN)}\n.*?\n{re.escape(END_HIDDEN)}\n", re.S)
-    questions = {}
-    for cell in cells:
-        match = CHECK_CALL.match(hidden.sub("", cell_source(cell)).strip()) if cell["cell_type"] == "code" else None
-        if match:
-            questions[match["answer"]] = match["question"]
-    for index, cell in enumerate(cells):
+    calls = [CHECK_CALL.match(hidden.sub("", cell_source(c)).strip()) if c["cell_type"] == "code" else None
+             for c in cells]
+    questions = {call["answer"]: call["question"] for call in calls if call}
+    for index, (cell, call) in enumerate(zip(cells, calls)):
         cell.setdefault("metadata", {}).pop("nbgrader", None)
         source = cell_source(cell)
-        call = CHECK_CALL.match(hidden.sub("", source).strip()) if cell["cell_type"] == "code" else None
         if call:
             test = f'lessons.require("{call["lesson"]}", "{call["question"]}", {call["answer"]})'
             cell["source"] = f"{BEGIN_HIDDEN}\n{test}\n{END_HIDDEN}\n{call.group(0)}"  # the check's box shows last
@@ -124,7 +121,7 @@ def write_graded(folder: Path, check: bool = False) -> list[Path]:
         if _joined(new) != _joined(nb):  # nbformat stores a source as a list of lines or as one string
             changed.append(path)
             if not check:
-                path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                write_notebook_json(path, new)
     return changed
 
 
@@ -182,8 +179,7 @@ def make_student(source: Path, target: Path) -> list[Path]:
     for path in sorted(source.glob("[0-9][0-9]-*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         out = target / path.name
-        out.write_text(json.dumps(student_version(nb, path.name), indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        write_notebook_json(out, student_version(nb, path.name))
         written.append(out)
     if not written:
         raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")

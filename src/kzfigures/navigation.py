@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .notebooks import NotebookInfo, cell_source, list_notebooks
+from .notebooks import NotebookInfo, cell_source, list_notebooks, write_notebook_json
 
 NAV_TAG = "navigation"
 CONTENTS = "contents.md"
@@ -77,7 +77,7 @@ def write_navigation(folder: Path, check: bool = False) -> list[Path]:
         if old_form != [(cell_source(c), _is_nav(c)) for c in new["cells"]]:
             changed.append(info.path)
             if not check:
-                info.path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                write_notebook_json(info.path, new)
     text = contents_text(notebooks, folder)
     if not contents.is_file() or contents.read_text(encoding="utf-8") != text:
         changed.append(contents)

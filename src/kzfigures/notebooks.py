@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import json
 import os
 import subprocess
 import re
@@ -20,6 +21,11 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 def cell_source(cell: dict[str, Any]) -> str:
     """A cell's source as one string (nbformat allows a string or a list of lines)."""
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def write_notebook_json(path: Path, nb: dict[str, Any]) -> None:
+    """Write a notebook's JSON as the project's tools all write it (one-space indent, UTF-8, final newline)."""
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 class NotebookError(ValueError):
