@@ -123,3 +123,12 @@ def test_in_context_keeps_the_years_and_scopes_asked_for():
     assert len(early) and all(partial_date(v)[0].year <= 2014 for v in early["as of"])
     same = kzfigures.in_context(include_different_scope=False)
     assert len(same) and "different scope" not in set(same["relation"])
+
+
+@pytest.mark.parametrize("last_year, span", [(2014, "2014"), (2015, "2014–2015"), (2022, "2014–2015")])
+def test_a_chart_title_names_the_years_its_external_figures_describe(last_year, span):
+    from kzfigures.context import estimates_for, year_span
+
+    external = estimates_for("foreign_fighters", last_year)
+    assert year_span(external) == span
+    assert year_span(external.iloc[0:0]) == "none shown"

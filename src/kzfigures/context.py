@@ -133,6 +133,14 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
 
 
+def year_span(external: pd.DataFrame) -> str:
+    """The years the external figures describe, for a title: "2014–2015", or "2014" when they share one."""
+    years = sorted({start.year for start in external["as_of_start"]})
+    if not years:
+        return "none shown"
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
 def conclusions(compared: pd.DataFrame) -> str:
     """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``."""
     counts = compared["relation"].value_counts()
