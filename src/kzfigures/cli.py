@@ -53,17 +53,20 @@ def _notebooks(args: argparse.Namespace) -> int:
         from .paths import project_root
 
         changed += [p.name for p in write_guide(project_root(), check=args.check)]
-    for nb in list_notebooks(folder):
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / nb.path.name
-            print(f"{nb.name}: running…", file=sys.stderr, flush=True)
-            # run as the report runs it, outputs saved (to a folder thrown away), so the two give the same notebook
-            execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
-            new = target.read_bytes()
-        if new != nb.path.read_bytes():
-            changed += [nb.path.name] if nb.path.name not in changed else []
-            if not args.check:
-                nb.path.write_bytes(new)
+    from .kernels import warm
+
+    with warm():  # one warm process for every notebook's kernel
+        for nb in list_notebooks(folder):
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / nb.path.name
+                print(f"{nb.name}: running…", file=sys.stderr, flush=True)
+                # run as the report runs it, outputs saved (to a folder thrown away), so the two give the same notebook
+                execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
+                new = target.read_bytes()
+            if new != nb.path.read_bytes():
+                changed += [nb.path.name] if nb.path.name not in changed else []
+                if not args.check:
+                    nb.path.write_bytes(new)
     if args.check and changed:
         print(f"kzfigures: error: not what `make notebooks` writes: {', '.join(changed)}", file=sys.stderr)
         return 1
@@ -118,7 +121,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="parameters from a YAML file")
     report.add_argument("--only", action="append", metavar="NOTEBOOK", help="build only this notebook (repeatable)")
     report.add_argument("--output", default="reports", help="report folder (default: reports)")
-    report.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one per core)")
+    report.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: one more than the cores)")
     report.add_argument("--no-cache", action="store_true",
                         help="run every notebook, even if its inputs are unchanged, and write its cache entry anew")
     report.add_argument("--timeout", type=int, default=300, metavar="SECONDS",

@@ -190,10 +190,13 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
+    from .kernels import manager_class
+
     nb = load_notebook_node(str(source))
     if parameters:
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, coalesce_streams=True,
+                            kernel_manager_class=manager_class(), shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     started = [-1]

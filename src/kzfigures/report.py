@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from .folders import (WORK_MARKER, OutputRefused, check_output, damaged, locked, mark_report, remove_stale,
                       remove_work, work_folder)
+from .kernels import warm
 from .notebooks import ExecutionFailed, NotebookInfo, choose, execute, list_notebooks, stop_kernel
 from .outputs import OUTPUT_ENV, OutputsError, read_outputs
 from .pages import TEMPLATES, built_with, export, exporter, page_targets
@@ -134,7 +135,8 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                  jobs: int | None = None, use_cache: bool = True, timeout: int = DEFAULT_TIMEOUT) -> BuildResult:
     """Execute the notebooks and write the HTML report to ``output``; the old report stays if anything fails.
 
-    Notebooks run ``jobs`` at a time (default: one per core), each in a fresh kernel, each cell for at most
+    Notebooks run ``jobs`` at a time (default: one more than the cores, as this process exports pages while
+    they run), each in a fresh kernel (forked from a warm one, see kernels.py), each cell for at most
     ``timeout`` seconds. With ``use_cache`` a notebook whose inputs are unchanged is taken from the cache, and a
     report that is already up to date (and undamaged) is left alone; without it every notebook runs and its cache
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
@@ -179,7 +181,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
             kept = [p for p in (previous if only else []) if p["name"] not in keys and not broken]
             _carry_over(output, building, kept)
             pages = {p["name"]: p for p in kept}
-            run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or os.cpu_count() or 1,
+            run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or default_jobs(),
                       timeout, fingerprint, page_targets(all_notebooks, folder), say, result)
             pages.update(_execute_all(chosen, run))
             if inputs_fingerprint(base) != fingerprint:
@@ -231,6 +233,8 @@ class Run:
     say: Callable[[str], None]
     result: BuildResult
     running: set[Any] = field(default_factory=set)
+    #: set when the build stops early (interrupted, or another notebook failed): no kernel starts after it
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def _from_cache(nb: NotebookInfo, run: Run) -> bool:
@@ -268,9 +272,7 @@ def _store(nb: NotebookInfo, run: Run) -> None:
 
 
 def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, Any]]:
-    """Fetch cached pages, run the rest ``jobs`` at a time, export each to HTML as it finishes; return the pages."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-
+    """Fetch cached pages, run the rest (with warm kernels), and return the pages."""
     pages: dict[str, dict[str, Any]] = {}
     total, done = len(chosen), 0
     to_run = []
@@ -283,17 +285,30 @@ def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, An
             to_run.append(nb)
     if not to_run:
         return pages
+    with warm():  # the kernels' server starts now, and imports while the exporter is made
+        return _run_all(to_run, pages, done, run)
+
+
+def _run_all(to_run: list[NotebookInfo], pages: dict[str, dict[str, Any]], done: int,
+             run: Run) -> dict[str, dict[str, Any]]:
+    """Run the notebooks not in the cache ``jobs`` at a time, exporting each to HTML as it finishes."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    total = done + len(to_run)
     html_exporter = exporter()
     started: dict[str, float] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(run.jobs, len(to_run))))
 
     def execute_one(nb: NotebookInfo) -> Any:
+        if run.stopping.is_set():
+            return None
         run.say(f"      {nb.name}: running…")
         started[nb.name] = time.perf_counter()
         return _run_one(nb, run)
 
+    futures: dict[Any, NotebookInfo] = {}
     try:
-        futures = {pool.submit(execute_one, nb): nb for nb in to_run}
+        futures.update({pool.submit(execute_one, nb): nb for nb in to_run})
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
@@ -312,13 +327,21 @@ def _execute_all(chosen: list[NotebookInfo], run: Run) -> dict[str, dict[str, An
                 run.result.seconds[nb.name] = time.perf_counter() - started[nb.name]
                 run.say(f"[{done}/{total}] {nb.name}: done in {run.result.seconds[nb.name]:.1f} s")
     except BaseException:
+        run.stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        for client in list(run.running):
-            stop_kernel(client)
+        while not all(f.done() for f in futures):  # a kernel still starting is killed once it has a process
+            for client in list(run.running):
+                stop_kernel(client)
+            wait(futures, timeout=0.1)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return pages
+
+
+def default_jobs() -> int:
+    """Notebooks run at once unless told: one per core, and one more while this process exports pages."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _previous_pages(output: Path) -> list[dict[str, Any]]:
@@ -346,6 +369,8 @@ def _run_one(nb: NotebookInfo, run: Run) -> Any:
             nbformat.write(executed, str(target))
         return executed
     except ExecutionFailed as err:
+        if run.stopping.is_set():
+            raise  # stopped by the build itself (interrupted, or another notebook failed): nothing to keep
         failed = run.output.parent / FAILED_DIR
         failed.mkdir(exist_ok=True)
         kept = failed / f"{nb.name}.ipynb"

@@ -1,0 +1,146 @@
+"""Warm kernels (kernels.py): a kernel forked from the warm process is set up as a plain one is, holds nothing of
+another notebook, and never outlives its launcher or its build."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kzfigures import kernels
+from kzfigures.notebooks import execute
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="warm kernels are forked on Linux only")
+
+#: What a notebook's kernel can see of how it was started, printed as JSON.
+PROBE = textwrap.dedent("""\
+    import json, os, sys
+    warm = "matplotlib.figure" in sys.modules  # imported by the warm process, not yet by this notebook
+    import matplotlib
+    print(json.dumps({"warm": warm, "cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0],
+                      "probe": os.environ.get("KZ_PROBE"), "server": os.environ.get("KZ_SERVER_ONLY"),
+                      "backend": matplotlib.get_backend(), "session_leader": os.getsid(0) == os.getpid(),
+                      "parent_handle": get_ipython().kernel.parent.parent_handle if hasattr(get_ipython().kernel, "parent") else None,
+                      "left_over": "left_over" in globals(), "pid": os.getpid(), "ppid": os.getppid()}))
+    left_over = 1
+    """)
+
+
+def notebook(folder: Path, *sources: str) -> Path:
+    """A notebook of code cells, written to folder/probe.ipynb."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def probe(path: Path) -> dict:
+    """Run the probe notebook with KZ_PROBE set, and return what its kernel saw."""
+    (cell,) = execute(path, None, {}, env={"KZ_PROBE": "given to this kernel"}).cells
+    return json.loads(cell.outputs[0].text)
+
+
+def gone(pid: int, within: float = 10.0) -> bool:
+    """Whether the process has ended (or ended and been reaped) within so many seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            if stat.read().split(") ")[1].startswith("Z"):
+                return True  # a zombie has ended; its parent has not collected it yet
+        time.sleep(0.05)
+    return False
+
+
+def test_a_warm_kernel_is_set_up_as_a_plain_one(tmp_path, monkeypatch):
+    path = notebook(tmp_path, PROBE)
+    monkeypatch.setenv("KZ_SERVER_ONLY", "set before the server started")
+    with kernels.warm():
+        monkeypatch.delenv("KZ_SERVER_ONLY")  # the kernel gets the build's environment now, not the server's
+        server = kernels._current.process.pid
+        first, second = probe(path), probe(path)
+    monkeypatch.setenv(kernels.SWITCH, "0")
+    plain = probe(path)
+    assert first["warm"] and second["warm"] and not plain["warm"]
+    assert first["ppid"] == second["ppid"] == server  # forked by the server...
+    assert len({first["pid"], second["pid"], server}) == 3  # ...each notebook a process of its own
+    assert not first["left_over"] and not second["left_over"]
+    for seen in (first, second):
+        same = {k: v for k, v in seen.items() if k not in ("warm", "pid", "ppid")}
+        assert same == {k: v for k, v in plain.items() if k not in ("warm", "pid", "ppid")}
+    assert plain["probe"] == "given to this kernel" and plain["server"] is None
+    assert plain["session_leader"] and plain["cwd"] == str(tmp_path)
+
+
+def test_warm_and_plain_kernels_build_the_same_page(tmp_path, monkeypatch):
+    """A notebook with charts and tables, built both ways: the same executed notebook, page and files."""
+    from kzfigures.report import build_report
+
+    built = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(kernels.SWITCH, switch)
+        monkeypatch.setenv("KZFIGURES_CACHE", str(tmp_path / f"cache-{switch}"))
+        out = tmp_path / f"report-{switch}"
+        build_report(out, {}, only=["02"], progress=lambda line: None)
+        built[switch] = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+                         if p.is_file() and p.name != "manifest.json"}
+    assert built["1"] == built["0"]
+    assert any(name.endswith(".png") for name in built["1"])
+
+
+def test_no_kernel_outlives_its_launcher_or_the_server(tmp_path):
+    path = notebook(tmp_path, "import os\nprint(os.getpid())")
+    with kernels.warm():
+        server = kernels._current.process
+        (cell,) = execute(path, None, {}).cells  # its launcher is killed as the notebook ends
+        kernel = int(cell.outputs[0].text)
+        folder = Path(kernels._current.folder)
+    assert gone(kernel)
+    assert server.poll() is not None and not folder.exists()
+
+
+def test_a_killed_build_takes_its_server_and_kernels_with_it(tmp_path):
+    pids = tmp_path / "pids"
+    path = notebook(tmp_path, f"import os, time\nopen({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{os.getppid()}}')\n"
+                              "time.sleep(120)")
+    build = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
+                              "from kzfigures.kernels import warm\nfrom kzfigures.notebooks import execute\n"
+                              f"with warm():\n    execute(Path({str(path)!r}), None, {{}})"])
+    deadline = time.monotonic() + 60
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernel, server = map(int, pids.read_text().split())
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert gone(server) and gone(kernel)
+
+
+def test_with_no_server_kernels_start_the_plain_way(tmp_path, monkeypatch):
+    """A server that cannot start (here: one that exits at once) leaves the build to plain kernels."""
+    monkeypatch.setattr(kernels, "SERVER", ["-c", "raise SystemExit(3)"])
+    path = notebook(tmp_path, PROBE)
+    with kernels.warm():
+        seen = probe(path)
+    assert not seen["warm"] and seen["probe"] == "given to this kernel"
+
+
+def test_a_cell_timeout_interrupts_a_warm_kernel(tmp_path):
+    """nbclient interrupts a cell that runs too long with SIGINT to the launcher, which passes it on."""
+    from kzfigures.notebooks import ExecutionFailed
+
+    path = notebook(tmp_path, "import time\ntime.sleep(60)")
+    started = time.monotonic()
+    with kernels.warm(), pytest.raises(ExecutionFailed) as failed:
+        execute(path, None, {}, timeout=2)
+    assert failed.value.ename == "CellTimeoutError" and time.monotonic() - started < 30
