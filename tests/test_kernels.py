@@ -146,3 +146,15 @@ def test_a_cell_timeout_interrupts_a_warm_kernel(tmp_path):
     with kernels.warm(), pytest.raises(ExecutionFailed) as failed:
         execute(path, None, {}, timeout=2)
     assert failed.value.ename == "CellTimeoutError" and time.monotonic() - started < 30
+
+
+def test_a_kernel_given_its_own_pythonpath_starts_the_plain_way(tmp_path):
+    """PYTHONPATH is read as Python starts, so a kernel given one the server did not start with is not forked."""
+    folder = tmp_path / "on-the-path"
+    folder.mkdir()
+    (folder / "only_here.py").write_text("WHERE = 'found'\n", encoding="utf-8")
+    path = notebook(tmp_path, "import sys\nwarm = 'matplotlib.figure' in sys.modules\nimport only_here\n"
+                              "print(only_here.WHERE, warm)")
+    with kernels.warm():
+        (cell,) = execute(path, None, {}, env={"PYTHONPATH": str(folder)}).cells
+    assert cell.outputs[0].text == "found False\n"

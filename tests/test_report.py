@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import CACHE_ENV, ROOT
 from kzfigures.notebooks import list_notebooks
 from kzfigures.report import build_report
 
@@ -19,9 +19,13 @@ PARAMS = {"search": "Karin", "population": 20_000_000, "decimals": 3, "include_r
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+def report(tmp_path_factory, default_report) -> Path:
+    """Built with the default report's cache: the notebooks these parameters change run, the others (the lessons,
+    04) are the default report's pages, as their cache keys say nothing they depend on changed."""
     out = tmp_path_factory.mktemp("built") / "reports"
-    build_report(out, PARAMS, progress=lambda line: None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(default_report.parent / "cache"))
+        build_report(out, PARAMS, progress=lambda line: None)
     return out
 
 

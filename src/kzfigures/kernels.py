@@ -1,6 +1,6 @@
 """Fresh kernels without the wait: during a build, each notebook's kernel is forked from one warm process.
 
-A kernel spends about 1.4 s of CPU starting Python and importing ipykernel, pandas and matplotlib before a
+A kernel spends about 1.4 s of CPU starting Python and importing ipykernel, numpy and matplotlib before a
 notebook's first line runs. Inside ``warm()``, one server process does those imports once, and every kernel
 is a fork of it: a new process holding nothing of any other notebook, with the environment, folder,
 arguments and standard streams jupyter_client gave it, started as ``python -m ipykernel_launcher`` starts.
@@ -11,7 +11,8 @@ usual kernel command>``, a small launcher. It hands its environment, folder, arg
 to the server, which forks the kernel; the launcher then stands in for it: signals sent to the launcher are
 passed on, it exits as the kernel exits, and if it is killed the server kills the kernel. With no server
 (not Linux, ``KZFIGURES_WARM_KERNELS=0``, or the server could not start) the launcher replaces itself with
-the usual command, so every build still works the plain way.
+the usual command, so every build still works the plain way. So does a kernel whose PYTHON* variables
+(read once, as Python starts) differ from the server's.
 """
 from __future__ import annotations
 
@@ -135,9 +136,9 @@ def launch(path: str, command: list[str]) -> None:
         request = {"env": dict(os.environ), "cwd": os.getcwd(), "args": command[3:]}
         socket.send_fds(server, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
         replies = server.makefile("rb")
-        pid = int(replies.readline().removeprefix(b"pid "))
+        pid = int(replies.readline().removeprefix(b"pid "))  # or b"plain\n": not a kernel the server can fork
     except (OSError, ValueError):
-        os.execv(command[0], command)  # no server: the usual kernel
+        os.execv(command[0], command)  # the usual kernel
     for signum in PASSED_ON:
         signal.signal(signum, lambda signum, frame: _pass_on(pid, signum))
     last = replies.readline()  # b"exit STATUS\n", or b"" if the server is gone (and the kernel with it)
@@ -164,6 +165,7 @@ def serve(path: str) -> dict[str, Any] | None:
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher does; IPython puts the kernel's own folder back
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it closes our input
+    started_with = _interpreter_env(os.environ)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # matplotlib reads it once, at import
     for name in PRELOAD:
         importlib.import_module(name)
@@ -182,7 +184,9 @@ def serve(path: str) -> dict[str, Any] | None:
     print("ready", flush=True)
     while True:
         for key, _ in selector.select():
-            if key.data == "build" and not os.read(0, 4096):
+            if key.data == "build":
+                if os.read(0, 4096):
+                    continue
                 for pid in kernels:
                     _kill(pid)
                 listener.close()
@@ -195,6 +199,13 @@ def serve(path: str) -> dict[str, Any] | None:
                     request, fds = _receive(connection)
                 except (OSError, ValueError):
                     connection.close()  # a launcher that left, or sent nonsense: it gets no kernel
+                    continue
+                if _interpreter_env(request["env"]) != started_with:
+                    with contextlib.suppress(OSError):
+                        connection.sendall(b"plain\n")  # Python would start differently: the usual way, then
+                    for fd in fds:
+                        os.close(fd)
+                    connection.close()
                     continue
                 pid = os.fork()
                 if pid == 0:
@@ -216,6 +227,11 @@ def serve(path: str) -> dict[str, Any] | None:
             elif isinstance(key.data, int) and not key.fileobj.recv(1):  # type: ignore[union-attr]
                 _kill(key.data)  # its launcher was killed: so is the kernel
         _reap(kernels, selector)
+
+
+def _interpreter_env(env: dict[str, str]) -> dict[str, str]:
+    """The variables Python reads as it starts (PYTHONPATH, PYTHONHASHSEED, …), which a fork cannot change."""
+    return {name: value for name, value in env.items() if name.startswith("PYTHON")}
 
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
