@@ -13,10 +13,12 @@ def pytest_configure(config) -> None:
         config.option.nbval_sanitize_with = str(ROOT / given)
 
 
-#: Test files whose module fixtures build a report: each runs whole on one worker, so each report is built once;
-#: the two that read the session's default report run together. Every other test is scheduled on its own.
+#: Test files whose module fixtures build a report or start a server: each runs whole on one worker, so each is
+#: built or started once; the two that read the session's default report run together. Every other test is
+#: scheduled on its own.
 WHOLE_FILES = {"test_browser.py": "default-report", "test_reliability.py": "default-report",
-               "test_report.py": "test_report.py", "test_lessons.py": "test_lessons.py"}
+               "test_report.py": "test_report.py", "test_lessons.py": "test_lessons.py",
+               "test_jupyterlab.py": "test_jupyterlab.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -87,13 +87,29 @@ def open_notebook(browser, lab, path: str):
 def run_all(page, boxes: int) -> dict:
     """Run > Run All Cells, wait until every prompt has its number and the feedback boxes are drawn (or a minute
     and a half has passed, on a busy machine), and read what the page shows."""
-    page.locator(".jp-Notebook").first.click()
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).first.click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        page.locator(".jp-Notebook").first.click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).first.click()
+        try:  # begun once a prompt shows [*] or a number; a menu click made while Lab is busy can be lost
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+                ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                page.screenshot(path=str(ARTEFACTS / "lab-run-all-never-began.png"))
+                raise
     code = page.locator(".jp-CodeCell .jp-InputArea-prompt")
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];"
-        " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }", timeout=120_000)
+    try:
+        page.wait_for_function(
+            "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];"
+            " return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }", timeout=120_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(ARTEFACTS / "lab-run-all-never-ended.png"))
+        raise
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=60_000)
     try:
         page.wait_for_function(f"() => document.querySelectorAll('.jp-OutputArea-output div[role=status]').length"
