@@ -158,3 +158,17 @@ def test_a_kernel_given_its_own_pythonpath_starts_the_plain_way(tmp_path):
     with kernels.warm():
         (cell,) = execute(path, None, {}, env={"PYTHONPATH": str(folder)}).cells
     assert cell.outputs[0].text == "found False\n"
+
+
+def test_with_no_temporary_folder_kernels_start_the_plain_way(tmp_path, monkeypatch):
+    """A full disk: the server's folder cannot be made, and the build goes on with plain kernels."""
+    import errno
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(kernels.tempfile, "mkdtemp", full)
+    path = notebook(tmp_path, PROBE)
+    with kernels.warm():
+        seen = probe(path)
+    assert not seen["warm"] and seen["probe"] == "given to this kernel"

@@ -88,14 +88,18 @@ def enabled() -> bool:
 def warm() -> Iterator[None]:
     """Within this block, kernels that execute() starts are forked from one warm process (when it can be had)."""
     global _current
-    if _current is not None or not enabled():
+    server = None
+    if _current is None and enabled():
+        with contextlib.suppress(OSError):  # no temporary folder or no process to be had: the plain way
+            server = _Server()
+    if server is None:
         yield
         return
-    _current = _Server()
+    _current = server
     try:
         yield
     finally:
-        server, _current = _current, None
+        _current = None
         server.stop()
 
 
