@@ -123,9 +123,12 @@ def test_a_killed_build_takes_its_server_and_kernels_with_it(tmp_path):
     while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
         time.sleep(0.1)
     kernel, server = map(int, pids.read_text().split())
+    folder = Path(Path(f"/proc/{server}/cmdline").read_bytes().split(b"\0")[-2].decode()).parent
+    assert folder.name.startswith("kzfigures-kernels-") and folder.is_dir()
     build.send_signal(signal.SIGKILL)
     build.wait()
     assert gone(server) and gone(kernel)
+    assert not folder.exists()  # the server's socket folder, removed by the server itself
 
 
 def test_with_no_server_kernels_start_the_plain_way(tmp_path, monkeypatch):

@@ -164,7 +164,8 @@ def _pass_on(pid: int, signum: int) -> None:
 def serve(path: str) -> dict[str, Any] | None:
     """Import PRELOAD, say "ready", fork a kernel per launcher; returns a request only in a forked kernel.
 
-    Ends (killing its kernels) when its standard input closes: the build has finished or died.
+    Ends when its standard input closes (the build has finished or died), killing its kernels and removing the
+    folder of its socket.
     """
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher does; IPython puts the kernel's own folder back
@@ -194,6 +195,7 @@ def serve(path: str) -> dict[str, Any] | None:
                 for pid in kernels:
                     _kill(pid)
                 listener.close()
+                shutil.rmtree(Path(path).parent, ignore_errors=True)  # also when the build was killed
                 return None
             if key.data == "wake":
                 os.read(wake_read, 4096)
