@@ -175,3 +175,19 @@ def test_with_no_temporary_folder_kernels_start_the_plain_way(tmp_path, monkeypa
     with kernels.warm():
         seen = probe(path)
     assert not seen["warm"] and seen["probe"] == "given to this kernel"
+
+
+def test_elsewhere_than_linux_there_is_no_server_and_the_module_still_imports(monkeypatch):
+    """Windows has no fork and fewer signals: warm() starts nothing, and kernels.py (which report.py imports) loads."""
+    import importlib
+
+    monkeypatch.setattr(kernels.sys, "platform", "win32")
+    with kernels.warm():
+        assert kernels._current is None
+    for name in ("SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD"):
+        monkeypatch.delattr(signal, name)
+    try:
+        assert importlib.reload(kernels).PASSED_ON == (signal.SIGINT, signal.SIGTERM)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(kernels)

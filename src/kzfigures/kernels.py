@@ -42,7 +42,9 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "n
 SERVER = ["-m", __name__, "serve"]  # the server's command, after the Python that runs it and before its socket
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets MPLBACKEND to, if unset
 READY_TIMEOUT = 60.0  # seconds to wait for the server's imports before starting kernels the plain way
-PASSED_ON = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2)
+# the signals a launcher passes on to its kernel (the names Windows lacks are skipped, so this module imports there)
+PASSED_ON = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2")
+                  if hasattr(signal, name))
 
 
 class _Server:
