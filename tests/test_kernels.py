@@ -25,7 +25,7 @@ PROBE = textwrap.dedent("""\
     warm = "matplotlib.figure" in sys.modules  # imported by the warm process, not yet by this notebook
     import matplotlib
     print(json.dumps({"warm": warm, "cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0],
-                      "probe": os.environ.get("KZ_PROBE"), "server": os.environ.get("KZ_SERVER_ONLY"),
+                      "probe": os.environ.get("KZFIGURES_PROBE"), "server": os.environ.get("KZFIGURES_SERVER_ONLY"),
                       "backend": matplotlib.get_backend(), "session_leader": os.getsid(0) == os.getpid(),
                       "parent_handle": get_ipython().kernel.parent.parent_handle if hasattr(get_ipython().kernel, "parent") else None,
                       "left_over": "left_over" in globals(), "pid": os.getpid(), "ppid": os.getppid()}))
@@ -43,8 +43,9 @@ def notebook(folder: Path, *sources: str) -> Path:
 
 
 def probe(path: Path) -> dict:
-    """Run the probe notebook with KZ_PROBE set, and return what its kernel saw."""
-    (cell,) = execute(path, None, {}, env={"KZ_PROBE": "given to this kernel"}).cells
+    """Run the probe notebook with KZFIGURES_PROBE set (as a build sets its own variables for each notebook),
+    and return what its kernel saw."""
+    (cell,) = execute(path, None, {}, env={"KZFIGURES_PROBE": "given to this kernel"}).cells
     return json.loads(cell.outputs[0].text)
 
 
@@ -65,9 +66,9 @@ def gone(pid: int, within: float = 10.0) -> bool:
 
 def test_a_warm_kernel_is_set_up_as_a_plain_one(tmp_path, monkeypatch):
     path = notebook(tmp_path, PROBE)
-    monkeypatch.setenv("KZ_SERVER_ONLY", "set before the server started")
+    monkeypatch.setenv("KZFIGURES_SERVER_ONLY", "set before the server started")
     with kernels.warm():
-        monkeypatch.delenv("KZ_SERVER_ONLY")  # the kernel gets the build's environment now, not the server's
+        monkeypatch.delenv("KZFIGURES_SERVER_ONLY")  # a kernel gets the build's variables now, not the server's
         server = kernels._current.process.pid
         first, second = probe(path), probe(path)
     monkeypatch.setenv(kernels.SWITCH, "0")
@@ -191,3 +192,34 @@ def test_elsewhere_than_linux_there_is_no_server_and_the_module_still_imports(mo
     finally:
         monkeypatch.undo()
         importlib.reload(kernels)
+
+
+def test_a_kernel_given_another_matplotlib_config_starts_the_plain_way(tmp_path):
+    """matplotlib reads MPLCONFIGDIR once, at import: a kernel given another one is not forked from the server
+    that imported matplotlib under the old one (and so draws with the matplotlibrc it was given)."""
+    config = tmp_path / "mpl"
+    config.mkdir()
+    (config / "matplotlibrc").write_text("lines.linewidth: 7\n", encoding="utf-8")
+    path = notebook(tmp_path, "import sys\nwarm = 'matplotlib.figure' in sys.modules\nimport matplotlib\n"
+                              "print(matplotlib.rcParams['lines.linewidth'], warm)")
+    with kernels.warm():
+        (cell,) = execute(path, None, {}, env={"MPLCONFIGDIR": str(config)}).cells
+    assert cell.outputs[0].text == "7.0 False\n"
+
+
+def test_a_report_build_forks_its_kernels_from_the_warm_server(tmp_path):
+    """The variables a build gives each notebook (its output folder, the data root, SOURCE_DATE_EPOCH) and those
+    jupyter_client adds do not send kernels the plain way: a real build's kernels are warm."""
+    from kzfigures.report import build_report
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    source = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Warm\n\nIs this kernel forked?"),
+        nbformat.v4.new_code_cell("decimals = 2", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import sys\nprint('matplotlib.figure' in sys.modules)")])
+    source.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(source, str(folder / "00-warm.ipynb"))
+    out = build_report(tmp_path / "reports", notebooks_folder=folder, progress=lambda line: None).output
+    executed = nbformat.read(str(out / "notebooks" / "00-warm.ipynb"), as_version=4)
+    assert [o.text for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])] == ["True\n"]

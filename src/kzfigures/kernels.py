@@ -11,8 +11,9 @@ usual kernel command>``, a small launcher. It hands its environment, folder, arg
 to the server, which forks the kernel; the launcher then stands in for it: signals sent to the launcher are
 passed on, it exits as the kernel exits, and if it is killed the server kills the kernel. With no server
 (not Linux, ``KZFIGURES_WARM_KERNELS=0``, or the server could not start) the launcher replaces itself with
-the usual command, so every build still works the plain way. So does a kernel whose PYTHON* variables
-(read once, as Python starts) differ from the server's.
+the usual command, so every build still works the plain way. So does a kernel whose environment differs
+from the server's in anything but the variables set for each notebook (PER_KERNEL): Python, and the modules
+imported in advance, read theirs as they start (PYTHONPATH, MPLCONFIGDIR, HOME, …), which a fork cannot redo.
 """
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ SWITCH = "KZFIGURES_WARM_KERNELS"  # "0" turns warm kernels off
 # whose import hooks into the running IPython shell
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "numpy", "matplotlib",
            "matplotlib.figure", "matplotlib.backends.backend_agg")
+#: variables that may differ between the server and a kernel: set for each notebook by the build and by
+#: jupyter_client, and read only when a notebook runs
+PER_KERNEL = ("KZFIGURES_", "JPY_", "SOURCE_DATE_EPOCH")
 SERVER = ["-m", __name__, "serve"]  # the server's command, after the Python that runs it and before its socket
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets MPLBACKEND to, if unset
 READY_TIMEOUT = 60.0  # seconds to wait for the server's imports before starting kernels the plain way
@@ -53,7 +57,9 @@ class _Server:
     def __init__(self) -> None:
         self.folder = tempfile.mkdtemp(prefix="kzfigures-kernels-")
         self.path = os.path.join(self.folder, "server")
-        self.process = subprocess.Popen([sys.executable, *SERVER, self.path],
+        # os.environ, as the kernels get it from execute(), and not the process's own environment, which a C
+        # library may have changed under it (readline sets LINES and COLUMNS)
+        self.process = subprocess.Popen([sys.executable, *SERVER, self.path], env=dict(os.environ),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._lock = threading.Lock()
         self._answer: str | None = None
@@ -172,7 +178,7 @@ def serve(path: str) -> dict[str, Any] | None:
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher does; IPython puts the kernel's own folder back
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it closes our input
-    started_with = _interpreter_env(os.environ)
+    started_with = _shared_env(os.environ)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # matplotlib reads it once, at import
     for name in PRELOAD:
         importlib.import_module(name)
@@ -208,9 +214,9 @@ def serve(path: str) -> dict[str, Any] | None:
                 except (OSError, ValueError):
                     connection.close()  # a launcher that left, or sent nonsense: it gets no kernel
                     continue
-                if _interpreter_env(request["env"]) != started_with:
+                if _shared_env(request["env"]) != started_with:
                     with contextlib.suppress(OSError):
-                        connection.sendall(b"plain\n")  # Python would start differently: the usual way, then
+                        connection.sendall(b"plain\n")  # not the environment we started in: the usual way, then
                     for fd in fds:
                         os.close(fd)
                     connection.close()
@@ -237,9 +243,9 @@ def serve(path: str) -> dict[str, Any] | None:
         _reap(kernels, selector)
 
 
-def _interpreter_env(env: dict[str, str]) -> dict[str, str]:
-    """The variables Python reads as it starts (PYTHONPATH, PYTHONHASHSEED, …), which a fork cannot change."""
-    return {name: value for name, value in env.items() if name.startswith("PYTHON")}
+def _shared_env(env: dict[str, str]) -> dict[str, str]:
+    """The variables a forked kernel must share with the server: all but PER_KERNEL."""
+    return {name: value for name, value in env.items() if not name.startswith(PER_KERNEL)}
 
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
