@@ -238,7 +238,7 @@ def serve(path: str) -> dict[str, Any] | None:
                 except OSError:
                     _kill(pid)  # the launcher is gone already
                 selector.register(connection, selectors.EVENT_READ, pid)
-            elif isinstance(key.data, int) and not key.fileobj.recv(1):  # type: ignore[union-attr]
+            elif isinstance(key.data, int) and not _still_there(key.fileobj):  # type: ignore[arg-type]
                 _kill(key.data)  # its launcher was killed: so is the kernel
         _reap(kernels, selector)
 
@@ -251,12 +251,25 @@ def _shared_env(env: dict[str, str]) -> dict[str, str]:
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """A launcher's request (environment, folder, arguments) and its standard streams."""
     message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
-    while not message.endswith(b"\n"):
-        more = connection.recv(1 << 16)
-        if not more:
-            raise OSError("the launcher left mid-request")
-        message += more
-    return json.loads(message), fds
+    try:
+        while not message.endswith(b"\n"):
+            more = connection.recv(1 << 16)
+            if not more:
+                raise OSError("the launcher left mid-request")
+            message += more
+        return json.loads(message), fds
+    except (OSError, ValueError):
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+def _still_there(connection: socket.socket) -> bool:
+    """Whether a launcher's connection, readable now, is still open (a launcher never writes after its request)."""
+    try:
+        return bool(connection.recv(1))
+    except OSError:
+        return False
 
 
 def _kill(pid: int) -> None:
