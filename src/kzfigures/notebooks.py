@@ -180,6 +180,7 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
     papermill command). The kernel is run with nbclient directly so that it can be given its own environment
     and several can run at once from threads; while it runs, its client is in ``running`` (for stop_kernel).
+    Inside ``kernels.warm()`` the kernel is forked from the warm process; it is killed once the last cell is done.
     On failure ExecutionFailed is raised (a cell that raised, ran longer than ``timeout`` seconds, or a kernel
     that died); the executed notebook is written to target first. Adjacent stream outputs are merged, so a
     print that the kernel flushed in two pieces under load gives the same notebook.
