@@ -223,3 +223,23 @@ def test_a_report_build_forks_its_kernels_from_the_warm_server(tmp_path):
     out = build_report(tmp_path / "reports", notebooks_folder=folder, progress=lambda line: None).output
     executed = nbformat.read(str(out / "notebooks" / "00-warm.ipynb"), as_version=4)
     assert [o.text for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])] == ["True\n"]
+
+
+def test_a_kernels_ports_are_picked_only_once_the_server_is_ready(tmp_path, monkeypatch):
+    """jupyter_client picks a kernel's ports, free until the kernel binds them, just before asking for its command;
+    waiting for the server's imports there let other processes take them (a kernel died at start, once, in a
+    busy test run). So the wait comes first."""
+    from jupyter_client.manager import KernelManager
+
+    seen = []
+    original = KernelManager.write_connection_file
+
+    def record(self, **kwargs):
+        seen.append(kernels._current is not None and kernels._current._answer is not None)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(KernelManager, "write_connection_file", record)
+    path = notebook(tmp_path, "1")
+    with kernels.warm():  # a new server: its imports take about a second
+        execute(path, None, {})
+    assert seen == [True]

@@ -111,6 +111,16 @@ def warm() -> Iterator[None]:
         server.stop()
 
 
+def wait_for_server() -> None:
+    """Wait until the warm server, if there is one, has done its imports.
+
+    Called before a kernel manager picks the kernel's ports: they stay free (and could be taken by another
+    process) from then until the kernel binds them, so that wait must not fall in between.
+    """
+    if _current is not None:
+        _current.socket_path()
+
+
 def _read_ready(process: subprocess.Popen) -> bool:
     """Whether the server said "ready" before READY_TIMEOUT (False if it exited or stayed silent)."""
     with selectors.DefaultSelector() as selector:
