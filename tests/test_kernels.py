@@ -152,16 +152,22 @@ def test_a_cell_timeout_interrupts_a_warm_kernel(tmp_path):
     assert failed.value.ename == "CellTimeoutError" and time.monotonic() - started < 30
 
 
-def test_a_kernel_given_its_own_pythonpath_starts_the_plain_way(tmp_path):
-    """PYTHONPATH is read as Python starts, so a kernel given one the server did not start with is not forked."""
-    folder = tmp_path / "on-the-path"
+@pytest.mark.parametrize("variable, file, text, source, printed", [
+    ("PYTHONPATH", "only_here.py", "WHERE = 'found'\n", "import only_here\nprint(only_here.WHERE, warm)", "found False\n"),
+    ("MPLCONFIGDIR", "matplotlibrc", "lines.linewidth: 7\n",
+     "import matplotlib\nprint(matplotlib.rcParams['lines.linewidth'], warm)", "7.0 False\n"),
+], ids=["PYTHONPATH", "MPLCONFIGDIR"])
+def test_a_kernel_given_what_is_read_at_start_starts_the_plain_way(tmp_path, variable, file, text, source, printed):
+    """Python reads PYTHONPATH as it starts, matplotlib MPLCONFIGDIR as it is imported: a kernel given one the
+    server did not start with is not forked from it, and so finds the module, or draws with the matplotlibrc,
+    it was given."""
+    folder = tmp_path / variable
     folder.mkdir()
-    (folder / "only_here.py").write_text("WHERE = 'found'\n", encoding="utf-8")
-    path = notebook(tmp_path, "import sys\nwarm = 'matplotlib.figure' in sys.modules\nimport only_here\n"
-                              "print(only_here.WHERE, warm)")
+    (folder / file).write_text(text, encoding="utf-8")
+    path = notebook(tmp_path, "import sys\nwarm = 'matplotlib.figure' in sys.modules\n" + source)
     with kernels.warm():
-        (cell,) = execute(path, None, {}, env={"PYTHONPATH": str(folder)}).cells
-    assert cell.outputs[0].text == "found False\n"
+        (cell,) = execute(path, None, {}, env={variable: str(folder)}).cells
+    assert cell.outputs[0].text == printed
 
 
 def test_with_no_temporary_folder_kernels_start_the_plain_way(tmp_path, monkeypatch):
@@ -192,19 +198,6 @@ def test_elsewhere_than_linux_there_is_no_server_and_the_module_still_imports(mo
     finally:
         monkeypatch.undo()
         importlib.reload(kernels)
-
-
-def test_a_kernel_given_another_matplotlib_config_starts_the_plain_way(tmp_path):
-    """matplotlib reads MPLCONFIGDIR once, at import: a kernel given another one is not forked from the server
-    that imported matplotlib under the old one (and so draws with the matplotlibrc it was given)."""
-    config = tmp_path / "mpl"
-    config.mkdir()
-    (config / "matplotlibrc").write_text("lines.linewidth: 7\n", encoding="utf-8")
-    path = notebook(tmp_path, "import sys\nwarm = 'matplotlib.figure' in sys.modules\nimport matplotlib\n"
-                              "print(matplotlib.rcParams['lines.linewidth'], warm)")
-    with kernels.warm():
-        (cell,) = execute(path, None, {}, env={"MPLCONFIGDIR": str(config)}).cells
-    assert cell.outputs[0].text == "7.0 False\n"
 
 
 def test_a_report_build_forks_its_kernels_from_the_warm_server(tmp_path):
