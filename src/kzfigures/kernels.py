@@ -10,10 +10,11 @@ How it fits jupyter_client: ``manager_class()`` starts ``python -m kzfigures.ker
 usual kernel command>``, a small launcher. It hands its environment, folder, arguments and standard streams
 to the server, which forks the kernel; the launcher then stands in for it: signals sent to the launcher are
 passed on, it exits as the kernel exits, and if it is killed the server kills the kernel. With no server
-(not Linux, ``KZFIGURES_WARM_KERNELS=0``, or the server could not start) the launcher replaces itself with
-the usual command, so every build still works the plain way. So does a kernel whose environment differs
-from the server's in anything but the variables set for each notebook (PER_KERNEL): Python, and the modules
-imported in advance, read theirs as they start (PYTHONPATH, MPLCONFIGDIR, HOME, …), which a fork cannot redo.
+(not Linux, ``KZFIGURES_WARM_KERNELS=0``, or the server could not start) kernels start the usual way, and
+a launcher that finds no server replaces itself with the usual command, so every build still works. A
+kernel whose environment differs from the server's in anything but the variables set for each notebook
+(PER_KERNEL) starts the usual way too: Python, and the modules imported in advance, read theirs as they
+start (PYTHONPATH, MPLCONFIGDIR, HOME, …), which a fork cannot redo.
 """
 from __future__ import annotations
 
