@@ -112,16 +112,6 @@ def warm() -> Iterator[None]:
         server.stop()
 
 
-def wait_for_server() -> None:
-    """Wait until the warm server, if there is one, has done its imports.
-
-    Called before a kernel manager picks the kernel's ports: they stay free (and could be taken by another
-    process) from then until the kernel binds them, so that wait must not fall in between.
-    """
-    if _current is not None:
-        _current.socket_path()
-
-
 def _read_ready(process: subprocess.Popen) -> bool:
     """Whether the server said "ready" before READY_TIMEOUT (False if it exited or stayed silent)."""
     with selectors.DefaultSelector() as selector:
@@ -138,6 +128,13 @@ def manager_class() -> type:
 
     class WarmKernelManager(AsyncKernelManager):
         """AsyncKernelManager whose python kernels are forked from the warm server while one is running."""
+
+        async def start_kernel(self, **kwargs: Any) -> None:
+            # wait for the server's imports before jupyter_client picks the kernel's ports, which stay free (and
+            # can be taken by another process) until the kernel binds them; format_kernel_cmd comes in between
+            if _current is not None:
+                _current.socket_path()
+            await super().start_kernel(**kwargs)
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             command = super().format_kernel_cmd(extra_arguments)

@@ -191,7 +191,7 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from .kernels import manager_class, wait_for_server
+    from .kernels import manager_class
 
     nb = load_notebook_node(str(source))
     if parameters:
@@ -207,7 +207,6 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     try:
         # the kernel's own stderr (a timeout's KeyboardInterrupt, start-up noise) would print a traceback; what
         # matters reaches us as cell outputs and errors
-        wait_for_server()  # before the kernel's ports are picked, not between that and the kernel binding them
         client.execute(env={**os.environ, **(env or {})}, stderr=subprocess.DEVNULL)
     except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as err:
         if type(err) is RuntimeError and "died" not in str(err):
