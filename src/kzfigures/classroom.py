@@ -9,6 +9,7 @@ and the cell metadata are nbgrader's own (``graded`` writes the metadata from th
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -86,7 +87,7 @@ def graded(nb: dict[str, Any]) -> dict[str, Any]:
     autograded answer; a ``lessons.check(...)`` cell is an autograder test (1 point) whose hidden part, before
     the check, calls ``lessons.require`` on the same answer; a Markdown cell with a solution is a manually
     graded answer (1 point)."""
-    cells = [json.loads(json.dumps(c)) for c in nb["cells"]]
+    cells = copy.deepcopy(nb["cells"])
     hidden = re.compile(rf"^{re.escape(BEGIN_HIDDEN)}\n.*?\n{re.escape(END_HIDDEN)}\n", re.S)
     calls = [CHECK_CALL.match(hidden.sub("", cell_source(c)).strip()) if c["cell_type"] == "code" else None
              for c in cells]

@@ -40,6 +40,7 @@ def _notebooks(args: argparse.Namespace) -> int:
     import tempfile
 
     from .classroom import write_graded
+    from .kernels import warm
     from .navigation import write_navigation
     from .notebooks import execute, list_notebooks
     from .outputs import OUTPUT_ENV
@@ -53,8 +54,6 @@ def _notebooks(args: argparse.Namespace) -> int:
         from .paths import project_root
 
         changed += [p.name for p in write_guide(project_root(), check=args.check)]
-    from .kernels import warm
-
     with warm():  # one warm process for every notebook's kernel
         for nb in list_notebooks(folder):
             with tempfile.TemporaryDirectory() as tmp:
