@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, ROOT
-from kzfigures.notebooks import list_notebooks
+from kzfigures.notebooks.collection import list_notebooks
 
 ARTEFACTS = ROOT / "build" / "test-artifacts"
 

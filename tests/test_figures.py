@@ -168,19 +168,27 @@ def test_one_builder_makes_derived_rows_like_derived_csv(figures):
     assert row["bounds"] == rate and row["lower"] == pytest.approx(10.0)
 
 
-def test_the_package_is_loaded_once_until_a_file_changes(package_copy, edit_csv, monkeypatch):
-    from kzfigures import validation
+def test_the_package_is_read_checked_and_built_once_until_a_file_changes(package_copy, edit_csv, monkeypatch):
+    """One way through the data: one read, one check and one figures table per file state (store.py)."""
+    from kzfigures.data import figures, store
 
-    calls = []
-    real = validation.validate
-    monkeypatch.setattr(validation, "validate", lambda package: calls.append(1) or real(package))
+    calls: dict[str, int] = {"read": 0, "validate": 0, "build": 0}
+
+    def counted(name, real):
+        return lambda *args: calls.__setitem__(name, calls[name] + 1) or real(*args)
+
+    monkeypatch.setattr(store, "read_package", counted("read", store.read_package))
+    monkeypatch.setattr(store, "validate", counted("validate", store.validate))
+    monkeypatch.setattr(figures, "_build_tables", counted("build", figures._build_tables))
     for _ in range(3):
         load_figures(package_copy)
+        kzfigures.derived_figures(package_copy)
         kzfigures.topic_view("fighters", package_copy)
         kzfigures.people(package_copy)
-    assert len(calls) == 1
+    assert calls == {"read": 1, "validate": 1, "build": 1}
     edit_csv(package_copy, "figures.csv", lambda rows: rows[0].update(notes="edited") or None)
-    assert load_figures(package_copy).loc[0, "notes"] == "edited" and len(calls) == 2
+    assert load_figures(package_copy).loc[0, "notes"] == "edited"
+    assert calls == {"read": 2, "validate": 2, "build": 2}
 
 
 def test_each_call_gets_a_table_of_its_own(figures):

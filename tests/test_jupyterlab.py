@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.classroom import make_student
+from kzfigures.classroom.edition import make_student
 from test_browser import ARTEFACTS
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))

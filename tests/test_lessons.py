@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from kzfigures import Bounds, parse_quantity
 from kzfigures import lessons as L
-from kzfigures.classroom import MARKERS, MarkerError, leaks, make_student, strip_cell
+from kzfigures.classroom.edition import MARKERS, MarkerError, leaks, make_student, strip_cell
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
 
@@ -224,7 +224,7 @@ def test_instructor_lessons_pass_every_check():
 
 def test_a_notebook_declares_which_parameter_shows_its_solutions(tmp_path):
     """The build learns from a notebook's metadata, not from its folder or name, that it has solutions to hide."""
-    from kzfigures.notebooks import describe, list_notebooks
+    from kzfigures.notebooks.collection import describe, list_notebooks
 
     shown_by = {nb.name: nb.solutions_shown_by for nb in list_notebooks(ROOT / "notebooks")}
     assert {k for k, v in shown_by.items() if v == "show_solutions"} == {f"lesson-{p.stem}" for p in LESSONS}
@@ -256,7 +256,7 @@ def answer_values(nb: dict) -> dict[str, object]:
 
 def spellings(value: object) -> set[str]:
     """How a non-whole number inside an answer would be printed (whole numbers and words are everywhere)."""
-    from kzfigures.bounds import Bounds
+    from kzfigures.data.bounds import Bounds
 
     if isinstance(value, Bounds):
         return spellings(value.lower) | spellings(value.upper)
@@ -268,7 +268,7 @@ def spellings(value: object) -> set[str]:
 
 
 def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path):
-    from kzfigures.report import build_report
+    from kzfigures.build.report import build_report
 
     out = tmp_path / "reports"
     build_report(out, {"show_solutions": False}, only=["lesson"], progress=lambda line: None)
@@ -291,7 +291,7 @@ def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path)
 
 
 def test_committed_lessons_carry_the_nbgrader_metadata_make_notebooks_writes(tmp_path):
-    from kzfigures.classroom import write_graded
+    from kzfigures.classroom.edition import write_graded
 
     assert write_graded(ROOT / "notebooks" / "lessons", check=True) == []
     copy = tmp_path / "lessons"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.classroom import BEGIN_SOLUTION, END_SOLUTION, student_version
+from kzfigures.classroom.edition import BEGIN_SOLUTION, END_SOLUTION, student_version
 
 NBGRADER_BIN = ROOT / "build" / "nbgrader-venv" / "bin"
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.notebooks import KERNELSPEC, list_notebooks
-from kzfigures.params import RULES
+from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.build.execute import KERNELSPEC
+from kzfigures.notebooks.params import RULES
 
 MAIN = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOKS = MAIN + sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))

@@ -7,7 +7,7 @@ import pytest
 
 import kzfigures
 from kzfigures import plotting, views
-from kzfigures.outputs import MANIFEST, OUTPUT_ENV, Outputs, OutputsError, _md_escape, read_outputs
+from kzfigures.charts.outputs import MANIFEST, OUTPUT_ENV, Outputs, OutputsError, _md_escape, read_outputs
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED_TEXT, read_rows, reseed, write_rows
-from kzfigures.folders import REPORT_MARKER, WORK_MARKER
-from kzfigures.notebooks import list_notebooks
-from kzfigures.report import build_report
+from kzfigures.build.folders import REPORT_MARKER, WORK_MARKER
+from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.build.report import build_report
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL = list_notebooks()
@@ -113,7 +113,7 @@ def cli(*args: str, root: Path | None = None, **kw) -> subprocess.CompletedProce
 
 @pytest.fixture
 def previous(tmp_path) -> Path:
-    from kzfigures.folders import mark_report
+    from kzfigures.build.folders import mark_report
 
     out = tmp_path / "out" / "reports"
     out.mkdir(parents=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE_ENV, ROOT
-from kzfigures.notebooks import list_notebooks
-from kzfigures.report import build_report
+from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.build.report import build_report
 
 PARAMS = {"search": "Karin", "population": 20_000_000, "decimals": 3, "include_restatements": True,
           "show_reference_places": False, "timeline_start_year": 2013, "show_external_events": False}
@@ -115,7 +115,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 @pytest.fixture
 def previous(tmp_path) -> Path:
     """A stand-in for an earlier report, to prove a refused or failed build leaves it alone."""
-    from kzfigures.folders import mark_report
+    from kzfigures.build.folders import mark_report
 
     out = tmp_path / "reports"
     out.mkdir()
@@ -184,7 +184,7 @@ def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):
 
 def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(report):
     """The index is built from each notebook's outputs.json (read_outputs), which lists every file it saved."""
-    from kzfigures.outputs import MANIFEST, read_outputs
+    from kzfigures.charts.outputs import MANIFEST, read_outputs
 
     pages = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     for page in pages:
@@ -208,14 +208,14 @@ def test_a_page_says_in_one_line_what_the_build_used(report):
 
 
 def test_committed_navigation_is_what_the_tool_writes():
-    from kzfigures.navigation import write_navigation
+    from kzfigures.notebooks.navigation import write_navigation
 
     assert write_navigation(ROOT / "notebooks", check=True) == []
 
 
 def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     """Reordering the collection (a new notebook) changes every neighbour's links, and contents.md lists it."""
-    from kzfigures.navigation import write_navigation
+    from kzfigures.notebooks.navigation import write_navigation
 
     folder = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)

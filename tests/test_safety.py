@@ -15,11 +15,12 @@ import pytest
 
 from conftest import ROOT, SEED_TEXT, read_rows, reseed, write_rows
 import kzfigures
-from kzfigures import cli, report
-from kzfigures.cache import CHECKSUMS
-from kzfigures.folders import REPORT_MARKER, WORK_MARKER, OutputRefused, mark_report
-from kzfigures.params import ParameterError, convert, read_params_file
-from kzfigures.report import build_report
+from kzfigures import cli
+from kzfigures.build import report
+from kzfigures.build.cache import CHECKSUMS
+from kzfigures.build.folders import REPORT_MARKER, WORK_MARKER, OutputRefused, mark_report
+from kzfigures.notebooks.params import ParameterError, convert, read_params_file
+from kzfigures.build.report import build_report
 
 QUIET = {"progress": lambda line: None}
 
@@ -185,7 +186,7 @@ def test_no_cache_rebuilds_and_overwrites_the_entry(cache, tmp_path):
 
 
 def test_inputs_changed_during_the_build_are_not_cached_nor_up_to_date(cache, tmp_path, monkeypatch):
-    from kzfigures import cache as cache_module
+    from kzfigures.build import cache as cache_module
 
     real, calls = cache_module.inputs_fingerprint, []
 
@@ -387,8 +388,8 @@ def test_a_derivation_with_its_operands_swapped_is_refused(package_copy, edit_cs
 
 
 def test_a_division_by_a_figure_that_can_be_0_is_refused():
-    from kzfigures.package import Table
-    from kzfigures.validation import Context, derivation_is_possible
+    from kzfigures.data.package import Table
+    from kzfigures.data.validation import Context, derivation_is_possible
 
     figures = {"a": {"number_text": "21"}, "z": {"number_text": "up to 5"}}
     ctx = Context({}, frozenset(), None, figures)
@@ -437,7 +438,7 @@ def test_nbval_runs_from_inside_notebooks():
 def test_adjacent_prints_come_out_as_one_stream(tmp_path):
     import nbformat
 
-    from kzfigures.notebooks import execute
+    from kzfigures.build.execute import execute
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import sys, time\nprint('a', flush=True)\ntime.sleep(0.3)\nprint('b')")])

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     """Parameters from -f then -p (so -p wins), converted to their types."""
-    from .params import convert, read_params_file
+    from .notebooks.params import convert, read_params_file
 
     values: dict[str, Any] = {}
     for path in args.file or []:
@@ -24,9 +24,9 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
 
 def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
-    from .report import build_report
+    from .build.report import build_report
 
-    from .params import ParameterError
+    from .notebooks.params import ParameterError
 
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
@@ -39,19 +39,20 @@ def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
     import tempfile
 
-    from .classroom import write_graded
-    from .kernels import warm
-    from .navigation import write_navigation
-    from .notebooks import execute, list_notebooks
-    from .outputs import OUTPUT_ENV
-    from .paths import notebooks_root
+    from .classroom.edition import write_graded
+    from .build.kernels import warm
+    from .notebooks.navigation import write_navigation
+    from .notebooks.collection import list_notebooks
+    from .build.execute import execute
+    from .charts.outputs import OUTPUT_ENV
+    from .data.paths import notebooks_root
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
     changed += [p.name for p in write_navigation(folder, check=args.check) if p.name not in changed]
     if not args.notebooks:  # the collection's own notebooks: the teacher's guide counts from the same data
-        from .guide import write_guide
-        from .paths import project_root
+        from .classroom.guide import write_guide
+        from .data.paths import project_root
 
         changed += [p.name for p in write_guide(project_root(), check=args.check)]
     with warm():  # one warm process for every notebook's kernel
@@ -75,9 +76,9 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons."""
-    from .classroom import make_student
-    from .notebooks import LESSONS
-    from .paths import notebooks_root
+    from .classroom.edition import make_student
+    from .notebooks.collection import LESSONS
+    from .data.paths import notebooks_root
 
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
     written = make_student(source, Path(args.output))
@@ -87,7 +88,7 @@ def _student(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """kzfigures validate: print every problem in the data package."""
-    from .validation import validate_package
+    from .data.validation import validate_package
 
     problems = validate_package()
     for problem in problems:
@@ -98,8 +99,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _params(args: argparse.Namespace) -> int:
     """kzfigures params: each notebook's parameters, defaults and allowed values."""
-    from .notebooks import list_notebooks
-    from .params import rule
+    from .notebooks.collection import list_notebooks
+    from .notebooks.params import rule
 
     for nb in list_notebooks(args.notebooks):
         print(nb.name)
@@ -145,20 +146,20 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; user errors are one line on stderr and a non-zero exit (a traceback with --debug)."""
-    from .params import ParameterError
-    from .problems import DataPackageError
+    from .notebooks.params import ParameterError
+    from .data.problems import DataPackageError
 
     args = parser().parse_args(argv)
-    from .classroom import MarkerError
+    from .classroom.edition import MarkerError
 
-    from .folders import OutputRefused
-    from .notebooks import NotebookError
-    from .outputs import OutputsError
+    from .build.folders import OutputRefused
+    from .notebooks.collection import NotebookError
+    from .charts.outputs import OutputsError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError)
     try:
-        from .report import NotebookFailed
+        from .build.report import NotebookFailed
 
         user_errors += (NotebookFailed,)
         return args.run(args)

@@ -25,9 +25,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from .bounds import Bounds
-from .figures import bounds_of, credit
-from .formatting import number
+from ..data.bounds import Bounds
+from ..data.figures import bounds_of, credit
+from ..data.formatting import number
 
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
            "to Defeat”, September 2014")

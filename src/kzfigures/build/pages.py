@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .classroom import MARKERS
-from .navigation import CONTENTS
-from .notebooks import NotebookInfo
-from .parse import DIGITS
+from ..classroom.edition import MARKERS
+from ..notebooks.navigation import CONTENTS
+from ..notebooks.collection import NotebookInfo
+from ..data.parse import DIGITS
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: A plain number as a table shows it (the parser's digits): 1,234 / -5 / 0.0167 / 12.5% / inf.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .validation import checked_package
+from .store import checked_package
 
 
 def companion(name: str, root: str | Path | None) -> pd.DataFrame:

@@ -17,8 +17,8 @@ BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- 
 
 def sources_table(figures: pd.DataFrame | None = None) -> str:
     """A Markdown table: how many of the article's figures each kind of source gives, and whom they credit."""
-    from .figures import load_figures
-    from .views import count_by
+    from ..data.figures import load_figures
+    from ..charts.views import count_by
 
     figures = load_figures() if figures is None else figures
     counts = count_by(figures, "source_type").sort_values(["figures", "source_type"], ascending=[False, True])

@@ -20,11 +20,12 @@ from typing import Any, Callable
 from .folders import (WORK_MARKER, OutputRefused, check_output, damaged, locked, mark_report, remove_stale,
                       remove_work, work_folder)
 from .kernels import warm
-from .notebooks import ExecutionFailed, NotebookInfo, choose, execute, list_notebooks, stop_kernel
-from .outputs import OUTPUT_ENV, OutputsError, read_outputs
+from ..notebooks.collection import NotebookInfo, choose, list_notebooks
+from .execute import ExecutionFailed, execute, stop_kernel
+from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
 from .pages import TEMPLATES, built_with, export, exporter, page_targets
-from .params import ParameterError, check_parameter, check_parameters
-from .paths import ENV_VAR
+from ..notebooks.params import ParameterError, check_parameter, check_parameters
+from ..data.paths import ENV_VAR
 
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
@@ -82,7 +83,7 @@ def _index(pages: list[dict[str, Any]], root: Path) -> str:
     """The index page, from a Jinja template with autoescaping (data text stays text)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from .seeds import load_seed
+    from ..data.seeds import load_seed
 
     meta = load_seed(root=root).meta
     article = {**meta, "published_words": "September 2014; the day is not known"
@@ -142,8 +143,8 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
     from .cache import cache_dir, inputs_fingerprint, page_key
-    from .paths import notebooks_root, project_root
-    from .validation import checked_package
+    from ..data.paths import notebooks_root, project_root
+    from ..data.store import checked_package
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     if not str(output).strip():
@@ -363,7 +364,7 @@ def _run_one(nb: NotebookInfo, run: Run) -> Any:
         if nb.solutions_shown_by and not {**nb.parameters, **parameters}[nb.solutions_shown_by]:
             import nbformat
 
-            from .classroom import hide_solutions
+            from ..classroom.edition import hide_solutions
 
             executed = hide_solutions(executed, nb.name)
             nbformat.write(executed, str(target))

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bounds import BOUND_VALUES, Bounds
-from .figures import bounds_of, credit_line, figure_bounds, load_figures, select
-from .formatting import number, percent
+from ..data.bounds import BOUND_VALUES, Bounds
+from ..data.figures import bounds_of, credit_line, figure_bounds, load_figures, select
+from ..data.formatting import number, percent
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [

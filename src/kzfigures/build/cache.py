@@ -57,7 +57,7 @@ def inputs_fingerprint(root: Path) -> str:
     """One hash of the data package, the seeds, the library's source and templates, and the versions."""
     digest = hashlib.sha256(_versions().encode())
     _hash_files(digest, root, ("data/*", "seeds/*"))
-    _hash_files(digest, Path(__file__).parent, ("*.py", "*.json", "templates/*", "templates/*/*"))
+    _hash_files(digest, Path(__file__).parents[1], ("**/*.py", "**/*.json", "**/templates/**/*"))
     return digest.hexdigest()
 
 

@@ -5,10 +5,10 @@ import os
 from pathlib import Path
 
 ENV_VAR = "KZFIGURES_ROOT"
-#: The checkout this module sits in (src/kzfigures/paths.py -> the repository root), when it is one.
-CHECKOUT = Path(__file__).resolve().parents[2]
+#: The checkout this module sits in (src/kzfigures/data/paths.py -> the repository root), when it is one.
+CHECKOUT = Path(__file__).resolve().parents[3]
 #: The copy of data/ and seeds/ that an installed (non-editable) package carries; setup.py puts it there.
-PACKAGED = Path(__file__).resolve().parent / "_data"
+PACKAGED = Path(__file__).resolve().parents[1] / "_data"
 
 
 def _has_data(path: Path) -> bool:
@@ -38,3 +38,15 @@ def notebooks_root(root: str | os.PathLike[str] | None = None) -> Path:
             f"as a package): run it in a clone of the repository, or set {ENV_VAR} to one"
         )
     return folder
+
+
+def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
+    """The resolved root and each file of data/ and seeds/ with its modification time and size.
+
+    Two equal states mean nothing was edited in between; the loaders cache on it.
+    """
+    base = project_root(root).resolve()
+    files = sorted(p for folder in ("data", "seeds") for p in (base / folder).iterdir() if p.is_file())
+    return base, tuple((p.relative_to(base).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .notebooks import cell_source, write_notebook_json
+from ..notebooks.collection import cell_source, write_notebook_json
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -184,7 +184,7 @@ def make_student(source: Path, target: Path) -> list[Path]:
         written.append(out)
     if not written:
         raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")
-    from .navigation import write_navigation
+    from ..notebooks.navigation import write_navigation
 
     write_navigation(target)  # previous / contents / next among the student notebooks, and their contents.md
     return written

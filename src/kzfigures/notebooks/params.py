@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .formatting import number
+from ..data.formatting import number
 
 
 class ParameterError(ValueError):

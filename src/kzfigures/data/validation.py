@@ -1,4 +1,4 @@
-"""Check a data package as read, all of it at once, and hand out packages known to be good.
+"""Check a data package as read, all of it at once (store.py keeps the packages that passed).
 
 Two sources of rules. The schema checks (required, type, enum, pattern, minimum, unique, foreign keys, and
 words that must stand inside the row's quote) are read from datapackage.json, so a constraint is written once.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .bounds import OPERATIONS, BoundsOrderError
-from .package import Package, Row, Table, file_state, read_package
+from .package import Package, Row, Table, read_package
 from .parse import parse_quantity
 from .problems import DataPackageError, Problem
 from .seeds import Seed
@@ -360,23 +360,3 @@ def validate(package: Package) -> list[Problem]:
 def validate_package(root: str | Path | None = None) -> list[Problem]:
     """Check the whole data package and return every problem (an empty list when all is well)."""
     return validate(read_package(root))
-
-
-_CHECKED: dict[Any, Package] = {}
-
-
-def checked_package(root: str | Path | None = None) -> Package:
-    """The package, read and checked once per root and file state; DataPackageError listing every problem.
-
-    Every loader calls this, so a notebook validates the package once, and again only after a file changed.
-    """
-    state = file_state(root)
-    if state not in _CHECKED:
-        package = read_package(state[0])
-        problems = validate(package)
-        if problems:
-            raise DataPackageError(problems)
-        if len(_CHECKED) >= 8:
-            _CHECKED.clear()
-        _CHECKED[state] = package
-    return _CHECKED[state]

@@ -41,13 +41,18 @@ class Table:
 
 @dataclass
 class Package:
-    """The seeds and the tables, as read; ``problems`` holds what went wrong while reading."""
+    """The seeds and the tables, as read; ``problems`` holds what went wrong while reading.
+
+    ``memo`` keeps what is built from a checked package (the figures table, …), so it lives and goes with the
+    package in the one cache (store.py) instead of in caches of its own.
+    """
 
     root: Path
     descriptor: dict[str, Any]
     seeds: dict[str, Seed]
     tables: dict[str, Table]
     problems: list[Problem]
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def _read_table(root: Path, resource: dict[str, Any], problems: list[Problem]) -> Table:
@@ -86,15 +91,3 @@ def read_package(root: str | Path | None = None) -> Package:
         return Package(base, {}, seeds, {}, problems)
     tables = {r["name"]: _read_table(base, r, problems) for r in descriptor.get("resources", [])}
     return Package(base, descriptor, seeds, tables, problems)
-
-
-def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
-    """The resolved root and each file of data/ and seeds/ with its modification time and size.
-
-    Two equal states mean nothing was edited in between; the loaders cache on it.
-    """
-    base = project_root(root).resolve()
-    files = sorted(p for folder in ("data", "seeds") for p in (base / folder).iterdir() if p.is_file())
-    return base, tuple((p.relative_to(base).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-
-

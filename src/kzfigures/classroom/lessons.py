@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .bounds import Bounds
-from .parse import parse_quantity
+from ..data.bounds import Bounds
+from ..data.parse import parse_quantity
 
 
 class NotYet(AssertionError):
@@ -225,7 +225,7 @@ def summary(lesson: str) -> Feedback:
 
 def _figures():
     """The figures table (imported here so the checks module stays light)."""
-    from .figures import load_figures
+    from ..data.figures import load_figures
 
     return load_figures()
 
@@ -313,7 +313,7 @@ def _exact_total(answer: Any, name: str) -> str:
 
 @_question("sources", "credited-with-nine-attacks")
 def _credited(answer: Any, name: str) -> str:
-    from .tables import people
+    from ..data.tables import people
 
     credited = _figures().set_index("figure_id").loc["attacks_prevented", "attributed_to"]
     person = people().set_index("name").loc[credited]
@@ -347,7 +347,7 @@ def _officials(answer: Any, name: str) -> str:
 # -- lesson 04: checking a number against other sources (the relations come from kzfigures.in_context) ------------
 def _compared():
     """The comparison table (imported here so the checks module stays light)."""
-    from .context import in_context
+    from ..data.context import in_context
 
     return in_context()
 

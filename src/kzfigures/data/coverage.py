@@ -8,7 +8,7 @@ import pandas as pd
 
 from .lexicon import lexicon
 from .parse import DIGITS
-from .validation import checked_package
+from .store import checked_package
 
 
 def token_pattern() -> re.Pattern[str]:

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 
 from .bounds import OPERATIONS, Bounds
-from .package import Package, file_state
+from .package import Package
 from .parse import parse_quantity
-from .validation import UNATTRIBUTED, checked_package
+from .store import checked_package, memo
+from .validation import UNATTRIBUTED
 
 #: The columns of load_figures(), in order (the table contract; datapackage.json describes each).
 FIGURE_COLUMNS: list[str] = [
@@ -91,19 +92,15 @@ def _derived_rows(package: Package, stated: pd.DataFrame) -> list[dict[str, Any]
     return rows
 
 
-_TABLES: dict[Any, tuple[pd.DataFrame, pd.DataFrame]] = {}
+def _build_tables(package: Package) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stated and the derived figures of a checked package."""
+    stated = _typed([_stated_row(raw) for raw in package.tables["figures"].rows])
+    return stated, _typed(_derived_rows(package, stated))
 
 
 def _tables(root: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stated and the derived figures, built once per root and file state."""
-    state = file_state(root)
-    if state not in _TABLES:
-        package = checked_package(state[0])
-        stated = _typed([_stated_row(raw) for raw in package.tables["figures"].rows])
-        if len(_TABLES) >= 8:
-            _TABLES.clear()
-        _TABLES[state] = stated, _typed(_derived_rows(package, stated))
-    return _TABLES[state]
+    """The stated and the derived figures, built once per checked package (store.py)."""
+    return memo(checked_package(root), "figures", _build_tables)
 
 
 def load_figures(root: str | Path | None = None, include_derived: bool = False) -> pd.DataFrame:
