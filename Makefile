@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test student bench notebooks docs-images browser lab clean wheelhouse nbgrader
+.PHONY: help venv report test check lint student bench notebooks docs-images browser lab clean wheelhouse nbgrader
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -75,6 +75,13 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
+
+check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, notebooks (nbval), one report build
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not full" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint and import order) on src/ and tests/, mypy on src/ (both configured in pyproject.toml)
+	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py
+	$(BIN)/mypy
 
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
 	$(BIN)/kzfigures student --output dist/student

@@ -13,6 +13,25 @@ def pytest_configure(config) -> None:
         config.option.nbval_sanitize_with = str(ROOT / given)
 
 
+#: The full tier (make test; make check leaves it out): test files that need a real client (chromium, JupyterLab), an
+#: install (a venv, nbgrader, a wheel) or many report builds, and single tests elsewhere that build a report of their own.
+FULL_FILES = frozenset({"test_browser.py", "test_jupyterlab.py", "test_install.py", "test_nbgrader.py",
+                        "test_reliability.py", "test_kernels.py", "test_safety.py"})
+FULL_TESTS = frozenset({"test_a_failing_notebook_is_named_kept_and_the_old_report_stays",
+                        "test_only_rebuilds_one_page_and_keeps_the_others",
+                        "test_student_run_all_runs_to_the_end_with_feedback",
+                        "test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the full tier's tests ``full``, so ``pytest -m "not full"`` (make check) runs the rest."""
+    import pytest
+
+    for item in items:
+        if item.path.name in FULL_FILES or item.name.split("[")[0] in FULL_TESTS:
+            item.add_marker(pytest.mark.full)
+
+
 #: Test files whose module fixtures build a report or start a server: each runs whole on one worker, so each is
 #: built or started once; the two that read the session's default report run together. Every other test is
 #: scheduled on its own.

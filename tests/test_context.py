@@ -69,7 +69,7 @@ def test_bounds_come_from_the_parser(external):
 
 def test_the_real_data_gives_several_relations(compared):
     assert len(set(compared["relation"])) >= 3
-    pairs = dict(zip(compared["external_id"], compared["relation"]))
+    pairs = dict(zip(compared["external_id"], compared["relation"], strict=True))
     assert pairs["jamestown_karin_2014"] == "consistent"
     assert pairs["knb_2015_03_fighters"] == "lower later"
     assert pairs["knb_2014_11"] == "different scope" and pairs["aljazeera_taraz_2011"] == "different scope"

@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import SEED_TEXT
 import kzfigures
+from conftest import SEED_TEXT
 from kzfigures import credit_line, figure_bounds, load_figures
 
 CONTRACT = ["figure_id", "seed_id", "quote", "start", "end", "number_text", "lower", "upper", "bound", "unit",
@@ -70,7 +70,7 @@ def test_key_figures(figures, figure_id):
     lower, upper, bound, p_start, p_end, credit = EXPECTED[figure_id]
     row = figures.set_index("figure_id").loc[figure_id]
     assert (row["lower"], row["upper"], row["bound"], row["attributed_to"]) == (lower, upper, bound, credit)
-    date = lambda v: None if pd.isna(v) else v.date().isoformat()  # noqa: E731
+    date = lambda v: None if pd.isna(v) else v.date().isoformat()
     assert (date(row["period_start"]), date(row["period_end"])) == (p_start, p_end)
 
 

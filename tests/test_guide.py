@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from kzfigures.data.figures import load_figures
 from kzfigures.classroom.guide import GUIDE, guide_text, sources_table, write_guide
+from kzfigures.data.figures import load_figures
 
 
 def test_the_committed_guide_is_what_make_notebooks_writes():

@@ -27,7 +27,8 @@ PROBE = textwrap.dedent("""\
     print(json.dumps({"warm": warm, "cwd": os.getcwd(), "path": sys.path, "argv0": sys.argv[0],
                       "probe": os.environ.get("KZFIGURES_PROBE"), "server": os.environ.get("KZFIGURES_SERVER_ONLY"),
                       "backend": matplotlib.get_backend(), "session_leader": os.getsid(0) == os.getpid(),
-                      "parent_handle": get_ipython().kernel.parent.parent_handle if hasattr(get_ipython().kernel, "parent") else None,
+                      "parent_handle": (get_ipython().kernel.parent.parent_handle
+                                        if hasattr(get_ipython().kernel, "parent") else None),
                       "left_over": "left_over" in globals(), "pid": os.getpid(), "ppid": os.getppid()}))
     left_over = 1
     """)

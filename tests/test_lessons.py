@@ -121,7 +121,7 @@ def test_strip_cell_replaces_solutions_and_drops_hidden_tests():
 @pytest.mark.parametrize("source", ["### BEGIN SOLUTION\nx = 1", "x = 1\n### END SOLUTION",
                                     "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"])
 def test_broken_markers_name_the_cell(source):
-    with pytest.raises(MarkerError, match="lesson.ipynb, cell 3"):
+    with pytest.raises(MarkerError, match=r"lesson\.ipynb, cell 3"):
         strip_cell({"cell_type": "code", "source": source}, "lesson.ipynb, cell 3")
 
 
@@ -144,7 +144,7 @@ def solution_lines(path: Path) -> list[str]:
 
 def test_student_versions_hold_no_solution_and_no_output(students):
     assert [p.name for p in students] == [p.name for p in LESSONS]
-    for instructor, student in zip(LESSONS, students):
+    for instructor, student in zip(LESSONS, students, strict=True):
         nb = json.loads(student.read_text(encoding="utf-8"))
         text = "\n".join("".join(c["source"]) for c in nb["cells"])
         assert leaks(nb) == [] and not any(m in text for m in MARKERS)
@@ -274,7 +274,7 @@ def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path)
     build_report(out, {"show_solutions": False}, only=["lesson"], progress=lambda line: None)
     pages = sorted(out.glob("lesson-*.html"))
     assert len(pages) == len(LESSONS) == 4
-    for lesson, page in zip(LESSONS, pages):
+    for lesson, page in zip(LESSONS, pages, strict=True):
         nb = json.loads(lesson.read_text(encoding="utf-8"))
         text = page.read_text(encoding="utf-8")
         built = (out / "notebooks" / f"{page.stem}.ipynb").read_text(encoding="utf-8")

@@ -68,7 +68,7 @@ def solved(released: dict, instructor: dict) -> dict:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
             lines = answers[grade_id].split("\n")
-            cell["source"] = "\n".join(l for l in lines if l.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
+            cell["source"] = "\n".join(ln for ln in lines if ln.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
     return out
 
 

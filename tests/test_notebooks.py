@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.notebooks.collection import list_notebooks
 from kzfigures.build.execute import KERNELSPEC
+from kzfigures.notebooks.collection import list_notebooks
 from kzfigures.notebooks.params import RULES
 
 MAIN = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -39,7 +39,7 @@ def test_uniform_opening(path):
     assert "".join(params_heading["source"]).startswith("## Parameters")
     assert params["cell_type"] == "code" and params["metadata"].get("tags") == ["parameters"]
     lines = [ln for ln in "".join(params["source"]).splitlines() if ln.strip()]
-    for line, node in zip(lines, ast.parse("".join(params["source"])).body):
+    for line, node in zip(lines, ast.parse("".join(params["source"])).body, strict=True):
         assert isinstance(node, ast.AnnAssign), line
         ast.literal_eval(node.value)
         assert "  # " in line, f"parameter without a comment: {line}"

@@ -59,7 +59,7 @@ def test_in_a_build_save_writes_where_the_builder_says_and_creates_no_parents(pu
 def test_a_name_published_twice_is_refused():
     outputs = Outputs()
     outputs.table(views.count_by(kzfigures.load_figures()), "t")
-    with pytest.raises(ValueError, match="t.csv is already published"):
+    with pytest.raises(ValueError, match=r"t\.csv is already published"):
         outputs.table(views.count_by(kzfigures.load_figures()), "t")
 
 

@@ -39,7 +39,7 @@ def test_derived_figures_say_so_and_name_inputs(figures):
 
 
 def test_png_and_svg_are_byte_stable(figures):
-    make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K")  # noqa: E731
+    make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K")
     first, second = make(), make()
     assert first.png() == second.png() and first.svg() == second.svg()
     assert b"Software" not in first.png() and "<dc:date>" not in first.svg()

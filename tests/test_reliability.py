@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import filecmp
-from html.parser import HTMLParser
 import json
 import os
 import platform
@@ -10,15 +9,15 @@ import re
 import signal
 import subprocess
 import sys
-import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_TEXT, read_rows, reseed, write_rows
+from conftest import ROOT, SEED_TEXT, reseed
 from kzfigures.build.folders import REPORT_MARKER, WORK_MARKER
-from kzfigures.notebooks.collection import list_notebooks
 from kzfigures.build.report import build_report
+from kzfigures.notebooks.collection import list_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL = list_notebooks()
@@ -191,7 +190,7 @@ def test_interrupted_build_leaves_the_previous_report(previous, sig, code):
             break
     proc.send_signal(sig)
     rest = proc.communicate(timeout=120)[1]
-    assert proc.returncode == code, lines + [rest]
+    assert proc.returncode == code, [*lines, rest]
     assert "the previous report is unchanged" in rest
     assert tree(previous) == [REPORT_MARKER, "index.html"] and (previous / "index.html").read_text() == "previous report"
     left = {p.name: tree(p) for p in previous.parent.iterdir() if p.name not in ("reports", ".reports.lock")}

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE_ENV, ROOT
-from kzfigures.notebooks.collection import list_notebooks
 from kzfigures.build.report import build_report
+from kzfigures.notebooks.collection import list_notebooks
 
 PARAMS = {"search": "Karin", "population": 20_000_000, "decimals": 3, "include_restatements": True,
           "show_reference_places": False, "timeline_start_year": 2013, "show_external_events": False}
@@ -79,7 +79,7 @@ def test_index_links_every_page_and_asset(report):
     links = set(re.findall(r'(?:href|src)="([^"]+)"', index))
     for page in pages:
         assert page in links
-    for link in links - {l for l in links if l.startswith("https://astanatimes.com/")}:
+    for link in links - {ln for ln in links if ln.startswith("https://astanatimes.com/")}:
         assert (report / link).is_file(), link
     assert "population = 20,000,000" in index
 
@@ -160,7 +160,7 @@ def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp
     folder = tmp_path / "nbs"
     folder.mkdir()
     nb = json.loads((ROOT / "notebooks" / "00-article-in-numbers.ipynb").read_text(encoding="utf-8"))
-    nb["cells"] = nb["cells"][:4] + [{"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
+    nb["cells"] = [*nb["cells"][:4], {"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
                                       "outputs": [], "source": "raise RuntimeError('broken on purpose')"}]
     (folder / "00-broken.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     done = run_cli("report", "--output", str(previous), "--notebooks", str(folder))

@@ -15,31 +15,33 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-#: Public name -> the module that defines it.
-_EXPORTS = {
-    "BOUND_VALUES": "data.bounds", "Bounds": "data.bounds", "BoundsOrderError": "data.bounds",
-    "external_figures": "data.context", "in_context": "data.context",
-    "coverage_audit": "data.coverage", "find_tokens": "data.coverage",
-    "FIGURE_COLUMNS": "data.figures", "bounds_of": "data.figures", "credit": "data.figures", "credit_line": "data.figures",
-    "derive": "data.figures", "derived_figures": "data.figures", "figure_bounds": "data.figures", "figure_row": "data.figures",
-    "load_figures": "data.figures", "published": "data.figures", "rate_per": "data.figures", "select": "data.figures", "share": "data.figures",
-    "Outputs": "charts.outputs",
-    "read_package": "data.package",
-    "ParameterError": "notebooks.params", "check_parameters": "notebooks.params",
-    "parse_quantity": "data.parse",
-    "DataPackageError": "data.problems", "Problem": "data.problems",
-    "Seed": "data.seeds", "load_seed": "data.seeds",
-    "claims": "data.tables", "events": "data.tables", "external_events": "data.tables", "fighter_categories": "data.tables", "non_figures": "data.tables",
-    "organisations": "data.tables", "people": "data.tables", "places": "data.tables",
-    "checked_package": "data.store", "validate_package": "data.validation",
-    "topic_view": "charts.views",
+#: The module that defines each public name.
+_DEFINED_IN: dict[str, tuple[str, ...]] = {
+    "data.bounds": ("BOUND_VALUES", "Bounds", "BoundsOrderError",),
+    "data.context": ("external_figures", "in_context",),
+    "data.coverage": ("coverage_audit", "find_tokens",),
+    "data.figures": ("FIGURE_COLUMNS", "bounds_of", "credit", "credit_line", "derive", "derived_figures", "figure_bounds",
+        "figure_row", "load_figures", "published", "rate_per", "select", "share",),
+    "charts.outputs": ("Outputs",),
+    "data.package": ("read_package",),
+    "notebooks.params": ("ParameterError", "check_parameters",),
+    "data.parse": ("parse_quantity",),
+    "data.problems": ("DataPackageError", "Problem",),
+    "data.seeds": ("Seed", "load_seed",),
+    "data.tables": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations", "people",
+        "places",),
+    "data.store": ("checked_package",),
+    "data.validation": ("validate_package",),
+    "charts.views": ("topic_view",),
 }
+#: Public name -> the module that defines it.
+_EXPORTS = {name: module for module, names in _DEFINED_IN.items() for name in names}
 
 #: The modules notebooks import by their short name (``from kzfigures import views, plotting``).
 _MODULES = {"context": "data.context", "lessons": "classroom.lessons", "plotting": "charts.plotting",
             "views": "charts.views"}
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 (a list, built from the table above)
 
 
 def __getattr__(name: str) -> Any:

@@ -34,7 +34,7 @@ def cache_dir(root: Path) -> Path:
     return Path(os.environ.get(CACHE_ENV) or root / ".cache" / "kzfigures")
 
 
-def _hash_files(digest: "hashlib._Hash", base: Path, patterns: tuple[str, ...]) -> None:
+def _hash_files(digest: hashlib._Hash, base: Path, patterns: tuple[str, ...]) -> None:
     """Feed each matching file's relative name and bytes into the digest, in a fixed order."""
     files = sorted({p for pattern in patterns for p in base.glob(pattern) if p.is_file()})
     for path in files:

@@ -16,8 +16,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 #: Inside a report folder: the files the report wrote, with their sha256.
 REPORT_MARKER = ".kzfigures-report.json"

@@ -32,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 SWITCH = "KZFIGURES_WARM_KERNELS"  # "0" turns warm kernels off
 # what every notebook's kernel imports, where importing it here changes nothing: not pandas, whose display
@@ -129,7 +130,7 @@ def manager_class() -> type:
     class WarmKernelManager(AsyncKernelManager):
         """AsyncKernelManager whose python kernels are forked from the warm server while one is running."""
 
-        async def start_kernel(self, **kwargs: Any) -> None:
+        async def start_kernel(self, **kwargs: Any) -> None:  # type: ignore[override]  # jupyter_client's is untyped
             # wait for the server's imports before jupyter_client picks the kernel's ports, which stay free (and
             # can be taken by another process) until the kernel binds them; format_kernel_cmd comes in between
             if _current is not None:
@@ -186,7 +187,7 @@ def serve(path: str) -> dict[str, Any] | None:
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher does; IPython puts the kernel's own folder back
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it closes our input
-    started_with = _shared_env(os.environ)
+    started_with = _shared_env(dict(os.environ))
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # matplotlib reads it once, at import
     for name in PRELOAD:
         importlib.import_module(name)
@@ -316,7 +317,8 @@ def become_kernel(request: dict[str, Any]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["args"]]  # type: ignore[union-attr]
+    spec = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [str(spec.origin if spec else "ipykernel_launcher"), *request["args"]]
     from ipykernel import kernelapp
 
     # the one setting ipykernel reads from the environment at import, which in the server came too early

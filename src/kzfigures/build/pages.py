@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..classroom.edition import MARKERS
-from ..notebooks.navigation import CONTENTS
-from ..notebooks.collection import NotebookInfo
 from ..data.parse import DIGITS
+from ..notebooks.collection import NotebookInfo
+from ..notebooks.navigation import CONTENTS
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: A plain number as a table shows it (the parser's digits): 1,234 / -5 / 0.0167 / 12.5% / inf.
@@ -99,7 +99,7 @@ def tidy_tables(html: str) -> str:
             for cell in row.find_all("td"):
                 text = cell.get_text(strip=True)
                 if _NUMBER.match(text):
-                    cell["class"] = cell.get("class", []) + ["num"]
+                    cell["class"] = " ".join([*cell.get_attribute_list("class"), "num"]).strip()
                 elif _URL.match(text):  # a cited source's address becomes a link (a link, never a load)
                     link = soup.new_tag("a", href=text)
                     link.string = text

@@ -13,19 +13,29 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .folders import (WORK_MARKER, OutputRefused, check_output, damaged, locked, mark_report, remove_stale,
-                      remove_work, work_folder)
-from .kernels import warm
-from ..notebooks.collection import NotebookInfo, choose, list_notebooks
-from .execute import ExecutionFailed, execute, stop_kernel
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
-from .pages import TEMPLATES, built_with, export, exporter, page_targets
-from ..notebooks.params import ParameterError, check_parameter, check_parameters
 from ..data.paths import ENV_VAR
+from ..notebooks.collection import NotebookInfo, choose, list_notebooks
+from ..notebooks.params import ParameterError, check_parameter, check_parameters
+from .execute import ExecutionFailed, execute, stop_kernel
+from .folders import (
+    WORK_MARKER,
+    OutputRefused,
+    check_output,
+    damaged,
+    locked,
+    mark_report,
+    remove_stale,
+    remove_work,
+    work_folder,
+)
+from .kernels import warm
+from .pages import TEMPLATES, built_with, export, exporter, page_targets
 
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
@@ -142,9 +152,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     report that is already up to date (and undamaged) is left alone; without it every notebook runs and its cache
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
-    from .cache import cache_dir, inputs_fingerprint, page_key
     from ..data.paths import notebooks_root, project_root
     from ..data.store import checked_package
+    from .cache import cache_dir, inputs_fingerprint, page_key
 
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     if not str(output).strip():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,7 +102,7 @@ class Outputs:
             raise ValueError(f"outputs: {', '.join(clash)} is already published by this notebook; choose another name")
         self._files.update(files)
 
-    def chart(self, chart: "Chart") -> None:
+    def chart(self, chart: Chart) -> None:
         """Show a chart as PNG with its alt text, then its caption; keep it for ``save``."""
         from IPython.display import Image, Markdown, display
 
@@ -112,7 +112,7 @@ class Outputs:
         display(Image(data=png, format="png", alt=chart.alt))
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 
-    def table(self, table: "pd.DataFrame", name: str) -> None:
+    def table(self, table: pd.DataFrame, name: str) -> None:
         """Show a table and keep it for ``save`` (as CSV, without the index).
 
         The display carries the table's name in its metadata, so the report can link the shown table to its CSV.
@@ -155,7 +155,7 @@ def _builder_folder() -> Path | None:
 
 def _entries(body: dict[str, Any], key: str, kind: type, where: Path) -> list[Any]:
     """The chart or table entries of a manifest, each checked to have exactly its fields."""
-    names = set(kind.__dataclass_fields__)
+    names = {f.name for f in fields(kind)}
     entries = body.get(key)
     if not isinstance(entries, list) or not all(isinstance(e, dict) and set(e) == names for e in entries):
         raise OutputsError(f"{where}: '{key}' is not a list of entries with the fields {', '.join(sorted(names))}")
@@ -178,9 +178,11 @@ def read_outputs(folder: str | os.PathLike[str]) -> Manifest:
         raise OutputsError(f"{path}: cannot be read as JSON ({err.__class__.__name__})") from None
     if not isinstance(body, dict) or body.get("schema") != SCHEMA:
         raise OutputsError(f"{path}: not a {SCHEMA} manifest")
+    sums = body.get("sha256")
     manifest = Manifest(_entries(body, "charts", ChartEntry, path), _entries(body, "tables", TableEntry, path),
-                        body.get("sha256") if isinstance(body.get("sha256"), dict) else {})
-    for name in (f for entry in [*manifest.charts, *manifest.tables] for f in entry.files):
+                        sums if isinstance(sums, dict) else {})
+    entries: list[ChartEntry | TableEntry] = [*manifest.charts, *manifest.tables]
+    for name in (f for entry in entries for f in entry.files):
         file = base / name
         if not file.is_file():
             raise OutputsError(f"{file}: listed in {MANIFEST} but missing")

@@ -14,8 +14,10 @@ import io
 import math
 import re
 import textwrap
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
 import pandas as pd
@@ -28,6 +30,9 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from ..data.bounds import Bounds
 from ..data.figures import bounds_of, credit
 from ..data.formatting import number
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
            "to Defeat”, September 2014")
@@ -43,17 +48,22 @@ STYLE = {
 }
 
 
-def _house_rc() -> dict:
+def _style(params: dict[str, Any]) -> AbstractContextManager[None]:
+    """matplotlib.rc_context for a plain dict (matplotlib's types name every rc key as a Literal)."""
+    return matplotlib.rc_context(params)  # type: ignore[arg-type]
+
+
+def _house_rc() -> dict[str, Any]:
     """Matplotlib's own defaults with the project style on top: a user's matplotlibrc changes no chart."""
-    defaults = {k: v for k, v in matplotlib.rcParamsDefault.items() if not k.startswith("backend")}
+    defaults: dict[str, Any] = {k: v for k, v in matplotlib.rcParamsDefault.items() if not k.startswith("backend")}
     return {**defaults, **STYLE}
 
 
-def _in_house_style(draw):
+def _in_house_style(draw: Callable[P, R]) -> Callable[P, R]:
     """Run a drawing function with _house_rc() in force, whatever rc the user has."""
     @functools.wraps(draw)
-    def drawn(*args, **kwargs):
-        with matplotlib.rc_context(_house_rc()):
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _style(_house_rc()):
             return draw(*args, **kwargs)
     return drawn
 
@@ -71,7 +81,7 @@ class Chart:
     def png(self) -> bytes:
         """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
         buffer = io.BytesIO()
-        with matplotlib.rc_context(_house_rc()):
+        with _style(_house_rc()):
             self.figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
         return buffer.getvalue()
 
@@ -82,7 +92,7 @@ class Chart:
         are renumbered so that rebuilds give the same bytes.
         """
         buffer = io.StringIO()
-        with matplotlib.rc_context(_house_rc()):
+        with _style(_house_rc()):
             self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         text = buffer.getvalue()
         for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
@@ -93,7 +103,7 @@ class Chart:
 # -- shared pieces -------------------------------------------------------------------------------------
 def _new_figure(width: float, height: float, footer: float = 1.0) -> tuple[Figure, Axes, Axes]:
     """A figure in the project style: the plot above, a footer below it for the legend and the source line."""
-    with matplotlib.rc_context(STYLE):
+    with _style(STYLE):
         figure = Figure(figsize=(width, height + footer), layout="constrained")
         grid = figure.add_gridspec(2, 1, height_ratios=[height, footer])
         ax, foot = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
@@ -118,7 +128,7 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "") -> str:
 
 def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None = None) -> None:
     """Title the chart; put its legend and then its source line in the footer, where they cover no data."""
-    with matplotlib.rc_context(STYLE):
+    with _style(STYLE):
         ax.set_title(textwrap.fill(title, 80), loc="left")
         if handles:
             foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=8, frameon=False,
@@ -151,8 +161,8 @@ def _scaled(row: pd.Series, scale: float) -> Bounds:
     return Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
 
 
-def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool, fmt, scale: float = 1.0,
-                    xlabel: str) -> list[str]:
+def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool, fmt: Callable[..., str],
+                    scale: float = 1.0, xlabel: str) -> list[str]:
     """Draw rows as intervals on one axis (points, bars, hollow or filled ends, arrows); return each row in words."""
     drawn = [_scaled(row, scale) for _, row in rows.iterrows()]
     finite = [v for b in drawn for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
@@ -160,15 +170,15 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
     right = top * (6 if log_scale else 1.35)
     left = (min(finite) / 3 if finite else 0.1) if log_scale else 0
     described = []
-    for i, (b, (_, row)) in enumerate(zip(drawn, rows.iterrows())):
+    for i, (b, (_, row)) in enumerate(zip(drawn, rows.iterrows(), strict=True)):
         y = len(rows) - 1 - i
         colour = COLOURS[_style_of(row)]
         lo = max(b.lower, left) if log_scale else b.lower
         hi = right if b.upper == math.inf else b.upper
         if b.is_point:
-            ax.plot([lo], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
+            ax.plot([float(lo)], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
         else:
-            ax.plot([lo, hi], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
+            ax.plot([float(lo), float(hi)], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
                     solid_capstyle="butt", dash_capstyle="butt", zorder=2, ls=(0, (2, 1)) if row.get("derived") else "-")
             if b.upper == math.inf:
                 ax.annotate("", xy=(right, y), xytext=(lo, y), zorder=3,
@@ -176,7 +186,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
             for value, is_open in ((lo, b.lower_open), (hi, b.upper_open)):
                 if value == right:
                     continue
-                ax.plot([value], [y], marker="o", ms=9, zorder=4, color=colour,
+                ax.plot([float(value)], [y], marker="o", ms=9, zorder=4, color=colour,
                         markerfacecolor="white" if is_open else colour, markeredgewidth=2)
         text = b.describe(fmt) + (" (derived)" if row.get("derived") else "")
         if row["bound"] == "vague" and isinstance(row.get("number_text"), str):
@@ -190,7 +200,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         xlabel += " (log scale)"
-    ax.set_xlim(left, right)
+    ax.set_xlim(float(left), float(right))
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     return described
@@ -230,21 +240,21 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     rows = rows.reset_index(drop=True)
     groups = list(dict.fromkeys(rows[by]))
     heights = [0.9 + 0.62 * int((rows[by] == g).sum()) for g in groups]
-    with matplotlib.rc_context(STYLE):
+    with _style(STYLE):
         figure = Figure(figsize=(9.0, sum(heights) + 0.8 * len(groups) + 1.0), layout="constrained")
         grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 1.0])
         axes = [figure.add_subplot(grid[i]) for i in range(len(groups))]
         foot = figure.add_subplot(grid[len(groups)])
     foot.axis("off")
     described = []
-    for ax, group in zip(axes, groups):
+    for ax, group in zip(axes, groups, strict=True):
         part = rows.loc[rows[by] == group].reset_index(drop=True)
         labels = [period_label(r) for _, r in part.iterrows()]
         words = _draw_intervals(ax, part, labels, log_scale=log_scale, fmt="{:,.0f}".format, xlabel=str(group))
         described.append(f"{group}: " + "; ".join(words))
     source = source_line(rows, extra_source)
     _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
-    for ax, group in zip(axes, groups):
+    for ax, group in zip(axes, groups, strict=True):
         ax.set_title(f"{group}", loc="left", fontsize=10, fontweight="normal", color=COLOURS["text"])
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
@@ -286,7 +296,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
     ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")
     ax.barh(y, counts["restatements"], left=counts["figures"], color="white", edgecolor=COLOURS["exact"],
             hatch="//", label="restatements of a figure")
-    for yi, first, again in zip(y, counts["figures"], counts["restatements"]):
+    for yi, first, again in zip(y, counts["figures"], counts["restatements"], strict=True):
         ax.text(first + again + 0.15, yi, f"{first}" + (f" + {again} restated" if again else ""), va="center")
     ax.set_yticks(y, labels)
     ax.set_xlabel("number of figures in the article")
@@ -294,7 +304,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
     source = source_line(extra="Counted by kzfigures from the article's text.")
     _finish(ax, foot, title, source, ax.get_legend_handles_labels()[0])
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
-                          for lbl, n, r in zip(labels, counts["figures"], counts["restatements"]))
+                          for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
     caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
     return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption)
 
@@ -370,9 +380,9 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
     n = len(sentences) + 1
     b = bounds_of(term)
-    ax.plot([b.lower, b.upper], [n - 1, n - 1], color=COLOURS["range"], lw=9, solid_capstyle="butt")
+    ax.plot([float(b.lower), float(b.upper)], [n - 1, n - 1], color=COLOURS["range"], lw=9, solid_capstyle="butt")
     for end in (b.lower, b.upper):
-        ax.plot([end], [n - 1], marker="o", ms=10, color=COLOURS["range"])
+        ax.plot([float(end)], [n - 1], marker="o", ms=10, color=COLOURS["range"])
     ax.annotate(f"{b.describe()} years", (b.lower, n - 1), xytext=(0, 10), textcoords="offset points")
     labels = [_wrap(f"term from {term['period_start']:%d %b %Y}", 30)]
     described = [f"the term for taking part in a foreign armed conflict from {term['period_start']:%d %B %Y}: "

@@ -12,8 +12,8 @@ from ..data.formatting import number, percent
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [
     "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
-    "period_start", "period_end", "period_text", "place", "attributed_to", "source_type", "attribution", "same_as", "derived",
-    "derived_from", "quote", "bounds",
+    "period_start", "period_end", "period_text", "place", "attributed_to", "source_type", "attribution", "same_as",
+    "derived", "derived_from", "quote", "bounds",
 ]
 
 

@@ -92,7 +92,7 @@ def graded(nb: dict[str, Any]) -> dict[str, Any]:
     calls = [CHECK_CALL.match(hidden.sub("", cell_source(c)).strip()) if c["cell_type"] == "code" else None
              for c in cells]
     questions = {call["answer"]: call["question"] for call in calls if call}
-    for index, (cell, call) in enumerate(zip(cells, calls)):
+    for index, (cell, call) in enumerate(zip(cells, calls, strict=True)):
         cell.setdefault("metadata", {}).pop("nbgrader", None)
         source = cell_source(cell)
         if call:

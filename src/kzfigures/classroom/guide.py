@@ -6,8 +6,8 @@ body with ``PASSAGES[NAME]()`` (run by ``make notebooks``), and a test fails whe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -17,8 +17,8 @@ BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- 
 
 def sources_table(figures: pd.DataFrame | None = None) -> str:
     """A Markdown table: how many of the article's figures each kind of source gives, and whom they credit."""
-    from ..data.figures import load_figures
     from ..charts.views import count_by
+    from ..data.figures import load_figures
 
     figures = load_figures() if figures is None else figures
     counts = count_by(figures, "source_type").sort_values(["figures", "source_type"], ascending=[False, True])

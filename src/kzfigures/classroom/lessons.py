@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..data.bounds import Bounds
 from ..data.parse import parse_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class NotYet(AssertionError):
@@ -39,7 +44,7 @@ def _as_bounds(answer: Any, name: str) -> Bounds:
     raise NotYet(f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {answer!r}")
 
 
-def _close(a: float, b: float) -> bool:
+def _close(a: float | Fraction, b: float | Fraction) -> bool:
     """Equal, allowing for rounding (and inf == inf)."""
     return a == b or (math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12))
 
@@ -51,7 +56,7 @@ def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: 
     if not _close(given.lower, right.lower):
         more = "too high" if given.lower > right.lower else "too low"
         why = {"vague": "a vague word gives only the least it allows: what is the least it can mean?",
-               "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.bound, "read the words again")
+               "more_than": f"“{phrase}” starts just above {right.lower:,g}"}.get(right.bound or "", "read the words again")
         raise NotYet(f"your lower bound {given.lower:,g} is {more}: {why}")
     if not _close(given.upper, right.upper):
         if right.upper == math.inf:
@@ -95,8 +100,8 @@ def _scale_hint(mine: float, right: float) -> str:
     return ""
 
 
-def check_value(answer: Any, expected: float, name: str = "your answer", hints: dict[str, str] | None = None,
-                wrong: dict[float, str] | None = None) -> str:
+def check_value(answer: Any, expected: float | Fraction, name: str = "your answer", hints: dict[str, str] | None = None,
+                wrong: dict[float | Fraction, str] | None = None) -> str:
     """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
     _missing(answer, name, (hints or {}).get("missing", "give a number"))
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
@@ -164,7 +169,8 @@ class Feedback:
     state: str  # "right", "as asked" (done as asked, though not an answer to trust), "not yet" or "unanswered"
     text: str
 
-    _LOOK = {"right": ("✓ Right", "#e6f4ea", "#1e6b35"), "as asked": ("Computed as asked", "#eef2f7", "#33475b"),
+    _LOOK: ClassVar[dict[str, tuple[str, str, str]]] = {
+             "right": ("✓ Right", "#e6f4ea", "#1e6b35"), "as asked": ("Computed as asked", "#eef2f7", "#33475b"),
              "not yet": ("Not yet", "#fff4e0", "#7a4b00"),
              "unanswered": ("Not answered yet", "#eef2f7", "#33475b")}
 
@@ -223,7 +229,7 @@ def summary(lesson: str) -> Feedback:
     return Feedback("right" if right == len(questions) else "not yet" if right else "unanswered", "; ".join(parts))
 
 
-def _figures():
+def _figures() -> pd.DataFrame:
     """The figures table (imported here so the checks module stays light)."""
     from ..data.figures import load_figures
 
@@ -284,7 +290,7 @@ def _open_topped(answer: Any, name: str) -> str:
 
 
 @_question("shares", "shortcut")
-def _shortcut(answer: Any, name: str) -> str:
+def _shortcut(answer: Any, name: str) -> Feedback:
     middle = (_karin().lower + _karin().upper) / 2
     check_value(answer, middle / _total().lower, name)
     return Feedback("as asked", "this is the shortcut, not an answer to trust: keep reading, the article does not "
@@ -345,7 +351,7 @@ def _officials(answer: Any, name: str) -> str:
 
 
 # -- lesson 04: checking a number against other sources (the relations come from kzfigures.in_context) ------------
-def _compared():
+def _compared() -> pd.DataFrame:
     """The comparison table (imported here so the checks module stays light)."""
     from ..data.context import in_context
 
@@ -369,8 +375,8 @@ _question("context", "knb-march-2015")(lambda a, n: check_choice(
 @_question("context", "not-like-for-like")
 def _not_like_for_like(answer: Any, name: str) -> str:
     table = _compared()
-    return check_set(answer, table.loc[(table["figure_id"] == "kz_fighters_karin") & (table["relation"] == "different scope"),
-                                "external_id"], name, "external ids")
+    wanted = (table["figure_id"] == "kz_fighters_karin") & (table["relation"] == "different scope")
+    return check_set(answer, table.loc[wanted, "external_id"], name, "external ids")
 
 
 @_question("context", "un-scope")

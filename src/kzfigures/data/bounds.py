@@ -10,9 +10,10 @@ the type Python gives (so tests can check it with Fractions).
 from __future__ import annotations
 
 import math
+import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Real
-from typing import Callable, Union
+from fractions import Fraction
 
 from .formatting import number
 
@@ -25,7 +26,8 @@ BOUND_VALUES: tuple[str, ...] = (
     "exact", "range", "more_than", "at_least", "at_most", "fewer_than", "approximate", "vague",
 )
 
-Number = Union[int, float, Real]
+#: An endpoint: exact (int, Fraction) or float (inf among them).
+Number = int | float | Fraction
 
 
 class BoundsOrderError(ValueError):
@@ -90,16 +92,16 @@ class Bounds:
 
     # -- constructors -------------------------------------------------------------------------------
     @classmethod
-    def exact(cls, value: Number) -> "Bounds":
+    def exact(cls, value: Number) -> Bounds:
         """A single known value."""
         return cls(value, value, False, False, "exact")
 
     @classmethod
-    def coerce(cls, value: "Bounds | Number") -> "Bounds":
+    def coerce(cls, value: Bounds | Number) -> Bounds:
         """A Bounds as it is, or a plain number as an exact Bounds."""
         if isinstance(value, Bounds):
             return value
-        if isinstance(value, (int, float, Real)):
+        if isinstance(value, numbers.Real):
             return cls.exact(value)
         raise TypeError(f"cannot use {value!r} as bounds")
 
@@ -121,22 +123,22 @@ class Bounds:
             raise ValueError(f"{op} needs non-negative quantities; got lower bound {self.lower:g}")
 
     # -- arithmetic ---------------------------------------------------------------------------------
-    def __add__(self, other: "Bounds | Number") -> "Bounds":
+    def __add__(self, other: Bounds | Number) -> Bounds:
         o = Bounds.coerce(other)
         return Bounds(self.lower + o.lower, self.upper + o.upper,
                       self.lower_open or o.lower_open, self.upper_open or o.upper_open)
 
     __radd__ = __add__
 
-    def __sub__(self, other: "Bounds | Number") -> "Bounds":
+    def __sub__(self, other: Bounds | Number) -> Bounds:
         o = Bounds.coerce(other)
         return Bounds(self.lower - o.upper, self.upper - o.lower,
                       self.lower_open or o.upper_open, self.upper_open or o.lower_open)
 
-    def __rsub__(self, other: Number) -> "Bounds":
+    def __rsub__(self, other: Number) -> Bounds:
         return Bounds.coerce(other) - self
 
-    def __mul__(self, other: "Bounds | Number") -> "Bounds":
+    def __mul__(self, other: Bounds | Number) -> Bounds:
         o = Bounds.coerce(other)
         self._check_non_negative("multiplication")
         o._check_non_negative("multiplication")
@@ -149,7 +151,7 @@ class Bounds:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: "Bounds | Number") -> "Bounds":
+    def __truediv__(self, other: Bounds | Number) -> Bounds:
         o = Bounds.coerce(other)
         self._check_non_negative("division")
         o._check_non_negative("division")
@@ -164,7 +166,7 @@ class Bounds:
         return Bounds(_div(self.lower, o.upper), _div(self.upper, o.lower),
                       not lower_reached, not upper_reached)
 
-    def __rtruediv__(self, other: Number) -> "Bounds":
+    def __rtruediv__(self, other: Number) -> Bounds:
         return Bounds.coerce(other) / self
 
     def _shape(self) -> str:

@@ -25,6 +25,14 @@ from .parse import parse_quantity
 from .tables import companion
 from .validation import partial_date
 
+
+def _span(text: str) -> tuple[dt.date, dt.date]:
+    """The days a checked partial date covers (validation has refused any that is no date)."""
+    span = partial_date(text)
+    if span is None:
+        raise ValueError(f"{text!r} is not a partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return span
+
 SCOPE = ("where", "who_counted", "count_kind")
 #: Every relation in_context() can give, in the order tables list them.
 RELATIONS = ("consistent", "conflicting", "higher later", "lower later", "higher earlier", "lower earlier",
@@ -71,8 +79,8 @@ def external_figures(root: str | Path | None = None) -> pd.DataFrame:
     frame["lower"] = [float(b.lower) for b in bounds]
     frame["upper"] = [float(b.upper) for b in bounds]
     frame["bound"] = [b.bound for b in bounds]
-    frame["as_of_start"] = [pd.Timestamp(partial_date(v)[0]) for v in frame["as_of"]]
-    frame["as_of_end"] = [pd.Timestamp(partial_date(v)[1]) for v in frame["as_of"]]
+    frame["as_of_start"] = [pd.Timestamp(_span(v)[0]) for v in frame["as_of"]]
+    frame["as_of_end"] = [pd.Timestamp(_span(v)[1]) for v in frame["as_of"]]
     return frame
 
 
@@ -92,7 +100,7 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
         mine = article_scopes.loc[ext["compares_with"]]
         article = figure_bounds(figures, ext["compares_with"])
         found = relation(ext["bounds"], article, tuple(ext[c] for c in SCOPE), tuple(mine[c] for c in SCOPE),
-                         partial_date(ext["as_of"]), partial_date(mine["as_of"]))
+                         _span(ext["as_of"]), _span(mine["as_of"]))
         differs = [c.replace("_", " ") for c in SCOPE if ext[c] != mine[c]]
         rows.append({
             "figure_id": ext["compares_with"], "article says": article.describe(number),
@@ -116,7 +124,7 @@ def relation_counts(compared: pd.DataFrame) -> pd.Series:
 
 def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.DataFrame:
     """The rows whose date (a partial ISO date in ``column``) begins in ``last_year`` or before."""
-    keep = [partial_date(v)[0].year <= last_year for v in table[column]]
+    keep = [_span(v)[0].year <= last_year for v in table[column]]
     return table.loc[keep].reset_index(drop=True)
 
 
@@ -129,7 +137,7 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
     same = [all(row[c] == mine[c] for c in SCOPE) for _, row in rows.iterrows()]
     rows = rows.assign(same_scope=same, label=[p if a.startswith(p) else f"{p}, citing {a}"
-                                                for p, a in zip(rows["publisher"], rows["attributed_to"])])
+                                                for p, a in zip(rows["publisher"], rows["attributed_to"], strict=True)])
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
 
 

@@ -28,7 +28,7 @@ def token_pattern() -> re.Pattern[str]:
 
 def find_tokens(text: str) -> pd.DataFrame:
     """Every numeric token in a text, with its offsets and kind."""
-    rows = [{"token": m.group(), "start": m.start(), "end": m.end(), "kind": m.lastgroup.replace("_", " ")}
+    rows = [{"token": m.group(), "start": m.start(), "end": m.end(), "kind": (m.lastgroup or "").replace("_", " ")}
             for m in token_pattern().finditer(text)]
     return pd.DataFrame(rows, columns=["token", "start", "end", "kind"])
 

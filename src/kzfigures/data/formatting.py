@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
+from fractions import Fraction
 
 
-def number(value: Real, digits: int = 4, grouped: bool = True) -> str:
+def number(value: float | Fraction, digits: int = 4, grouped: bool = True) -> str:
     """A value as people read it: whole numbers in full ("15,000"), others to ``digits`` significant digits.
 
     ``grouped=False`` leaves out the thousands separators (for years: 2015).
@@ -17,6 +17,6 @@ def number(value: Real, digits: int = 4, grouped: bool = True) -> str:
     return f"{x:{comma}.{digits}g}"
 
 
-def percent(fraction: Real, decimals: int = 2) -> str:
+def percent(fraction: float | Fraction, decimals: int = 2) -> str:
     """A fraction of 1 as a percentage with a fixed number of decimals: 0.016667 -> "1.67%"."""
     return f"{float(fraction) * 100:.{decimals}f}%"

@@ -5,8 +5,9 @@ an edit to any file of data/ or seeds/ makes everything be read, checked and bui
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from .package import Package, read_package
 from .paths import file_state
@@ -37,4 +38,5 @@ def memo(package: Package, key: str, build: Callable[[Package], T]) -> T:
     """What ``build`` makes of a checked package, made once and kept with the package."""
     if key not in package.memo:
         package.memo[key] = build(package)
-    return package.memo[key]  # type: ignore[no-any-return]
+    built: T = package.memo[key]
+    return built

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .bounds import OPERATIONS, BoundsOrderError
 from .package import Package, Row, Table, read_package
 from .parse import parse_quantity
-from .problems import DataPackageError, Problem
+from .problems import Problem
 from .seeds import Seed
 
 #: The credit of a figure whose source the article does not name.
@@ -50,7 +51,7 @@ def _check_field(table: Table, row: Row, rid: str, spec: dict[str, Any]) -> list
     """Check one cell against its field's type and constraints."""
     name, value = spec["name"], row.get(spec["name"], "")
     cons = spec.get("constraints", {})
-    say = lambda msg: [Problem(table.file, rid, name, msg)]  # noqa: E731
+    say = lambda msg: [Problem(table.file, rid, name, msg)]
     if value == "":
         return say("is empty but required") if cons.get("required") else []
     check, expected = TYPE_CHECKS[spec.get("type", "string")]
@@ -255,7 +256,8 @@ def dates_are_real_and_past(ctx: Context, table: Table, row: Row, rid: str) -> l
             continue
         span = partial_date(value)
         if span is None:
-            out.append(Problem(table.file, rid, column, f"{value!r} is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)"))
+            out.append(Problem(table.file, rid, column,
+                               f"{value!r} is not a date that exists (YYYY, YYYY-MM or YYYY-MM-DD)"))
         elif span[0] > dt.date.today():
             out.append(Problem(table.file, rid, column, f"{value} is after today"))
         else:

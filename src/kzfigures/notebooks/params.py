@@ -31,7 +31,7 @@ class Rule:
 
     def allowed(self) -> str:
         """The allowed values, in words."""
-        say = lambda v: number(v, grouped=not self.year)  # noqa: E731
+        say = lambda v: number(v, grouped=not self.year)
         if self.choices is not None:
             return "one of " + ", ".join(say(c) if isinstance(c, int) else repr(c) for c in self.choices)
         if self.minimum is not None and self.maximum is not None:
