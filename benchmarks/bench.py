@@ -6,7 +6,8 @@ Measures, on the project's own notebooks, the median of several runs of:
   (c) `make report` again with nothing changed;
   (d) floor: one plain Python process that runs the notebooks' code (same library calls, same charts saved);
 and, once each:
-  (e) `make test` with everything installed;
+  (e) `make test` with everything installed (no goal: the whole suite holds about 300 s of work for two cores);
+  (h) `make check`, the fast tier (goal: at most 3 cold reports, h/b ≤ 3);
   (f) a newcomer's first report the plain way: `python -m venv`, `pip install -r requirements.txt`, cold report;
   (g) a newcomer's first report as the README says: `make report` on a fresh clone (it installs .venv itself).
 (f) and (g) start from an empty pip / uv cache each, in a fresh clone of HEAD. Prints a Markdown table for the
@@ -89,15 +90,15 @@ def median_of(runs: int, measure) -> list[float]:
     return values
 
 
-def tests_time() -> float:
-    """Seconds `make test` takes; its output goes to build/bench-test.log, and a failure says so."""
-    log = ROOT / "build" / "bench-test.log"
+def tests_time(target: str = "test") -> float:
+    """Seconds `make TARGET` (test or check) takes; its output goes to build/bench-TARGET.log, and a failure says so."""
+    log = ROOT / "build" / f"bench-{target}.log"
     log.parent.mkdir(exist_ok=True)
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as handle:
-        done = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        done = subprocess.run(["make", "--no-print-directory", target], cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
     if done.returncode != 0:
-        raise SystemExit(f"make test failed (exit {done.returncode}): see {log}")
+        raise SystemExit(f"make {target} failed (exit {done.returncode}): see {log}")
     return time.perf_counter() - started
 
 
@@ -148,6 +149,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
     parser.add_argument("--skip-tests", action="store_true", help="do not time `make test`")
+    parser.add_argument("--skip-check", action="store_true", help="do not time `make check`")
     parser.add_argument("--skip-first-run", action="store_true", help="do not time a fresh clone's first report")
     args = parser.parse_args()
     print(f"measuring on {machine()}; {len(NOTEBOOKS)} notebooks; median of {args.runs} runs", file=sys.stderr)
@@ -159,6 +161,9 @@ def main() -> int:
     print(f"(b) cold {b:.1f} s, (c) no-op {c:.2f} s", file=sys.stderr, flush=True)
     d = statistics.median(median_of(args.runs, floor))
     print(f"(d) floor {d:.1f} s", file=sys.stderr, flush=True)
+    h = None if args.skip_check else tests_time("check")
+    if h is not None:
+        print(f"(h) make check {h:.0f} s", file=sys.stderr, flush=True)
     e = None if args.skip_tests else tests_time()
     if e is not None:
         print(f"(e) make test {e:.0f} s", file=sys.stderr, flush=True)
@@ -173,9 +178,12 @@ def main() -> int:
         ("(c) `make report`, nothing changed", f"{c:.2f} s", "goal ≤ 1.0 s"),
         ("(d) floor: one plain Python process, same charts", f"{d:.1f} s", f"b/d = {b / d:.2f}"),
     ]
+    if h is not None:
+        rows.append(("(h) `make check`, the fast tier (unit, property, data, nbval, one report build)", f"{h:.0f} s",
+                     f"h/b = {h / b:.1f} (goal ≤ 3)"))
     if e is not None:
         rows.append(("(e) `make test`, installed, every test (browser, JupyterLab, nbgrader included)", f"{e:.0f} s",
-                     f"e/b = {e / b:.1f} (goal ≤ 6)"))
+                     f"e/b = {e / b:.1f} (no goal)"))
     if f is not None and g is not None:
         rows.append(("(f) first report, plain way: venv + `pip install -r requirements.txt` + report", f"{f:.0f} s", ""))
         rows.append(("(g) first report, README's way: `make report` on a fresh clone", f"{g:.0f} s",
@@ -184,7 +192,7 @@ def main() -> int:
     print("| measurement | time | ratio / goal |\n|---|---|---|")
     for name, value, note in rows:
         print(f"| {name} | {value} | {note} |")
-    print(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g}), file=sys.stderr)
+    print(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "h": h}), file=sys.stderr)
     return 0
 
 
