@@ -77,7 +77,7 @@ test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every 
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
 check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, notebooks (nbval), one report build
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not full" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint and import order) on src/ and tests/, mypy on src/ (both configured in pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py

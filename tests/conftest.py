@@ -10,6 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+#: Property tests: 300 examples each in the whole suite; make check asks for fewer with --hypothesis-profile=check.
+settings.register_profile("full", max_examples=300)
+settings.register_profile("check", max_examples=40)
+settings.load_profile("full")
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "KZFIGURES_CACHE"

@@ -56,7 +56,7 @@ def operands(data, name: str) -> tuple[Bounds, Bounds, Bounds]:
 
 
 @pytest.mark.parametrize("name", list(OPS))
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # max_examples: the profile (tests/conftest.py)
 @given(data=st.data())
 def test_every_combination_of_inside_points_lands_inside(name, data):
     x_b, y_b, result = operands(data, name)
@@ -66,7 +66,7 @@ def test_every_combination_of_inside_points_lands_inside(name, data):
 
 
 @pytest.mark.parametrize("name", list(OPS))
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # max_examples: the profile (tests/conftest.py)
 @given(data=st.data())
 def test_a_closed_end_is_reached_by_some_pair(name, data):
     x_b, y_b, result = operands(data, name)
