@@ -342,18 +342,18 @@ def _rounded(answer: Any, expected: float, least_figures: int = 2) -> Any:
     return expected if figures >= least_figures and round(expected, places) == round(float(answer), places) else answer
 
 
-def _percent(answer: Any, expected: float) -> dict[float, str]:
+def _percent(answer: Any, expected: float) -> dict[float | Fraction, str]:
     """A share given in percent, which the questions do not ask for, and the hint it deserves."""
-    if isinstance(answer, (int, float)) and not isinstance(answer, bool) and expected:
-        if _rounded(answer / 100, expected) == expected:
-            return {float(answer): "that is the share in percent: give it as a fraction of 1 (divide by 100)"}
+    number = isinstance(answer, (int, float)) and not isinstance(answer, bool)
+    if number and expected and _rounded(answer / 100, expected) == expected:
+        return {float(answer): "that is the share in percent: give it as a fraction of 1 (divide by 100)"}
     return {}
 
 
 @_question("shares", "shortcut")
 def _shortcut(answer: Any, name: str) -> Feedback:
     middle = (_karin().lower + _karin().upper) / 2
-    expected = middle / _total().lower
+    expected = float(middle / _total().lower)
     check_value(_rounded(answer, expected), expected, name, wrong=_percent(answer, expected))
     return Feedback("as asked", "this is the shortcut, not an answer to trust: keep reading, the article does not "
                                 "support a single number.")
