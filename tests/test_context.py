@@ -8,7 +8,7 @@ import pytest
 
 import kzfigures
 from kzfigures import Bounds, DataPackageError, parse_quantity
-from kzfigures.data.context import RELATIONS, overlap, relation
+from kzfigures.data.context import RELATIONS, overlap, relation, scope_difference, whole
 from kzfigures.data.validation import partial_date
 
 SAME = ("Syria", "fighters only", "ever went")
@@ -16,27 +16,58 @@ OTHER = ("Syria and Iraq", "fighters only", "ever went")
 SEPT_2014 = partial_date("2014-09")
 
 
-# external phrase, article phrase, external scope, external date, expected relation
+# external phrase, article phrase, external scope, external date, origin, same words?, expected relation
+OWN = "own count"
 CASES = [
-    ("250", "between 180 and 250", SAME, "2014-09", "consistent"),
-    ("more than 300", "between 180 and 250", SAME, "2014-09", "conflicting"),
-    ("more than 300", "between 180 and 250", SAME, "2014-11", "higher later"),
-    ("around 150", "between 180 and 250", SAME, "2015-03-20", "lower later"),
-    ("approximately 12,000", "more than 15,000", SAME, "2014-06", "lower earlier"),
-    ("between 27,000 and 31,000", "more than 15,000", SAME, "2015-12", "consistent"),
-    ("between 27,000 and 31,000", "more than 15,000", OTHER, "2015-12", "different scope"),
-    ("15,000", "more than 15,000", SAME, "2014-09", "conflicting"),
-    ("at least 15,000", "more than 15,000", SAME, "2014-09", "consistent"),
-    ("five to nine years", "three to seven years", SAME, "2022", "higher later"),
-    ("nearly 30,000", "more than 15,000", SAME, "2014", "consistent"),
-    ("more than 300", "between 180 and 250", SAME, "2014", "conflicting"),
+    ("250", "between 180 and 250", SAME, "2014-09", OWN, False, "consistent"),
+    ("more than 300", "between 180 and 250", SAME, "2014-09", OWN, False, "conflicting"),
+    ("more than 300", "between 180 and 250", SAME, "2014-11", OWN, False, "higher later"),
+    ("around 150", "between 180 and 250", SAME, "2015-03-20", OWN, False, "lower later"),
+    ("approximately 12,000", "more than 15,000", SAME, "2014-06", OWN, False, "lower earlier"),
+    ("Over 12,000", "more than 15,000", SAME, "2014-06", OWN, False, "lower earlier"),
+    ("between 27,000 and 31,000", "more than 15,000", SAME, "2015-12", OWN, False, "consistent"),
+    ("between 27,000 and 31,000", "more than 15,000", OTHER, "2015-12", OWN, False, "different scope"),
+    ("15,000", "more than 15,000", SAME, "2014-09", OWN, False, "conflicting"),
+    ("at least 15,000", "more than 15,000", SAME, "2014-09", OWN, False, "consistent"),
+    ("five to nine years", "three to seven years", SAME, "2022", OWN, False, "higher later"),
+    ("nearly 30,000", "more than 15,000", SAME, "2014", OWN, False, "consistent"),
+    ("more than 300", "between 180 and 250", SAME, "2014", OWN, False, "conflicting"),
+    # the article's own words, the same month: the article may be repeating this source
+    ("more than 15,000", "more than 15,000", SAME, "2014-09-24", OWN, True, "same words"),
+    # Jamestown summarising Karin's report, the article's own source: agreement checks nothing
+    ("250", "between 180 and 250", OTHER, "2014-09", "restates the article's source", False, "same origin"),
+    ("around 250", "between 180 and 250", SAME, "2014-09", "restates the article's source", False, "same origin"),
+    # RFE/RL: the KNB's 150 repeats earlier statements (a 2013 video): not a fall
+    ("around 150", "between 180 and 250", SAME, "2015-03-20", "repeats an earlier statement", False,
+     "repeats an earlier figure"),
+    ("An estimated 15,000", "more than 15,000", SAME, "2014-10", "compiles other sources", False,
+     "compiled from others"),
 ]
 
 
-@pytest.mark.parametrize("external, article, scope, when, expected", CASES, ids=[f"{c[0]} vs {c[1]} {c[3]}" for c in CASES])
-def test_relation(external, article, scope, when, expected):
-    found = relation(parse_quantity(external), parse_quantity(article), scope, SAME, partial_date(when), SEPT_2014)
+@pytest.mark.parametrize("external, article, scope, when, origin, same_words, expected", CASES,
+                         ids=[f"{c[0]} vs {c[1]} {c[3]} {c[4]}" for c in CASES])
+def test_relation(external, article, scope, when, origin, same_words, expected):
+    found = relation(parse_quantity(external), parse_quantity(article), scope, SAME, partial_date(when), SEPT_2014,
+                     origin=origin, same_words=same_words)
     assert found == expected and found in RELATIONS
+
+
+# whole things: 'more than 80' nations is 'at least 81', so Soufan's 'at least 81' is the same interval
+WHOLE = [("at least 81", "more than 80", "consistent"), ("Over 12,000", "more than 15,000", "lower earlier"),
+         ("at least 82", "more than 80", "higher earlier")]
+
+
+@pytest.mark.parametrize("external, article, expected", WHOLE)
+def test_whole_things_compare_as_whole_numbers(external, article, expected):
+    found = relation(whole(parse_quantity(external)), whole(parse_quantity(article)), SAME, SAME,
+                     partial_date("2014-06"), SEPT_2014)
+    assert found == expected
+
+
+def test_whole_leaves_an_interval_with_no_whole_number_alone():
+    assert whole(Bounds(5, 6, True, True)) == Bounds(5, 6, True, True)
+    assert whole(parse_quantity("more than 80")) == Bounds(81, math.inf, False, True)
 
 
 def test_open_ends_decide_overlap():
@@ -70,9 +101,28 @@ def test_bounds_come_from_the_parser(external):
 def test_the_real_data_gives_several_relations(compared):
     assert len(set(compared["relation"])) >= 3
     pairs = dict(zip(compared["external_id"], compared["relation"], strict=True))
-    assert pairs["jamestown_karin_2014"] == "consistent"
-    assert pairs["knb_2015_03_fighters"] == "lower later"
+    assert pairs["jamestown_karin_2014"] == "same origin" and pairs["tengri_karin_2014_09"] == "same origin"
+    assert pairs["knb_2015_03_fighters"] == "repeats an earlier figure"
+    assert pairs["obama_2014_09"] == "same words" and pairs["tsg_2014_06_countries"] == "consistent"
     assert pairs["knb_2014_11"] == "different scope" and pairs["aljazeera_taraz_2011"] == "different scope"
+    assert "consistent" not in {pairs[i] for i in compared["external_id"]
+                                if compared.set_index("external_id").loc[i, "origin"] != "own count"}
+
+
+def test_every_external_row_says_where_its_phrase_stands(external):
+    assert external["located"].str.len().gt(3).all()
+    restated = external["origin"] != "own count"
+    assert external.loc[restated, "restates"].str.len().gt(10).all()
+
+
+def test_a_scope_difference_is_said_in_words(compared):
+    row = compared.set_index("external_id").loc["knb_2014_11"]
+    assert row["how the scope differs"] == ("where: Syria and Iraq (the article: not stated); who is counted: "
+                                            "fighters and family members (the article: fighters only)")
+    same = compared.loc[compared["relation"] == "same words", "how the scope differs"]
+    assert (same == "").all()
+    assert scope_difference({"where": "Syria", "who_counted": "x", "count_kind": "y"},
+                            {"where": "Syria", "who_counted": "x", "count_kind": "y"}) == ""
 
 
 def test_no_date_is_in_the_future(external):
@@ -85,7 +135,8 @@ def test_a_summary_states_what_the_table_counts(compared):
 
     text = conclusions(compared)
     assert text.startswith(f"{len(compared)} external figures were compared")
-    assert "Lower later: around 150 (RFE/RL, 2015-03-20)" in text
+    assert "Repeats an earlier figure: around 150 (RFE/RL, 2015-03-20)" in text
+    assert "Lower later" not in text and "5 are no independent check" in text
 
 
 def set_ext(external_id: str, column: str, value: str):
@@ -104,6 +155,10 @@ MUTATIONS = [
     ("url", "javascript:alert(1)", "does not match the pattern"),
     ("publisher", "", "is empty but required"),
     ("where", "Mars", "is not one of"),
+    ("located", "", "is empty but required"),
+    ("origin", "hearsay", "is not one of"),
+    ("origin", "repeats an earlier statement", "needs the original named"),  # reported on restates
+    ("restates", "the KNB's statement of 18 November", "names an original, but origin is 'own count'"),
 ]
 
 
@@ -112,7 +167,8 @@ def test_each_rule_on_external_figures_is_enforced(package_copy, edit_csv, colum
     assert kzfigures.validate_package(package_copy) == []
     edit_csv(package_copy, "external_figures.csv", set_ext("knb_2014_11", column, value))
     problems = [p for p in kzfigures.validate_package(package_copy)
-                if (p.file, p.row, p.column) == ("data/external_figures.csv", "knb_2014_11", column)]
+                if (p.file, p.row) == ("data/external_figures.csv", "knb_2014_11")
+                and p.column in (column, "restates")]
     assert problems and words in problems[0].message, [str(p) for p in problems]
     with pytest.raises(DataPackageError):
         kzfigures.load_figures(package_copy)

@@ -48,6 +48,10 @@ OTHER_FORMS = [
     ("less than 5", 0, 5, False, True, "fewer_than"),
     ("about 200", 200, 200, False, False, "approximate"),
     ("some 15,000", 15000, 15000, False, False, "approximate"),
+    # the Washington Post, October 2014 (external_figures.csv, wapo_2014_10)
+    ("An estimated 15,000", 15000, 15000, False, False, "approximate"),
+    ("estimated 15,000", 15000, 15000, False, False, "approximate"),
+    ("Over 12,000", 12000, INF, True, True, "more_than"), ("27,000 to 31,000", 27000, 31000, False, False, "range"),
     ("nearly 100", 0, 100, False, True, "fewer_than"), ("almost 200", 0, 200, False, True, "fewer_than"),
     ("180–250", 180, 250, False, False, "range"),
     ("180 - 250", 180, 250, False, False, "range"),

@@ -146,8 +146,10 @@ def check_choice(answer: Any, expected: str, name: str = "your answer", why: str
 # The lessons' check cells only name their question (lessons.check("shares", 2, answer_2)), so the student
 # edition shows no expected value. What each question expects is computed here, from the data.
 
-#: Kazakhstan's population in 2014: World Bank, WDI SP.POP.TOTL (external; lesson 02 states it).
-POPULATION_2014 = 17_289_111
+#: Kazakhstan's population in 2014, midyear: 17,288,280, World Bank WDI series SP.POP.TOTL (UN World Population
+#: Prospects 2019), as indexmundi.com/facts/kazakhstan/indicator/SP.POP.TOTL shows it, row 2014 (external;
+#: lesson 02 states it, notebook 01's population parameter defaults to it).
+POPULATION_2014 = 17_288_280
 
 Key = Callable[[Any, str], Any]  # returns the words of a right answer (or a Feedback); raises NotYet
 #: (lesson, question name) -> the check of that question.
@@ -244,14 +246,48 @@ def _total() -> Bounds:
     return parse_quantity("more than 15,000")
 
 
+def _more_than_forms() -> tuple[Bounds, ...]:
+    """Every right way to write "more than 15,000" whole people: the open interval (15,000, ∞) the lesson, notebook 00
+    and the README write, or the closed [15,001, ∞) of whole people."""
+    words = parse_quantity("more than 15,000")
+    return words, Bounds(words.lower + 1, words.upper, False, True)
+
+
+def _notation(answer: str) -> Bounds | None:
+    """The interval in the project's notation, "(15,000, ∞)" or "[15001, inf)", as Bounds; None if it is not one."""
+    import re
+
+    found = re.fullmatch(r"\s*([(\[])\s*([\d,_.]+)\s*,\s*(∞|inf|math\.inf)\s*\)\s*", answer)
+    if not found:
+        return None
+    try:
+        lower = float(found.group(2).replace(",", "").replace("_", ""))
+    except ValueError:
+        return None
+    return Bounds(lower, math.inf, found.group(1) == "(", True)
+
+
 @_question("reading", "more-than-15000")
 def _more_than(answer: Any, name: str) -> str:
-    """Whole people: (15001, inf) is right; so is the open interval as Bounds; (15000, inf) counts 15,000 itself."""
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] == 15_000 and answer[1] == math.inf:
-        raise NotYet("15,000 itself is not “more than 15,000”: for whole people, what is the least it allows? "
-                     "(Or give the open interval: kzfigures.Bounds(15_000, math.inf, lower_open=True).)")
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and answer[0] == 15_001:
-        return check_bounds((15_000, answer[1]), "more than 15,000", name)
+    """Right: (15_000, math.inf) read as the open interval (15,000, ∞), as the lesson writes it; (15_001, math.inf)
+    for whole people; the same as Bounds or in the notation "(15,000, ∞)". Wrong: [15,000, ∞) as Bounds, which
+    counts 15,000 itself."""
+    if isinstance(answer, str) and _notation(answer) is not None:
+        answer = _notation(answer)
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in answer):
+        if answer[0] in (15_000, 15_001) and answer[1] == math.inf:
+            return ("your bounds match the words: the least is just above 15,000 (15,001 whole people), and the top "
+                    "is open.")
+        return check_bounds(answer, "more than 15,000", name)
+    if isinstance(answer, Bounds):
+        if answer in _more_than_forms() or any(
+                (answer.lower, answer.upper, answer.lower_open, answer.upper_open)
+                == (f.lower, f.upper, f.lower_open, f.upper_open) for f in _more_than_forms()):
+            return "your bounds match the words, open ends included."
+        if answer.lower == 15_000 and not answer.lower_open:
+            raise NotYet("15,000 itself is not “more than 15,000”: make the lower end open (lower_open=True), or "
+                         "start at 15,001 whole people")
     return check_bounds(answer, "more than 15,000", name, openness=isinstance(answer, Bounds))
 
 
@@ -268,9 +304,10 @@ def _share_end(answer: Any, name: str, end: str) -> str:
     _missing(answer, name, "give a pair: (the number, True or False)")
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[1], bool)):
         raise NotYet(f"{name} should be a pair such as (0.5, True): the number, and whether the share can equal it")
-    check_value(answer[0], float(value), name, wrong={
+    check_value(_rounded(answer[0], float(value)), float(value), name, wrong={
         (_karin().lower + _karin().upper) / 2 / _total().lower: "that is the shortcut's middle value, not an end",
-        _karin().lower / _total().lower: "that uses the smallest count: which count makes the share largest?"},
+        _karin().lower / _total().lower: "that uses the smallest count: which count makes the share largest?",
+        **_percent(answer[0], float(value))},
         hints=dict.fromkeys(("too low", "too high"), _end_hint(end)))
     if answer[1] != reached:
         raise NotYet("the number is right; now think again whether the share can ever equal it")
@@ -289,10 +326,35 @@ def _open_topped(answer: Any, name: str) -> str:
     return check_set(answer, figures.loc[figures["upper"] == math.inf, "figure_id"], name)
 
 
+def _decimals(answer: float) -> int:
+    """How many decimals a number was written with (0.0143 -> 4)."""
+    text = repr(float(answer))
+    return 0 if "e" in text or "." not in text else len(text.split(".")[1].rstrip("0"))
+
+
+def _rounded(answer: Any, expected: float, least_figures: int = 2) -> Any:
+    """The exact value when ``answer`` is it rounded to the decimals it was written with (at least two significant
+    figures, so 0.01 is not taken for 0.0143); otherwise the answer as given. The questions ask for no precision."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer) or answer == 0:
+        return answer
+    places = _decimals(answer)
+    figures = places + math.floor(math.log10(abs(answer))) + 1
+    return expected if figures >= least_figures and round(expected, places) == round(float(answer), places) else answer
+
+
+def _percent(answer: Any, expected: float) -> dict[float | Fraction, str]:
+    """A share given in percent, which the questions do not ask for, and the hint it deserves."""
+    number = isinstance(answer, (int, float)) and not isinstance(answer, bool)
+    if number and expected and _rounded(answer / 100, expected) == expected:
+        return {float(answer): "that is the share in percent: give it as a fraction of 1 (divide by 100)"}
+    return {}
+
+
 @_question("shares", "shortcut")
 def _shortcut(answer: Any, name: str) -> Feedback:
     middle = (_karin().lower + _karin().upper) / 2
-    check_value(answer, middle / _total().lower, name)
+    expected = float(middle / _total().lower)
+    check_value(_rounded(answer, expected), expected, name, wrong=_percent(answer, expected))
     return Feedback("as asked", "this is the shortcut, not an answer to trust: keep reading, the article does not "
                                 "support a single number.")
 
@@ -317,15 +379,43 @@ def _exact_total(answer: Any, name: str) -> str:
     return "both ends are right: an exact total closes the bottom of the share."
 
 
+#: Tempting wrong credits for the nine attacks, and the hint each deserves.
+_NOT_ASSANOV = {
+    "erlan karin": "Karin's report gives the 180–250 citizens; look at attributed_to for attacks_prevented",
+    "karin": "Karin's report gives the 180–250 citizens; look at attributed_to for attacks_prevented",
+    "yerzhan ashikbayev": "Ashikbayev spoke at the UN; the nine attacks come later in the article, from someone else",
+    "ashikbayev": "Ashikbayev spoke at the UN; the nine attacks come later in the article, from someone else",
+    "the astana times": "the article does not give the nine attacks in its own voice: “According to …” whom?",
+    "astana times": "the article does not give the nine attacks in its own voice: “According to …” whom?",
+    "unattributed": "the article names who says it: read the sentence that begins “According to”",
+}
+
+
+def _plain(text: str) -> str:
+    """An answer made comparable: lower case, commas and a final full stop dropped, one space, no leading "the"."""
+    words = " ".join(text.replace(",", " ").strip().rstrip(".").split()).lower()
+    return words[4:] if words.startswith("the ") else words
+
+
 @_question("sources", "credited-with-nine-attacks")
 def _credited(answer: Any, name: str) -> str:
+    """Right: the name, the surname, or the role in the article's words ("Deputy Prosecutor General of Kazakhstan",
+    "the Deputy Prosecutor General"), alone or with the name."""
     from ..data.tables import people
 
     credited = _figures().set_index("figure_id").loc["attacks_prevented", "attributed_to"]
     person = people().set_index("name").loc[credited]
-    surname = credited.split()[-1]
-    return check_choice(answer, credited, name, "Look at attributed_to for attacks_prevented.",
-                        also=(surname, "Deputy Prosecutor General", person["role"]))
+    names = {credited, credited.split()[-1]}
+    roles = {"Deputy Prosecutor General", "Deputy Prosecutor General of Kazakhstan", person["role"].split(";")[0],
+             person["role"]}
+    right = names | roles | {f"{r} {n}" for r in roles for n in names} | {f"{n} {r}" for r in roles for n in names}
+    _missing(answer, name, "write the name, in quotes")
+    if isinstance(answer, str) and _plain(answer) in {_plain(w) for w in right}:
+        return "that is the one."
+    if isinstance(answer, str) and _plain(answer) in _NOT_ASSANOV:
+        hint = _NOT_ASSANOV[_plain(answer)]
+        raise NotYet(f"{name} = {answer!r} is not it: {hint}{'' if hint.endswith('?') else '.'}")
+    return check_choice(answer, credited, name, "Look at attributed_to for attacks_prevented.", also=sorted(right))
 
 
 @_question("sources", "no-named-source")
@@ -364,12 +454,28 @@ def _relation_of(external_id: str) -> str:
     return table.loc[table["external_id"] == external_id, "relation"].item()
 
 
-_question("context", "jamestown")(lambda a, n: check_choice(
-    a, _relation_of("jamestown_karin_2014"), n,
-    "Look at the relation column for jamestown_karin_2014: 250 is inside 180–250, at the same time."))
-_question("context", "knb-march-2015")(lambda a, n: check_choice(
-    a, _relation_of("knb_2015_03_fighters"), n,
-    "Compare 150 with both ends of 180–250, and March 2015 with September 2014."))
+def _relation_check(external_id: str, tempting: dict[str, str], hint: str) -> Key:
+    """The check of "which relation does the table give this row?": ``tempting`` maps a wrong relation to its hint."""
+    def check_relation(answer: Any, name: str) -> str:
+        if isinstance(answer, str) and " ".join(answer.split()).lower().strip("'\" .") in tempting:
+            raise NotYet(tempting[" ".join(answer.split()).lower().strip("'\" .")])
+        return check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer,
+                            _relation_of(external_id), name, hint)
+    return check_relation
+
+
+_question("context", "jamestown")(_relation_check(
+    "jamestown_karin_2014",
+    {"consistent": "250 is inside 180–250, but Jamestown summarises Karin's own report, the article's source: can a "
+                   "source check itself? Look at the origin and relation columns",
+     "different scope": "the place differs only because the article gives none; look at the origin column first"},
+    "Look at the relation column for jamestown_karin_2014, and at its origin: whose report does it summarise?"))
+_question("context", "knb-march-2015")(_relation_check(
+    "knb_2015_03_fighters",
+    {"lower later": "150 is lower and later, but RFE/RL says the figure repeats earlier statements: read the "
+                    "restates column before reading a fall",
+     "lower earlier": "March 2015 is after September 2014; and read the restates column before reading a fall"},
+    "Look at the relation column for knb_2015_03_fighters, and at what it restates."))
 
 
 @_question("context", "not-like-for-like")
@@ -381,6 +487,9 @@ def _not_like_for_like(answer: Any, name: str) -> str:
 
 @_question("context", "un-scope")
 def _un_scope(answer: Any, name: str) -> str:
-    table = _compared()
-    return check_choice(answer, table.loc[table["external_id"] == "un_prst_2014_11", "scope differs in"].item(), name,
-                 "Read the scope differs in column for un_prst_2014_11.")
+    """Right: the column's word ("where"), or the words saying how the scope differs."""
+    row = _compared().set_index("external_id").loc["un_prst_2014_11"]
+    place = row["how the scope differs"].split(":")[1].split("(")[0].strip()
+    return check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, row["scope differs in"], name,
+                        "Read the scope differs in column for un_prst_2014_11.",
+                        also=(row["how the scope differs"], "place", place, f"where: {place}"))

@@ -1,19 +1,24 @@
 """The article's figures in context: what other sources published (EXTERNAL), and how each relates to the article.
 
 Each external figure names the article figure it bears on (compares_with). Its relation is computed here, from
-the two intervals, the two scopes (where, who is counted, 'ever went' or 'there now') and the two dates, never
-written in the data:
+where the figure comes from (origin), the two intervals, the two scopes (where, who is counted, 'ever went' or
+'there now') and the two dates, never written in the data:
 
-- different scope: the scopes differ, so the numbers get no verdict;
-- consistent: same scope, and the intervals share a value (at the same time, or at another time without both
-  ends moving the same way);
+- same origin: it restates or summarises the article's own source, so agreeing with the article checks nothing;
+- repeats an earlier figure: its own source says it repeats an earlier statement, so it is no new count;
+- compiled from others: a compilation of other sources' figures, not a count of its own;
+- different scope: the scopes differ, so the numbers get no verdict (the table says in words how they differ);
+- same words: same scope and time, and the article's very number phrase: the article may be repeating it;
+- consistent: same scope, and the intervals share a value at the same time, or at another time without both
+  ends moving the same way;
 - conflicting: same scope and time, and the intervals share no value;
 - higher later / lower later (and higher earlier / lower earlier): same scope at another time, with both ends
-  of the interval above (or below) the article's.
+  of the interval above (or below) the article's, even where the intervals overlap (a penalty range that moved).
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +26,7 @@ import pandas as pd
 from .bounds import Bounds
 from .figures import figure_bounds, load_figures
 from .formatting import number
+from .lexicon import lexicon
 from .parse import parse_quantity
 from .tables import companion
 from .validation import partial_date
@@ -34,9 +40,17 @@ def _span(text: str) -> tuple[dt.date, dt.date]:
     return span
 
 SCOPE = ("where", "who_counted", "count_kind")
+#: The relation of a figure that is not its source's own count, by its origin (datapackage.json lists origins).
+ORIGIN_RELATIONS = {"restates the article's source": "same origin",
+                    "repeats an earlier statement": "repeats an earlier figure",
+                    "compiles other sources": "compiled from others"}
+#: Relations that are no independent check of the article's figure.
+NOT_INDEPENDENT = tuple(ORIGIN_RELATIONS.values())
 #: Every relation in_context() can give, in the order tables list them.
-RELATIONS = ("consistent", "conflicting", "higher later", "lower later", "higher earlier", "lower earlier",
-             "different scope")
+RELATIONS = ("same words", "consistent", "conflicting", "higher later", "lower later", "higher earlier",
+             "lower earlier", *NOT_INDEPENDENT, "different scope")
+#: How a table names each scope column when it says how two scopes differ.
+SCOPE_WORDS = {"where": "where", "who_counted": "who is counted", "count_kind": "ever went or there now"}
 
 
 def overlap(a: Bounds, b: Bounds) -> bool:
@@ -45,6 +59,23 @@ def overlap(a: Bounds, b: Bounds) -> bool:
     if low < high:
         return True
     return low == high and a.contains(low) and b.contains(low)
+
+
+def whole(bounds: Bounds) -> Bounds:
+    """The same interval read in whole things: an open whole-number end becomes the next whole number, closed."""
+    lower, upper, lower_open, upper_open = bounds.lower, bounds.upper, bounds.lower_open, bounds.upper_open
+    if lower_open and math.isfinite(lower) and float(lower).is_integer():
+        lower, lower_open = lower + 1, False
+    if upper_open and math.isfinite(upper) and float(upper).is_integer():
+        upper, upper_open = upper - 1, False
+    if lower > upper:  # an open interval with no whole number inside: leave it as it is
+        return bounds
+    return Bounds(lower, upper, lower_open, upper_open)
+
+
+def counted_whole(unit: str) -> bool:
+    """True for a unit of whole things (people, countries), listed in lexicon.json."""
+    return unit in lexicon()["whole_units"]["units"]
 
 
 def _moved(external: Bounds, article: Bounds) -> str | None:
@@ -58,17 +89,35 @@ def _moved(external: Bounds, article: Bounds) -> str | None:
 
 
 def relation(external: Bounds, article: Bounds, external_scope: tuple[str, ...], article_scope: tuple[str, ...],
-             external_when: tuple[dt.date, dt.date], article_when: tuple[dt.date, dt.date]) -> str:
-    """How an external figure relates to the article's (see the module's docstring)."""
+             external_when: tuple[dt.date, dt.date], article_when: tuple[dt.date, dt.date],
+             origin: str = "own count", same_words: bool = False) -> str:
+    """How an external figure relates to the article's (see the module's docstring); ``same_words`` when its
+    number phrase is the article's own."""
+    if origin in ORIGIN_RELATIONS:
+        return ORIGIN_RELATIONS[origin]
     if external_scope != article_scope:
         return "different scope"
     same_time = external_when[0] <= article_when[1] and article_when[0] <= external_when[1]
     if same_time:
-        return "consistent" if overlap(external, article) else "conflicting"
+        if not overlap(external, article):
+            return "conflicting"
+        return "same words" if same_words else "consistent"
     moved = _moved(external, article)
     if moved is None:
         return "consistent"
     return f"{moved} {'later' if external_when[0] > article_when[1] else 'earlier'}"
+
+
+def same_phrase(a: str, b: str) -> bool:
+    """True when two number phrases are the same words (case and spacing aside)."""
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def scope_difference(external: pd.Series, article: pd.Series) -> str:
+    """How an external figure's scope differs from the article figure's, in words a reader sees ("" if it does not):
+    "where: Syria and Iraq (the article: Syria)"."""
+    return "; ".join(f"{SCOPE_WORDS[c]}: {external[c]} (the article: {article[c]})"
+                     for c in SCOPE if external[c] != article[c])
 
 
 def external_figures(root: str | Path | None = None) -> pd.DataFrame:
@@ -93,21 +142,25 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
                include_different_scope: bool = True) -> pd.DataFrame:
     """One row per (article figure, external figure) pair, with the relation computed from bounds, scopes and dates;
     only figures describing ``last_year`` or before, and without those of another scope unless asked."""
-    figures = load_figures(root)
+    figures = load_figures(root).set_index("figure_id", drop=False)
     article_scopes = scopes(root).set_index("figure_id")
     rows = []
     for _, ext in external_figures(root).iterrows():
         mine = article_scopes.loc[ext["compares_with"]]
         article = figure_bounds(figures, ext["compares_with"])
-        found = relation(ext["bounds"], article, tuple(ext[c] for c in SCOPE), tuple(mine[c] for c in SCOPE),
-                         _span(ext["as_of"]), _span(mine["as_of"]))
+        counts = counted_whole(ext["unit"]) and counted_whole(figures.loc[ext["compares_with"], "unit"])
+        found = relation(whole(ext["bounds"]) if counts else ext["bounds"], whole(article) if counts else article,
+                         tuple(ext[c] for c in SCOPE), tuple(mine[c] for c in SCOPE),
+                         _span(ext["as_of"]), _span(mine["as_of"]), origin=ext["origin"],
+                         same_words=same_phrase(ext["number_text"], figures.loc[ext["compares_with"], "number_text"]))
         differs = [c.replace("_", " ") for c in SCOPE if ext[c] != mine[c]]
         rows.append({
             "figure_id": ext["compares_with"], "article says": article.describe(number),
             "external_id": ext["external_id"], "external says": ext["number_text"],
             "external bounds": ext["bounds"].notation(number), "as of": ext["as_of"], "relation": found,
-            "scope differs in": ", ".join(differs), "publisher": ext["publisher"],
-            "credited to": ext["attributed_to"], "url": ext["url"],
+            "scope differs in": ", ".join(differs), "how the scope differs": scope_difference(ext, mine),
+            "origin": ext["origin"], "restates": ext["restates"] or "", "publisher": ext["publisher"],
+            "credited to": ext["attributed_to"], "located": ext["located"], "url": ext["url"],
         })
     table = pd.DataFrame(rows)
     if last_year is not None:
@@ -136,8 +189,10 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     mine = scopes(root).set_index("figure_id").loc[figure_id]
     rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
     same = [all(row[c] == mine[c] for c in SCOPE) for _, row in rows.iterrows()]
-    rows = rows.assign(same_scope=same, label=[p if a.startswith(p) else f"{p}, citing {a}"
-                                                for p, a in zip(rows["publisher"], rows["attributed_to"], strict=True)])
+    labels = [(p if a.startswith(p) else f"{p}, citing {a}")
+              + (f" ({ORIGIN_RELATIONS[o]})" if o in ORIGIN_RELATIONS else "")
+              for p, a, o in zip(rows["publisher"], rows["attributed_to"], rows["origin"], strict=True)]
+    rows = rows.assign(same_scope=same, label=labels)
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
 
 
@@ -153,11 +208,14 @@ def conclusions(compared: pd.DataFrame) -> str:
     """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``."""
     counts = compared["relation"].value_counts()
     total = len(compared)
-    like = total - int(counts.get("different scope", 0))
+    other = int(counts.get("different scope", 0))
+    borrowed = sum(int(counts.get(r, 0)) for r in NOT_INDEPENDENT)
+    like = total - other - borrowed
     lines = [f"{total} external figures were compared with {compared['figure_id'].nunique()} of the article's; "
-             f"{like} count the same thing in the same place, and {total - like} count something else, so their "
-             "numbers get no verdict."]
-    for relation_name in RELATIONS[:-1]:
+             f"{like} count the same thing in the same place; {borrowed} are no independent check (they restate "
+             f"the article's own source, repeat an earlier figure or compile others'); and {other} count something "
+             "else, so their numbers get no verdict."]
+    for relation_name in (r for r in RELATIONS if r != "different scope"):
         hits = compared.loc[compared["relation"] == relation_name]
         if len(hits):
             pairs = "; ".join(f"{r['external says']} ({r['publisher']}, {r['as of']}) against the article's "

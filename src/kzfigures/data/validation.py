@@ -282,6 +282,21 @@ def comparison_has_a_scope(ctx: Context, table: Table, row: Row, rid: str) -> li
     return []
 
 
+#: The origin of an external figure that is its source's own count (any other names what it restates).
+OWN_COUNT = "own count"
+
+
+def origin_names_its_original(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A restated, repeated or compiled figure names its original in restates; an own count names none."""
+    origin, original = row.get("origin", ""), row.get("restates", "")
+    if origin and origin != OWN_COUNT and not original:
+        return [Problem(table.file, rid, "restates", f"is empty, but origin {origin!r} needs the original named")]
+    if origin == OWN_COUNT and original:
+        return [Problem(table.file, rid, "restates", f"names an original, but origin is {OWN_COUNT!r}: set the "
+                                                     "origin, or empty restates")]
+    return []
+
+
 def new_figure_id(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A derived figure's id is not already a stated figure's."""
     if row.get("figure_id") in ctx.figures:
@@ -325,7 +340,8 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "categories": (credit_is_named,),
     "claims": (credit_is_named,),
     "derived": (new_figure_id, derivation_is_possible),
-    "external_figures": (phrase_parses_alone, dates_are_real_and_past, comparison_has_a_scope),
+    "external_figures": (phrase_parses_alone, dates_are_real_and_past, comparison_has_a_scope,
+                         origin_names_its_original),
     "scopes": (dates_are_real_and_past,),
 }
 

@@ -44,7 +44,8 @@ RULES: dict[str, Rule] = {
     "search": Rule(str, "a word to find figures by, in their quote, measure, number or credit"),
     "include_restatements": Rule(bool, "also list figures the article states a second time"),
     "include_derived": Rule(bool, "also list the figures kzfigures computes from the article's"),
-    "population": Rule(int, "Kazakhstan's population, for rates per inhabitants (external figure)",
+    "population": Rule(int, "Kazakhstan's population, for rates per inhabitants (external figure; default "
+                       "17,288,280, World Bank SP.POP.TOTL for 2014 via indexmundi.com)",
                        minimum=1, maximum=10_000_000_000),
     "per": Rule(int, "rates are per this many inhabitants", choices=(1_000, 100_000, 1_000_000)),
     "decimals": Rule(int, "decimal places for percentages", minimum=0, maximum=4),
