@@ -76,17 +76,17 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
-check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, notebooks (nbval), one report build
+check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, notebooks (nbval), the report (defaults, then parameters)
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff (lint and import order) on src/ and tests/, mypy on src/ (both configured in pyproject.toml)
+lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the top .py files; mypy on src/ (pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py
 	$(BIN)/mypy
 
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
 	$(BIN)/kzfigures student --output dist/student
 
-bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make test, and a fresh clone's first report (prints a table)
+bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make check, make test, a fresh clone's first report (a table)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise

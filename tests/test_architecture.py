@@ -29,26 +29,48 @@ def layer_of(path: Path) -> str:
     return parts[0] if len(parts) > 1 else "top"
 
 
+def _layer_of_name(dotted: str) -> str | None:
+    """The layer a dotted name of kzfigures lives in ("top" for the package's own names and cli), None outside."""
+    import kzfigures
+
+    parts = dotted.split(".")
+    if parts[0] != "kzfigures":
+        return None
+    if len(parts) == 1:
+        return "top"  # a bare `import kzfigures` reaches every layer through its lazy names
+    head = parts[1]
+    if head in LAYERS:
+        return head
+    target = kzfigures._MODULES.get(head) or kzfigures._EXPORTS.get(head)  # from kzfigures import views / Outputs
+    return target.split(".")[0] if target else "top"
+
+
+def _resolve(package: str, level: int, module: str | None) -> str:
+    """The absolute name of a relative import's module."""
+    base = package.split(".")[: len(package.split(".")) - level + 1]
+    return ".".join(base + ([module] if module else []))
+
+
 def imported_layers(path: Path) -> set[str]:
-    """The layers of kzfigures a module imports from, relative or absolute, at the top or inside a function."""
+    """The layers of kzfigures a module imports from: relative or absolute, at the top or inside a function, by
+    ``from kzfigures import name`` (the layer that defines name), or by importlib.import_module / __import__ of a
+    literal name."""
     package = ".".join(("kzfigures", *path.relative_to(PACKAGE).parent.parts))
-    found = set()
+    names: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names: list[str] = []
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                full = ".".join(base + ([node.module] if node.module else []))
+            full = _resolve(package, node.level, node.module) if node.level else (node.module or "")
+            if full == "kzfigures":
+                names += [f"kzfigures.{alias.name}" for alias in node.names]
             else:
-                full = node.module or ""
-            names = [full] if node.module else [f"{full}.{alias.name}" for alias in node.names]
+                names.append(full)
         elif isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "kzfigures" and len(parts) > 1 and parts[1] in LAYERS:
-                found.add(parts[1])
-    return found
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                names.append(node.args[0].value)
+    return {layer for layer in map(_layer_of_name, names) if layer is not None}
 
 
 def violations(path: Path) -> set[str]:
@@ -76,14 +98,63 @@ def test_each_layer_says_what_it_owns_and_may_import(layer):
     assert doc and "import" in doc
 
 
-def test_the_rule_catches_an_upward_import(tmp_path, monkeypatch):
-    """The check fails on what it should: data importing from the build, at the top or inside a function."""
-    for source in ("from ..build.report import build_report\n", "def f():\n    from kzfigures.charts import views\n"):
-        fake = PACKAGE / "data" / "_upward_probe.py"
-        monkeypatch.setattr(Path, "read_text", lambda self, encoding=None, _s=source: _s)
-        assert violations(fake) != set()
-    monkeypatch.undo()
-    assert violations(PACKAGE / "data" / "figures.py") == set()
+UPWARD = [
+    "from ..build.report import build_report\n",
+    "def f():\n    from kzfigures.charts import views\n",
+    "def f():\n    import kzfigures.build.report\n",
+    "from .. import charts\n",
+    "from ..build import report\n",
+    "from kzfigures import build\n",
+    "from kzfigures import views\n",
+    "from kzfigures import Outputs\n",
+    "import kzfigures\n",
+    "from .. import cli\n",
+    "import kzfigures.cli\n",
+    "import importlib\nimportlib.import_module('kzfigures.build.report')\n",
+    "__import__('kzfigures.charts.views')\n",
+]
+
+
+@pytest.mark.parametrize("source", UPWARD)
+def test_the_rule_catches_an_upward_import(source, monkeypatch):
+    """The check fails on what it should: data importing from a layer above it, whichever way it is written."""
+    monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
+    assert violations(PACKAGE / "data" / "_upward_probe.py") != set()
+
+
+@pytest.mark.parametrize("source", ["from .bounds import Bounds\n", "from kzfigures.data import parse\n",
+                                    "from kzfigures import parse_quantity\n", "import pandas\n"])
+def test_the_rule_lets_an_import_from_the_same_layer_pass(source, monkeypatch):
+    monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
+    assert violations(PACKAGE / "data" / "_probe.py") == set()
+
+
+def test_importing_a_layer_loads_nothing_above_it():
+    """At run time too: importing every module of a layer (in a fresh Python) loads no module of a higher layer."""
+    import subprocess
+    import sys
+
+    for index, layer in enumerate(LAYERS):
+        mods = [".".join(("kzfigures", *p.relative_to(PACKAGE).with_suffix("").parts)) for p in modules()
+                if layer_of(p) == layer and p.stem != "__init__"]
+        code = (f"import importlib, sys\nfor m in {mods!r}: importlib.import_module(m)\n"
+                "print(' '.join(sorted(m for m in sys.modules if m.startswith('kzfigures.'))))")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+        loaded = {name.split(".")[1] for name in done.stdout.split() if name.split(".")[1] in LAYERS}
+        assert loaded <= set(LAYERS[: index + 1]), (layer, loaded)
+
+
+def test_the_full_tier_names_tests_that_exist():
+    """conftest.py's FULL_TESTS names tests by name: a renamed test would silently move to make check."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    assert spec and spec.loader
+    root_conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root_conftest)
+    defined = {node.name for path in (ROOT / "tests").glob("test_*.py")
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.FunctionDef)}
+    assert defined >= root_conftest.FULL_TESTS, root_conftest.FULL_TESTS - defined
 
 
 def test_every_module_is_named_in_the_architecture_map():

@@ -76,13 +76,13 @@ class _Server:
     def stop(self) -> None:
         """End the server (closing its input tells it to) and remove its folder."""
         with contextlib.suppress(OSError):
-            self.process.stdin.close()  # type: ignore[union-attr]
+            self.process.stdin.close()  # type: ignore[union-attr]  # started with stdin=PIPE, never None
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()  # type: ignore[union-attr]
+        self.process.stdout.close()  # type: ignore[union-attr]  # started with stdout=PIPE, never None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -116,10 +116,10 @@ def warm() -> Iterator[None]:
 def _read_ready(process: subprocess.Popen) -> bool:
     """Whether the server said "ready" before READY_TIMEOUT (False if it exited or stayed silent)."""
     with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+        selector.register(process.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]  # stdout=PIPE, never None
         if not selector.select(timeout=READY_TIMEOUT):
             return False
-    return process.stdout.readline() == b"ready\n"  # type: ignore[union-attr]
+    return process.stdout.readline() == b"ready\n"  # type: ignore[union-attr]  # stdout=PIPE, never None
 
 
 @functools.cache
@@ -247,7 +247,7 @@ def serve(path: str) -> dict[str, Any] | None:
                 except OSError:
                     _kill(pid)  # the launcher is gone already
                 selector.register(connection, selectors.EVENT_READ, pid)
-            elif isinstance(key.data, int) and not _still_there(key.fileobj):  # type: ignore[arg-type]
+            elif isinstance(key.data, int) and not _still_there(key.fileobj):  # type: ignore[arg-type]  # registered sockets only
                 _kill(key.data)  # its launcher was killed: so is the kernel
         _reap(kernels, selector)
 

@@ -50,7 +50,7 @@ STYLE = {
 
 def _style(params: dict[str, Any]) -> AbstractContextManager[None]:
     """matplotlib.rc_context for a plain dict (matplotlib's types name every rc key as a Literal)."""
-    return matplotlib.rc_context(params)  # type: ignore[arg-type]
+    return matplotlib.rc_context(params)  # type: ignore[arg-type]  # a plain dict of valid rc keys
 
 
 def _house_rc() -> dict[str, Any]:

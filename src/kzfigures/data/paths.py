@@ -41,12 +41,14 @@ def notebooks_root(root: str | os.PathLike[str] | None = None) -> Path:
 
 
 def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
-    """The resolved root and each file of data/ and seeds/ with its modification time and size.
+    """The resolved root and each file below data/ and seeds/ (subfolders too) with its modification time and size.
 
-    Two equal states mean nothing was edited in between; the loaders cache on it.
+    Two equal states mean nothing was edited in between; the store (store.py) caches on it. An edit that keeps
+    both the size and the modification time (``cp -p`` of a same-sized file, ``rsync -t``) is not seen until
+    the process starts again; the report's build cache hashes the bytes instead (build/cache.py).
     """
     base = project_root(root).resolve()
-    files = sorted(p for folder in ("data", "seeds") for p in (base / folder).iterdir() if p.is_file())
+    files = sorted(p for folder in ("data", "seeds") for p in (base / folder).rglob("*") if p.is_file())
     return base, tuple((p.relative_to(base).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
