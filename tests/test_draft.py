@@ -135,7 +135,7 @@ FRAGMENTS = ["more than 15,000", "about 40%", "$21bn", "two-thirds", "one in fiv
              "Mr. Karin said", "according to Ms. Bekova", "people", "fighters", ",", ".", "“", "”", "\n", "—", "15.000"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)  # max_examples: the profile (tests/conftest.py)
 @given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25), st.lists(st.sampled_from([" ", "  ", ""]),
                                                                                 min_size=25, max_size=25))
 def test_every_proposal_stands_where_it_says(fragments, gaps):
