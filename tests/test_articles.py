@@ -176,3 +176,19 @@ def test_add_honours_kzfigures_root(package_copy):
     new_id = done.stdout.strip().split()[-1]
     assert (package_copy / "seeds" / f"{new_id}.txt").is_file()
     assert sorted(p.name for p in (ROOT / "seeds").iterdir()) == before
+
+
+def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_copy):
+    """build.report.article_pages: one page per other article, named NAME--ID with its article parameter set;
+    none when the build is given an article, and the collection's own list is left as it was."""
+    from kzfigures.build.report import article_pages
+    from kzfigures.notebooks.collection import list_notebooks
+
+    collection = list_notebooks(package_copy / "notebooks")
+    assert article_pages(collection, {}, package_copy) == []
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    pages = article_pages(collection, {}, package_copy)
+    assert [(p.name, seed_id) for p, seed_id in pages] == [(f"00-article-in-numbers--{new_id}", new_id)]
+    assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
+    assert article_pages(collection, {"article": new_id}, package_copy) == []
+    assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
