@@ -180,9 +180,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
     chosen = list(choose(all_notebooks, only))  # a copy: the collection itself stays as listed (links, targets)
     given = resolve_parameters(chosen, parameters or {}, all_notebooks)
-    for page, seed_id in article_pages(chosen, parameters or {}, base):  # one page per article of the collection
-        chosen.append(page)
-        given[page.name] = {**given[page.name.split("--")[0]], "article": seed_id}
+    for extra, seed_id in article_pages(chosen, parameters or {}, base):  # one page per article of the collection
+        chosen.append(extra)
+        given[extra.name] = {**given[extra.name.split("--")[0]], "article": seed_id}
     checked_package(base)
     check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
