@@ -50,6 +50,16 @@ FIGURES = [
     ("environment-heat.txt", "up to 300", 0, 300, False, False),
     ("environment-heat.txt", "about 40%", 40, 40, False, False),
     ("environment-heat.txt", "triple", 3, 3, False, False),
+    ("economy-jobs.txt", "5.1%", 5.1, 5.1, False, False),  # "rose from 5.1% to 5.6%": a before and an after
+    ("economy-jobs.txt", "5.6%", 5.6, 5.6, False, False),
+    ("economy-jobs.txt", "about one in ten", 0.1, 0.1, False, False),
+    ("economy-jobs.txt", "a fifth", 0.2, 0.2, False, False),
+    ("economy-jobs.txt", "up to €3.5 billion", 0, 3.5e9, False, False),
+    ("economy-jobs.txt", "five years", 5, 5, False, False),  # "over five years" is a period, not "more than"
+    ("economy-jobs.txt", "Nearly 60,000", 0, 60000, False, True),
+    ("economy-jobs.txt", "48.2 per cent", 48.2, 48.2, False, False),
+    ("economy-jobs.txt", "1.5C", 1.5, 1.5, False, False),
+    ("economy-jobs.txt", "2m", 2e6, 2e6, False, False),
     ("politics-vote.txt", "87", 87, 87, False, False),
     ("politics-vote.txt", "at least 5%", 5, INF, False, True),
     ("politics-vote.txt", "as many as 15", 0, 15, False, False),
@@ -71,6 +81,10 @@ NON_FIGURES = [
     ("environment-heat.txt", "2021", "year"),
     ("environment-heat.txt", "1990", "period"),
     ("economy-budget.txt", "2019", "period"),
+    ("economy-jobs.txt", "half", "part of a period"),
+    ("economy-jobs.txt", "7", "part of a name"),
+    ("economy-jobs.txt", "3", "time of day"),
+    ("economy-jobs.txt", "35", "part of a name"),
 ]
 
 

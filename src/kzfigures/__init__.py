@@ -28,7 +28,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "data.parse": ("parse_quantity",),
     "data.problems": ("DataPackageError", "Problem",),
     "data.seeds": ("FLAGSHIP", "Seed", "load_seed",),
-    "data.articles": ("ArticleRefused", "add_article", "articles",),
+    "data.articles": ("ArticleRefused", "add_article", "articles", "citation",),
     "data.draft": ("draft_article", "propose",),
     "data.tables": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations", "people",
         "places",),

@@ -132,8 +132,13 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
     if not token[0].isdigit():
         return ""
-    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]) or (re.match(r"[A-Za-z]{1,3}\b", after) and \
-            not re.match(rf"(?:{'|'.join(lex['scale_abbreviations'])})\b", after)):
+    if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
+        return f"time of day: “{_whole_word(text, start, end)}”"
+    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]):
+        return f"part of a name: “{_whole_word(text, start, end)}”"
+    glued = re.match(r"[A-Za-z]+\b", after)
+    known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
+    if glued and glued.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
     digits_only = re.fullmatch(r"\d+", token)
     low, high = d["year_range"]
@@ -193,7 +198,7 @@ def _acceptable(phrase: str) -> bool:
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
                *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], "odd", "fold"]
     return any(low.endswith(e) and (len(low) == len(e) or not low[-len(e) - 1].isalpha()) for e in endings) or \
-        bool(re.search(r"\d(?:" + "|".join(lex["scale_abbreviations"]) + ")$", low))
+        bool(re.search(r"\d(?:" + "|".join([*lex["scale_abbreviations"], *lex["attached_units"]]) + ")$", low))
 
 
 def _left_starts(text: str, start: int) -> list[int]:
@@ -213,6 +218,23 @@ def _left_starts(text: str, start: int) -> list[int]:
     return sorted(set(starts))
 
 
+def _is_change(text: str, left: int, phrase: str) -> bool:
+    """True for "X to Y" after a word of change ("rose from 5.1% to 5.6%"): two figures, a before and an after,
+    not a range."""
+    if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
+        return False
+    before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
+    return any(w in _draft_tables()["change_words"] for w in before)
+
+
+def _is_duration_opener(phrase: str) -> bool:
+    """True for "over five years": a period a figure covers, not "more than five years" (the duration alone is
+    proposed instead)."""
+    words = phrase.lower().split()
+    time_units = ("year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades")
+    return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
+
+
 def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
@@ -221,7 +243,7 @@ def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bo
     for left in lefts:
         for right in _right_ends(text, end, limit):
             phrase = text[left:right]
-            if not _acceptable(phrase):
+            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase):
                 continue
             try:
                 bounds = parse_quantity(phrase)
@@ -271,6 +293,8 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     plural = [i for i, w in enumerate(words) if re.search(r"[a-z][^su]s$", w)]
     if plural:  # "ethnic groups", "nations fighting": the measure ends with its plural noun
         words = words[: plural[0] + 1]
+    else:  # "people signed": no plural noun, so the first word alone
+        words = words[:1]
     if not words:
         return TO_DESCRIBE, TO_DESCRIBE
     return words[-1], " ".join(words)
@@ -283,6 +307,9 @@ def _written_unit(phrase: str) -> str:
     for sign, name in sorted(lex["currency_symbols"].items(), key=lambda kv: -len(kv[0])):
         if sign in low:
             return name
+    attached = re.search(r"\d([a-z]+)$", low)
+    if attached and attached.group(1) in lex["attached_units"]:
+        return str(lex["attached_units"][attached.group(1)])
     for word in _draft_tables()["span_units"]:
         if word in ("%", "percent", "per cent") and low.endswith(word):
             return "percent"

@@ -32,7 +32,11 @@ def _normalise(phrase: str) -> str:
 
 
 def _strip_unit(text: str) -> str:
-    """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven")."""
+    """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven"), or unit
+    letters written straight after digits ("1.5c" -> "1.5")."""
+    attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
+    if attached and attached.group(2) in lexicon()["attached_units"]:
+        return attached.group(1)
     for unit in sorted(lexicon()["unit_words"], key=len, reverse=True):
         for sep in (" ", ""):
             tail = sep + unit
@@ -210,6 +214,6 @@ def _parse(text: str, lex: dict) -> Bounds:
         ends = _range(body)
         if ends is None:
             raise
-        lower, upper = _read_number(ends[0]), _read_number(ends[1])
+        lower, upper = _read_number(_strip_unit(ends[0])), _read_number(_strip_unit(ends[1]))
         return Bounds(lower, upper, False, False, "range")
     return Bounds.exact(value)
