@@ -242,3 +242,33 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
 def test_draft_refusals_are_one_line(args, words, package_copy, capsys, monkeypatch):
     code, _out, err = _cli([a.replace("{root}", str(package_copy)) for a in args], package_copy, capsys, monkeypatch)
     assert code == 1 and len(err.strip().splitlines()) == 1 and words in err, err
+
+
+def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):
+    import os
+
+    from kzfigures.data.draft import LOCK_NAME
+
+    root, new_id = added
+    (root / LOCK_NAME).write_text(str(os.getpid()), encoding="utf-8")  # a live writer: this very process
+    code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
+    assert code == 1 and "another `kzfigures draft` is writing" in err and len(err.strip().splitlines()) == 1
+    assert not [r for r in read_rows(root / "data" / "figures.csv") if r["seed_id"] == new_id]
+    (root / LOCK_NAME).write_text("999999999", encoding="utf-8")  # a writer that was killed: its lock is taken over
+    code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
+    assert code == 0, err
+    assert not (root / LOCK_NAME).exists()
+
+
+def test_a_spreadsheet_saved_table_keeps_its_bom_and_line_endings(added, capsys, monkeypatch):
+    """figures.csv saved as 'CSV UTF-8' on Windows (BOM, CRLF): the draft appends in the file's own style."""
+    root, new_id = added
+    for name in ("figures.csv", "non_figures.csv"):
+        path = root / "data" / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    before = (root / "data" / "figures.csv").read_bytes()
+    code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
+    assert code == 0, err
+    after = (root / "data" / "figures.csv").read_bytes()
+    assert after.startswith(before) and after.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in after.replace(b"\r\n", b"") and validate_package(root) == []

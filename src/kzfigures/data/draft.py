@@ -16,6 +16,8 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -520,7 +522,52 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     proposals = propose(seed.text)
     if output is not None:
         return _write_output(seed, proposals, Path(output), base)
-    return _add_to_package(base, seed, proposals)
+    with _draft_lock(base):
+        return _add_to_package(base, seed, proposals)
+
+
+#: The file that says a draft is writing data/ (beside data/, so it is no file of the package).
+LOCK_NAME = ".kzfigures-draft.lock"
+
+
+@contextmanager
+def _draft_lock(base: Path) -> Iterator[None]:
+    """One draft at a time writes data/: a lock file holding the writer's pid; a lock whose process is gone is
+    taken over, a live one refused in one line."""
+    lock = base / LOCK_NAME
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if _alive(lock):
+                raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {lock}); run this one "
+                                 "again when it has finished") from None
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(handle, "w") as out:
+            out.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(lock: Path) -> bool:
+    """True when the lock file names a process that is still running (an unreadable lock counts as alive)."""
+    try:
+        pid = int(lock.read_text(encoding="utf-8").strip() or "0")
+    except (OSError, ValueError):
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
@@ -565,16 +612,22 @@ def _add_to_package(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftR
     texts = {}
     for table, rows in ((figures_table, new_figures), (non_table, new_non)):
         path = base / table.file
-        old = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        old = _read_exactly(path) if path.is_file() else ""
         texts[path] = old + _csv_lines(table.header, rows, old)
         table.rows.extend({k: str(v) for k, v in row.items() if k in table.header} for row in rows)
     problems = [p for p in validate(package) if p.file in (figures_table.file, non_table.file) or p.row == seed.seed_id]
     if problems:
         raise DataPackageError(problems)
     for path, text in texts.items():
-        if text != path.read_text(encoding="utf-8-sig"):
+        if text != _read_exactly(path):
             _replace(path, text, keep_bom=path.read_bytes().startswith(b"\xef\xbb\xbf"))
     return DraftResult(len(new_figures), len(new_non), skipped)
+
+
+def _read_exactly(path: Path) -> str:
+    """A CSV's text as stored, line endings kept (a Windows-saved CRLF file stays CRLF), without its BOM."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return handle.read()
 
 
 def _csv_lines(header: list[str], rows: list[dict[str, Any]], old: str) -> str:
