@@ -60,6 +60,10 @@ FIGURES = [
     ("economy-jobs.txt", "48.2 per cent", 48.2, 48.2, False, False),
     ("economy-jobs.txt", "1.5C", 1.5, 1.5, False, False),
     ("economy-jobs.txt", "2m", 2e6, 2e6, False, False),
+    ("politics-cabinet.txt", "two-thirds", 2 / 3, 2 / 3, False, False),
+    ("politics-cabinet.txt", "65 and over", 65, INF, False, True),
+    ("politics-cabinet.txt", "Some 1.2 million", 1.2e6, 1.2e6, False, False),
+    ("politics-cabinet.txt", "up to three days", 0, 3, False, False),
     ("politics-vote.txt", "87", 87, 87, False, False),
     ("politics-vote.txt", "at least 5%", 5, INF, False, True),
     ("politics-vote.txt", "as many as 15", 0, 15, False, False),
@@ -82,6 +86,9 @@ NON_FIGURES = [
     ("environment-heat.txt", "1990", "period"),
     ("economy-budget.txt", "2019", "period"),
     ("economy-jobs.txt", "half", "part of a period"),
+    ("politics-cabinet.txt", "1990", "decade"),
+    ("politics-cabinet.txt", "4", "part of a name"),  # "Channel 4", opening its sentence
+    ("politics-cabinet.txt", "Two", "part of a name"),  # "World War Two"
     ("economy-jobs.txt", "7", "part of a name"),
     ("economy-jobs.txt", "3", "time of day"),
     ("economy-jobs.txt", "35", "part of a name"),

@@ -133,7 +133,12 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
     if re.match(r"(?:st|nd|rd|th)\b", after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
     if not token[0].isdigit():
+        if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
+                before.lower() not in lex["qualifiers"]:
+            return f"part of a name: “{before} {token}”"  # "World War Two"
         return ""
+    if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
+        return f"decade: “{token}s” says when, not how many"
     if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
         return f"time of day: “{_whole_word(text, start, end)}”"
     if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]):
@@ -153,9 +158,8 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
         left = text[max(0, start - 20):start].lower()
         if not any(left.rstrip().endswith(q) for q in quals if q not in ("over", "under", "from")):
             return "year: says when, not how many"
-    opens_sentence = re.search(r"[.!?]\s*$", text[max(0, start - 40):start - 1 - len(before)] or ".")
     if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
-            before.lower() not in lex["qualifiers"] and not opens_sentence:
+            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
         return f"part of a name: “{before} {token}”"
     return ""
 
@@ -295,8 +299,8 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     plural = [i for i, w in enumerate(words) if re.search(r"[a-z][^su]s$", w)]
     if plural:  # "ethnic groups", "nations fighting": the measure ends with its plural noun
         words = words[: plural[0] + 1]
-    else:  # "people signed": no plural noun, so the first word alone
-        words = words[:1]
+    else:  # "people signed": no plural noun, so the first word alone, unless it is a verb ("backed")
+        words = [w for w in words[:1] if not re.search(r"(?:ed|ing)$", w)]
     if not words:
         return TO_DESCRIBE, TO_DESCRIBE
     return words[-1], " ".join(words)
