@@ -297,10 +297,9 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
             break
         words.append(word)
     plural = [i for i, w in enumerate(words) if re.search(r"[a-z][^su]s$", w)]
-    if plural:  # "ethnic groups", "nations fighting": the measure ends with its plural noun
-        words = words[: plural[0] + 1]
-    else:  # "people signed": no plural noun, so the first word alone, unless it is a verb ("backed")
-        words = [w for w in words[:1] if not re.search(r"(?:ed|ing)$", w)]
+    # "ethnic groups", "nations fighting": the measure ends with its plural noun; "people signed": with none, the
+    # first word alone, unless it is a verb ("backed")
+    words = words[: plural[0] + 1] if plural else [w for w in words[:1] if not re.search(r"(?:ed|ing)$", w)]
     if not words:
         return TO_DESCRIBE, TO_DESCRIBE
     return words[-1], " ".join(words)
@@ -543,7 +542,7 @@ def _draft_lock(base: Path) -> Iterator[None]:
         try:
             handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
-            if _alive(lock):
+            if _writer_alive(lock):
                 raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {lock}); run this one "
                                  "again when it has finished") from None
             lock.unlink(missing_ok=True)
@@ -557,7 +556,7 @@ def _draft_lock(base: Path) -> Iterator[None]:
         lock.unlink(missing_ok=True)
 
 
-def _alive(lock: Path) -> bool:
+def _writer_alive(lock: Path) -> bool:
     """True when the lock file names a process that is still running (an unreadable lock counts as alive)."""
     try:
         pid = int(lock.read_text(encoding="utf-8").strip() or "0")
