@@ -86,7 +86,7 @@ lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the
 student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
 	$(BIN)/kzfigures student --output dist/student
 
-bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make check, make test, a fresh clone's first report (a table)
+bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make check, make test, a fresh clone's first report, the draft (a table); BENCH_ARGS="--only draft": the draft alone
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks with their defaults and strip run noise

@@ -12,6 +12,12 @@ and, once each:
   (g) a newcomer's first report as the README says: `make report` on a fresh clone (it installs .venv itself).
 (f) and (g) start from an empty pip / uv cache each, in a fresh clone of HEAD. Prints a Markdown table for the
 README. Timings are printed, never asserted: they depend on the machine.
+
+The draft section (`--only draft` runs it alone) drafts the flagship's text as if it were a new article (added with
+`kzfigures add` to an empty copy of the package, drafted with `kzfigures draft --output`) and scores the proposals
+against the curated figures as the key: figures found (a proposal's span overlaps the figure's number phrase),
+found with the right bounds (both ends and their openness), found with the exact span, and proposals that are no
+figure; beside it, quantulum3 on the same text (installed for the bench only, requirements-bench.txt).
 """
 from __future__ import annotations
 
@@ -138,6 +144,99 @@ def first_run_make(work: Path) -> float:
     return time.perf_counter() - started
 
 
+def _ensure_quantulum3() -> bool:
+    """quantulum3 importable in this Python, installed from requirements-bench.txt when missing; False if it cannot be."""
+    try:
+        import quantulum3  # noqa: F401
+        return True
+    except ImportError:
+        pass
+    print("installing quantulum3 for the draft section (requirements-bench.txt)", file=sys.stderr, flush=True)
+    for installer in ([str(BIN / "python"), "-m", "uv", "pip", "install", "--quiet", "--python", str(BIN / "python")],
+                      [str(BIN / "python"), "-m", "pip", "install", "--quiet"]):
+        if subprocess.run([*installer, "-r", str(ROOT / "requirements-bench.txt")], check=False).returncode == 0:
+            return True
+    return False
+
+
+def _score(key: list[dict], proposals: list[tuple[int, int, tuple | None]]) -> dict[str, float]:
+    """Found, right bounds, exact span and non-figure proposals of one tool's (start, end, bounds) against the key."""
+    found = right = exact = 0
+    for figure in key:
+        hits = [p for p in proposals if p[0] < figure["end"] and figure["start"] < p[1]]
+        found += bool(hits)
+        right += any(p[2] == figure["bounds"] for p in hits)
+        exact += any((p[0], p[1]) == (figure["start"], figure["end"]) for p in hits)
+    stray = sum(1 for p in proposals if not any(p[0] < f["end"] and f["start"] < p[1] for f in key))
+    return {"found": found, "right": right, "exact": exact, "stray": stray, "proposals": len(proposals)}
+
+
+def draft_section() -> list[tuple[str, str, str]]:
+    """Draft the flagship as if new, and run quantulum3 on it; rows for the table."""
+    import csv
+    import shutil
+
+    import kzfigures
+
+    seed = kzfigures.load_seed(kzfigures.FLAGSHIP)
+    figures = kzfigures.load_figures(seed=kzfigures.FLAGSHIP)
+    key = [{"start": int(r.number_start), "end": int(r.number_end),
+            "bounds": (float(r.lower), float(r.upper), bool(r.lower_open), bool(r.upper_open))}
+           for r in figures.itertuples()]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "seeds").mkdir()
+        shutil.copytree(ROOT / "data", root / "data")
+        for table in (root / "data").glob("*.csv"):  # an empty package: headers only
+            table.write_text(table.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+        text_file = root / "article.txt"
+        text_file.write_bytes((ROOT / "seeds" / seed.meta["file"]).read_bytes())
+        env = {**os.environ, "KZFIGURES_ROOT": str(root)}
+        added = subprocess.run([str(BIN / "kzfigures"), "add", str(text_file), "--title", seed.meta["title"],
+                                "--publisher", "As new", "--published", seed.meta["published"]],
+                               env=env, capture_output=True, text=True, check=True)
+        new_id = added.stdout.split()[-1]
+        rows_csv = root / "rows.csv"
+        cli_time = timed([str(BIN / "kzfigures"), "draft", new_id, "--output", str(rows_csv)], env=env)
+        with rows_csv.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    started = time.perf_counter()
+    kzfigures.propose(seed.text)
+    in_process = time.perf_counter() - started
+    ours = [(int(r["number_start"]), int(r["number_end"]),
+             (float(r["lower"]), float(r["upper"]), r["lower_open"] == "True", r["upper_open"] == "True")
+             if r["lower"] else None) for r in rows]
+    scores = {"kzfigures draft": _score(key, ours)}
+    q_time = None
+    if _ensure_quantulum3():
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from quantulum3 import parser as qparser
+
+            qparser.parse("warm up: 3 apples")
+            started = time.perf_counter()
+            found = qparser.parse(seed.text)
+            q_time = time.perf_counter() - started
+        theirs = []
+        for q in found:
+            spread = q.uncertainty or 0
+            theirs.append((q.span[0], q.span[1], (float(q.value - spread), float(q.value + spread), False, False)))
+        scores["quantulum3 0.10"] = _score(key, theirs)
+    n = len(key)
+    out = []
+    for tool, s in scores.items():
+        out.append((f"draft: {tool}, flagship as new (key: {n} curated figures)",
+                    f"found {s['found']}/{n}, right bounds {s['right']}/{n}, exact span {s['exact']}/{n}",
+                    f"not figures {s['stray']} of {s['proposals']} proposals (goal: right bounds ≥ 20, not figures ≤ 2)"
+                    if tool.startswith("kzfigures") else f"not figures {s['stray']} of {s['proposals']} proposals"))
+    out.append(("draft: time to draft the flagship", f"{in_process * 1000:.0f} ms in process, "
+                f"{cli_time:.2f} s as `kzfigures draft --output`",
+                f"quantulum3.parse: {q_time * 1000:.0f} ms (warm)" if q_time is not None else "quantulum3 not installed"))
+    return out
+
+
 def machine() -> str:
     """The machine the figures were measured on."""
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -151,7 +250,15 @@ def main() -> int:
     parser.add_argument("--skip-tests", action="store_true", help="do not time `make test`")
     parser.add_argument("--skip-check", action="store_true", help="do not time `make check`")
     parser.add_argument("--skip-first-run", action="store_true", help="do not time a fresh clone's first report")
+    parser.add_argument("--only", choices=["draft"], default=None,
+                        help="run one section alone (draft: the draft of the flagship against its curated figures)")
     args = parser.parse_args()
+    if args.only == "draft":
+        print(f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.\n")
+        print("| measurement | result | ratio / goal |\n|---|---|---|")
+        for name, value, note in draft_section():
+            print(f"| {name} | {value} | {note} |")
+        return 0
     print(f"measuring on {machine()}; {len(NOTEBOOKS)} notebooks; median of {args.runs} runs", file=sys.stderr)
     a = statistics.median(median_of(args.runs, naive))
     print(f"(a) naive {a:.1f} s", file=sys.stderr, flush=True)
@@ -188,6 +295,7 @@ def main() -> int:
         rows.append(("(f) first report, plain way: venv + `pip install -r requirements.txt` + report", f"{f:.0f} s", ""))
         rows.append(("(g) first report, README's way: `make report` on a fresh clone", f"{g:.0f} s",
                      f"g/f = {g / f:.2f} (goal ≤ 0.40)"))
+    rows += draft_section()
     print(f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.\n")
     print("| measurement | time | ratio / goal |\n|---|---|---|")
     for name, value, note in rows:

@@ -95,3 +95,84 @@ def test_reversed_range_is_an_order_error():
 def test_not_a_string_is_refused():
     with pytest.raises(ValueError):
         parse_quantity(None)  # type: ignore[arg-type]
+
+
+# The shapes newspapers write (issue 21), from the test articles in tests/articles/: each with its documented bounds.
+NEWS_PHRASES = [
+    # percentages: the number as written, in percent
+    ("0.4%", 0.4, 0.4, False, False, "exact"),
+    ("about 40%", 40, 40, False, False, "approximate"),
+    ("60 per cent", 60, 60, False, False, "exact"),
+    ("Between 60 and 70 per cent", 60, 70, False, False, "range"),
+    ("at least 5%", 5, INF, False, True, "at_least"),
+    # money, with its currency sign or word and a scale written as newspapers write it
+    ("$21bn", 21e9, 21e9, False, False, "exact"),
+    ("£10.8bn", 10.8e9, 10.8e9, False, False, "exact"),
+    ("5bn euros", 5e9, 5e9, False, False, "exact"),
+    ("$35 million", 35e6, 35e6, False, False, "exact"),
+    ("2.5bn", 2.5e9, 2.5e9, False, False, "exact"),
+    ("$35m", 35e6, 35e6, False, False, "exact"),
+    ("US$ 5m", 5e6, 5e6, False, False, "exact"),
+    ("between $1.5bn and $2bn", 1.5e9, 2e9, False, False, "range"),
+    # fractions and ratios, as a share of 1
+    ("half", 0.5, 0.5, False, False, "exact"),
+    ("a third", 1 / 3, 1 / 3, False, False, "exact"),
+    ("two-thirds", 2 / 3, 2 / 3, False, False, "exact"),
+    ("three quarters", 0.75, 0.75, False, False, "exact"),
+    ("one in five", 0.2, 0.2, False, False, "exact"),
+    ("nearly half", 0, 0.5, False, True, "fewer_than"),
+    # multipliers: how many times
+    ("double", 2, 2, False, False, "exact"),
+    ("twice", 2, 2, False, False, "exact"),
+    ("triple", 3, 3, False, False, "exact"),
+    ("12-fold", 12, 12, False, False, "exact"),
+    ("more than double", 2, INF, True, True, "more_than"),
+    ("more than doubled", 2, INF, True, True, "more_than"),
+    # counts
+    ("a dozen", 12, 12, False, False, "exact"),
+    ("two dozen", 24, 24, False, False, "exact"),
+    ("dozens", 24, INF, False, True, "vague"),
+    ("as many as 40", 0, 40, False, False, "at_most"),
+    ("just over 100", 100, INF, True, True, "more_than"),
+    ("more than a million", 1e6, INF, True, True, "more_than"),
+    ("a million", 1e6, 1e6, False, False, "exact"),
+    ("90-odd", 90, 100, True, True, "range"),
+    ("300-odd", 300, 400, True, True, "range"),
+    ("some 24,000", 24000, 24000, False, False, "approximate"),
+    ("14 or less", 0, 14, False, False, "at_most"),
+    ("18 or more", 18, INF, False, True, "at_least"),
+    ("exceed 16.5bn", 16.5e9, INF, True, True, "more_than"),
+    ("exceed 16.5bn euros", 16.5e9, INF, True, True, "more_than"),
+    ("just under 50", 0, 50, False, True, "fewer_than"),
+    ("scores", 40, INF, False, True, "vague"),
+]
+
+
+@pytest.mark.parametrize("phrase, lower, upper, lower_open, upper_open, bound", NEWS_PHRASES)
+def test_news_phrase_gives_its_documented_bounds(phrase, lower, upper, lower_open, upper_open, bound):
+    b = parse_quantity(phrase)
+    assert (b.lower, b.upper) == pytest.approx((lower, upper), rel=1e-12)
+    assert (b.lower_open, b.upper_open, b.bound) == (lower_open, upper_open, bound)
+
+
+@pytest.mark.parametrize("phrase", [
+    "third",          # an ordinal ("the third week"), not a fraction
+    "a",              # an article alone
+    "a dozens",       # an article before a plural
+    "two third",      # a plural numerator needs a plural fraction
+    "90.5-odd",       # '-odd' needs a whole number
+    "12-folds", "$", "bn", "15.000bn", "one in", "or less",
+])
+def test_refuses_what_it_cannot_read_for_sure(phrase):
+    with pytest.raises(ValueError) as err:
+        parse_quantity(phrase)
+    assert repr(phrase) in str(err.value)
+
+
+def test_every_news_shape_of_the_issue_is_in_the_table():
+    """The issue lists these shapes; each stands in the table above, so none is read by accident."""
+    shapes = ["0.4%", "about 40%", "$21bn", "£10.8bn", "5bn euros", "$35 million", "2.5bn", "half", "a third",
+              "two-thirds", "one in five", "double", "triple", "12-fold", "more than double", "a dozen", "dozens",
+              "as many as 40", "just over 100", "more than a million", "90-odd", "some 24,000", "14 or less",
+              "exceed 16.5bn", "nearly half"]
+    assert set(shapes) <= {case[0] for case in NEWS_PHRASES}

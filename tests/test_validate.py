@@ -92,6 +92,18 @@ MUTATIONS = [
     ("derivation with operands swapped", "derived.csv",
      lambda rows: rows[0].update(left=rows[0]["right"], right=rows[0]["left"]), "data/derived.csv",
      "killed_not_officers", "op", "the result can be negative"),
+    ("status neither curated nor proposed", "figures.csv", set_cell("foreign_fighters", "status", "draft"),
+     FIG, "foreign_fighters", "status", "is not one of: curated, proposed"),
+    ("status missing", "figures.csv", set_cell("foreign_fighters", "status", ""),
+     FIG, "foreign_fighters", "status", "is empty but required"),
+    ("a proposed credit that stands nowhere", "figures.csv",
+     lambda rows: rows[0].update(status="proposed", attribution="inferred", attributed_to="Jane Nobody"),
+     FIG, "foreign_fighters", "attributed_to", "stands nowhere in the article"),
+    ("a curated credit from the article but not people.csv", "figures.csv",
+     lambda rows: rows[0].update(attribution="inferred", attributed_to="Erlan"),
+     FIG, "foreign_fighters", "attributed_to", "is not a name in people.csv"),
+    ("non-figure status unknown", "non_figures.csv", lambda rows: rows[0].update(status="maybe"),
+     "data/non_figures.csv", "astanatimes-2014-09-terrorism/1022", "status", "is not one of: curated, proposed"),
     ("non-figure off its word", "non_figures.csv",
      lambda rows: rows[0].update(start=str(int(rows[0]["start"]) + 2)), "data/non_figures.csv",
      "astanatimes-2014-09-terrorism/1024", "start", "not the quote"),
@@ -180,3 +192,29 @@ def test_schema_constraints_come_from_the_descriptor(package_copy, edit_csv):
     topic["constraints"]["enum"].append("sports")
     path.write_text(json.dumps(descriptor), encoding="utf-8")
     assert not any(p.column == "topic" for p in validate_package(package_copy))
+
+
+def test_a_proposed_credit_standing_in_the_article_is_accepted(package_copy, edit_csv):
+    """The one rule proposed rows are held to differently: a candidate credit may be words of the article."""
+    edit_csv(package_copy, "figures.csv",
+             lambda rows: rows[0].update(status="proposed", attribution="inferred", attributed_to="Erlan"))
+    assert validate_package(package_copy) == []
+
+
+@pytest.mark.parametrize("change, column, words", [
+    ({"url": "ftp://example.org"}, "url", "is not an http(s) URL"),
+    ({"published": "Sept 2014"}, "published", "is not an ISO date"),
+    ({"url": None}, None, None),  # an article may have no URL
+], ids=["url not http(s)", "published not ISO", "no url"])
+def test_seed_metadata_is_checked(package_copy, change, column, words):
+    path = package_copy / "seeds" / SEED_TEXT.with_suffix(".json").name
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update({k: v for k, v in change.items() if v is not None})
+    for k in [k for k, v in change.items() if v is None]:
+        meta.pop(k)
+    path.write_text(json.dumps(meta), encoding="utf-8")
+    problems = validate_package(package_copy)
+    if column is None:
+        assert problems == []
+    else:
+        assert any(p.column == column and words in p.message for p in problems), [str(p) for p in problems]

@@ -97,6 +97,30 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _add(args: argparse.Namespace) -> int:
+    """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
+    from .data.articles import add_article
+
+    new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
+                         rights=args.rights)
+    print(f"added {args.file} to the collection as {new_id}")
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    """kzfigures draft: propose an article's figure and non-figure rows (status: proposed)."""
+    from .data.draft import draft_article
+
+    result = draft_article(args.id, output=args.output)
+    if result.output is not None:
+        print(f"{result.figures_added} proposed figure row(s) written to {result.output}; nothing else was changed")
+    else:
+        print(f"{result.figures_added} figure row(s) and {result.non_figures_added} non-figure row(s) proposed for "
+              f"{args.id} (status: proposed) in data/figures.csv and data/non_figures.csv; "
+              f"{result.already_covered} already covered by existing rows, left as they are")
+    return 0
+
+
 def _params(args: argparse.Namespace) -> int:
     """kzfigures params: each notebook's parameters, defaults and allowed values."""
     from .notebooks.collection import list_notebooks
@@ -138,6 +162,20 @@ def parser() -> argparse.ArgumentParser:
     student.set_defaults(run=_student)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
     validate.set_defaults(run=_validate)
+    add = sub.add_parser("add", help="add an article's text to the collection (seeds/); prints its id")
+    add.add_argument("file", help="the article's text, UTF-8")
+    add.add_argument("--title", required=True, help="the article's headline")
+    add.add_argument("--publisher", required=True, help="who published it")
+    add.add_argument("--published", required=True, metavar="YYYY[-MM[-DD]]", help="when, as far as it is known")
+    add.add_argument("--url", default=None, help="where it was published (http or https; optional)")
+    add.add_argument("--id", default=None, help="the article's id (default: publisher, date and title words)")
+    add.add_argument("--rights", default=None, help="its rights statement (default: copyright its publisher)")
+    add.set_defaults(run=_add)
+    draft = sub.add_parser("draft", help="propose an article's figure rows and non-figures (status: proposed)")
+    draft.add_argument("id", help="the article's id (as `kzfigures add` printed it)")
+    draft.add_argument("--output", default=None, metavar="ROWS.csv",
+                       help="write the proposed figure rows to this file and change nothing else")
+    draft.set_defaults(run=_draft)
     params = sub.add_parser("params", help="list the notebooks' parameters")
     params.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     params.set_defaults(run=_params)
@@ -153,10 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .build.folders import OutputRefused
     from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
+    from .data.articles import ArticleRefused
     from .notebooks.collection import NotebookError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
-                                                     OutputsError, OutputRefused, NotebookError)
+                                                     OutputsError, OutputRefused, NotebookError, ArticleRefused)
+    if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
+        user_errors += (ValueError,)
     try:
         from .build.report import NotebookFailed
 

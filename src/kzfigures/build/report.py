@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,19 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
         check_parameters(**values)
         resolved[nb.name] = {k: v for k, v in given.items() if k in nb.parameters}
     return resolved
+
+
+def article_pages(chosen: list[NotebookInfo], given: dict[str, Any], base: Path) -> list[tuple[NotebookInfo, str]]:
+    """A page of each chosen notebook with an ``article`` parameter for every other article of the collection
+    (named NAME--ID, its ``article`` set to ID), unless the build was given an article."""
+    from ..data.seeds import read_seeds
+
+    if "article" in given:
+        return []
+    seeds, _ = read_seeds(base)
+    return [(replace(nb, name=f"{nb.name}--{seed_id}", title=f"{nb.title}: {seed.meta['title']}"), seed_id)
+            for nb in chosen if "article" in nb.parameters
+            for seed_id, seed in sorted(seeds.items()) if seed_id != nb.parameters["article"]]
 
 
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
@@ -165,8 +178,11 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     all_notebooks = list_notebooks(folder)
     if not all_notebooks:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
-    chosen = choose(all_notebooks, only)
+    chosen = list(choose(all_notebooks, only))  # a copy: the collection itself stays as listed (links, targets)
     given = resolve_parameters(chosen, parameters or {}, all_notebooks)
+    for extra, seed_id in article_pages(chosen, parameters or {}, base):  # one page per article of the collection
+        chosen.append(extra)
+        given[extra.name] = {**given[extra.name.split("--")[0]], "article": seed_id}
     checked_package(base)
     check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)

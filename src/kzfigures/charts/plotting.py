@@ -116,9 +116,10 @@ def _credits(rows: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(credit(row) for _, row in rows.iterrows()))
 
 
-def source_line(rows: pd.DataFrame | None = None, extra: str = "") -> str:
-    """The source line under a chart: the article, who is credited, and anything external."""
-    line = f"Source: {ARTICLE}."
+def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str | None = None) -> str:
+    """The source line under a chart: the article (the flagship unless ``article`` cites another), who is credited,
+    and anything external."""
+    line = f"Source: {article or ARTICLE}."
     if rows is not None and len(rows):
         line += f" Figures according to: {_credits(rows)}."
     if extra:
@@ -288,8 +289,9 @@ def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
 
 # -- counts of figures ---------------------------------------------------------------------------------
 @_in_house_style
-def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
-    """How many figures of each kind the article states (restatements shown apart)."""
+def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | None = None) -> Chart:
+    """How many figures of each kind the article states (restatements shown apart); ``article`` cites it (see
+    kzfigures.citation) when it is not the flagship."""
     figure, ax, foot = _new_figure(7.5, 3.6)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
@@ -301,7 +303,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str) -> Chart:
     ax.set_yticks(y, labels)
     ax.set_xlabel("number of figures in the article")
     ax.set_xlim(0, max(counts["figures"] + counts["restatements"]) + 2)
-    source = source_line(extra="Counted by kzfigures from the article's text.")
+    source = source_line(extra="Counted by kzfigures from the article's text.", article=article)
     _finish(ax, foot, title, source, ax.get_legend_handles_labels()[0])
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))

@@ -40,7 +40,7 @@ def readable(figures: pd.DataFrame) -> pd.DataFrame:
     counted, who says so, and the quote."""
     rows = [r for _, r in figures.iterrows()]
     return pd.DataFrame({
-        "figure_id": figures["figure_id"].to_numpy(),
+        "figure_id": [f"{r['figure_id']} (proposed)" if r.get("status") == "proposed" else r["figure_id"] for r in rows],
         "as written": [f"{bounds_of(r).describe(number)} (derived)" if r["derived"] else r["number_text"] for r in rows],
         "interval": [bounds_of(r).notation(number) for r in rows],
         "unit": figures["unit"].to_numpy(),

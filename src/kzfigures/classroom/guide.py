@@ -19,8 +19,9 @@ def sources_table(figures: pd.DataFrame | None = None) -> str:
     """A Markdown table: how many of the article's figures each kind of source gives, and whom they credit."""
     from ..charts.views import count_by
     from ..data.figures import load_figures
+    from ..data.seeds import FLAGSHIP
 
-    figures = load_figures() if figures is None else figures
+    figures = load_figures(seed=FLAGSHIP) if figures is None else figures
     counts = count_by(figures, "source_type").sort_values(["figures", "source_type"], ascending=[False, True])
     stated = figures.loc[~figures["derived"]]
     lines = ["| kind of source | figures | restated | credited to |", "|---|---|---|---|"]

@@ -15,7 +15,8 @@ def token_pattern() -> re.Pattern[str]:
     """The regex for numeric tokens: digits, number words, ordinals and vague quantities, from the lexicon."""
     lex = lexicon()
     words = {
-        "number word": [*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"]],
+        "number word": [*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], *lex["fraction_words"],
+                        *lex["times_words"]],
         "ordinal": lex["ordinal_words"],
         "vague": list(lex["vague_quantities"]),
     }
@@ -33,40 +34,51 @@ def find_tokens(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["token", "start", "end", "kind"])
 
 
-def coverage_audit(root: str | Path | None = None) -> pd.DataFrame:
+def coverage_audit(root: str | Path | None = None, seed: str | None = None) -> pd.DataFrame:
     """Each numeric token in each seed and how it is accounted for: status is figure, period, non-figure or unaccounted.
 
     A token counts as a figure only inside a figure's number_text, and as a period only inside its
-    period_text: standing somewhere in a long quote is not enough.
+    period_text: standing somewhere in a long quote is not enough. Proposed rows account for tokens as curated ones
+    do (the ``proposed`` column says which did); ``seed`` audits one article.
     """
     package = checked_package(root)
-    spans: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    if seed is not None and seed not in package.seeds:
+        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(package.seeds))}")
+    spans: dict[str, list[Span]] = {}
     for row in package.tables["figures"].rows:
         start = int(row["start"])
         for column, status in (("number_text", "figure"), ("period_text", "period")):
             if row[column]:
                 at = start + row["quote"].index(row[column])
-                spans.setdefault(row["seed_id"], []).append((at, at + len(row[column]), status, row["figure_id"], ""))
+                spans.setdefault(row["seed_id"], []).append(
+                    (at, at + len(row[column]), status, row["figure_id"], "", row.get("status") == "proposed"))
     for row in package.tables["non_figures"].rows:
         spans.setdefault(row["seed_id"], []).append(
-            (int(row["start"]), int(row["end"]), "non-figure", "", row["reason"]))
+            (int(row["start"]), int(row["end"]), "non-figure", "", row["reason"], row.get("status") == "proposed"))
     frames = []
-    for seed_id, seed in sorted(package.seeds.items()):
-        tokens = find_tokens(seed.text)
+    for seed_id, article in sorted(package.seeds.items()):
+        if seed is not None and seed_id != seed:
+            continue
+        tokens = find_tokens(article.text)
         found = [_account(t.start, t.end, spans.get(seed_id, [])) for t in tokens.itertuples()]
         tokens["status"] = [f[0] for f in found]
         tokens["figure_id"] = [f[1] for f in found]
         tokens["reason"] = [f[2] for f in found]
+        tokens["proposed"] = [f[3] for f in found]
         tokens.insert(0, "seed_id", seed_id)
         frames.append(tokens)
     return pd.concat(frames, ignore_index=True)
 
 
-def _account(start: int, end: int, spans: list[tuple[int, int, str, str, str]]) -> tuple[str, str, str]:
-    """The first span that holds [start, end): its status, figure ids and reason; else unaccounted."""
+#: A span that accounts for tokens: start, end, status, figure id, reason, and whether its row is proposed.
+Span = tuple[int, int, str, str, str, bool]
+
+
+def _account(start: int, end: int, spans: list[Span]) -> tuple[str, str, str, bool]:
+    """The first span that holds [start, end): its status, figure ids, reason and whether proposed; else unaccounted."""
     holders = [s for s in spans if s[0] <= start and end <= s[1]]
     if not holders:
-        return "unaccounted", "", ""
+        return "unaccounted", "", "", False
     status = holders[0][2]
     ids = ", ".join(sorted({s[3] for s in holders if s[3]}))
-    return status, ids, holders[0][4]
+    return status, ids, holders[0][4], all(s[5] for s in holders)

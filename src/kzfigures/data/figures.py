@@ -15,6 +15,7 @@ import pandas as pd
 from .bounds import OPERATIONS, Bounds
 from .package import Package
 from .parse import parse_quantity
+from .seeds import FLAGSHIP
 from .store import checked_package, memo
 from .validation import UNATTRIBUTED
 
@@ -23,7 +24,7 @@ FIGURE_COLUMNS: list[str] = [
     "figure_id", "seed_id", "topic", "quote", "start", "end", "number_text", "number_start", "number_end",
     "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
     "period_text", "place", "attributed_to", "source_type", "attribution", "same_as", "derived", "derived_from", "notes",
-    "bounds",
+    "status", "bounds",
 ]
 
 _TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text")
@@ -87,7 +88,7 @@ def _derived_row(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: 
         "period_start": "", "period_end": "", "place": first["place"] if isinstance(first["place"], str) else "",
         "attributed_to": f"derived by kzfigures from figures credited to {credits}", "source_type": "derived",
         "attribution": "inferred" if (inputs["attribution"] == "inferred").any() else "explicit",
-        "same_as": "", "derived": True, "derived_from": how, "notes": notes,
+        "same_as": "", "derived": True, "derived_from": how, "notes": notes, "status": "curated",
     }
 
 
@@ -120,15 +121,30 @@ def _tables(root: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return memo(checked_package(root), "figures", _build_tables)
 
 
-def load_figures(root: str | Path | None = None, include_derived: bool = False) -> pd.DataFrame:
-    """Every figure the article states, one row each; validates the whole package first and raises on any problem.
+def load_figures(root: str | Path | None = None, include_derived: bool = False, seed: str | None = None,
+                 include_proposed: bool = False) -> pd.DataFrame:
+    """Every figure the articles state, one row each (``seed_id`` says whose); validates the whole package first.
 
-    With ``include_derived`` the derived figures (derived_figures()) are appended, flagged ``derived``. The
-    package is read and checked once per file state; each call returns a table of its own to change at will.
+    ``seed`` keeps one article's rows. Only rows a person has curated are returned unless ``include_proposed``
+    (rows `kzfigures draft` proposed; their ``status`` is "proposed"). With ``include_derived`` the derived figures
+    (derived_figures()) are appended, flagged ``derived``. The package is read and checked once per file state;
+    each call returns a table of its own to change at will.
     """
     stated, derived = _tables(root)
     table = pd.concat([stated, derived], ignore_index=True) if include_derived else stated
-    return table.copy()
+    if seed is not None:
+        _check_seed(root, seed)
+        table = table.loc[table["seed_id"] == seed]
+    if not include_proposed:
+        table = table.loc[table["status"] == "curated"]
+    return table.reset_index(drop=True).copy()
+
+
+def _check_seed(root: str | Path | None, seed: str) -> None:
+    """ValueError in one line when ``seed`` is not an article of the collection."""
+    seeds = checked_package(root).seeds
+    if seed not in seeds:
+        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(seeds))}")
 
 
 def derived_figures(root: str | Path | None = None) -> pd.DataFrame:
@@ -160,11 +176,19 @@ def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
     return bounds_of(figure_row(figures, figure_id))
 
 
-def published(root: str | Path | None = None) -> pd.Timestamp:
-    """The last day of the article's publication month (the seed metadata gives the month only)."""
-    package = checked_package(root)
-    (seed,) = package.seeds.values()
-    return pd.Period(seed.meta["published"], freq="M").end_time.normalize()
+def published(root: str | Path | None = None, seed: str | None = None) -> pd.Timestamp:
+    """The last day an article's publication date covers (the flagship's metadata gives the month only).
+
+    ``seed`` names the article; by default the only one, else the flagship.
+    """
+    seeds = checked_package(root).seeds
+    chosen = seeds[seed] if seed in seeds else (next(iter(seeds.values())) if len(seeds) == 1 and seed is None
+                                                 else seeds.get(FLAGSHIP if seed is None else seed))
+    if chosen is None:
+        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(seeds))}")
+    text = chosen.meta["published"]
+    freq = {4: "Y", 7: "M", 10: "D"}[len(text)]
+    return pd.Period(text, freq=freq).end_time.normalize()
 
 
 # -- arithmetic on figures -------------------------------------------------------------------------------

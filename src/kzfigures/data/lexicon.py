@@ -9,8 +9,10 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
-    """Return the word tables (number, scale, qualifier, vague, ordinal and unit words)."""
+    """Return the word tables (number, scale, qualifier, vague, fraction, currency, ordinal and unit words, …)."""
     text = resources.files("kzfigures.data").joinpath("lexicon.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    data["vague_quantities"] = {k: v for k, v in data["vague_quantities"].items() if not k.startswith("_")}
+    for name, table in data.items():  # a key starting with "_" documents its table and is not a word
+        if isinstance(table, dict):
+            data[name] = {k: v for k, v in table.items() if not k.startswith("_")}
     return data

@@ -32,7 +32,11 @@ def _normalise(phrase: str) -> str:
 
 
 def _strip_unit(text: str) -> str:
-    """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven")."""
+    """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven"), or unit
+    letters written straight after digits ("1.5c" -> "1.5")."""
+    attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
+    if attached and attached.group(2) in lexicon()["attached_units"]:
+        return attached.group(1)
     for unit in sorted(lexicon()["unit_words"], key=len, reverse=True):
         for sep in (" ", ""):
             tail = sep + unit
@@ -54,6 +58,9 @@ def _number_from_words(words: list[str]) -> float:
         value = lex["number_words"].get(word)
         if word == "and" and last == "multiplier":
             continue
+        if word in lex["article_words"] and last == "start":
+            current, last = Fraction(lex["article_words"][word]), "article"
+            continue
         if _AMBIGUOUS.match(word):
             raise ValueError(word)
         if _DIGITS_ONLY.match(word) and last == "start":
@@ -61,21 +68,57 @@ def _number_from_words(words: list[str]) -> float:
         elif value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
             current += value
             last = "tens" if value >= 20 and value % 10 == 0 else "closed"
-        elif word in lex["multiplier_words"] and last in ("tens", "closed"):
+        elif word in lex["multiplier_words"] and last in ("tens", "closed", "article"):
             current, last = current * lex["multiplier_words"][word], "multiplier"
-        elif word in lex["scale_words"] and last in ("tens", "closed", "multiplier"):
+        elif word in lex["scale_words"] and last in ("tens", "closed", "multiplier", "article"):
             total, current, last = total + current * lex["scale_words"][word], Fraction(0), "scale"
         else:
             raise ValueError(word)
-    if last == "start":
+    if last in ("start", "article"):
         raise ValueError("no number")
     return float(total + current)
 
 
 def _read_number(text: str) -> float:
-    """Parse one number written in digits or words, with an optional scale word."""
+    """Parse one number written in digits or words, with an optional scale word, currency sign or scale abbreviation
+    ("$21bn"), or a fraction ("two-thirds"), ratio ("one in five") or multiple ("double", "12-fold")."""
+    lex = lexicon()
+    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
+        if text.startswith(sign):
+            text = text[len(sign):].lstrip()
+            break
+    if text in lex["times_words"]:
+        return float(lex["times_words"][text])
+    fold = re.fullmatch(r"(.+?)-?fold", text)
+    if fold:
+        return _read_number(fold.group(1))
+    abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
+    if abbreviated and abbreviated.group(2) in lex["scale_abbreviations"]:
+        if _AMBIGUOUS.match(abbreviated.group(1)):
+            raise ValueError(abbreviated.group(1))
+        return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
+    for joiner in lex["ratio_joiners"]:
+        ratio = re.fullmatch(rf"(\S+) {joiner} (\S+)", text)
+        if ratio:
+            return float(Fraction(str(_read_number(ratio.group(1)))) / Fraction(str(_read_number(ratio.group(2)))))
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
+    if words and words[-1] in lex["fraction_words"]:
+        return _fraction(words, lex)
     return _number_from_words(words)
+
+
+def _fraction(words: list[str], lex: dict) -> float:
+    """ "half", "a third", "two-thirds", "three quarters" as a share of 1; a bare "third" is an ordinal: refused."""
+    denominator = lex["fraction_words"][words[-1]]
+    head = words[:-1]
+    if not head:
+        if words[-1] != "half":
+            raise ValueError(f"{words[-1]!r} alone is an ordinal, not a fraction")
+        return 0.5
+    numerator = 1 if head in (["a"], ["an"], ["one"]) else _number_from_words(head)
+    if numerator > 1 and not words[-1].endswith("s") and words[-1] != "half":
+        raise ValueError("a plural numerator needs a plural fraction word")
+    return float(Fraction(str(numerator)) / denominator)
 
 
 def _range(text: str) -> tuple[str, str] | None:
@@ -107,7 +150,16 @@ def parse_quantity(phrase: str) -> Bounds:
     - vague plurals and quantifiers -> [least the word allows, inf): "a number of" >= 2, "several" >= 3,
       "dozens" >= 24, "hundreds" >= 200, "thousands" >= 2,000, "millions" >= 2,000,000 (lexicon.json).
 
-    One trailing unit word from the lexicon ("years", "months", "people", "%") is allowed and ignored.
+    - news shapes (lexicon.json): percentages "0.4%", "60 per cent" -> the number in percent; money "$21bn",
+      "£10.8bn", "5bn euros", "$35m" -> the amount (the sign or word is the unit, "bn" 1e9, "m" 1e6, "tn" 1e12);
+      fractions and ratios "half", "a third", "two-thirds", "one in five" -> a share of 1 (a bare "third" is an
+      ordinal: refused); multiples "double", "twice", "triple", "12-fold" -> times; "a dozen" 12, "a million" 1e6.
+    - more qualifiers: "just over", "exceed" -> more_than; "as many as" -> at_most [0, x]; "just under" ->
+      fewer_than; suffixes "14 or less" -> at_most, "18 or more" -> at_least, "or so" -> approximate.
+    - "90-odd" -> (90, 100): more than the number, less than the next step of its last non-zero digit
+      ("300-odd" -> (300, 400)), bound "range".
+
+    One trailing unit word from the lexicon ("years", "months", "people", "%", "euros") is allowed and ignored.
     """
     if not isinstance(phrase, str) or not phrase.strip():
         raise ValueError(f"cannot parse an empty number phrase: {phrase!r}")
@@ -126,6 +178,20 @@ def parse_quantity(phrase: str) -> Bounds:
         raise ValueError(f"cannot parse {phrase!r} as a quantity") from None
 
 
+def _odd(text: str, lex: dict) -> Bounds | None:
+    """ "90-odd" -> (90, 100): more than the number, less than the next step of its last non-zero digit."""
+    suffix = lex["odd_suffix"]["suffix"]
+    if not text.endswith(suffix):
+        return None
+    value = Fraction(str(_read_number(text[: -len(suffix)])))
+    if value <= 0 or value.denominator != 1:
+        raise ValueError("'-odd' needs a whole number")
+    step = 1
+    while value % (step * 10) == 0:
+        step *= 10
+    return Bounds(float(value), float(value + step), True, True, "range")
+
+
 def _parse(text: str, lex: dict) -> Bounds:
     """Parse a normalised phrase; raise ValueError on anything not in the grammar."""
     body = _strip_unit(text)
@@ -135,12 +201,19 @@ def _parse(text: str, lex: dict) -> Bounds:
         if body.startswith(words + " "):
             lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
             return Bounds(lower, upper, lo_open, up_open, kind)
+    for words, kind in sorted(lex["suffix_qualifiers"].items(), key=lambda kv: -len(kv[0])):
+        if body.endswith(" " + words):
+            lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(_strip_unit(body[: -len(words) - 1])))
+            return Bounds(lower, upper, lo_open, up_open, kind)
+    odd = _odd(body, lex)
+    if odd is not None:
+        return odd
     try:
         value = _read_number(body)
     except ValueError:
         ends = _range(body)
         if ends is None:
             raise
-        lower, upper = _read_number(ends[0]), _read_number(ends[1])
+        lower, upper = _read_number(_strip_unit(ends[0])), _read_number(_strip_unit(ends[1]))
         return Bounds(lower, upper, False, False, "range")
     return Bounds.exact(value)

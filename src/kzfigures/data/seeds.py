@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .problems import DataPackageError, Problem
 
-REQUIRED_META = ("seed_id", "file", "title", "publisher", "url", "published", "sha256", "rights")
+REQUIRED_META = ("seed_id", "file", "title", "publisher", "published", "sha256", "rights")
+#: The article the collection was built around: the default of every notebook, and the one the topic pages show.
+FLAGSHIP = "astanatimes-2014-09-terrorism"
+#: A publication date as far as it is known: YYYY, YYYY-MM or YYYY-MM-DD.
+PUBLISHED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,12 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
         if missing:
             problems.append(Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing"))
             continue
-        if not str(meta["url"]).startswith(("https://", "http://")):
+        if meta.get("url") and not str(meta["url"]).startswith(("https://", "http://")):
             problems.append(Problem(rel, meta["seed_id"], "url", f"{meta['url']!r} is not an http(s) URL"))
+            continue
+        if not PUBLISHED.fullmatch(str(meta["published"])):
+            problems.append(Problem(rel, meta["seed_id"], "published",
+                                    f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"))
             continue
         text_path = meta_path.parent / meta["file"]
         text_rel = text_path.relative_to(root).as_posix()
@@ -78,9 +87,11 @@ def load_seed(seed_id: str | None = None, root: str | Path | None = None) -> See
     if problems:
         raise DataPackageError(problems)
     if seed_id is None:
-        if len(seeds) != 1:
-            raise ValueError(f"seed_id is required: there are {len(seeds)} seeds ({', '.join(sorted(seeds))})")
-        return next(iter(seeds.values()))
+        if len(seeds) == 1:
+            return next(iter(seeds.values()))
+        if FLAGSHIP in seeds:
+            return seeds[FLAGSHIP]
+        raise ValueError(f"seed_id is required: there are {len(seeds)} seeds ({', '.join(sorted(seeds))})")
     if seed_id not in seeds:
         raise ValueError(f"seed_id {seed_id!r} is not one of: {', '.join(sorted(seeds))}")
     return seeds[seed_id]

@@ -204,7 +204,15 @@ def credit_is_named(ctx: Context, table: Table, row: Row, rid: str) -> list[Prob
 
 
 def credit_is_named_or_unattributed(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """attributed_to names someone in people.csv, or says the article names no source."""
+    """attributed_to names someone in people.csv, or says the article names no source; a proposed row's candidate
+    credit (attribution 'inferred') may instead be words standing in its article, for a person to check."""
+    if row.get("status") == "proposed" and row.get("attribution") == "inferred":
+        seed = ctx.seeds.get(row.get("seed_id", ""))
+        credit = row.get("attributed_to", "")
+        if seed is None or not credit or credit in seed.text or (ctx.people is not None and credit in ctx.people):
+            return []
+        return [Problem(table.file, rid, "attributed_to", f"{credit!r}, a proposed credit, stands nowhere in the "
+                                                          "article nor in people.csv")]
     return _credit(ctx, table, row, rid, frozenset({UNATTRIBUTED}))
 
 

@@ -41,6 +41,7 @@ class Rule:
 
 #: Every parameter any notebook has. The article's dated events run from 2004 to 2015.
 RULES: dict[str, Rule] = {
+    "article": Rule(str, "which article of the collection, by its id (`kzfigures.articles()` lists them)"),
     "search": Rule(str, "a word to find figures by, in their quote, measure, number or credit"),
     "include_restatements": Rule(bool, "also list figures the article states a second time"),
     "include_derived": Rule(bool, "also list the figures kzfigures computes from the article's"),

@@ -1,0 +1,656 @@
+"""The draft of an article's table (`kzfigures draft`): every number phrase proposed as a figure, every other numeric
+word as a non-figure with its reason, all with status "proposed" for a person to curate.
+
+For each figure the draft proposes the exact phrase and its offsets, its sentence as the quote (shortened when the
+phrase stands in it twice), the bounds parse_quantity reads, the unit word after it, a candidate credit ("according
+to X", "X said", in the sentence or a neighbour; always marked inferred) and a candidate period phrase. A phrase the
+grammar cannot read for sure is never guessed: it is proposed as a non-figure saying why, for a person to decide.
+The word tables are lexicon.json's "draft" section. Drafting adds rows for spans no row covers yet, so a second
+run adds nothing and no row a person edited is ever touched.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .bounds import Bounds
+from .coverage import find_tokens
+from .lexicon import lexicon
+from .package import read_package
+from .parse import parse_quantity
+from .paths import project_root
+from .problems import DataPackageError
+from .seeds import Seed, read_seeds
+from .validation import UNATTRIBUTED, validate
+
+#: The columns `draft --output` adds to those of data/figures.csv (the contract scripts rely on).
+OUTPUT_EXTRA = ["number_start", "number_end", "lower", "upper", "lower_open", "upper_open", "bound"]
+#: What a drafted row says where only a person can say it.
+TO_DESCRIBE = "(to be described)"
+#: How far (in characters) the words before a number are searched for a qualifier or currency sign.
+LEFT_REACH = 40
+#: How many words after a number a phrase may run ("three to seven years", "and 250").
+RIGHT_WORDS = 5
+
+
+@dataclass
+class Proposal:
+    """One numeric span of an article as the draft reads it: a figure (with bounds) or a non-figure (with a reason)."""
+
+    start: int
+    end: int
+    phrase: str
+    bounds: Bounds | None = None
+    reason: str = ""
+    quote: tuple[int, int] = (0, 0)
+    unit: str = ""
+    measure: str = ""
+    credit: str = ""
+    period: str = ""
+    tokens: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def is_figure(self) -> bool:
+        """True when the phrase was read as a quantity."""
+        return self.bounds is not None
+
+
+@lru_cache(maxsize=1)
+def _draft_tables() -> dict[str, Any]:
+    """The draft's word tables, with their patterns compiled."""
+    lex = lexicon()
+    d = dict(lex["draft"])
+    d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
+    d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"])) for p in d["credit_patterns"]]
+    d["months"] = frozenset(d["months"])
+    return d
+
+
+# -- sentences ------------------------------------------------------------------------------------------
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of a text as (start, end) offsets, white space trimmed; a dot after an abbreviation or a
+    single capital ("Jan.", "Mr.", "U.S.") ends none."""
+    abbreviations = set(_draft_tables()["abbreviations"])
+    spans, begin = [], 0
+    for m in re.finditer(r"[.!?]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n", text):
+        word = re.search(r"([\w.]+)\.$", text[begin:m.start() + 1])
+        if m.group().startswith(".") and word and (word.group(1).lower() in abbreviations or len(word.group(1)) == 1):
+            continue
+        spans.append((begin, m.end()))
+        begin = m.end()
+    spans.append((begin, len(text)))
+    out = []
+    for start, end in spans:
+        chunk = text[start:end]
+        lead, trail = len(chunk) - len(chunk.lstrip()), len(chunk) - len(chunk.rstrip())
+        if chunk.strip():
+            out.append((start + lead, end - trail))
+    return out
+
+
+def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
+    """The index of the sentence holding offset ``at`` (the nearest before it, between two)."""
+    best = 0
+    for i, (start, _) in enumerate(spans):
+        if start <= at:
+            best = i
+    return best
+
+
+# -- what a numeric word is when it is not a figure -------------------------------------------------------
+def _word_before(text: str, start: int) -> str:
+    """The word just before ``start`` (across one space), without its trailing dot."""
+    m = re.search(r"([A-Za-z][\w’'.-]*)\s$", text[max(0, start - 30):start])
+    return m.group(1).rstrip(".") if m else ""
+
+
+def non_figure_reason(text: str, start: int, end: int) -> str:
+    """Why the numeric token text[start:end] is not a figure (a year, a date, an ordinal, part of a name, a set
+    expression), or "" when it may be one."""
+    d = _draft_tables()
+    lex = lexicon()
+    token = text[start:end]
+    before, after = _word_before(text, start), text[end:end + 12]
+    for pattern, reason in d["not_counts"]:
+        for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+            if m.start() <= start and end <= m.end():
+                return reason
+    numerators = {*lex["article_words"], *lex["number_words"]}
+    if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
+                                                  or before.lower() not in numerators):
+        return f"ordinal: “{token}” ranks, it does not count"
+    if re.match(r"(?:st|nd|rd|th)\b", after):
+        return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
+    if not token[0].isdigit():
+        if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
+                before.lower() not in lex["qualifiers"]:
+            return f"part of a name: “{before} {token}”"  # "World War Two"
+        return ""
+    if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
+        return f"decade: “{token}s” says when, not how many"
+    if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
+        return f"time of day: “{_whole_word(text, start, end)}”"
+    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]):
+        return f"part of a name: “{_whole_word(text, start, end)}”"
+    glued = re.match(r"[A-Za-z]+\b", after)
+    known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
+    if glued and glued.group().lower() not in known:
+        return f"part of a name: “{_whole_word(text, start, end)}”"
+    digits_only = re.fullmatch(r"\d+", token)
+    low, high = d["year_range"]
+    beside_month = before.lower() in d["months"] or re.match(r"\s?(?:" + "|".join(d["months"]) + r")\b", after,
+                                                            re.IGNORECASE)
+    if beside_month and digits_only and int(token) <= 31:
+        return "date: the day of a month"
+    if digits_only and len(token) == 4 and low <= int(token) <= high and not re.match(r"\s?(?:%|per ?cent)", after):
+        quals = set(lex["qualifiers"]) | set(lex["currency_symbols"])
+        left = text[max(0, start - 20):start].lower()
+        if not any(left.rstrip().endswith(q) for q in quals if q not in ("over", "under", "from")):
+            return "year: says when, not how many"
+    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
+            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
+        return f"part of a name: “{before} {token}”"
+    return ""
+
+
+def _whole_word(text: str, start: int, end: int) -> str:
+    """The run of letters, digits and hyphens around text[start:end] ("Covid-19")."""
+    left = start
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] == "-"):
+        left -= 1
+    right = end
+    while right < len(text) and text[right].isalnum():
+        right += 1
+    return text[left:right]
+
+
+# -- the span of a number phrase ---------------------------------------------------------------------------
+def _right_ends(text: str, end: int, limit: int) -> list[int]:
+    """Offsets where a phrase starting before ``end`` may stop: the token's end and the ends of the next few words
+    (a phrase never runs across a comma, a full stop or a parenthesis)."""
+    ends = [end]
+    pos = end
+    for _ in range(RIGHT_WORDS):
+        m = re.match(r"(?:-|\s?(?:–|—)\s?|\s)?[\w$£€%.,’'-]*[\w%]", text[pos:limit])
+        if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
+            break
+        pos += m.end()
+        ends.append(pos)
+    if re.match(r"%", text[end:end + 1]):
+        ends.append(end + 1)
+    return sorted(set(ends))
+
+
+def _acceptable(phrase: str) -> bool:
+    """A phrase the draft may propose: it ends with a number, a scale, a unit the curation keeps with it (durations,
+    percent, currencies, times) or a bounding word, and not with a noun such as "people"."""
+    d = _draft_tables()
+    lex = lexicon()
+    low = phrase.lower().rstrip()
+    tail = re.split(r"[\s-]", low)[-1]
+    if re.search(r"\d%?$", low) or tail in lex["scale_words"] or tail in lex["multiplier_words"]:
+        return True
+    endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
+               *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], "odd", "fold"]
+    return any(low.endswith(e) and (len(low) == len(e) or not low[-len(e) - 1].isalpha()) for e in endings) or \
+        bool(re.search(r"\d(?:" + "|".join([*lex["scale_abbreviations"], *lex["attached_units"]]) + ")$", low))
+
+
+def _left_starts(text: str, start: int) -> list[int]:
+    """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign just
+    before it, and the starts of the few words before it in the same sentence ("as many as", "more than $")."""
+    lex = lexicon()
+    starts = [start]
+    for sign in lex["currency_symbols"]:
+        at = start - len(sign)
+        if at >= 0 and text[at:start].lower() == sign:
+            starts.append(at)
+    window = text[max(0, start - LEFT_REACH):start]
+    base = start - len(window)
+    for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
+        if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
+            starts.append(base + m.start())
+    return sorted(set(starts))
+
+
+def _is_change(text: str, left: int, phrase: str) -> bool:
+    """True for "X to Y" after a word of change ("rose from 5.1% to 5.6%"): two figures, a before and an after,
+    not a range."""
+    if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
+        return False
+    before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
+    return any(w in _draft_tables()["change_words"] for w in before)
+
+
+def _is_duration_opener(phrase: str) -> bool:
+    """True for "over five years": a period a figure covers, not "more than five years" (the duration alone is
+    proposed instead)."""
+    words = phrase.lower().split()
+    time_units = ("year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades")
+    return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
+
+
+def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
+    """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
+    or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
+    lefts = _left_starts(text, start)
+    best: tuple[int, int, Bounds] | None = None
+    for left in lefts:
+        for right in _right_ends(text, end, limit):
+            phrase = text[left:right]
+            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase):
+                continue
+            try:
+                bounds = parse_quantity(phrase)
+            except ValueError:
+                continue
+            if best is None or right - left > best[1] - best[0]:
+                best = (left, right, bounds)
+    if best is not None:
+        return best[0], best[1], best[2], ""
+    try:
+        parse_quantity(text[start:end])
+    except ValueError as err:
+        return start, end, None, f"unread: {err}; a person decides whether it is a figure"
+    return start, end, None, "unread"  # pragma: no cover - the token alone would have been found above
+
+
+# -- what is proposed around a figure ------------------------------------------------------------------------
+def quote_for(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The quote for the phrase text[start:end]: its sentence, cut between the phrase's other occurrences when it
+    stands there more than once (a figure's number_text must stand in its quote exactly once)."""
+    phrase = text[start:end]
+    lo, hi = min(sentence[0], start), max(sentence[1], end)
+    others = [lo + m.start() for m in re.finditer(f"(?={re.escape(phrase)})", text[lo:hi]) if lo + m.start() != start]
+    before = [a for a in others if a < start]
+    after = [a for a in others if a > start]
+    if before:
+        lo = max(before) + 1
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
+    if after:
+        hi = min(after) + len(phrase) - 1
+        space = text.rfind(" ", end, hi)
+        hi = space if space >= 0 else hi
+    return lo, hi
+
+
+def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
+    """The words after a number up to a stop word or punctuation: the measure ("foreign fighters") and its last word
+    as the unit ("fighters"); TO_DESCRIBE when none follow."""
+    stops = set(_draft_tables()["measure_stops"])
+    words: list[str] = []
+    for m in re.finditer(r"[A-Za-z][\w’'-]*|[^\sA-Za-z]", text[end:limit]):
+        word = m.group()
+        if not word[0].isalpha() or word.lower() in stops or len(words) == 3:
+            break
+        words.append(word)
+    plural = [i for i, w in enumerate(words) if re.search(r"[a-z][^su]s$", w)]
+    # "ethnic groups", "nations fighting": the measure ends with its plural noun; "people signed": with none, the
+    # first word alone, unless it is a verb ("backed")
+    words = words[: plural[0] + 1] if plural else [w for w in words[:1] if not re.search(r"(?:ed|ing)$", w)]
+    if not words:
+        return TO_DESCRIBE, TO_DESCRIBE
+    return words[-1], " ".join(words)
+
+
+def _written_unit(phrase: str) -> str:
+    """The unit a phrase writes itself: its currency (sign or word), or percent; "" when it writes none."""
+    lex = lexicon()
+    low = phrase.lower()
+    for sign, name in sorted(lex["currency_symbols"].items(), key=lambda kv: -len(kv[0])):
+        if sign in low:
+            return name
+    attached = re.search(r"\d([a-z]+)$", low)
+    if attached and attached.group(1) in lex["attached_units"]:
+        return str(lex["attached_units"][attached.group(1)])
+    for word in _draft_tables()["span_units"]:
+        if word in ("%", "percent", "per cent") and low.endswith(word):
+            return "percent"
+        if word.endswith(("dollars", "euros", "pounds", "tenge", "yuan", "roubles", "rubles", "yen", "rupees", "francs")) \
+                and low.endswith(" " + word):
+            return word
+    return ""
+
+
+def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
+    """Who the sentence (or the one before or after it) credits ("according to X", "X said"): a name, or ""."""
+    d = _draft_tables()
+    titles = set(d["credit_titles"])
+    for i in (index, index - 1, index + 1):
+        if not 0 <= i < len(spans):
+            continue
+        sentence = text[spans[i][0]:spans[i][1]]
+        for pattern in d["credit_patterns"]:
+            for m in pattern.finditer(sentence):
+                words = re.sub(r"[’']s$", "", m.group("name").rstrip(".,’'")).split()
+                while words and words[0].lower().strip(".") in titles:
+                    words = words[1:]
+                if any(w.lower() in d["name_skip"] for w in words):
+                    continue
+                if words and words[0][0].isupper() and " ".join(words) in text:
+                    return " ".join(words)
+    return ""
+
+
+def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
+    """The period phrase in the quote nearest to offset ``at`` ("since 2011", "in 2013 and 2014"): words and offsets."""
+    best: tuple[int, str, int, int] | None = None
+    for pattern in _draft_tables()["period_patterns"]:
+        for m in pattern.finditer(text, quote[0], quote[1]):
+            distance = abs(m.start() - at)
+            if best is None or distance < best[0]:
+                best = (distance, m.group(), m.start(), m.end())
+    return (best[1], best[2], best[3]) if best else ("", 0, 0)
+
+
+# -- the whole article ------------------------------------------------------------------------------------
+def propose(text: str) -> list[Proposal]:
+    """Every numeric word of a text accounted for: a figure proposal for each number phrase, a non-figure
+    proposal (with its reason) for each other numeric word; in text order."""
+    spans = sentences(text)
+    tokens = [(int(t.start), int(t.end)) for t in find_tokens(text).itertuples()]
+    out: list[Proposal] = []
+    covered_until = -1
+    for start, end in tokens:
+        if start < covered_until:
+            out[-1].tokens.append((start, end))
+            continue
+        index = _sentence_of(spans, start)
+        sentence = spans[index]
+        reason = non_figure_reason(text, start, end)
+        if reason:
+            out.append(Proposal(start, end, text[start:end], reason=reason, quote=sentence, tokens=[(start, end)]))
+            continue
+        left, right, bounds, why = read_span(text, start, end, sentence[1])
+        proposal = Proposal(left, right, text[left:right], bounds, why, tokens=[(start, end)])
+        if bounds is not None:
+            proposal.quote = quote_for(text, sentence, left, right)
+            proposal.unit, proposal.measure = unit_and_measure(text, right, sentence[1])
+            written = _written_unit(proposal.phrase)
+            if written:
+                proposal.unit = written
+                proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
+            proposal.credit = candidate_credit(text, spans, index)
+            proposal.period = candidate_period(text, proposal.quote, left)[0]
+            covered_until = right
+        else:
+            proposal.quote = sentence
+        out.append(proposal)
+    _periods_account(text, out)
+    return out
+
+
+def _periods_account(text: str, proposals: list[Proposal]) -> None:
+    """A year inside a proposed figure's period phrase is that period's, not a non-figure: say so in its reason."""
+    periods = []
+    for p in proposals:
+        if p.is_figure and p.period:
+            at = text.find(p.period, p.quote[0], p.quote[1])
+            periods.append((at, at + len(p.period), p.period))
+    for p in proposals:
+        if not p.is_figure and any(a <= p.start and p.end <= b for a, b, _ in periods):
+            p.reason = "period: " + next(w for a, b, w in periods if a <= p.start and p.end <= b) + \
+                       f" (“{p.phrase}” dates a figure)"
+
+
+# -- rows -------------------------------------------------------------------------------------------------------
+def _slug(seed_id: str) -> str:
+    """An article id as a figure-id prefix (lower case, digits and _)."""
+    return re.sub(r"[^a-z0-9]+", "_", seed_id.lower()).strip("_") or "article"
+
+
+def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """The figure proposals as rows of data/figures.csv, plus the extra columns of the --output contract."""
+    rows = []
+    text = seed.text
+    for p in proposals:
+        if not p.is_figure:
+            continue
+        assert p.bounds is not None
+        q0, q1 = p.quote
+        credit = p.credit
+        rows.append({
+            "figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
+            "quote": text[q0:q1], "start": q0, "end": q1, "number_text": p.phrase, "unit": p.unit,
+            "measure": p.measure, "period_start": "", "period_end": "", "period_text": p.period, "place": "",
+            "attributed_to": credit or UNATTRIBUTED, "source_type": "unclassified",
+            "attribution": "inferred" if credit else "none", "same_as": "",
+            "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
+                                                         "sentence or its neighbour" if credit else ""),
+            "status": "proposed", "number_start": p.start, "number_end": p.end,
+            **_interval_cells(p.bounds),
+        })
+    return rows
+
+
+def _number_cell(x: float) -> str:
+    """A bound as the CSV writes it: 15000, 0.5, inf."""
+    if math.isinf(x):
+        return "inf"
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _interval_cells(bounds: Bounds | None) -> dict[str, str]:
+    """lower, upper, lower_open, upper_open and bound as CSV cells (all empty for no bounds)."""
+    if bounds is None:
+        return {k: "" for k in ("lower", "upper", "lower_open", "upper_open", "bound")}
+    return {"lower": _number_cell(float(bounds.lower)), "upper": _number_cell(float(bounds.upper)),
+            "lower_open": str(bounds.lower_open), "upper_open": str(bounds.upper_open), "bound": str(bounds.bound)}
+
+
+def non_figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """The non-figure proposals as rows of data/non_figures.csv (one per numeric token)."""
+    rows = []
+    for p in proposals:
+        if p.is_figure:
+            continue
+        for start, end in p.tokens:
+            rows.append({"seed_id": seed.seed_id, "quote": seed.text[start:end], "start": start, "end": end,
+                         "reason": p.reason, "status": "proposed"})
+    return rows
+
+
+def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """The rows `draft --output` writes: every figure proposal, and every phrase that could not be read, with
+    empty bounds and the reason in its notes."""
+    rows = figure_rows(seed, proposals)
+    for p in proposals:
+        if p.is_figure or not p.reason.startswith("unread"):
+            continue
+        rows.append({"figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
+                     "quote": seed.text[p.quote[0]:p.quote[1]], "start": p.quote[0], "end": p.quote[1],
+                     "number_text": p.phrase, "unit": TO_DESCRIBE, "measure": TO_DESCRIBE, "period_start": "",
+                     "period_end": "", "period_text": "", "place": "", "attributed_to": UNATTRIBUTED,
+                     "source_type": "unclassified", "attribution": "none", "same_as": "", "notes": p.reason,
+                     "status": "proposed", "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
+    return sorted(rows, key=lambda r: int(r["number_start"]))
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DraftResult:
+    """What a draft did: rows added to each table, and proposals left out because a row already covers them."""
+
+    figures_added: int
+    non_figures_added: int
+    already_covered: int
+    output: Path | None = None
+
+
+def _covered(rows: list[dict[str, str]], seed_id: str) -> list[tuple[int, int]]:
+    """The spans existing rows of one article cover: a figure's number phrase, a non-figure's word."""
+    spans = []
+    for row in rows:
+        if row.get("seed_id") != seed_id:
+            continue
+        try:
+            if "number_text" in row:
+                at = int(row["start"]) + row["quote"].index(row["number_text"])
+                spans.append((at, at + len(row["number_text"])))
+            else:
+                spans.append((int(row["start"]), int(row["end"])))
+        except ValueError:
+            continue  # a row validation reports; it covers nothing here
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """True when [start, end) shares a character with one of the spans."""
+    return any(a < end and start < b for a, b in spans)
+
+
+def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None) -> DraftResult:
+    """Propose an article's figures and non-figures: add them to data/figures.csv and data/non_figures.csv (only
+    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else."""
+    base = project_root(root)
+    seeds, problems = read_seeds(base)
+    if seed_id not in seeds:
+        broken = [p for p in problems if p.row == seed_id]
+        if broken:
+            raise DataPackageError(broken)
+        raise ValueError(f"no article {seed_id!r} in the collection; articles: {', '.join(sorted(seeds))}")
+    seed = seeds[seed_id]
+    proposals = propose(seed.text)
+    if output is not None:
+        return _write_output(seed, proposals, Path(output), base)
+    with _draft_lock(base):
+        return _add_to_package(base, seed, proposals)
+
+
+#: The file that says a draft is writing data/ (beside data/, so it is no file of the package).
+LOCK_NAME = ".kzfigures-draft.lock"
+
+
+@contextmanager
+def _draft_lock(base: Path) -> Iterator[None]:
+    """One draft at a time writes data/: a lock file holding the writer's pid; a lock whose process is gone is
+    taken over, a live one refused in one line."""
+    lock = base / LOCK_NAME
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if _writer_alive(lock):
+                raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {lock}); run this one "
+                                 "again when it has finished") from None
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(handle, "w") as out:
+            out.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _writer_alive(lock: Path) -> bool:
+    """True when the lock file names a process that is still running (an unreadable lock counts as alive)."""
+    try:
+        pid = int(lock.read_text(encoding="utf-8").strip() or "0")
+    except (OSError, ValueError):
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
+    """Write the --output CSV whole (a temporary file renamed over it); it may not be a file of data/ or seeds/."""
+    rows = output_rows(seed, proposals)
+    if target.resolve().parent in ((base / "data").resolve(), (base / "seeds").resolve()):
+        raise ValueError(f"--output {target} is inside data/ or seeds/: write the draft elsewhere (rows.csv)")
+    columns = _figure_columns(base) + [c for c in OUTPUT_EXTRA if c not in _figure_columns(base)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    if target.is_dir():
+        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
+    _replace(target, buffer.getvalue())
+    return DraftResult(len(rows), 0, 0, target)
+
+
+def _figure_columns(base: Path) -> list[str]:
+    """The columns of data/figures.csv, as datapackage.json declares them."""
+    import json
+
+    descriptor = json.loads((base / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        if resource["name"] == "figures":
+            return [f["name"] for f in resource["schema"]["fields"]]
+    raise ValueError("data/datapackage.json declares no figures resource")
+
+
+def _add_to_package(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
+    """Append the new proposals to figures.csv and non_figures.csv, after checking the package with them added."""
+    package = read_package(base)
+    figures_table, non_table = package.tables["figures"], package.tables["non_figures"]
+    taken = _covered(figures_table.rows, seed.seed_id) + _covered(non_table.rows, seed.seed_id)
+    ids = {r.get("figure_id") for r in figures_table.rows}
+    new_figures = [r for r in figure_rows(seed, proposals)
+                   if not _overlaps(r["number_start"], r["number_end"], taken) and r["figure_id"] not in ids]
+    figure_spans = [(r["number_start"], r["number_end"]) for r in new_figures]
+    new_non = [r for r in non_figure_rows(seed, proposals)
+               if not _overlaps(r["start"], r["end"], taken + figure_spans)]
+    skipped = len(figure_rows(seed, proposals)) + len(non_figure_rows(seed, proposals)) - len(new_figures) - len(new_non)
+    texts = {}
+    for table, rows in ((figures_table, new_figures), (non_table, new_non)):
+        path = base / table.file
+        old = _read_exactly(path) if path.is_file() else ""
+        texts[path] = old + _csv_lines(table.header, rows, old)
+        table.rows.extend({k: str(v) for k, v in row.items() if k in table.header} for row in rows)
+    problems = [p for p in validate(package) if p.file in (figures_table.file, non_table.file) or p.row == seed.seed_id]
+    if problems:
+        raise DataPackageError(problems)
+    for path, text in texts.items():
+        if text != _read_exactly(path):
+            _replace(path, text, keep_bom=path.read_bytes().startswith(b"\xef\xbb\xbf"))
+    return DraftResult(len(new_figures), len(new_non), skipped)
+
+
+def _read_exactly(path: Path) -> str:
+    """A CSV's text as stored, line endings kept (a Windows-saved CRLF file stays CRLF), without its BOM."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return handle.read()
+
+
+def _csv_lines(header: list[str], rows: list[dict[str, Any]], old: str) -> str:
+    """New rows as CSV lines in the file's own style (its line ending), after a newline if the file lacks one."""
+    ending = "\r\n" if "\r\n" in old else "\n"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator=ending, extrasaction="ignore")
+    writer.writerows(rows)
+    lead = ending if old and not old.endswith("\n") and rows else ""
+    return lead + buffer.getvalue()
+
+
+def _replace(target: Path, text: str, keep_bom: bool = False) -> None:
+    """Write a file whole: a temporary file beside it, renamed over it (a killed draft leaves the old file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig" if keep_bom else "utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

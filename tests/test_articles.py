@@ -1,0 +1,194 @@
+"""The collection of articles: `kzfigures add` stores an article byte for byte or refuses in one line; load_figures
+keeps to curated rows, per article when asked; adding never changes the flagship."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from kzfigures import FLAGSHIP, ArticleRefused, add_article, articles, load_figures
+from kzfigures.cli import main
+
+ARTICLES = ROOT / "tests" / "articles"
+ECONOMY = ARTICLES / "economy-budget.txt"
+META = dict(title="Budget gap widens as oil revenue falls", publisher="Test Gazette", published="2024-07-24")
+
+
+def _add_args(path: Path, **changes: str | None) -> list[str]:
+    """The command line of `kzfigures add` for path, with metadata changed or left out (None)."""
+    values = {"title": META["title"], "publisher": META["publisher"], "published": META["published"],
+              "url": "https://example.org/budget", **changes}
+    args = ["add", str(path)]
+    for name, value in values.items():
+        if value is not None:
+            args += [f"--{name}", value]
+    return args
+
+
+def _run(args: list[str], root: Path, capsys: pytest.CaptureFixture[str],
+         monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """Run the command in-process with KZFIGURES_ROOT set to root; (exit code, stdout, stderr)."""
+    monkeypatch.setenv("KZFIGURES_ROOT", str(root))
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_stores_the_text_byte_for_byte_and_prints_the_id_last(package_copy, capsys, monkeypatch):
+    code, out, err = _run(_add_args(ECONOMY), package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    new_id = out.strip().splitlines()[-1].split()[-1]
+    stored = package_copy / "seeds" / f"{new_id}.txt"
+    assert stored.read_bytes() == ECONOMY.read_bytes()
+    meta = json.loads(stored.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["sha256"] == hashlib.sha256(ECONOMY.read_bytes()).hexdigest()
+    assert (meta["title"], meta["publisher"], meta["published"], meta["url"]) == (
+        META["title"], META["publisher"], "2024-07-24", "https://example.org/budget")
+    listed = articles(package_copy)
+    assert list(listed["seed_id"]) == [FLAGSHIP, new_id] and listed["flagship"].tolist() == [True, False]
+
+
+def test_url_is_optional_and_a_year_is_a_date(package_copy):
+    new_id = add_article(ECONOMY, "Budget", "Test Gazette", "2024", root=package_copy)
+    meta = json.loads((package_copy / "seeds" / f"{new_id}.json").read_text(encoding="utf-8"))
+    assert "url" not in meta and meta["published_precision"] == "year"
+    assert new_id in set(articles(package_copy)["seed_id"])
+
+
+def _latin1(tmp: Path) -> Path:
+    path = tmp / "latin1.txt"
+    path.write_bytes("Le café coûte 12 euros.".encode("latin-1"))
+    return path
+
+
+def _empty(tmp: Path) -> Path:
+    path = tmp / "empty.txt"
+    path.write_bytes(b"\n  \n")
+    return path
+
+
+def _large(tmp: Path) -> Path:
+    path = tmp / "large.txt"
+    path.write_bytes(b"12 people. " * 100_000)
+    return path
+
+
+def _binary(tmp: Path) -> Path:
+    path = tmp / "picture.txt"
+    path.write_bytes(b"PNG\x00\x00\x01 12")
+    return path
+
+
+# what is wrong, how the file is made, the metadata changed, the words the one line must hold
+REFUSALS = [
+    ("not UTF-8", _latin1, {}, "is not UTF-8 text"),
+    ("empty", _empty, {}, "is empty"),
+    ("larger than 1 MB", _large, {}, "larger than 1 MB"),
+    ("binary", _binary, {}, "NUL bytes"),
+    ("not http(s)", lambda tmp: ECONOMY, {"url": "ftp://example.org/a"}, "is not an http(s) URL"),
+    ("javascript URL", lambda tmp: ECONOMY, {"url": "javascript:alert(1)"}, "is not an http(s) URL"),
+    ("not ISO", lambda tmp: ECONOMY, {"published": "24/07/2024"}, "is not an ISO date"),
+    ("no such day", lambda tmp: ECONOMY, {"published": "2024-02-30"}, "is not a date that exists"),
+    ("in the future", lambda tmp: ECONOMY, {"published": "2999"}, "is after today"),
+    ("blank title", lambda tmp: ECONOMY, {"title": "  "}, "--title must be one line of text"),
+    ("bad id", lambda tmp: ECONOMY, {"id": "My Article!"}, "is not lower-case letters"),
+    ("no such file", lambda tmp: tmp / "missing.txt", {}, "is not a file"),
+]
+
+
+@pytest.mark.parametrize("what, make, changes, words", REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_each_refusal_is_one_line_and_adds_nothing(what, make, changes, words, package_copy, tmp_path, capsys,
+                                                  monkeypatch):
+    before = sorted(p.name for p in (package_copy / "seeds").iterdir())
+    code, out, err = _run(_add_args(make(tmp_path), **changes), package_copy, capsys, monkeypatch)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and words in err and err.startswith("kzfigures: error: "), err
+    assert sorted(p.name for p in (package_copy / "seeds").iterdir()) == before
+
+
+def test_the_same_text_twice_is_refused_naming_the_first(package_copy, capsys, monkeypatch):
+    first = add_article(ECONOMY, **META, root=package_copy)
+    code, _, err = _run(_add_args(ECONOMY, title="Another title"), package_copy, capsys, monkeypatch)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"already in the collection, as {first} (same sha256)" in err
+
+
+def test_the_flagship_text_is_already_in_the_collection(package_copy):
+    with pytest.raises(ArticleRefused, match=f"as {FLAGSHIP}"):
+        add_article(package_copy / "seeds" / "astanatimes-2014-09-terrorism-multi-pronged-threat.txt",
+                    "Again", "Someone", "2014", root=package_copy)
+
+
+def test_an_id_already_taken_is_refused(package_copy, capsys, monkeypatch):
+    add_article(ECONOMY, **META, seed_id="budget", root=package_copy)
+    code, _, err = _run(_add_args(ARTICLES / "politics-vote.txt", id="budget"), package_copy, capsys, monkeypatch)
+    assert code == 1 and "id 'budget' is already taken" in err and len(err.strip().splitlines()) == 1
+
+
+def test_adding_changes_no_flagship_row_or_file(package_copy):
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(package_copy).as_posix(): p.read_bytes()
+                for folder in ("data", "seeds") for p in (package_copy / folder).iterdir()}
+
+    before, rows = snapshot(), load_figures(package_copy)
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    after = snapshot()
+    assert {k: v for k, v in after.items() if new_id not in k} == before
+    pd.testing.assert_frame_equal(load_figures(package_copy).drop(columns="bounds"), rows.drop(columns="bounds"))
+    pd.testing.assert_frame_equal(load_figures(package_copy, seed=FLAGSHIP).drop(columns="bounds"),
+                                  rows.drop(columns="bounds"))
+
+
+def test_load_figures_gives_curated_rows_unless_asked(package_copy, edit_csv):
+    def propose_one(rows):
+        rows.append({**rows[0], "figure_id": "drafted_one", "status": "proposed"})
+        rows.append({**rows[1], "figure_id": "curated_two"})
+
+    edit_csv(package_copy, "figures.csv", propose_one)
+    curated = load_figures(package_copy)
+    assert "drafted_one" not in set(curated["figure_id"]) and "curated_two" in set(curated["figure_id"])
+    assert set(curated["status"]) == {"curated"}
+    every = load_figures(package_copy, include_proposed=True)
+    assert every.set_index("figure_id").loc["drafted_one", "status"] == "proposed"
+    assert len(every) == len(curated) + 1
+
+
+def test_load_figures_of_one_article(package_copy, edit_csv):
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    assert load_figures(package_copy, seed=new_id).empty
+    assert (load_figures(package_copy, seed=FLAGSHIP)["seed_id"] == FLAGSHIP).all()
+    with pytest.raises(ValueError, match="no article 'nope'"):
+        load_figures(package_copy, seed="nope")
+
+
+def test_add_honours_kzfigures_root(package_copy):
+    """The command as a user runs it: KZFIGURES_ROOT points at a copy; the checkout's seeds/ stays as it was."""
+    before = sorted(p.name for p in (ROOT / "seeds").iterdir())
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", *_add_args(ECONOMY)], capture_output=True, text=True,
+                          env={**__import__("os").environ, "KZFIGURES_ROOT": str(package_copy)}, check=False)
+    assert done.returncode == 0, done.stderr
+    new_id = done.stdout.strip().split()[-1]
+    assert (package_copy / "seeds" / f"{new_id}.txt").is_file()
+    assert sorted(p.name for p in (ROOT / "seeds").iterdir()) == before
+
+
+def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_copy):
+    """build.report.article_pages: one page per other article, named NAME--ID with its article parameter set;
+    none when the build is given an article, and the collection's own list is left as it was."""
+    from kzfigures.build.report import article_pages
+    from kzfigures.notebooks.collection import list_notebooks
+
+    collection = list_notebooks(package_copy / "notebooks")
+    assert article_pages(collection, {}, package_copy) == []
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    pages = article_pages(collection, {}, package_copy)
+    assert [(p.name, seed_id) for p, seed_id in pages] == [(f"00-article-in-numbers--{new_id}", new_id)]
+    assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
+    assert article_pages(collection, {"article": new_id}, package_copy) == []
+    assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
