@@ -1,0 +1,26 @@
+"""Text from the data (or from a user) kept as text wherever it goes: Markdown pages, spreadsheets, chart labels."""
+from __future__ import annotations
+
+import string
+
+#: Every ASCII punctuation character, each of which CommonMark lets a backslash make literal.
+_MARKDOWN_SPECIALS = frozenset(string.punctuation)
+#: A cell beginning with one of these is run as a formula by spreadsheets (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown (and the HTML it may hold) shows exactly as written: every punctuation mark escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV field a spreadsheet shows as text, never runs: a string beginning = + - @ TAB or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def chart_text(text: str) -> str:
+    """Text matplotlib draws literally: a dollar sign would start mathtext, so each is escaped."""
+    return text.replace("$", r"\$")
