@@ -71,3 +71,39 @@ def test_a_parameter_runs_no_script_and_makes_no_javascript_link_in_chromium(inj
             assert not [h for h in links if h.strip().lower().startswith("javascript")], page_path.name
             assert "<img src=x onerror=alert(1)>" in text, page_path.name
         browser.close()
+
+
+# -- 2. --only on a damaged report never loses a page it did not rebuild ------------------------------------------
+@pytest.fixture(scope="module")
+def two_page_report(tmp_path_factory) -> Path:
+    """A report of 00 (built with search=fighters) and 01 (defaults), built by two --only runs."""
+    out = tmp_path_factory.mktemp("two") / "reports"
+    build_report(out, parameters={"search": "fighters"}, only=["00"], **QUIET)
+    build_report(out, only=["01"], **QUIET)
+    return out
+
+
+def test_only_on_a_damaged_report_rebuilds_the_damaged_page_with_its_parameters(two_page_report, tmp_path):
+    from kzfigures.build.folders import damaged
+
+    out = tmp_path / "reports"
+    shutil.copytree(two_page_report, out)
+    page = out / "00-article-in-numbers.html"
+    page.write_bytes(page.read_bytes()[:100])
+    lines: list[str] = []
+    build_report(out, only=["01"], progress=lines.append)
+    manifest = {p["name"]: p for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))}
+    assert sorted(manifest) == ["00-article-in-numbers", "01-foreign-fighters"], lines
+    assert manifest["00-article-in-numbers"]["parameters"] == {"search": "'fighters'"}
+    assert damaged(out) == [] and page.read_bytes() == (two_page_report / page.name).read_bytes()
+    assert any("00-article-in-numbers: damaged, so built again too (search = fighters)" in ln for ln in lines), lines
+
+
+def test_only_on_a_report_whose_manifest_is_damaged_is_refused(two_page_report, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(two_page_report, out)
+    (out / "manifest.json").write_text("[{", encoding="utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    done = run_cli("report", "--only", "01", "--output", str(out))
+    assert done.returncode == 2 and "manifest.json cannot be read, so --only would lose" in one_line(done)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -30,6 +30,7 @@ from .folders import (
     damaged,
     locked,
     mark_report,
+    recorded_files,
     remove_stale,
     remove_work,
     work_folder,
@@ -191,6 +192,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         fingerprint = inputs_fingerprint(base)
         keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
         previous = _previous_pages(output)
+        if only and not previous and recorded_files(output):
+            raise OutputRefused(f"--output {output}: the report's manifest.json cannot be read, so --only would lose "
+                                "the pages it does not rebuild; build the whole report (without --only)")
         broken = damaged(output) if previous else []
         if use_cache and not broken and _up_to_date(output, previous, keys, partial=bool(only)):
             say(f"report is up to date: {output}/index.html")
@@ -198,6 +202,13 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         if broken:
             say(f"the report in {output} is damaged ({', '.join(broken[:3])}{' …' if len(broken) > 3 else ''}): "
                 "building it again")
+        if only and broken:  # a page --only would not rebuild is never lost: a damaged one is rebuilt too
+            repairs = _repairs(previous, broken, keys, all_notebooks, say)
+            for nb, values in repairs:
+                given.update(resolve_parameters([nb], values))
+                keys[nb.name] = page_key(fingerprint, nb.path, given[nb.name])
+            chosen = chosen + [nb for nb, _ in repairs]
+            previous = [p for p in previous if p["name"] in keys or not _page_damaged(p, broken)]
         remove_stale(output)
         in_main = threading.current_thread() is threading.main_thread()
         old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
@@ -205,7 +216,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         (building / "notebooks").mkdir()
         result = BuildResult(output)
         try:
-            kept = [p for p in (previous if only else []) if p["name"] not in keys and not broken]
+            kept = [p for p in (previous if only else []) if p["name"] not in keys]
             _carry_over(output, building, kept)
             pages = {p["name"]: p for p in kept}
             run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or default_jobs(),
@@ -228,6 +239,35 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                 signal.signal(signal.SIGTERM, old_handler)
     say(f"report written to {output}/index.html")
     return result
+
+
+def _page_damaged(page: dict[str, Any], broken: list[str]) -> bool:
+    """True when one of a previous page's files (its HTML, its notebook, its outputs folder) is damaged."""
+    return any(rel in (page["html"], page["notebook"]) or rel.startswith(page["name"] + "/") for rel in broken)
+
+
+def _repairs(previous: list[dict[str, Any]], broken: list[str], keys: dict[str, str],
+             notebooks: list[NotebookInfo], say: Callable[[str], None]) -> list[tuple[NotebookInfo, dict[str, Any]]]:
+    """The damaged pages --only did not name, each with the parameters it was built with, to be rebuilt too."""
+    import ast
+
+    by_name = {nb.name: nb for nb in notebooks}
+    repairs = []
+    for page in previous:
+        if page["name"] in keys or not _page_damaged(page, broken):
+            continue
+        nb = by_name.get(page["name"])
+        if nb is None:
+            say(f"      {page['name']}: damaged, and its notebook is gone, so it is left out of the report")
+            continue
+        try:
+            values = {k: ast.literal_eval(v) for k, v in dict(page.get("parameters") or {}).items()}
+        except (ValueError, SyntaxError, TypeError, AttributeError):
+            values = {}
+        say(f"      {page['name']}: damaged, so built again too"
+            + (f" ({built_with(values).removeprefix('Built with ').rstrip('.')})" if values else ""))
+        repairs.append((nb, values))
+    return repairs
 
 
 def _up_to_date(output: Path, previous: list[dict[str, Any]], keys: dict[str, str], partial: bool) -> bool:
