@@ -107,3 +107,31 @@ def test_only_on_a_report_whose_manifest_is_damaged_is_refused(two_page_report, 
     done = run_cli("report", "--only", "01", "--output", str(out))
     assert done.returncode == 2 and "manifest.json cannot be read, so --only would lose" in one_line(done)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+# -- 3, 4. the cache key covers every file the descriptor can name, and the notebook's name ------------------------
+def test_a_file_in_a_data_sub_folder_changes_the_key_and_the_file_state(package_copy):
+    from kzfigures.build.cache import inputs_fingerprint
+    from kzfigures.data.paths import file_state
+
+    (package_copy / "data" / "sub").mkdir()
+    extra = package_copy / "data" / "sub" / "more.csv"
+    extra.write_text("a\n1\n", encoding="utf-8")
+    key, state = inputs_fingerprint(package_copy), file_state(package_copy)
+    extra.write_text("a\n2\n", encoding="utf-8")
+    assert inputs_fingerprint(package_copy) != key and file_state(package_copy) != state
+
+
+def test_two_notebooks_with_the_same_bytes_have_their_own_pages(package_copy, tmp_path):
+    from kzfigures.build.cache import inputs_fingerprint, page_key
+
+    books = package_copy / "notebooks"
+    shutil.copy2(books / "01-foreign-fighters.ipynb", books / "05-my-variant.ipynb")
+    fingerprint = inputs_fingerprint(package_copy)
+    assert page_key(fingerprint, books / "01-foreign-fighters.ipynb", {}) != \
+        page_key(fingerprint, books / "05-my-variant.ipynb", {})
+    out = tmp_path / "reports"
+    options = dict(only=["01", "05"], root=package_copy, notebooks_folder=books, **QUIET)
+    build_report(out, **options)
+    assert (out / "05-my-variant.html").is_file() and (out / "01-foreign-fighters.html").is_file()
+    assert build_report(out, **options).up_to_date

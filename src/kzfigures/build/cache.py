@@ -54,16 +54,25 @@ def _versions() -> str:
 
 
 def inputs_fingerprint(root: Path) -> str:
-    """One hash of the data package, the seeds, the library's source and templates, and the versions."""
+    """One hash of every file of data/ and seeds/ (sub-folders too), the library's source and templates, and the
+    versions."""
+    from ..data.paths import package_files
+
     digest = hashlib.sha256(_versions().encode())
-    _hash_files(digest, root, ("data/*", "seeds/*"))
+    for path in package_files(root):  # every file of data/ and seeds/, sub-folders too: all the descriptor can name
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     _hash_files(digest, Path(__file__).parents[1], ("**/*.py", "**/*.json", "**/templates/**/*"))
     return digest.hexdigest()
 
 
 def page_key(fingerprint: str, notebook: Path, parameters: dict[str, Any]) -> str:
-    """The key of one notebook's page: the inputs, the notebook's bytes and its parameters."""
+    """The key of one notebook's page: the inputs, the notebook's name and bytes, and its parameters.
+
+    The name is in the key because a page's files are named after its notebook: a copy of a notebook under another
+    name is another page.
+    """
     digest = hashlib.sha256(fingerprint.encode())
+    digest.update(f"{notebook.parent.name}/{notebook.name}".encode() + b"\0")
     digest.update(notebook.read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True, default=repr).encode())
     return digest.hexdigest()[:32]
