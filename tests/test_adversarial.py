@@ -157,3 +157,75 @@ def test_a_published_table_neutralises_formula_cells(tmp_path, field, written):
     with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as handle:
         header, row = list(csv.reader(handle))
     assert header == ["measure", "'=head", "count"] and row == [written, "x", "-4"]
+
+
+# -- 7. lessons: every answer a student can type gets a box; require cannot be fooled by rebinding ----------------
+def _answers():
+    import math
+
+    import numpy as np
+
+    import kzfigures
+
+    figures = kzfigures.load_figures()
+    return [np.int64(7), np.float64(0.5), (250, 180), (math.nan, math.nan), (math.inf, math.inf), 10**400, -10**400,
+            [1, 2, 3], figures[["figure_id"]].values, figures["figure_id"].values, figures.index, figures, b"x",
+            {1: 2}, (np.int64(180), np.int64(250)), np.array([180, 250]), 1j, math.nan, (1, 2, 3), object(), True,
+            "", (None, None), ("180", "250"), [(180, 250)], (0.0167, np.True_)]
+
+
+def test_every_answer_a_student_can_type_gets_a_box_never_a_traceback():
+    from kzfigures.classroom import lessons as L
+
+    for key in sorted(L.ANSWER_KEY):
+        for answer in _answers():
+            feedback = L.check(*key, answer)  # raises nothing
+            assert feedback.state in ("right", "as asked", "not yet", "unanswered"), (key, answer)
+            assert "Traceback" not in feedback.text and len(feedback.text) < 400, (key, feedback.text)
+
+
+@pytest.mark.parametrize("key, answer, words", [
+    (("sources", "officials-count"), "np.int64(7)", "✓ Right"),
+    (("reading", "karin-range"), "(np.int64(180), np.int64(250))", "✓ Right"),
+    (("reading", "karin-range"), "(250, 180)", "lower end above its upper end"),
+    (("reading", "karin-range"), "(math.nan, math.nan)", "is nan (not a number)"),
+    (("reading", "karin-range"), "(math.inf, math.inf)", "both ends at inf"),
+    (("reading", "least-thousands"), "10**400", "too large to compute with"),
+    (("reading", "open-at-top"), "[1, 2, 3]", "a row number or value is not an id"),
+    (("reading", "open-at-top"), "figures[['figure_id']].values", "one-item rows"),
+])
+def test_plausible_mistakes_get_words(key, answer, words):
+    import math  # noqa: F401 - used by the answers
+
+    import numpy as np  # noqa: F401
+
+    import kzfigures
+    from kzfigures.classroom import lessons as L
+
+    figures = kzfigures.load_figures()  # noqa: F841
+    assert words in repr(L.check(*key, eval(answer)))
+
+
+def test_require_does_not_depend_on_names_the_notebook_can_rebind(monkeypatch):
+    import math
+
+    from kzfigures.classroom import lessons as L
+
+    L.require("reading", "karin-range", (180, 250))
+    monkeypatch.setattr(L, "_close", lambda a, b: True)
+    monkeypatch.setattr(L, "check_bounds", lambda *a, **k: "yes")
+    monkeypatch.setitem(L.ANSWER_KEY, ("reading", "karin-range"), lambda a, n: "yes")
+    monkeypatch.setattr(L, "check", lambda *a: L.Feedback("right", "yes"))
+    monkeypatch.setattr(math, "isclose", lambda *a, **k: True)
+    with pytest.raises(AssertionError, match="lower bound 1 is too low"):
+        L.require("reading", "karin-range", (1, 2))
+
+    class AlwaysEqual(tuple):
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(AssertionError):
+        L.require("reading", "karin-range", AlwaysEqual((1, 2)))
+    L.require("reading", "karin-range", (180, 250))
+    with pytest.raises(KeyError, match="no question 'nope'"):
+        L.require("reading", "nope", 1)
