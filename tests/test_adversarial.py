@@ -59,7 +59,7 @@ def test_a_parameter_runs_no_script_and_makes_no_javascript_link_in_chromium(inj
         for page_path in sorted(injected_report.glob("*.html")):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             dialogs: list[str] = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
             page.goto(page_path.as_uri(), wait_until="load")
             page.wait_for_timeout(200)
             links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")

@@ -90,7 +90,7 @@ def _md_escape(text: str) -> str:
     return text
 
 
-def for_spreadsheets(table: "pd.DataFrame") -> "pd.DataFrame":
+def for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of a table to write as CSV for people: no text field a spreadsheet would run as a formula."""
     return table.map(spreadsheet_cell).rename(columns=spreadsheet_cell)
 

@@ -79,7 +79,7 @@ def _shown(answer: Any) -> str:
     """A student's answer as shown in feedback: its repr, cut short (a whole table would fill the screen)."""
     try:
         text = " ".join(repr(answer).split())
-    except Exception:  # noqa: BLE001 - a student's own object whose repr fails is still named
+    except Exception:
         text = f"a {type(answer).__name__}"
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -255,7 +255,7 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     except NotYet as err:
         unanswered = answer is None or answer is Ellipsis
         feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
-    except Exception as err:  # noqa: BLE001 - any answer a student can type gets a box, never a traceback
+    except Exception as err:
         feedback = Feedback("not yet", f"your answer ({_shown(answer)}) could not be checked "
                                        f"({type(err).__name__}): look at its form in the question")
     RESULTS.setdefault(lesson, {})[question] = feedback.state
@@ -303,21 +303,24 @@ def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
     import threading
 
     dumps, loads, popen, pipe, devnull = pickle.dumps, json.loads, subprocess.Popen, subprocess.PIPE, subprocess.DEVNULL
-    command, env, lock, held = [sys.executable, "-P", "-c", _GRADER], dict(os.environ), threading.Lock(), []
+    command, env, lock = [sys.executable, "-P", "-c", _GRADER], dict(os.environ), threading.Lock()
+    held: list[subprocess.Popen[bytes]] = []
 
     def grade(lesson: str, question: str, answer: Any) -> tuple[str, str]:
         try:
             body = dumps((lesson, question, answer))
-        except Exception as err:  # noqa: BLE001 - an answer that cannot be sent is not right
+        except Exception as err:
             return "not yet", f"this answer cannot be graded ({type(err).__name__}): give a plain value"
         with lock:
             try:
                 if not held or held[0].poll() is not None:
                     held[:] = [popen(command, stdin=pipe, stdout=pipe, stderr=devnull, env=env)]
-                process = held[0]
-                process.stdin.write(len(body).to_bytes(8, "big") + body)
-                process.stdin.flush()
-                state, text = loads(process.stdout.readline())
+                into, out = held[0].stdin, held[0].stdout
+                if into is None or out is None:
+                    raise OSError("no pipe to the grader")
+                into.write(len(body).to_bytes(8, "big") + body)
+                into.flush()
+                state, text = loads(out.readline())
             except (OSError, ValueError) as err:
                 return "not yet", f"the grader could not be asked ({type(err).__name__}); run the cell again"
         return state, text
@@ -325,7 +328,8 @@ def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
     return grade
 
 
-def require(lesson: str, question: str, answer: Any, _grade: Callable[..., tuple[str, str]] = _grader()) -> None:
+def require(lesson: str, question: str, answer: Any,
+            _grade: Callable[..., tuple[str, str]] = _grader()) -> None:  # noqa: B008 - taken at import, on purpose
     """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs.
 
     The answer is checked in a grader process of its own (see ``_grader``), never with names the notebook can rebind.
