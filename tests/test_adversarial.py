@@ -229,3 +229,73 @@ def test_require_does_not_depend_on_names_the_notebook_can_rebind(monkeypatch):
     L.require("reading", "karin-range", (180, 250))
     with pytest.raises(KeyError, match="no question 'nope'"):
         L.require("reading", "nope", 1)
+
+
+# -- 8, 9. a hand-edited package: one line per problem naming file, row and column; nothing silently wrong ---------
+def _descriptor(base: Path, change) -> None:
+    path = base / "data" / "datapackage.json"
+    body = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(change(body) or body), encoding="utf-8")
+
+
+def _resource(body: dict, name: str) -> dict:
+    return next(r for r in body["resources"] if r["name"] == name)
+
+
+def _figures_text(base: Path, change) -> None:
+    path = base / "data" / "figures.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+def _first_row(edit):
+    def change(rows):
+        edit(rows[0])
+    return change
+
+
+BROKEN = {
+    "310-digit number_text": (lambda b: _csv(b, _first_row(lambda r: r.update(
+        number_text="1" * 310, quote=r["quote"].replace(r["number_text"], "1" * 310)))),
+        "data/figures.csv, row foreign_fighters, column ", "too large to compute with (310 digits)"),
+    "a field over 128 KiB": (lambda b: _csv(b, _first_row(lambda r: r.update(notes="x" * 140_000))),
+                             "data/figures.csv, row foreign_fighters, column notes:", "is 136 KiB long"),
+    "a Latin-1 CSV": (lambda b: _figures_text(b, lambda raw: raw.decode("utf-8").replace(
+        "more than 80", "more than 80 caf\u00e9", 1).encode("latin-1", "replace")),
+        "data/figures.csv, row line ", "is not UTF-8: the file was saved in another encoding"),
+    "a resource without schema": (lambda b: _descriptor(b, lambda d: _resource(d, "people").pop("schema") and None),
+                                  "data/datapackage.json, row resource people, column schema:", "is missing"),
+    "a resource without name": (lambda b: _descriptor(b, lambda d: _resource(d, "people").pop("name") and None),
+                                "data/datapackage.json, row resource #", "column name: is missing"),
+    "an unknown type": (lambda b: _descriptor(b, lambda d: _resource(d, "people")["schema"]["fields"][0].update(
+        type="text")), "data/datapackage.json, row resource people, column person_id:", "type 'text' is not one of"),
+    "a bad pattern": (lambda b: _descriptor(b, lambda d: _resource(d, "figures")["schema"]["fields"][0].setdefault(
+        "constraints", {}).update(pattern="[a-z")), "data/datapackage.json, row resource figures, column figure_id:",
+        "is not a regular expression"),
+    "the descriptor a JSON list": (lambda b: _descriptor(b, lambda d: [d]),
+                                   "data/datapackage.json, row -, column resources:", "is a JSON list"),
+    "a duplicated header column": (lambda b: _figures_text(b, lambda raw: raw.replace(b"\n", b",notes\n", 1)),
+                                   "data/figures.csv, row header, column notes:", "column appears twice"),
+    "a row with an extra field": (lambda b: _figures_text(b, lambda raw: raw.replace(b"\n", b",extra\n", 2).replace(
+        b",extra\n", b"\n", 1)), "data/figures.csv, row foreign_fighters, column ", "more than the header's"),
+    "a path outside data/": (lambda b: _descriptor(b, lambda d: _resource(d, "people").update(
+        path="../../../../../../etc/passwd")), "data/datapackage.json, row resource people, column path:",
+        "is outside data/"),
+}
+
+
+def _csv(base: Path, change) -> None:
+    path = base / "data" / "figures.csv"
+    rows = read_rows(path)
+    change(rows)
+    write_rows(path, rows)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_hand_edited_package_is_one_line_per_problem(package_copy, name):
+    breaks, where, words = BROKEN[name]
+    breaks(package_copy)
+    done = run_cli("validate", env={"KZFIGURES_ROOT": str(package_copy)})
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if where in line and words in line]
+    assert lines, done.stdout[:3000]
+    assert "root:" not in done.stdout and all(len(line) < 400 for line in done.stdout.splitlines())
