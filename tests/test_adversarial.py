@@ -299,3 +299,19 @@ def test_a_hand_edited_package_is_one_line_per_problem(package_copy, name):
     lines = [line for line in done.stdout.splitlines() if where in line and words in line]
     assert lines, done.stdout[:3000]
     assert "root:" not in done.stdout and all(len(line) < 400 for line in done.stdout.splitlines())
+
+
+# -- 10. every data string reaches a chart as literal text ---------------------------------------------------------
+def test_dollar_signs_in_data_are_drawn_as_written():
+    import kzfigures
+    from kzfigures import plotting, views
+
+    figures = kzfigures.load_figures()
+    rows = views.parts_of(figures, {"foreign_fighters": "all", "kz_fighters_karin": "Kazakhstan"})
+    chart = plotting.interval_chart(rows, labels=["$5 and $10", "a_b^c"], name="t", title="costs $5 and $10",
+                                    xlabel="$x$")
+    svg = chart.svg()
+    assert 'id="DejaVuSans-24"' in svg  # the "$" glyph is drawn
+    assert "Oblique" not in svg  # no mathtext italics
+    texts = [t.get_text() for t in chart.figure.findobj(lambda o: hasattr(o, "get_parse_math")) if t.get_text()]
+    assert "$5 and $10" in texts and "costs $5 and $10" in texts

@@ -1,4 +1,7 @@
-"""Text from the data (or from a user) kept as text wherever it goes: Markdown pages, spreadsheets, chart labels."""
+"""Text from the data (or from a user) kept as text wherever it goes: Markdown pages and spreadsheets.
+
+(Charts draw every string as written through the style: plotting.STYLE turns matplotlib's mathtext off.)
+"""
 from __future__ import annotations
 
 import string
@@ -26,7 +29,3 @@ def spreadsheet_cell(value: object) -> object:
         value = "'" + value
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
-
-def chart_text(text: str) -> str:
-    """Text matplotlib draws literally: a dollar sign would start mathtext, so each is escaped."""
-    return text.replace("$", r"\$")
