@@ -315,3 +315,44 @@ def test_dollar_signs_in_data_are_drawn_as_written():
     assert "Oblique" not in svg  # no mathtext italics
     texts = [t.get_text() for t in chart.figure.findobj(lambda o: hasattr(o, "get_parse_math")) if t.get_text()]
     assert "$5 and $10" in texts and "costs $5 and $10" in texts
+
+
+# -- 11. the installed package says what to install for the report ------------------------------------------------
+BLOCK = '''
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"nbconvert", "papermill"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+'''
+
+
+def test_the_report_without_its_packages_says_what_to_install(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(BLOCK, encoding="utf-8")
+    out = tmp_path / "reports"
+    done = run_cli("report", "--only", "00", "--output", str(out),
+                   env={"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])})
+    assert done.returncode == 1 and not out.exists()
+    assert one_line(done) == ("kzfigures: error: kzfigures report needs packages that are not installed "
+                              "(nbconvert, papermill): pip install 'kzfigures[report]'")
+
+
+def test_the_report_extra_declares_every_package_the_report_imports():
+    import re
+    import tomllib
+
+    from kzfigures.cli import REPORT_MODULES
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    declared = {re.split(r"[<>=!~ ]", spec)[0].lower() for spec in extra["report"]}
+    assert declared == {p.lower() for p in REPORT_MODULES.values()}
+    imported = set()
+    for path in (ROOT / "src" / "kzfigures").rglob("*.py"):
+        imported |= set(re.findall(r"^\s*(?:from|import) (\w+)", path.read_text(encoding="utf-8"), re.M))
+    third_party = imported - set(sys.stdlib_module_names) - {"kzfigures", "pandas", "matplotlib", "numpy", "IPython",
+                                                             "__future__"}
+    assert third_party <= set(REPORT_MODULES), third_party - set(REPORT_MODULES)
