@@ -356,3 +356,58 @@ def test_the_report_extra_declares_every_package_the_report_imports():
     third_party = imported - set(sys.stdlib_module_names) - {"kzfigures", "pandas", "matplotlib", "numpy", "IPython",
                                                              "__future__"}
     assert third_party <= set(REPORT_MODULES), third_party - set(REPORT_MODULES)
+
+
+# -- 12. a kill -9 between the swap's two renames is finished by the next build -----------------------------------
+KILL_AT_SECOND_RENAME = '''
+import os, signal, sys
+from pathlib import Path
+from kzfigures.build.report import build_report
+out = Path(sys.argv[1])
+real = Path.rename
+def rename(self, target):
+    if Path(target) == out and self.name.startswith(f".{out.name}.building-"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, target)
+Path.rename = rename
+build_report(out, parameters={"search": "officers"}, only=["00"], progress=lambda line: None)
+'''
+
+
+def _beside(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and not
+                  p.name.endswith(".lock"))
+
+
+def test_a_kill_between_the_two_renames_is_finished_by_the_next_build(two_page_report, tmp_path):
+    from kzfigures.build.folders import damaged
+
+    out = tmp_path / "reports"
+    shutil.copytree(two_page_report, out)
+    done = subprocess.run([sys.executable, "-c", KILL_AT_SECOND_RENAME, str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == -9, done.stderr[-2000:]
+    assert not out.exists() and len(_beside(out)) == 3, _beside(out)  # the built and old reports, the journal
+    lines: list[str] = []
+    result = build_report(out, parameters={"search": "officers"}, only=["00"], progress=lines.append)
+    assert any("finished, " in line and "is the new report" in line for line in lines), lines
+    assert result.up_to_date and damaged(out) == [] and _beside(out) == []
+    manifest = {p["name"]: p for p in json.loads((out / "manifest.json").read_text(encoding="utf-8"))}
+    assert manifest["00-article-in-numbers"]["parameters"] == {"search": "'officers'"}
+    assert sorted(manifest) == ["00-article-in-numbers", "01-foreign-fighters"]
+
+
+def test_an_unfinished_new_report_gives_the_old_one_back(two_page_report, tmp_path):
+    from kzfigures.build.folders import WORK_MARKER, begin_swap, damaged, recover_swap
+
+    out = tmp_path / "reports"
+    retired, built = tmp_path / ".reports.old-999999", tmp_path / ".reports.building-999999"
+    shutil.copytree(two_page_report, retired)
+    built.mkdir()
+    (built / "index.html").write_text("half", encoding="utf-8")  # no marker: not a finished report
+    begin_swap(out, built, retired)
+    (retired / WORK_MARKER).write_text("999999", encoding="utf-8")
+    lines: list[str] = []
+    recover_swap(out, lines.append)
+    assert damaged(out) == [] and not (out / WORK_MARKER).exists() and _beside(out) == []
+    assert any("is the previous report again" in line for line in lines)

@@ -26,11 +26,14 @@ from .execute import ExecutionFailed, execute, stop_kernel
 from .folders import (
     WORK_MARKER,
     OutputRefused,
+    begin_swap,
     check_output,
     damaged,
+    end_swap,
     locked,
     mark_report,
     recorded_files,
+    recover_swap,
     remove_stale,
     remove_work,
     work_folder,
@@ -135,8 +138,9 @@ def _swap(built: Path, output: Path) -> None:
     moved away with it.
     """
     check_output(output)
-    (built / WORK_MARKER).unlink()
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    begin_swap(output, built, retired)  # a kill -9 from here on is finished by the next build (recover_swap)
+    (built / WORK_MARKER).unlink()
     blocked = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
@@ -144,6 +148,7 @@ def _swap(built: Path, output: Path) -> None:
             output.rename(retired)
             (retired / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")
         built.rename(output)
+        end_swap(output)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     remove_work(retired)
@@ -188,11 +193,12 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output, say):
+        recover_swap(output, say)
         check_output(output)
         fingerprint = inputs_fingerprint(base)
         keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
         previous = _previous_pages(output)
-        if only and not previous and recorded_files(output):
+        if only and not previous and "manifest.json" in (recorded_files(output) or {}):
             raise OutputRefused(f"--output {output}: the report's manifest.json cannot be read, so --only would lose "
                                 "the pages it does not rebuild; build the whole report (without --only)")
         broken = damaged(output) if previous else []
