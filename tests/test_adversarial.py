@@ -411,3 +411,29 @@ def test_an_unfinished_new_report_gives_the_old_one_back(two_page_report, tmp_pa
     recover_swap(out, lines.append)
     assert damaged(out) == [] and not (out / WORK_MARKER).exists() and _beside(out) == []
     assert any("is the previous report again" in line for line in lines)
+
+
+# -- low: a killed build leaves no kernel connection file (it holds the kernel's HMAC key) in TMPDIR ---------------
+def test_a_build_killed_outright_leaves_no_connection_file_in_tmpdir(tmp_path):
+    import signal
+    import time
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "out" / "reports"
+    proc = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "report", "--only", "00", "--no-cache",
+                             "--output", str(out)], stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+    for line in proc.stderr:
+        if line.strip().endswith("running…"):
+            break
+    deadline = time.monotonic() + 60
+    while not any(tmp.rglob("*.json")) and time.monotonic() < deadline:  # the kernel's connection file is written
+        time.sleep(0.05)
+    assert any(tmp.rglob("*.json"))
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while any(tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sorted(p.name for p in tmp.rglob("*")) == []
