@@ -437,3 +437,41 @@ def test_a_build_killed_outright_leaves_no_connection_file_in_tmpdir(tmp_path):
     while any(tmp.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sorted(p.name for p in tmp.rglob("*")) == []
+
+
+# -- low: the cache ------------------------------------------------------------------------------------------------
+def test_a_page_from_the_cache_gets_this_builds_umask(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KZFIGURES_CACHE", str(cache))
+    old = os.umask(0o077)
+    try:
+        build_report(tmp_path / "first", only=["00"], **QUIET)
+    finally:
+        os.umask(old)
+    assert all(p.stat().st_mode & 0o077 == 0 for p in cache.rglob("*") if p.is_file())
+    old = os.umask(0o022)
+    try:
+        out = build_report(tmp_path / "second", only=["00"], **QUIET).output
+    finally:
+        os.umask(old)
+    modes = {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()}
+    assert modes == {"0o644"}, modes
+
+
+def test_two_builds_storing_one_key_leave_no_partial_folder(tmp_path, monkeypatch):
+    from kzfigures.build import cache as cache_module
+
+    page = tmp_path / "page"
+    page.mkdir()
+    (page / "a.html").write_text("page", encoding="utf-8")
+    cache, real = tmp_path / "cache", Path.rename
+
+    def other_build_first(self, target):  # the other build renames its partial entry in just before this one
+        if ".partial-" in self.name and not Path(target).exists():
+            shutil.copytree(self, target)
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", other_build_first)
+    cache_module.store(cache, "k", {"a.html": page / "a.html"}, replace=True)
+    assert sorted(p.name for p in cache.iterdir()) == ["k"]
+    assert cache_module.fetch(cache, "k", tmp_path / "into") and (tmp_path / "into" / "a.html").is_file()

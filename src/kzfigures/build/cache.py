@@ -7,6 +7,7 @@ their sha256, checked when it is fetched: a damaged entry is removed and its not
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -101,7 +102,8 @@ def fetch(cache: Path, key: str, into: Path) -> bool:
     for rel in recorded:
         target = into / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(entry / rel, target)
+        # the bytes only: the file gets this build's umask, not the one of the build that filled the cache
+        shutil.copyfile(entry / rel, target)
     return True
 
 
@@ -122,5 +124,13 @@ def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     (partial / CHECKSUMS).write_text(json.dumps(_checksums(partial), indent=1) + "\n", encoding="utf-8")
-    shutil.rmtree(entry, ignore_errors=True)
-    partial.rename(entry)
+    try:
+        shutil.rmtree(entry, ignore_errors=True)
+        try:
+            partial.rename(entry)
+        except OSError as err:
+            if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            # another build stored this key in between: the same inputs, so the same page; ours is not needed
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
