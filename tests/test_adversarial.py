@@ -475,3 +475,48 @@ def test_two_builds_storing_one_key_leave_no_partial_folder(tmp_path, monkeypatc
     cache_module.store(cache, "k", {"a.html": page / "a.html"}, replace=True)
     assert sorted(p.name for p in cache.iterdir()) == ["k"]
     assert cache_module.fetch(cache, "k", tmp_path / "into") and (tmp_path / "into" / "a.html").is_file()
+
+
+# -- low: progress lines, notebooks that are not built --------------------------------------------------------------
+def test_progress_lines_said_at_once_never_share_a_line(monkeypatch):
+    import threading
+    import time
+
+    from kzfigures.build.report import say_on_stderr
+
+    class Slow:
+        """A stderr whose every write takes a moment, as a busy terminal's does."""
+
+        def __init__(self) -> None:
+            self.text = ""
+
+        def write(self, text: str) -> int:
+            time.sleep(0.002)
+            self.text += text
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    slow = Slow()
+    monkeypatch.setattr(sys, "stderr", slow)
+    threads = [threading.Thread(target=lambda n=n: [say_on_stderr(f"      0{n}: running…") for _ in range(5)])
+               for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(slow.text.splitlines()) == sorted(f"      0{n}: running…" for n in range(4) for _ in range(5))
+
+
+def test_a_notebook_named_with_a_space_or_an_accent_is_named_not_ignored(package_copy, tmp_path):
+    books = package_copy / "notebooks"
+    shutil.copy2(books / "01-foreign-fighters.ipynb", books / "05-my variant.ipynb")
+    shutil.copy2(books / "01-foreign-fighters.ipynb", books / "06-Café.ipynb")
+    lines: list[str] = []
+    build_report(tmp_path / "reports", only=["00"], root=package_copy, notebooks_folder=books,
+                 progress=lines.append)
+    assert ("notebooks/05-my variant.ipynb is not built: a notebook's name has only a-z, 0-9 and dashes "
+            "(NN-topic.ipynb); rename it 05-my-variant.ipynb") in lines
+    assert any(line.startswith("notebooks/06-Café.ipynb is not built") and line.endswith("rename it 06-cafe.ipynb")
+               for line in lines), lines

@@ -58,6 +58,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs: {args.jobs} is not a number of notebooks to run at once (1 or more)")
     build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
                  use_cache=not args.no_cache, timeout=args.timeout)
     return 0

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
 from ..data.paths import ENV_VAR
-from ..notebooks.collection import NotebookInfo, choose, list_notebooks
+from ..notebooks.collection import NotebookInfo, choose, ignored_notebooks, list_notebooks
 from ..notebooks.params import ParameterError, check_parameter, check_parameters
 from .execute import ExecutionFailed, execute, stop_kernel
 from .folders import (
@@ -64,14 +64,29 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+_SAYING = threading.Lock()
+
+
+def say_on_stderr(line: str) -> None:
+    """A progress line on stderr in one write, under a lock: lines said by two notebooks at once never share a line."""
+    with _SAYING:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
 def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
                        collection: list[NotebookInfo] | None = None) -> dict[str, dict[str, Any]]:
     """Check the given parameters against the rules and the notebooks; return each notebook's own values."""
     declared = {name for nb in notebooks for name in nb.parameters}
     for name, value in given.items():
         if name not in declared:
-            users = sorted({n for nb in (collection or notebooks) for n in nb.parameters})
-            raise ParameterError(f"unknown parameter {name!r} for the notebooks built; allowed: {', '.join(users)}")
+            owners = [nb.name for nb in (collection or notebooks) if name in nb.parameters]
+            built = ", ".join(nb.name for nb in notebooks)
+            if owners:
+                raise ParameterError(f"parameter {name!r} is not used by the notebooks built ({built}); "
+                                     f"{', '.join(owners)} uses it: add it to --only, or leave the parameter out")
+            allowed = ", ".join(sorted(declared)) or "none"
+            raise ParameterError(f"unknown parameter {name!r} for the notebooks built; theirs are: {allowed}")
         check_parameter(name, value)
     resolved = {}
     for nb in notebooks:
@@ -175,13 +190,15 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     from ..data.store import checked_package
     from .cache import cache_dir, inputs_fingerprint, page_key
 
-    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    say = progress or say_on_stderr
     if not str(output).strip():
         raise OutputRefused("--output: give a folder name for the report")
     base = project_root(root)
     output = Path(output).resolve()
     folder = Path(notebooks_folder) if notebooks_folder else notebooks_root(base)
     all_notebooks = list_notebooks(folder)
+    for line in ignored_notebooks(folder):
+        say(line)
     if not all_notebooks:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
     chosen = list(choose(all_notebooks, only))  # a copy: the collection itself stays as listed (links, targets)
