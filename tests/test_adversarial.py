@@ -520,3 +520,18 @@ def test_a_notebook_named_with_a_space_or_an_accent_is_named_not_ignored(package
             "(NN-topic.ipynb); rename it 05-my-variant.ipynb") in lines
     assert any(line.startswith("notebooks/06-Café.ipynb is not built") and line.endswith("rename it 06-cafe.ipynb")
                for line in lines), lines
+
+
+def test_a_look_alike_character_in_a_quote_is_pointed_at(package_copy, edit_csv):
+    from kzfigures.data.validation import validate_package
+
+    def cyrillic(rows):
+        row = next(r for r in rows if r["figure_id"] == "kz_fighters_karin")
+        at = row["quote"].index("a")
+        row["quote"] = row["quote"][:at] + "\u0430" + row["quote"][at + 1:]
+        return rows
+
+    edit_csv(package_copy, "figures.csv", cyrillic)
+    (problem,) = [str(p) for p in validate_package(package_copy) if p.column == "quote"]
+    assert "the quote is not in the text at all; at character " in problem
+    assert "has 'а' (U+0430 CYRILLIC SMALL LETTER A) where the text has 'a' (U+0061 LATIN SMALL LETTER A)" in problem

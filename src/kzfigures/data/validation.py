@@ -197,8 +197,22 @@ def quote_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Pro
     found = seed.text.find(quote)
     where = f"the quote stands at {found}:{found + len(quote)}" if found >= 0 else "the quote is not in the text at all"
     column = "start" if found >= 0 and found != start else ("end" if found == start else "quote")
-    return [Problem(table.file, rid, column,
-                    f"text[{start}:{end}] is {seed.text[start:end][:40]!r}…, not the quote; {where}")]
+    return [Problem(table.file, rid, column, f"text[{start}:{end}] is {seed.text[start:end][:40]!r}…, not the "
+                                             f"quote; {where}{_look_alike(quote, seed.text[start:end])}")]
+
+
+def _look_alike(quote: str, text: str) -> str:
+    """Where a quote differs from the text at its offsets by a character or three (a curly quote, a Cyrillic а)."""
+    import unicodedata
+
+    if len(quote) != len(text):
+        return ""
+    differ = [i for i, (a, b) in enumerate(zip(quote, text, strict=True)) if a != b]
+    if not differ or len(differ) > 3:
+        return ""
+    i = differ[0]
+    said = lambda c: f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+    return f"; at character {i + 1} the quote has {said(quote[i])} where the text has {said(text[i])}"
 
 
 def words_inside_quote(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
