@@ -535,3 +535,39 @@ def test_a_look_alike_character_in_a_quote_is_pointed_at(package_copy, edit_csv)
     (problem,) = [str(p) for p in validate_package(package_copy) if p.column == "quote"]
     assert "the quote is not in the text at all; at character " in problem
     assert "has 'а' (U+0430 CYRILLIC SMALL LETTER A) where the text has 'a' (U+0061 LATIN SMALL LETTER A)" in problem
+
+
+# -- low: the package is validated once per build, not again in every kernel ----------------------------------------
+def test_a_state_the_build_checked_is_not_validated_again(package_copy, monkeypatch):
+    from kzfigures.data import store
+    from kzfigures.data.paths import file_state
+
+    calls: list[int] = []
+    real = store.validate
+    monkeypatch.setattr(store, "validate", lambda package: calls.append(1) or real(package))
+    token = store.checked_token(package_copy)
+    assert calls == [1] and token == store.state_token(file_state(package_copy))
+    store._CHECKED.clear()
+    monkeypatch.setenv(store.CHECKED_ENV, token)
+    store.checked_package(package_copy)
+    assert calls == [1]  # a kernel of that build: read, not validated again
+    store._CHECKED.clear()
+    (package_copy / "data" / "people.csv").write_bytes((package_copy / "data" / "people.csv").read_bytes() + b"\n")
+    store.checked_package(package_copy)
+    assert calls == [1, 1]  # an edit: checked again
+
+
+def test_every_kernel_of_a_build_is_told_the_checked_state(monkeypatch, tmp_path):
+    from kzfigures.build import report
+    from kzfigures.data import store
+
+    seen: list[str] = []
+
+    def fake_execute(source, target, parameters, env=None, **kw):
+        seen.append(env[store.CHECKED_ENV])
+        raise report.ExecutionFailed(-1, "Stop", "seen", None)
+
+    monkeypatch.setattr(report, "execute", fake_execute)
+    with pytest.raises(report.NotebookFailed):
+        build_report(tmp_path / "reports", only=["00"], use_cache=False, **QUIET)
+    assert seen == [store.checked_token()]

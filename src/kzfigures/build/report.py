@@ -20,6 +20,7 @@ from typing import Any
 
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
 from ..data.paths import ENV_VAR
+from ..data.store import CHECKED_ENV
 from ..notebooks.collection import NotebookInfo, choose, ignored_notebooks, list_notebooks
 from ..notebooks.params import ParameterError, check_parameter, check_parameters
 from .execute import ExecutionFailed, execute, stop_kernel
@@ -187,7 +188,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
     from ..data.paths import notebooks_root, project_root
-    from ..data.store import checked_package
+    from ..data.store import checked_token
     from .cache import cache_dir, inputs_fingerprint, page_key
 
     say = progress or say_on_stderr
@@ -206,7 +207,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     for extra, seed_id in article_pages(chosen, parameters or {}, base):  # one page per article of the collection
         chosen.append(extra)
         given[extra.name] = {**given[extra.name.split("--")[0]], "article": seed_id}
-    checked_package(base)
+    checked = checked_token(base)  # the package checked once, here: the kernels need not check this state again
     check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output, say):
@@ -243,7 +244,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
             _carry_over(output, building, kept)
             pages = {p["name"]: p for p in kept}
             run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or default_jobs(),
-                      timeout, fingerprint, page_targets(all_notebooks, folder), say, result)
+                      timeout, fingerprint, page_targets(all_notebooks, folder), say, result, checked=checked)
             pages.update(_execute_all(chosen, run))
             if inputs_fingerprint(base) != fingerprint:
                 say("the data, seeds or library changed while the build ran: the report is written, but marked to be "
@@ -325,6 +326,8 @@ class Run:
     running: set[Any] = field(default_factory=set)
     #: set when the build stops early (interrupted, or another notebook failed): no kernel starts after it
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: the token of the package state this build checked (store.CHECKED_ENV), passed to every kernel
+    checked: str = ""
 
 
 def _from_cache(nb: NotebookInfo, run: Run) -> bool:
@@ -447,7 +450,8 @@ def _run_one(nb: NotebookInfo, run: Run) -> Any:
     """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
     target = run.building / "notebooks" / f"{nb.name}.ipynb"
     parameters = run.given[nb.name]
-    env = {OUTPUT_ENV: str(run.building / nb.name), ENV_VAR: str(run.base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    env = {OUTPUT_ENV: str(run.building / nb.name), ENV_VAR: str(run.base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+           CHECKED_ENV: run.checked}
     try:
         executed = execute(nb.path, target, parameters, env=env, running=run.running, timeout=run.timeout)
         if nb.solutions_shown_by and not {**nb.parameters, **parameters}[nb.solutions_shown_by]:
