@@ -277,10 +277,25 @@ BROKEN = {
                                    "data/figures.csv, row header, column notes:", "column appears twice"),
     "a row with an extra field": (lambda b: _figures_text(b, lambda raw: raw.replace(b"\n", b",extra\n", 2).replace(
         b",extra\n", b"\n", 1)), "data/figures.csv, row foreign_fighters, column ", "more than the header's"),
+    "a descriptor nested 200,000 deep": (lambda b: (b / "data" / "datapackage.json").write_text(
+        "[" * 200_000 + "]" * 200_000, encoding="utf-8"), "data/datapackage.json, row -, column -:",
+        "cannot read the descriptor: maximum recursion depth"),
+    "seed metadata that is a JSON list": (lambda b: next((b / "seeds").glob("*.json")).write_text("[1]"),
+                                          "seeds/", "the metadata is a JSON list, not an object"),
+    "seed metadata that cannot be read": (lambda b: next((b / "seeds").glob("*.json")).write_text('{"id": '),
+                                          "data/figures.csv, row foreign_fighters, column seed_id:",
+                                          "is not a readable seed (seeds: none readable); so do 20 more rows"),
+    "a seed text outside seeds/": (lambda b: _seed_meta(b, file="/etc/passwd"), "column file:",
+                                   "'/etc/passwd' is outside seeds/"),
     "a path outside data/": (lambda b: _descriptor(b, lambda d: _resource(d, "people").update(
         path="../../../../../../etc/passwd")), "data/datapackage.json, row resource people, column path:",
         "is outside data/"),
 }
+
+
+def _seed_meta(base: Path, **changes) -> None:
+    path = next((base / "seeds").glob("*.json"))
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), **changes}), encoding="utf-8")
 
 
 def _csv(base: Path, change) -> None:
@@ -571,3 +586,9 @@ def test_every_kernel_of_a_build_is_told_the_checked_state(monkeypatch, tmp_path
     with pytest.raises(report.NotebookFailed):
         build_report(tmp_path / "reports", only=["00"], use_cache=False, **QUIET)
     assert seen == [store.checked_token()]
+
+
+@pytest.mark.parametrize("value", ["a\x01b", "line1\nline2", "\x1b[31mred", "abc\u202edcba"])
+def test_a_text_parameter_with_a_control_character_is_refused(value):
+    done = run_cli("report", "--only", "00", "-p", "search", value, "--output", "/nonexistent/never-made")
+    assert done.returncode == 2 and "parameter search: it holds the control character U+" in one_line(done)

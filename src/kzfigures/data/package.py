@@ -191,7 +191,7 @@ def read_package(root: str | Path | None = None) -> Package:
     descriptor_path = base / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RecursionError) as err:  # RecursionError: JSON nested thousands deep
         problems.append(Problem(DESCRIPTOR, "-", "-", f"cannot read the descriptor: {err}"))
         return Package(base, {}, seeds, {}, problems)
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,8 @@ class Context:
     figures: dict[str, Row]
     #: the figure ids scopes.csv describes
     scoped: frozenset[str] = frozenset()
+    #: (file, seed id) already reported as no readable seed: once per table, not once per row
+    said: set[tuple[str, str]] = field(default_factory=set)
 
 
 #: A row rule: (context, table, row, row id) -> the problems it finds.
@@ -178,12 +180,15 @@ def _int(value: str) -> int | None:
 
 
 def seed_is_readable(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """The row's seed_id names a seed that was read and passed its checksum."""
+    """The row's seed_id names a seed that was read and passed its checksum (said once per table and seed id)."""
     seed_id = row.get("seed_id", "")
-    if not seed_id or seed_id in ctx.seeds or seed_id in ctx.broken_seeds:
+    if not seed_id or seed_id in ctx.seeds or seed_id in ctx.broken_seeds or (table.file, seed_id) in ctx.said:
         return []
+    ctx.said.add((table.file, seed_id))
     known = ", ".join(sorted(ctx.seeds)) or "none readable"
-    return [Problem(table.file, rid, "seed_id", f"{seed_id!r} is not a readable seed (seeds: {known})")]
+    rows = sum(r.get("seed_id") == seed_id for r in table.rows)
+    more = f"; so do {rows - 1} more rows of this table" if rows > 1 else ""
+    return [Problem(table.file, rid, "seed_id", f"{seed_id!r} is not a readable seed (seeds: {known}){more}")]
 
 
 def quote_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
