@@ -592,3 +592,15 @@ def test_every_kernel_of_a_build_is_told_the_checked_state(monkeypatch, tmp_path
 def test_a_text_parameter_with_a_control_character_is_refused(value):
     done = run_cli("report", "--only", "00", "-p", "search", value, "--output", "/nonexistent/never-made")
     assert done.returncode == 2 and "parameter search: it holds the control character U+" in one_line(done)
+
+
+def test_a_build_killed_while_storing_leaves_no_partial_entry_for_ever(tmp_path):
+    from kzfigures.build import cache as cache_module
+
+    cache = tmp_path / "cache"
+    left = cache / f".k.partial-{2**22 + 4321}"  # a build killed while it stored: its process is gone
+    left.mkdir(parents=True)
+    (left / "a.html").write_text("half", encoding="utf-8")
+    (tmp_path / "a.html").write_text("page", encoding="utf-8")
+    cache_module.store(cache, "other", {"a.html": tmp_path / "a.html"})
+    assert sorted(p.name for p in cache.iterdir()) == ["other"]

@@ -107,6 +107,16 @@ def fetch(cache: Path, key: str, into: Path) -> bool:
     return True
 
 
+def _remove_stale_partials(cache: Path) -> None:
+    """Remove the half-written entries of builds that were killed while storing (their process is gone)."""
+    from .folders import _alive
+
+    for partial in cache.glob(".*.partial-*"):
+        pid = partial.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
 def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) -> None:
     """Save a page's files under its key, with their checksums; written beside the entry and renamed, so a crash
     leaves no half entry. An existing entry is kept unless ``replace``."""
@@ -114,6 +124,7 @@ def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) 
     if (entry / CHECKSUMS).is_file() and not replace:
         return
     partial = cache / f".{key}.partial-{os.getpid()}"
+    _remove_stale_partials(cache)
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     for name, source in files.items():
