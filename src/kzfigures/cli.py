@@ -226,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .notebooks.collection import NotebookError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
-                                                     OutputsError, OutputRefused, NotebookError, ArticleRefused, NotInstalled)
+                                                     OutputsError, OutputRefused, NotebookError, ArticleRefused,
+                                                     NotInstalled)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:

@@ -281,6 +281,9 @@ def _repairs(previous: list[dict[str, Any]], broken: list[str], keys: dict[str, 
         if page["name"] in keys or not _page_damaged(page, broken):
             continue
         nb = by_name.get(page["name"])
+        first = by_name.get(page["name"].split("--")[0])
+        if nb is None and first is not None and "article" in first.parameters:  # a page of another article
+            nb = replace(first, name=page["name"], title=str(page.get("title", first.title)))
         if nb is None:
             say(f"      {page['name']}: damaged, and its notebook is gone, so it is left out of the report")
             continue
