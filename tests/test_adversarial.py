@@ -365,9 +365,15 @@ def test_the_report_extra_declares_every_package_the_report_imports():
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     declared = {re.split(r"[<>=!~ ]", spec)[0].lower() for spec in extra["report"]}
     assert declared == {p.lower() for p in REPORT_MODULES.values()}
+    import ast
+
     imported = set()
     for path in (ROOT / "src" / "kzfigures").rglob("*.py"):
-        imported |= set(re.findall(r"^\s*(?:from|import) (\w+)", path.read_text(encoding="utf-8"), re.M))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - {"kzfigures", "pandas", "matplotlib", "numpy", "IPython",
                                                              "__future__"}
     assert third_party <= set(REPORT_MODULES), third_party - set(REPORT_MODULES)
