@@ -610,3 +610,12 @@ def test_a_build_killed_while_storing_leaves_no_partial_entry_for_ever(tmp_path)
     (tmp_path / "a.html").write_text("page", encoding="utf-8")
     cache_module.store(cache, "other", {"a.html": tmp_path / "a.html"})
     assert sorted(p.name for p in cache.iterdir()) == ["other"]
+
+
+@pytest.mark.parametrize("inside", ["data", "seeds"])
+def test_an_output_inside_the_data_it_is_built_from_is_refused(package_copy, inside):
+    before = sorted(p.relative_to(package_copy).as_posix() for p in package_copy.rglob("*"))
+    done = run_cli("report", "--only", "00", "--output", str(package_copy / inside / "out"),
+                   env={"KZFIGURES_ROOT": str(package_copy)})
+    assert done.returncode == 2 and f"is inside {inside}/, which the report is built from" in one_line(done)
+    assert sorted(p.relative_to(package_copy).as_posix() for p in package_copy.rglob("*")) == before

@@ -196,6 +196,10 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         raise OutputRefused("--output: give a folder name for the report")
     base = project_root(root)
     output = Path(output).resolve()
+    for inside in ("data", "seeds"):  # a report there would be part of the inputs it is built from
+        if output.is_relative_to((base / inside).resolve()):
+            raise OutputRefused(f"--output {output}: is inside {inside}/, which the report is built from; name a "
+                                f"folder outside {base / 'data'} and {base / 'seeds'}")
     folder = Path(notebooks_folder) if notebooks_folder else notebooks_root(base)
     all_notebooks = list_notebooks(folder)
     for line in ignored_notebooks(folder):
