@@ -619,3 +619,16 @@ def test_an_output_inside_the_data_it_is_built_from_is_refused(package_copy, ins
                    env={"KZFIGURES_ROOT": str(package_copy)})
     assert done.returncode == 2 and f"is inside {inside}/, which the report is built from" in one_line(done)
     assert sorted(p.relative_to(package_copy).as_posix() for p in package_copy.rglob("*")) == before
+
+
+def test_a_damaged_page_of_another_article_is_rebuilt_from_its_notebook_with_its_article():
+    from kzfigures.build.report import _repairs
+    from kzfigures.notebooks.collection import list_notebooks
+
+    page = {"name": "00-article-in-numbers--other-2015", "title": "00: other", "html": "00-article-in-numbers--other"
+            "-2015.html", "notebook": "notebooks/00-article-in-numbers--other-2015.ipynb",
+            "parameters": {"article": "'other-2015'"}}
+    lines: list[str] = []
+    ((nb, values),) = _repairs([page], [page["html"]], {"01-foreign-fighters": "k"}, list_notebooks(), lines.append)
+    assert nb.name == page["name"] and nb.path.name == "00-article-in-numbers.ipynb"
+    assert values == {"article": "other-2015"} and "damaged, so built again too (article = other-2015)" in lines[0]
