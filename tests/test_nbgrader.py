@@ -30,6 +30,11 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=600)
 
 
+#: A student's line that rebinds what the self-checks use, so that every box in the notebook says "✓ Right".
+TAMPER = ("import math\nfrom kzfigures import lessons as _L\n_L.check = lambda *a: _L.Feedback('right', 'yes')\n"
+          "_L._close = lambda a, b: True\nmath.isclose = lambda *a, **k: True\n")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A course folder as the teacher's guide describes: the lessons, nbgrader_config.py, and the release
@@ -74,8 +79,12 @@ def solved(released: dict, instructor: dict) -> dict:
 
 def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course):
     release = course / "build" / "nbgrader" / "release" / "lessons"
-    for student in ("filled", "untouched"):
+    for student in ("filled", "untouched", "tamperer"):
         (course / "build" / "nbgrader" / "submitted" / student / "lessons").mkdir(parents=True)
+    tampered = json.loads((release / "02-shares-and-rates.ipynb").read_text(encoding="utf-8"))
+    first = next(c for c in tampered["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    first["source"] = TAMPER + "".join(first["source"])  # every check and hidden test made to say "right"
+    (course / "build/nbgrader/submitted/tamperer/lessons/02-shares-and-rates.ipynb").write_text(json.dumps(tampered))
     for lesson in LESSONS:
         released = json.loads((release / lesson.name).read_text(encoding="utf-8"))
         filled = solved(released, json.loads(lesson.read_text(encoding="utf-8")))
@@ -86,10 +95,11 @@ def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course
     script = ("import json; from nbgrader.api import Gradebook\n"
               "with Gradebook('sqlite:///build/nbgrader/gradebook.db') as gb:\n"
               "    print(json.dumps({s: {nb.name: [nb.code_score, nb.max_code_score] for nb in "
-              "gb.find_submission('lessons', s).notebooks} for s in ('filled', 'untouched')}))")
+              "gb.find_submission('lessons', s).notebooks} for s in ('filled', 'untouched', 'tamperer')}))")
     scores = json.loads(subprocess.run([str(NBGRADER_BIN / "python"), "-c", script], cwd=course, check=True,
                                        capture_output=True, text=True).stdout)
     for lesson in LESSONS:
         got, most = scores["filled"][lesson.stem]
         assert most >= 4 and got == most, (lesson.stem, got, most)
     assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
+    assert scores["tamperer"]["02-shares-and-rates"] == [0, 6]  # rebinding the library's names changes no grade

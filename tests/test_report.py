@@ -133,7 +133,12 @@ def previous(tmp_path) -> Path:
     (["-p", "show_external_events", "maybe"], "parameter show_external_events: 'maybe' is not true or false"),
     (["-p", "timeline_start_year", "2015", "-p", "timeline_end_year", "2010"], "must not be after timeline_end_year"),
     (["--only", "nope"], "--only: 'nope' is not a notebook; choose from: 00-article-in-numbers"),
-    (["--only", "00", "-p", "population", "5"], "unknown parameter 'population' for the notebooks built"),
+    (["--only", "00", "-p", "population", "5"], "parameter 'population' is not used by the notebooks built "
+                                                 "(00-article-in-numbers); 01-foreign-fighters uses it"),
+    (["--only", "00", "-p", "decimals", "2"], "parameter 'decimals' is not used by the notebooks built "
+                                              "(00-article-in-numbers); 01-foreign-fighters uses it"),
+    (["--jobs", "-3"], "--jobs: -3 is not a number of notebooks to run at once (1 or more)"),
+    (["--jobs", "0"], "--jobs: 0 is not a number of notebooks to run at once (1 or more)"),
 ])
 def test_bad_parameters_are_refused_before_anything_runs(previous, args, words):
     done = run_cli("report", "--output", str(previous), *args)

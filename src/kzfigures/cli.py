@@ -23,13 +23,43 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     return values
 
 
+#: The modules `kzfigures report` and `kzfigures notebooks` import beyond pandas and matplotlib, with the package
+#: that gives each: pyproject.toml's [report] extra.
+REPORT_MODULES = {"nbformat": "nbformat", "nbclient": "nbclient", "nbconvert": "nbconvert", "papermill": "papermill",
+                  "ipykernel": "ipykernel", "jupyter_client": "jupyter_client", "jinja2": "Jinja2",
+                  "bs4": "beautifulsoup4", "yaml": "PyYAML"}
+
+
+class NotInstalled(RuntimeError):
+    """A command needs packages that are not installed; the message says which, and what to install."""
+
+
+def _needs_report_extra(command: str) -> None:
+    """Refuse in one line, before anything runs, a command whose packages are not all installed."""
+    import importlib.util
+
+    def absent(module: str) -> bool:
+        try:
+            return importlib.util.find_spec(module) is None
+        except (ImportError, ValueError):
+            return True
+
+    missing = [package for module, package in REPORT_MODULES.items() if absent(module)]
+    if missing:
+        raise NotInstalled(f"kzfigures {command} needs packages that are not installed ({', '.join(missing)}): "
+                           "pip install 'kzfigures[report]'")
+
+
 def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
+    _needs_report_extra("report")
     from .build.report import build_report
     from .notebooks.params import ParameterError
 
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs: {args.jobs} is not a number of notebooks to run at once (1 or more)")
     build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
                  use_cache=not args.no_cache, timeout=args.timeout)
     return 0
@@ -37,6 +67,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
+    _needs_report_extra("notebooks")
     import tempfile
 
     from .build.execute import execute
@@ -195,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .notebooks.collection import NotebookError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
-                                                     OutputsError, OutputRefused, NotebookError, ArticleRefused)
+                                                     OutputsError, OutputRefused, NotebookError, ArticleRefused,
+                                                     NotInstalled)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:

@@ -7,6 +7,7 @@ their sha256, checked when it is fetched: a damaged entry is removed and its not
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -54,16 +55,25 @@ def _versions() -> str:
 
 
 def inputs_fingerprint(root: Path) -> str:
-    """One hash of the data package, the seeds, the library's source and templates, and the versions."""
+    """One hash of every file of data/ and seeds/ (sub-folders too), the library's source and templates, and the
+    versions."""
+    from ..data.paths import package_files
+
     digest = hashlib.sha256(_versions().encode())
-    _hash_files(digest, root, ("data/*", "seeds/*"))
+    for path in package_files(root):  # every file of data/ and seeds/, sub-folders too: all the descriptor can name
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     _hash_files(digest, Path(__file__).parents[1], ("**/*.py", "**/*.json", "**/templates/**/*"))
     return digest.hexdigest()
 
 
 def page_key(fingerprint: str, notebook: Path, parameters: dict[str, Any]) -> str:
-    """The key of one notebook's page: the inputs, the notebook's bytes and its parameters."""
+    """The key of one notebook's page: the inputs, the notebook's name and bytes, and its parameters.
+
+    The name is in the key because a page's files are named after its notebook: a copy of a notebook under another
+    name is another page.
+    """
     digest = hashlib.sha256(fingerprint.encode())
+    digest.update(f"{notebook.parent.name}/{notebook.name}".encode() + b"\0")
     digest.update(notebook.read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True, default=repr).encode())
     return digest.hexdigest()[:32]
@@ -92,8 +102,19 @@ def fetch(cache: Path, key: str, into: Path) -> bool:
     for rel in recorded:
         target = into / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(entry / rel, target)
+        # the bytes only: the file gets this build's umask, not the one of the build that filled the cache
+        shutil.copyfile(entry / rel, target)
     return True
+
+
+def _remove_stale_partials(cache: Path) -> None:
+    """Remove the half-written entries of builds that were killed while storing (their process is gone)."""
+    from .folders import _alive
+
+    for partial in cache.glob(".*.partial-*"):
+        pid = partial.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
 
 
 def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) -> None:
@@ -103,6 +124,7 @@ def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) 
     if (entry / CHECKSUMS).is_file() and not replace:
         return
     partial = cache / f".{key}.partial-{os.getpid()}"
+    _remove_stale_partials(cache)
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     for name, source in files.items():
@@ -113,5 +135,13 @@ def store(cache: Path, key: str, files: dict[str, Path], replace: bool = False) 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     (partial / CHECKSUMS).write_text(json.dumps(_checksums(partial), indent=1) + "\n", encoding="utf-8")
-    shutil.rmtree(entry, ignore_errors=True)
-    partial.rename(entry)
+    try:
+        shutil.rmtree(entry, ignore_errors=True)
+        try:
+            partial.rename(entry)
+        except OSError as err:
+            if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            # another build stored this key in between: the same inputs, so the same page; ours is not needed
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,9 @@ def manager_class() -> type:
             # can be taken by another process) until the kernel binds them; format_kernel_cmd comes in between
             if _current is not None:
                 _current.socket_path()
+                if not self.connection_file:  # the key beside the server's socket, not in TMPDIR: the server
+                    # removes its folder when the build ends, killed or not
+                    self.connection_file = os.path.join(_current.folder, f"kernel-{uuid.uuid4().hex}.json")
             await super().start_kernel(**kwargs)
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:

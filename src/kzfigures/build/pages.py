@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..classroom.edition import MARKERS
+from ..data.literal import markdown_text
 from ..data.parse import DIGITS
 from ..notebooks.collection import NotebookInfo
 from ..notebooks.navigation import CONTENTS
@@ -75,7 +76,9 @@ def for_readers(executed: Any, info: NotebookInfo, parameters: dict[str, Any], t
                 html = output.get("data", {}).get("text/html")
                 if html and 'class="dataframe"' in html:
                     output.data["text/html"] = tidy_tables(html)
-    line = nbformat.v4.new_markdown_cell(f"*{built_with(parameters)}*", metadata={"tags": ["built-with"]})
+    # every parameter value is text: escaped for Markdown, so markup or a link in a value shows as written
+    line = nbformat.v4.new_markdown_cell(f"*{markdown_text(built_with(parameters))}*",
+                                         metadata={"tags": ["built-with"]})
     line.id = "built-with"  # a fixed id, so rebuilds give the same bytes
     nb.cells.insert(1, line)
     return nb

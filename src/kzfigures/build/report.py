@@ -20,16 +20,21 @@ from typing import Any
 
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
 from ..data.paths import ENV_VAR
-from ..notebooks.collection import NotebookInfo, choose, list_notebooks
+from ..data.store import CHECKED_ENV
+from ..notebooks.collection import NotebookInfo, choose, ignored_notebooks, list_notebooks
 from ..notebooks.params import ParameterError, check_parameter, check_parameters
 from .execute import ExecutionFailed, execute, stop_kernel
 from .folders import (
     WORK_MARKER,
     OutputRefused,
+    begin_swap,
     check_output,
     damaged,
+    end_swap,
     locked,
     mark_report,
+    recorded_files,
+    recover_swap,
     remove_stale,
     remove_work,
     work_folder,
@@ -60,14 +65,29 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+_SAYING = threading.Lock()
+
+
+def say_on_stderr(line: str) -> None:
+    """A progress line on stderr in one write, under a lock: lines said by two notebooks at once never share a line."""
+    with _SAYING:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
 def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
                        collection: list[NotebookInfo] | None = None) -> dict[str, dict[str, Any]]:
     """Check the given parameters against the rules and the notebooks; return each notebook's own values."""
     declared = {name for nb in notebooks for name in nb.parameters}
     for name, value in given.items():
         if name not in declared:
-            users = sorted({n for nb in (collection or notebooks) for n in nb.parameters})
-            raise ParameterError(f"unknown parameter {name!r} for the notebooks built; allowed: {', '.join(users)}")
+            owners = [nb.name for nb in (collection or notebooks) if name in nb.parameters]
+            built = ", ".join(nb.name for nb in notebooks)
+            if owners:
+                raise ParameterError(f"parameter {name!r} is not used by the notebooks built ({built}); "
+                                     f"{', '.join(owners)} uses it: add it to --only, or leave the parameter out")
+            allowed = ", ".join(sorted(declared)) or "none"
+            raise ParameterError(f"unknown parameter {name!r} for the notebooks built; theirs are: {allowed}")
         check_parameter(name, value)
     resolved = {}
     for nb in notebooks:
@@ -134,8 +154,9 @@ def _swap(built: Path, output: Path) -> None:
     moved away with it.
     """
     check_output(output)
-    (built / WORK_MARKER).unlink()
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    begin_swap(output, built, retired)  # a kill -9 from here on is finished by the next build (recover_swap)
+    (built / WORK_MARKER).unlink()
     blocked = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
@@ -143,6 +164,7 @@ def _swap(built: Path, output: Path) -> None:
             output.rename(retired)
             (retired / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")
         built.rename(output)
+        end_swap(output)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     remove_work(retired)
@@ -166,16 +188,22 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
     from ..data.paths import notebooks_root, project_root
-    from ..data.store import checked_package
+    from ..data.store import checked_token
     from .cache import cache_dir, inputs_fingerprint, page_key
 
-    say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
+    say = progress or say_on_stderr
     if not str(output).strip():
         raise OutputRefused("--output: give a folder name for the report")
     base = project_root(root)
     output = Path(output).resolve()
+    for inside in ("data", "seeds"):  # a report there would be part of the inputs it is built from
+        if output.is_relative_to((base / inside).resolve()):
+            raise OutputRefused(f"--output {output}: is inside {inside}/, which the report is built from; name a "
+                                f"folder outside {base / 'data'} and {base / 'seeds'}")
     folder = Path(notebooks_folder) if notebooks_folder else notebooks_root(base)
     all_notebooks = list_notebooks(folder)
+    for line in ignored_notebooks(folder):
+        say(line)
     if not all_notebooks:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
     chosen = list(choose(all_notebooks, only))  # a copy: the collection itself stays as listed (links, targets)
@@ -183,14 +211,18 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     for extra, seed_id in article_pages(chosen, parameters or {}, base):  # one page per article of the collection
         chosen.append(extra)
         given[extra.name] = {**given[extra.name.split("--")[0]], "article": seed_id}
-    checked_package(base)
+    checked = checked_token(base)  # the package checked once, here: the kernels need not check this state again
     check_output(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output, say):
+        recover_swap(output, say)
         check_output(output)
         fingerprint = inputs_fingerprint(base)
         keys = {nb.name: page_key(fingerprint, nb.path, given[nb.name]) for nb in chosen}
         previous = _previous_pages(output)
+        if only and not previous and "manifest.json" in (recorded_files(output) or {}):
+            raise OutputRefused(f"--output {output}: the report's manifest.json cannot be read, so --only would lose "
+                                "the pages it does not rebuild; build the whole report (without --only)")
         broken = damaged(output) if previous else []
         if use_cache and not broken and _up_to_date(output, previous, keys, partial=bool(only)):
             say(f"report is up to date: {output}/index.html")
@@ -198,6 +230,13 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         if broken:
             say(f"the report in {output} is damaged ({', '.join(broken[:3])}{' …' if len(broken) > 3 else ''}): "
                 "building it again")
+        if only and broken:  # a page --only would not rebuild is never lost: a damaged one is rebuilt too
+            repairs = _repairs(previous, broken, keys, all_notebooks, say)
+            for nb, values in repairs:
+                given.update(resolve_parameters([nb], values))
+                keys[nb.name] = page_key(fingerprint, nb.path, given[nb.name])
+            chosen = chosen + [nb for nb, _ in repairs]
+            previous = [p for p in previous if p["name"] in keys or not _page_damaged(p, broken)]
         remove_stale(output)
         in_main = threading.current_thread() is threading.main_thread()
         old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
@@ -205,11 +244,11 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
         (building / "notebooks").mkdir()
         result = BuildResult(output)
         try:
-            kept = [p for p in (previous if only else []) if p["name"] not in keys and not broken]
+            kept = [p for p in (previous if only else []) if p["name"] not in keys]
             _carry_over(output, building, kept)
             pages = {p["name"]: p for p in kept}
             run = Run(given, keys, building, output, base, cache_dir(base), use_cache, jobs or default_jobs(),
-                      timeout, fingerprint, page_targets(all_notebooks, folder), say, result)
+                      timeout, fingerprint, page_targets(all_notebooks, folder), say, result, checked=checked)
             pages.update(_execute_all(chosen, run))
             if inputs_fingerprint(base) != fingerprint:
                 say("the data, seeds or library changed while the build ran: the report is written, but marked to be "
@@ -228,6 +267,38 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                 signal.signal(signal.SIGTERM, old_handler)
     say(f"report written to {output}/index.html")
     return result
+
+
+def _page_damaged(page: dict[str, Any], broken: list[str]) -> bool:
+    """True when one of a previous page's files (its HTML, its notebook, its outputs folder) is damaged."""
+    return any(rel in (page["html"], page["notebook"]) or rel.startswith(page["name"] + "/") for rel in broken)
+
+
+def _repairs(previous: list[dict[str, Any]], broken: list[str], keys: dict[str, str],
+             notebooks: list[NotebookInfo], say: Callable[[str], None]) -> list[tuple[NotebookInfo, dict[str, Any]]]:
+    """The damaged pages --only did not name, each with the parameters it was built with, to be rebuilt too."""
+    import ast
+
+    by_name = {nb.name: nb for nb in notebooks}
+    repairs = []
+    for page in previous:
+        if page["name"] in keys or not _page_damaged(page, broken):
+            continue
+        nb = by_name.get(page["name"])
+        first = by_name.get(page["name"].split("--")[0])
+        if nb is None and first is not None and "article" in first.parameters:  # a page of another article
+            nb = replace(first, name=page["name"], title=str(page.get("title", first.title)))
+        if nb is None:
+            say(f"      {page['name']}: damaged, and its notebook is gone, so it is left out of the report")
+            continue
+        try:
+            values = {k: ast.literal_eval(v) for k, v in dict(page.get("parameters") or {}).items()}
+        except (ValueError, SyntaxError, TypeError, AttributeError):
+            values = {}
+        say(f"      {page['name']}: damaged, so built again too"
+            + (f" ({built_with(values).removeprefix('Built with ').rstrip('.')})" if values else ""))
+        repairs.append((nb, values))
+    return repairs
 
 
 def _up_to_date(output: Path, previous: list[dict[str, Any]], keys: dict[str, str], partial: bool) -> bool:
@@ -262,6 +333,8 @@ class Run:
     running: set[Any] = field(default_factory=set)
     #: set when the build stops early (interrupted, or another notebook failed): no kernel starts after it
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: the token of the package state this build checked (store.CHECKED_ENV), passed to every kernel
+    checked: str = ""
 
 
 def _from_cache(nb: NotebookInfo, run: Run) -> bool:
@@ -384,7 +457,8 @@ def _run_one(nb: NotebookInfo, run: Run) -> Any:
     """Execute one notebook into the build folder, reading the data of ``base``; on failure keep it and say where."""
     target = run.building / "notebooks" / f"{nb.name}.ipynb"
     parameters = run.given[nb.name]
-    env = {OUTPUT_ENV: str(run.building / nb.name), ENV_VAR: str(run.base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    env = {OUTPUT_ENV: str(run.building / nb.name), ENV_VAR: str(run.base), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+           CHECKED_ENV: run.checked}
     try:
         executed = execute(nb.path, target, parameters, env=env, running=run.running, timeout=run.timeout)
         if nb.solutions_shown_by and not {**nb.parameters, **parameters}[nb.solutions_shown_by]:

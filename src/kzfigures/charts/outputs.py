@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..data.literal import spreadsheet_cell
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -88,6 +90,11 @@ def _md_escape(text: str) -> str:
     return text
 
 
+def for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table to write as CSV for people: no text field a spreadsheet would run as a formula."""
+    return table.map(spreadsheet_cell).rename(columns=spreadsheet_cell)
+
+
 class Outputs:
     """The charts and tables one notebook publishes, kept in the order shown until ``save``."""
 
@@ -119,7 +126,7 @@ class Outputs:
         """
         from IPython.display import display
 
-        text = table.to_csv(index=False, lineterminator="\n")
+        text = for_spreadsheets(table).to_csv(index=False, lineterminator="\n")
         self._keep(name, {f"{name}.csv": text.encode("utf-8")})
         self._manifest.tables.append(TableEntry(name))
         display(table, metadata={TABLE_KEY: {"table": name}})

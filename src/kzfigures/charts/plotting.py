@@ -45,6 +45,8 @@ STYLE = {
     "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold", "axes.labelsize": 10,
     "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "path",
     "figure.dpi": 100, "savefig.dpi": 110,
+    # every string from the data is drawn as written: "$5 and $10" is not mathtext
+    "text.parse_math": False,
 }
 
 

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from numbers import Real
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..data.bounds import Bounds
@@ -35,13 +36,52 @@ def _missing(answer: Any, name: str, hint: str) -> None:
         raise NotYet(hint[0].upper() + hint[1:] + ".")
 
 
+def _is_number(value: Any) -> bool:
+    """True for a number a student can type or compute: int, float, numpy's int64 and float64; not True/False."""
+    return isinstance(value, Real) and not isinstance(value, (bool, _np_bool()))
+
+
+def _np_bool() -> type:
+    """numpy's bool type (np.True_ is no number either), or bool when numpy is not loaded."""
+    import sys
+
+    numpy = sys.modules.get("numpy")
+    return numpy.bool_ if numpy is not None else bool
+
+
+def _as_float(value: Any, name: str) -> float:
+    """A number as a float, refused in words when it is not one (nan) or too large for one (10**400)."""
+    try:
+        x = float(value)
+    except OverflowError:
+        raise NotYet(f"{name} is a number too large to compute with ({str(value)[:12]}…): "
+                     "check the arithmetic") from None
+    if math.isnan(x):
+        raise NotYet(f"{name} is nan (not a number): a calculation on missing or empty data gave it; check each step")
+    return x
+
+
 def _as_bounds(answer: Any, name: str) -> Bounds:
-    """Read an answer given as Bounds or as a (lower, upper) pair."""
+    """Read an answer given as Bounds or as a (lower, upper) pair, refusing in words a pair that is no interval."""
     if isinstance(answer, Bounds):
         return answer
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(isinstance(v, (int, float)) for v in answer):
-        return Bounds(answer[0], answer[1], False, answer[1] == math.inf)
-    raise NotYet(f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {answer!r}")
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(_is_number(v) for v in answer):
+        lower, upper = (_as_float(v, name) for v in answer)
+        if lower > upper:
+            raise NotYet(f"{name} has its lower end above its upper end: write (lower, upper), the smaller first")
+        if lower == upper == math.inf or lower == upper == -math.inf:
+            raise NotYet(f"{name} has both ends at {lower}: the lower end is a number the words allow")
+        return Bounds(lower, upper, False, upper == math.inf)
+    raise NotYet(f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {_shown(answer)}")
+
+
+def _shown(answer: Any) -> str:
+    """A student's answer as shown in feedback: its repr, cut short (a whole table would fill the screen)."""
+    try:
+        text = " ".join(repr(answer).split())
+    except Exception:
+        text = f"a {type(answer).__name__}"
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _close(a: float | Fraction, b: float | Fraction) -> bool:
@@ -73,9 +113,9 @@ def check_interval(answer: Any, expected: Bounds, name: str = "your answer", wha
     """Check a computed interval (ends and open ends) against the right one."""
     _missing(answer, name, f"compute {what} with the library's bounds arithmetic")
     if not isinstance(answer, Bounds):
-        if isinstance(answer, (int, float)):
-            raise NotYet(f"{name} is a single number ({answer:g}); {what} is a range: keep both ends")
-        raise NotYet(f"{name} should be Bounds (the result of arithmetic on parse_quantity(...)); got {answer!r}")
+        if _is_number(answer):
+            raise NotYet(f"{name} is a single number ({_as_float(answer, name):g}); {what} is a range: keep both ends")
+        raise NotYet(f"{name} should be Bounds (the result of arithmetic on parse_quantity(...)); got {_shown(answer)}")
     for end, mine, right in (("lower", answer.lower, expected.lower), ("upper", answer.upper, expected.upper)):
         if not _close(float(mine), float(right)):
             hint = _scale_hint(float(mine), float(right)) or (
@@ -104,12 +144,13 @@ def check_value(answer: Any, expected: float | Fraction, name: str = "your answe
                 wrong: dict[float | Fraction, str] | None = None) -> str:
     """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
     _missing(answer, name, (hints or {}).get("missing", "give a number"))
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        raise NotYet(f"{name} should be a number; got {answer!r}")
+    if not _is_number(answer):
+        raise NotYet(f"{name} should be a number; got {_shown(answer)}")
+    answer = _as_float(answer, name)
     for value, feedback in (wrong or {}).items():
-        if _close(float(answer), value):
+        if _close(answer, value):
             raise NotYet(feedback)
-    if not _close(float(answer), expected):
+    if not _close(answer, expected):
         direction = "too high" if answer > expected else "too low"
         hint = (hints or {}).get(direction)
         raise NotYet(f"{name} = {answer:,g} is {direction}" + (f": {hint}" if hint else "."))
@@ -120,13 +161,23 @@ def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", w
     """Check a set of names: say how many are missing (never which: that would be the answer) and which of the
     student's do not belong."""
     _missing(answer, name, f"give a set of {what}, such as {{'a', 'b'}}")
-    if isinstance(answer, str) or not isinstance(answer, Iterable):
-        raise NotYet(f"{name} should be a set of {what}; got {answer!r}")
-    given, right = set(answer), set(expected)
+    if isinstance(answer, (str, bytes, dict)) or not isinstance(answer, Iterable):
+        raise NotYet(f"{name} should be a set of {what}; got {_shown(answer)}")
+    if hasattr(answer, "columns"):
+        raise NotYet(f"{name} is a whole table: take its column of {what}, such as set(df['figure_id'])")
+    items = list(answer.tolist() if hasattr(answer, "tolist") else answer)  # a Series, an Index or an array
+    if items and all(isinstance(i, list) and len(i) == 1 for i in items):  # df[["figure_id"]].values
+        raise NotYet(f"{name} holds one-item rows (a table's .values): take the column itself, "
+                     f"such as set(df['figure_id'])")
+    odd = next((i for i in items if not isinstance(i, str)), None)
+    if odd is not None:
+        raise NotYet(f"{name} should hold {what}, as text; it holds {_shown(odd)} (a row number or value is not an id)")
+    given, right = set(items), set(expected)
     missing, extra = sorted(right - given), sorted(given - right)
     if missing or extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
         parts = ([f"{len(missing)} more belong in it" if len(missing) > 1 else "1 more belongs in it"]
-                 if missing else []) + ([f"not right here: {', '.join(extra)}"] if extra else [])
+                 if missing else []) + ([f"not right here: {shown}"] if extra else [])
         raise NotYet(f"{name} is not complete yet ({'; '.join(parts)})")
     return f"the set of {what} is complete."
 
@@ -136,9 +187,9 @@ def check_choice(answer: Any, expected: str, name: str = "your answer", why: str
     """Check a one-word or one-name answer (case and spaces do not matter); ``also`` lists other right wordings."""
     _missing(answer, name, "write the name, in quotes")
     if not isinstance(answer, str):
-        raise NotYet(f"{name} should be text, in quotes; got {answer!r}")
+        raise NotYet(f"{name} should be text, in quotes; got {_shown(answer)}")
     if " ".join(answer.split()).lower() not in {w.lower() for w in (expected, *also)}:
-        raise NotYet(f"{name} = {answer!r} is not it. {why}".strip())
+        raise NotYet(f"{name} = {_shown(answer)} is not it. {why}".strip())
     return "that is the one."
 
 
@@ -204,15 +255,91 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     except NotYet as err:
         unanswered = answer is None or answer is Ellipsis
         feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
+    except Exception as err:
+        feedback = Feedback("not yet", f"your answer ({_shown(answer)}) could not be checked "
+                                       f"({type(err).__name__}): look at its form in the question")
     RESULTS.setdefault(lesson, {})[question] = feedback.state
     return feedback
 
 
-def require(lesson: str, question: str, answer: Any) -> None:
-    """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs."""
-    feedback = check(lesson, question, answer)
-    if feedback.state not in ("right", "as asked"):
-        raise AssertionError(feedback.text)
+#: The grader's loop, run by ``python -P -c`` in a process of its own: it reads (lesson, question, answer) pickled and
+#: length-prefixed on stdin, checks the answer with its own copy of this module, and writes [state, text] as JSON.
+_GRADER = """
+import json, pickle, sys
+reply, sys.stdout = sys.stdout, sys.stderr
+from kzfigures.classroom import lessons
+while True:
+    size = sys.stdin.buffer.read(8)
+    if len(size) < 8:
+        break
+    body = sys.stdin.buffer.read(int.from_bytes(size, "big"))
+    try:
+        lesson, question, answer = pickle.loads(body)
+        if (lesson, question) not in lessons.ANSWER_KEY:
+            said = ["unknown", f"no question {question!r} in lesson {lesson!r}"]
+        else:
+            feedback = lessons.check(lesson, question, answer)
+            said = [feedback.state, feedback.text]
+    except Exception as err:
+        said = ["not yet", f"the grader could not read this answer ({type(err).__name__}): give a plain value"]
+    reply.write(json.dumps(said) + "\\n")
+    reply.flush()
+"""
+
+
+def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
+    """The function ``require`` grades with: it sends the answer to a grader process of its own (started on first
+    use, kept for the session) and returns its verdict.
+
+    Everything it uses is taken now, when the module is imported, before any student code runs: a student who
+    rebinds the compare functions, the answer key, ``math`` or ``pickle`` in the notebook changes nothing in the
+    grader process, and an answer that cannot be sent there (a class of the student's own) is not right.
+    """
+    import json
+    import os
+    import pickle
+    import subprocess
+    import sys
+    import threading
+
+    dumps, loads, popen, pipe, devnull = pickle.dumps, json.loads, subprocess.Popen, subprocess.PIPE, subprocess.DEVNULL
+    command, env, lock = [sys.executable, "-P", "-c", _GRADER], dict(os.environ), threading.Lock()
+    held: list[subprocess.Popen[bytes]] = []
+
+    def grade(lesson: str, question: str, answer: Any) -> tuple[str, str]:
+        try:
+            body = dumps((lesson, question, answer))
+        except Exception as err:
+            return "not yet", f"this answer cannot be graded ({type(err).__name__}): give a plain value"
+        with lock:
+            try:
+                if not held or held[0].poll() is not None:
+                    held[:] = [popen(command, stdin=pipe, stdout=pipe, stderr=devnull, env=env)]
+                into, out = held[0].stdin, held[0].stdout
+                if into is None or out is None:
+                    raise OSError("no pipe to the grader")
+                into.write(len(body).to_bytes(8, "big") + body)
+                into.flush()
+                state, text = loads(out.readline())
+            except (OSError, ValueError) as err:
+                return "not yet", f"the grader could not be asked ({type(err).__name__}); run the cell again"
+        return state, text
+
+    return grade
+
+
+def require(lesson: str, question: str, answer: Any,
+            _grade: Callable[..., tuple[str, str]] = _grader()) -> None:  # noqa: B008 - taken at import, on purpose
+    """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs.
+
+    The answer is checked in a grader process of its own (see ``_grader``), never with names the notebook can rebind.
+    """
+    state, text = _grade(lesson, question, answer)
+    if state == "unknown":
+        raise KeyError(text)
+    RESULTS.setdefault(lesson, {})[question] = state
+    if state not in ("right", "as asked"):
+        raise AssertionError(text)
 
 
 def summary(lesson: str) -> Feedback:
@@ -303,7 +430,7 @@ def _share_end(answer: Any, name: str, end: str) -> str:
     share = _karin() / _total()
     value, reached = (share.upper, not share.upper_open) if end == "top" else (share.lower, not share.lower_open)
     _missing(answer, name, "give a pair: (the number, True or False)")
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[1], bool)):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[1], (bool, _np_bool()))):
         raise NotYet(f"{name} should be a pair such as (0.5, True): the number, and whether the share can equal it")
     check_value(_rounded(answer[0], float(value)), float(value), name, wrong={
         (_karin().lower + _karin().upper) / 2 / _total().lower: "that is the shortcut's middle value, not an end",

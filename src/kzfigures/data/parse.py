@@ -76,7 +76,14 @@ def _number_from_words(words: list[str]) -> float:
             raise ValueError(word)
     if last in ("start", "article"):
         raise ValueError("no number")
-    return float(total + current)
+    try:
+        return float(total + current)
+    except OverflowError:
+        raise _TooLarge(" ".join(words)) from None
+
+
+class _TooLarge(ValueError):
+    """A number too large for a float (10**400): refused, with that reason."""
 
 
 def _read_number(text: str) -> float:
@@ -167,15 +174,19 @@ def parse_quantity(phrase: str) -> Bounds:
     for dash, plain in _DASHES.items():
         text = text.replace(dash, plain)
     lex = lexicon()
+    shown = repr(phrase if len(phrase) <= 60 else phrase[:57] + "…")
     try:
         return _parse(text, lex)
     except BoundsOrderError as err:
-        raise BoundsOrderError(f"cannot parse {phrase!r}: {err}") from None
+        raise BoundsOrderError(f"cannot parse {shown}: {err}") from None
+    except _TooLarge:
+        raise ValueError(f"cannot parse {shown}: the number is too large to compute with "
+                         f"({len(re.sub(r'[^0-9]', '', phrase))} digits)") from None
     except ValueError:
         if re.search(r"\d\.\d{3}\b", text):
-            raise ValueError(f"cannot parse {phrase!r}: a dot before three digits may be a thousands separator or a "
+            raise ValueError(f"cannot parse {shown}: a dot before three digits may be a thousands separator or a "
                              "decimal point; write 15,000 or 15.0") from None
-        raise ValueError(f"cannot parse {phrase!r} as a quantity") from None
+        raise ValueError(f"cannot parse {shown} as a quantity") from None
 
 
 def _odd(text: str, lex: dict) -> Bounds | None:

@@ -40,6 +40,20 @@ def notebooks_root(root: str | os.PathLike[str] | None = None) -> Path:
     return folder
 
 
+def package_files(root: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Every file below data/ and seeds/, in sub-folders too (so every path a descriptor can name), sorted.
+
+    Symbolic links to folders are not followed (os.walk's default).
+    """
+    base = project_root(root)
+    found = []
+    for folder in ("data", "seeds"):
+        for top, dirs, names in os.walk(base / folder):
+            dirs.sort()
+            found += [Path(top) / name for name in names if (Path(top) / name).is_file()]
+    return sorted(found)
+
+
 def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, int, int], ...]]:
     """The resolved root and each file below data/ and seeds/ (subfolders too) with its modification time and size.
 
@@ -48,7 +62,5 @@ def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, i
     the process starts again; the report's build cache hashes the bytes instead (build/cache.py).
     """
     base = project_root(root).resolve()
-    files = sorted(p for folder in ("data", "seeds") for p in (base / folder).rglob("*") if p.is_file())
+    files = package_files(base)
     return base, tuple((p.relative_to(base).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-
-

@@ -37,8 +37,11 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
         rel = meta_path.relative_to(root).as_posix()
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RecursionError) as err:
             problems.append(Problem(rel, "-", "-", f"cannot read the metadata: {err}"))
+            continue
+        if not isinstance(meta, dict):
+            problems.append(Problem(rel, "-", "-", f"the metadata is a JSON {type(meta).__name__}, not an object"))
             continue
         missing = [k for k in REQUIRED_META if not meta.get(k)]
         if missing:
@@ -51,8 +54,12 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
             problems.append(Problem(rel, meta["seed_id"], "published",
                                     f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"))
             continue
-        text_path = meta_path.parent / meta["file"]
-        text_rel = text_path.relative_to(root).as_posix()
+        text_path = (meta_path.parent / str(meta["file"])).resolve()
+        if not text_path.is_relative_to(meta_path.parent.resolve()) or text_path == meta_path.parent.resolve():
+            problems.append(Problem(rel, str(meta["seed_id"]), "file", f"{meta['file']!r} is outside seeds/; a seed's "
+                                                                      "text must be inside seeds/ (it was not read)"))
+            continue
+        text_rel = f"seeds/{text_path.relative_to(meta_path.parent.resolve()).as_posix()}"
         if not text_path.is_file():
             problems.append(Problem(text_rel, meta["seed_id"], "file", "the seed text is missing"))
             continue
@@ -73,7 +80,13 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
                 "restore the original text (quotes and offsets were checked against it)",
             ))
             continue
-        seeds[meta["seed_id"]] = Seed(meta["seed_id"], meta, raw.decode("utf-8"))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(text_rel, meta["seed_id"], "file", f"byte {err.start} is not UTF-8: a seed's "
+                                                                       "text is UTF-8"))
+            continue
+        seeds[meta["seed_id"]] = Seed(meta["seed_id"], meta, text)
     if not seeds and not problems:
         problems.append(Problem("seeds/", "-", "-", "no seed metadata (*.json) found"))
     return seeds, problems

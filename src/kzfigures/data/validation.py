@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +66,62 @@ def _check_field(table: Table, row: Row, rid: str, spec: dict[str, Any]) -> list
     return []
 
 
+def _spec_problem(spec: dict[str, Any]) -> str | None:
+    """What is wrong with one field's description (an unknown type, a pattern that is no regular expression, …)."""
+    if spec.get("type", "string") not in TYPE_CHECKS:
+        return f"type {spec.get('type')!r} is not one of: {', '.join(TYPE_CHECKS)}"
+    cons = spec.get("constraints", {})
+    if not isinstance(cons, dict):
+        return "constraints is not an object"
+    if "pattern" in cons:
+        try:
+            re.compile(cons["pattern"])
+        except (re.error, TypeError) as err:
+            return f"pattern {cons['pattern']!r} is not a regular expression ({err})"
+    if "enum" in cons and not (isinstance(cons["enum"], list) and all(isinstance(v, str) for v in cons["enum"])):
+        return "enum is not a list of values"
+    if "minimum" in cons and (isinstance(cons["minimum"], bool) or not isinstance(cons["minimum"], (int, float))):
+        return f"minimum {cons['minimum']!r} is not a number"
+    return None
+
+
+def _descriptor_problems(table: Table) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """A table's field descriptions that cannot be used, each a problem on the descriptor, and the ones that can."""
+    problems, good = [], []
+    for spec in table.descriptor["schema"]["fields"]:
+        fault = _spec_problem(spec)
+        if fault:
+            problems.append(Problem("data/datapackage.json", f"resource {table.name}", spec["name"], fault))
+        else:
+            good.append(spec)
+    for number, fk in enumerate(_foreign_keys(table), start=1):
+        if not _foreign_key(fk):
+            problems.append(Problem("data/datapackage.json", f"resource {table.name}", f"foreignKeys #{number}",
+                                    "expected {fields: [one field], reference: {resource: a resource or '', "
+                                    "fields: [one field]}}"))
+    return problems, good
+
+
+def _foreign_keys(table: Table) -> list[Any]:
+    """A table's foreign keys as described (a list), or none."""
+    found = table.descriptor["schema"].get("foreignKeys", [])
+    return found if isinstance(found, list) else [found]
+
+
+def _foreign_key(fk: Any) -> tuple[str, str, str] | None:
+    """A foreign key as (local field, resource, target field) when it is well formed, else None."""
+    try:
+        (local,), ref = fk["fields"], fk["reference"]
+        (target,) = ref["fields"]
+        resource = ref["resource"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (local, resource, target) if all(isinstance(v, str) for v in (local, target, resource)) else None
+
+
 def _schema_problems(table: Table, tables: dict[str, Table]) -> list[Problem]:
     """Required, type, enum, pattern, minimum, unique and foreign-key checks for one table."""
-    problems: list[Problem] = []
-    fields = table.descriptor["schema"]["fields"]
+    problems, fields = _descriptor_problems(table)
     seen: dict[tuple[str, str], str] = {}
     for line, row in enumerate(table.rows, start=2):
         rid = table.row_id(row, line)
@@ -82,12 +134,16 @@ def _schema_problems(table: Table, tables: dict[str, Table]) -> list[Problem]:
                                             f"duplicate value {value!r} (first at {seen[(spec['name'], value)]})"))
                 else:
                     seen[(spec["name"], value)] = f"line {line}"
-    for fk in table.descriptor["schema"].get("foreignKeys", []):
-        (local,), ref = fk["fields"], fk["reference"]
-        (target,) = ref["fields"]
-        other = tables.get(ref["resource"]) if ref["resource"] else table
+    for fk in _foreign_keys(table):
+        found = _foreign_key(fk)
+        if found is None:
+            continue  # reported by _descriptor_problems
+        local, resource, target = found
+        other = tables.get(resource) if resource else table
+        if other is not None and not other.readable:
+            continue  # the file could not be read: its one problem says so
         values = {r.get(target, "") for r in (other.rows if other else [])}
-        where = f"{other.file if other else ref['resource']}" if ref["resource"] else "this table"
+        where = f"{other.file if other else resource}" if resource else "this table"
         for line, row in enumerate(table.rows, start=2):
             value = row.get(local, "")
             if value and value not in values:
@@ -110,6 +166,8 @@ class Context:
     figures: dict[str, Row]
     #: the figure ids scopes.csv describes
     scoped: frozenset[str] = frozenset()
+    #: (file, seed id) already reported as no readable seed: once per table, not once per row
+    said: set[tuple[str, str]] = field(default_factory=set)
 
 
 #: A row rule: (context, table, row, row id) -> the problems it finds.
@@ -122,12 +180,15 @@ def _int(value: str) -> int | None:
 
 
 def seed_is_readable(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """The row's seed_id names a seed that was read and passed its checksum."""
+    """The row's seed_id names a seed that was read and passed its checksum (said once per table and seed id)."""
     seed_id = row.get("seed_id", "")
-    if not seed_id or seed_id in ctx.seeds or seed_id in ctx.broken_seeds:
+    if not seed_id or seed_id in ctx.seeds or seed_id in ctx.broken_seeds or (table.file, seed_id) in ctx.said:
         return []
+    ctx.said.add((table.file, seed_id))
     known = ", ".join(sorted(ctx.seeds)) or "none readable"
-    return [Problem(table.file, rid, "seed_id", f"{seed_id!r} is not a readable seed (seeds: {known})")]
+    rows = sum(r.get("seed_id") == seed_id for r in table.rows)
+    more = f"; so do {rows - 1} more rows of this table" if rows > 1 else ""
+    return [Problem(table.file, rid, "seed_id", f"{seed_id!r} is not a readable seed (seeds: {known}){more}")]
 
 
 def quote_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
@@ -141,8 +202,22 @@ def quote_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Pro
     found = seed.text.find(quote)
     where = f"the quote stands at {found}:{found + len(quote)}" if found >= 0 else "the quote is not in the text at all"
     column = "start" if found >= 0 and found != start else ("end" if found == start else "quote")
-    return [Problem(table.file, rid, column,
-                    f"text[{start}:{end}] is {seed.text[start:end][:40]!r}…, not the quote; {where}")]
+    return [Problem(table.file, rid, column, f"text[{start}:{end}] is {seed.text[start:end][:40]!r}…, not the "
+                                             f"quote; {where}{_look_alike(quote, seed.text[start:end])}")]
+
+
+def _look_alike(quote: str, text: str) -> str:
+    """Where a quote differs from the text at its offsets by a character or three (a curly quote, a Cyrillic а)."""
+    import unicodedata
+
+    if len(quote) != len(text):
+        return ""
+    differ = [i for i, (a, b) in enumerate(zip(quote, text, strict=True)) if a != b]
+    if not differ or len(differ) > 3:
+        return ""
+    i = differ[0]
+    said = lambda c: f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+    return f"; at character {i + 1} the quote has {said(quote[i])} where the text has {said(text[i])}"
 
 
 def words_inside_quote(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:

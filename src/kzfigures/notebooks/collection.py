@@ -111,6 +111,22 @@ def list_notebooks(folder: str | Path | None = None, need_parameters: bool = Tru
     return [describe(p, need_parameters) for p in paths if NAME_PATTERN.match(p.name)]
 
 
+def ignored_notebooks(folder: Path) -> list[str]:
+    """A line for each notebook that looks meant for the collection (it starts NN-) but is not built, as its name has
+    a space, an accent or a capital: what it is, and the name it would be built under."""
+    import unicodedata
+
+    lines = []
+    for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")) + sorted((folder / LESSONS).glob("[0-9][0-9]-*.ipynb")):
+        if NAME_PATTERN.match(path.name):
+            continue
+        plain = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode().lower()
+        better = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]+", "-", plain)).strip("-") + ".ipynb"
+        lines.append(f"{path.relative_to(folder.parent)} is not built: a notebook's name has only a-z, 0-9 and "
+                     f"dashes (NN-topic.ipynb); rename it {better}")
+    return lines
+
+
 def choose(notebooks: list[NotebookInfo], only: list[str] | None) -> list[NotebookInfo]:
     """The notebooks named by --only: a full name or its start ("01", "lesson-02", "lesson"); all when empty."""
     if not only:
