@@ -83,6 +83,17 @@ def _student(args: argparse.Namespace) -> int:
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
     written = make_student(source, Path(args.output))
     print(f"{len(written)} student notebook(s) written to {args.output}", file=sys.stderr)
+    if args.printables:
+        from .classroom.printables import PrintUnavailable, write_printables
+
+        lessons = sorted(source.glob("[0-9][0-9]-*.ipynb"))
+        try:
+            pages = write_printables(lessons, Path(args.printables), pdf=not args.no_pdf)
+        except PrintUnavailable as err:
+            pages = write_printables(lessons, Path(args.printables), pdf=False)
+            print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
+        print(f"{len(pages)} worksheet and answer key file(s) written to {args.printables} (answer keys: "
+              "for the teacher only)", file=sys.stderr)
     return 0
 
 
@@ -158,6 +169,9 @@ def parser() -> argparse.ArgumentParser:
     notebooks.set_defaults(run=_notebooks)
     student = sub.add_parser("student", help="write the lessons' student versions (solutions out, outputs cleared)")
     student.add_argument("--output", default="dist/student", help="folder to write (default: dist/student)")
+    student.add_argument("--printables", default=None, metavar="FOLDER",
+                         help="also write each lesson's worksheet and answer key (HTML and PDF) to this folder")
+    student.add_argument("--no-pdf", action="store_true", help="with --printables: the HTML pages only")
     student.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     student.set_defaults(run=_student)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
