@@ -8,6 +8,7 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 os.makedirs("build/nbgrader", exist_ok=True)  # sqlite cannot create the gradebook's folder itself
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
 c.ClearSolutions.text_stub = "*YOUR ANSWER HERE*"
+c.CourseDirectory.course_id = "kzfigures"  # the exchange (release_assignment, fetch, submit, collect) files it under this
 c.CourseDirectory.source_directory = "notebooks"
 c.CourseDirectory.release_directory = "build/nbgrader/release"
 c.CourseDirectory.submitted_directory = "build/nbgrader/submitted"

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
@@ -26,6 +25,7 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
 def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
     from .build.report import build_report
+
     from .notebooks.params import ParameterError
 
     if args.timeout < 1:
@@ -39,13 +39,13 @@ def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
     import tempfile
 
-    from .build.execute import execute
-    from .build.kernels import warm
-    from .charts.outputs import OUTPUT_ENV
     from .classroom.edition import write_graded
-    from .data.paths import notebooks_root
-    from .notebooks.collection import list_notebooks
+    from .build.kernels import warm
     from .notebooks.navigation import write_navigation
+    from .notebooks.collection import list_notebooks
+    from .build.execute import execute
+    from .charts.outputs import OUTPUT_ENV
+    from .data.paths import notebooks_root
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
@@ -74,26 +74,113 @@ def _notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
+    """Refuse a folder the student command may not write: one holding the instructor lessons, or the report's
+    rule (absent, empty, or marked as written by this command)."""
+    from .build.folders import STUDENT, OutputRefused, check_output
+    from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+
+    inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
+    instructor = [p.name for p in (folder.glob("*.ipynb") if folder.is_dir() else [])
+                  if BEGIN_SOLUTION in (text := p.read_text(encoding="utf-8", errors="replace")) or BEGIN_HIDDEN in text]
+    if inside or instructor:
+        raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
+                            f"{' (' + ', '.join(instructor[:3]) + ')' if instructor else ''}; name another folder, "
+                            "such as dist/student")
+    check_output(folder, STUDENT)
+
+
+def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
+    """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
+    except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
+    of files written and the kept ones."""
+    import shutil
+    import tempfile
+
+    from .build.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
+
+    kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{folder.name}.new-", dir=folder.parent) as tmp:
+        write(Path(tmp))
+        names = sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            if name not in kept:
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(tmp) / name, folder / name)
+    recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
+    old = recorded_files(folder, STUDENT) or {}
+    for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours
+        if (folder / name).is_file():
+            recorded[name] = old[name]
+    mark_report(folder, STUDENT, dict(sorted(recorded.items())))
+    return len(names) - len(kept), sorted(kept)
+
+
 def _student(args: argparse.Namespace) -> int:
-    """kzfigures student: write the student versions of the lessons."""
+    """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
+    from .build.folders import locked
     from .classroom.edition import make_student
-    from .data.paths import notebooks_root
     from .notebooks.collection import LESSONS
+    from .data.paths import notebooks_root, project_root
 
+    say = lambda line: print(line, file=sys.stderr)  # noqa: E731
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
-    written = make_student(source, Path(args.output))
-    print(f"{len(written)} student notebook(s) written to {args.output}", file=sys.stderr)
+    lessons = sorted(source.glob("[0-9][0-9]-*.ipynb"))
+    if not lessons:
+        raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")
+    outputs: list[tuple[str, Path, Any, str]] = [
+        ("--output", Path(args.output), lambda tmp: make_student(source, tmp), "student notebook(s)")]
     if args.printables:
-        from .classroom.printables import PrintUnavailable, write_printables
+        outputs.append(("--printables", Path(args.printables), lambda tmp: _printables(lessons, tmp, args.no_pdf),
+                        "worksheet and answer key file(s) (the answer keys are for the teacher only)"))
+    if args.class_folder:
+        from .classroom.bundle import write_class_folder
 
-        lessons = sorted(source.glob("[0-9][0-9]-*.ipynb"))
-        try:
-            pages = write_printables(lessons, Path(args.printables), pdf=not args.no_pdf)
-        except PrintUnavailable as err:
-            pages = write_printables(lessons, Path(args.printables), pdf=False)
-            print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
-        print(f"{len(pages)} worksheet and answer key file(s) written to {args.printables} (answer keys: "
-              "for the teacher only)", file=sys.stderr)
+        wheelhouse = project_root() / "dist" / "wheelhouse"
+        outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
+            source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
+    for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
+        _student_folder(flag, folder, source)
+    for flag, folder, write, what in outputs:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with locked(folder, say):
+            _student_folder(flag, folder, source)
+            count, kept = _write_in_place(folder, write)
+        say(f"{count} {what} written to {folder}")
+        for name in kept:
+            say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
+                "delete it to get a fresh copy")
+    return 0
+
+
+def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
+    """Write the printables; without chromium, the HTML pages only, saying so in one line."""
+    from .classroom.printables import PrintUnavailable, write_printables
+
+    try:
+        write_printables(lessons, target, pdf=not no_pdf)
+    except PrintUnavailable as err:
+        write_printables(lessons, target, pdf=False)
+        print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
+    from .classroom.grading import csv_text, grade, lesson_questions, table
+    from .notebooks.collection import LESSONS
+    from .data.paths import notebooks_root
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder (name the folder that holds the submitted notebooks)")
+    source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
+    rows = grade(folder, source, timeout=args.timeout)
+    print(table(rows), end="")
+    if args.csv:
+        Path(args.csv).write_text(csv_text(rows, lesson_questions(source)), encoding="utf-8")
+        print(f"one row per answer written to {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -172,8 +259,19 @@ def parser() -> argparse.ArgumentParser:
     student.add_argument("--printables", default=None, metavar="FOLDER",
                          help="also write each lesson's worksheet and answer key (HTML and PDF) to this folder")
     student.add_argument("--no-pdf", action="store_true", help="with --printables: the HTML pages only")
+    student.add_argument("--class-folder", default=None, metavar="FOLDER",
+                         help="also write a class folder: the lessons, the article, the wheel, a README for students")
     student.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     student.set_defaults(run=_student)
+    grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks (runs each one: untrusted "
+                                          "code, in a child process with a time limit)")
+    grade_.add_argument("folder", help="the folder of submitted .ipynb files (one folder per student, or names "
+                                       "such as alice-01-reading-numbers-in-the-news.ipynb)")
+    grade_.add_argument("--timeout", type=int, default=180, metavar="SECONDS",
+                        help="stop a notebook that runs longer than this (default: 180)")
+    grade_.add_argument("--csv", default=None, metavar="FILE", help="also write one row per answer to this CSV")
+    grade_.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    grade_.set_defaults(run=_grade)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
     validate.set_defaults(run=_validate)
     add = sub.add_parser("add", help="add an article's text to the collection (seeds/); prints its id")
@@ -198,15 +296,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; user errors are one line on stderr and a non-zero exit (a traceback with --debug)."""
-    from .data.problems import DataPackageError
     from .notebooks.params import ParameterError
+    from .data.problems import DataPackageError
 
     args = parser().parse_args(argv)
-    from .build.folders import OutputRefused
-    from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
     from .data.articles import ArticleRefused
+    from .build.folders import OutputRefused
     from .notebooks.collection import NotebookError
+    from .charts.outputs import OutputsError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused)

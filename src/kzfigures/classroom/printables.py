@@ -92,7 +92,7 @@ def _shown(output: dict[str, Any]) -> str:
 def _is_skipped(cell: dict[str, Any]) -> bool:
     """Cells printables leave out: navigation, parameters, the set-up and the summary."""
     source, tags = cell_source(cell), cell.get("metadata", {}).get("tags", [])
-    return ("navigation" in tags or "parameters" in tags or source.startswith(("## Parameters", "## How far"))
+    return ("navigation" in tags or "parameters" in tags or "how-to-answer" in tags or source.startswith(("## Parameters", "## How far"))
             or "lessons.summary(" in source or (cell["cell_type"] == "code" and "import kzfigures" in source))
 
 
