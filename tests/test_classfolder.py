@@ -60,7 +60,7 @@ def laptop(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
 
 
 def run(laptop, notebook: Path, cwd: Path) -> dict:
-    folder, venv, env = laptop
+    _, venv, env = laptop
     done = subprocess.run([str(venv / "bin" / "python"), "-c", RUN, str(notebook), str(cwd)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
@@ -25,7 +26,6 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
 def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
     from .build.report import build_report
-
     from .notebooks.params import ParameterError
 
     if args.timeout < 1:
@@ -39,13 +39,13 @@ def _notebooks(args: argparse.Namespace) -> int:
     """kzfigures notebooks: execute each committed notebook with its defaults and write it back cleaned."""
     import tempfile
 
-    from .classroom.edition import write_graded
-    from .build.kernels import warm
-    from .notebooks.navigation import write_navigation
-    from .notebooks.collection import list_notebooks
     from .build.execute import execute
+    from .build.kernels import warm
     from .charts.outputs import OUTPUT_ENV
+    from .classroom.edition import write_graded
     from .data.paths import notebooks_root
+    from .notebooks.collection import list_notebooks
+    from .notebooks.navigation import write_navigation
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
@@ -122,10 +122,10 @@ def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
     from .build.folders import locked
     from .classroom.edition import make_student
-    from .notebooks.collection import LESSONS
     from .data.paths import notebooks_root, project_root
+    from .notebooks.collection import LESSONS
 
-    say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
     lessons = sorted(source.glob("[0-9][0-9]-*.ipynb"))
     if not lessons:
@@ -169,8 +169,8 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
 def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     from .classroom.grading import csv_text, grade, lesson_questions, table
-    from .notebooks.collection import LESSONS
     from .data.paths import notebooks_root
+    from .notebooks.collection import LESSONS
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -296,15 +296,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; user errors are one line on stderr and a non-zero exit (a traceback with --debug)."""
-    from .notebooks.params import ParameterError
     from .data.problems import DataPackageError
+    from .notebooks.params import ParameterError
 
     args = parser().parse_args(argv)
-    from .classroom.edition import MarkerError
     from .data.articles import ArticleRefused
     from .build.folders import OutputRefused
-    from .notebooks.collection import NotebookError
     from .charts.outputs import OutputsError
+    from .classroom.edition import MarkerError
+    from .notebooks.collection import NotebookError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused)

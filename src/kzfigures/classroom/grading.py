@@ -173,7 +173,7 @@ def grade(folder: Path, lessons: Path, timeout: int = 180, jobs: int | None = No
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:  # the children run at once
         ran = list(pool.map(run, paths))
     rows = []
-    for path, (student, stem, answers) in zip(paths, ran):  # the checks, here, one at a time
+    for path, (student, stem, answers) in zip(paths, ran, strict=True):  # the checks, here, one at a time
         if stem is None:
             rows.append(Graded(student, path.name, note="not one of the lessons (its name holds no lesson's)"))
             continue
@@ -196,8 +196,8 @@ def table(rows: list[Graded]) -> str:
     header = ("student", "lesson", "right", "answers", "note")
     lines = [(r.student, r.lesson, f"{r.right}/{len(r.states)}" if r.states else "",
               " ".join(SYMBOL[s] for s in r.states), r.note) for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    text = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in [header, *lines]]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
+    text = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() for line in [header, *lines]]
     return "\n".join(text) + "\n\n✓ right   ✗ not right yet   · not answered (questions in the lesson's order)\n"
 
 
@@ -214,7 +214,7 @@ def csv_text(rows: list[Graded], questions: dict[str, tuple[str, str, list[tuple
     writer.writerow(["student", "lesson", "right", "of", "question", "result", "note"])
     for r in rows:
         names = [q for q, _ in questions[r.lesson][2]] if r.lesson in questions else []
-        for name, state in zip(names, r.states):
+        for name, state in zip(names, r.states, strict=False):  # a row without states has none
             writer.writerow([safe(r.student), r.lesson, r.right, len(r.states), name, state, safe(r.note)])
         if not r.states:
             writer.writerow([safe(r.student), safe(r.lesson), "", "", "", "", safe(r.note)])

@@ -47,8 +47,8 @@ def lesson_facts(folder: Path | None = None) -> list[dict[str, Any]]:
     """Each lesson's file, title, minutes, checked and written questions, and aims, read from the lesson itself."""
     import json
 
-    from ..notebooks.collection import cell_source
     from ..data.paths import notebooks_root
+    from ..notebooks.collection import cell_source
     from .edition import BEGIN_SOLUTION, CHECK_CALL
 
     folder = folder or notebooks_root() / "lessons"

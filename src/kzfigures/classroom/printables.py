@@ -26,7 +26,7 @@ import jinja2
 import mistune
 
 from ..notebooks.collection import cell_source
-from .edition import BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN
+from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION
 
 HERE = Path(__file__).parent
 _DATA = json.loads((HERE / "printables.json").read_text(encoding="utf-8"))
@@ -92,7 +92,8 @@ def _shown(output: dict[str, Any]) -> str:
 def _is_skipped(cell: dict[str, Any]) -> bool:
     """Cells printables leave out: navigation, parameters, the set-up and the summary."""
     source, tags = cell_source(cell), cell.get("metadata", {}).get("tags", [])
-    return ("navigation" in tags or "parameters" in tags or "how-to-answer" in tags or source.startswith(("## Parameters", "## How far"))
+    skipped_tags = {"navigation", "parameters", "how-to-answer"}
+    return (bool(skipped_tags & set(tags)) or source.startswith(("## Parameters", "## How far"))
             or "lessons.summary(" in source or (cell["cell_type"] == "code" and "import kzfigures" in source))
 
 
@@ -153,14 +154,14 @@ def article_passage(lesson: str) -> tuple[str, list[str]]:
     paragraphs, start = [], 0
     for block in text.split("\n\n"):
         end = start + len(block)
-        if (wanted == "all" and not block.startswith(LEAVE_OUT)) or any(start <= s < end for s, _ in spans):
-            if start > 0:  # the first block is the headline, printed in the source line
-                marked, at = [], start
-                for s, e in (span for span in spans if start <= span[0] < end):
-                    if s >= at:
-                        marked += [html.escape(text[at:s]), f"<mark>{html.escape(text[s:e])}</mark>"]
-                        at = e
-                paragraphs.append("".join(marked) + html.escape(text[at:end]))
+        wanted_here = (wanted == "all" and not block.startswith(LEAVE_OUT)) or any(start <= s < end for s, _ in spans)
+        if wanted_here and start > 0:  # the first block is the headline, printed in the source line
+            marked, at = [], start
+            for s, e in (span for span in spans if start <= span[0] < end):
+                if s >= at:
+                    marked += [html.escape(text[at:s]), f"<mark>{html.escape(text[s:e])}</mark>"]
+                    at = e
+            paragraphs.append("".join(marked) + html.escape(text[at:end]))
         start = end + 2
     return source, paragraphs
 
@@ -172,7 +173,7 @@ def shown(value: Any) -> str:
 
     if isinstance(value, Bounds):
         return value.notation(lambda x: number(x, 4))
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return str(value)
     if isinstance(value, (int, float)):
         return "∞" if value == math.inf else number(value, 4)
@@ -189,7 +190,7 @@ def compute_answers(nb: dict[str, Any], lesson: Lesson) -> None:
     hidden = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            exec(compile(hidden.sub("", cell_source(cell)), lesson.key, "exec"), namespace)  # noqa: S102
+            exec(compile(hidden.sub("", cell_source(cell)), lesson.key, "exec"), namespace)
     for question in lesson.questions:
         if question.variable:
             question.answer = shown(namespace[question.variable])
