@@ -15,3 +15,11 @@ c.CourseDirectory.submitted_directory = "build/nbgrader/submitted"
 c.CourseDirectory.autograded_directory = "build/nbgrader/autograded"
 c.CourseDirectory.feedback_directory = "build/nbgrader/feedback"
 c.CourseDirectory.db_url = "sqlite:///build/nbgrader/gradebook.db"
+# The lessons' navigation (previous / contents / next) would be dead links in a notebook handed out alone: the
+# student edition nbgrader writes leaves it out, as `make student` does (the cells carry the "navigation" tag).
+from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: E402
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.remove_cell_tags = {"navigation"}
+c.GenerateAssignment.preprocessors = [TagRemovePreprocessor, *GenerateAssignment.class_traits()["preprocessors"].default()]

@@ -82,7 +82,7 @@ def test_a_lone_lesson_without_kzfigures_says_in_one_line_how_to_get_it(laptop, 
     assert result["error"] == "KzfiguresMissing" and "Set-up" in setup_source
     assert [o["output_type"] for o in setup_outputs] == ["stream"], setup_outputs  # no traceback output
     (line,) = texts(setup_outputs)[0].strip().splitlines()
-    assert line.startswith("kzfigures is not installed here: open this notebook from the class folder")
+    assert line.startswith("kzfigures is not installed here: open this notebook from the class folder and follow")
     assert all(outputs == [] for _, outputs in result["cells"][1:])  # nothing after it ran
     # the same notebook beside the class folder's wheels names the command that installs from there
     shutil.copytree(folder / "wheels", lone / "wheels")
@@ -160,6 +160,9 @@ def test_student_refuses_the_instructor_lessons_and_a_folder_it_did_not_write(tm
     done = student("--output", str(mine), cwd=tmp_path)
     assert done.returncode == 2 and "is not a folder kzfigures student wrote" in done.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    done = student("--output", str(tmp_path / "out"), "--no-pdf", "--printables", str(mine / "notes.txt"), cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.startswith(f"kzfigures: error: --printables {mine / 'notes.txt'}: is a file")
+    assert not (tmp_path / "out").exists()  # every folder is checked before any is written
 
 
 def test_student_run_again_keeps_a_students_saved_answer(tmp_path):

@@ -61,6 +61,7 @@ def test_generate_assignment_gives_the_student_edition_make_student_gives(course
               for grade_id, (kind, source) in theirs.items() if not grade_id.startswith("check-")}
     assert merged == cells(ours) and len(cells(ours)) >= 4
     assert all(c.get("outputs", []) == [] for c in released["cells"])
+    assert not [c for c in released["cells"] if "navigation" in c.get("metadata", {}).get("tags", [])]  # no dead links
     for nb in (released, ours):
         text = json.dumps(nb)
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NotImplementedError" not in text

@@ -87,13 +87,14 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
         raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
                             f"{' (' + ', '.join(instructor[:3]) + ')' if instructor else ''}; name another folder, "
                             "such as dist/student")
-    check_output(folder, STUDENT)
+    check_output(folder, STUDENT, flag)
 
 
 def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
     """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
     except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
     of files written and the kept ones."""
+    import os
     import shutil
     import tempfile
 
@@ -106,9 +107,12 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
         names = sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
         folder.mkdir(exist_ok=True)
         for name in names:
-            if name not in kept:
-                (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(tmp) / name, folder / name)
+            if name not in kept:  # whole or not at all: a killed run leaves no half file to be taken for a student's
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.partial")
+                shutil.copyfile(Path(tmp) / name, partial)
+                os.replace(partial, target)
     recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
     old = recorded_files(folder, STUDENT) or {}
     for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours

@@ -81,19 +81,20 @@ def _list(names: list[str], most: int = 5) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def check_output(output: Path, kind: Kind = REPORT) -> None:
+def check_output(output: Path, kind: Kind = REPORT, flag: str = "--output") -> None:
     """Refuse an output that is not a folder, or a folder holding anything the report did not write (for an
     output written file by file in place, files it did not write may stay: they are never touched)."""
     if output.exists() and not output.is_dir():
-        raise OutputRefused(f"--output {output}: is a file, not a folder; name a folder for the report")
+        raise OutputRefused(f"{flag} {output}: is a file, not a folder; name a folder"
+                            + (" for the report" if kind.whole else ""))
     blocking = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
-        raise OutputRefused(f"--output {output}: {blocking} is a file, so no folder can be made there")
+        raise OutputRefused(f"{flag} {output}: {blocking} is a file, so no folder can be made there")
     if not output.is_dir() or not any(output.iterdir()):
         return
     recorded = recorded_files(output, kind)
     if recorded is None:
-        raise OutputRefused(f"--output {output}: the folder is not empty and is not {kind.what} "
+        raise OutputRefused(f"{flag} {output}: the folder is not empty and is not {kind.what} "
                             f"(it holds {_list(sorted(p.name for p in output.iterdir()))}); name a new or empty folder")
     foreign = [rel for rel in _files(output) if rel not in recorded and rel != kind.marker]
     if foreign and kind.whole:

@@ -150,16 +150,15 @@ SETUP_SOURCE = """\
 import importlib.util, pathlib
 if importlib.util.find_spec("kzfigures") is None:
     class KzfiguresMissing(Exception):
-        \"\"\"kzfigures cannot be imported here: only this message is shown, no traceback.\"\"\"
-    get_ipython().set_custom_exc((KzfiguresMissing,), lambda shell, etype, value, tb, tb_offset=None: print(value))
-    folders = [pathlib.Path(p) for p in ("wheels", "../wheels", ".")]
-    wheels = next((p for p in folders if any(p.glob("kzfigures-*.whl"))), None)
-    if wheels is None:
-        raise KzfiguresMissing("kzfigures is not installed here: open this notebook from the class folder your "
-                               "teacher hands out and follow its README.md, or pip install the kzfigures project")
-    offline = "--no-index " if any(wheels.glob("pandas-*.whl")) else ""
+        \"\"\"Only its message is shown: kzfigures cannot be imported here.\"\"\"
+    get_ipython().set_custom_exc((KzfiguresMissing,), lambda *error, **_: print(error[2]))
+    found = [p for p in ("wheels", "../wheels", ".") if any(pathlib.Path(p).glob("kzfigures-*.whl"))]
+    if not found:
+        raise KzfiguresMissing("kzfigures is not installed here: open this notebook from the class "
+                               "folder and follow its README.md, or pip install the kzfigures project")
+    offline = "--no-index " if any(pathlib.Path(found[0]).glob("pandas-*.whl")) else ""
     raise KzfiguresMissing(f"kzfigures is not installed here: run  %pip install {offline}--find-links "
-                           f"{wheels.as_posix()} kzfigures  in a new cell, restart the kernel, and run all cells")"""
+                           f"{found[0]} kzfigures  in a new cell, restart the kernel, and run all cells")"""
 #: In the student edition the answer and its check share one cell, and its instructions say so (see below).
 CHECK_NOTE = "# Run this cell after every change (Shift+Enter): it checks the answer above, as written."
 HOW_TO_TAG = "how-to-answer"
