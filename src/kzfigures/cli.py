@@ -334,7 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         if args.debug:
             raise
-        print(f"kzfigures: error: {_os_error(err)}; nothing was changed in the report folder", file=sys.stderr)
+        where = {"report": "; nothing was changed in the report folder",
+                 "student": "; a file already in place is whole (each goes in whole or not at all)"}
+        print(f"kzfigures: error: {_os_error(err)}{where.get(args.command, '')}", file=sys.stderr)
         return 1
 
 
