@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,10 +54,23 @@ def laptop(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
     folder = base / "class"
     write_class_folder(ROOT / "notebooks" / "lessons", folder, ROOT, WHEELHOUSE if WHEELHOUSE.is_dir() else None)
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    offline = ["--no-index", "--find-links", str(folder / "wheels")] if WHEELHOUSE.is_dir() else []
-    install(venv, *offline, "ipykernel", "nbclient")
+    if WHEELHOUSE.is_dir():  # every package but kzfigures, from the folder's list, as its README installs them
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        listed = (folder / "wheels" / "all.txt").read_text(encoding="utf-8").splitlines()
+        (base / "all-but-kzfigures.txt").write_text("\n".join(line for line in listed if "kzfigures-" not in line))
+        pip(venv, folder, "--no-index", "--no-deps", "-r", str(base / "all-but-kzfigures.txt"))
+    else:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        install(venv, "ipykernel", "nbclient")
     return folder, venv, clean_env(base / "home")
+
+
+def pip(venv: Path, folder: Path, *args: str) -> None:
+    """pip in the venv, in the class folder, with every package index pointed at an address where nothing answers."""
+    env = {**os.environ, "PIP_INDEX_URL": "http://127.0.0.1:9/nothing", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *args], cwd=folder,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def run(laptop, notebook: Path, cwd: Path) -> dict:
@@ -106,8 +120,14 @@ def filled(student: dict, instructor: dict) -> dict:
 
 def test_every_lesson_runs_to_the_end_in_a_new_venv_from_the_class_folder_only(laptop, tmp_path):
     folder, venv, _ = laptop
-    offline = ["--no-index"] if WHEELHOUSE.is_dir() else []
-    install(venv, *offline, "--find-links", str(folder / "wheels"), "kzfigures")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    if WHEELHOUSE.is_dir():  # the README's own command, offline
+        command = re.search(r"^kz/bin/python -m pip install (.*)$", readme, re.M).group(1).split()
+        assert command == ["--no-index", "--no-deps", "-r", "wheels/all.txt"]
+        pip(venv, folder, *command)
+        assert (venv / "bin" / "jupyter-lab").is_file()
+    else:
+        install(venv, "--find-links", str(folder / "wheels"), "kzfigures")
     found = subprocess.run([str(venv / "bin" / "python"), "-c", "import kzfigures, sys; print(kzfigures.__file__)"],
                            capture_output=True, text=True, check=True, env=laptop[2], cwd=tmp_path).stdout
     assert str(venv) in found and str(ROOT) not in found  # the wheel, not the checkout
@@ -134,7 +154,8 @@ def test_the_class_folder_holds_the_article_and_a_readme_naming_every_lesson(lap
 
     assert load_seed().text.strip() in (folder / "article.txt").read_text(encoding="utf-8")
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert all(lesson.name in readme for lesson in LESSONS) and "--find-links wheels kzfigures" in readme
+    assert all(lesson.name in readme for lesson in LESSONS)
+    assert ("-r wheels/all.txt" if WHEELHOUSE.is_dir() else "--find-links wheels kzfigures jupyterlab") in readme
     assert len(readme.splitlines()) < 60  # one page
 
 

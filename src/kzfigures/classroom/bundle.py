@@ -20,6 +20,9 @@ from .edition import make_student
 SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "data", "seeds")
 ARTICLE_FILE = "article.txt"
 WHEELS = "wheels"
+#: With every wheel there: the list pip installs, each pinned, with no resolver (``--no-deps``). pip cannot leave
+#: out what requirements-excludes.txt names, as make venv does with uv, so it installs exactly these.
+ALL_WHEELS = "all.txt"
 
 
 def build_wheel(root: Path, target: Path) -> Path:
@@ -55,8 +58,11 @@ def article_text() -> str:
 def readme(lessons: list[Path], wheel: Path, offline: bool) -> str:
     """The students' one-page README: what is in the folder, how to set it up, how to work and hand in."""
     listed = "\n".join(f"- `{p.name}`: {describe(p, need_parameters=False).title}" for p in lessons)
-    index = "--no-index --find-links wheels" if offline else "--find-links wheels"
-    where = ("Everything comes from `wheels/`: no network is needed." if offline else
+    install = (f"--no-index --no-deps -r {WHEELS}/{ALL_WHEELS}" if offline
+               else f"--find-links {WHEELS} kzfigures jupyterlab")
+    where = ("Everything comes from `wheels/`, each package at the version the lessons were tested with: no "
+             "network is needed. The wheels are for the operating system and Python version of the machine "
+             "that made them." if offline else
              "kzfigures comes from `wheels/`; pandas, matplotlib and JupyterLab come from the internet (PyPI).")
     return f"""# Reading numbers in the news: the lessons
 
@@ -72,7 +78,7 @@ Open a terminal in this folder and type (on Windows, `kz\\Scripts\\` instead of 
 
 ```sh
 python3 -m venv kz
-kz/bin/python -m pip install {index} kzfigures jupyterlab
+kz/bin/python -m pip install {install}
 kz/bin/jupyter lab
 ```
 
@@ -103,6 +109,8 @@ def write_class_folder(lessons: Path, target: Path, root: Path, wheelhouse: Path
         for path in wheelhouse.glob("*.whl"):
             shutil.copy2(path, wheels / path.name)
         offline = True
+        names = sorted(p.name for p in wheels.glob("*.whl"))
+        (wheels / ALL_WHEELS).write_text("".join(f"{WHEELS}/{name}\n" for name in names), encoding="utf-8")
     sources = sorted(lessons.glob("[0-9][0-9]-*.ipynb"))
     (target / "README.md").write_text(readme(sources, wheel, offline), encoding="utf-8")
     return [*written, target / ARTICLE_FILE, wheel, target / "README.md"]
