@@ -130,3 +130,18 @@ def test_the_article_passage_is_the_articles_own_words_with_its_figures_marked()
     assert "<mark>between 180 and 250</mark>" in " ".join(paragraphs)
     _, whole = P.article_passage("sources")
     assert not any(p.startswith(P.LEAVE_OUT) for p in whole) and len(whole) > 10
+
+
+def test_each_why_was_written_for_the_answer_the_key_now_prints():
+    """A lesson whose answer changes (lesson 04's relations did) fails here until its why is read again: the
+    key's data holds a digest of the answer each why was written for, never the answer."""
+    import hashlib
+
+    for path in LESSONS:
+        lesson = lesson_of(path)
+        digests = P.SETTINGS[lesson.key].get("why_checked_against", {})
+        for q in lesson.questions:
+            if q.name != "written":
+                assert digests.get(q.name) == hashlib.sha256(q.answer.encode()).hexdigest()[:12], (
+                    f"{lesson.key} {q.name}: the answer is now {q.answer!r}; read its why in printables.json again, "
+                    "then update why_checked_against")
