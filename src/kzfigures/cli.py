@@ -304,10 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .notebooks.params import ParameterError
 
     args = parser().parse_args(argv)
-    from .data.articles import ArticleRefused
     from .build.folders import OutputRefused
     from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
+    from .data.articles import ArticleRefused
     from .notebooks.collection import NotebookError
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,

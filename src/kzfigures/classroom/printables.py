@@ -139,12 +139,12 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
 def article_passage(lesson: str) -> tuple[str, list[str]]:
     """The article's paragraphs the lesson needs (printables.json), as HTML with each figure's words marked."""
     from ..data.figures import load_figures
-    from ..data.seeds import load_seed
+    from ..data.seeds import FLAGSHIP, load_seed
 
-    figures = load_figures()
+    figures = load_figures(seed=FLAGSHIP)  # the lessons are the flagship article's
     wanted = SETTINGS[lesson]["article"]
     rows = figures if wanted == "all" else figures.loc[figures["figure_id"].isin(wanted)]
-    seed = load_seed(str(rows["seed_id"].iloc[0]))
+    seed = load_seed(FLAGSHIP)
     text, meta = seed.text, seed.meta
     when = meta["published"]
     if meta.get("published_precision") == "month":
