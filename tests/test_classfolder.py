@@ -198,3 +198,19 @@ def test_student_run_again_keeps_a_students_saved_answer(tmp_path):
     assert lesson.read_text(encoding="utf-8") == saved and (out / LESSONS[1].name).is_file()
     done = student("--output", str(out), cwd=tmp_path)  # and again: still kept
     assert lesson.read_text(encoding="utf-8") == saved and f"kept {lesson}" in done.stderr
+
+
+def test_in_the_student_edition_each_check_shares_the_cell_of_its_answer(tmp_path):
+    """No check can run without the answer it checks as written: each lessons.check(…, answer_N) is in the cell
+    that sets answer_N, below it, and that cell says to run it after every change; the set-up cell comes first."""
+    from kzfigures.classroom.edition import CHECK_NOTE, SETUP_SOURCE, make_student
+
+    for path in make_student(ROOT / "notebooks" / "lessons", tmp_path):
+        code = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        assert "".join(code[0]["source"]) == SETUP_SOURCE
+        checks = [("".join(c["source"]), m) for c in code
+                  for m in re.finditer(r'lessons\.check\("[a-z-]+", "[a-z0-9-]+", (answer_\d+)\)', "".join(c["source"]))]
+        assert checks, path.name
+        for source, match in checks:
+            assert re.search(rf"^{match.group(1)} = ", source[:match.start()], re.M), (path.name, source)
+            assert CHECK_NOTE in source
