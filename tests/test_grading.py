@@ -97,3 +97,14 @@ def test_the_command_prints_the_table_and_refuses_a_missing_folder_in_one_line(h
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "nowhere")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no such folder" in done.stderr
+
+
+def test_the_csv_neutralises_a_name_a_spreadsheet_would_run():
+    from kzfigures.classroom.grading import Graded, csv_text, lesson_questions
+
+    questions = lesson_questions(LESSONS_DIR)
+    stem = LESSONS[0].stem
+    rows = [Graded("=HYPERLINK(\"x\")", stem, ["right"] * 5), Graded("@eve", "x.ipynb", note="-not a lesson")]
+    text = csv_text(rows, questions)
+    assert "'=HYPERLINK" in text and "'@eve" in text and "'-not a lesson" in text
+    assert text.count("\n") == 1 + 5 + 1  # the header, a row per answer, a row for the notebook that is no lesson
