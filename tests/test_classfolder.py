@@ -184,6 +184,8 @@ def test_student_refuses_the_instructor_lessons_and_a_folder_it_did_not_write(tm
     done = student("--output", str(tmp_path / "out"), "--no-pdf", "--printables", str(mine / "notes.txt"), cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.startswith(f"kzfigures: error: --printables {mine / 'notes.txt'}: is a file")
     assert not (tmp_path / "out").exists()  # every folder is checked before any is written
+    done = student("--output", str(tmp_path / "out"), "--printables", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 2 and "--printables names the same folder as --output" in done.stderr
 
 
 def test_student_run_again_keeps_a_students_saved_answer(tmp_path):

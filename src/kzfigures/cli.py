@@ -124,7 +124,7 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
 
 def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
-    from .build.folders import locked
+    from .build.folders import OutputRefused, locked
     from .classroom.edition import make_student
     from .data.paths import notebooks_root, project_root
     from .notebooks.collection import LESSONS
@@ -145,6 +145,11 @@ def _student(args: argparse.Namespace) -> int:
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
+    named = [(flag, folder.resolve()) for flag, folder, _, _ in outputs]
+    for index, (flag, folder) in enumerate(named):
+        same = next((other for other, seen in named[:index] if seen == folder), None)
+        if same:
+            raise OutputRefused(f"{flag} names the same folder as {same} ({folder}); give each its own folder")
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
     for flag, folder, write, what in outputs:
