@@ -83,8 +83,8 @@ lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py
 	$(BIN)/mypy
 
-student: $(STAMP) ## Write the lessons' student versions to dist/student/ (solutions out, outputs cleared)
-	$(BIN)/kzfigures student --output dist/student
+student: $(STAMP) ## Student edition to dist/student/, worksheets and answer keys to dist/printables/, a class folder to dist/class/
+	$(BIN)/kzfigures student --output dist/student --printables dist/printables --class-folder dist/class
 
 bench: $(STAMP) ## Time the report (naive, cold, no-op, floor), make check, make test, a fresh clone's first report, the draft (a table); BENCH_ARGS="--only draft": the draft alone
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -8,9 +8,18 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 os.makedirs("build/nbgrader", exist_ok=True)  # sqlite cannot create the gradebook's folder itself
 c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
 c.ClearSolutions.text_stub = "*YOUR ANSWER HERE*"
+c.CourseDirectory.course_id = "kzfigures"  # the exchange (release_assignment, fetch, submit, collect) files it under this
 c.CourseDirectory.source_directory = "notebooks"
 c.CourseDirectory.release_directory = "build/nbgrader/release"
 c.CourseDirectory.submitted_directory = "build/nbgrader/submitted"
 c.CourseDirectory.autograded_directory = "build/nbgrader/autograded"
 c.CourseDirectory.feedback_directory = "build/nbgrader/feedback"
 c.CourseDirectory.db_url = "sqlite:///build/nbgrader/gradebook.db"
+# The lessons' navigation (previous / contents / next) would be dead links in a notebook handed out alone: the
+# student edition nbgrader writes leaves it out, as `make student` does (the cells carry the "navigation" tag).
+from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: E402
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.remove_cell_tags = {"navigation"}
+c.GenerateAssignment.preprocessors = [TagRemovePreprocessor, *GenerateAssignment.class_traits()["preprocessors"].default()]

@@ -167,3 +167,25 @@ def test_an_instructor_lesson_opens_unmodified_saves_byte_identical_and_runs_rig
     n = questions(lesson)
     assert len(seen["boxes"]) == n + 1 and f"{n} of {n} answered correctly" in seen["boxes"][-1], seen["boxes"]
     page.close()
+
+
+def test_a_student_edits_an_answer_and_runs_its_cell_and_the_box_follows_the_edit(browser, lab):
+    """The student edition's answer and check share a cell: after an edit, running the cell checks the answer as
+    written (a check run apart from its answer could only show the verdict on the answer last run)."""
+    lesson = LESSONS[0]
+    page = open_notebook(browser, lab, f"student/{lesson.name}")
+    run_all(page, questions(lesson) + 1)
+    cell = page.locator(".jp-CodeCell").filter(has_text='lessons.check("reading", "more-than-15000"').first
+    for answer, verdict in (("(15_001, math.inf)", "✓ Right"), ("(15_000, 20_000)", "Not yet")):
+        cell.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(f'answer_1 = {answer}\n\nlessons.check("reading", "more-than-15000", answer_1)')
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_function("(v) => [...document.querySelectorAll('.jp-CodeCell')].some(c => c.textContent"
+                               ".includes('more-than-15000') && c.querySelector('div[role=status]') &&"
+                               " c.querySelector('div[role=status]').textContent.startsWith(v))", arg=verdict,
+                               timeout=60_000)
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTEFACTS / f"lab-student-edited-{verdict[-5:].strip().lower()}.png"))
+        assert cell.locator("div[role=status]").inner_text().startswith(verdict)
+    page.close()

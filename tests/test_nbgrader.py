@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.classroom.edition import BEGIN_SOLUTION, END_SOLUTION, student_version
+from kzfigures.classroom.edition import BEGIN_SOLUTION, CHECK_NOTE, END_SOLUTION, student_version
 
 NBGRADER_BIN = ROOT / "build" / "nbgrader-venv" / "bin"
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
@@ -57,8 +58,15 @@ def cells(nb: dict) -> dict[str, tuple[str, str]]:
 def test_generate_assignment_gives_the_student_edition_make_student_gives(course, lesson):
     released = json.loads((course / "build" / "nbgrader" / "release" / "lessons" / lesson.name).read_text())
     ours = student_version(json.loads(lesson.read_text(encoding="utf-8")), lesson.name)
-    assert cells(released) == cells(ours) and len(cells(ours)) >= 8
+    # make student puts each check at the end of its answer cell (so it cannot check an answer edited and not run);
+    # nbgrader keeps them apart, as its autograde needs a locked test cell
+    theirs = cells(released)
+    merged = {grade_id: (kind, source + ("\n\n" + CHECK_NOTE + "\n" + theirs["check-" + grade_id[7:]][1].strip()
+                                         if grade_id.startswith("answer-") else ""))
+              for grade_id, (kind, source) in theirs.items() if not grade_id.startswith("check-")}
+    assert merged == cells(ours) and len(cells(ours)) >= 4
     assert all(c.get("outputs", []) == [] for c in released["cells"])
+    assert not [c for c in released["cells"] if "navigation" in c.get("metadata", {}).get("tags", [])]  # no dead links
     for nb in (released, ours):
         text = json.dumps(nb)
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NotImplementedError" not in text
@@ -103,3 +111,36 @@ def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course
         assert most >= 4 and got == most, (lesson.stem, got, most)
     assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
     assert scores["tamperer"]["02-shares-and-rates"] == [0, 6]  # rebinding the library's names changes no grade
+
+
+def test_the_whole_loop_release_fetch_submit_collect_autograde_feedback(course, tmp_path):
+    """nbgrader's loop as the teacher's guide gives it, with an exchange folder: the teacher releases, a student
+    fetches, answers and submits, the teacher collects, autogrades and releases feedback, the student fetches it."""
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)  # nbgrader's exchange is shared by teacher and students
+    where = [f"--Exchange.root={exchange}", "--CourseDirectory.course_id=kzfigures"]
+    desk = tmp_path / "desk"  # the student's own folder
+    desk.mkdir()
+    assert nbgrader(course, "release_assignment", "lessons", *where).returncode == 0
+    done = nbgrader(desk, "fetch_assignment", "lessons", "--course", "kzfigures", f"--Exchange.root={exchange}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    lesson = LESSONS[0]
+    fetched = desk / "lessons" / lesson.name
+    fetched.write_text(json.dumps(solved(json.loads(fetched.read_text(encoding="utf-8")),
+                                         json.loads(lesson.read_text(encoding="utf-8")))), encoding="utf-8")
+    assert nbgrader(desk, "submit", "lessons", "--course", "kzfigures", f"--Exchange.root={exchange}").returncode == 0
+    done = nbgrader(course, "collect", "lessons", *where)
+    assert done.returncode == 0 and "Collecting submission" in done.stderr, done.stderr[-2000:]
+    student = next(p.name for p in (course / "build/nbgrader/submitted").iterdir()
+                   if p.name not in ("filled", "untouched"))
+    done = nbgrader(course, "autograde", "lessons", "--student", student)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert nbgrader(course, "generate_feedback", "lessons", "--student", student).returncode == 0
+    assert nbgrader(course, "release_feedback", "lessons", "--student", student, *where).returncode == 0
+    done = nbgrader(desk, "fetch_feedback", "lessons", "--course", "kzfigures", f"--Exchange.root={exchange}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    (page,) = (desk / "lessons" / "feedback").glob(f"*/{lesson.stem}.html")
+    text = page.read_text(encoding="utf-8")
+    score = re.search(r"Score: ([\d.]+) / ([\d.]+)", text)
+    assert score and score.group(1) == score.group(2) and float(score.group(2)) >= 5, score

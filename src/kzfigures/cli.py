@@ -105,15 +105,122 @@ def _notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
+    """Refuse a folder the student command may not write: one holding the instructor lessons, or the report's
+    rule (absent, empty, or marked as written by this command)."""
+    from .build.folders import STUDENT, OutputRefused, check_output
+    from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+
+    inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
+    instructor = [p.name for p in (folder.glob("*.ipynb") if folder.is_dir() else [])
+                  if BEGIN_SOLUTION in (text := p.read_text(encoding="utf-8", errors="replace")) or BEGIN_HIDDEN in text]
+    if inside or instructor:
+        raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
+                            f"{' (' + ', '.join(instructor[:3]) + ')' if instructor else ''}; name another folder, "
+                            "such as dist/student")
+    check_output(folder, STUDENT, flag)
+
+
+def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
+    """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
+    except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
+    of files written and the kept ones."""
+    import os
+    import shutil
+    import tempfile
+
+    from .build.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
+
+    kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{folder.name}.new-", dir=folder.parent) as tmp:
+        write(Path(tmp))
+        names = sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            if name not in kept:  # whole or not at all: a killed run leaves no half file to be taken for a student's
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.partial")
+                shutil.copyfile(Path(tmp) / name, partial)
+                os.replace(partial, target)
+    recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
+    old = recorded_files(folder, STUDENT) or {}
+    for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours
+        if (folder / name).is_file():
+            recorded[name] = old[name]
+    mark_report(folder, STUDENT, dict(sorted(recorded.items())))
+    return len(names) - len(kept), sorted(kept)
+
+
 def _student(args: argparse.Namespace) -> int:
-    """kzfigures student: write the student versions of the lessons."""
+    """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
+    from .build.folders import OutputRefused, locked
     from .classroom.edition import make_student
+    from .data.paths import notebooks_root, project_root
+    from .notebooks.collection import LESSONS
+
+    say = lambda line: print(line, file=sys.stderr)
+    source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
+    lessons = sorted(source.glob("[0-9][0-9]-*.ipynb"))
+    if not lessons:
+        raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")
+    outputs: list[tuple[str, Path, Any, str]] = [
+        ("--output", Path(args.output), lambda tmp: make_student(source, tmp), "student notebook(s)")]
+    if args.printables:
+        outputs.append(("--printables", Path(args.printables), lambda tmp: _printables(lessons, tmp, args.no_pdf),
+                        "worksheet and answer key file(s) (the answer keys are for the teacher only)"))
+    if args.class_folder:
+        from .classroom.bundle import write_class_folder
+
+        wheelhouse = project_root() / "dist" / "wheelhouse"
+        outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
+            source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
+    named = [(flag, folder.resolve()) for flag, folder, _, _ in outputs]
+    for index, (flag, folder) in enumerate(named):
+        same = next((other for other, seen in named[:index] if seen == folder), None)
+        if same:
+            raise OutputRefused(f"{flag} names the same folder as {same} ({folder}); give each its own folder")
+    for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
+        _student_folder(flag, folder, source)
+    for flag, folder, write, what in outputs:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with locked(folder, say):
+            _student_folder(flag, folder, source)
+            count, kept = _write_in_place(folder, write)
+        say(f"{count} {what} written to {folder}")
+        for name in kept:
+            say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
+                "delete it to get a fresh copy")
+    return 0
+
+
+def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
+    """Write the printables; without chromium, the HTML pages only, saying so in one line."""
+    from .classroom.printables import PrintUnavailable, write_printables
+
+    try:
+        write_printables(lessons, target, pdf=not no_pdf)
+    except PrintUnavailable as err:
+        write_printables(lessons, target, pdf=False)
+        print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
+    from .classroom.grading import csv_text, grade, lesson_questions, table
     from .data.paths import notebooks_root
     from .notebooks.collection import LESSONS
 
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder (name the folder that holds the submitted notebooks)")
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
-    written = make_student(source, Path(args.output))
-    print(f"{len(written)} student notebook(s) written to {args.output}", file=sys.stderr)
+    rows = grade(folder, source, timeout=args.timeout)
+    print(table(rows), end="")
+    if args.csv:
+        Path(args.csv).write_text(csv_text(rows, lesson_questions(source)), encoding="utf-8")
+        print(f"one row per answer written to {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -189,8 +296,22 @@ def parser() -> argparse.ArgumentParser:
     notebooks.set_defaults(run=_notebooks)
     student = sub.add_parser("student", help="write the lessons' student versions (solutions out, outputs cleared)")
     student.add_argument("--output", default="dist/student", help="folder to write (default: dist/student)")
+    student.add_argument("--printables", default=None, metavar="FOLDER",
+                         help="also write each lesson's worksheet and answer key (HTML and PDF) to this folder")
+    student.add_argument("--no-pdf", action="store_true", help="with --printables: the HTML pages only")
+    student.add_argument("--class-folder", default=None, metavar="FOLDER",
+                         help="also write a class folder: the lessons, the article, the wheel, a README for students")
     student.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     student.set_defaults(run=_student)
+    grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks (runs each one: untrusted "
+                                          "code, in a child process with a time limit)")
+    grade_.add_argument("folder", help="the folder of submitted .ipynb files (one folder per student, or names "
+                                       "such as alice-01-reading-numbers-in-the-news.ipynb)")
+    grade_.add_argument("--timeout", type=int, default=180, metavar="SECONDS",
+                        help="stop a notebook that runs longer than this (default: 180)")
+    grade_.add_argument("--csv", default=None, metavar="FILE", help="also write one row per answer to this CSV")
+    grade_.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    grade_.set_defaults(run=_grade)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
     validate.set_defaults(run=_validate)
     add = sub.add_parser("add", help="add an article's text to the collection (seeds/); prints its id")
@@ -250,7 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         if args.debug:
             raise
-        print(f"kzfigures: error: {_os_error(err)}; nothing was changed in the report folder", file=sys.stderr)
+        where = {"report": "; nothing was changed in the report folder",
+                 "student": "; a file already in place is whole (each goes in whole or not at all)"}
+        print(f"kzfigures: error: {_os_error(err)}{where.get(args.command, '')}", file=sys.stderr)
         return 1
 
 

@@ -17,11 +17,27 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Inside a report folder: the files the report wrote, with their sha256.
 REPORT_MARKER = ".kzfigures-report.json"
 REPORT_SCHEMA = "kzfigures-report/1"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of output folder kzfigures writes: its marker file, the marker's schema, and how it is written."""
+
+    marker: str
+    schema: str
+    what: str  # "a kzfigures report", in messages
+    whole: bool  # True: written anew as a whole (so a file it did not write would be lost, and is refused)
+
+
+#: The report: swapped in whole. The student edition, printables, class folder: written file by file, in place.
+REPORT = Kind(REPORT_MARKER, REPORT_SCHEMA, "a kzfigures report", True)
+STUDENT = Kind(".kzfigures-student.json", "kzfigures-student/1", "a folder kzfigures student wrote", False)
 #: Inside a build's work folder (being built, or retired at the swap): the id of the process that made it.
 WORK_MARKER = ".kzfigures-work"
 
@@ -40,21 +56,23 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def recorded_files(report: Path) -> dict[str, str] | None:
+def recorded_files(report: Path, kind: Kind = REPORT) -> dict[str, str] | None:
     """The files a report folder's marker lists (path -> sha256), or None when it has no readable marker."""
     try:
-        body = json.loads((report / REPORT_MARKER).read_text(encoding="utf-8"))
+        body = json.loads((report / kind.marker).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    files = body.get("files") if isinstance(body, dict) and body.get("schema") == REPORT_SCHEMA else None
+    files = body.get("files") if isinstance(body, dict) and body.get("schema") == kind.schema else None
     return files if isinstance(files, dict) else None
 
 
-def mark_report(folder: Path) -> None:
-    """Write the marker of a finished report: every file in it, with its sha256."""
-    files = {rel: _sha256(folder / rel) for rel in _files(folder) if rel not in (REPORT_MARKER, WORK_MARKER)}
-    body = {"schema": REPORT_SCHEMA, "note": "written by kzfigures report; lists every file it wrote", "files": files}
-    (folder / REPORT_MARKER).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+def mark_report(folder: Path, kind: Kind = REPORT, files: dict[str, str] | None = None) -> None:
+    """Write the marker of a finished report: every file in it (or ``files``: these), with its sha256."""
+    if files is None:
+        files = {rel: _sha256(folder / rel) for rel in _files(folder) if rel not in (kind.marker, WORK_MARKER)}
+    body = {"schema": kind.schema, "note": f"written by kzfigures {'report' if kind.whole else 'student'}; lists "
+                                           "every file it wrote", "files": files}
+    (folder / kind.marker).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
 
 
 def _list(names: list[str], most: int = 5) -> str:
@@ -63,23 +81,37 @@ def _list(names: list[str], most: int = 5) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def check_output(output: Path) -> None:
-    """Refuse an output that is not a folder, or a folder holding anything the report did not write."""
+def check_output(output: Path, kind: Kind = REPORT, flag: str = "--output") -> None:
+    """Refuse an output that is not a folder, or a folder holding anything the report did not write (for an
+    output written file by file in place, files it did not write may stay: they are never touched)."""
     if output.exists() and not output.is_dir():
-        raise OutputRefused(f"--output {output}: is a file, not a folder; name a folder for the report")
+        raise OutputRefused(f"{flag} {output}: is a file, not a folder; name a folder"
+                            + (" for the report" if kind.whole else ""))
     blocking = next((p for p in output.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
-        raise OutputRefused(f"--output {output}: {blocking} is a file, so no folder can be made there")
+        raise OutputRefused(f"{flag} {output}: {blocking} is a file, so no folder can be made there")
     if not output.is_dir() or not any(output.iterdir()):
         return
-    recorded = recorded_files(output)
+    recorded = recorded_files(output, kind)
     if recorded is None:
-        raise OutputRefused(f"--output {output}: the folder is not empty and is not a kzfigures report "
+        raise OutputRefused(f"{flag} {output}: the folder is not empty and is not {kind.what} "
                             f"(it holds {_list(sorted(p.name for p in output.iterdir()))}); name a new or empty folder")
-    foreign = [rel for rel in _files(output) if rel not in recorded and rel != REPORT_MARKER]
-    if foreign:
+    foreign = [rel for rel in _files(output) if rel not in recorded and rel != kind.marker]
+    if foreign and kind.whole:
         raise OutputRefused(f"--output {output}: holds {len(foreign)} file(s) the report did not write "
                             f"({_list(foreign)}); move them out of the report folder, then build again")
+
+
+def changed_since(folder: Path, kind: Kind) -> dict[str, str]:
+    """The files of a marked folder that are there but differ from what it wrote (path -> the sha256 it wrote)."""
+    recorded = recorded_files(folder, kind) or {}
+    return {rel: digest for rel, digest in recorded.items()
+            if (folder / rel).is_file() and _sha256(folder / rel) != digest}
+
+
+def written_files(folder: Path, names: list[str]) -> dict[str, str]:
+    """The sha256 of each of these files of folder (relative POSIX paths), for its marker."""
+    return {name: _sha256(folder / name) for name in names}
 
 
 def damaged(report: Path) -> list[str]:

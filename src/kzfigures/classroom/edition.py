@@ -143,14 +143,69 @@ def _without_parameter(cells: list[dict[str, Any]], parameter: str) -> list[dict
     return out
 
 
+#: The student edition's first code cell: it needs nothing but Python, finds kzfigures, or says in one line how to
+#: get it and stops there (IPython shows the one line, without a traceback, and Run All stops at the cell).
+SETUP_SOURCE = """\
+# Set-up: run this cell first. It finds kzfigures, or says in one line how to get it.
+import importlib.util, pathlib
+if importlib.util.find_spec("kzfigures") is None:
+    class KzfiguresMissing(Exception):
+        \"\"\"Only its message is shown: kzfigures cannot be imported here.\"\"\"
+    get_ipython().set_custom_exc((KzfiguresMissing,), lambda *error, **_: print(error[2]))
+    found = [p for p in ("wheels", "../wheels", ".") if any(pathlib.Path(p).glob("kzfigures-*.whl"))]
+    if not found:
+        raise KzfiguresMissing("kzfigures is not installed here: open this notebook from the class "
+                               "folder and follow its README.md, or pip install the kzfigures project")
+    offline = "--no-index " if any(pathlib.Path(found[0]).glob("pandas-*.whl")) else ""
+    raise KzfiguresMissing(f"kzfigures is not installed here: run  %pip install {offline}--find-links "
+                           f"{found[0]} kzfigures  in a new cell, restart the kernel, and run all cells")"""
+#: In the student edition the answer and its check share one cell, and its instructions say so (see below).
+CHECK_NOTE = "# Run this cell after every change (Shift+Enter): it checks the answer above, as written."
+HOW_TO_TAG = "how-to-answer"
+STUDENT_HOW_TO = ("**How to answer.** Run the set-up cell first. Each question then has one cell for your answer, "
+                  "ending with its check: write your answer in place of `# YOUR ANSWER HERE` and run the cell "
+                  "(Shift+Enter). Running it keeps your answer and checks it, so the check always sees the answer "
+                  "as it is written.")
+
+
+def _merged_checks(cells: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    """The cells with each check call moved into the end of its answer cell (the cell that sets its answer).
+
+    The kernel sees a cell's code only when the cell runs, so no check can know that an answer cell was edited
+    and not run again; with the answer and its check in one cell, running the check runs the answer."""
+    out: list[dict[str, Any]] = []
+    for cell in cells:
+        call = CHECK_CALL.match(cell_source(cell).strip()) if cell["cell_type"] == "code" else None
+        answer_at = next((i for i in range(len(out) - 1, -1, -1) if out[i]["cell_type"] == "code" and call and
+                          re.search(rf"^{call['answer']} = ", cell_source(out[i]), re.M)), None)
+        if call and answer_at is not None:
+            merged = f"{cell_source(out[answer_at]).rstrip()}\n\n{CHECK_NOTE}\n{call.group(0)}"
+            out[answer_at] = {**out[answer_at], "source": merged}
+        else:
+            out.append(cell)
+    return out
+
+
+def _setup_cell() -> dict[str, Any]:
+    """The set-up cell that opens the student edition's code."""
+    return {"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {"tags": ["setup"]},
+            "outputs": [], "source": SETUP_SOURCE}
+
+
 def student_version(nb: dict[str, Any], name: str) -> dict[str, Any]:
-    """The student version of an instructor notebook: solutions become prompts, outputs are cleared, and the
-    parameter that only tells the report whether to show solutions is gone (it means nothing to a student)."""
+    """The student version of an instructor notebook: solutions become prompts, outputs are cleared, each answer
+    and its check share a cell, the first code cell finds kzfigures (or says how to get it), the navigation
+    (dead links in a notebook handed out alone) is left out, and so is the parameter that only tells the report
+    whether to show solutions (it means nothing to a student)."""
     cells = []
     for index, cell in enumerate(nb["cells"]):
+        if "navigation" in cell.get("metadata", {}).get("tags", []):
+            continue
         new = strip_cell(cell, f"{name}, cell {index}")
         if new["cell_type"] == "code":
             new["outputs"], new["execution_count"] = [], None
+        if HOW_TO_TAG in new.get("metadata", {}).get("tags", []):
+            new = {**new, "source": STUDENT_HOW_TO}
         cells.append(new)
     metadata = json.loads(json.dumps(nb.get("metadata", {})))
     shown_by = metadata.get("kzfigures", {}).pop("solutions_shown_by", None)
@@ -158,6 +213,9 @@ def student_version(nb: dict[str, Any], name: str) -> dict[str, Any]:
         cells = _without_parameter(cells, shown_by)
     if metadata.get("kzfigures") == {}:
         metadata.pop("kzfigures")
+    cells = _merged_checks(cells, name)
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    cells.insert(first_code, _setup_cell())
     return {**nb, "metadata": metadata, "cells": cells}
 
 
@@ -184,9 +242,6 @@ def make_student(source: Path, target: Path) -> list[Path]:
         written.append(out)
     if not written:
         raise FileNotFoundError(f"no NN-topic.ipynb lessons in {source}")
-    from ..notebooks.navigation import write_navigation
-
-    write_navigation(target)  # previous / contents / next among the student notebooks, and their contents.md
     return written
 
 

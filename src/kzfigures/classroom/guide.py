@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -39,8 +40,49 @@ def sources_table(figures: pd.DataFrame | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+MINUTES = re.compile(r"\*About (\d+) minutes\.")
+
+
+def lesson_facts(folder: Path | None = None) -> list[dict[str, Any]]:
+    """Each lesson's file, title, minutes, checked and written questions, and aims, read from the lesson itself."""
+    import json
+
+    from ..data.paths import notebooks_root
+    from ..notebooks.collection import cell_source
+    from .edition import BEGIN_SOLUTION, CHECK_CALL
+
+    folder = folder or notebooks_root() / "lessons"
+    facts = []
+    for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        title = cell_source(cells[0])
+        hidden = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n", re.S)
+        checked = sum(bool(CHECK_CALL.match(hidden.sub("", cell_source(c)).strip())) for c in cells
+                      if c["cell_type"] == "code")
+        written = sum(BEGIN_SOLUTION in cell_source(c) for c in cells if c["cell_type"] == "markdown")
+        aims = re.findall(r"^- (.+)$", title.split("**By the end you can:**")[-1], re.M)
+        minutes = MINUTES.search(title)
+        facts.append({"path": path, "title": title.splitlines()[0].lstrip("# "), "checked": checked,
+                      "written": written, "aims": aims, "minutes": int(minutes.group(1)) if minutes else 0})
+    return facts
+
+
+def lessons_table() -> str:
+    """A Markdown table of the lessons (time, questions, aims) and a sentence of totals, all read from the lessons."""
+    facts = lesson_facts()
+    lines = ["| lesson | time | questions | students learn to |", "|---|---|---|---|"]
+    for f in facts:
+        asked = f"{f['checked']}" + (f" + {f['written']} written" if f["written"] else "")
+        lines.append(f"| [{f['title']}](../notebooks/lessons/{f['path'].name}) | {f['minutes']} min | {asked} | "
+                     f"{'; '.join(f['aims'])} |")
+    checked, written = sum(f["checked"] for f in facts), sum(f["written"] for f in facts)
+    lines += ["", f"{len(facts)} lessons, about {sum(f['minutes'] for f in facts)} minutes in all: {checked} questions "
+                  f"the notebook checks, and {written} written answers for you to read."]
+    return "\n".join(lines) + "\n"
+
+
 #: Each computed passage of the guide, by the name its markers give.
-PASSAGES: dict[str, Callable[[], str]] = {"sources": sources_table}
+PASSAGES: dict[str, Callable[[], str]] = {"sources": sources_table, "lessons": lessons_table}
 
 
 def guide_text(text: str) -> str:

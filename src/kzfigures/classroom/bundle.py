@@ -1,0 +1,116 @@
+"""The class folder: what a student needs on a laptop with Python and nothing else.
+
+The student edition of every lesson, the article's text, ``wheels/`` (the kzfigures wheel, built with pip from the
+checkout, and every other wheel of ``dist/wheelhouse`` when ``make wheelhouse`` has written one, so the folder
+installs offline), and a one-page README for students. The wheel is built by pip from a copy of the sources, so
+the checkout gains no build/ folder.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..notebooks.collection import describe
+from .edition import make_student
+
+#: What pip needs to build the wheel (pyproject.toml, and setup.py that ships data/ and seeds/ inside it).
+SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "data", "seeds")
+ARTICLE_FILE = "article.txt"
+WHEELS = "wheels"
+#: With every wheel there: the list pip installs, each pinned, with no resolver (``--no-deps``). pip cannot leave
+#: out what requirements-excludes.txt names, as make venv does with uv, so it installs exactly these.
+ALL_WHEELS = "all.txt"
+
+
+def build_wheel(root: Path, target: Path) -> Path:
+    """Build the kzfigures wheel from a copy of the checkout's sources into target; return its path."""
+    with tempfile.TemporaryDirectory(prefix="kzfigures-wheel-") as tmp:
+        source = Path(tmp) / "source"
+        source.mkdir()
+        skip = shutil.ignore_patterns("*.egg-info", "__pycache__", "build")
+        for name in SOURCES:
+            if (root / name).is_dir():
+                shutil.copytree(root / name, source / name, ignore=skip)
+            elif (root / name).is_file():
+                shutil.copy2(root / name, source / name)
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                               "--disable-pip-version-check", "-w", str(target), str(source)],
+                              capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"pip could not build the kzfigures wheel: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
+    return max(target.glob("kzfigures-*.whl"), key=lambda p: p.stat().st_mtime)
+
+
+def article_text() -> str:
+    """The article's text as the class reads it, after a line naming its source and its rights."""
+    from ..data.seeds import FLAGSHIP, load_seed
+
+    seed = load_seed(FLAGSHIP)  # the article the lessons read
+    meta = seed.meta
+    head = (f"{meta['publisher']}, “{meta['title']}” ({meta['published']}), {meta['url']}\n"
+            f"{meta['rights']}\n\n")
+    return head + seed.text.rstrip("\n") + "\n"
+
+
+def readme(lessons: list[Path], wheel: Path, offline: bool) -> str:
+    """The students' one-page README: what is in the folder, how to set it up, how to work and hand in."""
+    listed = "\n".join(f"- `{p.name}`: {describe(p, need_parameters=False).title}" for p in lessons)
+    install = (f"--no-index --no-deps -r {WHEELS}/{ALL_WHEELS}" if offline
+               else f"--find-links {WHEELS} kzfigures jupyterlab")
+    where = ("Everything comes from `wheels/`, each package at the version the lessons were tested with: no "
+             "network is needed. The wheels are for the operating system and Python version of the machine "
+             "that made them." if offline else
+             "kzfigures comes from `wheels/`; pandas, matplotlib and JupyterLab come from the internet (PyPI).")
+    return f"""# Reading numbers in the news: the lessons
+
+This folder is all you need, with Python 3.11 or newer. In it:
+
+{listed}
+- `{ARTICLE_FILE}`: the whole article the lessons read (each lesson also quotes the words it needs)
+- `{WHEELS}/`: the kzfigures library ({wheel.name}){' and every package it needs' if offline else ''}
+
+## Set up, once
+
+Open a terminal in this folder and type (on Windows, `kz\\Scripts\\` instead of `kz/bin/`):
+
+```sh
+python3 -m venv kz
+kz/bin/python -m pip install {install}
+kz/bin/jupyter lab
+```
+
+{where}
+
+## Work through a lesson
+
+1. Open a lesson in JupyterLab and run its first code cell (the set-up): it finds kzfigures, or says in one line
+   what to do.
+2. For each question, write your answer in its cell, in place of `# YOUR ANSWER HERE`, and run the cell
+   (Shift+Enter). The box under it says **✓ Right**, **Not yet** with a hint, or **Not answered yet**. Change
+   the answer and run the cell again as often as you like.
+3. The last cell says how far you got. Save (Ctrl+S) and hand in the `.ipynb` file, as your teacher asks.
+"""
+
+
+def write_class_folder(lessons: Path, target: Path, root: Path, wheelhouse: Path | None = None) -> list[Path]:
+    """Write the class folder into target: the student lessons, the article, the wheels, the README."""
+    written = make_student(lessons, target)
+    (target / ARTICLE_FILE).write_text(article_text(), encoding="utf-8")
+    wheels = target / WHEELS
+    wheels.mkdir(exist_ok=True)
+    for old in wheels.glob("kzfigures-*.whl"):
+        old.unlink()
+    wheel = build_wheel(root, wheels)
+    offline = False
+    if wheelhouse is not None and any(wheelhouse.glob("pandas-*.whl")):
+        for path in wheelhouse.glob("*.whl"):
+            shutil.copy2(path, wheels / path.name)
+        offline = True
+        names = sorted(p.name for p in wheels.glob("*.whl"))
+        (wheels / ALL_WHEELS).write_text("".join(f"{WHEELS}/{name}\n" for name in names), encoding="utf-8")
+    sources = sorted(lessons.glob("[0-9][0-9]-*.ipynb"))
+    (target / "README.md").write_text(readme(sources, wheel, offline), encoding="utf-8")
+    return [*written, target / ARTICLE_FILE, wheel, target / "README.md"]

@@ -1,0 +1,147 @@
+"""The printables as a teacher prints them: chromium prints each worksheet and answer key to PDF, and the PDF's
+text (read back with pypdf) holds every question; a worksheet holds no answer and no feedback, each question
+starting a page; the key holds every answer and its why. Skipped, saying why, where no chromium is installed."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kzfigures.classroom import printables as P
+
+LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
+
+pytestmark = pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                                reason="no chromium to print with (`make browser` installs it)")
+
+
+def flat(text: str) -> str:
+    """Text with Markdown emphasis and code marks dropped, ligatures undone (NFKC: a PDF's "ﬁ" is "fi"), and
+    runs of white space made one space."""
+    return " ".join(re.sub(r"[*`]", "", unicodedata.normalize("NFKC", text)).split())
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("printables")
+    P.write_printables(LESSONS, folder)
+    return folder
+
+
+def pages(pdf: Path) -> list[str]:
+    """Each page's text, flattened."""
+    from pypdf import PdfReader
+
+    return [flat(page.extract_text()) for page in PdfReader(pdf).pages]
+
+
+def lesson_of(path: Path) -> P.Lesson:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    lesson = P.read_lesson(nb)
+    P.compute_answers(nb, lesson)
+    return lesson
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_a_worksheet_prints_every_question_one_a_page_and_no_answer(printed, path):
+    lesson, sheet = lesson_of(path), pages(printed / f"{path.stem}-worksheet.pdf")
+    text = " ".join(sheet)
+    assert lesson.questions and lesson.article
+    for q in lesson.questions:
+        first_words = flat(re.sub(r"\(.*?\)", "", q.text))[:50]
+        starts = [i for i, page in enumerate(sheet) if page.startswith(f"Question {q.number} ")]
+        assert starts, (path.stem, q.number, "no page starts with this question")
+        assert first_words.split("“")[0][:30] in sheet[starts[0]], (path.stem, q.number)
+    shown = " ".join(" ".join(q.shows) for q in lesson.questions) + " ".join(lesson.intro_shows)
+    for q in lesson.questions:
+        why = P.SETTINGS[lesson.key]["why"].get(q.name, "")
+        assert flat(why)[:40] not in text, (path.stem, q.number, "a why on the worksheet")
+        for line in q.solution.splitlines():
+            assert flat(line)[:40] not in text, (path.stem, q.number, line)
+        if q.answer and q.answer not in shown and q.name != "written":  # not one of the values a table shows
+            answer = flat(q.answer)
+            assert not re.search(rf"(?<![\w.,]){re.escape(answer)}(?![\w,])", text), (path.stem, q.number, answer)
+    assert not any(word in text for word in ("✓", "Right", "Not yet", "Not answered yet", "Answer key"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_an_answer_key_prints_every_question_answer_and_why(printed, path):
+    lesson = lesson_of(path)
+    text = " ".join(pages(printed / f"{path.stem}-key.pdf"))
+    for q in lesson.questions:
+        assert f"Question {q.number} " in text
+        assert flat(q.answer)[:60] in text, (path.stem, q.number, q.answer)
+        assert flat(P.SETTINGS[lesson.key]["why"].get(q.name, P.SETTINGS[lesson.key]["why"].get("written")))[:60] in text
+
+
+def test_every_question_has_its_why_and_every_why_its_question():
+    for path in LESSONS:
+        lesson = lesson_of(path)
+        names = {q.name for q in lesson.questions}
+        assert names == set(P.SETTINGS[lesson.key]["why"]), path.stem
+
+
+def test_the_key_prints_the_answers_the_checks_accept():
+    """The key's answers are what the instructor's solutions compute, and each one passes its check."""
+    from kzfigures.classroom import lessons
+
+    for path in LESSONS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        lesson = P.read_lesson(nb)
+        P.compute_answers(nb, lesson)
+        for q in lesson.questions:
+            if q.name != "written":
+                assert q.answer, (path.stem, q.number)
+                assert lessons.check(lesson.key, q.name, eval_answer(q)).state in ("right", "as asked"), q.answer
+
+
+def eval_answer(q: P.Question):
+    """The value the solution gives, evaluated again here (so the test does not trust compute_answers' text)."""
+    import math
+
+    import kzfigures
+
+    namespace = {"math": math, "kzfigures": kzfigures, "figures": kzfigures.load_figures(seed=kzfigures.FLAGSHIP),
+                 "compared": kzfigures.in_context()}
+    exec(q.solution, namespace)
+    return namespace[q.variable]
+
+
+@pytest.mark.parametrize("value, words", [((15_001, float("inf")), "(15,001, ∞)"), ({"b", "a"}, "{a, b}"),
+                                          ((1 / 60, False), "(0.01667, False)"), ("where", "where"), (2000, "2,000")])
+def test_answers_print_as_people_read_them(value, words):
+    assert P.shown(value) == words
+
+
+def test_the_article_passage_is_the_articles_own_words_with_its_figures_marked():
+    from kzfigures.data.seeds import FLAGSHIP, load_seed
+
+    source, paragraphs = P.article_passage("shares")
+    text = load_seed(FLAGSHIP).text
+    assert "September 2014" in source and len(paragraphs) == 2
+    for paragraph in paragraphs:
+        plain = re.sub(r"</?mark>", "", paragraph).replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
+        assert plain in text
+    assert "<mark>between 180 and 250</mark>" in " ".join(paragraphs)
+    _, whole = P.article_passage("sources")
+    assert not any(p.startswith(P.LEAVE_OUT) for p in whole) and len(whole) > 10
+
+
+def test_each_why_was_written_for_the_answer_the_key_now_prints():
+    """A lesson whose answer changes (lesson 04's relations did) fails here until its why is read again: the
+    key's data holds a digest of the answer each why was written for, never the answer."""
+    import hashlib
+
+    for path in LESSONS:
+        lesson = lesson_of(path)
+        digests = P.SETTINGS[lesson.key].get("why_checked_against", {})
+        for q in lesson.questions:
+            if q.name != "written":
+                assert digests.get(q.name) == hashlib.sha256(q.answer.encode()).hexdigest()[:12], (
+                    f"{lesson.key} {q.name}: the answer is now {q.answer!r}; read its why in printables.json again, "
+                    "then update why_checked_against")
