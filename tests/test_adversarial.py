@@ -454,7 +454,7 @@ def test_a_build_killed_outright_leaves_no_connection_file_in_tmpdir(tmp_path):
     assert any(tmp.rglob("*.json"))
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 90  # the server notices the closed pipe once its imports are done: slow on a busy machine
     while any(tmp.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sorted(p.name for p in tmp.rglob("*")) == []
