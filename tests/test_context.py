@@ -24,7 +24,8 @@ CASES = [
     ("more than 300", "between 180 and 250", SAME, "2014-11", OWN, False, "higher later"),
     ("around 150", "between 180 and 250", SAME, "2015-03-20", OWN, False, "lower later"),
     ("approximately 12,000", "more than 15,000", SAME, "2014-06", OWN, False, "lower earlier"),
-    ("Over 12,000", "more than 15,000", SAME, "2014-06", OWN, False, "lower earlier"),
+    # only the floor is lower: the open tops state no end, so nothing moved and the two agree
+    ("Over 12,000", "more than 15,000", SAME, "2014-06", OWN, False, "consistent"),
     ("between 27,000 and 31,000", "more than 15,000", SAME, "2015-12", OWN, False, "consistent"),
     ("between 27,000 and 31,000", "more than 15,000", OTHER, "2015-12", OWN, False, "different scope"),
     ("15,000", "more than 15,000", SAME, "2014-09", OWN, False, "conflicting"),
@@ -54,14 +55,38 @@ def test_relation(external, article, scope, when, origin, same_words, expected):
 
 
 # whole things: 'more than 80' nations is 'at least 81', so Soufan's 'at least 81' is the same interval
-WHOLE = [("at least 81", "more than 80", "consistent"), ("Over 12,000", "more than 15,000", "lower earlier"),
-         ("at least 82", "more than 80", "higher earlier")]
+WHOLE = [("at least 81", "more than 80", "consistent"), ("Over 12,000", "more than 15,000", "consistent"),
+         ("at least 82", "more than 80", "consistent"), ("79", "more than 80", "lower earlier")]
 
 
 @pytest.mark.parametrize("external, article, expected", WHOLE)
 def test_whole_things_compare_as_whole_numbers(external, article, expected):
     found = relation(whole(parse_quantity(external)), whole(parse_quantity(article)), SAME, SAME,
                      partial_date("2014-06"), SEPT_2014)
+    assert found == expected
+
+
+# The moved-ends rule (issue 22, Soufan's "Over 12,000"): an interval moved only when every value moved, or when
+# both intervals are finite (a span) and both ends moved the same way. An open end states no end, so cannot move.
+# external phrase, article phrase, expected relation at another time (same scope)
+MOVED = [
+    ("Over 12,000", "more than 15,000", "consistent"),            # both tops open: only the floor is lower
+    ("more than 20,000", "more than 15,000", "consistent"),        # only the floor is higher
+    ("nearly 30,000", "more than 15,000", "consistent"),           # [0, 30,000) overlaps; the article has no top
+    ("more than 200", "between 180 and 250", "consistent"),        # overlapping, one interval open
+    ("approximately 12,000", "more than 15,000", "lower earlier"),  # every value below
+    ("more than 300", "between 180 and 250", "higher earlier"),    # every value above, one end open
+    ("around 150", "between 180 and 250", "lower earlier"),        # finite, both ends lower
+    ("five to nine years", "three to seven years", "higher earlier"),  # finite spans that overlap: both ends up
+    ("three to nine years", "three to seven years", "higher earlier"),  # finite: one end up, none down
+    ("two to nine years", "three to seven years", "consistent"),   # finite, ends moved apart
+]
+
+
+@pytest.mark.parametrize("external, article, expected", MOVED, ids=[f"{m[0]} vs {m[1]}" for m in MOVED])
+def test_ends_move_only_when_both_are_stated_or_every_value_moved(external, article, expected):
+    found = relation(parse_quantity(external), parse_quantity(article), SAME, SAME, partial_date("2014-06"),
+                     SEPT_2014)
     assert found == expected
 
 
@@ -105,6 +130,10 @@ def test_the_real_data_gives_several_relations(compared):
     assert pairs["knb_2015_03_fighters"] == "repeats an earlier figure"
     assert pairs["obama_2014_09"] == "same words" and pairs["tsg_2014_06_countries"] == "consistent"
     assert pairs["knb_2014_11"] == "different scope" and pairs["aljazeera_taraz_2011"] == "different scope"
+    # Soufan's June 2014 "Over 12,000": only the floor is lower, so no move (issue 22)
+    assert pairs["tsg_2014_06_fighters"] == "consistent"
+    # Babel's Article 172 as reported later is another counter than the article's description: no moved span
+    assert pairs["babel_art172_2022"] == pairs["babel_art172_2023"] == "different scope"
     assert "consistent" not in {pairs[i] for i in compared["external_id"]
                                 if compared.set_index("external_id").loc[i, "origin"] != "own count"}
 
@@ -117,8 +146,11 @@ def test_every_external_row_says_where_its_phrase_stands(external):
 
 def test_a_scope_difference_is_said_in_words(compared):
     row = compared.set_index("external_id").loc["knb_2014_11"]
-    assert row["how the scope differs"] == ("where: Syria and Iraq (the article: not stated); who is counted: "
-                                            "fighters and family members (the article: fighters only)")
+    # the KNB statement counts them all as fighting: a family reading would be an inference, so not its scope
+    assert row["how the scope differs"] == "where: Syria and Iraq (the article: not stated)"
+    penalty = compared.set_index("external_id").loc["babel_art172_2022", "how the scope differs"]
+    assert penalty == ("who is counted: prison term: Article 172, as reported later "
+                       "(the article: prison term: taking part in a foreign conflict)")
     same = compared.loc[compared["relation"] == "same words", "how the scope differs"]
     assert (same == "").all()
     assert scope_difference({"where": "Syria", "who_counted": "x", "count_kind": "y"},
@@ -137,6 +169,7 @@ def test_a_summary_states_what_the_table_counts(compared):
     assert text.startswith(f"{len(compared)} external figures were compared")
     assert "Repeats an earlier figure: around 150 (RFE/RL, 2015-03-20)" in text
     assert "Lower later" not in text and "5 are no independent check" in text
+    assert "Higher later" not in text and "Lower earlier" not in text
 
 
 def set_ext(external_id: str, column: str, value: str):

@@ -75,3 +75,19 @@ def test_charts_carry_alt_text_in_the_committed_notebooks():
         for image in images:
             alt = image["metadata"]["image/png"]["alt"]
             assert alt.startswith(("Chart", "Bar chart", "Stacked bar", "Map-like", "Timeline")) and "Source:" in alt
+
+
+def test_notebook_04_concludes_from_the_table_it_shows():
+    """The conclusions count the compared table the page shows (its last_year, its scopes), not every row (issue 22)."""
+    import re
+
+    import kzfigures
+
+    cells = load(ROOT / "notebooks" / "04-in-context.ipynb")["cells"]
+    params = {node.target.id: ast.literal_eval(node.value)
+              for node in ast.parse("".join(cells[3]["source"])).body}
+    shown = kzfigures.in_context(**params)
+    printed = next("".join(o["text"]) for c in cells if c["cell_type"] == "code" and "conclusions(" in "".join(c["source"])
+                   for o in c["outputs"] if o.get("name") == "stdout")
+    count = int(re.match(r"(\d+) external figures were compared", printed).group(1))
+    assert count == len(shown) and len(shown) < len(kzfigures.in_context())

@@ -38,6 +38,19 @@ def test_derived_figures_say_so_and_name_inputs(figures):
     assert "kz_fighters_karin ÷ foreign_fighters" in chart.alt
 
 
+def test_estimates_are_labelled_in_their_sources_own_words(figures):
+    """ICCT wrote "nearly 30,000": its key, caption and alt text say so, never our reading of it (issue 22)."""
+    from kzfigures import context
+
+    external = context.estimates_for("foreign_fighters", 2015)
+    chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, "foreign_fighters"),
+                                     kzfigures.published(), name="e", title="E", ylabel="people", log_scale=True)
+    key = "\n".join(t.get_text() for t in chart.figure.axes[0].texts)
+    for words in (chart.caption, chart.alt, " ".join(key.split())):
+        assert "nearly 30,000" in words and "under 30,000" not in words
+        assert "Over 12,000" in words and "the article" in words and "more than 15,000" in words
+
+
 def test_png_and_svg_are_byte_stable(figures):
     make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K")
     first, second = make(), make()

@@ -454,6 +454,13 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
 
 
 # -- estimates over time -----------------------------------------------------------------------------------
+def own_words(row: pd.Series, bounds: Bounds) -> str:
+    """A figure as its source wrote it (its number_text: "nearly 30,000", never our reading "under 30,000"); the
+    bounds in words only for a row without one."""
+    text = row.get("number_text")
+    return str(text) if isinstance(text, str) and text.strip() else bounds.describe(lambda v: number(v))
+
+
 @_in_house_style
 def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.Timestamp, *, name: str, title: str,
                     ylabel: str, log_scale: bool = False, extra_source: str = "") -> Chart:
@@ -465,16 +472,17 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
     ``estimates`` needs: bounds, as_of_start, as_of_end, label, same_scope (bool); ``article``: a figures-table row.
     """
     figure, ax, foot = _new_figure(10.5, 4.8, footer=2.2)
-    drawn = [(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False)
-             for _, row in estimates.iterrows()]
+    drawn = [(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False,
+              own_words(row, row["bounds"])) for _, row in estimates.iterrows()]
     month_end = published.normalize()
-    drawn.append((month_end.replace(day=1), month_end, bounds_of(article), "the article", True, True))
-    finite = [float(v) for *_, b, _l, _s, _a in [(d[0], d[1], d[2], d[3], d[4], d[5]) for d in drawn]
-              for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
+    drawn.append((month_end.replace(day=1), month_end, bounds_of(article), "the article", True, True,
+                  own_words(article, bounds_of(article))))
+    finite = [float(v) for d in drawn for v in (d[2].lower, d[2].upper) if math.isfinite(v) and v > 0]
     top = max(finite) * (3 if log_scale else 1.3)
     bottom = min(finite) / 2 if log_scale else 0
     described, key = [], []
-    for number_on_chart, (first, last, b, label, same, is_article) in enumerate(sorted(drawn, key=lambda d: d[0]), 1):
+    for number_on_chart, (first, last, b, label, same, is_article, words) in enumerate(
+            sorted(drawn, key=lambda d: d[0]), 1):
         when = first + (last - first) / 2
         colour = COLOURS["exact"] if is_article else (COLOURS["range"] if same else COLOURS["external"])
         face = colour if same else "white"
@@ -495,7 +503,6 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
                 if math.isfinite(end) and not (log_scale and end <= 0):
                     ax.plot([when], [value], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2,
                             markerfacecolor="white" if is_open else colour)
-        words = b.describe(lambda v: number(v))
         ax.annotate(str(number_on_chart), (when, lo), xytext=(5, -4), textcoords="offset points", fontsize=8,
                     fontweight="bold", color=COLOURS["text"])
         span = (last - first).days

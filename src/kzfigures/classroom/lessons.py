@@ -613,11 +613,35 @@ def _not_like_for_like(answer: Any, name: str) -> str:
     return check_set(answer, table.loc[wanted, "external_id"], name, "external ids")
 
 
+#: Tempting wrong answers to lesson 04 Q4 (the UN presidential statement's scope), each with its hint.
+_NOT_UN_SCOPE = {
+    "none": "that is true of President Obama's words (obama_2014_09, same words); the question asks about the UN "
+            "presidential statement, un_prst_2014_11",
+    "nothing": "that is true of President Obama's words (obama_2014_09, same words); the question asks about the UN "
+               "presidential statement, un_prst_2014_11",
+    "who counted": "both count fighters only; read the scope differs in column for un_prst_2014_11",
+    "who is counted": "both count fighters only; read the scope differs in column for un_prst_2014_11",
+    "count kind": "both count everyone who ever went; read the scope differs in column for un_prst_2014_11",
+    "ever went or there now": "both count everyone who ever went; read the scope differs in column for "
+                              "un_prst_2014_11",
+}
+
+
 @_question("context", "un-scope")
 def _un_scope(answer: Any, name: str) -> str:
-    """Right: the column's word ("where"), or the words saying how the scope differs."""
+    """Right: the column's word ("where"), a word for it ("place", "location"), or the place itself, alone or with
+    the column's name ("all conflict zones", "where: all conflict zones")."""
     row = _compared().set_index("external_id").loc["un_prst_2014_11"]
     place = row["how the scope differs"].split(":")[1].split("(")[0].strip()
-    return check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, row["scope differs in"], name,
-                        "Read the scope differs in column for un_prst_2014_11.",
-                        also=(row["how the scope differs"], "place", place, f"where: {place}"))
+    column = row["scope differs in"]
+    if isinstance(answer, str):
+        answer = answer.strip("'\" .")
+        if _plain(answer) in _NOT_UN_SCOPE:
+            raise NotYet(f"{name} = {answer!r} is not it: {_NOT_UN_SCOPE[_plain(answer)]}.")
+        right = {_plain(w) for w in (column, place, f"{column}: {place}", f"{column} ({place})", f"{column} {place}")}
+        if column == "where":
+            right |= {"place", "location", "places"}
+        if _plain(answer) in right:
+            return "that is the one."
+    return check_choice(answer, column, name, "Read the scope differs in column for un_prst_2014_11.",
+                        also=(row["how the scope differs"], f"where: {place}"))

@@ -10,10 +10,12 @@ where the figure comes from (origin), the two intervals, the two scopes (where, 
 - different scope: the scopes differ, so the numbers get no verdict (the table says in words how they differ);
 - same words: same scope and time, and the article's very number phrase: the article may be repeating it;
 - consistent: same scope, and the intervals share a value at the same time, or at another time without both
-  ends moving the same way;
+  ends moving the same way (an open end, such as the top of "more than", states no end, so cannot move: "Over
+  12,000" in June beside "more than 15,000" in September has only a lower floor, and is consistent);
 - conflicting: same scope and time, and the intervals share no value;
-- higher later / lower later (and higher earlier / lower earlier): same scope at another time, with both ends
-  of the interval above (or below) the article's, even where the intervals overlap (a penalty range that moved).
+- higher later / lower later (and higher earlier / lower earlier): same scope at another time, with every value of
+  the interval above (or below) the article's, or, for two finite intervals that overlap (a span such as a
+  penalty range), both ends at or above (or below) the article's.
 """
 from __future__ import annotations
 
@@ -79,8 +81,13 @@ def counted_whole(unit: str) -> bool:
 
 
 def _moved(external: Bounds, article: Bounds) -> str | None:
-    """'higher' when both ends are at or above the article's (one strictly), 'lower' likewise, else None."""
+    """'higher' when every value is above the article's, or, for two finite intervals, both ends are at or above
+    the article's (one strictly); 'lower' likewise; else None (an infinite end states no end, so cannot move)."""
+    if not overlap(external, article):
+        return "higher" if external.lower >= article.upper else "lower"
     ends = [(external.lower, article.lower), (external.upper, article.upper)]
+    if not all(math.isfinite(v) for pair in ends for v in pair):
+        return None
     if all(e >= a for e, a in ends) and any(e > a for e, a in ends):
         return "higher"
     if all(e <= a for e, a in ends) and any(e < a for e, a in ends):
