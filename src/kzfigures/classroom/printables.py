@@ -79,7 +79,7 @@ def _solution_lines(source: str) -> str:
     return match.group(1).strip("\n") if match else ""
 
 
-def _shown(output: dict[str, Any]) -> str:
+def _output_text(output: dict[str, Any]) -> str:
     """An output cell as HTML (a table or a chart), or "" for anything else (feedback, text)."""
     data = output.get("data", {})
     if "image/png" in data:
@@ -116,7 +116,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         elif not questions and markdown:
             intro.append(source)
         elif not questions:
-            intro_shows += [s for o in cell.get("outputs", []) if (s := _shown(o))]
+            intro_shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
         elif cell["cell_type"] == "markdown" and BEGIN_SOLUTION in source:
             questions[-1].solution = _solution_lines(source)
             questions[-1].answer = questions[-1].solution
@@ -129,7 +129,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         elif cell["cell_type"] == "code" and (check := CHECK.search(source)):
             questions[-1].name = check["question"]
         elif cell["cell_type"] == "code":
-            questions[-1].shows += [s for o in cell.get("outputs", []) if (s := _shown(o))]
+            questions[-1].shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
     title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
     source, paragraphs = article_passage(key)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,
