@@ -40,7 +40,7 @@ from .folders import (
     work_folder,
 )
 from .kernels import warm
-from .pages import TEMPLATES, built_with, export, exporter, page_targets
+from .pages import TEMPLATES, built_with, export, exporter, figure_labels, page_targets
 
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
@@ -396,6 +396,7 @@ def _run_all(to_run: list[NotebookInfo], pages: dict[str, dict[str, Any]], done:
 
     total = done + len(to_run)
     html_exporter = exporter()
+    labels = figure_labels(run.base)
     started: dict[str, float] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(run.jobs, len(to_run))))
 
@@ -420,7 +421,8 @@ def _run_all(to_run: list[NotebookInfo], pages: dict[str, dict[str, Any]], done:
                 nb = futures[future]
                 executed = future.result()
                 html = run.building / f"{nb.name}.html"
-                html.write_text(export(executed, nb, run.given[nb.name], run.targets, html_exporter), encoding="utf-8")
+                page = export(executed, nb, run.given[nb.name], run.targets, html_exporter, labels)
+                html.write_text(page, encoding="utf-8")
                 _store(nb, run)
                 pages[nb.name] = _page(nb, run.given[nb.name], run.building, run.keys[nb.name])
                 done += 1

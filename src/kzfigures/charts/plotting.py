@@ -72,13 +72,15 @@ def _in_house_style(draw: Callable[P, R]) -> Callable[P, R]:
 
 @dataclass
 class Chart:
-    """A finished chart: the figure, a file name, and the words that go with it."""
+    """A finished chart: the figure, a file name, the words that go with it, and the data drawn (one row per mark,
+    intervals as words and as numbers: lower, upper, lower_open, upper_open)."""
 
     name: str
     figure: Figure
     title: str
     alt: str
     caption: str
+    data: pd.DataFrame
 
     def png(self) -> bytes:
         """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
@@ -100,6 +102,27 @@ class Chart:
         for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
             text = text.replace(f"#{old})", f"#clip{n})").replace(f'id="{old}"', f'id="clip{n}"')
         return text
+
+
+def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> pd.DataFrame:
+    """The data of a chart's marks: each row's label, its words and interval (in words and as numbers), who gives it
+    and its id; ``extra`` adds columns."""
+    rows = rows.reset_index(drop=True)
+    listed = [r for _, r in rows.iterrows()]
+    bounds = [r["bounds"] for r in listed]
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    return pd.DataFrame({
+        "label": list(labels), "as written": [text(r.get("number_text")) for r in listed],
+        "in words": [b.describe(number) for b in bounds],
+        "lower": [float(b.lower) for b in bounds], "upper": [float(b.upper) for b in bounds],
+        "lower_open": [bool(b.lower_open) for b in bounds], "upper_open": [bool(b.upper_open) for b in bounds],
+        **{k: list(v) for k, v in extra.items()},
+        "credited to": [credit(r) if text(r.get("figure_id")) else text(r.get("label")) for r in listed],
+        "id": [text(r.get("figure_id")) or text(r.get("external_id")) for r in listed],
+    })
 
 
 # -- shared pieces -------------------------------------------------------------------------------------
@@ -226,7 +249,7 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
     caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
     alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
-    return Chart(name, figure, title, alt, caption)
+    return Chart(name, figure, title, alt, caption, chart_data(rows, labels, derived=rows["derived"].astype(bool)))
 
 
 def period_label(row: pd.Series) -> str:
@@ -261,7 +284,8 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
         ax.set_title(f"{group}", loc="left", fontsize=10, fontweight="normal", color=COLOURS["text"])
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
-    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption)
+    data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
+    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption, data)
 
 
 def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
@@ -310,7 +334,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
     caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
-    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption)
+    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption, counts.reset_index(drop=True))
 
 
 # -- parts of a total ----------------------------------------------------------------------------------
@@ -341,7 +365,9 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
                                "does not say who the others were.")
     _finish(ax, foot, title, source)
     caption = f"{total['measure'].capitalize()}: {total['lower']:,.0f}, of which " + "; ".join(described) + "."
-    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption)
+    whole = pd.concat([total.to_frame().T.assign(label="stated total"), parts], ignore_index=True)
+    data = chart_data(whole, whole["label"], derived=whole["derived"].astype(bool))
+    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption, data)
 
 
 # -- places --------------------------------------------------------------------------------------------
@@ -373,7 +399,9 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
                                "No borders are drawn.")
     _finish(ax, foot, title, source, handles)
     caption = "Places named in the article: " + "; ".join(described) + "."
-    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption)
+    data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
+                   if c in places.columns]].reset_index(drop=True)
+    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data)
 
 
 # -- penalty range -------------------------------------------------------------------------------------
@@ -408,7 +436,8 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
                Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="a sentence given")]
     _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)
+    data = chart_data(rows, [f"term from {term['period_start']:%d %B %Y}", *sentences["label"]])
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data)
 
 
 # -- timeline ------------------------------------------------------------------------------------------
@@ -450,7 +479,9 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     source = source_line(extra="Grey events are external: see their sources in the table.")
     _finish(ax, foot, title, source, handles)
     caption = "Timeline: " + "; ".join(described) + "."
-    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption)
+    data = pd.DataFrame({"label": [r[2] for r in rows], "date as written": [r[3] for r in rows],
+                         "from": [r[0] for r in rows], "to": [r[1] for r in rows], "external": [r[4] for r in rows]})
+    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption, data)
 
 
 # -- estimates over time -----------------------------------------------------------------------------------
@@ -534,4 +565,7 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
                                                f"URL in the table below. {extra_source}".strip())
     _finish(ax, foot, title, source, handles)
     caption = "Estimates by the date they describe: " + "; ".join(described) + "."
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption)
+    both = pd.concat([estimates, article.to_frame().T.assign(label="the article", as_of=article.get("period_text", ""),
+                                                             same_scope=True)], ignore_index=True)
+    data = chart_data(both, both["label"], as_of=both["as_of"].fillna(""), same_scope=both["same_scope"].astype(bool))
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data)
