@@ -1,6 +1,8 @@
 """The report, built once with non-default parameters for every notebook, then checked as a reader would."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -235,3 +237,61 @@ def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     navs = ["".join(c["source"]) for c in four["cells"] if "navigation" in c["metadata"].get("tags", [])]
     assert len(navs) == 2 and navs[0] == navs[1] and "[05 — Extra →](05-extra.ipynb)" in navs[0]
     assert "[05 — Extra](05-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")
+
+
+def test_every_download_is_a_valid_data_package_under_frictionless_validate(report):
+    """Each page's downloads carry their source: frictionless' own validator passes every datapackage.json, which
+    names the article, the external sources, the licence, and the kzfigures version and commit."""
+    folders = sorted(p.parent for p in report.glob("*/outputs.json"))
+    assert len(folders) >= 5
+    frictionless = Path(sys.executable).with_name("frictionless")
+    for folder in folders:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert {r["path"] for r in package["resources"]} == {p.name for p in folder.glob("*.csv")}
+        article = package["sources"][0]
+        assert article["publisher"] == "The Astana Times" and article["path"].startswith("https://astanatimes.com/")
+        assert package["licenses"][0]["name"] == "CC-BY-4.0" and package["kzfigures:version"] and package["kzfigures:commit"]
+        done = subprocess.run([str(frictionless), "validate", "--json", "datapackage.json"], cwd=folder,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0 and json.loads(done.stdout)["valid"], (folder.name, done.stdout[-2000:])
+    external = json.loads((report / "04-in-context" / "datapackage.json").read_text(encoding="utf-8"))["sources"]
+    assert any("politico.com" in s.get("path", "") for s in external)
+
+
+def test_a_download_that_breaks_its_schema_fails_frictionless_validate(report, tmp_path):
+    """The validator can fail: a word where the schema says a number is an error it reports."""
+    folder = tmp_path / "broken"
+    shutil.copytree(report / "01-foreign-fighters", folder)
+    data = folder / "fighters-compared-data.csv"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    assert "lower" in header
+    row = next(csv.reader([lines[1]]))
+    row[header.index("lower")] = "fifteen thousand"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    data.write_text("\n".join([lines[0], out.getvalue(), *lines[2:]]), encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "--json",
+                           "datapackage.json"], cwd=folder, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0 and not json.loads(done.stdout)["valid"]
+
+
+def test_every_page_ends_with_how_to_cite_it_the_licence_version_commit_and_date(report):
+    for page in report.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        foot = text[text.index('<footer class="kz-footer">'):]
+        for words in ("How to cite:", "Licence:", "CC-BY-4.0", "kzfigures 0.", "commit", "astanatimes.com"):
+            assert words in foot, (page.name, words)
+        assert re.search(r"on \d{4}-\d\d-\d\d\.", foot), page.name
+
+
+def test_the_build_date_is_source_date_epoch_when_set_else_the_last_commit(monkeypatch, tmp_path):
+    from kzfigures.build.provenance import provenance
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert provenance(ROOT).built == "2023-11-14T22:13:20Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    first, second = provenance(ROOT), provenance(ROOT)
+    assert first == second  # two builds of one checkout say the same date, so their bytes stay the same
+    outside = provenance(tmp_path)  # not a git checkout: said, and the fixed date
+    assert outside.commit == "not a git checkout" and outside.built == "2014-09-01T00:00:00Z"

@@ -41,6 +41,7 @@ from .folders import (
 )
 from .kernels import warm
 from .pages import TEMPLATES, built_with, export, exporter, figure_labels, page_targets
+from .provenance import Provenance, footer, provenance, write_datapackage
 
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
@@ -113,26 +114,56 @@ def article_pages(chosen: list[NotebookInfo], given: dict[str, Any], base: Path)
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
     """The index entry for one built notebook: its links, parameters, and the charts and tables it saved."""
     outputs = read_outputs(folder / nb.name)
-    charts = [{"title": c.title, "alt": c.alt, "png": f"{nb.name}/{c.name}.png", "svg": f"{nb.name}/{c.name}.svg"}
-              for c in sorted(outputs.charts, key=lambda c: c.name)]
+    charts = [{"title": c.title, "alt": c.alt, "png": f"{nb.name}/{c.name}.png", "svg": f"{nb.name}/{c.name}.svg",
+               "csv": f"{nb.name}/{c.name}-data.csv"} for c in outputs.charts]
     tables = sorted(f"{nb.name}/{t.name}.csv" for t in outputs.tables)
     return {"name": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
             "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
             "built_with": built_with(parameters),
-            "charts": charts, "tables": tables, "key": key}
+            "charts": charts, "tables": tables, "key": key,
+            "datapackage": f"{nb.name}/datapackage.json" if charts or tables else None}
 
 
-def _index(pages: list[dict[str, Any]], root: Path) -> str:
-    """The index page, from a Jinja template with autoescaping (data text stays text)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
+def _article(root: Path) -> dict[str, Any]:
+    """The article's metadata, with its date in words for the index."""
     from ..data.seeds import load_seed
 
     meta = load_seed(root=root).meta
-    article = {**meta, "published_words": "September 2014; the day is not known"
-               if meta["published"] == "2014-09" else meta["published"]}
+    return {**meta, "published_words": "September 2014; the day is not known"
+            if meta["published"] == "2014-09" else meta["published"]}
+
+
+def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
+    """The index page, from a Jinja template with autoescaping (data text stays text): what the numbers allow us
+    to say first (computed, build/findings.py), then every page with its charts, downloads and notebook."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    from .findings import findings
+
+    article = _article(root)
+    built = {p["name"] for p in pages}
+    said = [f for f in findings(root) if f.page in built]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("index_page.html.j2").render(pages=pages, article=article)
+    return env.get_template("index_page.html.j2").render(
+        pages=pages, article=article, findings=said, footer=Markup(footer("Every number in one article", article, made)))
+
+
+def _sign(building: Path, pages: list[dict[str, Any]], root: Path, made: Provenance) -> None:
+    """End every page built this time with its footer, and give its downloads a datapackage.json."""
+    article = _article(root)
+    for page in pages:
+        html = building / page["html"]
+        text = html.read_text(encoding="utf-8")
+        if 'class="kz-footer"' in text:
+            continue  # carried over from the previous report (--only), signed when it was built
+        folder = building / page["name"]
+        download = f"{page['name']}/datapackage.json" if folder.is_dir() else None
+        if download:
+            write_datapackage(folder, page["title"], article, made)
+        closing = footer(page["title"], article, made, download)
+        where = text.rfind("</main>") if "</main>" in text else text.rfind("</body>")
+        html.write_text(text[:where] + closing + text[where:], encoding="utf-8")
 
 
 def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
@@ -256,7 +287,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                 for page in pages.values():
                     page["key"] = "inputs-changed-during-build"
             result.pages = [pages[stem] for stem in sorted(pages)]
-            (building / "index.html").write_text(_index(result.pages, base), encoding="utf-8")
+            made = provenance(base)
+            _sign(building, result.pages, base, made)
+            (building / "index.html").write_text(_index(result.pages, base, made), encoding="utf-8")
             (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
             mark_report(building)
