@@ -103,10 +103,11 @@ wheelhouse: $(STAMP) ## Write every wheel .venv needs to dist/wheelhouse/ (then,
 	  "uv==$(UV_VERSION)" "pip==$(PIP_VERSION)" -r build/wheelhouse-requirements.txt
 	@echo "dist/wheelhouse: $$(ls dist/wheelhouse | wc -l) files; copy it with the checkout, then: make venv WHEELHOUSE=dist/wheelhouse"
 
-docs-images: report ## Copy the README's charts from a fresh report into docs/images/
+docs-images: report ## The README's pictures from a fresh report: its charts, and the index page in chromium
 	mkdir -p docs/images
 	cp reports/01-foreign-fighters/fighters-compared.png reports/01-foreign-fighters/kazakhstan-share.png \
 	   reports/02-attacks-and-security/people-killed.png docs/images/
+	$(BIN)/python docs/report_picture.py
 
 AXE := build/axe/node_modules/axe-core/axe.min.js
 

@@ -145,8 +145,9 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
     built = {p["name"] for p in pages}
     said = [f for f in findings(root) if f.page in built]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
+    closing = Markup(footer("Every number in one article", article, made))  # every data text in it went through html.escape
     return env.get_template("index_page.html.j2").render(
-        pages=pages, article=article, findings=said, footer=Markup(footer("Every number in one article", article, made)))
+        pages=pages, article=article, findings=said, titles={p["name"]: p["title"] for p in pages}, footer=closing)
 
 
 def _sign(building: Path, pages: list[dict[str, Any]], root: Path, made: Provenance) -> None:
