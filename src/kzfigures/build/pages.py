@@ -226,7 +226,7 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
                 line = soup.new_tag("tr", attrs={"class": "kz-under"})
                 td = soup.new_tag("td", colspan=str(len(order)))
                 for name, cell in notes:
-                    part = soup.new_tag("span", attrs={"class": f"kz-note kz-{name.replace(' ', '-')}"})
+                    part = soup.new_tag("span", attrs={"class": f"kz-note kz-note-{name.replace(' ', '-')}"})
                     tag = soup.new_tag("span", attrs={"class": "kz-note-label"})
                     tag.string = f"{name}: "
                     part.append(tag)
