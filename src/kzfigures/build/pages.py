@@ -101,16 +101,20 @@ HEADERS: dict[str, str] = {
 }
 #: The columns that carry the meaning come first, in this order (the rest keep theirs, after them).
 FIRST: list[str] = [
-    "what is counted", "label", "name", "claim", "words", "as written", "article says", "external says", "interval",
-    "external bounds", "unit", "date as written", "date", "from", "to", "credited to", "kind of source", "publisher",
-    "as of", "relation", "scope differs in",
+    "position", "what is counted", "label", "name", "claim", "words", "as written", "article says", "external says",
+    "interval", "external bounds", "unit", "date as written", "date", "from", "to", "credited to", "kind of source",
+    "publisher", "as of", "relation", "scope differs in",
 ]
 #: Long text and references: shown under their row, across the whole table, not squeezed into a column.
 UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "source", "url", "coordinates from",
                     "id", "external id", "restates"]
+#: Text columns that stay in the row when every value in them is this short or shorter (a place's name as quoted).
+TEXT, SHORT = {"quote", "source", "notes", "reason"}, 24
 #: A value that is an identifier in snake_case ("more_than"): shown in words ("more than") outside id columns.
 _SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 _IDS = {"id", "external id", "restates"}
+#: How pandas shows an empty cell (an open end of a period, a missing value).
+_MISSING = {"NaT", "NaN", "nan", "None", "<NA>"}
 
 
 def _header(name: str) -> str:
@@ -118,10 +122,11 @@ def _header(name: str) -> str:
     return HEADERS.get(name, name.replace("_", " "))
 
 
-def _order(headers: list[str]) -> list[int]:
-    """The positions of the shown columns, meaning first: FIRST's order, then the rest as they were."""
-    rank = {name: i for i, name in enumerate(FIRST)}
-    shown = [i for i, h in enumerate(headers) if h not in UNDER]
+def _order(headers: list[str], under: list[int]) -> list[int]:
+    """The positions of the shown columns (all but ``under``), meaning first: FIRST's order, then the rest as they
+    were; a short quote (a place's name) is the words, so it comes first."""
+    rank = {name: i for i, name in enumerate(FIRST)} | {"quote": -1}
+    shown = [i for i in range(len(headers)) if i not in under]
     return sorted(shown, key=lambda i: (rank.get(headers[i], len(FIRST)), i))
 
 
@@ -194,8 +199,10 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
         if "id" in names and "what is counted" not in names and any(_cell_text(r[names.index("id")]) in labels
                                                                     for r in rows if len(r) == len(names)):
             names[names.index("id")] = "what is counted"  # the measure in words, the id kept under it
-        order = _order(names)
-        under = [i for i, n in enumerate(names) if n in UNDER]
+        whole = [r for r in rows if len(r) == len(names)]
+        under = [i for i, n in enumerate(names) if n in UNDER and (n not in TEXT or any(
+            len(_cell_text(r[i])) > SHORT for r in whole))]
+        order = _order(names, under)
         numeric = {i for i in order if rows and all(
             len(r) == len(names) and (_NUMBER.match(_cell_text(r[i])) or not _cell_text(r[i])) for r in rows)
             and any(len(r) == len(names) and _cell_text(r[i]) for r in rows)}
@@ -243,7 +250,9 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
 def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
     """One cell's contents as a reader reads them (see tidy_tables)."""
     text = _cell_text(cell)
-    if name == "what is counted" and text in labels:
+    if text in _MISSING:  # pandas' word for an empty cell: a reader sees it empty
+        cell.clear()
+    elif name == "what is counted" and text in labels:
         cell.clear()
         cell.append(labels[text])
         ident = soup.new_tag("span", attrs={"class": "kz-id"})

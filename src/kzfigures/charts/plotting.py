@@ -27,7 +27,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerLine2D
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..data.bounds import Bounds
@@ -202,9 +201,11 @@ def spans_a_decade(values: Iterable[float]) -> bool:
     return bool(finite) and max(finite) / min(finite) > 10
 
 
-def _log_ticks(axis: Any) -> None:
-    """Label a log axis at 1, 2 and 5 times each power of ten, so a value can be read off it."""
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+def _log_ticks(axis: Any, low: float, high: float) -> None:
+    """Label a log axis often enough to read a value off it: at 1, 2 and 5 times each power of ten over two decades
+    or fewer, at 1 and 3 times beyond (so the labels do not run into each other)."""
+    decades = math.log10(high / low) if low > 0 and high > low else 1.0
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades <= 2.2 else (1.0, 3.0)))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
 
@@ -275,7 +276,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
     ax.set_ylim(-0.7, len(rows) - 0.3)
     if log_scale:
         ax.set_xscale("log")
-        _log_ticks(ax.xaxis)
+        _log_ticks(ax.xaxis, float(left), float(right))
         xlabel += " (log scale)"
     else:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
@@ -504,7 +505,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     rows = pd.concat([term.to_frame().T, sentences], ignore_index=True)
     source = source_line(rows, note)
-    handles = [Line2D([], [], color=COLOURS["range"], lw=6, marker="o", label="range the law allows"),
+    handles = [_both_ends(Line2D([], [], color=COLOURS["range"], lw=6, marker="o", label="range the law allows")),
                Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8, label="a sentence given")]
     _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
@@ -546,8 +547,16 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     ax.set_xlim(pd.Timestamp(first_year, 1, 1), pd.Timestamp(last_year, 12, 31))
     ax.set_xlabel("date")
     ax.grid(axis="x", color="#eeeeee")
-    handles = [Patch(color=COLOURS["exact"], label="from the article"),
-               Patch(color=COLOURS["external"], label="external (source in the table below)")]
+    kinds = {("external" if r[4] else "day" if not pd.isna(r[1]) and not r[1] > r[0] else
+              "running" if pd.isna(r[1]) else "period") for r in rows}
+    entries = [("period", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.9, label="from the article: a period")),
+               ("day", Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8,
+                              label="from the article: one day")),
+               ("running", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.6, marker=">", ms=8,
+                                  label="still running at publication (arrow)")),
+               ("external", Line2D([], [], marker="s", ls="", color=COLOURS["external"], ms=8,
+                                   label="external (source in the table below)"))]
+    handles = [handle for kind, handle in entries if kind in kinds]
     source = source_line(extra="Grey events are external: see their sources in the table.")
     _finish(ax, foot, title, source, handles)
     caption = "Timeline: " + "; ".join(described) + "."
@@ -666,7 +675,7 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
     ax.text(published, top, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8, va="top")
     if log_scale:
         ax.set_yscale("log")
-        _log_ticks(ax.yaxis)
+        _log_ticks(ax.yaxis, float(bottom), float(top))
         ylabel += " (log scale)"
     else:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
