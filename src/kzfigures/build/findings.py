@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..data.context import in_context
+from ..data.context import NOT_INDEPENDENT, in_context
 from ..data.figures import figure_bounds, load_figures, share
 from ..data.formatting import number, percent
 
@@ -31,7 +31,8 @@ def findings(root: str | Path | None = None) -> list[Finding]:
     killed, officers = figure_bounds(figures, "killed_since_2011"), figure_bounds(figures, "killed_officers")
     others = figure_bounds(figures, "killed_not_officers")
     compared = in_context(root)
-    same = compared.loc[compared["relation"] != "different scope"]
+    other = int((compared["relation"] == "different scope").sum())
+    borrowed = int(compared["relation"].isin(NOT_INDEPENDENT).sum())
     conflicting = int((compared["relation"] == "conflicting").sum())
     return [
         Finding(f"The article states {len(stated)} distinct figures; {exact} of them are exact numbers and the "
@@ -45,7 +46,9 @@ def findings(root: str | Path | None = None) -> list[Finding]:
         Finding(f"The attacks since 2011 killed {killed.describe(number)} people, {officers.describe(number)} of them "
                 f"law enforcement officers and special service agents; the other {others.describe(number)} are "
                 "derived (the article does not say who they were).", "02-attacks-and-security"),
-        Finding(f"Of {len(compared)} figures from other sources, {len(same)} count the same thing as the article's; "
-                + ("none of them conflicts with it at the same time and place." if not conflicting else
-                   f"{conflicting} of them conflict with it at the same time and place."), "04-in-context"),
+        Finding(f"Of {len(compared)} figures from other sources, {len(compared) - other - borrowed} count the same "
+                f"thing in the same place as the article's, {borrowed} more are no independent check (they restate "
+                f"its source, repeat or compile others), and {other} count something else; "
+                + ("none conflicts with the article at the same time and place." if not conflicting else
+                   f"{conflicting} conflict with it at the same time and place."), "04-in-context"),
     ]

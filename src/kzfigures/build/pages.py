@@ -103,10 +103,11 @@ HEADERS: dict[str, str] = {
 FIRST: list[str] = [
     "position", "what is counted", "label", "name", "claim", "words", "as written", "article says", "external says",
     "interval", "external bounds", "unit", "date as written", "date", "from", "to", "credited to", "kind of source",
-    "publisher", "as of", "relation", "scope differs in",
+    "publisher", "as of", "relation", "origin", "scope differs in",
 ]
 #: Long text and references: shown under their row, across the whole table, not squeezed into a column.
-UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "source", "url", "coordinates from",
+UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "how the scope differs", "located",
+                    "source", "url", "coordinates from",
                     "id", "external id", "restates"]
 #: Text columns that stay in the row when every value in them is this short or shorter (a place's name as quoted).
 TEXT, SHORT = {"quote", "source", "notes", "reason"}, 24
@@ -224,6 +225,10 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
             for i in order:
                 cell = cells[i]
                 _words(soup, cell, names[i], labels)
+                value = soup.new_tag("div", attrs={"class": "kz-value"})  # one box, so a stacked row keeps it whole
+                for child in list(cell.children):
+                    value.append(child.extract())
+                cell.append(value)
                 cell["data-label"] = names[i]
                 if i in numeric:
                     cell["class"] = " ".join([*cell.get_attribute_list("class"), "num"]).strip()
