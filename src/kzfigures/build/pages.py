@@ -203,6 +203,7 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
         whole = [r for r in rows if len(r) == len(names)]
         under = [i for i, n in enumerate(names) if n in UNDER and (n not in TEXT or any(
             len(_cell_text(r[i])) > SHORT for r in whole))]
+        under.sort(key=lambda i: UNDER.index(names[i]))  # the words first, the ids last
         order = _order(names, under)
         numeric = {i for i in order if rows and all(
             len(r) == len(names) and (_NUMBER.match(_cell_text(r[i])) or not _cell_text(r[i])) for r in rows)
