@@ -257,6 +257,8 @@ def test_every_download_is_a_valid_data_package_under_frictionless_validate(repo
     external = json.loads((report / "04-in-context" / "datapackage.json").read_text(encoding="utf-8"))["sources"]
     cited = {s["path"] for s in external[1:] if s.get("path", "").startswith("https://")}
     assert len(cited) >= 5 and not any("astanatimes.com" in p for p in cited)  # the other sources, each named
+    population = json.loads((report / "01-foreign-fighters" / "datapackage.json").read_text(encoding="utf-8"))
+    assert any("Population 20,000,000: external" in s["title"] for s in population["sources"])  # a chart's own source
 
 
 def test_a_download_that_breaks_its_schema_fails_frictionless_validate(report, tmp_path):

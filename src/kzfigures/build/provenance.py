@@ -103,9 +103,15 @@ def _schema(file: Path) -> dict[str, Any]:
 def datapackage(folder: Path, title: str, article: dict[str, Any], made: Provenance) -> dict[str, Any]:
     """The Data Package of one page's downloads: every CSV in ``folder`` as a resource, the article and every
     external source, the licence, and what built it."""
+    from ..charts.outputs import read_outputs
+
     files = sorted(folder.glob("*.csv"))
+    drawn = {f"{c.name}-data.csv": c.source for c in read_outputs(folder).charts if c.source}
     resources = [{"name": file.stem.lower(), "path": file.name, "profile": "tabular-data-resource", "format": "csv",
-                  "mediatype": "text/csv", "encoding": "utf-8", "schema": _schema(file)} for file in files]
+                  "mediatype": "text/csv", "encoding": "utf-8", "schema": _schema(file),
+                  **({"sources": [{"title": drawn[file.name]}]} if file.name in drawn else {})} for file in files]
+    # a chart's source line names what it drew from outside the article (a population, coordinates)
+    external = [{"title": line} for line in dict.fromkeys(drawn.values()) if "xternal" in line]
     return {
         "profile": "tabular-data-package", "name": f"kzfigures-{folder.name}".lower(),
         "title": f"{title}: the tables and the data of the charts",
@@ -113,7 +119,7 @@ def datapackage(folder: Path, title: str, article: dict[str, Any], made: Provena
                        "lower and upper (inf where there is no upper end), lower_open and upper_open (true: that "
                        "end is not included). A file NAME-data.csv holds the marks of the chart NAME.svg beside it.",
         "version": made.version, "created": made.built,
-        "sources": [article_source(article), *_sources_in(files)],
+        "sources": [article_source(article), *_sources_in(files), *external],
         "licenses": [DATA_LICENCE],
         "kzfigures:rights_note": "Quotes are short extracts of an article that remains the copyright of its "
                                  f"publisher ({article['publisher']}); they are not relicensed.",

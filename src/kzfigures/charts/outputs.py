@@ -52,12 +52,14 @@ class OutputsError(ValueError):
 
 @dataclass(frozen=True)
 class ChartEntry:
-    """One published chart: its name (the files' stem), title, alt text and caption; its data is ``name``-data.csv."""
+    """One published chart: its name (the files' stem), title, alt text, caption and source line; its data is
+    ``name``-data.csv."""
 
     name: str
     title: str
     alt: str
     caption: str
+    source: str
 
     @property
     def files(self) -> list[str]:
@@ -128,7 +130,7 @@ class Outputs:
         png = chart.png()
         self._keep(chart.name, {f"{chart.name}.png": png, f"{chart.name}.svg": chart.svg().encode("utf-8"),
                                 f"{chart.name}-data.csv": csv_bytes(chart.data)})
-        self._manifest.charts.append(ChartEntry(chart.name, chart.title, chart.alt, chart.caption))
+        self._manifest.charts.append(ChartEntry(chart.name, chart.title, chart.alt, chart.caption, chart.source))
         display(Image(data=png, format="png", alt=chart.alt), metadata={TABLE_KEY: {"chart": chart.name}})
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 

@@ -84,6 +84,8 @@ class Chart:
     alt: str
     caption: str
     data: pd.DataFrame
+    #: the source line under the chart: the article, who is credited, and what is external
+    source: str = ""
 
     def png(self) -> bytes:
         """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
@@ -303,7 +305,8 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
     caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
     alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
-    return Chart(name, figure, title, alt, caption, chart_data(rows, labels, derived=rows["derived"].astype(bool)))
+    return Chart(name, figure, title, alt, caption, chart_data(rows, labels, derived=rows["derived"].astype(bool)),
+                 source)
 
 
 def period_label(row: pd.Series) -> str:
@@ -339,7 +342,7 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
     data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
-    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption, data, source)
 
 
 def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
@@ -407,7 +410,8 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
     caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
-    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption, counts.reset_index(drop=True))
+    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption,
+                 counts.reset_index(drop=True), source)
 
 
 # -- parts of a total ----------------------------------------------------------------------------------
@@ -440,7 +444,7 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
     caption = f"{total['measure'].capitalize()}: {total['lower']:,.0f}, of which " + "; ".join(described) + "."
     whole = pd.concat([total.to_frame().T.assign(label="stated total"), parts], ignore_index=True)
     data = chart_data(whole, whole["label"], derived=whole["derived"].astype(bool))
-    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption, data, source)
 
 
 # -- places --------------------------------------------------------------------------------------------
@@ -474,7 +478,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     caption = "Places named in the article: " + "; ".join(described) + "."
     data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
                    if c in places.columns]].reset_index(drop=True)
-    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data, source)
 
 
 # -- penalty range -------------------------------------------------------------------------------------
@@ -510,7 +514,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
     data = chart_data(rows, [f"term from {term['period_start']:%d %B %Y}", *sentences["label"]])
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data, source)
 
 
 # -- timeline ------------------------------------------------------------------------------------------
@@ -562,7 +566,7 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     caption = "Timeline: " + "; ".join(described) + "."
     data = pd.DataFrame({"label": [r[2] for r in rows], "date as written": [r[3] for r in rows],
                          "from": [r[0] for r in rows], "to": [r[1] for r in rows], "external": [r[4] for r in rows]})
-    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption, data, source)
 
 
 def _estimate_handles(used: set[str]) -> list:
@@ -692,4 +696,4 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
     both = pd.concat([estimates, article.to_frame().T.assign(label="the article", as_of=article.get("period_text", ""),
                                                              same_scope=True)], ignore_index=True)
     data = chart_data(both, both["label"], as_of=both["as_of"].fillna(""), same_scope=both["same_scope"].astype(bool))
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data)
+    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data, source)
