@@ -254,6 +254,7 @@ def test_no_reader_page_shows_parameters_a_save_cell_or_a_dtype_line(browser, de
         html = page.content()
         assert "outputs.save(" not in html and "saved for the report" not in html.lower(), path.name
         assert not re.search(r"dtype: \w+|^Name: ", page.inner_text("body"), flags=re.MULTILINE), path.name
+        assert "Warning:" not in page.inner_text("body"), path.name  # no library warning reaches a reader
         assert page.locator(".celltag_parameters, .celltag_injected-parameters").count() == 0, path.name
     page.close()
 

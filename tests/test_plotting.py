@@ -176,3 +176,18 @@ def test_each_legend_marker_is_the_marker_drawn(figures):
     chart = plotting.interval_chart(approximate, labels=["a"], name="m", title="M", xlabel="x")
     shown = {h.get_marker() for h in chart.figure.axes[-1].get_legend().legend_handles}
     assert "D" in shown and any(ln.get_marker() == "D" for ln in chart.figure.axes[0].lines)
+
+
+def test_a_long_legend_and_key_never_collapse_the_layout(figures):
+    """The footer grows to hold the legend and the source line: matplotlib never gives up on the layout (its
+    UserWarning reached a reader page once)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fid in ("foreign_fighters", "kz_fighters_karin"):
+            external = context.estimates_for(fid, 2025)
+            chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, fid), kzfigures.published(),
+                                             name="e", title="E " * 40, ylabel="people", log_scale=True)
+            chart.svg()
+            chart.png()

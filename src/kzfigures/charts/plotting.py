@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import matplotlib
 import pandas as pd
@@ -170,6 +170,26 @@ def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None 
                           va="top", fontsize=7.5, color=COLOURS["text"], annotation_clip=False)
         else:
             foot.text(0, 1, text, ha="left", va="top", fontsize=7.5, color=COLOURS["text"], transform=foot.transAxes)
+        rows = -(-len(handles) // 2) if handles else 0
+        _fit_footer(foot, 0.25 + 0.21 * rows + 0.13 * (text.count("\n") + 1))
+
+
+def _fit_footer(foot: Axes, inches: float) -> None:
+    """Make the footer at least ``inches`` tall (the figure grows by what it lacks), so the legend and the source line
+    fit inside it and the plot above keeps its size."""
+    figure = foot.get_figure()
+    spec = foot.get_subplotspec()
+    if not isinstance(figure, Figure) or spec is None:
+        return
+    grid = spec.get_gridspec()
+    given = grid.get_height_ratios()  # typed as ArrayLike; a list of numbers here (as set by _new_figure)
+    ratios = [float(r) for r in cast(list, given)] if given is not None else [1.0] * grid.nrows
+    width, height = figure.get_size_inches()
+    sizes = [height * r / sum(ratios) for r in ratios]
+    if sizes[-1] >= inches:
+        return
+    grid.set_height_ratios([*sizes[:-1], inches])
+    figure.set_size_inches(width, height - sizes[-1] + inches)
 
 
 #: Legend entries drawn with a marker at both ends, as the marks they stand for are (filled ends of a range).
@@ -193,6 +213,8 @@ def close_below(row: pd.Series) -> bool:
     return first in lexicon()["close_below"]
 
 
+#: How far aside (in days) an estimate moves when it would hide under one already drawn.
+DODGE_DAYS = 14
 #: How far under its number a "nearly" mark reaches: a fraction of the value (linear axis) or a factor (log axis).
 CLOSE_BELOW_SPAN, CLOSE_BELOW_FACTOR = 0.08, 0.85
 
@@ -640,8 +662,8 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
         if near and math.isfinite(b.upper):
             lo = hi * CLOSE_BELOW_FACTOR if log_scale else hi * (1 - CLOSE_BELOW_SPAN)
         # a mark that would hide under one already drawn (same month, overlapping values) moves aside
-        while any(abs((when - w).days) < 25 and lo <= h and hi >= low for w, low, h in placed):
-            when += pd.Timedelta(days=25)
+        while any(abs((when - w).days) < DODGE_DAYS and lo <= h and hi >= low for w, low, h in placed):
+            when += pd.Timedelta(days=DODGE_DAYS)
         placed.append((when, lo, hi))
         if last > first:  # the date is known to the month or year only: a whisker spans it
             ax.plot([first, last], [lo, lo], color=colour, lw=1, alpha=0.7, zorder=1)
