@@ -40,3 +40,16 @@ def test_the_data_dictionary_names_every_column_of_the_figures_table():
     columns = set(kzfigures.load_figures(include_derived=True).columns)
     assert columns <= named, sorted(columns - named)
     assert {"topic", "attribution", "notes"} <= named
+
+
+def test_make_lab_opens_at_the_contents_rendered_and_prints_that_address():
+    """`make lab` starts at notebooks/contents.md (the address it prints leads there) and Markdown opens rendered
+    (tried by hand in chromium: the contents show as a page, not as source)."""
+    import json
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "--old-file=.venv/.installed", "lab"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert "--LabApp.default_url=/lab/tree/notebooks/contents.md" in dry
+    settings = json.loads((ROOT / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
