@@ -6,6 +6,7 @@ has run, so a failed or interrupted build leaves the previous report as it was.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -124,11 +125,11 @@ def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) 
             "datapackage": f"{nb.name}/datapackage.json" if charts or tables else None}
 
 
-def _article(root: Path) -> dict[str, Any]:
-    """The article's metadata, with its date in words for the index."""
+def _article(root: Path, seed_id: str | None = None) -> dict[str, Any]:
+    """An article's metadata (the flagship's unless ``seed_id`` names another), with its date in words."""
     from ..data.seeds import load_seed
 
-    meta = load_seed(root=root).meta
+    meta = load_seed(seed_id, root=root).meta
     return {**meta, "published_words": "September 2014; the day is not known"
             if meta["published"] == "2014-09" else meta["published"]}
 
@@ -152,8 +153,9 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
 
 def _sign(building: Path, pages: list[dict[str, Any]], root: Path, made: Provenance) -> None:
     """End every page built this time with its footer, and give its downloads a datapackage.json."""
-    article = _article(root)
     for page in pages:
+        chosen = page.get("parameters", {}).get("article")  # a page of another article cites that article
+        article = _article(root, ast.literal_eval(chosen) if chosen else None)
         html = building / page["html"]
         text = html.read_text(encoding="utf-8")
         if 'class="kz-footer"' in text:
