@@ -138,7 +138,6 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
     """The index page, from a Jinja template with autoescaping (data text stays text): what the numbers allow us
     to say first (computed, build/findings.py), then every page with its charts, downloads and notebook."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
 
     from .findings import findings
 
@@ -146,7 +145,7 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
     built = {p["name"] for p in pages}
     said = [f for f in findings(root) if f.page in built]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
-    closing = Markup(footer("Every number in one article", article, made))  # every data text in it went through html.escape
+    closing = footer("Every number in one article", article, made)  # every data text in it went through html.escape
     return env.get_template("index_page.html.j2").render(
         pages=pages, article=article, findings=said, titles={p["name"]: p["title"] for p in pages}, footer=closing)
 
