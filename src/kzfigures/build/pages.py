@@ -266,7 +266,7 @@ def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
         cell.append(soup.new_tag("br"))
         cell.append(ident)
     elif name in _IDS:
-        if text:
+        if text and " " not in text:  # an id in code; a sentence in an id column (what a figure restates) as text
             cell.clear()
             code = soup.new_tag("code", attrs={"class": "kz-id"})
             code.string = text
