@@ -38,20 +38,24 @@ FIND_PIP_WHEEL := import ensurepip, glob, os; \
 $(STAMP): requirements.txt requirements-excludes.txt pyproject.toml
 	@if [ -n "$(WHEELHOUSE)" ] && ! ls "$(WHEELHOUSE)"/*.whl >/dev/null 2>&1; then \
 	  echo "WHEELHOUSE=$(WHEELHOUSE): no wheels there (make wheelhouse writes them to dist/wheelhouse)" >&2; exit 2; fi
-	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv --without-pip $(VENV); }
+	@echo "kzfigures: setting up $(VENV), the first time only (about 10 s with uv, a minute with pip)"
+	@test -x $(BIN)/python || { echo "  [1/3] creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv --without-pip $(VENV); }
 	@wheel=$$($(BIN)/python -c '$(FIND_PIP_WHEEL)' 2>/dev/null); \
 	if [ -x $(BIN)/pip ] || [ -z "$$wheel" ]; then pip="$(BIN)/python -m pip"; else pip="$(BIN)/python $$wheel/pip"; fi; \
+	count=$$(grep -c '==' requirements.txt); \
+	echo "  [2/3] putting the installer uv $(UV_VERSION) into $(VENV)"; \
 	if $$pip install --quiet --disable-pip-version-check $(OFFLINE) "uv==$(UV_VERSION)" 2>/dev/null; then \
-	  echo "installing requirements.txt into $(VENV) with uv$(if $(WHEELHOUSE), from $(WHEELHOUSE) only)"; \
-	  $(BIN)/python -m uv pip install $(UV_COMPILE) --python $(BIN)/python $(OFFLINE) -r requirements.txt \
+	  echo "  [3/3] installing requirements.txt into $(VENV) with uv$(if $(WHEELHOUSE), from $(WHEELHOUSE) only): $$count pinned packages…"; \
+	  $(BIN)/python -m uv pip install --quiet $(UV_COMPILE) --python $(BIN)/python $(OFFLINE) -r requirements.txt \
 	    "pip==$(PIP_VERSION)" --excludes requirements-excludes.txt; \
 	else \
-	  echo "uv could not be installed: installing requirements.txt with pip (about a minute)"; \
+	  echo "  [3/3] uv could not be installed: installing requirements.txt with pip, $$count pinned packages (about a minute)…"; \
 	  { test -x $(BIN)/pip || $(BIN)/python -m ensurepip --default-pip >/dev/null; } && \
-	  $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on $(OFFLINE) -r requirements.txt && \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check $(OFFLINE) -r requirements.txt && \
 	  $(BIN)/python -m pip uninstall --yes --quiet $$(grep -v '^#' requirements-excludes.txt); \
 	fi
 	@touch $@
+	@echo "kzfigures: $(VENV) is ready ($$($(BIN)/python -c 'import importlib.metadata as m; print(len(list(m.distributions())))') packages)"
 
 NBGRADER_VENV := build/nbgrader-venv
 
@@ -99,10 +103,11 @@ wheelhouse: $(STAMP) ## Write every wheel .venv needs to dist/wheelhouse/ (then,
 	  "uv==$(UV_VERSION)" "pip==$(PIP_VERSION)" -r build/wheelhouse-requirements.txt
 	@echo "dist/wheelhouse: $$(ls dist/wheelhouse | wc -l) files; copy it with the checkout, then: make venv WHEELHOUSE=dist/wheelhouse"
 
-docs-images: report ## Copy the README's charts from a fresh report into docs/images/
+docs-images: report ## The README's pictures from a fresh report: its charts, and the index page in chromium
 	mkdir -p docs/images
 	cp reports/01-foreign-fighters/fighters-compared.png reports/01-foreign-fighters/kazakhstan-share.png \
 	   reports/02-attacks-and-security/people-killed.png docs/images/
+	$(BIN)/python docs/report_picture.py
 
 AXE := build/axe/node_modules/axe-core/axe.min.js
 
@@ -116,7 +121,8 @@ $(AXE):
 lab: $(STAMP) ## Open JupyterLab on the repository, at notebooks/contents.md (LAB_ARGS="--port 8890 --no-browser")
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.app_settings_dir="$(CURDIR)/lab-settings" --LabApp.news_url=None \
-	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS) notebooks/contents.md
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.default_url=/lab/tree/notebooks/contents.md \
+	  $(LAB_ARGS)
 
 clean: ## Remove build output and the build cache (.cache/; keeps .venv)
 	rm -rf .pytest_cache .hypothesis build src/*.egg-info reports reports-failed .reports.* .cache

@@ -11,7 +11,7 @@ and, once each:
   (f) a newcomer's first report the plain way: `python -m venv`, `pip install -r requirements.txt`, cold report;
   (g) a newcomer's first report as the README says: `make report` on a fresh clone (it installs .venv itself).
 (f) and (g) start from an empty pip / uv cache each, in a fresh clone of HEAD. Prints a Markdown table for the
-README. Timings are printed, never asserted: they depend on the machine.
+docs/speed.md. Timings are printed, never asserted: they depend on the machine.
 
 The draft section (`--only draft` runs it alone) drafts the flagship's text as if it were a new article (added with
 `kzfigures add` to an empty copy of the package, drafted with `kzfigures draft --output`) and scores the proposals

@@ -84,7 +84,8 @@ def test_hostile_text_runs_nothing(browser, hostile_report):
 AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTICLE_URL = __import__("kzfigures").load_seed().meta["url"]
 #: The only addresses outside the report a page may link to: the article and the external sources it cites.
-CITED = {ARTICLE_URL, *__import__("kzfigures").external_figures()["url"]}
+CITED = {ARTICLE_URL, *__import__("kzfigures").external_figures()["url"],
+         __import__("kzfigures.build.provenance", fromlist=["DATA_LICENCE"]).DATA_LICENCE["path"]}
 
 
 def links_of(page) -> list[str]:
@@ -153,7 +154,7 @@ def test_pages_read_as_pages_code_folded_no_prompts_no_markers(browser, default_
         assert page.get_by_text("Built with the defaults.").count() == 1, path.name
     page.goto((default_report / "00-article-in-numbers.html").as_uri())
     assert page.locator("td.num").count() > 0
-    href = page.get_by_text("The full table as CSV (figures.csv)").get_attribute("href")
+    href = page.get_by_text("the full table as CSV (figures.csv)").get_attribute("href")
     assert href == "00-article-in-numbers/figures.csv" and (default_report / href).is_file()
     page.close()
 
@@ -186,4 +187,115 @@ def test_axe_finds_no_serious_or_critical_violation(browser, default_report):
         if bad:
             found[path.name] = bad
     assert found == {}
+    page.close()
+
+
+# -- the report as a finished data story: tables that fit, no plumbing, a footer, data beside every chart -----------
+TABLES_JS = """() => [...document.querySelectorAll('.kz-table')].map(box => {
+  const table = box.querySelector('table'), frame = box.getBoundingClientRect();
+  const inside = el => { const r = el.getBoundingClientRect();
+                         return r.width > 0 && r.left >= frame.left - 1 && r.right <= frame.right + 1; };
+  const cells = [...table.querySelectorAll('tr.kz-row > td')];
+  return {name: box.getAttribute('aria-label'), scroll: box.scrollWidth - box.clientWidth,
+          stacked: getComputedStyle(table).display === 'block', rows: table.querySelectorAll('tr.kz-row').length,
+          headers: [...table.querySelectorAll('thead th')].map(th => ({text: th.textContent, shown: inside(th)})),
+          fields: cells.map(td => ({label: td.dataset.label || '', shown: inside(td),
+                                    said: getComputedStyle(td, '::before').content}))};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_table_on_every_page_fits_and_shows_every_column(browser, default_report, width):
+    """No table (nor its page) scrolls sideways; at 1280 px every column's header is in view, at 390 px each row is
+    stacked and every field is shown under its column's name."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = 0
+    for path in sorted(default_report.glob("*.html")):
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (path.name, width)
+        for table in page.evaluate(TABLES_JS):
+            seen += 1
+            where = (path.name, width, table["name"])
+            assert table["scroll"] <= 0, where
+            assert table["rows"] > 0 and table["headers"], where
+            if width >= 1000:
+                assert not table["stacked"], where
+                assert all(h["shown"] for h in table["headers"]), (where, table["headers"])
+            else:
+                assert table["stacked"], where
+                assert all(f["shown"] and f["label"] and f["label"] in f["said"] for f in table["fields"]), where
+            assert all(f["label"] in [h["text"] for h in table["headers"]] for f in table["fields"]), where
+    assert seen >= 15
+    page.close()
+
+
+def test_tables_put_the_meaning_first_and_the_quote_under_its_row(browser, default_report):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((default_report / "01-foreign-fighters.html").as_uri())
+    box = page.locator(".kz-table[aria-label='table fighters']")
+    headers = box.locator("thead th").all_inner_texts()
+    assert headers[:3] == ["what is counted", "as written", "interval"] and "quote" not in headers, headers
+    assert box.locator("tr.kz-under .kz-note-quote").count() == box.locator("tr.kz-row").count()
+    assert "more_than" not in box.inner_text() and "attributed_to" not in box.inner_text()
+    assert box.locator(".kz-id", has_text="kz_fighters_karin").count() == 1  # the id is still there
+    page.goto((default_report / "04-in-context.html").as_uri())
+    first = page.locator(".kz-table").first.locator("tr.kz-row").first.locator("td").first
+    assert first.get_attribute("data-label") == "what is counted" and "foreign fighters" in first.inner_text()
+    page.close()
+
+
+def test_no_reader_page_shows_parameters_a_save_cell_or_a_dtype_line(browser, default_report):
+    import re
+
+    page = browser.new_page()
+    for path in sorted(default_report.glob("*.html")):
+        page.goto(path.as_uri())
+        assert page.locator("h1, h2, h3", has_text=re.compile(r"^\s*Parameters\s*$")).count() == 0, path.name
+        html = page.content()
+        assert "outputs.save(" not in html and "saved for the report" not in html.lower(), path.name
+        assert not re.search(r"dtype: \w+|^Name: ", page.inner_text("body"), flags=re.MULTILINE), path.name
+        assert "Warning:" not in page.inner_text("body"), path.name  # no library warning reaches a reader
+        assert page.locator(".celltag_parameters, .celltag_injected-parameters").count() == 0, path.name
+    page.close()
+
+
+def test_every_page_ends_with_its_citation_licence_version_commit_and_date(browser, default_report):
+    import re
+
+    page = browser.new_page()
+    for path in sorted(default_report.glob("*.html")):
+        page.goto(path.as_uri())
+        footer = page.locator("footer.kz-footer")
+        assert footer.count() == 1 and footer.is_visible(), path.name
+        text = footer.inner_text()
+        for words in ("How to cite:", "Licence:", "CC-BY-4.0", "kzfigures 0.", "commit"):
+            assert words in text, (path.name, words)
+        assert re.search(r"on \d{4}-\d\d-\d\d\.", text), path.name
+        title = page.title()
+        assert title in text or path.name == "index.html", (path.name, title)
+    page.close()
+
+
+def test_every_chart_has_its_data_beside_it_and_opens_full_size(browser, default_report):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    charts = 0
+    for path in sorted(default_report.glob("*-*.html")):
+        page.goto(path.as_uri())
+        images = page.locator(".jp-RenderedImage img").count()
+        assert page.locator(".kz-chart").count() == images, path.name
+        for i in range(images):
+            chart = page.locator(".kz-chart").nth(i)
+            svg = chart.locator("a:has(img)").get_attribute("href")
+            data = chart.locator("a[href$='-data.csv']").get_attribute("href")
+            assert svg.endswith(".svg") and (default_report / svg).is_file(), (path.name, svg)
+            header = (default_report / data).read_text(encoding="utf-8").split("\n")[0].split(",")
+            assert "label" in header or "bound" in header or "quote" in header, (path.name, data, header)
+            charts += 1
+        if images:
+            page.locator(".kz-chart a:has(img)").first.click()
+            assert page.url.endswith(".svg")
+    page.goto((default_report / "index.html").as_uri())
+    for figure in page.locator(".charts figure").all():
+        assert figure.locator("a[href$='-data.csv']").count() == 1 and figure.locator("a[href$='.svg']").count() >= 1
+    assert charts >= 10
     page.close()

@@ -111,6 +111,9 @@ def test_an_offline_classroom_install_from_the_wheelhouse_uses_no_index(tmp_path
                           cwd=checkout, env=offline, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "from dist/wheelhouse only" in done.stdout
+    # the first install says what it does and how far it got, in a few lines, not a line per package
+    assert "[3/3] installing requirements.txt" in done.stdout and "is ready" in done.stdout
+    assert len(done.stdout.splitlines()) <= 6, done.stdout
     assert (checkout / ".venv" / "bin" / "pip").exists()  # a normal venv: pip is in it, from the wheelhouse too
     done = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c",
                            "import kzfigures, jupyterlab, nbformat; print(kzfigures.__file__)"],

@@ -23,19 +23,20 @@ def published():
 def test_save_writes_every_file_and_the_manifest_the_reader_reads(published, tmp_path):
     folder = tmp_path / "out"
     published.save(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["kinds.csv", "kinds.png", "kinds.svg", MANIFEST]
+    assert sorted(p.name for p in folder.iterdir()) == ["kinds-data.csv", "kinds.csv", "kinds.png", "kinds.svg", MANIFEST]
     manifest = read_outputs(folder)
     (chart,) = manifest.charts
     assert (chart.name, chart.title) == ("kinds", "K") and chart.alt.startswith("Bar chart: K.")
     assert [t.name for t in manifest.tables] == ["kinds"]
     assert (folder / "kinds.csv").read_text(encoding="utf-8").startswith("bound,figures,restatements\n")
+    assert (folder / "kinds-data.csv").read_text(encoding="utf-8").startswith("bound,figures,restatements\n")
 
 
 def test_two_saves_give_the_same_bytes(published, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     published.save(first)
     published.save(second)
-    for name in ("kinds.png", "kinds.svg", "kinds.csv", MANIFEST):
+    for name in ("kinds.png", "kinds.svg", "kinds.csv", "kinds-data.csv", MANIFEST):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -72,8 +73,8 @@ def test_a_folder_that_published_nothing_reads_as_empty(tmp_path):
     (lambda f: (f / "kinds.png").write_bytes(b"\x89PNG truncated"), "does not match the sha256"),
     (lambda f: (f / "kinds.csv").unlink(), "listed in outputs.json but missing"),
     (lambda f: (f / MANIFEST).write_text("{not json", encoding="utf-8"), "cannot be read as JSON"),
-    (lambda f: (f / MANIFEST).write_text('{"schema": "other/9"}', encoding="utf-8"), "not a kzfigures-outputs/1"),
-    (lambda f: (f / MANIFEST).write_text(json.dumps({"schema": "kzfigures-outputs/1", "charts": [{"name": "x"}],
+    (lambda f: (f / MANIFEST).write_text('{"schema": "other/9"}', encoding="utf-8"), "not a kzfigures-outputs/2"),
+    (lambda f: (f / MANIFEST).write_text(json.dumps({"schema": "kzfigures-outputs/2", "charts": [{"name": "x"}],
                                                      "tables": []}), encoding="utf-8"), "'charts' is not a list"),
 ])
 def test_a_damaged_folder_is_refused_in_one_line_naming_it(published, tmp_path, damage, words):

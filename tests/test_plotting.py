@@ -87,3 +87,107 @@ def test_panels_never_mix_units_and_label_each_period(figures):
     assert "(since 2011)" in labels.replace("\n", " ") and "(in 2013 and 2014)" in labels.replace("\n", " ")
     assert "attacks: terrorist attacks" in chart.caption and "items: online extremist" in chart.caption
     assert "taken down: at least 2,000" in chart.caption
+
+
+# -- faults a reader saw: "nearly", log axes, legends -------------------------------------------------------------
+from kzfigures import context  # noqa: E402
+
+
+def _nearly(figures, words="nearly 30,000"):
+    """foreign_fighters restated with other words (a "nearly" row, parsed as the data would parse it)."""
+    row = figures.loc[figures.figure_id == "foreign_fighters"].copy()
+    return row.assign(number_text=words, bounds=[kzfigures.parse_quantity(words)], bound="fewer_than")
+
+
+@pytest.mark.parametrize("words, close", [("nearly 30,000", True), ("almost 30,000", True),
+                                          ("fewer than 30,000", False), ("under 30,000", False)])
+def test_nearly_is_drawn_close_below_its_number_and_its_bounds_stay_what_the_words_allow(figures, words, close):
+    row = _nearly(figures, words)
+    chart = plotting.interval_chart(row, labels=["x"], name="n", title="N", xlabel="people")
+    lows = [min(ln.get_xdata()) for ln in chart.figure.axes[0].lines if len(ln.get_xdata()) == 2]
+    assert bool(min(lows) >= 0.9 * 30_000) is close  # "nearly": a short mark under 30,000; "fewer than": a bar from 0
+    data = chart.data.iloc[0]
+    assert (data["lower"], data["upper"], data["upper_open"]) == (0.0, 30_000.0, True)  # the bounds are unchanged
+    said = any("how far under is not stated" in t.get_text() for t in chart.figure.legends[0].get_texts()) \
+        if chart.figure.legends else any("how far under" in t.get_text()
+                                         for ax in chart.figure.axes for lg in [ax.get_legend()] if lg
+                                         for t in lg.get_texts())
+    assert said is close
+
+
+def test_the_icct_nearly_30000_is_not_a_bar_to_zero_in_the_estimates_chart(figures):
+    external = context.estimates_for("foreign_fighters", 2022)
+    chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, "foreign_fighters"), kzfigures.published(),
+                                     name="e", title="E", ylabel="fighters", log_scale=True)
+    ax = chart.figure.axes[0]
+    assert ax.get_yscale() == "linear"  # 12,000 to 31,000 is not a decade: no log axis
+    verticals = [ln for ln in ax.lines if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]
+                 and ln.get_linestyle() != "--"]  # the marks, not the dashed line of the publication date
+    assert verticals and min(min(ln.get_ydata()) for ln in verticals) > 10_000  # no bar reaches down to zero
+    near = chart.data.loc[chart.data["as written"].str.startswith("nearly")].iloc[0]
+    assert (near["lower"], near["upper"]) == (0.0, 30_000.0)
+
+
+@pytest.mark.parametrize("ids, log", [(["foreign_fighters", "kz_fighters_karin"], True),
+                                      (["killed_since_2011", "killed_officers"], False)])
+def test_a_log_axis_only_where_values_span_more_than_a_decade_with_enough_labelled_ticks(figures, ids, log):
+    rows = kzfigures.select(figures, ids)
+    chart = plotting.interval_chart(rows, labels=ids, name="l", title="L", xlabel="people", log_scale=True)
+    ax = chart.figure.axes[0]
+    chart.png()
+    assert (ax.get_xscale() == "log") is log
+    low, high = ax.get_xlim()
+    labelled = [t for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high]
+    assert len(labelled) >= 4, [t.get_text() for t in labelled]
+
+
+def _boxes(chart):
+    """The legend's and the source line's boxes, in display units, after drawing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(chart.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    foot = chart.figure.axes[-1]
+    legend = foot.get_legend()
+    source = next(t for t in foot.texts if t.get_text().startswith("Source:"))
+    return legend.get_window_extent(renderer), source.get_window_extent(renderer)
+
+
+def test_the_legend_never_overlaps_the_source_line(figures):
+    external = context.estimates_for("kz_fighters_karin", 2022)
+    many = plotting.estimates_chart(external, kzfigures.figure_row(figures, "kz_fighters_karin"), kzfigures.published(),
+                                    name="e", title="E", ylabel="people")
+    attacks = kzfigures.topic_view("attacks")
+    panels = plotting.panels_chart(attacks[~attacks.derived], name="p", title="P", log_scale=True)
+    for chart in (many, panels):
+        legend, source = _boxes(chart)
+        assert source.y1 <= legend.y0 + 1, (chart.name, legend, source)
+
+
+def test_each_legend_marker_is_the_marker_drawn(figures):
+    rows = kzfigures.select(figures, ["foreign_fighters", "killed_since_2011"])
+    chart = plotting.interval_chart(rows, labels=["a", "b"], name="m", title="M", xlabel="x")
+    drawn = {ln.get_marker() for ln in chart.figure.axes[0].lines if ln.get_marker() not in ("None", None, "")}
+    shown = {h.get_marker() for h in chart.figure.axes[-1].get_legend().legend_handles}
+    assert "D" not in drawn and "D" not in shown
+    approximate = kzfigures.select(figures, ["foreign_fighters"]).assign(
+        bounds=[kzfigures.Bounds(12_000, 12_000, bound="approximate")], bound="approximate", number_text="about 12,000")
+    chart = plotting.interval_chart(approximate, labels=["a"], name="m", title="M", xlabel="x")
+    shown = {h.get_marker() for h in chart.figure.axes[-1].get_legend().legend_handles}
+    assert "D" in shown and any(ln.get_marker() == "D" for ln in chart.figure.axes[0].lines)
+
+
+def test_a_long_legend_and_key_never_collapse_the_layout(figures):
+    """The footer grows to hold the legend and the source line: matplotlib never gives up on the layout (its
+    UserWarning reached a reader page once)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fid in ("foreign_fighters", "kz_fighters_karin"):
+            external = context.estimates_for(fid, 2025)
+            chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, fid), kzfigures.published(),
+                                             name="e", title="E " * 40, ylabel="people", log_scale=True)
+            chart.svg()
+            chart.png()

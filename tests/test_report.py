@@ -1,6 +1,8 @@
 """The report, built once with non-default parameters for every notebook, then checked as a reader would."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -79,7 +81,7 @@ def test_index_links_every_page_and_asset(report):
     links = set(re.findall(r'(?:href|src)="([^"]+)"', index))
     for page in pages:
         assert page in links
-    for link in links - {ln for ln in links if ln.startswith("https://astanatimes.com/")}:
+    for link in links - {ln for ln in links if ln.startswith(("https://astanatimes.com/", "https://creativecommons.org/"))}:
         assert (report / link).is_file(), link
     assert "population = 20,000,000" in index
 
@@ -91,9 +93,11 @@ def test_every_chart_as_png_and_svg_and_tables_as_csv(report):
     assert len(pngs) == shown >= 8
     for png in pngs:
         assert png.read_bytes().startswith(b"\x89PNG") and png.with_suffix(".svg").read_text().startswith("<?xml")
+        data = png.with_name(f"{png.stem}-data.csv").read_text(encoding="utf-8")
+        assert data.count("\n") >= 2, png  # a chart's data beside it: a header and a row at least
     published = sum("".join(c["source"]).count("outputs.table(") for nb in (report / "notebooks").glob("*.ipynb")
                     for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
-    assert len(list(report.rglob("*.csv"))) == published
+    assert len([p for p in report.rglob("*.csv") if not p.stem.endswith("-data")]) == published
 
 
 def test_pages_fetch_nothing_and_images_have_alt_text(report):
@@ -199,7 +203,7 @@ def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(report):
             continue
         outputs = read_outputs(folder)
         assert sorted(c["png"] for c in page["charts"]) == sorted(f"{page['name']}/{c.name}.png" for c in outputs.charts)
-        listed = {f for entry in [*outputs.charts, *outputs.tables] for f in entry.files} | {MANIFEST}
+        listed = {f for entry in [*outputs.charts, *outputs.tables] for f in entry.files} | {MANIFEST, "datapackage.json"}
         assert {p.name for p in folder.iterdir()} == listed, page["name"]
 
 
@@ -233,3 +237,64 @@ def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     navs = ["".join(c["source"]) for c in four["cells"] if "navigation" in c["metadata"].get("tags", [])]
     assert len(navs) == 2 and navs[0] == navs[1] and "[05 — Extra →](05-extra.ipynb)" in navs[0]
     assert "[05 — Extra](05-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")
+
+
+def test_every_download_is_a_valid_data_package_under_frictionless_validate(report):
+    """Each page's downloads carry their source: frictionless' own validator passes every datapackage.json, which
+    names the article, the external sources, the licence, and the kzfigures version and commit."""
+    folders = sorted(p.parent for p in report.glob("*/outputs.json"))
+    assert len(folders) >= 5
+    frictionless = Path(sys.executable).with_name("frictionless")
+    for folder in folders:
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert {r["path"] for r in package["resources"]} == {p.name for p in folder.glob("*.csv")}
+        article = package["sources"][0]
+        assert article["publisher"] == "The Astana Times" and article["path"].startswith("https://astanatimes.com/")
+        assert package["licenses"][0]["name"] == "CC-BY-4.0" and package["kzfigures:version"] and package["kzfigures:commit"]
+        done = subprocess.run([str(frictionless), "validate", "--json", "datapackage.json"], cwd=folder,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0 and json.loads(done.stdout)["valid"], (folder.name, done.stdout[-2000:])
+    external = json.loads((report / "04-in-context" / "datapackage.json").read_text(encoding="utf-8"))["sources"]
+    cited = {s["path"] for s in external[1:] if s.get("path", "").startswith("https://")}
+    assert len(cited) >= 5 and not any("astanatimes.com" in p for p in cited)  # the other sources, each named
+    population = json.loads((report / "01-foreign-fighters" / "datapackage.json").read_text(encoding="utf-8"))
+    assert any("Population 20,000,000: external" in s["title"] for s in population["sources"])  # a chart's own source
+
+
+def test_a_download_that_breaks_its_schema_fails_frictionless_validate(report, tmp_path):
+    """The validator can fail: a word where the schema says a number is an error it reports."""
+    folder = tmp_path / "broken"
+    shutil.copytree(report / "01-foreign-fighters", folder)
+    data = folder / "fighters-compared-data.csv"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    assert "lower" in header
+    row = next(csv.reader([lines[1]]))
+    row[header.index("lower")] = "fifteen thousand"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    data.write_text("\n".join([lines[0], out.getvalue(), *lines[2:]]), encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "--json",
+                           "datapackage.json"], cwd=folder, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0 and not json.loads(done.stdout)["valid"]
+
+
+def test_every_page_ends_with_how_to_cite_it_the_licence_version_commit_and_date(report):
+    for page in report.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        foot = text[text.index('<footer class="kz-footer">'):]
+        for words in ("How to cite:", "Licence:", "CC-BY-4.0", "kzfigures 0.", "commit", "astanatimes.com"):
+            assert words in foot, (page.name, words)
+        assert re.search(r"on \d{4}-\d\d-\d\d\.", foot), page.name
+
+
+def test_the_build_date_is_source_date_epoch_when_set_else_the_last_commit(monkeypatch, tmp_path):
+    from kzfigures.build.provenance import provenance
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert provenance(ROOT).built == "2023-11-14T22:13:20Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    first, second = provenance(ROOT), provenance(ROOT)
+    assert first == second  # two builds of one checkout say the same date, so their bytes stay the same
+    outside = provenance(tmp_path)  # not a git checkout: said, and the fixed date
+    assert outside.commit == "not a git checkout" and outside.built == "2014-09-01T00:00:00Z"

@@ -10,6 +10,10 @@ import pytest
 from conftest import ROOT, SEED_TEXT
 from kzfigures import DataPackageError, load_seed
 
+#: ../shared is the folder of shared material the project was started from, where it sits beside a checkout (as on
+#: the machine where kzfigures was first made): its seeds/ holds the article as it was given. The project does not
+#: need it: seeds/ here is a byte-identical copy, checked by its sha256 in every run, and this one test only
+#: confirms the copy where the original is at hand (it is skipped elsewhere). No page or file cites it.
 SHARED = ROOT.parent / "shared" / "seeds" / "000_aaa2e7178c9971f0.txt"
 META = json.loads(SEED_TEXT.with_suffix(".json").read_text(encoding="utf-8"))
 

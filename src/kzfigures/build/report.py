@@ -6,6 +6,7 @@ has run, so a failed or interrupted build leaves the previous report as it was.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -40,7 +41,8 @@ from .folders import (
     work_folder,
 )
 from .kernels import warm
-from .pages import TEMPLATES, built_with, export, exporter, page_targets
+from .pages import TEMPLATES, built_with, export, exporter, figure_labels, page_targets
+from .provenance import Provenance, footer, provenance, write_datapackage
 
 FAILED_DIR = "reports-failed"
 #: Fixed for every build, so tools that stamp a date (matplotlib's PDF/PS/SVG writers) stamp the same one.
@@ -113,26 +115,57 @@ def article_pages(chosen: list[NotebookInfo], given: dict[str, Any], base: Path)
 def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) -> dict[str, Any]:
     """The index entry for one built notebook: its links, parameters, and the charts and tables it saved."""
     outputs = read_outputs(folder / nb.name)
-    charts = [{"title": c.title, "alt": c.alt, "png": f"{nb.name}/{c.name}.png", "svg": f"{nb.name}/{c.name}.svg"}
-              for c in sorted(outputs.charts, key=lambda c: c.name)]
+    charts = [{"title": c.title, "alt": c.alt, "png": f"{nb.name}/{c.name}.png", "svg": f"{nb.name}/{c.name}.svg",
+               "csv": f"{nb.name}/{c.name}-data.csv"} for c in outputs.charts]
     tables = sorted(f"{nb.name}/{t.name}.csv" for t in outputs.tables)
     return {"name": nb.name, "title": nb.title, "question": nb.question, "html": f"{nb.name}.html",
             "notebook": f"notebooks/{nb.name}.ipynb", "parameters": {k: repr(v) for k, v in parameters.items()},
             "built_with": built_with(parameters),
-            "charts": charts, "tables": tables, "key": key}
+            "charts": charts, "tables": tables, "key": key,
+            "datapackage": f"{nb.name}/datapackage.json" if charts or tables else None}
 
 
-def _index(pages: list[dict[str, Any]], root: Path) -> str:
-    """The index page, from a Jinja template with autoescaping (data text stays text)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
+def _article(root: Path, seed_id: str | None = None) -> dict[str, Any]:
+    """An article's metadata (the flagship's unless ``seed_id`` names another), with its date in words."""
     from ..data.seeds import load_seed
 
-    meta = load_seed(root=root).meta
-    article = {**meta, "published_words": "September 2014; the day is not known"
-               if meta["published"] == "2014-09" else meta["published"]}
+    meta = load_seed(seed_id, root=root).meta
+    return {**meta, "published_words": "September 2014; the day is not known"
+            if meta["published"] == "2014-09" else meta["published"]}
+
+
+def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
+    """The index page, from a Jinja template with autoescaping (data text stays text): what the numbers allow us
+    to say first (computed, build/findings.py), then every page with its charts, downloads and notebook."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from .findings import findings
+
+    article = _article(root)
+    built = {p["name"] for p in pages}
+    said = [f for f in findings(root) if f.page in built]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
-    return env.get_template("index_page.html.j2").render(pages=pages, article=article)
+    closing = footer("Every number in one article", article, made)  # every data text in it went through html.escape
+    return env.get_template("index_page.html.j2").render(
+        pages=pages, article=article, findings=said, titles={p["name"]: p["title"] for p in pages}, footer=closing)
+
+
+def _sign(building: Path, pages: list[dict[str, Any]], root: Path, made: Provenance) -> None:
+    """End every page built this time with its footer, and give its downloads a datapackage.json."""
+    for page in pages:
+        chosen = page.get("parameters", {}).get("article")  # a page of another article cites that article
+        article = _article(root, ast.literal_eval(chosen) if chosen else None)
+        html = building / page["html"]
+        text = html.read_text(encoding="utf-8")
+        if 'class="kz-footer"' in text:
+            continue  # carried over from the previous report (--only), signed when it was built
+        folder = building / page["name"]
+        download = f"{page['name']}/datapackage.json" if folder.is_dir() else None
+        if download:
+            write_datapackage(folder, page["title"], article, made)
+        closing = footer(page["title"], article, made, download)
+        where = text.rfind("</main>") if "</main>" in text else text.rfind("</body>")
+        html.write_text(text[:where] + closing + text[where:], encoding="utf-8")
 
 
 def _carry_over(old: Path, new: Path, keep: list[dict[str, Any]]) -> None:
@@ -256,7 +289,9 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
                 for page in pages.values():
                     page["key"] = "inputs-changed-during-build"
             result.pages = [pages[stem] for stem in sorted(pages)]
-            (building / "index.html").write_text(_index(result.pages, base), encoding="utf-8")
+            made = provenance(base)
+            _sign(building, result.pages, base, made)
+            (building / "index.html").write_text(_index(result.pages, base, made), encoding="utf-8")
             (building / "manifest.json").write_text(json.dumps(result.pages, indent=1, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
             mark_report(building)
@@ -396,6 +431,7 @@ def _run_all(to_run: list[NotebookInfo], pages: dict[str, dict[str, Any]], done:
 
     total = done + len(to_run)
     html_exporter = exporter()
+    labels = figure_labels(run.base)
     started: dict[str, float] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, min(run.jobs, len(to_run))))
 
@@ -420,7 +456,8 @@ def _run_all(to_run: list[NotebookInfo], pages: dict[str, dict[str, Any]], done:
                 nb = futures[future]
                 executed = future.result()
                 html = run.building / f"{nb.name}.html"
-                html.write_text(export(executed, nb, run.given[nb.name], run.targets, html_exporter), encoding="utf-8")
+                page = export(executed, nb, run.given[nb.name], run.targets, html_exporter, labels)
+                html.write_text(page, encoding="utf-8")
                 _store(nb, run)
                 pages[nb.name] = _page(nb, run.given[nb.name], run.building, run.keys[nb.name])
                 done += 1

@@ -34,7 +34,16 @@ OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
 MANIFEST = "outputs.json"
 #: The display metadata key under which a shown table carries its name.
 TABLE_KEY = "kzfigures"
-SCHEMA = "kzfigures-outputs/1"
+SCHEMA = "kzfigures-outputs/2"
+#: Columns a CSV carries for machines (an interval as numbers) that a shown table leaves out, as its words say the
+#: same (views.bound_columns).
+SHOWN_WITHOUT = ("lower", "upper", "lower_open", "upper_open")
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The one way a CSV for people is written (every table and every chart's data): UTF-8, no index, LF ends, no
+    cell a spreadsheet would run as a formula (for_spreadsheets)."""
+    return for_spreadsheets(table).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 class OutputsError(ValueError):
@@ -43,17 +52,19 @@ class OutputsError(ValueError):
 
 @dataclass(frozen=True)
 class ChartEntry:
-    """One published chart: its name (the files' stem), title, alt text and caption."""
+    """One published chart: its name (the files' stem), title, alt text, caption and source line; its data is
+    ``name``-data.csv."""
 
     name: str
     title: str
     alt: str
     caption: str
+    source: str
 
     @property
     def files(self) -> list[str]:
         """The files of the chart, beside outputs.json."""
-        return [f"{self.name}.png", f"{self.name}.svg"]
+        return [f"{self.name}.png", f"{self.name}.svg", f"{self.name}-data.csv"]
 
 
 @dataclass(frozen=True)
@@ -110,26 +121,31 @@ class Outputs:
         self._files.update(files)
 
     def chart(self, chart: Chart) -> None:
-        """Show a chart as PNG with its alt text, then its caption; keep it for ``save``."""
+        """Show a chart as PNG with its alt text, then its caption; keep it and its data (CSV) for ``save``.
+
+        The display carries the chart's name in its metadata, so the report can link the picture to its SVG and CSV.
+        """
         from IPython.display import Image, Markdown, display
 
         png = chart.png()
-        self._keep(chart.name, {f"{chart.name}.png": png, f"{chart.name}.svg": chart.svg().encode("utf-8")})
-        self._manifest.charts.append(ChartEntry(chart.name, chart.title, chart.alt, chart.caption))
-        display(Image(data=png, format="png", alt=chart.alt))
+        self._keep(chart.name, {f"{chart.name}.png": png, f"{chart.name}.svg": chart.svg().encode("utf-8"),
+                                f"{chart.name}-data.csv": csv_bytes(chart.data)})
+        self._manifest.charts.append(ChartEntry(chart.name, chart.title, chart.alt, chart.caption, chart.source))
+        display(Image(data=png, format="png", alt=chart.alt), metadata={TABLE_KEY: {"chart": chart.name}})
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 
     def table(self, table: pd.DataFrame, name: str) -> None:
         """Show a table and keep it for ``save`` (as CSV, without the index).
 
-        The display carries the table's name in its metadata, so the report can link the shown table to its CSV.
+        The CSV has every column; the table shown leaves out SHOWN_WITHOUT (its words say the same). The display
+        carries the table's name in its metadata, so the report can link the shown table to its CSV.
         """
         from IPython.display import display
 
-        text = for_spreadsheets(table).to_csv(index=False, lineterminator="\n")
-        self._keep(name, {f"{name}.csv": text.encode("utf-8")})
+        self._keep(name, {f"{name}.csv": csv_bytes(table)})
         self._manifest.tables.append(TableEntry(name))
-        display(table, metadata={TABLE_KEY: {"table": name}})
+        shown = table.drop(columns=[c for c in SHOWN_WITHOUT if c in table.columns])
+        display(shown, metadata={TABLE_KEY: {"table": name}})
 
     def save(self, folder: str | os.PathLike[str] | None = None) -> None:
         """Write every kept file, then outputs.json, to ``folder`` (default: the report builder's); say what was done.

@@ -1,11 +1,12 @@
 """Views of the figures table for reading: slices, counts and words. Nothing here loads or computes a figure."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from ..data.bounds import BOUND_VALUES, Bounds
+from ..data.bounds import BOUND_VALUES, Bounds, Number
 from ..data.figures import bounds_of, credit_line, figure_bounds, load_figures, select
 from ..data.formatting import number, percent
 
@@ -35,20 +36,35 @@ def topic_view(topic: str, root: str | Path | None = None, include_restatements:
     return view[VIEW_COLUMNS].reset_index(drop=True)
 
 
+def _words_for(row: pd.Series) -> Callable[[Number], str]:
+    """How a figure's values are written: a share as a percentage ("1.67%"), anything else as a number."""
+    return (lambda v: percent(v, 2)) if row["unit"] == "share" else number
+
+
 def readable(figures: pd.DataFrame) -> pd.DataFrame:
-    """A figures table for reading: the words as written (a derived figure's in words), its interval, what is
-    counted, who says so, and the quote."""
+    """A figures table for reading: what is counted, the words as written (a derived figure's in words), its
+    interval, who says so, the quote and the id; then the interval as numbers (lower, upper and whether each end
+    is open) for the CSV, which a shown table leaves out (outputs.SHOWN_WITHOUT)."""
     rows = [r for _, r in figures.iterrows()]
     return pd.DataFrame({
-        "figure_id": [f"{r['figure_id']} (proposed)" if r.get("status") == "proposed" else r["figure_id"] for r in rows],
-        "as written": [f"{bounds_of(r).describe(number)} (derived)" if r["derived"] else r["number_text"] for r in rows],
-        "interval": [bounds_of(r).notation(number) for r in rows],
+        "what is counted": figures["measure"].to_numpy(),
+        "as written": [f"{bounds_of(r).describe(_words_for(r))} (derived)" if r["derived"] else r["number_text"]
+                       for r in rows],
+        "interval": [bounds_of(r).notation(_words_for(r)) for r in rows],
         "unit": figures["unit"].to_numpy(),
-        "measure": figures["measure"].to_numpy(),
         "credited to": [credit_line(r) for r in rows],
         "restates": figures["same_as"].fillna("").to_numpy(),
         "quote": [r["quote"] if isinstance(r["quote"], str) else f"derived: {r['derived_from']}" for r in rows],
+        "figure_id": [f"{r['figure_id']} (proposed)" if r.get("status") == "proposed" else r["figure_id"] for r in rows],
+        **bound_columns(figures),
     })
+
+
+def bound_columns(figures: pd.DataFrame) -> dict[str, list]:
+    """A table's intervals as numbers: lower, upper (inf when there is no upper end) and whether each end is open."""
+    bounds = [bounds_of(r) for _, r in figures.iterrows()]
+    return {"lower": [float(b.lower) for b in bounds], "upper": [float(b.upper) for b in bounds],
+            "lower_open": [bool(b.lower_open) for b in bounds], "upper_open": [bool(b.upper_open) for b in bounds]}
 
 
 def count_by(figures: pd.DataFrame, column: str = "bound") -> pd.DataFrame:
@@ -114,3 +130,8 @@ def in_years(frame: pd.DataFrame, first_year: int, last_year: int, column: str =
 def in_percent(fraction: Bounds, decimals: int = 2) -> str:
     """A share's bounds in words as percentages: "under 1.67%"."""
     return fraction.describe(lambda v: percent(v, decimals))
+
+
+def tally(frame: pd.DataFrame, column: str, counted: str = "rows") -> pd.DataFrame:
+    """How many rows have each value of ``column``, most first: a table of two columns, the value and ``counted``."""
+    return frame[column].value_counts().rename_axis(column).reset_index(name=counted)

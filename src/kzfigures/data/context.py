@@ -168,6 +168,8 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
             "scope differs in": ", ".join(differs), "how the scope differs": scope_difference(ext, mine),
             "origin": ext["origin"], "restates": ext["restates"] or "", "publisher": ext["publisher"],
             "credited to": ext["attributed_to"], "located": ext["located"], "url": ext["url"],
+            "lower": float(ext["bounds"].lower), "upper": float(ext["bounds"].upper),
+            "lower_open": bool(ext["bounds"].lower_open), "upper_open": bool(ext["bounds"].upper_open),
         })
     table = pd.DataFrame(rows)
     if last_year is not None:
@@ -177,9 +179,11 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
     return table
 
 
-def relation_counts(compared: pd.DataFrame) -> pd.Series:
-    """How many external figures have each relation, in RELATIONS order (relations that do not occur left out)."""
-    return compared["relation"].value_counts().reindex(RELATIONS).dropna().astype(int).rename("external figures")
+def relation_counts(compared: pd.DataFrame) -> pd.DataFrame:
+    """How many external figures have each relation, in RELATIONS order (relations that do not occur left out): a
+    table of two columns, relation and external figures."""
+    counts = compared["relation"].value_counts().reindex(RELATIONS).dropna().astype(int)
+    return counts.rename_axis("relation").reset_index(name="external figures")
 
 
 def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.DataFrame:

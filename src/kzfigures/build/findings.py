@@ -1,0 +1,54 @@
+"""What the article's numbers allow us to say, computed from the data: the index page's opening and the README's.
+
+Each finding is a sentence whose numbers come from the figures table (or the comparison with other sources) and
+the page that shows how; nothing here is typed by hand but the words around the numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..data.context import NOT_INDEPENDENT, in_context
+from ..data.figures import figure_bounds, load_figures, share
+from ..data.formatting import number, percent
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the numbers allow us to say, and the report page (a notebook's name) that shows it."""
+
+    text: str
+    page: str
+
+
+def findings(root: str | Path | None = None) -> list[Finding]:
+    """The findings, in the order of the pages that show them."""
+    figures = load_figures(root, include_derived=True)
+    words = dict(zip(figures["figure_id"], figures["number_text"], strict=True))
+    stated = figures.loc[~figures["derived"] & figures["same_as"].isna()]
+    exact = int((stated["bound"] == "exact").sum())
+    kz_share = share("kz_fighters_karin", "foreign_fighters", figures)
+    killed, officers = figure_bounds(figures, "killed_since_2011"), figure_bounds(figures, "killed_officers")
+    others = figure_bounds(figures, "killed_not_officers")
+    compared = in_context(root)
+    other = int((compared["relation"] == "different scope").sum())
+    borrowed = int(compared["relation"].isin(NOT_INDEPENDENT).sum())
+    conflicting = int((compared["relation"] == "conflicting").sum())
+    return [
+        Finding(f"The article states {len(stated)} distinct figures; {exact} of them are exact numbers and the "
+                f"other {len(stated) - exact} are ranges, open bounds (“more than”) or vague words.",
+                "00-article-in-numbers"),
+        Finding(f"Erlan Karin's “{words['kz_fighters_karin']}” Kazakhstan citizens are "
+                f"{kz_share.describe(lambda v: percent(v, 2))} of the “{words['foreign_fighters']}” foreign fighters "
+                "in Syria: an upper "
+                "bound only, as the total has no upper end and the two figures count different things.",
+                "01-foreign-fighters"),
+        Finding(f"The attacks since 2011 killed {killed.describe(number)} people, {officers.describe(number)} of them "
+                f"law enforcement officers and special service agents; the other {others.describe(number)} are "
+                "derived (the article does not say who they were).", "02-attacks-and-security"),
+        Finding(f"Of {len(compared)} figures from other sources, {len(compared) - other - borrowed} count the same "
+                f"thing in the same place as the article's, {borrowed} more are no independent check (they restate "
+                f"its source, repeat or compile others), and {other} count something else; "
+                + ("none conflicts with the article at the same time and place." if not conflicting else
+                   f"{conflicting} conflict with it at the same time and place."), "04-in-context"),
+    ]

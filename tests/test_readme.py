@@ -1,0 +1,55 @@
+"""The README as a front door: its findings are the computed ones, its links lead somewhere, and the data
+dictionary it links to names every column."""
+from __future__ import annotations
+
+import re
+
+import kzfigures
+from conftest import ROOT
+from kzfigures.build.findings import findings
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_findings_are_the_computed_ones():
+    listed = re.findall(r"^\d\. (.+?) \(\[", README, flags=re.MULTILINE)
+    computed = {f.text for f in findings()}
+    assert len(listed) == 3 and set(listed) <= computed, listed
+
+
+def test_the_readme_leads_with_a_sentence_a_picture_and_the_two_commands():
+    head = README[:README.index("## Short paths")]
+    assert head.index("kzfigures turns every number") < head.index("docs/images/report-page.png") \
+        < head.index("## What the numbers allow us to say") < head.index("make report") < head.index("make test")
+    assert (ROOT / "docs" / "images" / "report-page.png").is_file()
+    for moved in ("## Speed", "## When something is wrong", "## Data dictionary", "uv could not"):
+        assert moved not in README, moved
+
+
+def test_every_relative_link_of_the_readme_and_docs_leads_to_a_file():
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)", page.read_text(encoding="utf-8")):
+            if not re.match(r"^[a-z]+:", target):
+                assert (page.parent / target).exists(), (page.name, target)
+
+
+def test_the_data_dictionary_names_every_column_of_the_figures_table():
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    rows = " ".join(line.split("|")[1] for line in text.splitlines() if line.startswith("| `"))
+    named = set(re.findall(r"`([a-z_]+)`", rows))
+    columns = set(kzfigures.load_figures(include_derived=True).columns)
+    assert columns <= named, sorted(columns - named)
+    assert {"topic", "attribution", "notes"} <= named
+
+
+def test_make_lab_opens_at_the_contents_rendered_and_prints_that_address():
+    """`make lab` starts at notebooks/contents.md (the address it prints leads there) and Markdown opens rendered
+    (tried by hand in chromium: the contents show as a page, not as source)."""
+    import json
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "--old-file=.venv/.installed", "lab"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert "--LabApp.default_url=/lab/tree/notebooks/contents.md" in dry
+    settings = json.loads((ROOT / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
