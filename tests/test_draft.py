@@ -279,3 +279,20 @@ def test_a_spreadsheet_saved_table_keeps_its_bom_and_line_endings(added, capsys,
     after = (root / "data" / "figures.csv").read_bytes()
     assert after.startswith(before) and after.startswith(b"\xef\xbb\xbf")
     assert b"\n" not in after.replace(b"\r\n", b"") and validate_package(root) == []
+
+
+# The adversarial pass of issue 21: text, the figure phrases the draft must propose with their (lower, upper).
+ADVERSARIAL_SPANS = [
+    ("Revenue hit £5bn in 2020.", {"£5bn": (5e9, 5e9)}),
+    ("It cost $21bn in 2023.", {"$21bn": (21e9, 21e9)}),
+    ("Spending doubled to £5.5m in 2023/24.", {"doubled": (2, 2), "£5.5m": (5.5e6, 5.5e6)}),
+    ("About one in five in 2021 agreed.", {"About one in five": (0.2, 0.2)}),
+    ("Between 5 and 7 million people voted.", {"Between 5 and 7 million": (5e6, 7e6)}),
+    ("Losses of £2-3bn were seen.", {"£2-3bn": (2e9, 3e9)}),
+]
+
+
+@pytest.mark.parametrize("text, figures", ADVERSARIAL_SPANS, ids=[t for t, _ in ADVERSARIAL_SPANS])
+def test_adversarial_spans_are_read_as_they_are_meant(text, figures):
+    found = {p.phrase: (p.bounds.lower, p.bounds.upper) for p in propose(text) if p.is_figure}
+    assert found == {k: pytest.approx(v) for k, v in figures.items()}

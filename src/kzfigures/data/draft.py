@@ -137,6 +137,9 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
                 before.lower() not in lex["qualifiers"]:
             return f"part of a name: “{before} {token}”"  # "World War Two"
         return ""
+    fiscal = re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}|\d{4}", token)
+    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b", after)):
+        return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
         return f"decade: “{token}s” says when, not how many"
     if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
@@ -162,6 +165,12 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
             before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
         return f"part of a name: “{before} {token}”"
     return ""
+
+
+def _fiscal_year(text: str, start: int, end: int) -> str:
+    """The whole "2023/24" around one of its numbers."""
+    m = re.search(r"\d{4}/\d{2,4}", text[max(0, start - 5):end + 5])
+    return m.group() if m else text[start:end]
 
 
 def _whole_word(text: str, start: int, end: int) -> str:
@@ -241,6 +250,10 @@ def _is_duration_opener(phrase: str) -> bool:
     return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
 
 
+#: "in" before a year ends a phrase: "£5bn in 2020" is an amount and its year, never a ratio.
+_YEAR_AFTER_IN = re.compile(r"\b[Ii]n (?:1[89]|20)\d{2}\b")
+
+
 def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
@@ -249,7 +262,8 @@ def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bo
     for left in lefts:
         for right in _right_ends(text, end, limit):
             phrase = text[left:right]
-            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase):
+            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+                    _YEAR_AFTER_IN.search(phrase):
                 continue
             try:
                 bounds = parse_quantity(phrase)
