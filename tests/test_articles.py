@@ -192,3 +192,22 @@ def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_cop
     assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
     assert article_pages(collection, {"article": new_id}, package_copy) == []
     assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
+
+
+# An added article with no figure rows (added but not drafted, or a text with no numbers) still gets its page
+# (issue 21 adversarial item 4: notebook 00 failed in count_chart with "max() arg is an empty sequence").
+@pytest.mark.parametrize("text", [
+    "The council met on Tuesday and agreed that the plan would wait for the spring.\n",
+    ECONOMY.read_text(encoding="utf-8"),  # numbers, none drafted yet
+], ids=["no numbers", "not drafted"])
+def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy, tmp_path):
+    from kzfigures.build.execute import execute
+
+    source = tmp_path / "article.txt"
+    source.write_text(text, encoding="utf-8")
+    new_id = add_article(source, **META, root=package_copy)
+    nb = execute(package_copy / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": new_id},
+                 env={"KZFIGURES_ROOT": str(package_copy)})
+    shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
+    assert "no figures drafted yet" in shown.lower()
+    assert "Error" not in shown and "Traceback" not in shown
