@@ -296,3 +296,41 @@ ADVERSARIAL_SPANS = [
 def test_adversarial_spans_are_read_as_they_are_meant(text, figures):
     found = {p.phrase: (p.bounds.lower, p.bounds.upper) for p in propose(text) if p.is_figure}
     assert found == {k: pytest.approx(v) for k, v in figures.items()}
+
+
+# article text, numeric word, the reason the draft gives it (exactly), or "" when it must be read as a figure
+ADVERSARIAL_WORDS = [
+    ("MPs would table 14 or fewer amendments.", "14 or fewer", ""),  # "table" the verb is no label
+    ("See Table 14 for details.", "14", "part of a name or label (“Table 14”): not a quantity"),
+    ("They reached Round 3 on Friday.", "3", "part of a name or label (“Round 3”): not a quantity"),
+    ("The figure 12 was round.", "12", ""),
+    ("Spending doubled to £5.5m in 2023/24.", "24", "financial year: “2023/24” says when, not how many"),
+    ("In 2023/2024 it rose.", "2023", "financial year: “2023/2024” says when, not how many"),
+]
+
+
+@pytest.mark.parametrize("text, word, reason", ADVERSARIAL_WORDS, ids=[t for t, *_ in ADVERSARIAL_WORDS])
+def test_adversarial_words_get_their_own_reason(text, word, reason):
+    found = [p for p in propose(text) if p.phrase == word]
+    assert found, [p.phrase for p in propose(text)]
+    assert found[0].reason == reason and found[0].is_figure == (not reason)
+
+
+# a minus sign is kept in the span and the phrase refused (never drafted as the positive number)
+MINUS_SIGNS = [
+    ("Prices fell -3.2% last month.", "-3.2%"),
+    ("It was -12C overnight.", "-12C"),
+    ("It was \u221212C overnight.", "\u221212C"),
+    ("Growth was -5 in the end.", "-5"),
+]
+
+
+@pytest.mark.parametrize("text, phrase", MINUS_SIGNS, ids=[p for _, p in MINUS_SIGNS])
+def test_a_minus_sign_is_in_the_span_and_refused_with_a_reason(text, phrase):
+    (only,) = propose(text)
+    assert only.phrase == phrase and only.bounds is None and "minus sign" in only.reason
+    assert only.reason.startswith("unread: ")
+
+
+def test_a_hyphen_is_no_minus_sign():
+    assert [p.phrase for p in propose("Covid-19 cases were 5-7% of the total.") if p.is_figure] == ["5-7%"]

@@ -70,7 +70,7 @@ def _draft_tables() -> dict[str, Any]:
     """The draft's word tables, with their patterns compiled."""
     lex = lexicon()
     d = dict(lex["draft"])
-    d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
+    d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]  # "(?-i:" keeps a capital
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"])) for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
@@ -125,7 +125,7 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
     for pattern, reason in d["not_counts"]:
         for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
             if m.start() <= start and end <= m.end():
-                return reason
+                return reason.replace("{match}", m.group())
     numerators = {*lex["article_words"], *lex["number_words"]}
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
@@ -257,6 +257,11 @@ _YEAR_AFTER_IN = re.compile(r"\b[Ii]n (?:1[89]|20)\d{2}\b")
 def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
+    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        right = max((r for r in _right_ends(text, end, limit) if _acceptable(text[start:r]) and _reads(text[start:r])),
+                    default=end)
+        return start - 1, right, None, (f"unread: “{text[start - 1:right]}” has a minus sign, and the grammar reads no "
+                                         "negative numbers; a person decides")
     lefts = _left_starts(text, start)
     best: tuple[int, int, Bounds] | None = None
     for left in lefts:
@@ -278,6 +283,15 @@ def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bo
     except ValueError as err:
         return start, end, None, f"unread: {err}; a person decides whether it is a figure"
     return start, end, None, "unread"  # pragma: no cover - the token alone would have been found above
+
+
+def _reads(phrase: str) -> bool:
+    """True when parse_quantity reads the phrase."""
+    try:
+        parse_quantity(phrase)
+    except ValueError:
+        return False
+    return True
 
 
 # -- what is proposed around a figure ------------------------------------------------------------------------
