@@ -245,10 +245,34 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
     (["draft", "no-such-article"], "no article 'no-such-article' in the collection"),
     (["draft", FLAGSHIP, "--output", "{root}/data/rows.csv"], "is inside data/ or seeds/"),
     (["draft", FLAGSHIP, "--output", "{root}/data"], "is a folder"),
-], ids=["unknown id", "output into data", "output is a folder"])
-def test_draft_refusals_are_one_line(args, words, package_copy, capsys, monkeypatch):
-    code, _out, err = _cli([a.replace("{root}", str(package_copy)) for a in args], package_copy, capsys, monkeypatch)
+    # issue 21 adversarial item 6: --output may lose no file
+    (["draft", FLAGSHIP, "--output", "{root}/data/lexicon.json"], "is not a .csv name"),
+    (["draft", FLAGSHIP, "--output", "{root}/rows.txt"], "is not a .csv name"),
+    (["draft", FLAGSHIP, "--output", "{root}/no-such-folder/rows.csv"], "does not exist"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/ or seeds/"),
+    (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is a file of the project"),
+    (["draft", FLAGSHIP, "--output", "{elsewhere}/kept.csv"], "exists; give a new file name, or --force"),
+], ids=["unknown id", "output into data", "output is a folder", "not csv", "txt", "missing folder",
+        "data file", "project file even with force", "existing file"])
+def test_draft_refusals_are_one_line(args, words, package_copy, tmp_path_factory, capsys, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (package_copy / "notebooks" / "old.csv").write_text("mine\n", encoding="utf-8")
+    (elsewhere / "kept.csv").write_text("mine\n", encoding="utf-8")
+    before = {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()}
+    args = [a.replace("{root}", str(package_copy)).replace("{elsewhere}", str(elsewhere)) for a in args]
+    code, _out, err = _cli(args, package_copy, capsys, monkeypatch)
     assert code == 1 and len(err.strip().splitlines()) == 1 and words in err, err
+    assert {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()} == before
+    assert not (package_copy / "no-such-folder").exists()
+
+
+def test_draft_output_replaces_a_file_outside_the_project_only_with_force(package_copy, tmp_path_factory, capsys,
+                                                                         monkeypatch):
+    target = tmp_path_factory.mktemp("elsewhere") / "rows.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    code, _out, err = _cli(["draft", FLAGSHIP, "--output", str(target), "--force"], package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("figure_id,")
 
 
 def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):

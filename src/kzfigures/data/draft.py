@@ -539,10 +539,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None) -> DraftResult:
+def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None,
+                  force: bool = False) -> DraftResult:
     """Propose an article's figures and non-figures: add them to data/figures.csv and data/non_figures.csv (only
-    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else."""
+    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else
+    (a new .csv file; an existing one outside the project only with ``force``)."""
     base = project_root(root)
+    if output is not None:
+        check_output(Path(output), base, force)
     seeds, problems = read_seeds(base)
     if seed_id not in seeds:
         broken = [p for p in problems if p.row == seed_id]
@@ -601,18 +605,32 @@ def _writer_alive(lock: Path) -> bool:
     return True
 
 
-def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
-    """Write the --output CSV whole (a temporary file renamed over it); it may not be a file of data/ or seeds/."""
-    rows = output_rows(seed, proposals)
-    if target.resolve().parent in ((base / "data").resolve(), (base / "seeds").resolve()):
+def check_output(target: Path, base: Path, force: bool = False) -> None:
+    """Refuse, in one line, an --output that could lose a file: a folder, no .csv name, a missing parent folder, a
+    place in data/ or seeds/, an existing file inside the project, or any existing file without ``force``."""
+    where = target.resolve()
+    if target.is_dir():
+        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
+    if target.suffix.lower() != ".csv":
+        raise ValueError(f"--output {target} is not a .csv name; give a file name such as rows.csv")
+    if not where.parent.is_dir():
+        raise ValueError(f"--output {target}: its folder {target.parent} does not exist; make it first")
+    if where.parent in ((base / "data").resolve(), (base / "seeds").resolve()):
         raise ValueError(f"--output {target} is inside data/ or seeds/: write the draft elsewhere (rows.csv)")
+    if where.exists() and where.is_relative_to(base.resolve()):
+        raise ValueError(f"--output {target} is a file of the project; write the draft to a new file (rows.csv)")
+    if where.exists() and not force:
+        raise ValueError(f"--output {target} exists; give a new file name, or --force to replace it")
+
+
+def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
+    """Write the --output CSV whole (a temporary file renamed over it), once check_output has let it."""
+    rows = output_rows(seed, proposals)
     columns = _figure_columns(base) + [c for c in OUTPUT_EXTRA if c not in _figure_columns(base)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    if target.is_dir():
-        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
     _replace(target, buffer.getvalue())
     return DraftResult(len(rows), 0, 0, target)
 
