@@ -330,6 +330,11 @@ ADVERSARIAL_WORDS = [
     ("The figure 12 was round.", "12", ""),
     ("Spending doubled to £5.5m in 2023/24.", "24", "financial year: “2023/24” says when, not how many"),
     ("In 2023/2024 it rose.", "2023", "financial year: “2023/2024” says when, not how many"),
+    ("Call 020 7946 0958 today.", "7946", "phone-like: “020 7946 0958” is a number to dial, not a quantity"),
+    ("Call +44 20 7946 0958 today.", "20", "phone-like: “+44 20 7946 0958” is a number to dial, not a quantity"),
+    ("They met the EU. Half of them left.", "Half", ""),  # no name runs across a sentence end
+    ("He met Mr. Smith. Two of them left.", "Two", ""),
+    ("A quarter of a million people came.", "A quarter of a million", ""),  # one figure, not two
 ]
 
 

@@ -213,3 +213,11 @@ def test_a_range_scale_applies_to_both_ends(phrase, lower, upper):
 def test_a_multiple_is_no_end_of_a_range():
     with pytest.raises(ValueError):
         parse_quantity("doubled to £5.5m")
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("a quarter of a million", 250_000), ("half a million", 500_000), ("three quarters of a million", 750_000),
+    ("a third of a billion", 1e9 / 3),
+])
+def test_a_fraction_of_a_scale_is_one_number(phrase, value):
+    assert parse_quantity(phrase).lower == pytest.approx(value)

@@ -112,7 +112,13 @@ def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
 def _word_before(text: str, start: int) -> str:
     """The word just before ``start`` (across one space), without its trailing dot."""
     m = re.search(r"([A-Za-z][\w’'.-]*)\s$", text[max(0, start - 30):start])
-    return m.group(1).rstrip(".") if m else ""
+    if not m:
+        return ""
+    word = m.group(1)
+    if word.endswith(".") and word.rstrip(".").lower() not in _draft_tables()["abbreviations"] and \
+            not re.fullmatch(r"(?:[A-Za-z]\.)+", word):
+        return ""  # "…the EU. Half of them": a sentence ends there; no name runs across it
+    return word.rstrip(".")
 
 
 def non_figure_reason(text: str, start: int, end: int) -> str:

@@ -108,6 +108,11 @@ def _read_number(text: str) -> float:
         if _AMBIGUOUS.match(abbreviated.group(1)):
             raise ValueError(abbreviated.group(1))
         return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
+    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
+    if part and part.group(2) in lex["scale_words"]:  # "a quarter of a million": the fraction times the scale
+        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
+        if share and share[-1] in lex["fraction_words"]:
+            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
     if words and words[-1] in lex["fraction_words"]:
         return _fraction(words, lex)
@@ -219,7 +224,7 @@ def parse_quantity(phrase: str) -> Bounds:
     - news shapes (lexicon.json): percentages "0.4%", "60 per cent" -> the number in percent; money "$21bn",
       "£10.8bn", "5bn euros", "$35m" -> the amount (the sign or word is the unit, "bn" 1e9, "m" 1e6, "tn" 1e12);
       fractions and ratios "half", "a third", "two-thirds", "one in five" -> a share of 1 (a bare "third" is an
-      ordinal: refused); multiples "double", "twice", "triple", "12-fold" -> times; "a dozen" 12, "a million" 1e6.
+      ordinal: refused), "a quarter of a million" 250,000; multiples "double", "twice", "triple", "12-fold" -> times; "a dozen" 12, "a million" 1e6.
     - more qualifiers: "just over", "exceed" -> more_than; "as many as" -> at_most [0, x]; "just under" ->
       fewer_than; suffixes "14 or less" -> at_most, "18 or more" -> at_least, "or so" -> approximate.
     - "90-odd" -> (90, 100): more than the number, less than the next step of its last non-zero digit
