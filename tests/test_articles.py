@@ -99,6 +99,9 @@ REFUSALS = [
     ("blank title", lambda tmp: ECONOMY, {"title": "  "}, "--title must be one line of text"),
     ("bad id", lambda tmp: ECONOMY, {"id": "My Article!"}, "is not lower-case letters"),
     ("no such file", lambda tmp: tmp / "missing.txt", {}, "is not a file"),
+    ("id of 300 characters", lambda tmp: ECONOMY, {"id": "a" * 300}, "--id is 300 characters long"),
+    ("title of 6,000 characters", lambda tmp: ECONOMY, {"title": "Budget " * 857 + "x"},
+     "--title is 6,000 characters long"),
 ]
 
 

@@ -210,7 +210,8 @@ def test_draft_twice_adds_nothing_and_keeps_what_a_person_edited(added, capsys, 
     path = root / "data" / "figures.csv"
     rows = read_rows(path)
     edited = next(r for r in rows if r["number_text"] == "Some 24,000")
-    edited.update(unit="jobs", measure="manufacturing jobs lost", status="curated", attributed_to="unattributed")
+    edited.update(unit="jobs", measure="manufacturing jobs lost", status="curated", attributed_to="unattributed",
+                  attribution="none")
     write_rows(path, rows)
     before = {p: (root / "data" / p).read_bytes() for p in ("figures.csv", "non_figures.csv")}
     code, out, _ = _cli(["draft", new_id], root, capsys, monkeypatch)
@@ -363,3 +364,19 @@ def test_a_minus_sign_is_in_the_span_and_refused_with_a_reason(text, phrase):
 
 def test_a_hyphen_is_no_minus_sign():
     assert [p.phrase for p in propose("Covid-19 cases were 5-7% of the total.") if p.is_figure] == ["5-7%"]
+
+
+# text, the phrase, its candidate credit, its unit
+CREDITS_AND_UNITS = [
+    ("Prices rose 5%, the Office for National Statistics said.", "5%", "Office for National Statistics", "percent"),
+    ("Unemployment hit 5%, the Bank of England said.", "5%", "Bank of England", "percent"),
+    ("The chancellor told MPs that 40 schools would close.", "40", "The chancellor", "schools"),  # MPs are told
+    ("Two-thirds want change.", "Two-thirds", "", "(to be described)"),  # "want" is no unit
+    ("The 12 figure was high.", "12", "", "(to be described)"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, unit", CREDITS_AND_UNITS, ids=[t for t, *_ in CREDITS_AND_UNITS])
+def test_candidate_credit_and_unit(text, phrase, credit, unit):
+    (found,) = [p for p in propose(text) if p.phrase == phrase]
+    assert (found.credit, found.unit) == (credit, unit)

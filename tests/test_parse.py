@@ -182,7 +182,7 @@ def test_every_news_shape_of_the_issue_is_in_the_table():
 # 1. "in" joins a ratio only between small whole numbers: an amount is never divided by the year after it.
 @pytest.mark.parametrize("phrase", [
     "£5bn in 2020", "$21bn in 2023", "doubled to £5.5m in 2023", "£5.5m in 2023", "5% in 2020", "5bn in 2020",
-    "one in 2020", "one in zero", "0 in 0", "five in three", "1.5 in 10", "a million in ten",
+    "one in 2020", "one in zero", "0 in 0", "five in three", "1.5 in 10", "a million in ten", "fifty-fifty", "5-5",
 ])
 def test_in_is_a_ratio_only_between_small_whole_numbers(phrase):
     with pytest.raises(ValueError) as err:

@@ -72,7 +72,9 @@ def _draft_tables() -> dict[str, Any]:
     d = dict(lex["draft"])
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]  # "(?-i:" keeps a capital
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"])) for p in d["credit_patterns"]]
+    roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
+                            for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
     return d
 
@@ -358,6 +360,10 @@ def _written_unit(phrase: str) -> str:
     return ""
 
 
+#: Lower-case words a name may hold ("Office for National Statistics", "Bank of England").
+_CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
+
+
 def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
     """Who the sentence (or the one before or after it) credits ("according to X", "X said"): a name, or ""."""
     d = _draft_tables()
@@ -368,10 +374,13 @@ def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str
         sentence = text[spans[i][0]:spans[i][1]]
         for pattern in d["credit_patterns"]:
             for m in pattern.finditer(sentence):
-                words = re.sub(r"[’']s$", "", m.group("name").rstrip(".,’'")).split()
+                name = m.group("name")
+                if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
+                    return name  # "the chancellor said": the role as the article writes it
+                words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
                 while words and words[0].lower().strip(".") in titles:
                     words = words[1:]
-                if any(w.lower() in d["name_skip"] for w in words):
+                if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
                     continue
                 if words and words[0][0].isupper() and " ".join(words) in text:
                     return " ".join(words)

@@ -294,6 +294,8 @@ def _parse(text: str, lex: dict) -> Bounds:
         if ends is None:
             raise
         low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
+        if low_text == high_text:
+            raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")
         if any(_bare(end, lex) is None and _read_times(end, lex) for end in (low_text, high_text)):
             raise ValueError("a multiple is no end of a range (\"doubled to £5.5m\" is a change)")
         lower, upper = _read_number(low_text), _read_number(high_text)
