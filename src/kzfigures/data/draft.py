@@ -70,7 +70,8 @@ def _draft_tables() -> dict[str, Any]:
     """The draft's word tables, with their patterns compiled."""
     lex = lexicon()
     d = dict(lex["draft"])
-    d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]  # "(?-i:" keeps a capital
+    # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
+    d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))

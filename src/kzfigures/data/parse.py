@@ -224,7 +224,8 @@ def parse_quantity(phrase: str) -> Bounds:
     - news shapes (lexicon.json): percentages "0.4%", "60 per cent" -> the number in percent; money "$21bn",
       "£10.8bn", "5bn euros", "$35m" -> the amount (the sign or word is the unit, "bn" 1e9, "m" 1e6, "tn" 1e12);
       fractions and ratios "half", "a third", "two-thirds", "one in five" -> a share of 1 (a bare "third" is an
-      ordinal: refused), "a quarter of a million" 250,000; multiples "double", "twice", "triple", "12-fold" -> times; "a dozen" 12, "a million" 1e6.
+      ordinal: refused), "a quarter of a million" 250,000; multiples "double", "twice", "triple", "12-fold" ->
+      times; "a dozen" 12, "a million" 1e6.
     - more qualifiers: "just over", "exceed" -> more_than; "as many as" -> at_most [0, x]; "just under" ->
       fewer_than; suffixes "14 or less" -> at_most, "18 or more" -> at_least, "or so" -> approximate.
     - "90-odd" -> (90, 100): more than the number, less than the next step of its last non-zero digit
@@ -293,14 +294,19 @@ def _parse(text: str, lex: dict) -> Bounds:
         ends = _range(body)
         if ends is None:
             raise
-        low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
-        if low_text == high_text:
-            raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")
-        if any(_bare(end, lex) is None and _read_times(end, lex) for end in (low_text, high_text)):
-            raise ValueError("a multiple is no end of a range (\"doubled to £5.5m\" is a change)")
-        lower, upper = _read_number(low_text), _read_number(high_text)
-        scale, bare = _scale_of(high_text, lex), _bare(low_text, lex)
-        if scale is not None and bare is not None and Fraction(str(lower)) < Fraction(str(upper)) / scale:
-            lower = float(Fraction(str(lower)) * scale)  # "5 to 7 million": the lower end takes the upper's scale
-        return Bounds(lower, upper, False, False, "range")
+        return _range_bounds(ends, lex)
     return Bounds.exact(value)
+
+
+def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:
+    """The Bounds of a range's two ends; ValueError when they do not make one."""
+    low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
+    if low_text == high_text:
+        raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")
+    if any(_bare(end, lex) is None and _read_times(end, lex) for end in (low_text, high_text)):
+        raise ValueError("a multiple is no end of a range (\"doubled to £5.5m\" is a change)")
+    lower, upper = _read_number(low_text), _read_number(high_text)
+    scale, bare = _scale_of(high_text, lex), _bare(low_text, lex)
+    if scale is not None and bare is not None and Fraction(str(lower)) < Fraction(str(upper)) / scale:
+        lower = float(Fraction(str(lower)) * scale)  # "5 to 7 million": the lower end takes the upper's scale
+    return Bounds(lower, upper, False, False, "range")
