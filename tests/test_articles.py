@@ -214,3 +214,23 @@ def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy,
     shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
     assert "no figures drafted yet" in shown.lower()
     assert "Error" not in shown and "Traceback" not in shown
+
+
+def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(package_copy):
+    """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
+    flagship-only and links to the contents alone (the flagship's own page keeps both)."""
+    from kzfigures.build.execute import execute
+    from kzfigures.build.pages import exporter, for_readers
+    from kzfigures.build.report import article_pages
+    from kzfigures.notebooks.collection import list_notebooks
+
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    collection = list_notebooks(package_copy / "notebooks")
+    ((info, seed_id),) = article_pages(collection, {}, package_copy)
+    nb = execute(info.path, None, {"article": seed_id}, env={"KZFIGURES_ROOT": str(package_copy)})
+    html = exporter().from_notebook_node(for_readers(nb, info, {"article": new_id}, {}))[0]
+    for flagship in ("Astana Times", "Foreign fighters", "Deputy Prosecutor General", "growing rapidly"):
+        assert flagship not in html
+    assert "Contents" in html and "Budget gap widens" in html
+    own = exporter().from_notebook_node(for_readers(nb, collection[0], {}, {}))[0]
+    assert "Astana Times" in own and "Foreign fighters" in own
