@@ -562,7 +562,7 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     (a new .csv file; an existing one outside the project only with ``force``)."""
     base = project_root(root)
     if output is not None:
-        check_output(Path(output), base, force)
+        _check_output(Path(output), base, force)
     seeds, problems = read_seeds(base)
     if seed_id not in seeds:
         broken = [p for p in problems if p.row == seed_id]
@@ -621,7 +621,7 @@ def _writer_alive(lock: Path) -> bool:
     return True
 
 
-def check_output(target: Path, base: Path, force: bool = False) -> None:
+def _check_output(target: Path, base: Path, force: bool = False) -> None:
     """Refuse, in one line, an --output that could lose a file: a folder, no .csv name, a missing parent folder, a
     place in data/ or seeds/, an existing file inside the project, or any existing file without ``force``."""
     where = target.resolve()
@@ -640,7 +640,7 @@ def check_output(target: Path, base: Path, force: bool = False) -> None:
 
 
 def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
-    """Write the --output CSV whole (a temporary file renamed over it), once check_output has let it."""
+    """Write the --output CSV whole (a temporary file renamed over it), once _check_output has let it."""
     rows = output_rows(seed, proposals)
     columns = _figure_columns(base) + [c for c in OUTPUT_EXTRA if c not in _figure_columns(base)]
     buffer = io.StringIO()
