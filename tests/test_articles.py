@@ -99,6 +99,9 @@ REFUSALS = [
     ("blank title", lambda tmp: ECONOMY, {"title": "  "}, "--title must be one line of text"),
     ("bad id", lambda tmp: ECONOMY, {"id": "My Article!"}, "is not lower-case letters"),
     ("no such file", lambda tmp: tmp / "missing.txt", {}, "is not a file"),
+    ("id of 300 characters", lambda tmp: ECONOMY, {"id": "a" * 300}, "--id is 300 characters long"),
+    ("title of 6,000 characters", lambda tmp: ECONOMY, {"title": "Budget " * 857 + "x"},
+     "--title is 6,000 characters long"),
 ]
 
 
@@ -192,3 +195,42 @@ def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_cop
     assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
     assert article_pages(collection, {"article": new_id}, package_copy) == []
     assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
+
+
+# An added article with no figure rows (added but not drafted, or a text with no numbers) still gets its page
+# (issue 21 adversarial item 4: notebook 00 failed in count_chart with "max() arg is an empty sequence").
+@pytest.mark.parametrize("text", [
+    "The council met on Tuesday and agreed that the plan would wait for the spring.\n",
+    ECONOMY.read_text(encoding="utf-8"),  # numbers, none drafted yet
+], ids=["no numbers", "not drafted"])
+def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy, tmp_path):
+    from kzfigures.build.execute import execute
+
+    source = tmp_path / "article.txt"
+    source.write_text(text, encoding="utf-8")
+    new_id = add_article(source, **META, root=package_copy)
+    nb = execute(package_copy / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": new_id},
+                 env={"KZFIGURES_ROOT": str(package_copy)})
+    shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
+    assert "no figures drafted yet" in shown.lower()
+    assert "Error" not in shown and "Traceback" not in shown
+
+
+def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(package_copy):
+    """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
+    flagship-only and links to the contents alone (the flagship's own page keeps both)."""
+    from kzfigures.build.execute import execute
+    from kzfigures.build.pages import exporter, for_readers
+    from kzfigures.build.report import article_pages
+    from kzfigures.notebooks.collection import list_notebooks
+
+    new_id = add_article(ECONOMY, **META, root=package_copy)
+    collection = list_notebooks(package_copy / "notebooks")
+    ((info, seed_id),) = article_pages(collection, {}, package_copy)
+    nb = execute(info.path, None, {"article": seed_id}, env={"KZFIGURES_ROOT": str(package_copy)})
+    html = exporter().from_notebook_node(for_readers(nb, info, {"article": new_id}, {}))[0]
+    for flagship in ("Astana Times", "Foreign fighters", "Deputy Prosecutor General", "growing rapidly"):
+        assert flagship not in html
+    assert "Contents" in html and "Budget gap widens" in html
+    own = exporter().from_notebook_node(for_readers(nb, collection[0], {}, {}))[0]
+    assert "Astana Times" in own and "Foreign fighters" in own

@@ -210,7 +210,8 @@ def test_draft_twice_adds_nothing_and_keeps_what_a_person_edited(added, capsys, 
     path = root / "data" / "figures.csv"
     rows = read_rows(path)
     edited = next(r for r in rows if r["number_text"] == "Some 24,000")
-    edited.update(unit="jobs", measure="manufacturing jobs lost", status="curated", attributed_to="unattributed")
+    edited.update(unit="jobs", measure="manufacturing jobs lost", status="curated", attributed_to="unattributed",
+                  attribution="none")
     write_rows(path, rows)
     before = {p: (root / "data" / p).read_bytes() for p in ("figures.csv", "non_figures.csv")}
     code, out, _ = _cli(["draft", new_id], root, capsys, monkeypatch)
@@ -245,10 +246,34 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
     (["draft", "no-such-article"], "no article 'no-such-article' in the collection"),
     (["draft", FLAGSHIP, "--output", "{root}/data/rows.csv"], "is inside data/ or seeds/"),
     (["draft", FLAGSHIP, "--output", "{root}/data"], "is a folder"),
-], ids=["unknown id", "output into data", "output is a folder"])
-def test_draft_refusals_are_one_line(args, words, package_copy, capsys, monkeypatch):
-    code, _out, err = _cli([a.replace("{root}", str(package_copy)) for a in args], package_copy, capsys, monkeypatch)
+    # issue 21 adversarial item 6: --output may lose no file
+    (["draft", FLAGSHIP, "--output", "{root}/data/lexicon.json"], "is not a .csv name"),
+    (["draft", FLAGSHIP, "--output", "{root}/rows.txt"], "is not a .csv name"),
+    (["draft", FLAGSHIP, "--output", "{root}/no-such-folder/rows.csv"], "does not exist"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/ or seeds/"),
+    (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is a file of the project"),
+    (["draft", FLAGSHIP, "--output", "{elsewhere}/kept.csv"], "exists; give a new file name, or --force"),
+], ids=["unknown id", "output into data", "output is a folder", "not csv", "txt", "missing folder",
+        "data file", "project file even with force", "existing file"])
+def test_draft_refusals_are_one_line(args, words, package_copy, tmp_path_factory, capsys, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (package_copy / "notebooks" / "old.csv").write_text("mine\n", encoding="utf-8")
+    (elsewhere / "kept.csv").write_text("mine\n", encoding="utf-8")
+    before = {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()}
+    args = [a.replace("{root}", str(package_copy)).replace("{elsewhere}", str(elsewhere)) for a in args]
+    code, _out, err = _cli(args, package_copy, capsys, monkeypatch)
     assert code == 1 and len(err.strip().splitlines()) == 1 and words in err, err
+    assert {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()} == before
+    assert not (package_copy / "no-such-folder").exists()
+
+
+def test_draft_output_replaces_a_file_outside_the_project_only_with_force(package_copy, tmp_path_factory, capsys,
+                                                                         monkeypatch):
+    target = tmp_path_factory.mktemp("elsewhere") / "rows.csv"
+    target.write_text("mine\n", encoding="utf-8")
+    code, _out, err = _cli(["draft", FLAGSHIP, "--output", str(target), "--force"], package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    assert target.read_text(encoding="utf-8").startswith("figure_id,")
 
 
 def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):
@@ -279,3 +304,79 @@ def test_a_spreadsheet_saved_table_keeps_its_bom_and_line_endings(added, capsys,
     after = (root / "data" / "figures.csv").read_bytes()
     assert after.startswith(before) and after.startswith(b"\xef\xbb\xbf")
     assert b"\n" not in after.replace(b"\r\n", b"") and validate_package(root) == []
+
+
+# The adversarial pass of issue 21: text, the figure phrases the draft must propose with their (lower, upper).
+ADVERSARIAL_SPANS = [
+    ("Revenue hit £5bn in 2020.", {"£5bn": (5e9, 5e9)}),
+    ("It cost $21bn in 2023.", {"$21bn": (21e9, 21e9)}),
+    ("Spending doubled to £5.5m in 2023/24.", {"doubled": (2, 2), "£5.5m": (5.5e6, 5.5e6)}),
+    ("About one in five in 2021 agreed.", {"About one in five": (0.2, 0.2)}),
+    ("Between 5 and 7 million people voted.", {"Between 5 and 7 million": (5e6, 7e6)}),
+    ("Losses of £2-3bn were seen.", {"£2-3bn": (2e9, 3e9)}),
+]
+
+
+@pytest.mark.parametrize("text, figures", ADVERSARIAL_SPANS, ids=[t for t, _ in ADVERSARIAL_SPANS])
+def test_adversarial_spans_are_read_as_they_are_meant(text, figures):
+    found = {p.phrase: (p.bounds.lower, p.bounds.upper) for p in propose(text) if p.is_figure}
+    assert found == {k: pytest.approx(v) for k, v in figures.items()}
+
+
+# article text, numeric word, the reason the draft gives it (exactly), or "" when it must be read as a figure
+ADVERSARIAL_WORDS = [
+    ("MPs would table 14 or fewer amendments.", "14 or fewer", ""),  # "table" the verb is no label
+    ("See Table 14 for details.", "14", "part of a name or label (“Table 14”): not a quantity"),
+    ("They reached Round 3 on Friday.", "3", "part of a name or label (“Round 3”): not a quantity"),
+    ("The figure 12 was round.", "12", ""),
+    ("Spending doubled to £5.5m in 2023/24.", "24", "financial year: “2023/24” says when, not how many"),
+    ("In 2023/2024 it rose.", "2023", "financial year: “2023/2024” says when, not how many"),
+    ("Call 020 7946 0958 today.", "7946", "phone-like: “020 7946 0958” is a number to dial, not a quantity"),
+    ("Call +44 20 7946 0958 today.", "20", "phone-like: “+44 20 7946 0958” is a number to dial, not a quantity"),
+    ("They met the EU. Half of them left.", "Half", ""),  # no name runs across a sentence end
+    ("He met Mr. Smith. Two of them left.", "Two", ""),
+    ("A quarter of a million people came.", "A quarter of a million", ""),  # one figure, not two
+]
+
+
+@pytest.mark.parametrize("text, word, reason", ADVERSARIAL_WORDS, ids=[t for t, *_ in ADVERSARIAL_WORDS])
+def test_adversarial_words_get_their_own_reason(text, word, reason):
+    found = [p for p in propose(text) if p.phrase == word]
+    assert found, [p.phrase for p in propose(text)]
+    assert found[0].reason == reason and found[0].is_figure == (not reason)
+
+
+# a minus sign is kept in the span and the phrase refused (never drafted as the positive number)
+MINUS_SIGNS = [
+    ("Prices fell -3.2% last month.", "-3.2%"),
+    ("It was -12C overnight.", "-12C"),
+    ("It was \u221212C overnight.", "\u221212C"),
+    ("Growth was -5 in the end.", "-5"),
+]
+
+
+@pytest.mark.parametrize("text, phrase", MINUS_SIGNS, ids=[p for _, p in MINUS_SIGNS])
+def test_a_minus_sign_is_in_the_span_and_refused_with_a_reason(text, phrase):
+    (only,) = propose(text)
+    assert only.phrase == phrase and only.bounds is None and "minus sign" in only.reason
+    assert only.reason.startswith("unread: ")
+
+
+def test_a_hyphen_is_no_minus_sign():
+    assert [p.phrase for p in propose("Covid-19 cases were 5-7% of the total.") if p.is_figure] == ["5-7%"]
+
+
+# text, the phrase, its candidate credit, its unit
+CREDITS_AND_UNITS = [
+    ("Prices rose 5%, the Office for National Statistics said.", "5%", "Office for National Statistics", "percent"),
+    ("Unemployment hit 5%, the Bank of England said.", "5%", "Bank of England", "percent"),
+    ("The chancellor told MPs that 40 schools would close.", "40", "The chancellor", "schools"),  # MPs are told
+    ("Two-thirds want change.", "Two-thirds", "", "(to be described)"),  # "want" is no unit
+    ("The 12 figure was high.", "12", "", "(to be described)"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, unit", CREDITS_AND_UNITS, ids=[t for t, *_ in CREDITS_AND_UNITS])
+def test_candidate_credit_and_unit(text, phrase, credit, unit):
+    (found,) = [p for p in propose(text) if p.phrase == phrase]
+    assert (found.credit, found.unit) == (credit, unit)

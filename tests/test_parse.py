@@ -176,3 +176,48 @@ def test_every_news_shape_of_the_issue_is_in_the_table():
               "as many as 40", "just over 100", "more than a million", "90-odd", "some 24,000", "14 or less",
               "exceed 16.5bn", "nearly half"]
     assert set(shapes) <= {case[0] for case in NEWS_PHRASES}
+
+
+# The adversarial pass of issue 21 (each fails without its fix).
+# 1. "in" joins a ratio only between small whole numbers: an amount is never divided by the year after it.
+@pytest.mark.parametrize("phrase", [
+    "£5bn in 2020", "$21bn in 2023", "doubled to £5.5m in 2023", "£5.5m in 2023", "5% in 2020", "5bn in 2020",
+    "one in 2020", "one in zero", "0 in 0", "five in three", "1.5 in 10", "a million in ten", "fifty-fifty", "5-5",
+])
+def test_in_is_a_ratio_only_between_small_whole_numbers(phrase):
+    with pytest.raises(ValueError) as err:
+        parse_quantity(phrase)
+    assert repr(phrase) in str(err.value)
+
+
+@pytest.mark.parametrize("phrase, share", [
+    ("one in five", 0.2), ("3 out of 10", 0.3), ("one in every five", 0.2), ("about one in ten", 0.1),
+    ("twenty-one in 100", 0.21),
+])
+def test_small_ratios_still_read(phrase, share):
+    assert parse_quantity(phrase).lower == pytest.approx(share)
+
+
+# 2. a scale written on the upper end of a range applies to the bare lower end too (news convention)
+@pytest.mark.parametrize("phrase, lower, upper", [
+    ("between 5 and 7 million", 5e6, 7e6), ("5 to 7 million", 5e6, 7e6), ("£2-3bn", 2e9, 3e9),
+    ("$5-7bn", 5e9, 7e9), ("5-10m", 5e6, 10e6), ("2.5-3bn", 2.5e9, 3e9), ("five to seven million", 5e6, 7e6),
+    ("between $1.5bn and $2bn", 1.5e9, 2e9), ("between 500,000 and 2 million", 5e5, 2e6),
+    ("three to seven years", 3, 7), ("27,000 to 31,000", 27000, 31000),
+])
+def test_a_range_scale_applies_to_both_ends(phrase, lower, upper):
+    b = parse_quantity(phrase)
+    assert (b.lower, b.upper, b.bound) == (pytest.approx(lower), pytest.approx(upper), "range")
+
+
+def test_a_multiple_is_no_end_of_a_range():
+    with pytest.raises(ValueError):
+        parse_quantity("doubled to £5.5m")
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("a quarter of a million", 250_000), ("half a million", 500_000), ("three quarters of a million", 750_000),
+    ("a third of a billion", 1e9 / 3),
+])
+def test_a_fraction_of_a_scale_is_one_number(phrase, value):
+    assert parse_quantity(phrase).lower == pytest.approx(value)

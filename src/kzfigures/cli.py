@@ -249,7 +249,7 @@ def _draft(args: argparse.Namespace) -> int:
     """kzfigures draft: propose an article's figure and non-figure rows (status: proposed)."""
     from .data.draft import draft_article
 
-    result = draft_article(args.id, output=args.output)
+    result = draft_article(args.id, output=args.output, force=args.force)
     if result.output is not None:
         print(f"{result.figures_added} proposed figure row(s) written to {result.output}; nothing else was changed")
     else:
@@ -326,7 +326,9 @@ def parser() -> argparse.ArgumentParser:
     draft = sub.add_parser("draft", help="propose an article's figure rows and non-figures (status: proposed)")
     draft.add_argument("id", help="the article's id (as `kzfigures add` printed it)")
     draft.add_argument("--output", default=None, metavar="ROWS.csv",
-                       help="write the proposed figure rows to this file and change nothing else")
+                       help="write the proposed figure rows to this new .csv file and change nothing else")
+    draft.add_argument("--force", action="store_true",
+                       help="let --output replace an existing file outside the project")
     draft.set_defaults(run=_draft)
     params = sub.add_parser("params", help="list the notebooks' parameters")
     params.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)

@@ -3,7 +3,8 @@
 The executed notebook is kept as it ran (reports/notebooks/); its page is made from a copy in which the cell papermill
 injected becomes one line saying what the build used, the navigation links point at pages instead of .ipynb files,
 nbgrader's marker lines are gone, and every table has lost its index column and has its numbers marked to be
-right-aligned. The kzreport template then folds each cell's code into a closed "show code" disclosure and drops
+right-aligned. Another article's page (NAME--ID) leaves out the cells tagged "flagship-only" and links only to the
+contents. The kzreport template then folds each cell's code into a closed "show code" disclosure and drops
 the prompts.
 """
 from __future__ import annotations
@@ -17,13 +18,19 @@ from ..classroom.edition import MARKERS
 from ..data.literal import markdown_text
 from ..data.parse import DIGITS
 from ..notebooks.collection import NotebookInfo
-from ..notebooks.navigation import CONTENTS
+from ..notebooks.navigation import CONTENTS, NAV_TAG
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: A plain number as a table shows it (the parser's digits): 1,234 / -5 / 0.0167 / 12.5% / inf.
 _NUMBER = re.compile(rf"^[−-]?{DIGITS}%?$|^-?inf$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+#: A cell tagged so speaks of the flagship article alone: another article's page leaves it out.
+FLAGSHIP_ONLY = "flagship-only"
+#: What the name of another article's page holds (NAME--ID, see build.report.article_pages).
+ARTICLE_PAGE = "--"
 
 
 def exporter() -> Any:
@@ -69,6 +76,11 @@ def for_readers(executed: Any, info: NotebookInfo, parameters: dict[str, Any], t
     nb = copy.deepcopy(executed)
     nb.cells = without_plumbing(nb.cells)
     nb.metadata["title"] = info.title  # the page's <title> is the notebook's own
+    if ARTICLE_PAGE in info.name:  # another article's page: none of the flagship's words, no path through the book
+        nb.cells = [c for c in nb.cells if FLAGSHIP_ONLY not in c.metadata.get("tags", [])]
+        for cell in nb.cells:
+            if NAV_TAG in cell.metadata.get("tags", []):
+                cell.source = f"*[Contents]({CONTENTS})*"
     for cell in nb.cells:
         cell.source = "\n".join(line for line in cell.source.split("\n") if line.strip() not in MARKERS)
         if cell.cell_type == "markdown":

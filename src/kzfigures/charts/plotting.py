@@ -417,6 +417,13 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
     """How many figures of each kind the article states (restatements shown apart); ``article`` cites it (see
     kzfigures.citation) when it is not the flagship."""
     figure, ax, foot = _new_figure(7.5, 3.6)
+    if counts.empty:
+        source = source_line(extra="Counted by kzfigures from the article's text.", article=article)
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No figures drafted yet", ha="center", va="center", transform=ax.transAxes)
+        _finish(ax, foot, title, source)
+        said = "No figures drafted yet for this article."
+        return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
     ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")

@@ -67,6 +67,15 @@ def bound_columns(figures: pd.DataFrame) -> dict[str, list]:
             "lower_open": [bool(b.lower_open) for b in bounds], "upper_open": [bool(b.upper_open) for b in bounds]}
 
 
+#: What a page says for an article no figure row has been drafted for yet.
+NO_FIGURES = "No figures drafted yet for this article: `kzfigures draft {article}` proposes them for a person to curate."
+
+
+def no_figures_note(figures: pd.DataFrame, article: str) -> str:
+    """The "no figures drafted yet" note when ``figures`` has no row, else ""."""
+    return NO_FIGURES.format(article=article) if figures.empty else ""
+
+
 def count_by(figures: pd.DataFrame, column: str = "bound") -> pd.DataFrame:
     """How many stated figures have each value of ``column``, restatements counted apart (bounds in their order)."""
     stated = figures.loc[~figures["derived"]]
@@ -83,6 +92,8 @@ def find_figures(figures: pd.DataFrame, word: str) -> pd.DataFrame:
     if not isinstance(word, str) or not word.strip():
         raise ValueError("search: give a word to look for, such as 'attacks'")
     columns = ["quote", "measure", "number_text", "attributed_to"]
+    if figures.empty:
+        return figures[["figure_id", "number_text", "measure", "attributed_to", "quote"]].reset_index(drop=True)
     text = figures[columns].fillna("").astype(str).agg(" ".join, axis=1).str.lower()
     hits = figures.loc[text.str.contains(word.strip().lower(), regex=False)]
     return hits[["figure_id", "number_text", "measure", "attributed_to", "quote"]].reset_index(drop=True)

@@ -84,11 +84,24 @@ def _text_of(raw: bytes, name: str) -> str:
     return text
 
 
+#: The longest title, publisher, URL and id `kzfigures add` takes (an id names a file; a title heads a page).
+LONGEST = {"--title": 300, "--publisher": 200, "--url": 2000, "--id": 80}
+
+
+def _check_length(name: str, value: str | None) -> None:
+    """ArticleRefused when a value is longer than LONGEST allows (the line says how long, not the value)."""
+    if value is not None and len(value) > LONGEST[name]:
+        raise ArticleRefused(f"{name} is {len(value):,} characters long; at most {LONGEST[name]} are taken")
+
+
 def check_metadata(title: str, publisher: str, published: str, url: str | None) -> None:
-    """ArticleRefused when a title or publisher is blank, the date is not ISO, or the URL is not http(s)."""
+    """ArticleRefused when a title or publisher is blank or too long, the date is not ISO, or the URL is not
+    http(s)."""
     for name, value in (("--title", title), ("--publisher", publisher)):
+        _check_length(name, value)
         if not value or not value.strip() or "\n" in value:
             raise ArticleRefused(f"{name} must be one line of text, not {value!r}")
+    _check_length("--url", url)
     if not PUBLISHED.fullmatch(published or ""):
         raise ArticleRefused(f"--published {published!r} is not an ISO date: write YYYY, YYYY-MM or YYYY-MM-DD")
     try:
@@ -111,6 +124,7 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         raise ArticleRefused(f"{source} is not a file")
     raw = source.read_bytes()
     text = _text_of(raw, source.name)
+    _check_length("--id", seed_id)
     new_id = seed_id or article_id(title, publisher, published)
     if not ARTICLE_ID.fullmatch(new_id):
         raise ArticleRefused(f"id {new_id!r} is not lower-case letters and digits joined by hyphens")

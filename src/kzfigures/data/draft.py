@@ -70,9 +70,12 @@ def _draft_tables() -> dict[str, Any]:
     """The draft's word tables, with their patterns compiled."""
     lex = lexicon()
     d = dict(lex["draft"])
+    # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"])) for p in d["credit_patterns"]]
+    roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
+                            for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
     return d
 
@@ -112,7 +115,13 @@ def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
 def _word_before(text: str, start: int) -> str:
     """The word just before ``start`` (across one space), without its trailing dot."""
     m = re.search(r"([A-Za-z][\w’'.-]*)\s$", text[max(0, start - 30):start])
-    return m.group(1).rstrip(".") if m else ""
+    if not m:
+        return ""
+    word = m.group(1)
+    if word.endswith(".") and word.rstrip(".").lower() not in _draft_tables()["abbreviations"] and \
+            not re.fullmatch(r"(?:[A-Za-z]\.)+", word):
+        return ""  # "…the EU. Half of them": a sentence ends there; no name runs across it
+    return word.rstrip(".")
 
 
 def non_figure_reason(text: str, start: int, end: int) -> str:
@@ -125,7 +134,7 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
     for pattern, reason in d["not_counts"]:
         for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
             if m.start() <= start and end <= m.end():
-                return reason
+                return reason.replace("{match}", m.group())
     numerators = {*lex["article_words"], *lex["number_words"]}
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
@@ -137,6 +146,9 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
                 before.lower() not in lex["qualifiers"]:
             return f"part of a name: “{before} {token}”"  # "World War Two"
         return ""
+    fiscal = re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}|\d{4}", token)
+    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b", after)):
+        return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
         return f"decade: “{token}s” says when, not how many"
     if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
@@ -162,6 +174,12 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
             before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
         return f"part of a name: “{before} {token}”"
     return ""
+
+
+def _fiscal_year(text: str, start: int, end: int) -> str:
+    """The whole "2023/24" around one of its numbers."""
+    m = re.search(r"\d{4}/\d{2,4}", text[max(0, start - 5):end + 5])
+    return m.group() if m else text[start:end]
 
 
 def _whole_word(text: str, start: int, end: int) -> str:
@@ -241,15 +259,25 @@ def _is_duration_opener(phrase: str) -> bool:
     return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
 
 
+#: "in" before a year ends a phrase: "£5bn in 2020" is an amount and its year, never a ratio.
+_YEAR_AFTER_IN = re.compile(r"\b[Ii]n (?:1[89]|20)\d{2}\b")
+
+
 def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
+    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        right = max((r for r in _right_ends(text, end, limit) if _acceptable(text[start:r]) and _reads(text[start:r])),
+                    default=end)
+        return start - 1, right, None, (f"unread: “{text[start - 1:right]}” has a minus sign, and the grammar reads no "
+                                         "negative numbers; a person decides")
     lefts = _left_starts(text, start)
     best: tuple[int, int, Bounds] | None = None
     for left in lefts:
         for right in _right_ends(text, end, limit):
             phrase = text[left:right]
-            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase):
+            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+                    _YEAR_AFTER_IN.search(phrase):
                 continue
             try:
                 bounds = parse_quantity(phrase)
@@ -264,6 +292,15 @@ def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bo
     except ValueError as err:
         return start, end, None, f"unread: {err}; a person decides whether it is a figure"
     return start, end, None, "unread"  # pragma: no cover - the token alone would have been found above
+
+
+def _reads(phrase: str) -> bool:
+    """True when parse_quantity reads the phrase."""
+    try:
+        parse_quantity(phrase)
+    except ValueError:
+        return False
+    return True
 
 
 # -- what is proposed around a figure ------------------------------------------------------------------------
@@ -324,6 +361,10 @@ def _written_unit(phrase: str) -> str:
     return ""
 
 
+#: Lower-case words a name may hold ("Office for National Statistics", "Bank of England").
+_CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
+
+
 def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
     """Who the sentence (or the one before or after it) credits ("according to X", "X said"): a name, or ""."""
     d = _draft_tables()
@@ -334,10 +375,13 @@ def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str
         sentence = text[spans[i][0]:spans[i][1]]
         for pattern in d["credit_patterns"]:
             for m in pattern.finditer(sentence):
-                words = re.sub(r"[’']s$", "", m.group("name").rstrip(".,’'")).split()
+                name = m.group("name")
+                if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
+                    return name  # "the chancellor said": the role as the article writes it
+                words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
                 while words and words[0].lower().strip(".") in titles:
                     words = words[1:]
-                if any(w.lower() in d["name_skip"] for w in words):
+                if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
                     continue
                 if words and words[0][0].isupper() and " ".join(words) in text:
                     return " ".join(words)
@@ -511,10 +555,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
-def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None) -> DraftResult:
+def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None,
+                  force: bool = False) -> DraftResult:
     """Propose an article's figures and non-figures: add them to data/figures.csv and data/non_figures.csv (only
-    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else."""
+    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else
+    (a new .csv file; an existing one outside the project only with ``force``)."""
     base = project_root(root)
+    if output is not None:
+        _check_output(Path(output), base, force)
     seeds, problems = read_seeds(base)
     if seed_id not in seeds:
         broken = [p for p in problems if p.row == seed_id]
@@ -573,18 +621,32 @@ def _writer_alive(lock: Path) -> bool:
     return True
 
 
-def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
-    """Write the --output CSV whole (a temporary file renamed over it); it may not be a file of data/ or seeds/."""
-    rows = output_rows(seed, proposals)
-    if target.resolve().parent in ((base / "data").resolve(), (base / "seeds").resolve()):
+def _check_output(target: Path, base: Path, force: bool = False) -> None:
+    """Refuse, in one line, an --output that could lose a file: a folder, no .csv name, a missing parent folder, a
+    place in data/ or seeds/, an existing file inside the project, or any existing file without ``force``."""
+    where = target.resolve()
+    if target.is_dir():
+        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
+    if target.suffix.lower() != ".csv":
+        raise ValueError(f"--output {target} is not a .csv name; give a file name such as rows.csv")
+    if not where.parent.is_dir():
+        raise ValueError(f"--output {target}: its folder {target.parent} does not exist; make it first")
+    if where.parent in ((base / "data").resolve(), (base / "seeds").resolve()):
         raise ValueError(f"--output {target} is inside data/ or seeds/: write the draft elsewhere (rows.csv)")
+    if where.exists() and where.is_relative_to(base.resolve()):
+        raise ValueError(f"--output {target} is a file of the project; write the draft to a new file (rows.csv)")
+    if where.exists() and not force:
+        raise ValueError(f"--output {target} exists; give a new file name, or --force to replace it")
+
+
+def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
+    """Write the --output CSV whole (a temporary file renamed over it), once _check_output has let it."""
+    rows = output_rows(seed, proposals)
     columns = _figure_columns(base) + [c for c in OUTPUT_EXTRA if c not in _figure_columns(base)]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    if target.is_dir():
-        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
     _replace(target, buffer.getvalue())
     return DraftResult(len(rows), 0, 0, target)
 

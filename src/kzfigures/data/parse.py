@@ -90,10 +90,14 @@ def _read_number(text: str) -> float:
     """Parse one number written in digits or words, with an optional scale word, currency sign or scale abbreviation
     ("$21bn"), or a fraction ("two-thirds"), ratio ("one in five") or multiple ("double", "12-fold")."""
     lex = lexicon()
+    plain = text
     for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
         if text.startswith(sign):
             text = text[len(sign):].lstrip()
             break
+    ratio = _ratio(plain, lex)
+    if ratio is not None:
+        return ratio
     if text in lex["times_words"]:
         return float(lex["times_words"][text])
     fold = re.fullmatch(r"(.+?)-?fold", text)
@@ -104,14 +108,42 @@ def _read_number(text: str) -> float:
         if _AMBIGUOUS.match(abbreviated.group(1)):
             raise ValueError(abbreviated.group(1))
         return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
-    for joiner in lex["ratio_joiners"]:
-        ratio = re.fullmatch(rf"(\S+) {joiner} (\S+)", text)
-        if ratio:
-            return float(Fraction(str(_read_number(ratio.group(1)))) / Fraction(str(_read_number(ratio.group(2)))))
+    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
+    if part and part.group(2) in lex["scale_words"]:  # "a quarter of a million": the fraction times the scale
+        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
+        if share and share[-1] in lex["fraction_words"]:
+            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
     if words and words[-1] in lex["fraction_words"]:
         return _fraction(words, lex)
     return _number_from_words(words)
+
+
+def _small_whole(word: str, lex: dict) -> int | None:
+    """A small whole number as a ratio writes it ("one", "twenty-one", "20"), or None."""
+    if re.fullmatch(r"\d{1,3}", word):
+        return int(word)
+    parts = word.split("-")
+    if all(p in lex["number_words"] for p in parts):
+        return int(_number_from_words(parts))
+    return None
+
+
+def _ratio(text: str, lex: dict) -> float | None:
+    """ "one in five", "3 out of 10" as a share of 1; None when the text is no ratio. Only small whole numbers
+    (lexicon.json ratio_joiners): "£5bn in 2020" is an amount and a year, never a ratio; "one in zero" is refused."""
+    joiners = lex["ratio_joiners"]
+    for joiner in sorted(joiners["joiners"], key=len, reverse=True):
+        m = re.fullmatch(rf"(\S+) {re.escape(joiner)} (\S+)", text)
+        if not m:
+            continue
+        top, bottom = _small_whole(m.group(1), lex), _small_whole(m.group(2), lex)
+        if top is None or bottom is None or bottom > joiners["largest"]:
+            raise ValueError(f"{text!r} is no ratio of small whole numbers")
+        if bottom == 0 or top > bottom:
+            raise ValueError(f"{text!r}: a ratio needs 0 < its second number and the first no larger")
+        return float(Fraction(top, bottom))
+    return None
 
 
 def _fraction(words: list[str], lex: dict) -> float:
@@ -143,6 +175,38 @@ def _range(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _unsigned(text: str, lex: dict) -> str:
+    """The text without a leading currency sign."""
+    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
+        if text.startswith(sign):
+            return text[len(sign):].lstrip()
+    return text
+
+
+def _scale_of(text: str, lex: dict) -> int | None:
+    """The scale a range end writes ("7 million" 1e6, "3bn" 1e9), or None."""
+    text = _unsigned(text, lex)
+    attached = re.fullmatch(rf"{DIGITS} ?([a-z]+)", text)
+    if attached and attached.group(1) in lex["scale_abbreviations"]:
+        return int(lex["scale_abbreviations"][attached.group(1)])
+    last = text.split(" ")[-1]
+    return int(lex["scale_words"][last]) if last in lex["scale_words"] else None
+
+
+def _bare(text: str, lex: dict) -> str | None:
+    """The number of a range end written with no scale ("5", "£2", "five"), or None."""
+    text = _unsigned(text, lex)
+    if re.fullmatch(DIGITS, text):
+        return text
+    words = [w for w in re.split(r"[ -]+", text) if w]
+    return text if words and all(w in lex["number_words"] for w in words) else None
+
+
+def _read_times(text: str, lex: dict) -> bool:
+    """True for a multiple ("doubled", "12-fold")."""
+    return text in lex["times_words"] or bool(re.fullmatch(r".+?-?fold", text))
+
+
 def parse_quantity(phrase: str) -> Bounds:
     """Return the Bounds a number phrase states, or raise ValueError quoting the phrase; never a guess.
 
@@ -160,11 +224,16 @@ def parse_quantity(phrase: str) -> Bounds:
     - news shapes (lexicon.json): percentages "0.4%", "60 per cent" -> the number in percent; money "$21bn",
       "£10.8bn", "5bn euros", "$35m" -> the amount (the sign or word is the unit, "bn" 1e9, "m" 1e6, "tn" 1e12);
       fractions and ratios "half", "a third", "two-thirds", "one in five" -> a share of 1 (a bare "third" is an
-      ordinal: refused); multiples "double", "twice", "triple", "12-fold" -> times; "a dozen" 12, "a million" 1e6.
+      ordinal: refused), "a quarter of a million" 250,000; multiples "double", "twice", "triple", "12-fold" ->
+      times; "a dozen" 12, "a million" 1e6.
     - more qualifiers: "just over", "exceed" -> more_than; "as many as" -> at_most [0, x]; "just under" ->
       fewer_than; suffixes "14 or less" -> at_most, "18 or more" -> at_least, "or so" -> approximate.
     - "90-odd" -> (90, 100): more than the number, less than the next step of its last non-zero digit
       ("300-odd" -> (300, 400)), bound "range".
+    - a range with a scale on its upper end only ("between 5 and 7 million", "£2-3bn", "5-10m"): the bare lower end
+      takes the upper end's scale, as news text means it -> [5e6, 7e6], when it is smaller than the upper end's number
+      ("between 500,000 and 2 million" stays [5e5, 2e6]); the currency sign of either end is the unit.
+    - "one in five", "3 out of 10" only between small whole numbers: "£5bn in 2020" is refused, never divided.
 
     One trailing unit word from the lexicon ("years", "months", "people", "%", "euros") is allowed and ignored.
     """
@@ -225,6 +294,19 @@ def _parse(text: str, lex: dict) -> Bounds:
         ends = _range(body)
         if ends is None:
             raise
-        lower, upper = _read_number(_strip_unit(ends[0])), _read_number(_strip_unit(ends[1]))
-        return Bounds(lower, upper, False, False, "range")
+        return _range_bounds(ends, lex)
     return Bounds.exact(value)
+
+
+def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:
+    """The Bounds of a range's two ends; ValueError when they do not make one."""
+    low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
+    if low_text == high_text:
+        raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")
+    if any(_bare(end, lex) is None and _read_times(end, lex) for end in (low_text, high_text)):
+        raise ValueError("a multiple is no end of a range (\"doubled to £5.5m\" is a change)")
+    lower, upper = _read_number(low_text), _read_number(high_text)
+    scale, bare = _scale_of(high_text, lex), _bare(low_text, lex)
+    if scale is not None and bare is not None and Fraction(str(lower)) < Fraction(str(upper)) / scale:
+        lower = float(Fraction(str(lower)) * scale)  # "5 to 7 million": the lower end takes the upper's scale
+    return Bounds(lower, upper, False, False, "range")

@@ -258,10 +258,22 @@ def _phrase_problems(table: Table, row: Row, rid: str) -> list[Problem]:
     return []
 
 
+#: A minus sign (not a hyphen: no letter or digit before it) just before a number phrase.
+_MINUS_BEFORE = re.compile(r"(?:^|(?<=[^\w]))[-\u2212]$")
+
+
 def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """A figure's number phrase parses (when it stands in its quote; words_inside_quote reports it otherwise)."""
-    words = row.get("number_text", "")
-    return _phrase_problems(table, row, rid) if words and words in row.get("quote", "") else []
+    """A figure's number phrase parses (when it stands in its quote; words_inside_quote reports it otherwise), and
+    no minus sign stands just before it ("fell -3.2%": the bounds of "3.2%" would drop the sign)."""
+    words, quote = row.get("number_text", ""), row.get("quote", "")
+    if not words or words not in quote:
+        return []
+    at = quote.index(words)
+    if _MINUS_BEFORE.search(quote[max(0, at - 2):at]):
+        return [Problem(table.file, rid, "number_text", f"{words!r} has a minus sign just before it in the quote: "
+                                                        "put the sign in number_text (the grammar reads no negative "
+                                                        "numbers) or fix the quote")]
+    return _phrase_problems(table, row, rid)
 
 
 def _credit(ctx: Context, table: Table, row: Row, rid: str, allowed: frozenset[str]) -> list[Problem]:
