@@ -423,7 +423,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
         ax.text(0.5, 0.5, "No figures drafted yet", ha="center", va="center", transform=ax.transAxes)
         _finish(ax, foot, title, source)
         said = "No figures drafted yet for this article."
-        return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said)
+        return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said, counts.copy(), source)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
     ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")
