@@ -21,8 +21,9 @@ class Finding:
     page: str
 
 
-def findings(root: str | Path | None = None) -> list[Finding]:
-    """The findings, in the order of the pages that show them."""
+def findings(root: str | Path | None = None, last_year: int | None = None) -> list[Finding]:
+    """The findings, in the order of the pages that show them; ``last_year`` is the in-context page's (its
+    figures from other sources up to that year, as the page shows them)."""
     figures = load_figures(root, include_derived=True)
     words = dict(zip(figures["figure_id"], figures["number_text"], strict=True))
     stated = figures.loc[~figures["derived"] & figures["same_as"].isna()]
@@ -30,7 +31,7 @@ def findings(root: str | Path | None = None) -> list[Finding]:
     kz_share = share("kz_fighters_karin", "foreign_fighters", figures)
     killed, officers = figure_bounds(figures, "killed_since_2011"), figure_bounds(figures, "killed_officers")
     others = figure_bounds(figures, "killed_not_officers")
-    compared = in_context(root)
+    compared = in_context(root, last_year=last_year)
     other = int((compared["relation"] == "different scope").sum())
     borrowed = int(compared["relation"].isin(NOT_INDEPENDENT).sum())
     conflicting = int((compared["relation"] == "conflicting").sum())

@@ -139,11 +139,17 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
     to say first (computed, build/findings.py), then every page with its charts, downloads and notebook."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from ..data.paths import notebooks_root
     from .findings import findings
 
     article = _article(root)
     built = {p["name"] for p in pages}
-    said = [f for f in findings(root) if f.page in built]
+    context = next((p for p in pages if p["name"] == "04-in-context"), None)
+    given = context["parameters"].get("last_year") if context else None
+    if given is None:  # the page was built with its default: read it from the notebook, as the page did
+        defaults = {nb.name: nb.parameters for nb in list_notebooks(notebooks_root(root))}
+        given = repr(defaults.get("04-in-context", {}).get("last_year"))
+    said = [f for f in findings(root, None if given == "None" else int(given)) if f.page in built]
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
     closing = footer("Every number in one article", article, made)  # every data text in it went through html.escape
     return env.get_template("index_page.html.j2").render(
