@@ -234,3 +234,14 @@ def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(p
     assert "Contents" in html and "Budget gap widens" in html
     own = exporter().from_notebook_node(for_readers(nb, collection[0], {}, {}))[0]
     assert "Astana Times" in own and "Foreign fighters" in own
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a", None])
+def test_an_article_without_a_url_is_a_data_package_source_without_a_path(url):
+    """`add --url` is optional: the download's datapackage.json names the article with or without its address
+    (a report with such an article failed with KeyError: 'url' before)."""
+    from kzfigures.build.provenance import article_source
+
+    meta = {"title": "T", "publisher": "P", "published": "2024-05", **({"url": url} if url else {})}
+    source = article_source(meta)
+    assert source["title"] == "P, “T” (2024-05)" and source.get("path") == url

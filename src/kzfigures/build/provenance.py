@@ -72,9 +72,11 @@ def provenance(root: Path) -> Provenance:
 
 
 def article_source(article: dict[str, Any]) -> dict[str, str]:
-    """The article as a Data Package source: title, publisher, URL and date."""
-    return {"title": f"{article['publisher']}, “{article['title']}” ({article['published']})",
-            "path": article["url"], "publisher": article["publisher"], "published": article["published"]}
+    """The article as a Data Package source: title, publisher, URL (when it has one: `kzfigures add --url` is
+    optional) and date."""
+    source = {"title": f"{article['publisher']}, “{article['title']}” ({article['published']})",
+              "publisher": article["publisher"], "published": article["published"]}
+    return {**source, "path": article["url"]} if article.get("url") else source
 
 
 def _sources_in(files: list[Path]) -> list[dict[str, str]]:
