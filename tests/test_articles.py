@@ -240,8 +240,10 @@ def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(p
 def test_an_article_without_a_url_is_a_data_package_source_without_a_path(url):
     """`add --url` is optional: the download's datapackage.json names the article with or without its address
     (a report with such an article failed with KeyError: 'url' before)."""
-    from kzfigures.build.provenance import article_source
+    from kzfigures.build.provenance import Provenance, article_source, footer
 
     meta = {"title": "T", "publisher": "P", "published": "2024-05", **({"url": url} if url else {})}
     source = article_source(meta)
     assert source["title"] == "P, “T” (2024-05)" and source.get("path") == url
+    cite = footer("page", meta, Provenance("0.1.0", "abc", "2024-06-01T00:00:00Z"))
+    assert "P</a>" not in cite and ("“T” (2024-05), <a href" in cite if url else "“T” (2024-05).</p>" in cite)
