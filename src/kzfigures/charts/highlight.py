@@ -66,7 +66,7 @@ def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame
                    f'title="{html.escape(mark.title)}">{html.escape(text[mark.start:mark.end])}</mark>')
         at = mark.end
     out.append(html.escape(text[at:]))
-    legend = " ".join(f'<mark style="{_mark_style(Marked(0, 0, b, False, ""))}">{html.escape(b)}</mark>'
+    legend = " ".join(f'<mark style="{_mark_style(Marked(0, 0, b, False, ""))}">{html.escape(b.replace("_", " "))}</mark>'
                       for b in BOUND_VALUES)
     legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", True, ""))}">proposed (dashed)</mark> · '
                '<span style="text-decoration:underline dotted">not a figure</span>')
