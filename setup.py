@@ -1,7 +1,7 @@
 """Build hook only (the project is described in pyproject.toml): ship data/ and seeds/ inside the wheel.
 
 The top-level data/ and seeds/ stay the one source of truth; a non-editable build copies them into
-kzfigures/_data/, where kzfigures.data.paths finds them when no checkout is around. An editable install uses the
+kzfigures/_data/, where kzfigures.figures.paths finds them when no checkout is around. An editable install uses the
 checkout's own folders, so nothing is copied.
 """
 import shutil

@@ -110,7 +110,7 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
 @pytest.fixture(scope="session")
 def default_report(tmp_path_factory) -> Path:
     """The report with every default, built once for the whole run (notebooks in parallel, cold cache)."""
-    from kzfigures.build.report import build_report
+    from kzfigures.report.build import build_report
 
     return built_once(tmp_path_factory, "default",
                       lambda folder: build_report(folder / "reports", progress=lambda line: None))
@@ -135,7 +135,7 @@ def hostile_report(tmp_path_factory) -> Path:
 
 def _build_hostile(base: Path) -> None:
     """Copy the checkout into base, put HTML and script into one quote and measure, and build pages 00 and 01."""
-    from kzfigures.build.report import build_report
+    from kzfigures.report.build import build_report
 
     for folder in ("seeds", "data", "notebooks"):
         shutil.copytree(ROOT / folder, base / folder)

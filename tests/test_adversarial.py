@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, FLAGS, ROOT, read_rows, write_rows
-from kzfigures.build.report import build_report
+from kzfigures.report.build import build_report
 
 QUIET = {"progress": lambda line: None}
 SHOTS = Path("/work/notes/shots/reliability")
@@ -33,8 +33,8 @@ def one_line(done: subprocess.CompletedProcess) -> str:
 def test_built_with_line_is_markdown_escaped():
     import nbformat
 
-    from kzfigures.build.pages import exporter, for_readers
-    from kzfigures.notebooks.collection import list_notebooks
+    from kzfigures.collection.listing import list_notebooks
+    from kzfigures.report.pages import exporter, for_readers
 
     info = list_notebooks()[0]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title")])
@@ -84,7 +84,7 @@ def two_page_report(tmp_path_factory) -> Path:
 
 
 def test_only_on_a_damaged_report_rebuilds_the_damaged_page_with_its_parameters(two_page_report, tmp_path):
-    from kzfigures.build.folders import damaged
+    from kzfigures.report.folders import damaged
 
     out = tmp_path / "reports"
     shutil.copytree(two_page_report, out)
@@ -111,8 +111,8 @@ def test_only_on_a_report_whose_manifest_is_damaged_is_refused(two_page_report, 
 
 # -- 3, 4. the cache key covers every file the descriptor can name, and the notebook's name ------------------------
 def test_a_file_in_a_data_sub_folder_changes_the_key_and_the_file_state(package_copy):
-    from kzfigures.build.cache import inputs_fingerprint
-    from kzfigures.data.paths import file_state
+    from kzfigures.figures.paths import file_state
+    from kzfigures.report.cache import inputs_fingerprint
 
     (package_copy / "data" / "sub").mkdir()
     extra = package_copy / "data" / "sub" / "more.csv"
@@ -123,7 +123,7 @@ def test_a_file_in_a_data_sub_folder_changes_the_key_and_the_file_state(package_
 
 
 def test_two_notebooks_with_the_same_bytes_have_their_own_pages(package_copy, tmp_path):
-    from kzfigures.build.cache import inputs_fingerprint, page_key
+    from kzfigures.report.cache import inputs_fingerprint, page_key
 
     books = package_copy / "notebooks"
     shutil.copy2(books / "01-foreign-fighters.ipynb", books / "05-my-variant.ipynb")
@@ -383,7 +383,7 @@ def test_the_report_extra_declares_every_package_the_report_imports():
 KILL_AT_SECOND_RENAME = '''
 import os, signal, sys
 from pathlib import Path
-from kzfigures.build.report import build_report
+from kzfigures.report.build import build_report
 out = Path(sys.argv[1])
 real = Path.rename
 def rename(self, target):
@@ -401,7 +401,7 @@ def _beside(out: Path) -> list[str]:
 
 
 def test_a_kill_between_the_two_renames_is_finished_by_the_next_build(two_page_report, tmp_path):
-    from kzfigures.build.folders import damaged
+    from kzfigures.report.folders import damaged
 
     out = tmp_path / "reports"
     shutil.copytree(two_page_report, out)
@@ -419,7 +419,7 @@ def test_a_kill_between_the_two_renames_is_finished_by_the_next_build(two_page_r
 
 
 def test_an_unfinished_new_report_gives_the_old_one_back(two_page_report, tmp_path):
-    from kzfigures.build.folders import WORK_MARKER, begin_swap, damaged, recover_swap
+    from kzfigures.report.folders import WORK_MARKER, begin_swap, damaged, recover_swap
 
     out = tmp_path / "reports"
     retired, built = tmp_path / ".reports.old-999999", tmp_path / ".reports.building-999999"
@@ -483,7 +483,7 @@ def test_a_page_from_the_cache_gets_this_builds_umask(tmp_path, monkeypatch):
 
 
 def test_two_builds_storing_one_key_leave_no_partial_folder(tmp_path, monkeypatch):
-    from kzfigures.build import cache as cache_module
+    from kzfigures.report import cache as cache_module
 
     page = tmp_path / "page"
     page.mkdir()
@@ -506,7 +506,7 @@ def test_progress_lines_said_at_once_never_share_a_line(monkeypatch):
     import threading
     import time
 
-    from kzfigures.build.report import say_on_stderr
+    from kzfigures.report.build import say_on_stderr
 
     class Slow:
         """A stderr whose every write takes a moment, as a busy terminal's does."""
@@ -547,7 +547,7 @@ def test_a_notebook_named_with_a_space_or_an_accent_is_named_not_ignored(package
 
 
 def test_a_look_alike_character_in_a_quote_is_pointed_at(package_copy, edit_csv):
-    from kzfigures.data.validation import validate_package
+    from kzfigures.figures.validation import validate_package
 
     def cyrillic(rows):
         row = next(r for r in rows if r["figure_id"] == "kz_fighters_karin")
@@ -563,8 +563,8 @@ def test_a_look_alike_character_in_a_quote_is_pointed_at(package_copy, edit_csv)
 
 # -- low: the package is validated once per build, not again in every kernel ----------------------------------------
 def test_a_state_the_build_checked_is_not_validated_again(package_copy, monkeypatch):
-    from kzfigures.data import store
-    from kzfigures.data.paths import file_state
+    from kzfigures.figures import store
+    from kzfigures.figures.paths import file_state
 
     calls: list[int] = []
     real = store.validate
@@ -582,8 +582,8 @@ def test_a_state_the_build_checked_is_not_validated_again(package_copy, monkeypa
 
 
 def test_every_kernel_of_a_build_is_told_the_checked_state(monkeypatch, tmp_path):
-    from kzfigures.build import report
-    from kzfigures.data import store
+    from kzfigures.figures import store
+    from kzfigures.report import build as report
 
     seen: list[str] = []
 
@@ -604,7 +604,7 @@ def test_a_text_parameter_with_a_control_character_is_refused(value):
 
 
 def test_a_build_killed_while_storing_leaves_no_partial_entry_for_ever(tmp_path):
-    from kzfigures.build import cache as cache_module
+    from kzfigures.report import cache as cache_module
 
     cache = tmp_path / "cache"
     left = cache / f".k.partial-{2**22 + 4321}"  # a build killed while it stored: its process is gone
@@ -625,8 +625,8 @@ def test_an_output_inside_the_data_it_is_built_from_is_refused(package_copy, ins
 
 
 def test_a_damaged_page_of_another_article_is_rebuilt_from_its_notebook_with_its_article():
-    from kzfigures.build.report import _repairs
-    from kzfigures.notebooks.collection import list_notebooks
+    from kzfigures.collection.listing import list_notebooks
+    from kzfigures.report.build import _repairs
 
     page = {"name": "00-article-in-numbers--other-2015", "title": "00: other", "html": "00-article-in-numbers--other"
             "-2015.html", "notebook": "notebooks/00-article-in-numbers--other-2015.ipynb",

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "kzfigures"
 #: The layers, lowest first: a module may import from its own layer and the ones before it, never after.
-LAYERS = ("data", "charts", "notebooks", "classroom", "build")
+LAYERS = ("figures", "charts", "collection", "classroom", "report")
 #: Modules at the top, above every layer.
 TOP = {"__init__", "cli"}
 
@@ -99,34 +99,34 @@ def test_each_layer_says_what_it_owns_and_may_import(layer):
 
 
 UPWARD = [
-    "from ..build.report import build_report\n",
+    "from ..report.build import build_report\n",
     "def f():\n    from kzfigures.charts import views\n",
-    "def f():\n    import kzfigures.build.report\n",
+    "def f():\n    import kzfigures.report.build\n",
     "from .. import charts\n",
-    "from ..build import report\n",
-    "from kzfigures import build\n",
+    "from ..report import build\n",
+    "from kzfigures import report\n",
     "from kzfigures import views\n",
     "from kzfigures import Outputs\n",
     "import kzfigures\n",
     "from .. import cli\n",
     "import kzfigures.cli\n",
-    "import importlib\nimportlib.import_module('kzfigures.build.report')\n",
+    "import importlib\nimportlib.import_module('kzfigures.report.build')\n",
     "__import__('kzfigures.charts.views')\n",
 ]
 
 
 @pytest.mark.parametrize("source", UPWARD)
 def test_the_rule_catches_an_upward_import(source, monkeypatch):
-    """The check fails on what it should: data importing from a layer above it, whichever way it is written."""
+    """The check fails on what it should: figures importing from a layer above it, whichever way it is written."""
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
-    assert violations(PACKAGE / "data" / "_upward_probe.py") != set()
+    assert violations(PACKAGE / "figures" / "_upward_probe.py") != set()
 
 
-@pytest.mark.parametrize("source", ["from .bounds import Bounds\n", "from kzfigures.data import parse\n",
+@pytest.mark.parametrize("source", ["from .bounds import Bounds\n", "from kzfigures.figures import parse\n",
                                     "from kzfigures import parse_quantity\n", "import pandas\n"])
 def test_the_rule_lets_an_import_from_the_same_layer_pass(source, monkeypatch):
     monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: source)
-    assert violations(PACKAGE / "data" / "_probe.py") == set()
+    assert violations(PACKAGE / "figures" / "_probe.py") == set()
 
 
 def test_importing_a_layer_loads_nothing_above_it():

@@ -184,8 +184,8 @@ def test_add_honours_kzfigures_root(package_copy):
 def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_copy):
     """build.report.article_pages: one page per other article, named NAME--ID with its article parameter set;
     none when the build is given an article, and the collection's own list is left as it was."""
-    from kzfigures.build.report import article_pages
-    from kzfigures.notebooks.collection import list_notebooks
+    from kzfigures.collection.listing import list_notebooks
+    from kzfigures.report.build import article_pages
 
     collection = list_notebooks(package_copy / "notebooks")
     assert article_pages(collection, {}, package_copy) == []
@@ -204,7 +204,7 @@ def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_cop
     ECONOMY.read_text(encoding="utf-8"),  # numbers, none drafted yet
 ], ids=["no numbers", "not drafted"])
 def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy, tmp_path):
-    from kzfigures.build.execute import execute
+    from kzfigures.report.execute import execute
 
     source = tmp_path / "article.txt"
     source.write_text(text, encoding="utf-8")
@@ -219,10 +219,10 @@ def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy,
 def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(package_copy):
     """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
     flagship-only and links to the contents alone (the flagship's own page keeps both)."""
-    from kzfigures.build.execute import execute
-    from kzfigures.build.pages import exporter, for_readers
-    from kzfigures.build.report import article_pages
-    from kzfigures.notebooks.collection import list_notebooks
+    from kzfigures.collection.listing import list_notebooks
+    from kzfigures.report.build import article_pages
+    from kzfigures.report.execute import execute
+    from kzfigures.report.pages import exporter, for_readers
 
     new_id = add_article(ECONOMY, **META, root=package_copy)
     collection = list_notebooks(package_copy / "notebooks")
@@ -240,7 +240,7 @@ def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(p
 def test_an_article_without_a_url_is_a_data_package_source_without_a_path(url):
     """`add --url` is optional: the download's datapackage.json names the article with or without its address
     (a report with such an article failed with KeyError: 'url' before)."""
-    from kzfigures.build.provenance import Provenance, article_source, footer
+    from kzfigures.report.provenance import Provenance, article_source, footer
 
     meta = {"title": "T", "publisher": "P", "published": "2024-05", **({"url": url} if url else {})}
     source = article_source(meta)

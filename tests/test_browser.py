@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, ROOT
-from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.collection.listing import list_notebooks
 
 ARTEFACTS = ROOT / "build" / "test-artifacts"
 
@@ -85,7 +85,7 @@ AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTICLE_URL = __import__("kzfigures").load_seed().meta["url"]
 #: The only addresses outside the report a page may link to: the article and the external sources it cites.
 CITED = {ARTICLE_URL, *__import__("kzfigures").external_figures()["url"],
-         __import__("kzfigures.build.provenance", fromlist=["DATA_LICENCE"]).DATA_LICENCE["path"]}
+         __import__("kzfigures.report.provenance", fromlist=["DATA_LICENCE"]).DATA_LICENCE["path"]}
 
 
 def links_of(page) -> list[str]:

@@ -150,7 +150,7 @@ def test_every_lesson_runs_to_the_end_in_a_new_venv_from_the_class_folder_only(l
 
 def test_the_class_folder_holds_the_article_and_a_readme_naming_every_lesson(laptop):
     folder, _, _ = laptop
-    from kzfigures.data.seeds import FLAGSHIP, load_seed
+    from kzfigures.figures.seeds import FLAGSHIP, load_seed
 
     assert load_seed(FLAGSHIP).text.strip() in (folder / "article.txt").read_text(encoding="utf-8")
     readme = (folder / "README.md").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 
 import kzfigures
 from kzfigures import Bounds, DataPackageError, parse_quantity
-from kzfigures.data.context import RELATIONS, overlap, relation, scope_difference, whole
-from kzfigures.data.validation import partial_date
+from kzfigures.figures.context import RELATIONS, overlap, relation, scope_difference, whole
+from kzfigures.figures.validation import partial_date
 
 SAME = ("Syria", "fighters only", "ever went")
 OTHER = ("Syria and Iraq", "fighters only", "ever went")
@@ -163,7 +163,7 @@ def test_no_date_is_in_the_future(external):
 
 
 def test_a_summary_states_what_the_table_counts(compared):
-    from kzfigures.data.context import conclusions
+    from kzfigures.figures.context import conclusions
 
     text = conclusions(compared)
     assert text.startswith(f"{len(compared)} external figures were compared")
@@ -216,7 +216,7 @@ def test_in_context_keeps_the_years_and_scopes_asked_for():
 
 @pytest.mark.parametrize("last_year, span", [(2014, "2014"), (2015, "2014–2015"), (2022, "2014–2015")])
 def test_a_chart_title_names_the_years_its_external_figures_describe(last_year, span):
-    from kzfigures.data.context import estimates_for, year_span
+    from kzfigures.figures.context import estimates_for, year_span
 
     external = estimates_for("foreign_fighters", last_year)
     assert year_span(external) == span

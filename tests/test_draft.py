@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, read_rows, write_rows
 from kzfigures import FLAGSHIP, add_article, coverage_audit, load_figures, validate_package
 from kzfigures.cli import main
-from kzfigures.data.draft import OUTPUT_EXTRA, propose, sentences
+from kzfigures.figures.draft import OUTPUT_EXTRA, propose, sentences
 
 ARTICLES = ROOT / "tests" / "articles"
 INF = math.inf
@@ -279,7 +279,7 @@ def test_draft_output_replaces_a_file_outside_the_project_only_with_force(packag
 def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):
     import os
 
-    from kzfigures.data.draft import LOCK_NAME
+    from kzfigures.figures.draft import LOCK_NAME
 
     root, new_id = added
     (root / LOCK_NAME).write_text(str(os.getpid()), encoding="utf-8")  # a live writer: this very process

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 from kzfigures.classroom.guide import GUIDE, guide_text, sources_table, write_guide
-from kzfigures.data.figures import load_figures
+from kzfigures.figures.table import load_figures
 
 
 def test_the_committed_guide_is_what_make_notebooks_writes():

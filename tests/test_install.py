@@ -72,7 +72,7 @@ def kzfigures_table():
 
 
 def test_the_installed_data_is_the_checkout_s(installed):
-    done = run(installed, "import kzfigures.data.paths as p; print(p.project_root())")
+    done = run(installed, "import kzfigures.figures.paths as p; print(p.project_root())")
     assert done.returncode == 0, done.stderr
     shipped = Path(done.stdout.strip())
     assert shipped.is_absolute() and "site-packages" in shipped.parts and shipped.name == "_data"

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzfigures.build import kernels
-from kzfigures.build.execute import execute
+from kzfigures.report import kernels
+from kzfigures.report.execute import execute
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="warm kernels are forked on Linux only")
 
@@ -88,7 +88,7 @@ def test_a_warm_kernel_is_set_up_as_a_plain_one(tmp_path, monkeypatch):
 def test_warm_and_plain_kernels_build_the_same_page(default_report, tmp_path, monkeypatch):
     """A notebook with charts and tables, built with plain kernels, gives the bytes the session's default report
     (warm kernels, built once for every test) has for it: executed notebook, page and published files."""
-    from kzfigures.build.report import build_report
+    from kzfigures.report.build import build_report
 
     name = "02-attacks-and-security"
     monkeypatch.setenv(kernels.SWITCH, "0")
@@ -119,7 +119,7 @@ def test_a_killed_build_takes_its_server_and_kernels_with_it(tmp_path):
     path = notebook(tmp_path, f"import os, time\nopen({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{os.getppid()}}')\n"
                               "time.sleep(120)")
     build = subprocess.Popen([sys.executable, "-c", "import sys\nfrom pathlib import Path\n"
-                              "from kzfigures.build.kernels import warm\nfrom kzfigures.build.execute import execute\n"
+                              "from kzfigures.report.kernels import warm\nfrom kzfigures.report.execute import execute\n"
                               f"with warm():\n    execute(Path({str(path)!r}), None, {{}})"])
     deadline = time.monotonic() + 60
     while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
@@ -144,7 +144,7 @@ def test_with_no_server_kernels_start_the_plain_way(tmp_path, monkeypatch):
 
 def test_a_cell_timeout_interrupts_a_warm_kernel(tmp_path):
     """nbclient interrupts a cell that runs too long with SIGINT to the launcher, which passes it on."""
-    from kzfigures.build.execute import ExecutionFailed
+    from kzfigures.report.execute import ExecutionFailed
 
     path = notebook(tmp_path, "import time\ntime.sleep(60)")
     started = time.monotonic()
@@ -204,7 +204,7 @@ def test_elsewhere_than_linux_there_is_no_server_and_the_module_still_imports(mo
 def test_a_report_build_forks_its_kernels_from_the_warm_server(tmp_path):
     """The variables a build gives each notebook (its output folder, the data root, SOURCE_DATE_EPOCH) and those
     jupyter_client adds do not send kernels the plain way: a real build's kernels are warm."""
-    from kzfigures.build.report import build_report
+    from kzfigures.report.build import build_report
 
     folder = tmp_path / "notebooks"
     folder.mkdir()

@@ -303,7 +303,7 @@ def test_instructor_lessons_pass_every_check():
 
 def test_a_notebook_declares_which_parameter_shows_its_solutions(tmp_path):
     """The build learns from a notebook's metadata, not from its folder or name, that it has solutions to hide."""
-    from kzfigures.notebooks.collection import describe, list_notebooks
+    from kzfigures.collection.listing import describe, list_notebooks
 
     shown_by = {nb.name: nb.solutions_shown_by for nb in list_notebooks(ROOT / "notebooks")}
     assert {k for k, v in shown_by.items() if v == "show_solutions"} == {f"lesson-{p.stem}" for p in LESSONS}
@@ -335,7 +335,7 @@ def answer_values(nb: dict) -> dict[str, object]:
 
 def spellings(value: object) -> set[str]:
     """How a non-whole number inside an answer would be printed (whole numbers and words are everywhere)."""
-    from kzfigures.data.bounds import Bounds
+    from kzfigures.figures.bounds import Bounds
 
     if isinstance(value, Bounds):
         return spellings(value.lower) | spellings(value.upper)
@@ -347,7 +347,7 @@ def spellings(value: object) -> set[str]:
 
 
 def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path):
-    from kzfigures.build.report import build_report
+    from kzfigures.report.build import build_report
 
     out = tmp_path / "reports"
     build_report(out, {"show_solutions": False}, only=["lesson"], progress=lambda line: None)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kzfigures.build.execute import KERNELSPEC
-from kzfigures.notebooks.collection import list_notebooks
-from kzfigures.notebooks.params import RULES
+from kzfigures.collection.listing import list_notebooks
+from kzfigures.collection.params import RULES
+from kzfigures.report.execute import KERNELSPEC
 
 MAIN = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOTEBOOKS = MAIN + sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))

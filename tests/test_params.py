@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kzfigures import ParameterError, check_parameters
-from kzfigures.notebooks.params import convert
+from kzfigures.collection.params import convert
 
 
 @pytest.mark.parametrize("name, text, value", [

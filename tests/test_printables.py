@@ -119,7 +119,7 @@ def test_answers_print_as_people_read_them(value, words):
 
 
 def test_the_article_passage_is_the_articles_own_words_with_its_figures_marked():
-    from kzfigures.data.seeds import FLAGSHIP, load_seed
+    from kzfigures.figures.seeds import FLAGSHIP, load_seed
 
     source, paragraphs = P.article_passage("shares")
     text = load_seed(FLAGSHIP).text

@@ -6,8 +6,8 @@ import re
 
 import kzfigures
 from conftest import ROOT
-from kzfigures.build.findings import findings
-from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.collection.listing import list_notebooks
+from kzfigures.report.findings import findings
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

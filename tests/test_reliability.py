@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEED_TEXT, reseed
-from kzfigures.build.folders import REPORT_MARKER, WORK_MARKER
-from kzfigures.build.report import build_report
-from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.collection.listing import list_notebooks
+from kzfigures.report.build import build_report
+from kzfigures.report.folders import REPORT_MARKER, WORK_MARKER
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL = list_notebooks()
@@ -112,7 +112,7 @@ def cli(*args: str, root: Path | None = None, **kw) -> subprocess.CompletedProce
 
 @pytest.fixture
 def previous(tmp_path) -> Path:
-    from kzfigures.build.folders import mark_report
+    from kzfigures.report.folders import mark_report
 
     out = tmp_path / "out" / "reports"
     out.mkdir(parents=True)

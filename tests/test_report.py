@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CACHE_ENV, ROOT
-from kzfigures.build.report import build_report
-from kzfigures.notebooks.collection import list_notebooks
+from kzfigures.collection.listing import list_notebooks
+from kzfigures.report.build import build_report
 
 PARAMS = {"search": "Karin", "population": 20_000_000, "decimals": 3, "include_restatements": True,
           "show_reference_places": False, "timeline_start_year": 2013, "show_external_events": False}
@@ -119,7 +119,7 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 @pytest.fixture
 def previous(tmp_path) -> Path:
     """A stand-in for an earlier report, to prove a refused or failed build leaves it alone."""
-    from kzfigures.build.folders import mark_report
+    from kzfigures.report.folders import mark_report
 
     out = tmp_path / "reports"
     out.mkdir()
@@ -217,14 +217,14 @@ def test_a_page_says_in_one_line_what_the_build_used(report):
 
 
 def test_committed_navigation_is_what_the_tool_writes():
-    from kzfigures.notebooks.navigation import write_navigation
+    from kzfigures.collection.navigation import write_navigation
 
     assert write_navigation(ROOT / "notebooks", check=True) == []
 
 
 def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     """Reordering the collection (a new notebook) changes every neighbour's links, and contents.md lists it."""
-    from kzfigures.notebooks.navigation import write_navigation
+    from kzfigures.collection.navigation import write_navigation
 
     folder = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", folder)
@@ -289,7 +289,7 @@ def test_every_page_ends_with_how_to_cite_it_the_licence_version_commit_and_date
 
 
 def test_the_build_date_is_source_date_epoch_when_set_else_the_last_commit(monkeypatch, tmp_path):
-    from kzfigures.build.provenance import provenance
+    from kzfigures.report.provenance import provenance
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert provenance(ROOT).built == "2023-11-14T22:13:20Z"

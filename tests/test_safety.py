@@ -17,11 +17,11 @@ import pytest
 import kzfigures
 from conftest import ROOT, SEED_TEXT
 from kzfigures import cli
-from kzfigures.build import report
-from kzfigures.build.cache import CHECKSUMS
-from kzfigures.build.folders import REPORT_MARKER, WORK_MARKER, OutputRefused
-from kzfigures.build.report import build_report
-from kzfigures.notebooks.params import ParameterError, convert, read_params_file
+from kzfigures.collection.params import ParameterError, convert, read_params_file
+from kzfigures.report import build as report
+from kzfigures.report.build import build_report
+from kzfigures.report.cache import CHECKSUMS
+from kzfigures.report.folders import REPORT_MARKER, WORK_MARKER, OutputRefused
 
 QUIET = {"progress": lambda line: None}
 
@@ -187,7 +187,7 @@ def test_no_cache_rebuilds_and_overwrites_the_entry(cache, tmp_path):
 
 
 def test_inputs_changed_during_the_build_are_not_cached_nor_up_to_date(cache, tmp_path, monkeypatch):
-    from kzfigures.build import cache as cache_module
+    from kzfigures.report import cache as cache_module
 
     real, calls = cache_module.inputs_fingerprint, []
 
@@ -389,8 +389,8 @@ def test_a_derivation_with_its_operands_swapped_is_refused(package_copy, edit_cs
 
 
 def test_a_division_by_a_figure_that_can_be_0_is_refused():
-    from kzfigures.data.package import Table
-    from kzfigures.data.validation import Context, derivation_is_possible
+    from kzfigures.figures.package import Table
+    from kzfigures.figures.validation import Context, derivation_is_possible
 
     figures = {"a": {"number_text": "21"}, "z": {"number_text": "up to 5"}}
     ctx = Context({}, frozenset(), None, figures)
@@ -439,7 +439,7 @@ def test_nbval_runs_from_inside_notebooks():
 def test_adjacent_prints_come_out_as_one_stream(tmp_path):
     import nbformat
 
-    from kzfigures.build.execute import execute
+    from kzfigures.report.execute import execute
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import sys, time\nprint('a', flush=True)\ntime.sleep(0.3)\nprint('b')")])

@@ -4,10 +4,10 @@
 >>> df = kzfigures.load_figures()        # one row per number the article states
 
 The library is five layers, each a subpackage that imports only from the ones before it (tests/test_architecture.py
-holds the rule): ``data`` (the articles, the data package, its checks, the figures and their arithmetic),
-``charts`` (views, charts and what a notebook publishes), ``notebooks`` (the notebook collection as files: listing,
+holds the rule): ``figures`` (the articles, the data package, its checks, the figures and their arithmetic),
+``charts`` (views, charts and what a notebook publishes), ``collection`` (the notebook collection as files: listing,
 parameters, navigation), ``classroom`` (the lessons' checks, the student edition, the teacher's guide) and
-``build`` (executing notebooks and building the report); ``cli`` sits on top. Names are loaded on first use
+``report`` (executing notebooks and building the report); ``cli`` sits on top. Names are loaded on first use
 (PEP 562), so `kzfigures report` can answer "up to date" without importing pandas or matplotlib.
 """
 from __future__ import annotations
@@ -17,30 +17,30 @@ from typing import Any
 
 #: The module that defines each public name.
 _DEFINED_IN: dict[str, tuple[str, ...]] = {
-    "data.bounds": ("BOUND_VALUES", "Bounds", "BoundsOrderError",),
-    "data.context": ("external_figures", "in_context",),
-    "data.coverage": ("coverage_audit", "find_tokens",),
-    "data.figures": ("FIGURE_COLUMNS", "bounds_of", "credit", "credit_line", "derive", "derived_figures", "figure_bounds",
+    "figures.bounds": ("BOUND_VALUES", "Bounds", "BoundsOrderError",),
+    "figures.context": ("external_figures", "in_context",),
+    "figures.coverage": ("coverage_audit", "find_tokens",),
+    "figures.table": ("FIGURE_COLUMNS", "bounds_of", "credit", "credit_line", "derive", "derived_figures", "figure_bounds",
         "figure_row", "load_figures", "published", "rate_per", "select", "share",),
     "charts.outputs": ("Outputs",),
-    "data.package": ("read_package",),
-    "notebooks.params": ("ParameterError", "check_parameters",),
-    "data.parse": ("parse_quantity",),
-    "data.problems": ("DataPackageError", "Problem",),
-    "data.seeds": ("FLAGSHIP", "Seed", "load_seed",),
-    "data.articles": ("ArticleRefused", "add_article", "articles", "citation",),
-    "data.draft": ("draft_article", "propose",),
-    "data.tables": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations", "people",
-        "places",),
-    "data.store": ("checked_package",),
-    "data.validation": ("validate_package",),
+    "figures.package": ("read_package",),
+    "collection.params": ("ParameterError", "check_parameters",),
+    "figures.parse": ("parse_quantity",),
+    "figures.problems": ("DataPackageError", "Problem",),
+    "figures.seeds": ("FLAGSHIP", "Seed", "load_seed",),
+    "figures.articles": ("ArticleRefused", "add_article", "articles", "citation",),
+    "figures.draft": ("draft_article", "propose",),
+    "figures.companions": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations",
+        "people", "places",),
+    "figures.store": ("checked_package",),
+    "figures.validation": ("validate_package",),
     "charts.views": ("topic_view",),
 }
 #: Public name -> the module that defines it.
 _EXPORTS = {name: module for module, names in _DEFINED_IN.items() for name in names}
 
 #: The modules notebooks import by their short name (``from kzfigures import views, plotting``).
-_MODULES = {"context": "data.context", "lessons": "classroom.lessons", "plotting": "charts.plotting",
+_MODULES = {"context": "figures.context", "lessons": "classroom.lessons", "plotting": "charts.plotting",
             "views": "charts.views"}
 
 __all__ = sorted(_EXPORTS)  # noqa: PLE0605 (a list, built from the table above)

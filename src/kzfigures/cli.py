@@ -13,7 +13,7 @@ from typing import Any
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
     """Parameters from -f then -p (so -p wins), converted to their types."""
-    from .notebooks.params import convert, read_params_file
+    from .collection.params import convert, read_params_file
 
     values: dict[str, Any] = {}
     for path in args.file or []:
@@ -53,8 +53,8 @@ def _needs_report_extra(command: str) -> None:
 def _report(args: argparse.Namespace) -> int:
     """kzfigures report."""
     _needs_report_extra("report")
-    from .build.report import build_report
-    from .notebooks.params import ParameterError
+    from .collection.params import ParameterError
+    from .report.build import build_report
 
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
@@ -70,20 +70,20 @@ def _notebooks(args: argparse.Namespace) -> int:
     _needs_report_extra("notebooks")
     import tempfile
 
-    from .build.execute import execute
-    from .build.kernels import warm
     from .charts.outputs import OUTPUT_ENV
     from .classroom.edition import write_graded
-    from .data.paths import notebooks_root
-    from .notebooks.collection import list_notebooks
-    from .notebooks.navigation import write_navigation
+    from .collection.listing import list_notebooks
+    from .collection.navigation import write_navigation
+    from .figures.paths import notebooks_root
+    from .report.execute import execute
+    from .report.kernels import warm
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
     changed += [p.name for p in write_navigation(folder, check=args.check) if p.name not in changed]
     if not args.notebooks:  # the collection's own notebooks: the teacher's guide counts from the same data
         from .classroom.guide import write_guide
-        from .data.paths import project_root
+        from .figures.paths import project_root
 
         changed += [p.name for p in write_guide(project_root(), check=args.check)]
     with warm():  # one warm process for every notebook's kernel
@@ -108,8 +108,8 @@ def _notebooks(args: argparse.Namespace) -> int:
 def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
     """Refuse a folder the student command may not write: one holding the instructor lessons, or the report's
     rule (absent, empty, or marked as written by this command)."""
-    from .build.folders import STUDENT, OutputRefused, check_output
     from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+    from .report.folders import STUDENT, OutputRefused, check_output
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
     instructor = [p.name for p in (folder.glob("*.ipynb") if folder.is_dir() else [])
@@ -129,7 +129,7 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
     import shutil
     import tempfile
 
-    from .build.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
+    from .report.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
 
     kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -155,10 +155,10 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
 
 def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
-    from .build.folders import OutputRefused, locked
     from .classroom.edition import make_student
-    from .data.paths import notebooks_root, project_root
-    from .notebooks.collection import LESSONS
+    from .collection.listing import LESSONS
+    from .figures.paths import notebooks_root, project_root
+    from .report.folders import OutputRefused, locked
 
     say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
@@ -209,8 +209,8 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
 def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     from .classroom.grading import csv_text, grade, lesson_questions, table
-    from .data.paths import notebooks_root
-    from .notebooks.collection import LESSONS
+    from .collection.listing import LESSONS
+    from .figures.paths import notebooks_root
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -226,7 +226,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """kzfigures validate: print every problem in the data package."""
-    from .data.validation import validate_package
+    from .figures.validation import validate_package
 
     problems = validate_package()
     for problem in problems:
@@ -237,7 +237,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
-    from .data.articles import add_article
+    from .figures.articles import add_article
 
     new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
                          rights=args.rights)
@@ -247,7 +247,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _draft(args: argparse.Namespace) -> int:
     """kzfigures draft: propose an article's figure and non-figure rows (status: proposed)."""
-    from .data.draft import draft_article
+    from .figures.draft import draft_article
 
     result = draft_article(args.id, output=args.output, force=args.force)
     if result.output is not None:
@@ -261,8 +261,8 @@ def _draft(args: argparse.Namespace) -> int:
 
 def _params(args: argparse.Namespace) -> int:
     """kzfigures params: each notebook's parameters, defaults and allowed values."""
-    from .notebooks.collection import list_notebooks
-    from .notebooks.params import rule
+    from .collection.listing import list_notebooks
+    from .collection.params import rule
 
     for nb in list_notebooks(args.notebooks):
         print(nb.name)
@@ -338,15 +338,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; user errors are one line on stderr and a non-zero exit (a traceback with --debug)."""
-    from .data.problems import DataPackageError
-    from .notebooks.params import ParameterError
+    from .collection.params import ParameterError
+    from .figures.problems import DataPackageError
 
     args = parser().parse_args(argv)
-    from .build.folders import OutputRefused
     from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
-    from .data.articles import ArticleRefused
-    from .notebooks.collection import NotebookError
+    from .collection.listing import NotebookError
+    from .figures.articles import ArticleRefused
+    from .report.folders import OutputRefused
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused,
@@ -354,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:
-        from .build.report import NotebookFailed
+        from .report.build import NotebookFailed
 
         user_errors += (NotebookFailed,)
         return args.run(args)

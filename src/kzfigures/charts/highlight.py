@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..data.bounds import BOUND_VALUES
+from ..figures.bounds import BOUND_VALUES
 
 #: One colour per bound (the Okabe-Ito palette, readable by colour-blind readers), in BOUND_VALUES order.
 BOUND_COLOURS: dict[str, str] = dict(zip(BOUND_VALUES, (

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..data.literal import spreadsheet_cell
+from ..figures.literal import spreadsheet_cell
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -29,10 +29,10 @@ from matplotlib.legend_handler import HandlerLine2D
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from ..data.bounds import Bounds
-from ..data.figures import bounds_of, credit
-from ..data.formatting import number
-from ..data.lexicon import lexicon
+from ..figures.bounds import Bounds
+from ..figures.formatting import number
+from ..figures.lexicon import lexicon
+from ..figures.table import bounds_of, credit
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.bounds import BOUND_VALUES, Bounds, Number
-from ..data.figures import bounds_of, credit_line, figure_bounds, load_figures, select
-from ..data.formatting import number, percent
+from ..figures.bounds import BOUND_VALUES, Bounds, Number
+from ..figures.formatting import number, percent
+from ..figures.table import bounds_of, credit_line, figure_bounds, load_figures, select
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [

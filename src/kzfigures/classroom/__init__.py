@@ -2,5 +2,5 @@
 
 Owns lessons (checks that give feedback, never raise, and the answer key), edition (the student edition, hidden
 solutions, nbgrader's cell metadata from the markers) and guide (the guide's computed passages). It imports from
-``kzfigures.data``, ``kzfigures.charts`` and ``kzfigures.notebooks``, never from the build.
+``kzfigures.figures``, ``kzfigures.charts`` and ``kzfigures.collection``, never from the build.
 """

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..notebooks.collection import describe
+from ..collection.listing import describe
 from .edition import make_student
 
 #: What pip needs to build the wheel (pyproject.toml, and setup.py that ships data/ and seeds/ inside it).
@@ -46,7 +46,7 @@ def build_wheel(root: Path, target: Path) -> Path:
 
 def article_text() -> str:
     """The article's text as the class reads it, after a line naming its source and its rights."""
-    from ..data.seeds import FLAGSHIP, load_seed
+    from ..figures.seeds import FLAGSHIP, load_seed
 
     seed = load_seed(FLAGSHIP)  # the article the lessons read
     meta = seed.meta

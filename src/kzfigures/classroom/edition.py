@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..notebooks.collection import cell_source, write_notebook_json
+from ..collection.listing import cell_source, write_notebook_json
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"

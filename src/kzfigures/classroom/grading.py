@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..notebooks.collection import cell_source
+from ..collection.listing import cell_source
 from .edition import BEGIN_HIDDEN, CHECK_CALL, END_HIDDEN
 
 MARK = "<<kzfigures-answers>>"
@@ -75,7 +75,7 @@ def lesson_questions(lessons: Path) -> dict[str, tuple[str, str, list[tuple[str,
 
 def _decode(value: Any) -> Any:
     """A value as the kernel reported it, back as Python (an interval that is not one is kept as its words)."""
-    from ..data.bounds import Bounds
+    from ..figures.bounds import Bounds
 
     if isinstance(value, list):
         return [_decode(v) for v in value]

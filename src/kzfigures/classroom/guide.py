@@ -19,8 +19,8 @@ BLOCK = re.compile(r"(<!-- computed: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)(<!-- 
 def sources_table(figures: pd.DataFrame | None = None) -> str:
     """A Markdown table: how many of the article's figures each kind of source gives, and whom they credit."""
     from ..charts.views import count_by
-    from ..data.figures import load_figures
-    from ..data.seeds import FLAGSHIP
+    from ..figures.seeds import FLAGSHIP
+    from ..figures.table import load_figures
 
     figures = load_figures(seed=FLAGSHIP) if figures is None else figures
     counts = count_by(figures, "source_type").sort_values(["figures", "source_type"], ascending=[False, True])
@@ -47,8 +47,8 @@ def lesson_facts(folder: Path | None = None) -> list[dict[str, Any]]:
     """Each lesson's file, title, minutes, checked and written questions, and aims, read from the lesson itself."""
     import json
 
-    from ..data.paths import notebooks_root
-    from ..notebooks.collection import cell_source
+    from ..collection.listing import cell_source
+    from ..figures.paths import notebooks_root
     from .edition import BEGIN_SOLUTION, CHECK_CALL
 
     folder = folder or notebooks_root() / "lessons"

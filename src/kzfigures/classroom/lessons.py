@@ -19,8 +19,8 @@ from fractions import Fraction
 from numbers import Real
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..data.bounds import Bounds
-from ..data.parse import parse_quantity
+from ..figures.bounds import Bounds
+from ..figures.parse import parse_quantity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -360,8 +360,8 @@ def summary(lesson: str) -> Feedback:
 
 def _figures() -> pd.DataFrame:
     """The figures table (imported here so the checks module stays light)."""
-    from ..data.figures import load_figures
-    from ..data.seeds import FLAGSHIP
+    from ..figures.seeds import FLAGSHIP
+    from ..figures.table import load_figures
 
     return load_figures(seed=FLAGSHIP)
 
@@ -529,7 +529,7 @@ def _plain(text: str) -> str:
 def _credited(answer: Any, name: str) -> str:
     """Right: the name, the surname, or the role in the article's words ("Deputy Prosecutor General of Kazakhstan",
     "the Deputy Prosecutor General"), alone or with the name."""
-    from ..data.tables import people
+    from ..figures.companions import people
 
     credited = _figures().set_index("figure_id").loc["attacks_prevented", "attributed_to"]
     person = people().set_index("name").loc[credited]
@@ -571,7 +571,7 @@ def _officials(answer: Any, name: str) -> str:
 # -- lesson 04: checking a number against other sources (the relations come from kzfigures.in_context) ------------
 def _compared() -> pd.DataFrame:
     """The comparison table (imported here so the checks module stays light)."""
-    from ..data.context import in_context
+    from ..figures.context import in_context
 
     return in_context()
 

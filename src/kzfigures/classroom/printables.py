@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 import mistune
 
-from ..notebooks.collection import cell_source
+from ..collection.listing import cell_source
 from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION
 
 HERE = Path(__file__).parent
@@ -138,8 +138,8 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
 
 def article_passage(lesson: str) -> tuple[str, list[str]]:
     """The article's paragraphs the lesson needs (printables.json), as HTML with each figure's words marked."""
-    from ..data.figures import load_figures
-    from ..data.seeds import FLAGSHIP, load_seed
+    from ..figures.seeds import FLAGSHIP, load_seed
+    from ..figures.table import load_figures
 
     figures = load_figures(seed=FLAGSHIP)  # the lessons are the flagship article's
     wanted = SETTINGS[lesson]["article"]
@@ -168,8 +168,8 @@ def article_passage(lesson: str) -> tuple[str, list[str]]:
 
 def shown(value: Any) -> str:
     """An answer as a reader reads it: intervals in notation, sets sorted, numbers to four significant digits."""
-    from ..data.bounds import Bounds
-    from ..data.formatting import number
+    from ..figures.bounds import Bounds
+    from ..figures.formatting import number
 
     if isinstance(value, Bounds):
         return value.notation(lambda x: number(x, 4))

@@ -57,7 +57,7 @@ def _versions() -> str:
 def inputs_fingerprint(root: Path) -> str:
     """One hash of every file of data/ and seeds/ (sub-folders too), the library's source and templates, and the
     versions."""
-    from ..data.paths import package_files
+    from ..figures.paths import package_files
 
     digest = hashlib.sha256(_versions().encode())
     for path in package_files(root):  # every file of data/ and seeds/, sub-folders too: all the descriptor can name

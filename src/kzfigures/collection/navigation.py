@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .collection import NotebookInfo, cell_source, list_notebooks, write_notebook_json
+from .listing import NotebookInfo, cell_source, list_notebooks, write_notebook_json
 
 NAV_TAG = "navigation"
 CONTENTS = "contents.md"

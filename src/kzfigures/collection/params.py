@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.formatting import number
+from ..figures.formatting import number
 
 
 class ParameterError(ValueError):

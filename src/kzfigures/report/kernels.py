@@ -6,7 +6,7 @@ is a fork of it: a new process holding nothing of any other notebook, with the e
 arguments and standard streams jupyter_client gave it, started as ``python -m ipykernel_launcher`` starts.
 (No maintained library forks ipykernel kernels for jupyter_client, so this is written here.)
 
-How it fits jupyter_client: ``manager_class()`` starts ``python -m kzfigures.build.kernels launch SOCKET <the
+How it fits jupyter_client: ``manager_class()`` starts ``python -m kzfigures.report.kernels launch SOCKET <the
 usual kernel command>``, a small launcher. It hands its environment, folder, arguments and standard streams
 to the server, which forks the kernel; the launcher then stands in for it: signals sent to the launcher are
 passed on, it exits as the kernel exits, and if it is killed the server kills the kernel. With no server
@@ -338,7 +338,7 @@ def _die_with_parent() -> None:
 
 
 def run_helper(argv: list[str]) -> None:
-    """`python -m kzfigures.build.kernels serve SOCKET` or `... launch SOCKET COMMAND...`."""
+    """`python -m kzfigures.report.kernels serve SOCKET` or `... launch SOCKET COMMAND...`."""
     if argv[:1] == ["launch"]:
         launch(argv[1], argv[2:])
     elif argv[:1] == ["serve"]:

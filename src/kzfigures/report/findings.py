@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..data.context import NOT_INDEPENDENT, in_context
-from ..data.figures import figure_bounds, load_figures, share
-from ..data.formatting import number, percent
+from ..figures.context import NOT_INDEPENDENT, in_context
+from ..figures.formatting import number, percent
+from ..figures.table import figure_bounds, load_figures, share
 
 
 @dataclass(frozen=True)

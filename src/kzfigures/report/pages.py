@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..classroom.edition import MARKERS
-from ..data.literal import markdown_text
-from ..data.parse import DIGITS
-from ..notebooks.collection import NotebookInfo
-from ..notebooks.navigation import CONTENTS, NAV_TAG
+from ..collection.listing import NotebookInfo
+from ..collection.navigation import CONTENTS, NAV_TAG
+from ..figures.literal import markdown_text
+from ..figures.parse import DIGITS
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: A plain number as a table shows it (the parser's digits): 1,234 / -5 / 0.0167 / 12.5% / inf.
@@ -295,7 +295,7 @@ def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
 
 def figure_labels(root: Path | None = None) -> dict[str, str]:
     """Each figure id (stated or derived) with what it counts in words, for tables that show only the id."""
-    from ..data.figures import load_figures
+    from ..figures.table import load_figures
 
     figures = load_figures(root, include_derived=True)
     return dict(zip(figures["figure_id"], figures["measure"], strict=True))

@@ -26,11 +26,11 @@ from pathlib import Path
 import pandas as pd
 
 from .bounds import Bounds
-from .figures import figure_bounds, load_figures
+from .companions import companion
 from .formatting import number
 from .lexicon import lexicon
 from .parse import parse_quantity
-from .tables import companion
+from .table import figure_bounds, load_figures
 from .validation import partial_date
 
 

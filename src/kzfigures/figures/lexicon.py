@@ -10,7 +10,7 @@ from typing import Any
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """Return the word tables (number, scale, qualifier, vague, fraction, currency, ordinal and unit words, …)."""
-    text = resources.files("kzfigures.data").joinpath("lexicon.json").read_text(encoding="utf-8")
+    text = resources.files("kzfigures.figures").joinpath("lexicon.json").read_text(encoding="utf-8")
     data = json.loads(text)
     for name, table in data.items():  # a key starting with "_" documents its table and is not a word
         if isinstance(table, dict):

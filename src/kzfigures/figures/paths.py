@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 ENV_VAR = "KZFIGURES_ROOT"
-#: The checkout this module sits in (src/kzfigures/data/paths.py -> the repository root), when it is one.
+#: The checkout this module sits in (src/kzfigures/figures/paths.py -> the repository root), when it is one.
 CHECKOUT = Path(__file__).resolve().parents[3]
 #: The copy of data/ and seeds/ that an installed (non-editable) package carries; setup.py puts it there.
 PACKAGED = Path(__file__).resolve().parents[1] / "_data"

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
-from ..data.paths import ENV_VAR
-from ..data.store import CHECKED_ENV
-from ..notebooks.collection import NotebookInfo, choose, ignored_notebooks, list_notebooks
-from ..notebooks.params import ParameterError, check_parameter, check_parameters
+from ..collection.listing import NotebookInfo, choose, ignored_notebooks, list_notebooks
+from ..collection.params import ParameterError, check_parameter, check_parameters
+from ..figures.paths import ENV_VAR
+from ..figures.store import CHECKED_ENV
 from .execute import ExecutionFailed, execute, stop_kernel
 from .folders import (
     WORK_MARKER,
@@ -102,7 +102,7 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
 def article_pages(chosen: list[NotebookInfo], given: dict[str, Any], base: Path) -> list[tuple[NotebookInfo, str]]:
     """A page of each chosen notebook with an ``article`` parameter for every other article of the collection
     (named NAME--ID, its ``article`` set to ID), unless the build was given an article."""
-    from ..data.seeds import read_seeds
+    from ..figures.seeds import read_seeds
 
     if "article" in given:
         return []
@@ -127,7 +127,7 @@ def _page(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: str) 
 
 def _article(root: Path, seed_id: str | None = None) -> dict[str, Any]:
     """An article's metadata (the flagship's unless ``seed_id`` names another), with its date in words."""
-    from ..data.seeds import load_seed
+    from ..figures.seeds import load_seed
 
     meta = load_seed(seed_id, root=root).meta
     return {**meta, "published_words": "September 2014; the day is not known"
@@ -139,7 +139,7 @@ def _index(pages: list[dict[str, Any]], root: Path, made: Provenance) -> str:
     to say first (computed, build/findings.py), then every page with its charts, downloads and notebook."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from ..data.paths import notebooks_root
+    from ..figures.paths import notebooks_root
     from .findings import findings
 
     article = _article(root)
@@ -226,8 +226,8 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     report that is already up to date (and undamaged) is left alone; without it every notebook runs and its cache
     entry is written anew. The output must be absent, empty or a report a build wrote (folders.check_output).
     """
-    from ..data.paths import notebooks_root, project_root
-    from ..data.store import checked_token
+    from ..figures.paths import notebooks_root, project_root
+    from ..figures.store import checked_token
     from .cache import cache_dir, inputs_fingerprint, page_key
 
     say = progress or say_on_stderr

@@ -104,7 +104,7 @@ def describe(path: Path, need_parameters: bool = True) -> NotebookInfo:
 
 def list_notebooks(folder: str | Path | None = None, need_parameters: bool = True) -> list[NotebookInfo]:
     """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order."""
-    from ..data.paths import notebooks_root
+    from ..figures.paths import notebooks_root
 
     base = Path(folder) if folder is not None else notebooks_root()
     paths = sorted(base.glob("*.ipynb")) + sorted((base / LESSONS).glob("*.ipynb"))
