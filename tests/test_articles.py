@@ -102,6 +102,11 @@ REFUSALS = [
     ("id of 300 characters", lambda tmp: ECONOMY, {"id": "a" * 300}, "--id is 300 characters long"),
     ("title of 6,000 characters", lambda tmp: ECONOMY, {"title": "Budget " * 857 + "x"},
      "--title is 6,000 characters long"),
+    *[(f"title with U+{ord(c):04X}", lambda tmp: ECONOMY, {"title": f"Budget{c}gap"}, f"U+{ord(c):04X}")
+      for c in ("\x0b", "\x1b", "\x08", "\r", "\u2028", "\x85", "\u202e")],
+    ("publisher with an escape", lambda tmp: ECONOMY, {"publisher": "Test\x1b[31m Gazette"}, "U+001B"),
+    ("title of a zero-width space only", lambda tmp: ECONOMY, {"title": "\u200b"}, "--title must be one line"),
+    ("rights with a NUL", lambda tmp: ECONOMY, {"rights": "All rights\x00 reserved"}, "U+0000"),
 ]
 
 

@@ -226,12 +226,15 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """kzfigures validate: print every problem in the data package."""
-    from .figures.validation import validate_package
+    from .figures.validation import spreadsheet_warnings, validate_package
 
     problems = validate_package()
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s)", file=sys.stderr)
+    warnings = spreadsheet_warnings()
+    for warning in warnings:
+        print(f"warning: {warning}")
+    print(f"{len(problems)} problem(s)" + (f", {len(warnings)} warning(s)" if warnings else ""), file=sys.stderr)
     return 1 if problems else 0
 
 

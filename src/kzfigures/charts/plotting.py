@@ -32,6 +32,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from ..figures.bounds import Bounds
 from ..figures.formatting import number
 from ..figures.lexicon import lexicon
+from ..figures.literal import xml_text
 from ..figures.table import bounds_of, credit
 
 P = ParamSpec("P")
@@ -106,7 +107,7 @@ class Chart:
         text = buffer.getvalue()
         for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
             text = text.replace(f"#{old})", f"#clip{n})").replace(f'id="{old}"', f'id="clip{n}"')
-        return text
+        return xml_text(text)  # a control character from the data would leave the SVG not well-formed XML
 
 
 def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..figures.formatting import number
+from ..figures.literal import hidden_character, is_blank
 
 
 class ParameterError(ValueError):
@@ -148,26 +149,15 @@ def _pairs(events: list[Any], path: str) -> list[tuple[str, str]]:
     return pairs
 
 
-#: Characters that change how text around them shows (bidirectional overrides and isolates, U+202A-E, U+2066-9).
-_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-
-
-def _invisible(char: str) -> bool:
-    """A control character (tab, newline, escape, NUL …) or a bidirectional control: nothing a reader can see."""
-    import unicodedata
-
-    return unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS
-
-
 def check_parameter(name: str, value: Any) -> Any:
     """Refuse a value of the wrong type or outside the allowed range; return it unchanged otherwise."""
     r = rule(name)
     wrong_type = not isinstance(value, r.type) or (r.type is not bool and isinstance(value, bool))
     if wrong_type:
         raise ParameterError(f"parameter {name}: {value!r} is not {r.type.__name__} ({r.allowed()})")
-    if r.type is str and not value.strip():
+    if r.type is str and is_blank(value):
         raise ParameterError(f"parameter {name}: it is empty; {r.help}")
-    hidden = next((c for c in value if _invisible(c)), None) if r.type is str else None
+    hidden = hidden_character(value) if r.type is str else None
     if hidden is not None:
         raise ParameterError(f"parameter {name}: it holds the control character U+{ord(hidden):04X}, which no one "
                              "can see on a page; write plain text")

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from .literal import hidden_character, is_blank
 from .paths import project_root
-from .seeds import FLAGSHIP, PUBLISHED, read_seeds
+from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds
 
 #: The largest article text `add` takes (1 MB): a news article is a few tens of kilobytes.
 MAX_BYTES = 1_000_000
-#: What an article id may look like: lower-case words and digits joined by hyphens.
-ARTICLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: The rights statement of an added article when none is given.
 DEFAULT_RIGHTS = ("Copyright its publisher. The text is kept here unchanged for analysis and teaching only; it is not "
                   "relicensed by this project.")
@@ -67,6 +66,20 @@ def article_id(title: str, publisher: str, published: str) -> str:
     return "-".join(part for part in (slug(publisher, 2), published, slug(title, 4)) if part)
 
 
+def _read_article(source: Path) -> tuple[bytes, str]:
+    """The file's bytes and text, or ArticleRefused when it is not a regular file, empty, too large (told by its
+    size before anything is read), binary or not UTF-8."""
+    if not source.is_file():
+        raise ArticleRefused(f"{source} is not a file")
+    size = source.stat().st_size
+    if size > MAX_BYTES:
+        raise ArticleRefused(f"{source.name} is {size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
+                             "is it an article's text?")
+    with source.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)  # a file that grew since stat() is still read no further than the limit
+    return raw, _text_of(raw, source.name)
+
+
 def _text_of(raw: bytes, name: str) -> str:
     """The file's text, or ArticleRefused when it is empty, too large, binary or not UTF-8."""
     if len(raw) > MAX_BYTES:
@@ -94,13 +107,22 @@ def _check_length(name: str, value: str | None) -> None:
         raise ArticleRefused(f"{name} is {len(value):,} characters long; at most {LONGEST[name]} are taken")
 
 
+def _check_visible(name: str, value: str | None) -> None:
+    """ArticleRefused when a value is blank or holds a character no reader can see (the rule `-p` applies)."""
+    if not value or is_blank(value):
+        raise ArticleRefused(f"{name} must be one line of text, not {value!r}")
+    hidden = hidden_character(value)
+    if hidden is not None:
+        raise ArticleRefused(f"{name} holds the control character U+{ord(hidden):04X}, which no one can see on a "
+                             "page; write one line of plain text")
+
+
 def check_metadata(title: str, publisher: str, published: str, url: str | None) -> None:
     """ArticleRefused when a title or publisher is blank or too long, the date is not ISO, or the URL is not
     http(s)."""
     for name, value in (("--title", title), ("--publisher", publisher)):
         _check_length(name, value)
-        if not value or not value.strip() or "\n" in value:
-            raise ArticleRefused(f"{name} must be one line of text, not {value!r}")
+        _check_visible(name, value)
     _check_length("--url", url)
     if not PUBLISHED.fullmatch(published or ""):
         raise ArticleRefused(f"--published {published!r} is not an ISO date: write YYYY, YYYY-MM or YYYY-MM-DD")
@@ -120,10 +142,9 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     base = project_root(root)
     source = Path(path)
     check_metadata(title, publisher, published, url)
-    if not source.is_file():
-        raise ArticleRefused(f"{source} is not a file")
-    raw = source.read_bytes()
-    text = _text_of(raw, source.name)
+    raw, text = _read_article(source)
+    if rights is not None:
+        _check_visible("--rights", rights)
     _check_length("--id", seed_id)
     new_id = seed_id or article_id(title, publisher, published)
     if not ARTICLE_ID.fullmatch(new_id):
@@ -134,6 +155,10 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         if other.meta["sha256"] == digest:
             raise ArticleRefused(f"{source.name} is already in the collection, as {other.seed_id} (same sha256)")
     folder = base / "seeds"
+    _sweep_stale(folder)
+    if (folder / f"{new_id}.txt").exists() and not (folder / f"{new_id}.json").exists():
+        raise ArticleRefused(f"seeds/{new_id}.txt is there without its metadata (an add that did not finish?): "
+                             "delete it and add the article again, or choose another id with --id")
     taken = new_id in seeds or any(p.stem == new_id for p in folder.iterdir())
     if taken:
         raise ArticleRefused(f"id {new_id!r} is already taken: choose another with --id")
@@ -154,10 +179,34 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     return new_id
 
 
+#: A temporary file of `add` older than this (seconds) was left by an add that was killed: the next add removes it.
+STALE_AFTER = 600
+
+
+def _sweep_stale(folder: Path) -> None:
+    """Remove the temporary files (.add-*.tmp) that a killed `add` left in seeds/; never one a running add holds."""
+    import time
+
+    for tmp in folder.glob(".add-*.tmp"):
+        try:
+            if tmp.is_file() and not tmp.is_symlink() and time.time() - tmp.stat().st_mtime > STALE_AFTER:
+                tmp.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: the add goes on
+
+
+def _umask_mode() -> int:
+    """The mode a new file gets from the user's umask (mkstemp's files are 0600 whatever the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_new(target: Path, data: bytes, new_id: str) -> None:
     """Write a file that must not exist yet, whole or not at all (two adds at once cannot both take an id)."""
     handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".add-", suffix=".tmp")
     try:
+        os.fchmod(handle, _umask_mode())
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         try:

@@ -26,6 +26,7 @@ from typing import Any
 from .bounds import Bounds
 from .coverage import find_tokens
 from .lexicon import lexicon
+from .literal import spreadsheet_cell
 from .package import read_package
 from .parse import parse_quantity
 from .paths import project_root
@@ -646,7 +647,7 @@ def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Pat
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows([{k: spreadsheet_cell(v) for k, v in row.items()} for row in rows])  # a file for people to open
     _replace(target, buffer.getvalue())
     return DraftResult(len(rows), 0, 0, target)
 

@@ -4,7 +4,9 @@
 """
 from __future__ import annotations
 
+import re
 import string
+import unicodedata
 
 #: Every ASCII punctuation character, each of which CommonMark lets a backslash make literal.
 _MARKDOWN_SPECIALS = frozenset(string.punctuation)
@@ -29,3 +31,30 @@ def spreadsheet_cell(value: object) -> object:
         value = "'" + value
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
+
+
+#: Characters that change how text around them shows (bidirectional overrides and isolates, U+202A-E, U+2066-9).
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+#: What XML 1.0 forbids in a document (C0 controls but tab, line feed and return; surrogates; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def hidden_character(text: str, allow: str = "") -> str | None:
+    """The first character in ``text`` no reader can see as written (a control such as NUL, ESC, backspace, CR or
+    NEL, a line or paragraph separator, a bidirectional control), or None; ``allow`` names controls that may stand."""
+    for char in text:
+        if char in allow:
+            continue
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
+            return char
+    return None
+
+
+def is_blank(text: str) -> bool:
+    """True when nothing in ``text`` shows: only white space and invisible format characters (a zero-width space)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+def xml_text(text: str) -> str:
+    """Text with what XML 1.0 forbids taken out (so an SVG built from data stays well-formed XML)."""
+    return _NOT_XML.sub("", text)

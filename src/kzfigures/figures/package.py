@@ -132,9 +132,19 @@ def _read_table(root: Path, resource: dict[str, Any], problems: list[Problem]) -
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
             header = table.header = next(reader, [])
+            separator = _other_separator(header, declared)
+            if separator:
+                problems.append(Problem(rel, "header", "-", f"the columns are separated by {separator}, not commas: "
+                                                            "save the file again as “CSV UTF-8 (comma delimited)”"))
+                table.readable = False
+                return table
             _header_problems(rel, header, declared, problems)
             for record in reader:
-                if not record:
+                if not any(field.strip() for field in record):
+                    if record:  # a spreadsheet's blank row (,,,,): one line, not a problem per column
+                        problems.append(Problem(rel, f"line {reader.line_num}", "-", "the row is empty (a "
+                                                                                     "spreadsheet's blank row?): "
+                                                                                     "delete it"))
                     continue
                 _add_row(table, header, record, reader.line_num, problems)
     except UnicodeDecodeError as err:
@@ -150,6 +160,21 @@ def _read_table(root: Path, resource: dict[str, Any], problems: list[Problem]) -
     finally:
         csv.field_size_limit(limit)
     return table
+
+
+#: Separators a spreadsheet may save a "CSV" with, as a person would name them.
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator(header: list[str], declared: list[str]) -> str | None:
+    """The name of the separator a file was saved with when it is not a comma (the header reads as one column that
+    holds the declared names joined by it), else None."""
+    if len(header) != 1 or len(declared) < 2:
+        return None
+    for mark, name in SEPARATORS.items():
+        if header[0].split(mark)[:2] == declared[:2] or len(header[0].split(mark)) >= len(declared) > 1:
+            return name
+    return None
 
 
 def _header_problems(rel: str, header: list[str], declared: list[str], problems: list[Problem]) -> None:

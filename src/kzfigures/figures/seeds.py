@@ -13,6 +13,10 @@ from .problems import DataPackageError, Problem
 REQUIRED_META = ("seed_id", "file", "title", "publisher", "published", "sha256", "rights")
 #: The article the collection was built around: the default of every notebook, and the one the topic pages show.
 FLAGSHIP = "astanatimes-2014-09-terrorism"
+#: What an article id may look like: lower-case words and digits joined by hyphens, at most 80 characters.
+ARTICLE_ID = re.compile(r"(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The metadata shown on pages as one line of text.
+ONE_LINE_META = ("title", "publisher", "rights")
 #: A publication date as far as it is known: YYYY, YYYY-MM or YYYY-MM-DD.
 PUBLISHED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
@@ -33,6 +37,8 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
     """
     seeds: dict[str, Seed] = {}
     problems: list[Problem] = []
+    claimed: dict[str, str] = {}  # seed id -> the metadata file that claimed it first
+    named: set[str] = set()  # the text files some metadata names, read or not
     for meta_path in sorted((root / "seeds").glob("*.json")):
         rel = meta_path.relative_to(root).as_posix()
         try:
@@ -43,9 +49,17 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
         if not isinstance(meta, dict):
             problems.append(Problem(rel, "-", "-", f"the metadata is a JSON {type(meta).__name__}, not an object"))
             continue
+        named.add(str(meta.get("file", "")))
         missing = [k for k in REQUIRED_META if not meta.get(k)]
         if missing:
             problems.append(Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing"))
+            continue
+        fault = _meta_problem(rel, meta, claimed)
+        claimed.setdefault(str(meta["seed_id"]), rel)
+        if fault is not None:
+            if fault.column == "seed_id" and fault.row != "-":
+                seeds.pop(fault.row, None)  # two files claim one id: neither article is read
+            problems.append(fault)
             continue
         if meta.get("url") and not str(meta["url"]).startswith(("https://", "http://")):
             problems.append(Problem(rel, meta["seed_id"], "url", f"{meta['url']!r} is not an http(s) URL"))
@@ -87,9 +101,40 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
                                                                        "text is UTF-8"))
             continue
         seeds[meta["seed_id"]] = Seed(meta["seed_id"], meta, text)
+    problems += _orphan_texts(root, named)
     if not seeds and not problems:
         problems.append(Problem("seeds/", "-", "-", "no seed metadata (*.json) found"))
     return seeds, problems
+
+
+def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Problem | None:
+    """What makes a seed's metadata unusable before its text is read: an id `add` would refuse (so no id can name a
+    path), an id another file already claims (never replacing that article), or a title that hides characters."""
+    from .literal import hidden_character, is_blank
+
+    seed_id = meta["seed_id"]
+    if not isinstance(seed_id, str) or not ARTICLE_ID.fullmatch(seed_id):
+        return Problem(rel, "-", "seed_id", f"{seed_id!r} is not an article id (lower-case letters and digits "
+                                            "joined by hyphens, at most 80 characters)")
+    if seed_id in claimed:
+        return Problem(rel, seed_id, "seed_id", f"{seed_id!r} is claimed by two files, {claimed[seed_id]} and "
+                                                f"{rel}: neither article was read; give each its own id")
+    for name in ONE_LINE_META:
+        value = meta.get(name)
+        if not isinstance(value, str) or is_blank(value):
+            return Problem(rel, seed_id, name, f"{value!r} is not one line of text")
+        hidden = hidden_character(value)
+        if hidden is not None:
+            return Problem(rel, seed_id, name, f"holds the control character U+{ord(hidden):04X}, which no one can "
+                                               "see on a page: write plain text")
+    return None
+
+
+def _orphan_texts(root: Path, named: set[str]) -> list[Problem]:
+    """Article texts in seeds/ that no metadata names (an `add` killed between its two files leaves one)."""
+    return [Problem(f"seeds/{path.name}", "-", "file", "no seeds/*.json names this text (an add that did not "
+                                                     "finish?): delete it, or add the article again")
+            for path in sorted((root / "seeds").glob("*.txt")) if path.name not in named]
 
 
 def load_seed(seed_id: str | None = None, root: str | Path | None = None) -> Seed:

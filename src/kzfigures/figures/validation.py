@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .bounds import OPERATIONS, BoundsOrderError
+from .literal import hidden_character
 from .package import Package, Row, Table, read_package
 from .parse import parse_quantity
 from .problems import Problem
@@ -35,13 +36,13 @@ def _is_date(value: str) -> bool:
         dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+    return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value))
 
 
 TYPE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "string": (lambda v: True, "text"),
-    "integer": (lambda v: bool(re.fullmatch(r"-?\d+", v)), "a whole number"),
-    "number": (lambda v: bool(re.fullmatch(r"-?\d+(\.\d+)?", v)), "a number"),
+    "integer": (lambda v: bool(re.fullmatch(r"-?[0-9]+", v)), "a whole number (digits 0-9)"),
+    "number": (lambda v: bool(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", v)), "a number (digits 0-9)"),
     "date": (_is_date, "an ISO date (YYYY-MM-DD)"),
     "boolean": (lambda v: v in ("true", "false"), "true or false"),
 }
@@ -176,7 +177,7 @@ RowRule = Callable[[Context, Table, Row, str], list[Problem]]
 
 def _int(value: str) -> int | None:
     """A cell as int, or None when it is not one (the schema check reports that)."""
-    return int(value) if re.fullmatch(r"-?\d+", value or "") else None
+    return int(value) if re.fullmatch(r"-?[0-9]+", value or "") else None
 
 
 def seed_is_readable(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
@@ -237,6 +238,18 @@ def words_inside_quote(ctx: Context, table: Table, row: Row, rid: str) -> list[P
     return out
 
 
+def text_is_plain(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """No field holds a control character (NUL, ESC, backspace, CR, NEL, …) or a line separator: nothing a reader
+    cannot see, and nothing an SVG or a page cannot carry (a line feed may stand, as in a quote across lines)."""
+    out = []
+    for name, value in row.items():
+        hidden = hidden_character(value, allow="\n") if value else None
+        if hidden is not None:
+            out.append(Problem(table.file, rid, name, f"holds the control character U+{ord(hidden):04X}, which no "
+                                                      "one can see on a page: write plain text"))
+    return out
+
+
 def dates_in_order(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A period does not end before it starts."""
     out = []
@@ -248,7 +261,11 @@ def dates_in_order(ctx: Context, table: Table, row: Row, rid: str) -> list[Probl
 
 
 def _phrase_problems(table: Table, row: Row, rid: str) -> list[Problem]:
-    """number_text is a phrase the parser reads for sure (a figure's bounds are never typed)."""
+    """number_text is a phrase the parser reads for sure (a figure's bounds are never typed), in digits 0-9."""
+    other = next((c for c in row["number_text"] if c.isdigit() and not c.isascii()), None)
+    if other is not None:
+        return [Problem(table.file, rid, "number_text", f"holds the digit {other!r} (U+{ord(other):04X}): write "
+                                                        "numbers with the digits 0-9")]
     try:
         parse_quantity(row["number_text"])
     except BoundsOrderError as err:
@@ -427,6 +444,7 @@ FIELD_RULES: tuple[tuple[frozenset[str], RowRule], ...] = (
     (frozenset({"quote", "start", "end"}), quote_at_offsets),
     (frozenset({"quote"}), words_inside_quote),
     (frozenset(), dates_in_order),
+    (frozenset(), text_is_plain),
 )
 
 #: Each resource's own rules, beside the schema's.
@@ -473,3 +491,19 @@ def validate(package: Package) -> list[Problem]:
 def validate_package(root: str | Path | None = None) -> list[Problem]:
     """Check the whole data package and return every problem (an empty list when all is well)."""
     return validate(read_package(root))
+
+
+def spreadsheet_warnings(root: str | Path | None = None) -> list[Problem]:
+    """Cells of data/ a spreadsheet would run as a formula (= + - @ first): kept as the article's words, but worth
+    knowing before a person opens the file in a spreadsheet (the report's downloads defuse them)."""
+    from .literal import FORMULA_STARTS
+
+    out = []
+    for table in read_package(root).tables.values():
+        for line, row in enumerate(table.rows, start=2):
+            for name, value in row.items():
+                if value.startswith(FORMULA_STARTS) and not re.fullmatch(r"[-+]?[0-9][0-9.,]*", value):
+                    out.append(Problem(table.file, table.row_id(row, line), name,
+                                       f"begins with {value[0]!r}: a spreadsheet opening this file would run it as "
+                                       "a formula"))
+    return out

@@ -41,12 +41,16 @@ def exporter() -> Any:
                         exclude_input_prompt=True, exclude_output_prompt=True)
 
 
+def _grouped(name: str, value: Any) -> bool:
+    """Whether a parameter's value is written with thousands separators: a count is (18,000,000), a year is not."""
+    return isinstance(value, int) and not isinstance(value, bool) and not name.endswith("year")
+
+
 def built_with(parameters: dict[str, Any]) -> str:
     """What a build used, in one line: "Built with population = 18,000,000." or "Built with the defaults."."""
     if not parameters:
         return "Built with the defaults."
-    words = [f"{name} = {value:,}" if isinstance(value, int) and not isinstance(value, bool) else f"{name} = {value}"
-             for name, value in parameters.items()]
+    words = [f"{name} = {value:,}" if _grouped(name, value) else f"{name} = {value}" for name, value in parameters.items()]
     return "Built with " + ", ".join(words) + "."
 
 
