@@ -131,6 +131,9 @@ def test_every_lesson_runs_to_the_end_in_a_new_venv_from_the_class_folder_only(l
     found = subprocess.run([str(venv / "bin" / "python"), "-c", "import kzfigures, sys; print(kzfigures.__file__)"],
                            capture_output=True, text=True, check=True, env=laptop[2], cwd=tmp_path).stdout
     assert str(venv) in found and str(ROOT) not in found  # the wheel, not the checkout
+    command = subprocess.run([str(venv / "bin" / "kzfigures"), "validate"], capture_output=True, text=True,
+                             env=laptop[2], cwd=tmp_path)  # the wheel's own command, every layer importable
+    assert command.returncode == 0 and command.stderr == "0 problem(s)\n", command.stderr
     for lesson in LESSONS:
         untouched = run(laptop, folder / lesson.name, folder)
         assert untouched["error"] is None, (lesson.stem, untouched["error"])
