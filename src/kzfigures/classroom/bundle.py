@@ -59,12 +59,12 @@ def build_wheel(root: Path, target: Path) -> Path:
 
 def article_text() -> str:
     """The article's text as the class reads it, after a line naming its source and its rights."""
+    from ..figures.citation import cite
     from ..figures.seeds import FLAGSHIP, load_seed
 
     seed = load_seed(FLAGSHIP)  # the article the lessons read
     meta = seed.meta
-    head = (f"{meta['publisher']}, “{meta['title']}” ({meta['published']}), {meta['url']}\n"
-            f"{meta['rights']}\n\n")
+    head = f"{cite(meta)}{', ' + meta['url'] if meta.get('url') else ''}\n{meta['rights']}\n\n"
     return head + seed.text.rstrip("\n") + "\n"
 
 

@@ -42,20 +42,6 @@ def articles(root: str | Path | None = None) -> pd.DataFrame:
     return frame.sort_values(["flagship", "seed_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def citation(seed_id: str | None = None, root: str | Path | None = None) -> str:
-    """An article as a source line cites it: 'Publisher, “Title”, September 2014' (the date as far as it is known)."""
-    from .seeds import load_seed
-
-    meta = load_seed(seed_id, root).meta
-    parts = [int(p) for p in str(meta["published"]).split("-")]
-    when = str(parts[0])
-    if len(parts) >= 2:
-        when = f"{dt.date(parts[0], parts[1], 1):%B} {parts[0]}"
-    if len(parts) == 3:
-        when = f"{parts[2]} {when}"
-    return f"{meta['publisher']}, “{meta['title']}”, {when}"
-
-
 def slug(text: str, words: int = 4) -> str:
     """The first few words of a text as lower-case ASCII joined by hyphens ("The Astana Times" -> "the-astana-times")."""
     found = re.findall(r"[a-z0-9]+", text.lower().encode("ascii", "ignore").decode())
