@@ -131,6 +131,9 @@ def test_every_lesson_runs_to_the_end_in_a_new_venv_from_the_class_folder_only(l
     found = subprocess.run([str(venv / "bin" / "python"), "-c", "import kzfigures, sys; print(kzfigures.__file__)"],
                            capture_output=True, text=True, check=True, env=laptop[2], cwd=tmp_path).stdout
     assert str(venv) in found and str(ROOT) not in found  # the wheel, not the checkout
+    command = subprocess.run([str(venv / "bin" / "kzfigures"), "validate"], capture_output=True, text=True,
+                             env=laptop[2], cwd=tmp_path)  # the wheel's own command, every layer importable
+    assert command.returncode == 0 and command.stderr == "0 problem(s)\n", command.stderr
     for lesson in LESSONS:
         untouched = run(laptop, folder / lesson.name, folder)
         assert untouched["error"] is None, (lesson.stem, untouched["error"])
@@ -149,10 +152,14 @@ def test_every_lesson_runs_to_the_end_in_a_new_venv_from_the_class_folder_only(l
 
 
 def test_the_class_folder_holds_the_article_and_a_readme_naming_every_lesson(laptop):
-    folder, _, _ = laptop
+    from kzfigures.figures.citation import cite
     from kzfigures.figures.seeds import FLAGSHIP, load_seed
 
-    assert load_seed(FLAGSHIP).text.strip() in (folder / "article.txt").read_text(encoding="utf-8")
+    folder, _, _ = laptop
+    article = load_seed(FLAGSHIP)
+    text = (folder / "article.txt").read_text(encoding="utf-8")
+    assert article.text.strip() in text
+    assert text.splitlines()[0] == f"{cite(article.meta)}, {article.meta['url']}"  # the one citation, and where
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert all(lesson.name in readme for lesson in LESSONS)
     assert ("-r wheels/all.txt" if WHEELHOUSE.is_dir() else "--find-links wheels kzfigures jupyterlab") in readme

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -277,19 +278,22 @@ def test_draft_output_replaces_a_file_outside_the_project_only_with_force(packag
 
 
 def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):
-    import os
+    import fcntl
 
     from kzfigures.figures.draft import LOCK_NAME
 
     root, new_id = added
-    (root / LOCK_NAME).write_text(str(os.getpid()), encoding="utf-8")  # a live writer: this very process
-    code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
+    with open(root / LOCK_NAME, "a+b") as writer:  # a live writer holds the lock (an open file of its own)
+        fcntl.flock(writer, fcntl.LOCK_EX)
+        code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
     assert code == 1 and "another `kzfigures draft` is writing" in err and len(err.strip().splitlines()) == 1
     assert not [r for r in read_rows(root / "data" / "figures.csv") if r["seed_id"] == new_id]
-    (root / LOCK_NAME).write_text("999999999", encoding="utf-8")  # a writer that was killed: its lock is taken over
+    # the writer is gone (a killed one too: the kernel lets go of its lock); its lock file, even naming a live
+    # process, stops no one (the old pid-file lock refused until the file went)
+    (root / LOCK_NAME).write_text(str(os.getpid()), encoding="utf-8")
     code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
     assert code == 0, err
-    assert not (root / LOCK_NAME).exists()
+    assert [r for r in read_rows(root / "data" / "figures.csv") if r["seed_id"] == new_id]
 
 
 def test_a_spreadsheet_saved_table_keeps_its_bom_and_line_endings(added, capsys, monkeypatch):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from kzfigures import FLAGSHIP, citation, load_figures, load_seed, non_figures
 from kzfigures.charts.highlight import BOUND_COLOURS, Highlighted, highlighted_html, marks
-from kzfigures.charts.plotting import ARTICLE
+from kzfigures.charts.plotting import source_line
 
 
 def test_every_flagship_figure_is_marked_at_its_words():
@@ -44,5 +44,7 @@ def test_overlapping_marks_keep_the_first_and_colours_cover_every_bound():
     assert repr(Highlighted(load_seed(FLAGSHIP).text, figures)).startswith("<the article's text with 21")
 
 
-def test_the_flagship_citation_is_the_charts_source_line():
-    assert citation(FLAGSHIP) == ARTICLE
+def test_the_charts_source_line_cites_the_flagship_from_its_metadata():
+    assert source_line() == f"Source: {citation(FLAGSHIP)}."
+    assert citation(FLAGSHIP) == ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International "
+                                  "Cooperation to Defeat”, September 2014")

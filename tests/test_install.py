@@ -7,45 +7,57 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "data", "seeds")
+from kzfigures.classroom.bundle import build_wheel
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
+def wheel(tmp_path_factory) -> Path:
+    """The kzfigures wheel, built as the class folder's is (bundle.build_wheel: the one routine that builds one)."""
+    return build_wheel(ROOT, tmp_path_factory.mktemp("wheels"))
+
+
+def test_the_wheel_holds_every_package_and_module_under_src(wheel):
+    """Every package and module under src/kzfigures/ is in the wheel, and nothing else is (a copy that skipped a
+    folder by name once dropped a whole layer)."""
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist()
+               if name.startswith("kzfigures/") and name.endswith(".py")}
+    tracked = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "kzfigures").rglob("*.py")}
+    packages = {name.rsplit("/", 1)[0] for name in tracked if name.endswith("/__init__.py")}
+    assert {name.rsplit("/", 1)[0] for name in shipped if name.endswith("/__init__.py")} == packages
+    assert shipped == tracked
+
+
+def test_a_folder_that_is_no_git_checkout_gets_one_line_and_no_wheel(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'kzfigures'\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match=r"is not a git checkout .*: the kzfigures wheel is built from the files "
+                                                 "git lists there") as caught:
+        build_wheel(tmp_path, tmp_path / "wheels")
+    assert "\n" not in str(caught.value) and not (tmp_path / "wheels").exists()
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
     """A fresh venv with the built wheel installed (no editable link), and an environment that runs it elsewhere.
 
-    The wheel is built from a copy of the sources, so the checkout gains no build/ folder. The venv borrows this
-    environment's third-party packages through a .pth line (a plain path: the editable install's hook is not run),
-    so only kzfigures itself comes from the wheel.
+    The venv borrows this environment's third-party packages through a .pth line (a plain path: the editable
+    install's hook is not run), so only kzfigures itself, and its `kzfigures` command, come from the wheel.
     """
     base = tmp_path_factory.mktemp("install")
-    source = base / "source"
-    source.mkdir()
-    skip = shutil.ignore_patterns("*.egg-info", "__pycache__")
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name, ignore=skip)
-        else:
-            shutil.copy2(ROOT / name, source / name)
-    wheels = base / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "-w", str(wheels), str(source)], check=True)
-    (wheel,) = wheels.glob("kzfigures-*.whl")
     env_dir = base / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                    "--python", str(python), str(wheel)], check=True)
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                check=True, capture_output=True, text=True).stdout.strip())
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                    "--disable-pip-version-check", "--target", str(site), str(wheel)], check=True)
     (site / "zz_borrowed.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "PYTHON"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "PYTHON", "VIRTUAL_ENV"))}
     elsewhere = base / "elsewhere"
     elsewhere.mkdir()
     return python, {**env, "HOME": str(elsewhere)}, elsewhere
@@ -87,6 +99,19 @@ def test_checkout_only_commands_say_so_in_one_line(installed):
     (line,) = done.stderr.splitlines()
     assert line.startswith("kzfigures: error: this needs the notebooks/ of a kzfigures checkout")
     assert not (Path(installed[2]) / "r").exists()
+
+
+def test_the_kzfigures_command_runs_from_the_wheel_in_a_new_venv(installed):
+    """The venv's own `kzfigures` script (the wheel's entry point), in a folder away from the checkout: a command
+    that reads the shipped data runs, and one that needs a checkout says so in one line (every command imports
+    every layer's errors, so a layer missing from the wheel fails them all)."""
+    python, env, elsewhere = installed
+    command = str(python.parent / "kzfigures")
+    done = subprocess.run([command, "validate"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "0 problem(s)\n"  # the shipped data package, checked
+    done = subprocess.run([command, "report", "--output", "r"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stderr.startswith("kzfigures: error: this needs the notebooks/"), done.stderr
 
 
 DEAD_INDEX = "http://127.0.0.1:9/simple"  # nothing listens there: any attempt to use an index fails at once

@@ -125,10 +125,9 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
     """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
     except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
     of files written and the kept ones."""
-    import os
-    import shutil
     import tempfile
 
+    from .figures.files import write_atomic
     from .report.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
 
     kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
@@ -141,9 +140,7 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
             if name not in kept:  # whole or not at all: a killed run leaves no half file to be taken for a student's
                 target = folder / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_name(f".{target.name}.partial")
-                shutil.copyfile(Path(tmp) / name, partial)
-                os.replace(partial, target)
+                write_atomic(target, (Path(tmp) / name).read_bytes())
     recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
     old = recorded_files(folder, STUDENT) or {}
     for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours

@@ -30,16 +30,15 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..figures.bounds import Bounds
+from ..figures.citation import citation
 from ..figures.formatting import number
 from ..figures.lexicon import lexicon
 from ..figures.literal import xml_text
+from ..figures.seeds import FLAGSHIP
 from ..figures.table import bounds_of, credit
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-ARTICLE = ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International Cooperation "
-           "to Defeat”, September 2014")
 
 #: Okabe-Ito colours by how a figure is bounded.
 COLOURS = {"exact": "#0072B2", "range": "#009E73", "open": "#D55E00", "vague": "#CC79A7", "derived": "#E69F00",
@@ -150,7 +149,7 @@ def _credits(rows: pd.DataFrame) -> str:
 def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str | None = None) -> str:
     """The source line under a chart: the article (the flagship unless ``article`` cites another), who is credited,
     and anything external."""
-    line = f"Source: {article or ARTICLE}."
+    line = f"Source: {article or citation(FLAGSHIP)}."
     if rows is not None and len(rows):
         line += f" Figures according to: {_credits(rows)}."
     if extra:

@@ -2,8 +2,8 @@
 
 The student edition of every lesson, the article's text, ``wheels/`` (the kzfigures wheel, built with pip from the
 checkout, and every other wheel of ``dist/wheelhouse`` when ``make wheelhouse`` has written one, so the folder
-installs offline), and a one-page README for students. The wheel is built by pip from a copy of the sources, so
-the checkout gains no build/ folder.
+installs offline), and a one-page README for students. The wheel is built by pip from the files git lists in the
+checkout, copied to a temporary folder, so the checkout gains no build/ folder.
 """
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from pathlib import Path
 from ..collection.listing import describe
 from .edition import make_student
 
-#: What pip needs to build the wheel (pyproject.toml, and setup.py that ships data/ and seeds/ inside it).
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "data", "seeds")
 ARTICLE_FILE = "article.txt"
 WHEELS = "wheels"
 #: With every wheel there: the list pip installs, each pinned, with no resolver (``--no-deps``). pip cannot leave
@@ -25,17 +23,32 @@ WHEELS = "wheels"
 ALL_WHEELS = "all.txt"
 
 
+def checkout_files(root: Path) -> list[str]:
+    """The checkout's files as git lists them: the tracked ones still there, and new ones .gitignore does not exclude.
+
+    New files count because a teacher's article added with `kzfigures add` (and not committed yet) is data the
+    wheel must carry; what git ignores (build/, .venv/, *.egg-info/) never goes in.
+    """
+    done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["?"])[-1]
+        raise FileNotFoundError(f"{root} is not a git checkout ({why}): the kzfigures wheel is built from the files "
+                                "git lists there; run this in a clone of the repository")
+    return sorted({name for name in done.stdout.split("\0") if name and (root / name).is_file()})
+
+
 def build_wheel(root: Path, target: Path) -> Path:
-    """Build the kzfigures wheel from a copy of the checkout's sources into target; return its path."""
+    """Build the kzfigures wheel with ``pip wheel`` from the checkout's files (checkout_files) into target; return it.
+
+    pip builds in a temporary copy of those files, so the checkout gains no build/ folder.
+    """
     with tempfile.TemporaryDirectory(prefix="kzfigures-wheel-") as tmp:
         source = Path(tmp) / "source"
-        source.mkdir()
-        skip = shutil.ignore_patterns("*.egg-info", "__pycache__", "build")
-        for name in SOURCES:
-            if (root / name).is_dir():
-                shutil.copytree(root / name, source / name, ignore=skip)
-            elif (root / name).is_file():
-                shutil.copy2(root / name, source / name)
+        for name in checkout_files(root):
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, source / name)
+        target.mkdir(parents=True, exist_ok=True)
         done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                                "--disable-pip-version-check", "-w", str(target), str(source)],
                               capture_output=True, text=True)
@@ -46,12 +59,12 @@ def build_wheel(root: Path, target: Path) -> Path:
 
 def article_text() -> str:
     """The article's text as the class reads it, after a line naming its source and its rights."""
+    from ..figures.citation import cite
     from ..figures.seeds import FLAGSHIP, load_seed
 
     seed = load_seed(FLAGSHIP)  # the article the lessons read
     meta = seed.meta
-    head = (f"{meta['publisher']}, “{meta['title']}” ({meta['published']}), {meta['url']}\n"
-            f"{meta['rights']}\n\n")
+    head = f"{cite(meta)}{', ' + meta['url'] if meta.get('url') else ''}\n{meta['rights']}\n\n"
     return head + seed.text.rstrip("\n") + "\n"
 
 

@@ -28,6 +28,20 @@ MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 #: nbgrader's cell metadata schema, and the check call whose cell becomes an autograder test.
 NBGRADER_SCHEMA = 3
 CHECK_CALL = re.compile(r'^lessons\.check\("(?P<lesson>[a-z-]+)", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)$')
+#: A cell's instructor-only tests, markers included (the one pattern every part of the classroom reads them with).
+HIDDEN_TESTS = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
+
+
+def without_hidden_tests(source: str) -> str:
+    """A cell's source with its hidden tests (and their markers) taken out."""
+    return HIDDEN_TESTS.sub("", source)
+
+
+def check_call(cell: dict[str, Any]) -> re.Match[str] | None:
+    """The ``lessons.check(...)`` call a code cell makes, its hidden tests aside; None for any other cell."""
+    if cell["cell_type"] != "code":
+        return None
+    return CHECK_CALL.match(without_hidden_tests(cell_source(cell)).strip())
 ANSWER_NAME = re.compile(r"^(?P<answer>answer_\w+) = ", re.M)
 
 
@@ -88,9 +102,7 @@ def graded(nb: dict[str, Any]) -> dict[str, Any]:
     the check, calls ``lessons.require`` on the same answer; a Markdown cell with a solution is a manually
     graded answer (1 point)."""
     cells = copy.deepcopy(nb["cells"])
-    hidden = re.compile(rf"^{re.escape(BEGIN_HIDDEN)}\n.*?\n{re.escape(END_HIDDEN)}\n", re.S)
-    calls = [CHECK_CALL.match(hidden.sub("", cell_source(c)).strip()) if c["cell_type"] == "code" else None
-             for c in cells]
+    calls = [check_call(c) for c in cells]
     questions = {call["answer"]: call["question"] for call in calls if call}
     for index, (cell, call) in enumerate(zip(cells, calls, strict=True)):
         cell.setdefault("metadata", {}).pop("nbgrader", None)

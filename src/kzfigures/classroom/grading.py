@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..collection.listing import cell_source
-from .edition import BEGIN_HIDDEN, CHECK_CALL, END_HIDDEN
+from .edition import check_call
 
 MARK = "<<kzfigures-answers>>"
 #: The cell run after a submission's own: each answer as JSON, with sets, tuples and intervals tagged.
@@ -63,11 +62,9 @@ class Graded:
 
 def lesson_questions(lessons: Path) -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
     """Each instructor lesson's file stem -> (its key in the answer key, its stem, [(question, answer name)])."""
-    hidden = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
     found = {}
     for path in sorted(lessons.glob("[0-9][0-9]-*.ipynb")):
-        calls = [m for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
-                 if (m := CHECK_CALL.match(hidden.sub("", cell_source(c)).strip()))]
+        calls = [m for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if (m := check_call(c))]
         if calls:
             found[path.stem] = (calls[0]["lesson"], path.stem, [(m["question"], m["answer"]) for m in calls])
     return found

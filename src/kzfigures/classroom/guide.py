@@ -49,16 +49,14 @@ def lesson_facts(folder: Path | None = None) -> list[dict[str, Any]]:
 
     from ..collection.listing import cell_source
     from ..figures.paths import notebooks_root
-    from .edition import BEGIN_SOLUTION, CHECK_CALL
+    from .edition import BEGIN_SOLUTION, check_call
 
     folder = folder or notebooks_root() / "lessons"
     facts = []
     for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         title = cell_source(cells[0])
-        hidden = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n", re.S)
-        checked = sum(bool(CHECK_CALL.match(hidden.sub("", cell_source(c)).strip())) for c in cells
-                      if c["cell_type"] == "code")
+        checked = sum(bool(check_call(c)) for c in cells)
         written = sum(BEGIN_SOLUTION in cell_source(c) for c in cells if c["cell_type"] == "markdown")
         aims = re.findall(r"^- (.+)$", title.split("**By the end you can:**")[-1], re.M)
         minutes = MINUTES.search(title)

@@ -9,7 +9,6 @@ chromium's own print (``--print-to-pdf``), so what prints is what a browser prin
 """
 from __future__ import annotations
 
-import datetime
 import html
 import json
 import math
@@ -26,7 +25,7 @@ import jinja2
 import mistune
 
 from ..collection.listing import cell_source
-from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION
+from .edition import BEGIN_SOLUTION, END_SOLUTION, without_hidden_tests
 
 HERE = Path(__file__).parent
 _DATA = json.loads((HERE / "printables.json").read_text(encoding="utf-8"))
@@ -69,7 +68,7 @@ class Lesson:
     questions: list[Question]
     key_points: str
     article: list[str]  # HTML paragraphs of the article, the lesson's figures marked
-    source: str = ""  # the article: publisher, “title” (date)
+    source: str = ""  # the article, cited (figures/citation.py)
     whole: bool = False  # the article is printed whole
 
 
@@ -97,39 +96,50 @@ def _is_skipped(cell: dict[str, Any]) -> bool:
             or "lessons.summary(" in source or (cell["cell_type"] == "code" and "import kzfigures" in source))
 
 
+def _outputs(cell: dict[str, Any]) -> list[str]:
+    """What a cell shows that printables print: its tables and charts, as HTML."""
+    return [s for o in cell.get("outputs", []) if (s := _output_text(o))]
+
+
+def _take_into(question: Question, cell: dict[str, Any]) -> None:
+    """Put one cell of a question group into its question: the model answer, the answer cell, the check, or what
+    the cell shows."""
+    source, code = cell_source(cell), cell["cell_type"] == "code"
+    if cell["cell_type"] == "markdown" and BEGIN_SOLUTION in source:
+        question.solution = _solution_lines(source)
+        question.answer = question.solution
+    elif code and BEGIN_SOLUTION in source:
+        line = ANSWER_LINE.search(source)
+        form = (line["form"] or "").strip() if line else ""
+        question.form = PAPER_FORM.get(form, form)
+        question.variable = line["answer"] if line else ""
+        question.solution = _solution_lines(source)
+    elif code and (check := CHECK.search(source)):
+        question.name = check["question"]
+    elif code:
+        question.shows += _outputs(cell)
+
+
 def read_lesson(nb: dict[str, Any]) -> Lesson:
     """Group an instructor lesson's cells into its intro, its questions and its key points."""
-    cells = [c for c in nb["cells"] if not _is_skipped(c)]
     key = next(m["lesson"] for c in nb["cells"] if (m := LESSON_NAME.search(cell_source(c))))
     intro: list[str] = []
     intro_shows: list[str] = []
     questions: list[Question] = []
     key_points = ""
-    for cell in cells:
+    for cell in (c for c in nb["cells"] if not _is_skipped(c)):
         source, markdown = cell_source(cell), cell["cell_type"] == "markdown"
-        if key_points:
-            continue
         if markdown and source.startswith("### Question"):
             questions.append(Question(len(questions) + 1, re.sub(r"^### Question \d+\s*", "", source)))
         elif markdown and source.startswith("## Key points"):
-            key_points = source  # the key's last part; never on a worksheet
-        elif not questions and markdown:
+            key_points = source  # the key's last part, and the lesson's last cell printables read; never on a worksheet
+            break
+        elif questions:
+            _take_into(questions[-1], cell)
+        elif markdown:
             intro.append(source)
-        elif not questions:
-            intro_shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
-        elif cell["cell_type"] == "markdown" and BEGIN_SOLUTION in source:
-            questions[-1].solution = _solution_lines(source)
-            questions[-1].answer = questions[-1].solution
-        elif cell["cell_type"] == "code" and BEGIN_SOLUTION in source:
-            line = ANSWER_LINE.search(source)
-            form = (line["form"] or "").strip() if line else ""
-            questions[-1].form = PAPER_FORM.get(form, form)
-            questions[-1].variable = line["answer"] if line else ""
-            questions[-1].solution = _solution_lines(source)
-        elif cell["cell_type"] == "code" and (check := CHECK.search(source)):
-            questions[-1].name = check["question"]
-        elif cell["cell_type"] == "code":
-            questions[-1].shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
+        else:
+            intro_shows += _outputs(cell)
     title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
     source, paragraphs = article_passage(key)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,
@@ -138,6 +148,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
 
 def article_passage(lesson: str) -> tuple[str, list[str]]:
     """The article's paragraphs the lesson needs (printables.json), as HTML with each figure's words marked."""
+    from ..figures.citation import cite
     from ..figures.seeds import FLAGSHIP, load_seed
     from ..figures.table import load_figures
 
@@ -145,11 +156,7 @@ def article_passage(lesson: str) -> tuple[str, list[str]]:
     wanted = SETTINGS[lesson]["article"]
     rows = figures if wanted == "all" else figures.loc[figures["figure_id"].isin(wanted)]
     seed = load_seed(FLAGSHIP)
-    text, meta = seed.text, seed.meta
-    when = meta["published"]
-    if meta.get("published_precision") == "month":
-        when = datetime.datetime.strptime(when, "%Y-%m").strftime("%B %Y")
-    source = f"{meta['publisher']}, “{meta['title']}” ({when})"
+    text, source = seed.text, cite(seed.meta)
     spans = sorted({(int(r.number_start), int(r.number_end)) for r in rows.itertuples()})
     paragraphs, start = [], 0
     for block in text.split("\n\n"):
@@ -187,10 +194,9 @@ def shown(value: Any) -> str:
 def compute_answers(nb: dict[str, Any], lesson: Lesson) -> None:
     """Run the instructor lesson's code (the project's own cells, in this process) and print each answer."""
     namespace: dict[str, Any] = {"__name__": "__lesson__"}
-    hidden = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            exec(compile(hidden.sub("", cell_source(cell)), lesson.key, "exec"), namespace)
+            exec(compile(without_hidden_tests(cell_source(cell)), lesson.key, "exec"), namespace)
     for question in lesson.questions:
         if question.variable:
             question.answer = shown(namespace[question.variable])

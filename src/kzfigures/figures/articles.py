@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 import pandas as pd
@@ -39,20 +39,6 @@ def articles(root: str | Path | None = None) -> pd.DataFrame:
             for seed_id, seed in seeds.items()]
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     return frame.sort_values(["flagship", "seed_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def citation(seed_id: str | None = None, root: str | Path | None = None) -> str:
-    """An article as a source line cites it: 'Publisher, “Title”, September 2014' (the date as far as it is known)."""
-    from .seeds import load_seed
-
-    meta = load_seed(seed_id, root).meta
-    parts = [int(p) for p in str(meta["published"]).split("-")]
-    when = str(parts[0])
-    if len(parts) >= 2:
-        when = f"{dt.date(parts[0], parts[1], 1):%B} {parts[0]}"
-    if len(parts) == 3:
-        when = f"{parts[2]} {when}"
-    return f"{meta['publisher']}, “{meta['title']}”, {when}"
 
 
 def slug(text: str, words: int = 4) -> str:
@@ -195,19 +181,11 @@ def _sweep_stale(folder: Path) -> None:
             pass  # gone already, or not ours to remove: the add goes on
 
 
-def _umask_mode() -> int:
-    """The mode a new file gets from the user's umask (mkstemp's files are 0600 whatever the umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _write_new(target: Path, data: bytes, new_id: str) -> None:
     """Write a file that must not exist yet, whole or not at all (two adds at once cannot both take an id)."""
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".add-", suffix=".tmp")
+    tmp = target.with_name(f".add-{os.getpid()}-{secrets.token_hex(4)}.tmp")  # open() gives it the umask's mode
     try:
-        os.fchmod(handle, _umask_mode())
-        with os.fdopen(handle, "wb") as out:
+        with open(tmp, "xb") as out:
             out.write(data)
         try:
             os.link(tmp, target)  # fails if target exists: the id is taken by a concurrent add
@@ -220,4 +198,4 @@ def _write_new(target: Path, data: bytes, new_id: str) -> None:
             except FileExistsError:
                 raise ArticleRefused(f"id {new_id!r} is already taken: choose another with --id") from None
     finally:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)

@@ -13,11 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +21,7 @@ from typing import Any
 
 from .bounds import Bounds
 from .coverage import find_tokens
+from .files import locked, write_atomic
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import read_package
@@ -574,52 +571,18 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     proposals = propose(seed.text)
     if output is not None:
         return _write_output(seed, proposals, Path(output), base)
-    with _draft_lock(base):
+    with locked(base / LOCK_NAME, lambda: _busy(base)):
         return _add_to_package(base, seed, proposals)
 
 
-#: The file that says a draft is writing data/ (beside data/, so it is no file of the package).
+#: The lock file one draft at a time holds while it writes data/ (beside data/, so it is no file of the package).
 LOCK_NAME = ".kzfigures-draft.lock"
 
 
-@contextmanager
-def _draft_lock(base: Path) -> Iterator[None]:
-    """One draft at a time writes data/: a lock file holding the writer's pid; a lock whose process is gone is
-    taken over, a live one refused in one line."""
-    lock = base / LOCK_NAME
-    for _ in range(2):
-        try:
-            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            if _writer_alive(lock):
-                raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {lock}); run this one "
-                                 "again when it has finished") from None
-            lock.unlink(missing_ok=True)
-            continue
-        with os.fdopen(handle, "w") as out:
-            out.write(str(os.getpid()))
-        break
-    try:
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _writer_alive(lock: Path) -> bool:
-    """True when the lock file names a process that is still running (an unreadable lock counts as alive)."""
-    try:
-        pid = int(lock.read_text(encoding="utf-8").strip() or "0")
-    except (OSError, ValueError):
-        return True
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+def _busy(base: Path) -> None:
+    """Refuse a draft while another one writes data/, in one line."""
+    raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {base / LOCK_NAME}); run this one "
+                     "again when it has finished")
 
 
 def _check_output(target: Path, base: Path, force: bool = False) -> None:
@@ -707,13 +670,6 @@ def _csv_lines(header: list[str], rows: list[dict[str, Any]], old: str) -> str:
 
 
 def _replace(target: Path, text: str, keep_bom: bool = False) -> None:
-    """Write a file whole: a temporary file beside it, renamed over it (a killed draft leaves the old file)."""
+    """Write a table whole (a killed draft leaves the old file), with a BOM when ``keep_bom``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if keep_bom else "utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text, encoding="utf-8-sig" if keep_bom else "utf-8", newline="")

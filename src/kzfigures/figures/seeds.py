@@ -41,77 +41,78 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
     named: set[str] = set()  # the text files some metadata names, read or not
     for meta_path in sorted((root / "seeds").glob("*.json")):
         rel = meta_path.relative_to(root).as_posix()
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError) as err:
-            problems.append(Problem(rel, "-", "-", f"cannot read the metadata: {err}"))
-            continue
-        if not isinstance(meta, dict):
-            problems.append(Problem(rel, "-", "-", f"the metadata is a JSON {type(meta).__name__}, not an object"))
+        meta = _read_meta(meta_path, rel)
+        if isinstance(meta, Problem):
+            problems.append(meta)
             continue
         named.add(str(meta.get("file", "")))
-        missing = [k for k in REQUIRED_META if not meta.get(k)]
-        if missing:
-            problems.append(Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing"))
-            continue
         fault = _meta_problem(rel, meta, claimed)
-        claimed.setdefault(str(meta["seed_id"]), rel)
-        if fault is not None:
-            if fault.column == "seed_id" and fault.row != "-":
-                seeds.pop(fault.row, None)  # two files claim one id: neither article is read
-            problems.append(fault)
-            continue
-        if meta.get("url") and not str(meta["url"]).startswith(("https://", "http://")):
-            problems.append(Problem(rel, meta["seed_id"], "url", f"{meta['url']!r} is not an http(s) URL"))
-            continue
-        if not PUBLISHED.fullmatch(str(meta["published"])):
-            problems.append(Problem(rel, meta["seed_id"], "published",
-                                    f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"))
-            continue
-        text_path = (meta_path.parent / str(meta["file"])).resolve()
-        if not text_path.is_relative_to(meta_path.parent.resolve()) or text_path == meta_path.parent.resolve():
-            problems.append(Problem(rel, str(meta["seed_id"]), "file", f"{meta['file']!r} is outside seeds/; a seed's "
-                                                                      "text must be inside seeds/ (it was not read)"))
-            continue
-        text_rel = f"seeds/{text_path.relative_to(meta_path.parent.resolve()).as_posix()}"
-        if not text_path.is_file():
-            problems.append(Problem(text_rel, meta["seed_id"], "file", "the seed text is missing"))
-            continue
-        raw = text_path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != meta["sha256"] and hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == meta["sha256"]:
-            problems.append(Problem(
-                text_rel, meta["seed_id"], "sha256",
-                "the text has Windows line endings (CRLF), so its checksum differs; the words are unchanged. "
-                "Git converted them (core.autocrlf): run `git config core.autocrlf false`, then "
-                f"`git checkout -- {text_rel}`",
-            ))
-            continue
-        if digest != meta["sha256"]:
-            problems.append(Problem(
-                text_rel, meta["seed_id"], "sha256",
-                f"the text has changed: its sha256 is {digest[:12]}… but {rel} records {meta['sha256'][:12]}…; "
-                "restore the original text (quotes and offsets were checked against it)",
-            ))
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(text_rel, meta["seed_id"], "file", f"byte {err.start} is not UTF-8: a seed's "
-                                                                       "text is UTF-8"))
-            continue
-        seeds[meta["seed_id"]] = Seed(meta["seed_id"], meta, text)
+        if meta.get("seed_id"):
+            claimed.setdefault(str(meta["seed_id"]), rel)
+        if fault is not None and fault.column == "seed_id" and fault.row != "-":
+            seeds.pop(fault.row, None)  # two files claim one id: neither article is read
+        found = fault or _read_text(meta_path, rel, meta)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            seeds[meta["seed_id"]] = found
     problems += _orphan_texts(root, named)
     if not seeds and not problems:
         problems.append(Problem("seeds/", "-", "-", "no seed metadata (*.json) found"))
     return seeds, problems
 
 
+def _read_meta(meta_path: Path, rel: str) -> dict[str, Any] | Problem:
+    """One seeds/*.json as an object, or the problem that it cannot be read as one."""
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as err:
+        return Problem(rel, "-", "-", f"cannot read the metadata: {err}")
+    if not isinstance(meta, dict):
+        return Problem(rel, "-", "-", f"the metadata is a JSON {type(meta).__name__}, not an object")
+    return meta
+
+
+def _read_text(meta_path: Path, rel: str, meta: dict[str, Any]) -> Seed | Problem:
+    """The seed its metadata describes, its text read and checked against its sha256, or the problem found."""
+    text_path = (meta_path.parent / str(meta["file"])).resolve()
+    if not text_path.is_relative_to(meta_path.parent.resolve()) or text_path == meta_path.parent.resolve():
+        return Problem(rel, str(meta["seed_id"]), "file", f"{meta['file']!r} is outside seeds/; a seed's "
+                                                          "text must be inside seeds/ (it was not read)")
+    text_rel = f"seeds/{text_path.relative_to(meta_path.parent.resolve()).as_posix()}"
+    if not text_path.is_file():
+        return Problem(text_rel, meta["seed_id"], "file", "the seed text is missing")
+    raw = text_path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != meta["sha256"] and hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == meta["sha256"]:
+        return Problem(
+            text_rel, meta["seed_id"], "sha256",
+            "the text has Windows line endings (CRLF), so its checksum differs; the words are unchanged. "
+            "Git converted them (core.autocrlf): run `git config core.autocrlf false`, then "
+            f"`git checkout -- {text_rel}`",
+        )
+    if digest != meta["sha256"]:
+        return Problem(
+            text_rel, meta["seed_id"], "sha256",
+            f"the text has changed: its sha256 is {digest[:12]}… but {rel} records {meta['sha256'][:12]}…; "
+            "restore the original text (quotes and offsets were checked against it)",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Problem(text_rel, meta["seed_id"], "file", f"byte {err.start} is not UTF-8: a seed's text is UTF-8")
+    return Seed(meta["seed_id"], meta, text)
+
+
 def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Problem | None:
-    """What makes a seed's metadata unusable before its text is read: an id `add` would refuse (so no id can name a
-    path), an id another file already claims (never replacing that article), or a title that hides characters."""
+    """What makes a seed's metadata unusable before its text is read: required metadata missing, an id `add` would
+    refuse (so no id can name a path), an id another file already claims (never replacing that article), a title
+    that hides characters, a URL that is not http(s), a date that is not ISO."""
     from .literal import hidden_character, is_blank
 
+    missing = [k for k in REQUIRED_META if not meta.get(k)]
+    if missing:
+        return Problem(rel, str(meta.get("seed_id", "-")), missing[0], "required metadata is missing")
     seed_id = meta["seed_id"]
     if not isinstance(seed_id, str) or not ARTICLE_ID.fullmatch(seed_id):
         return Problem(rel, "-", "seed_id", f"{seed_id!r} is not an article id (lower-case letters and digits "
@@ -127,6 +128,11 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
         if hidden is not None:
             return Problem(rel, seed_id, name, f"holds the control character U+{ord(hidden):04X}, which no one can "
                                                "see on a page: write plain text")
+    if meta.get("url") and not str(meta["url"]).startswith(("https://", "http://")):
+        return Problem(rel, seed_id, "url", f"{meta['url']!r} is not an http(s) URL")
+    if not PUBLISHED.fullmatch(str(meta["published"])):
+        return Problem(rel, seed_id, "published", f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or "
+                                                  "YYYY-MM-DD)")
     return None
 
 

@@ -4,21 +4,22 @@ remove. Nothing the user owns is ever deleted.
 A build writes only into a folder that is absent, empty, or marked as a kzfigures report by a build (the marker
 file lists every file the report wrote, with its sha256). Its work folders beside the output carry a marker of
 their own with the process id, and only such folders are ever cleaned up. A lock file beside the output lets one
-build at a time write it; fcntl.flock is used rather than a library because it is in the standard library and
-the lock is released by the kernel when a build dies.
+build at a time write it (figures/files.py: fcntl.flock, released by the kernel when a build dies).
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..figures.files import locked as lock_file
+from ..figures.files import write_atomic
 
 #: Inside a report folder: the files the report wrote, with their sha256.
 REPORT_MARKER = ".kzfigures-report.json"
@@ -176,9 +177,7 @@ def begin_swap(output: Path, built: Path, retired: Path) -> None:
     """Record, before the first rename, which folders the swap moves, so a build killed between the two renames can
     be finished by the next one (recover_swap)."""
     body = {"schema": "kzfigures-swap/1", "pid": os.getpid(), "built": built.name, "retired": retired.name}
-    partial = output.with_name(f".{output.name}.swap.json.partial-{os.getpid()}")
-    partial.write_text(json.dumps(body) + "\n", encoding="utf-8")
-    os.replace(partial, _journal(output))
+    write_atomic(_journal(output), json.dumps(body) + "\n")
 
 
 def end_swap(output: Path) -> None:
@@ -221,17 +220,7 @@ def recover_swap(output: Path, say: Callable[[str], None]) -> None:
     journal.unlink(missing_ok=True)
 
 
-@contextlib.contextmanager
-def locked(output: Path, say: Callable[[str], None]) -> Iterator[None]:
+def locked(output: Path, say: Callable[[str], None]) -> contextlib.AbstractContextManager[None]:
     """Hold the output's lock (a file beside it); if another build holds it, say so and wait for it."""
-    lock_path = output.with_name(f".{output.name}.lock")
-    with open(lock_path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"another kzfigures build is writing {output}; waiting for it to finish…")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return lock_file(output.with_name(f".{output.name}.lock"),
+                     lambda: say(f"another kzfigures build is writing {output}; waiting for it to finish…"))
