@@ -210,16 +210,24 @@ def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     from .classroom.grading import csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
-    from .figures.paths import notebooks_root
+    from .collection.params import ParameterError
+    from .figures.draft import _replace
+    from .figures.paths import check_new_file, notebooks_root, project_root
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no such folder (name the folder that holds the submitted notebooks)")
+    folders = [Path(f) for f in args.folder]
+    missing = next((f for f in folders if not f.is_dir()), None)
+    if missing is not None:
+        raise FileNotFoundError(f"{missing}: no such folder (name the folder that holds the submitted notebooks)")
+    if args.timeout < 1:
+        raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
+    if args.csv:  # refused before minutes of grading, as draft --output is
+        check_new_file(Path(args.csv), project_root(), "--csv", args.force)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
-    rows = grade(folder, source, timeout=args.timeout)
-    print(table(rows), end="")
+    rows = grade(folders, source, timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    known = lesson_questions(source)
+    print(table(rows, known), end="")
     if args.csv:
-        Path(args.csv).write_text(csv_text(rows, lesson_questions(source)), encoding="utf-8")
+        _replace(Path(args.csv), csv_text(rows, known))
         print(f"one row per answer written to {args.csv}", file=sys.stderr)
     return 0
 
@@ -305,11 +313,14 @@ def parser() -> argparse.ArgumentParser:
     student.set_defaults(run=_student)
     grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks (runs each one: untrusted "
                                           "code, in a child process with a time limit)")
-    grade_.add_argument("folder", help="the folder of submitted .ipynb files (one folder per student, or names "
-                                       "such as alice-01-reading-numbers-in-the-news.ipynb)")
+    grade_.add_argument("folder", nargs="+", help="the folder(s) of submitted .ipynb files (one folder per student, "
+                                                  "or names such as alice-01-reading-numbers-in-the-news.ipynb); "
+                                                  "with several, each student's total is across all of them")
     grade_.add_argument("--timeout", type=int, default=180, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 180)")
-    grade_.add_argument("--csv", default=None, metavar="FILE", help="also write one row per answer to this CSV")
+    grade_.add_argument("--csv", default=None, metavar="FILE.csv",
+                        help="also write one row per answer to this new CSV file (never a file of the project)")
+    grade_.add_argument("--force", action="store_true", help="let --csv replace an existing file outside the project")
     grade_.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     grade_.set_defaults(run=_grade)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
@@ -346,11 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .classroom.edition import MarkerError
     from .collection.listing import NotebookError
     from .figures.articles import ArticleRefused
+    from .figures.paths import FileRefused
     from .report.folders import OutputRefused
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused,
-                                                     NotInstalled)
+                                                     NotInstalled, FileRefused)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:
