@@ -216,3 +216,47 @@ def test_in_the_student_edition_each_check_shares_the_cell_of_its_answer(tmp_pat
         for source, match in checks:
             assert re.search(rf"^{match.group(1)} = ", source[:match.start()], re.M), (path.name, source)
             assert CHECK_NOTE in source
+
+
+@pytest.mark.parametrize("flags", [
+    ("--class-folder", "{t}/class", "--printables", "{t}/class/keys"),  # the answer keys where students get them
+    ("--output", "{t}/student", "--printables", "{t}/student/printables"),
+    ("--output", "{t}/all/student", "--class-folder", "{t}/all"),
+])
+def test_student_refuses_any_folder_of_the_run_inside_another(tmp_path, flags):
+    done = student("--no-pdf", *[f.format(t=tmp_path) for f in flags], cwd=tmp_path)
+    assert done.returncode == 2 and " is inside " in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("out",)]  # nothing written
+
+
+KILLED_AFTER_ONE_REPLACE = """
+import os, signal, sys
+from pathlib import Path
+from kzfigures import cli
+real = os.replace
+def replace(a, b):
+    real(a, b)
+    os.kill(os.getpid(), signal.SIGKILL)  # killed just after replacing the first file
+def write(tmp):
+    for name in ("a.ipynb", "b.ipynb"):
+        (tmp / name).write_text(sys.argv[2], encoding="utf-8")
+if sys.argv[3] == "kill":
+    os.replace = replace
+print(cli._write_in_place(Path(sys.argv[1]), write))
+"""
+
+
+def test_a_student_run_killed_after_replacing_a_lesson_leaves_it_ours_and_no_work_folder(tmp_path):
+    out = tmp_path / "out"
+
+    def run(text: str, how: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", KILLED_AFTER_ONE_REPLACE, str(out), text, how],
+                              capture_output=True, text=True, timeout=60)
+
+    assert run("v1", "whole").stdout.strip() == "(2, [])"
+    assert run("v2", "kill").returncode == -9
+    assert sorted(p.read_text() for p in out.glob("*.ipynb")) == ["v1", "v2"]  # one replaced, then killed
+    done = run("v3", "whole")
+    assert done.stdout.strip() == "(2, [])", done  # nothing kept as "changed since it was written"
+    assert [p.read_text() for p in sorted(out.glob("*.ipynb"))] == ["v3", "v3"]
+    assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # the killed run's work folder is gone

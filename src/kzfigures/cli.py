@@ -122,30 +122,45 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
 
 
 def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
-    """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
-    except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
-    of files written and the kept ones."""
+    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it, and each file is copied
+    into place, except one changed since this command wrote it (a student's saved answers), which is kept. Before
+    any file is replaced, the marker records the sha256 it will have (pending), so a run killed half-way leaves
+    no file taken for a student's. Returns the number of files written and the kept ones."""
     import os
     import shutil
-    import tempfile
 
-    from .report.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
+    from .report.folders import (
+        STUDENT,
+        WORK_MARKER,
+        changed_since,
+        mark_report,
+        recorded_files,
+        remove_stale,
+        remove_work,
+        work_folder,
+        written_files,
+    )
 
     kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{folder.name}.new-", dir=folder.parent) as tmp:
-        write(Path(tmp))
-        names = sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
+    remove_stale(folder)  # the work folder of a run killed outright
+    tmp = work_folder(folder, "new")
+    try:
+        write(tmp)
+        names = sorted(n for p in tmp.rglob("*") if p.is_file() and (n := p.relative_to(tmp).as_posix()) != WORK_MARKER)
+        new = written_files(tmp, [n for n in names if n not in kept])
+        old = recorded_files(folder, STUDENT) or {}
         folder.mkdir(exist_ok=True)
-        for name in names:
-            if name not in kept:  # whole or not at all: a killed run leaves no half file to be taken for a student's
-                target = folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                partial = target.with_name(f".{target.name}.partial")
-                shutil.copyfile(Path(tmp) / name, partial)
-                os.replace(partial, target)
-    recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
-    old = recorded_files(folder, STUDENT) or {}
+        mark_report(folder, STUDENT, old, pending=new)
+        for name in new:  # whole or not at all: a killed run leaves no half file to be taken for a student's
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            shutil.copyfile(tmp / name, partial)
+            os.replace(partial, target)
+    finally:
+        remove_work(tmp)
+    recorded = {**new, **kept}
     for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours
         if (folder / name).is_file():
             recorded[name] = old[name]
@@ -158,7 +173,7 @@ def _student(args: argparse.Namespace) -> int:
     from .classroom.edition import make_student
     from .collection.listing import LESSONS
     from .figures.paths import notebooks_root, project_root
-    from .report.folders import OutputRefused, locked
+    from .report.folders import locked
 
     say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
@@ -176,11 +191,7 @@ def _student(args: argparse.Namespace) -> int:
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
-    named = [(flag, folder.resolve()) for flag, folder, _, _ in outputs]
-    for index, (flag, folder) in enumerate(named):
-        same = next((other for other, seen in named[:index] if seen == folder), None)
-        if same:
-            raise OutputRefused(f"{flag} names the same folder as {same} ({folder}); give each its own folder")
+    _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
     for flag, folder, write, what in outputs:
@@ -193,6 +204,22 @@ def _student(args: argparse.Namespace) -> int:
             say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
                 "delete it to get a fresh copy")
     return 0
+
+
+def _apart(named: list[tuple[str, Path]]) -> None:
+    """Refuse two folders of one run that are the same, or one inside the other (the answer keys inside the class
+    folder would reach the students, and each run would take the other's files for a student's)."""
+    from .report.folders import OutputRefused
+
+    for index, (flag, folder) in enumerate(named):
+        for other, seen in named[:index]:
+            here, there = folder.resolve(), seen.resolve()
+            if here == there:
+                raise OutputRefused(f"{flag} names the same folder as {other} ({here}); give each its own folder")
+            inner = (flag, here, other, there) if there in here.parents else (other, there, flag, here)
+            if there in here.parents or here in there.parents:
+                raise OutputRefused(f"{inner[0]} {inner[1]} is inside {inner[2]} {inner[3]}; give each a folder "
+                                    "of its own, side by side (dist/student, dist/class, dist/printables)")
 
 
 def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
