@@ -296,3 +296,28 @@ def test_a_crafted_answer_runs_nothing_in_the_grader_and_require_cannot_be_rebou
     with pytest.raises(AttributeError, match="cannot be changed"):
         kzfigures.lessons.check = lambda *a: None
     assert checks.require.__name__ == "require"
+
+
+def test_nbgraders_feedback_shows_the_lessons_box_and_one_line_errors():
+    """classroom/feedback.py, as nbgrader_config.py's preprocessors use it (tested with nbgrader in test_nbgrader)."""
+    from kzfigures.classroom.feedback import OWN_REQUIRE, own_require, quiet_results, student_feedback
+
+    check = {"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "grade_id": "check-karin-range"}},
+             "source": '### BEGIN HIDDEN TESTS\nlessons.require("reading", "karin-range", answer_2)\n'
+                       '### END HIDDEN TESTS\nlessons.check("reading", "karin-range", answer_2)',
+             "outputs": [{"output_type": "error", "ename": "NotYet", "evalue": "your upper bound 251 is too high",
+                          "traceback": ["File /home/teacher/kzfigures/lessons.py:348", "NotYet: …"]}]}
+    answer = {"cell_type": "code", "metadata": {}, "source": "answer_3 = nope", "outputs": [
+        {"output_type": "error", "ename": "NameError", "evalue": "name 'nope' is not defined",
+         "traceback": ["Traceback (most recent call last)", "File /home/teacher/x.py", "NameError: …"]}]}
+    right = {"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "grade_id": "check-least-thousands"}},
+             "source": "", "outputs": [{"output_type": "execute_result", "execution_count": 3, "metadata": {},
+                                        "data": {"text/plain": "✓ Right: that is the number."}}]}
+    assert OWN_REQUIRE in own_require({"cells": [json.loads(json.dumps(check))]})["cells"][0]["source"]
+    nb = student_feedback(quiet_results({"cells": [check, answer, right]}))
+    shown = json.dumps(nb)
+    assert "/home/teacher" not in shown and "Traceback" not in shown and "HIDDEN" not in shown
+    assert nb["cells"][0]["source"] == 'lessons.check("reading", "karin-range", answer_2)'
+    assert "<strong>Not yet</strong>: your upper bound 251 is too high" in nb["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert nb["cells"][1]["outputs"][0]["traceback"] == ["NameError: name 'nope' is not defined"]
+    assert nb["cells"][2]["outputs"][0]["output_type"] == "display_data"  # nbgrader reads no score from a box

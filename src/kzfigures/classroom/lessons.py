@@ -32,6 +32,10 @@ class NotYet(AssertionError):
     """An answer that is missing or not right yet; the message says what to look at."""
 
 
+class NotAnswered(NotYet):
+    """An answer not given yet: what ``require`` raises for one (nbgrader's feedback shows it as its box)."""
+
+
 def _missing(answer: Any, name: str, hint: str) -> None:
     """Refuse an answer that was not given."""
     if answer is None or answer is Ellipsis:
@@ -336,7 +340,8 @@ def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
 
 def require(lesson: str, question: str, answer: Any,
             _grade: Callable[..., tuple[str, str]] = _grader()) -> None:  # noqa: B008 - taken at import, on purpose
-    """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs.
+    """Raise NotYet or NotAnswered (AssertionErrors, with the hint) unless the answer is right: the hidden test
+    nbgrader's autograde runs (its feedback turns the error back into the lesson's box, classroom/feedback.py).
 
     The answer is checked in a grader process of its own (see ``_grader``), never with names the notebook can rebind.
     """
@@ -344,8 +349,10 @@ def require(lesson: str, question: str, answer: Any,
     if state == "unknown":
         raise KeyError(text)
     RESULTS.setdefault(lesson, {})[question] = state
+    if state == "unanswered":
+        raise NotAnswered(text)
     if state not in ("right", "as asked"):
-        raise AssertionError(text)
+        raise NotYet(text)
 
 
 def summary(lesson: str) -> Feedback:
