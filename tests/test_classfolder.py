@@ -260,3 +260,31 @@ def test_a_student_run_killed_after_replacing_a_lesson_leaves_it_ours_and_no_wor
     assert done.stdout.strip() == "(2, [])", done  # nothing kept as "changed since it was written"
     assert [p.read_text() for p in sorted(out.glob("*.ipynb"))] == ["v3", "v3"]
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # the killed run's work folder is gone
+
+
+def test_the_class_folder_ships_what_a_students_notebook_needs_and_not_the_projects_tools(tmp_path):
+    from kzfigures.classroom.bundle import readme, student_packages, student_wheels
+
+    needed = student_packages()
+    assert {"pandas", "matplotlib", "numpy", "jupyterlab", "ipykernel"} <= needed
+    assert not needed & {"pytest", "playwright", "mypy", "ruff", "hypothesis", "nbval", "papermill", "pytest-xdist"}
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    names = ["pandas-2.2.3-cp311-cp311-manylinux_2_17_x86_64.whl", "jupyterlab-4.4.0-py3-none-any.whl",
+             "pytest-8.3.0-py3-none-any.whl", "playwright-1.50.0-py3-none-manylinux1_x86_64.whl",
+             "mypy-1.15.0-cp311-cp311-manylinux_2_17_x86_64.whl", "ruff-0.11.0-py3-none-manylinux_2_17_x86_64.whl",
+             "typing_extensions-4.12.2-py3-none-any.whl"]
+    for name in names:
+        (house / name).write_bytes(b"")
+    assert [p.name.split("-")[0] for p in student_wheels(house)] == ["jupyterlab", "pandas", "typing_extensions"]
+    offline = readme(LESSONS, Path("kzfigures-1-py3-none-any.whl"), offline=True)
+    assert "on another (Windows, a Mac, another Python)" in offline and "--find-links wheels kzfigures" in offline
+
+
+def test_the_student_command_prints_the_class_folders_size(tmp_path):
+    done = student("--output", str(tmp_path / "student"), "--class-folder", str(tmp_path / "class"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    line = next(ln for ln in done.stderr.splitlines() if "the class folder holds" in ln)
+    size = float(line.split("holds ")[1].split(" MB")[0])
+    total = sum(p.stat().st_size for p in (tmp_path / "class").rglob("*") if p.is_file()) / 1e6
+    assert abs(size - total) < 0.1 and size > 0

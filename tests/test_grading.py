@@ -321,3 +321,31 @@ def test_nbgraders_feedback_shows_the_lessons_box_and_one_line_errors():
     assert "<strong>Not yet</strong>: your upper bound 251 is too high" in nb["cells"][0]["outputs"][0]["data"]["text/html"]
     assert nb["cells"][1]["outputs"][0]["traceback"] == ["NameError: name 'nope' is not defined"]
     assert nb["cells"][2]["outputs"][0]["output_type"] == "display_data"  # nbgrader reads no score from a box
+
+
+def test_grade_terminated_stops_every_notebook_it_was_running_in_one_line(handed_in, tmp_path):
+    import signal
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    pids = tmp_path / "pids"
+    right = json.loads((handed_in / "ana" / LESSONS[0].name).read_text(encoding="utf-8"))
+    holder = (f"import subprocess, time\np = subprocess.Popen(['setsid', 'sleep', '7781'])\n"
+              f"open({str(pids)!r}, 'w').write(str(p.pid))\ntime.sleep(7782)")
+    (folder / f"zed-{LESSONS[0].name}").write_text(json.dumps(with_code(right, 0, holder)), encoding="utf-8")
+    grading = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "grade", str(folder), "--timeout", "300"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not pids.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pids.is_file(), "the notebook never started"
+    time.sleep(0.5)
+    grading.send_signal(signal.SIGTERM)
+    _, err = grading.communicate(timeout=60)  # not the 300 s of its time limit
+    assert grading.returncode == 143 and err.strip().splitlines()[-1] == (
+        "kzfigures: terminated; every notebook it was running was stopped, and nothing was written"), err
+    daemon = int(pids.read_text())
+    deadline = time.monotonic() + 10
+    while alive(daemon) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(daemon)

@@ -200,6 +200,11 @@ def _student(args: argparse.Namespace) -> int:
             _student_folder(flag, folder, source)
             count, kept = _write_in_place(folder, write)
         say(f"{count} {what} written to {folder}")
+        if flag == "--class-folder":  # what has to fit on a USB stick or go over a school's network
+            from .classroom.bundle import WHEELS, folder_size
+
+            say(f"  the class folder holds {folder_size(folder) / 1e6:.1f} MB, {folder_size(folder / WHEELS) / 1e6:.1f} MB "
+                "of it wheels/")
         for name in kept:
             say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
                 "delete it to get a fresh copy")
@@ -235,6 +240,8 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
 
 def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
+    import signal
+
     from .classroom.grading import csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
     from .collection.params import ParameterError
@@ -250,7 +257,15 @@ def _grade(args: argparse.Namespace) -> int:
     if args.csv:  # refused before minutes of grading, as draft --output is
         check_new_file(Path(args.csv), project_root(), "--csv", args.force)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
-    rows = grade(folders, source, timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("signal 15")  # as report does: the notebooks running are stopped, then it ends
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        rows = grade(folders, source, timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr,
+                                                                                       flush=True))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     known = lesson_questions(source)
     print(table(rows, known), end="")
     if args.csv:
@@ -399,8 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt as err:
         terminated = str(err) == "signal 15"
-        print(f"kzfigures: {'terminated' if terminated else 'interrupted'}; the previous report is unchanged",
-              file=sys.stderr)
+        after = ("every notebook it was running was stopped, and nothing was written" if args.command == "grade"
+                 else "the previous report is unchanged")
+        print(f"kzfigures: {'terminated' if terminated else 'interrupted'}; {after}", file=sys.stderr)
         return 143 if terminated else 130
     except user_errors as err:
         if args.debug:

@@ -185,6 +185,16 @@ def _child_env(scratch: str, token: str) -> dict[str, str]:
     return env
 
 
+#: The children running now (grading mark -> process id), so that a grade interrupted or terminated stops them all.
+RUNNING: dict[str, int] = {}
+
+
+def stop_running() -> None:
+    """Kill every submission's session now running (a grade that was interrupted)."""
+    for token, pid in list(RUNNING.items()):
+        kill_session(pid, token)
+
+
 def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     """Run one submitted notebook (its bytes) in a child process, ``timeout`` seconds for its cells; return what it
     reported, or a one-line reason it gave nothing."""
@@ -202,6 +212,7 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
                                       json.dumps(names), str(timeout), str(answers.fileno())],
                                      cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
                                      stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
+            RUNNING[token] = child.pid
             try:
                 child.wait(timeout=timeout + GRACE)
                 late = False
@@ -210,6 +221,7 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
             finally:
                 kill_session(child.pid, token)
                 child.wait()
+                RUNNING.pop(token, None)
         return _reported(report, log, timeout, late)
 
 
@@ -497,13 +509,20 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
 
     started, said = time.monotonic(), time.monotonic()
     ran: dict[int, Ran | str] = {}
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:  # the children run at once
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
+    try:
         futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
         for future in as_completed(futures):
             ran[futures[future]] = future.result()
             if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
                 said = time.monotonic()
                 progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
+    except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_running()
+        raise
+    finally:
+        pool.shutdown()
     rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
     _copies(rows)
     return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
