@@ -90,6 +90,7 @@ def hostile_submissions(folder: Path, right: dict, lesson: Path) -> None:
     (folder / f"quinn-{lesson.stem}.pdf").write_bytes(b"%PDF-1.4\n")
     (folder / "rae").mkdir()
     (folder / "rae" / f"{lesson.stem}-Copy1.ipynb").write_text(json.dumps(right), encoding="utf-8")
+    os.symlink(lesson.parent, folder / "uma")  # a student folder that is a link to the instructor lessons
     return folder
 
 
@@ -172,6 +173,8 @@ def test_links_folders_and_other_files_get_a_note_on_their_row_and_the_rest_are_
     for student in ("lea", "max", "pat"):  # /dev/zero, the instructor lesson (would score 5/5), a dangling link
         assert rows[(student, "01")].states == [] and "a link, not a file" in rows[(student, "01")].note
     assert rows[("oli", "01")].states == [] and "a folder named like a notebook" in rows[("oli", "01")].note
+    assert "a link to a folder: not followed" in rows[("uma", "um")].note
+    assert [key for key in rows if key[0] == "uma"] == [("uma", "um")]  # nothing below the link was run
     assert "handed in as .pdf, not as a notebook" in rows[("quinn", "qu")].note
     assert rows[("rae", "01")].states == ["right"] * 5  # JupyterLab's -Copy1 is rae's lesson 01, not a student "Copy1"
     assert rows[("ana", "01")].states == ["right"] * 5  # everyone else graded

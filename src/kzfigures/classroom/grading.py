@@ -372,6 +372,7 @@ def _handed_in(folder: Path) -> Iterator[Path]:
         keep = sorted(d for d in dirs if not d.startswith(".") and not d.endswith(".ipynb"))
         odd = sorted(d for d in dirs if not d.startswith(".") and d.endswith(".ipynb"))
         dirs[:] = [d for d in keep if not (Path(top) / d).is_symlink()]
+        yield from (Path(top) / d for d in keep if (Path(top) / d).is_symlink())  # named, never followed
         for name in sorted(files) + odd:
             if not name.startswith(".") and name.lower().endswith((".ipynb", *NOT_NOTEBOOKS)):
                 yield Path(top) / name
@@ -400,19 +401,24 @@ class _Job:
     data: bytes | str
 
 
+def _why_not(path: Path, stem: str | None) -> str | None:
+    """Why a file found in the folder is not run (in words for its row), or None for a lesson notebook."""
+    if not path.name.lower().endswith(".ipynb"):
+        if path.is_symlink() and path.is_dir():
+            return "a link to a folder: not followed, nothing in it graded"
+        return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
+    return None if stem else "not one of the lessons (its name holds no lesson's)"
+
+
 def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
     """The files to grade in every folder, each read (or refused) here, once."""
     jobs = []
     for folder in folders:
         for path in _handed_in(folder):
             student, stem = student_and_lesson(path, folder, stems)
-            if not path.name.lower().endswith(".ipynb"):
-                stem = None
-                data: bytes | str = (f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for "
-                                     "the .ipynb file)")
-            else:
-                data = read_notebook(path) if stem else "not one of the lessons (its name holds no lesson's)"
-            jobs.append(_Job(path, folder, student, stem, data))
+            stem = stem if path.name.lower().endswith(".ipynb") else None
+            why = _why_not(path, stem)
+            jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
     return jobs
 
 
