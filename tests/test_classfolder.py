@@ -223,3 +223,75 @@ def test_in_the_student_edition_each_check_shares_the_cell_of_its_answer(tmp_pat
         for source, match in checks:
             assert re.search(rf"^{match.group(1)} = ", source[:match.start()], re.M), (path.name, source)
             assert CHECK_NOTE in source
+
+
+@pytest.mark.parametrize("flags", [
+    ("--class-folder", "{t}/class", "--printables", "{t}/class/keys"),  # the answer keys where students get them
+    ("--output", "{t}/student", "--printables", "{t}/student/printables"),
+    ("--output", "{t}/all/student", "--class-folder", "{t}/all"),
+])
+def test_student_refuses_any_folder_of_the_run_inside_another(tmp_path, flags):
+    done = student("--no-pdf", *[f.format(t=tmp_path) for f in flags], cwd=tmp_path)
+    assert done.returncode == 2 and " is inside " in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("out",)]  # nothing written
+
+
+KILLED_AFTER_ONE_REPLACE = """
+import os, signal, sys
+from pathlib import Path
+from kzfigures import cli
+real = os.replace
+def replace(a, b):
+    real(a, b)
+    os.kill(os.getpid(), signal.SIGKILL)  # killed just after replacing the first file
+def write(tmp):
+    for name in ("a.ipynb", "b.ipynb"):
+        (tmp / name).write_text(sys.argv[2], encoding="utf-8")
+if sys.argv[3] == "kill":
+    os.replace = replace
+print(cli._write_in_place(Path(sys.argv[1]), write))
+"""
+
+
+def test_a_student_run_killed_after_replacing_a_lesson_leaves_it_ours_and_no_work_folder(tmp_path):
+    out = tmp_path / "out"
+
+    def run(text: str, how: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", KILLED_AFTER_ONE_REPLACE, str(out), text, how],
+                              capture_output=True, text=True, timeout=60)
+
+    assert run("v1", "whole").stdout.strip() == "(2, [])"
+    assert run("v2", "kill").returncode == -9
+    assert sorted(p.read_text() for p in out.glob("*.ipynb")) == ["v1", "v2"]  # one replaced, then killed
+    done = run("v3", "whole")
+    assert done.stdout.strip() == "(2, [])", done  # nothing kept as "changed since it was written"
+    assert [p.read_text() for p in sorted(out.glob("*.ipynb"))] == ["v3", "v3"]
+    assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # the killed run's work folder is gone
+
+
+def test_the_class_folder_ships_what_a_students_notebook_needs_and_not_the_projects_tools(tmp_path):
+    from kzfigures.classroom.bundle import readme, student_packages, student_wheels
+
+    needed = student_packages()
+    assert {"pandas", "matplotlib", "numpy", "jupyterlab", "ipykernel"} <= needed
+    assert not needed & {"pytest", "playwright", "mypy", "ruff", "hypothesis", "nbval", "papermill", "pytest-xdist"}
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    names = ["pandas-2.2.3-cp311-cp311-manylinux_2_17_x86_64.whl", "jupyterlab-4.4.0-py3-none-any.whl",
+             "pytest-8.3.0-py3-none-any.whl", "playwright-1.50.0-py3-none-manylinux1_x86_64.whl",
+             "mypy-1.15.0-cp311-cp311-manylinux_2_17_x86_64.whl", "ruff-0.11.0-py3-none-manylinux_2_17_x86_64.whl",
+             "typing_extensions-4.12.2-py3-none-any.whl"]
+    for name in names:
+        (house / name).write_bytes(b"")
+    assert [p.name.split("-")[0] for p in student_wheels(house)] == ["jupyterlab", "pandas", "typing_extensions"]
+    offline = readme(LESSONS, Path("kzfigures-1-py3-none-any.whl"), offline=True)
+    assert "on another (Windows, a Mac, another Python)" in offline and "--find-links wheels kzfigures" in offline
+
+
+def test_the_student_command_prints_the_class_folders_size(tmp_path):
+    done = student("--output", str(tmp_path / "student"), "--class-folder", str(tmp_path / "class"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    line = next(ln for ln in done.stderr.splitlines() if "the class folder holds" in ln)
+    size = float(line.split("holds ")[1].split(" MB")[0])
+    total = sum(p.stat().st_size for p in (tmp_path / "class").rglob("*") if p.is_file()) / 1e6
+    assert abs(size - total) < 0.1 and size > 0

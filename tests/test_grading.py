@@ -4,15 +4,17 @@ child process with a time limit; the verdicts come from this process's answer ke
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 from kzfigures.classroom.edition import make_student
-from kzfigures.classroom.grading import grade, student_and_lesson, table
+from kzfigures.classroom.grading import Graded, csv_text, grade, lesson_questions, student_and_lesson, table
 from test_classfolder import filled
 
 LESSONS_DIR = ROOT / "notebooks" / "lessons"
@@ -48,11 +50,47 @@ def handed_in(tmp_path_factory) -> Path:
                              "print('<<kzfigures-answers>>{\"answer_1\": [15001, 1e999]}')\n"
                              "import kzfigures.classroom.lessons as L; L.ANSWER_KEY.clear()"})
     (folder / f"eve-{one.name}").write_text(json.dumps(hostile), encoding="utf-8")
-    looping = json.loads(json.dumps(blank[two.name]))  # finn: a cell that never ends
-    answer_cells(looping)[0]["source"] = "while True:\n    pass"
+    looping = json.loads(json.dumps(full[two.name]))  # finn: two answers, then a cell that never ends
+    answer_cells(looping)[2]["source"] = "while True:\n    pass"
     (folder / "finn").mkdir()
     (folder / "finn" / two.name).write_text(json.dumps(looping), encoding="utf-8")
     (folder / "notes.ipynb").write_text(json.dumps(blank[one.name]), encoding="utf-8")
+    hostile_submissions(folder, full[one.name], one)
+    return folder
+
+
+def with_code(nb: dict, at: int, code: str) -> dict:
+    """A copy of the notebook with code run first in its answer cell number ``at`` (from 0)."""
+    nb = json.loads(json.dumps(nb))
+    answer_cells(nb)[at]["source"] = code + "\n" + "".join(answer_cells(nb)[at]["source"])
+    return nb
+
+
+def hostile_submissions(folder: Path, right: dict, lesson: Path) -> None:
+    """All-right notebooks that hold the grader up (a child keeping its output open, a fork, a daemon in a session
+    of its own, megabytes on stderr), one with errors, links, a folder named like a notebook, a PDF, a copy."""
+    pids = folder.parent / f"{folder.name}-pids"
+    pids.mkdir()
+    holders = (f"import subprocess\np = subprocess.Popen('sleep 7777', shell=True)\n"
+               f"q = subprocess.Popen(['setsid', 'sleep', '7778'])\n"
+               f"open({str(pids / 'ivy')!r}, 'w').write(f'{{p.pid}} {{q.pid}}')")
+    (folder / f"ivy-{lesson.name}").write_text(json.dumps(with_code(right, 0, holders)), encoding="utf-8")
+    fork = (f"import os, time\nif os.fork() == 0:\n    open({str(pids / 'jon')!r}, 'w').write(str(os.getpid()))\n"
+            "    time.sleep(7779)")
+    (folder / f"jon-{lesson.name}").write_text(json.dumps(with_code(right, 0, fork)), encoding="utf-8")
+    loud = ("import os, sys\nfor _ in range(20):\n    os.write(2, b'x' * 1024 * 1024)\n"
+            "    sys.stderr.write('y' * 1024 * 1024)")
+    (folder / f"kim-{lesson.name}").write_text(json.dumps(with_code(right, 4, loud)), encoding="utf-8")
+    broken = with_code(with_code(right, 1, "answer_2 = (180, 250"), 2, "print(undefined_name)")
+    (folder / f"hal-{lesson.name}").write_text(json.dumps(broken), encoding="utf-8")
+    os.symlink("/dev/zero", folder / f"lea-{lesson.name}")
+    os.symlink(lesson, folder / f"max-{lesson.name}")  # the instructor lesson, out of the folder
+    os.symlink(folder / "gone.ipynb", folder / f"pat-{lesson.name}")  # a dangling link
+    (folder / f"oli-{lesson.name}").mkdir()
+    (folder / f"quinn-{lesson.stem}.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "rae").mkdir()
+    (folder / "rae" / f"{lesson.stem}-Copy1.ipynb").write_text(json.dumps(right), encoding="utf-8")
+    os.symlink(lesson.parent, folder / "uma")  # a student folder that is a link to the instructor lessons
     return folder
 
 
@@ -71,7 +109,8 @@ def test_grade_gives_each_students_answers_right_or_not(rows):
 def test_grade_survives_damaged_hostile_and_endless_notebooks(rows):
     assert rows[("dan", "01")].right == 0 and "not JSON" in rows[("dan", "01")].note
     assert rows[("eve", "01")].states == ["unanswered"] * 5, rows[("eve", "01")]  # its rebinding changed nothing here
-    assert rows[("finn", "02")].right == 0 and "time limit" in rows[("finn", "02")].note
+    finn = rows[("finn", "02")]  # the answers given before the endless cell are kept, and the note says where
+    assert finn.states[:3] == ["as asked", "right", "unanswered"] and "question 3 ran past the time limit" in finn.note
     assert "not one of the lessons" in rows[("notes", "no")].note
 
 
@@ -108,3 +147,208 @@ def test_the_csv_neutralises_a_name_a_spreadsheet_would_run():
     text = csv_text(rows, questions)
     assert "'=HYPERLINK" in text and "'@eve" in text and "'-not a lesson" in text
     assert text.count("\n") == 1 + 5 + 1  # the header, a row per answer, a row for the notebook that is no lesson
+
+
+def alive(pid: int) -> bool:
+    """True while a process runs (a zombie waiting for its parent is not running)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
+def test_grading_cannot_be_held_up_or_fooled_and_kills_what_a_submission_started(rows, handed_in):
+    for student in ("ivy", "jon", "kim"):  # finished, all right: not "stopped" by what they left running
+        assert rows[(student, "01")].states == ["right"] * 5 and rows[(student, "01")].note == "", rows[(student, "01")]
+    pids = [int(p) for name in ("ivy", "jon") for p in (handed_in.parent / f"{handed_in.name}-pids" / name)
+            .read_text().split()]
+    assert len(pids) == 3
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in pids if alive(pid)]  # the sleeping child, the daemon in its own session, the fork
+
+
+def test_links_folders_and_other_files_get_a_note_on_their_row_and_the_rest_are_graded(rows):
+    for student in ("lea", "max", "pat"):  # /dev/zero, the instructor lesson (would score 5/5), a dangling link
+        assert rows[(student, "01")].states == [] and "a link, not a file" in rows[(student, "01")].note
+    assert rows[("oli", "01")].states == [] and "a folder named like a notebook" in rows[("oli", "01")].note
+    assert "a link to a folder: not followed" in rows[("uma", "um")].note
+    assert [key for key in rows if key[0] == "uma"] == [("uma", "um")]  # nothing below the link was run
+    assert "handed in as .pdf, not as a notebook" in rows[("quinn", "qu")].note
+    assert rows[("rae", "01")].states == ["right"] * 5  # JupyterLab's -Copy1 is rae's lesson 01, not a student "Copy1"
+    assert rows[("ana", "01")].states == ["right"] * 5  # everyone else graded
+
+
+def test_the_note_names_the_question_that_failed_and_why(rows):
+    hal = rows[("hal", "01")]
+    assert hal.states == ["right", "unanswered", "unanswered", "right", "right"]
+    assert "question 2 raised SyntaxError: '(' was never closed (line 1 of the cell)" in hal.note
+    assert "question 3 raised NameError: name 'undefined_name' is not defined" in hal.note
+
+
+def test_a_second_copy_of_a_lesson_is_named_and_counted_once():
+    rows = [Graded("rae", "01-x", ["right", "not yet"], file="rae/01-x.ipynb"),
+            Graded("rae", "01-x", ["right", "right"], file="rae/01-x-Copy1.ipynb")]
+    from kzfigures.classroom.grading import _copies
+
+    _copies(rows)
+    assert rows[0].note == "rae/01-x.ipynb: not counted (the better copy is); also handed in: rae/01-x-Copy1.ipynb"
+    assert rows[1].note.startswith("rae/01-x-Copy1.ipynb: counted in the totals")
+
+
+def test_the_table_gives_the_class_per_question_and_each_students_total_across_lessons():
+    known = lesson_questions(LESSONS_DIR)
+    one, two = LESSONS[0].stem, LESSONS[1].stem
+    rows = [Graded("ana", one, ["right"] * 5), Graded("ana", two, ["right"] * 3 + ["not yet"] * 3),
+            Graded("ben", one, ["right", "not yet", "unanswered", "right", "right"]),
+            Graded("cy", one, note="a link, not a file: not graded")]
+    text = table(rows, known)
+    assert f"{one} (2 notebook(s)), right per question: Q1 2/2  Q2 1/2  Q3 1/2  Q4 2/2  Q5 2/2" in text
+    assert "  ana  8/11 right (2 lesson(s))" in text  # across both lessons
+    assert "  ben  3/5 right (1 lesson(s))" in text and "  cy " not in text  # a row not graded has no total
+
+
+def test_the_csv_names_questions_by_number_and_title_and_shows_written_answers():
+    known = lesson_questions(LESSONS_DIR)
+    stem = LESSONS[0].stem
+    row = Graded("ana", stem, ["right", "not yet", "unanswered", "right", "right"],
+                 given=["(15001, inf)", "(180, 251)", "", "[3, 7]", "{'a'}"], written=["The source is not named.", ""])
+    lines = csv_text([row], known).splitlines()
+    assert lines[0] == "student,lesson,file,right,of,question,title,result,answer,note"
+    assert lines[2].startswith(f"ana,{stem},,3,5,Q2,Karin's report puts") and lines[2].endswith(",not yet,\"(180, 251)\",")
+    assert lines[6].endswith("written 1,,written (read it),The source is not named.,")
+    assert lines[7].endswith("written 2,,unanswered,,")
+
+
+def test_written_answers_are_read_from_the_notebook():
+    from kzfigures.classroom.edition import student_version
+    from kzfigures.classroom.grading import _written
+
+    three = next(p for p in LESSONS if p.stem.startswith("03"))
+    nb = student_version(json.loads(three.read_text(encoding="utf-8")), three.name)
+    assert _written(nb) == [""]
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("solution"))
+    cell["source"] = "".join(cell["source"]).replace("*YOUR ANSWER HERE*", "Nobody is named for it.")
+    assert _written(nb) == ["Nobody is named for it."]
+
+
+def test_a_progress_line_on_many_submissions(tmp_path):
+    for n in range(12):
+        (tmp_path / f"s{n}-{LESSONS[0].stem}.pdf").write_bytes(b"%PDF")
+    said: list[str] = []
+    grade(tmp_path, LESSONS_DIR, progress=said.append)
+    assert said and said[-1].startswith("grade: 12 of 12 notebooks run")
+
+
+@pytest.mark.parametrize("target, force, refused", [
+    ("{root}/data/figures.csv", True, "is inside data/ or seeds/"),
+    ("{root}/grades.csv", True, "is a file of the project"),
+    ("{elsewhere}/kept.csv", False, "exists; give a new file name, or --force"),
+    ("{elsewhere}/grades.txt", False, "is not a .csv name"),
+])
+def test_grade_csv_never_replaces_a_file_of_the_project_nor_an_existing_one_without_force(package_copy,
+                                                                                         tmp_path_factory, target,
+                                                                                         force, refused):
+    """Refused in one line before any notebook runs, as draft --output is (the same check)."""
+    tmp_path = tmp_path_factory.mktemp("elsewhere")  # outside the project (package_copy)
+    (tmp_path / "kept.csv").write_text("mine\n", encoding="utf-8")
+    (package_copy / "grades.csv").write_text("mine\n", encoding="utf-8")
+    before = (package_copy / "data" / "figures.csv").read_bytes()
+    env = {**os.environ, "KZFIGURES_ROOT": str(package_copy)}
+    path = target.format(root=package_copy, elsewhere=tmp_path)
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path), "--csv", path,
+                           *(["--force"] if force else [])], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and refused in done.stderr, done.stderr
+    assert (package_copy / "data" / "figures.csv").read_bytes() == before
+    assert (tmp_path / "kept.csv").read_text(encoding="utf-8") == "mine\n"
+    assert (package_copy / "grades.csv").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_grade_csv_replaces_an_outside_file_with_force(handed_in, tmp_path):
+    """Tried on one notebook (ben's): the CSV is written whole, the table printed."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / f"ben-{LESSONS[0].name}").write_bytes((handed_in / f"ben-{LESSONS[0].name}").read_bytes())
+    (tmp_path / "kept.csv").write_text("mine\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(folder), "--csv",
+                           str(tmp_path / "kept.csv"), "--force", "--timeout", "60"], capture_output=True, text=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "total per student:" in done.stdout and "ben  1/5 right" in done.stdout
+    assert (tmp_path / "kept.csv").read_text(encoding="utf-8").startswith("student,lesson,file,right")
+
+
+def test_a_crafted_answer_runs_nothing_in_the_grader_and_require_cannot_be_rebound():
+    """nbgrader's hidden test, lessons.require: an answer that would run code when unpickled is only words there;
+    rebinding require in a notebook is refused."""
+    import kzfigures
+    from kzfigures.classroom import lessons as checks
+
+    class Crafted:
+        def __reduce__(self):
+            return (exec, ("import kzfigures.classroom.lessons as L\n"
+                           "L.ANSWER_KEY[('reading', 'karin-range')] = lambda answer, name: 'patched'",))
+
+    for answer in (Crafted(), (1, 2)):  # the second is wrong, and stays wrong
+        with pytest.raises(AssertionError):
+            checks.require("reading", "karin-range", answer)
+    checks.require("reading", "karin-range", (180, 250))
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        checks.require = lambda *a: None
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        kzfigures.lessons.check = lambda *a: None
+    assert checks.require.__name__ == "require"
+
+
+def test_nbgraders_feedback_shows_the_lessons_box_and_one_line_errors():
+    """classroom/feedback.py, as nbgrader_config.py's preprocessors use it (tested with nbgrader in test_nbgrader)."""
+    from kzfigures.classroom.feedback import OWN_REQUIRE, own_require, quiet_results, student_feedback
+
+    check = {"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "grade_id": "check-karin-range"}},
+             "source": '### BEGIN HIDDEN TESTS\nlessons.require("reading", "karin-range", answer_2)\n'
+                       '### END HIDDEN TESTS\nlessons.check("reading", "karin-range", answer_2)',
+             "outputs": [{"output_type": "error", "ename": "NotYet", "evalue": "your upper bound 251 is too high",
+                          "traceback": ["File /home/teacher/kzfigures/lessons.py:348", "NotYet: …"]}]}
+    answer = {"cell_type": "code", "metadata": {}, "source": "answer_3 = nope", "outputs": [
+        {"output_type": "error", "ename": "NameError", "evalue": "name 'nope' is not defined",
+         "traceback": ["Traceback (most recent call last)", "File /home/teacher/x.py", "NameError: …"]}]}
+    right = {"cell_type": "code", "metadata": {"nbgrader": {"grade": True, "grade_id": "check-least-thousands"}},
+             "source": "", "outputs": [{"output_type": "execute_result", "execution_count": 3, "metadata": {},
+                                        "data": {"text/plain": "✓ Right: that is the number."}}]}
+    assert OWN_REQUIRE in own_require({"cells": [json.loads(json.dumps(check))]})["cells"][0]["source"]
+    nb = student_feedback(quiet_results({"cells": [check, answer, right]}))
+    shown = json.dumps(nb)
+    assert "/home/teacher" not in shown and "Traceback" not in shown and "HIDDEN" not in shown
+    assert nb["cells"][0]["source"] == 'lessons.check("reading", "karin-range", answer_2)'
+    assert "<strong>Not yet</strong>: your upper bound 251 is too high" in nb["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert nb["cells"][1]["outputs"][0]["traceback"] == ["NameError: name 'nope' is not defined"]
+    assert nb["cells"][2]["outputs"][0]["output_type"] == "display_data"  # nbgrader reads no score from a box
+
+
+def test_grade_terminated_stops_every_notebook_it_was_running_in_one_line(handed_in, tmp_path):
+    import signal
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    pids = tmp_path / "pids"
+    right = json.loads((handed_in / "ana" / LESSONS[0].name).read_text(encoding="utf-8"))
+    holder = (f"import subprocess, time\np = subprocess.Popen(['setsid', 'sleep', '7781'])\n"
+              f"open({str(pids)!r}, 'w').write(str(p.pid))\ntime.sleep(7782)")
+    (folder / f"zed-{LESSONS[0].name}").write_text(json.dumps(with_code(right, 0, holder)), encoding="utf-8")
+    grading = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "grade", str(folder), "--timeout", "300"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not pids.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pids.is_file(), "the notebook never started"
+    time.sleep(0.5)
+    grading.send_signal(signal.SIGTERM)
+    _, err = grading.communicate(timeout=60)  # not the 300 s of its time limit
+    assert grading.returncode == 143 and err.strip().splitlines()[-1] == (
+        "kzfigures: terminated; every notebook it was running was stopped, and nothing was written"), err
+    daemon = int(pids.read_text())
+    deadline = time.monotonic() + 10
+    while alive(daemon) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(daemon)

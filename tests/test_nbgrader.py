@@ -85,32 +85,62 @@ def solved(released: dict, instructor: dict) -> dict:
     return out
 
 
+#: Rebinding what the hidden tests call: require on the module (refused), or the notebook's own ``lessons`` name.
+REBIND = "from kzfigures import lessons as _L\n_L.require = lambda *a: None\n"
+RENAME = "import types\nlessons = types.SimpleNamespace(require=lambda *a: None, check=lambda *a: 'right')\n"
+
+
+def answer_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"]
+
+
 def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course):
     release = course / "build" / "nbgrader" / "release" / "lessons"
-    for student in ("filled", "untouched", "tamperer"):
+    students = ("filled", "untouched", "tamperer", "rebinder", "renamer", "half")
+    for student in students:
         (course / "build" / "nbgrader" / "submitted" / student / "lessons").mkdir(parents=True)
-    tampered = json.loads((release / "02-shares-and-rates.ipynb").read_text(encoding="utf-8"))
-    first = next(c for c in tampered["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
-    first["source"] = TAMPER + "".join(first["source"])  # every check and hidden test made to say "right"
-    (course / "build/nbgrader/submitted/tamperer/lessons/02-shares-and-rates.ipynb").write_text(json.dumps(tampered))
+    for student, line in (("tamperer", TAMPER), ("rebinder", REBIND), ("renamer", RENAME)):
+        tampered = json.loads((release / "02-shares-and-rates.ipynb").read_text(encoding="utf-8"))
+        answer_cells(tampered)[0]["source"] = line + "".join(answer_cells(tampered)[0]["source"])
+        (course / f"build/nbgrader/submitted/{student}/lessons/02-shares-and-rates.ipynb").write_text(json.dumps(tampered))
     for lesson in LESSONS:
         released = json.loads((release / lesson.name).read_text(encoding="utf-8"))
         filled = solved(released, json.loads(lesson.read_text(encoding="utf-8")))
         (course / "build/nbgrader/submitted/filled/lessons" / lesson.name).write_text(json.dumps(filled))
+        if lesson == LESSONS[0]:  # half: question 2 wrong, question 3 a syntax error, the rest right
+            half = json.loads(json.dumps(filled))
+            answer_cells(half)[1]["source"], answer_cells(half)[2]["source"] = "answer_2 = (180, 251)", "answer_3 = (2000"
+            (course / "build/nbgrader/submitted/half/lessons" / lesson.name).write_text(json.dumps(half))
     shutil.copy2(release / "02-shares-and-rates.ipynb", course / "build/nbgrader/submitted/untouched/lessons")
     done = nbgrader(course, "autograde", "lessons")
     assert done.returncode == 0, done.stderr[-3000:]
+    # nbgrader's false "checksum has changed" for hidden tests, and its "cannot be converted to a float" for a box
+    assert "checksum" not in done.stderr and "cannot be converted" not in done.stderr, done.stderr[-3000:]
     script = ("import json; from nbgrader.api import Gradebook\n"
               "with Gradebook('sqlite:///build/nbgrader/gradebook.db') as gb:\n"
               "    print(json.dumps({s: {nb.name: [nb.code_score, nb.max_code_score] for nb in "
-              "gb.find_submission('lessons', s).notebooks} for s in ('filled', 'untouched', 'tamperer')}))")
+              f"gb.find_submission('lessons', s).notebooks}} for s in {students!r}}}))")
     scores = json.loads(subprocess.run([str(NBGRADER_BIN / "python"), "-c", script], cwd=course, check=True,
                                        capture_output=True, text=True).stdout)
     for lesson in LESSONS:
         got, most = scores["filled"][lesson.stem]
         assert most >= 4 and got == most, (lesson.stem, got, most)
     assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
-    assert scores["tamperer"]["02-shares-and-rates"] == [0, 6]  # rebinding the library's names changes no grade
+    for student in ("tamperer", "rebinder", "renamer"):  # rebinding the library's names changes no grade
+        assert scores[student]["02-shares-and-rates"] == [0, 6], student
+    assert scores["half"][LESSONS[0].stem] == [3, 5]
+
+
+def test_the_feedback_shows_the_lessons_box_never_a_traceback_a_path_or_a_hidden_test(course):
+    """Run after the autograde test (the module's tests run in order): half's feedback page."""
+    done = nbgrader(course, "generate_feedback", "lessons", "--student", "half")
+    assert done.returncode == 0 and "WARNING" not in done.stderr, done.stderr[-3000:]
+    page = (course / "build/nbgrader/feedback/half/lessons" / f"{LESSONS[0].stem}.html").read_text(encoding="utf-8")
+    assert "Not yet</strong>: your upper bound 251 is too high" in page  # the lesson's own box
+    assert "Not answered yet</strong>: answer_3 was never set" in page
+    assert "SyntaxError: incomplete input" in page  # the student's own error, in one line
+    for never in ("most recent call last", "-----&gt;", str(course), str(ROOT), "HIDDEN TESTS", "require("):
+        assert never not in page, never
 
 
 def test_the_whole_loop_release_fetch_submit_collect_autograde_feedback(course, tmp_path):
@@ -133,13 +163,21 @@ def test_the_whole_loop_release_fetch_submit_collect_autograde_feedback(course, 
     done = nbgrader(course, "collect", "lessons", *where)
     assert done.returncode == 0 and "Collecting submission" in done.stderr, done.stderr[-2000:]
     student = next(p.name for p in (course / "build/nbgrader/submitted").iterdir()
-                   if p.name not in ("filled", "untouched"))
+                   if p.name not in ("filled", "untouched", "tamperer", "rebinder", "renamer", "half", "byhand"))
     done = nbgrader(course, "autograde", "lessons", "--student", student)
     assert done.returncode == 0, done.stderr[-3000:]
     assert nbgrader(course, "generate_feedback", "lessons", "--student", student).returncode == 0
-    assert nbgrader(course, "release_feedback", "lessons", "--student", student, *where).returncode == 0
+    by_hand = course / "build/nbgrader/submitted/byhand/lessons"  # a notebook the teacher put there, no exchange
+    by_hand.mkdir(parents=True)
+    shutil.copy2(fetched, by_hand / lesson.name)
+    assert nbgrader(course, "autograde", "lessons", "--student", "byhand").returncode == 0
+    assert nbgrader(course, "generate_feedback", "lessons", "--student", "byhand").returncode == 0
+    done = nbgrader(course, "release_feedback", "lessons", *where)  # every student: a mix of both
+    assert done.returncode == 0 and "feedback not released for byhand" in done.stderr, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
     done = nbgrader(desk, "fetch_feedback", "lessons", "--course", "kzfigures", f"--Exchange.root={exchange}")
     assert done.returncode == 0, done.stderr[-2000:]
+    assert list((desk / "lessons" / "feedback").glob(f"*/{lesson.stem}.html")), done.stderr[-2000:]
     (page,) = (desk / "lessons" / "feedback").glob(f"*/{lesson.stem}.html")
     text = page.read_text(encoding="utf-8")
     score = re.search(r"Score: ([\d.]+) / ([\d.]+)", text)

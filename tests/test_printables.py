@@ -145,3 +145,37 @@ def test_each_why_was_written_for_the_answer_the_key_now_prints():
                 assert digests.get(q.name) == hashlib.sha256(q.answer.encode()).hexdigest()[:12], (
                     f"{lesson.key} {q.name}: the answer is now {q.answer!r}; read its why in printables.json again, "
                     "then update why_checked_against")
+
+
+def test_a_hanging_chromium_is_one_line_and_leaves_no_process(tmp_path, monkeypatch):
+    """A chromium that never finishes (and has started a helper): PrintUnavailable in one line after the time
+    limit, and chromium and its helper are killed."""
+    import os
+    import time
+
+    from kzfigures.classroom.printables import PrintUnavailable, print_pdf
+
+    fake = tmp_path / "chromium"
+    pids = tmp_path / "pids"
+    fake.write_text(f"#!/bin/sh\nsleep 7791 &\necho $$ $! > {pids}\necho starting >&2\nexec sleep 7792\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("KZFIGURES_CHROMIUM", str(fake))
+    page = tmp_path / "page.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(PrintUnavailable) as refused:
+        print_pdf(page, tmp_path / "page.pdf", timeout=2)
+    assert str(refused.value).startswith("chromium did not finish printing page.html in 2 s")
+    assert "\n" not in str(refused.value)
+
+    def alive(pid: int) -> bool:
+        try:
+            return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in "ZX"
+        except (OSError, IndexError):
+            return False
+
+    deadline = time.monotonic() + 10
+    started = [int(p) for p in pids.read_text().split()]
+    while any(alive(p) for p in started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in started if alive(p)] and os.getpid() not in started

@@ -122,27 +122,41 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
 
 
 def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
-    """Write a student-command folder: ``write(tmp)`` fills a fresh folder, and each file is copied into place,
-    except one changed since this command wrote it (a student's saved answers), which is kept. Returns the number
-    of files written and the kept ones."""
-    import tempfile
-
+    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it, and each file is copied
+    into place, except one changed since this command wrote it (a student's saved answers), which is kept. Before
+    any file is replaced, the marker records the sha256 it will have (pending), so a run killed half-way leaves
+    no file taken for a student's. Returns the number of files written and the kept ones."""
     from .figures.files import write_atomic
-    from .report.folders import STUDENT, changed_since, mark_report, recorded_files, written_files
+    from .report.folders import (
+        STUDENT,
+        WORK_MARKER,
+        changed_since,
+        mark_report,
+        recorded_files,
+        remove_stale,
+        remove_work,
+        work_folder,
+        written_files,
+    )
 
     kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{folder.name}.new-", dir=folder.parent) as tmp:
-        write(Path(tmp))
-        names = sorted(p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file())
+    remove_stale(folder)  # the work folder of a run killed outright
+    tmp = work_folder(folder, "new")
+    try:
+        write(tmp)
+        names = sorted(n for p in tmp.rglob("*") if p.is_file() and (n := p.relative_to(tmp).as_posix()) != WORK_MARKER)
+        new = written_files(tmp, [n for n in names if n not in kept])
+        old = recorded_files(folder, STUDENT) or {}
         folder.mkdir(exist_ok=True)
-        for name in names:
-            if name not in kept:  # whole or not at all: a killed run leaves no half file to be taken for a student's
-                target = folder / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, (Path(tmp) / name).read_bytes())
-    recorded = {**written_files(folder, [n for n in names if n not in kept]), **kept}
-    old = recorded_files(folder, STUDENT) or {}
+        mark_report(folder, STUDENT, old, pending=new)
+        for name in new:  # whole or not at all: a killed run leaves no half file to be taken for a student's
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, (tmp / name).read_bytes())
+    finally:
+        remove_work(tmp)
+    recorded = {**new, **kept}
     for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours
         if (folder / name).is_file():
             recorded[name] = old[name]
@@ -155,7 +169,7 @@ def _student(args: argparse.Namespace) -> int:
     from .classroom.edition import make_student
     from .collection.listing import LESSONS
     from .figures.paths import notebooks_root, project_root
-    from .report.folders import OutputRefused, locked
+    from .report.folders import locked
 
     say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
@@ -173,11 +187,7 @@ def _student(args: argparse.Namespace) -> int:
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
-    named = [(flag, folder.resolve()) for flag, folder, _, _ in outputs]
-    for index, (flag, folder) in enumerate(named):
-        same = next((other for other, seen in named[:index] if seen == folder), None)
-        if same:
-            raise OutputRefused(f"{flag} names the same folder as {same} ({folder}); give each its own folder")
+    _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
     for flag, folder, write, what in outputs:
@@ -186,10 +196,31 @@ def _student(args: argparse.Namespace) -> int:
             _student_folder(flag, folder, source)
             count, kept = _write_in_place(folder, write)
         say(f"{count} {what} written to {folder}")
+        if flag == "--class-folder":  # what has to fit on a USB stick or go over a school's network
+            from .classroom.bundle import WHEELS, folder_size
+
+            say(f"  the class folder holds {folder_size(folder) / 1e6:.1f} MB, {folder_size(folder / WHEELS) / 1e6:.1f} MB "
+                "of it wheels/")
         for name in kept:
             say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
                 "delete it to get a fresh copy")
     return 0
+
+
+def _apart(named: list[tuple[str, Path]]) -> None:
+    """Refuse two folders of one run that are the same, or one inside the other (the answer keys inside the class
+    folder would reach the students, and each run would take the other's files for a student's)."""
+    from .report.folders import OutputRefused
+
+    for index, (flag, folder) in enumerate(named):
+        for other, seen in named[:index]:
+            here, there = folder.resolve(), seen.resolve()
+            if here == there:
+                raise OutputRefused(f"{flag} names the same folder as {other} ({here}); give each its own folder")
+            inner = (flag, here, other, there) if there in here.parents else (other, there, flag, here)
+            if there in here.parents or here in there.parents:
+                raise OutputRefused(f"{inner[0]} {inner[1]} is inside {inner[2]} {inner[3]}; give each a folder "
+                                    "of its own, side by side (dist/student, dist/class, dist/printables)")
 
 
 def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
@@ -205,18 +236,36 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
 
 def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
+    import signal
+
     from .classroom.grading import csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
-    from .figures.paths import notebooks_root
+    from .collection.params import ParameterError
+    from .figures.draft import _replace
+    from .figures.paths import check_new_file, notebooks_root, project_root
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: no such folder (name the folder that holds the submitted notebooks)")
+    folders = [Path(f) for f in args.folder]
+    missing = next((f for f in folders if not f.is_dir()), None)
+    if missing is not None:
+        raise FileNotFoundError(f"{missing}: no such folder (name the folder that holds the submitted notebooks)")
+    if args.timeout < 1:
+        raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
+    if args.csv:  # refused before minutes of grading, as draft --output is
+        check_new_file(Path(args.csv), project_root(), "--csv", args.force)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
-    rows = grade(folder, source, timeout=args.timeout)
-    print(table(rows), end="")
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt("signal 15")  # as report does: the notebooks running are stopped, then it ends
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        rows = grade(folders, source, timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr,
+                                                                                       flush=True))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    known = lesson_questions(source)
+    print(table(rows, known), end="")
     if args.csv:
-        Path(args.csv).write_text(csv_text(rows, lesson_questions(source)), encoding="utf-8")
+        _replace(Path(args.csv), csv_text(rows, known))
         print(f"one row per answer written to {args.csv}", file=sys.stderr)
     return 0
 
@@ -305,11 +354,14 @@ def parser() -> argparse.ArgumentParser:
     student.set_defaults(run=_student)
     grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks (runs each one: untrusted "
                                           "code, in a child process with a time limit)")
-    grade_.add_argument("folder", help="the folder of submitted .ipynb files (one folder per student, or names "
-                                       "such as alice-01-reading-numbers-in-the-news.ipynb)")
+    grade_.add_argument("folder", nargs="+", help="the folder(s) of submitted .ipynb files (one folder per student, "
+                                                  "or names such as alice-01-reading-numbers-in-the-news.ipynb); "
+                                                  "with several, each student's total is across all of them")
     grade_.add_argument("--timeout", type=int, default=180, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 180)")
-    grade_.add_argument("--csv", default=None, metavar="FILE", help="also write one row per answer to this CSV")
+    grade_.add_argument("--csv", default=None, metavar="FILE.csv",
+                        help="also write one row per answer to this new CSV file (never a file of the project)")
+    grade_.add_argument("--force", action="store_true", help="let --csv replace an existing file outside the project")
     grade_.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     grade_.set_defaults(run=_grade)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
@@ -346,11 +398,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .classroom.edition import MarkerError
     from .collection.listing import NotebookError
     from .figures.articles import ArticleRefused
+    from .figures.paths import FileRefused
     from .report.folders import OutputRefused
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused,
-                                                     NotInstalled)
+                                                     NotInstalled, FileRefused)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:
@@ -360,8 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt as err:
         terminated = str(err) == "signal 15"
-        print(f"kzfigures: {'terminated' if terminated else 'interrupted'}; the previous report is unchanged",
-              file=sys.stderr)
+        after = ("every notebook it was running was stopped, and nothing was written" if args.command == "grade"
+                 else "the previous report is unchanged")
+        print(f"kzfigures: {'terminated' if terminated else 'interrupted'}; {after}", file=sys.stderr)
         return 143 if terminated else 130
     except user_errors as err:
         if args.debug:

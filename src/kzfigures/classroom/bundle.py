@@ -7,6 +7,7 @@ checkout, copied to a temporary folder, so the checkout gains no build/ folder.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,52 @@ WHEELS = "wheels"
 #: With every wheel there: the list pip installs, each pinned, with no resolver (``--no-deps``). pip cannot leave
 #: out what requirements-excludes.txt names, as make venv does with uv, so it installs exactly these.
 ALL_WHEELS = "all.txt"
+#: What a student's laptop runs besides kzfigures' own dependencies: JupyterLab and the lessons' kernel. Everything
+#: they need comes with them; the project's tools (pytest, playwright, mypy, ruff, papermill…) do not.
+STUDENT_ROOTS = ("jupyterlab", "ipykernel")
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as pip compares them (PEP 503): lower case, runs of -_. as one -."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def student_packages(roots: tuple[str, ...] = STUDENT_ROOTS) -> set[str]:
+    """Every distribution a student's notebook needs, from the installed packages' own requirements: kzfigures'
+    (without its extras), the roots', and theirs in turn (with the extras they ask for), as canonical names."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    queue = [r for r in map(Requirement, [*(metadata.requires("kzfigures") or []), *roots])
+             if r.marker is None or r.marker.evaluate({"extra": ""})]  # each marker is read when it is queued
+    seen: set[tuple[str, str]] = set()
+    installed: set[str] = set()
+    while queue:
+        requirement = queue.pop()
+        name = canonical(requirement.name)
+        for extra in ("", *sorted(requirement.extras)):
+            if (name, extra) in seen:
+                continue
+            seen.add((name, extra))
+            try:
+                needs = [Requirement(r) for r in metadata.requires(name) or []]
+            except metadata.PackageNotFoundError:
+                break  # not installed here (left out on purpose): nothing of it to ship
+            installed.add(name)
+            queue += [r for r in needs if r.marker is None or r.marker.evaluate({"extra": extra})]
+    return installed
+
+
+def student_wheels(wheelhouse: Path) -> list[Path]:
+    """The wheels of the wheelhouse a student's notebook needs (student_packages), sorted."""
+    needed = student_packages()
+    return sorted(p for p in wheelhouse.glob("*.whl") if canonical(p.name.split("-")[0]) in needed)
+
+
+def folder_size(folder: Path) -> int:
+    """The bytes of every file below a folder."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def checkout_files(root: Path) -> list[str]:
@@ -74,9 +121,12 @@ def readme(lessons: list[Path], wheel: Path, offline: bool) -> str:
     install = (f"--no-index --no-deps -r {WHEELS}/{ALL_WHEELS}" if offline
                else f"--find-links {WHEELS} kzfigures jupyterlab")
     where = ("Everything comes from `wheels/`, each package at the version the lessons were tested with: no "
-             "network is needed. The wheels are for the operating system and Python version of the machine "
-             "that made them." if offline else
-             "kzfigures comes from `wheels/`; pandas, matplotlib and JupyterLab come from the internet (PyPI).")
+             "network is needed. Those wheels suit the operating system and Python version of the machine that "
+             "made them; on another (Windows, a Mac, another Python), connect to the internet and type instead "
+             f"`kz/bin/python -m pip install --find-links {WHEELS} kzfigures jupyterlab`: kzfigures comes from "
+             "`wheels/`, the rest from the internet (PyPI), for your system." if offline else
+             "kzfigures comes from `wheels/` (it suits every system); pandas, matplotlib and JupyterLab come from "
+             "the internet (PyPI), for your system.")
     return f"""# Reading numbers in the news: the lessons
 
 This folder is all you need, with Python 3.11 or newer. In it:
@@ -119,7 +169,7 @@ def write_class_folder(lessons: Path, target: Path, root: Path, wheelhouse: Path
     wheel = build_wheel(root, wheels)
     offline = False
     if wheelhouse is not None and any(wheelhouse.glob("pandas-*.whl")):
-        for path in wheelhouse.glob("*.whl"):
+        for path in student_wheels(wheelhouse):  # what a student's notebook needs, not the project's tools
             shutil.copy2(path, wheels / path.name)
         offline = True
         names = sorted(p.name for p in wheels.glob("*.whl"))

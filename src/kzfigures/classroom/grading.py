@@ -1,58 +1,84 @@
 """Grading a folder of submitted lesson notebooks without nbgrader: each student's answers, right or not, in a table.
 
 A submitted notebook is untrusted code. Each one is run (not read statically: most answers are computed, such as
-``set(figures.loc[…])``, so only running them gives their values) in a child process of its own with a time limit,
-in a scratch folder holding only a copy of the notebook, with HOME pointed there; the child runs it with nbclient
-in a fresh kernel and, last, prints each answer's value as JSON. This process then checks those values with the
-answer key itself, so nothing a notebook rebinds or prints changes another answer's verdict. None of this is a
-sandbox: the code runs as the user who grades, and can read what that user can (the teacher's guide says so).
+``set(figures.loc[…])``, so only running them gives their values) in a child process of its own, in a new session,
+with a time limit and memory and file-size limits, in a scratch folder holding only a copy of the notebook, with
+HOME pointed there. The child runs it cell by cell with nbclient in a fresh kernel and, after each cell, writes
+every answer's value as JSON (never pickle) to a file only it holds open, so the answers given before a cell that
+never ends are kept. This process then checks those values with the answer key itself, so nothing a notebook
+rebinds or prints changes another answer's verdict. When the child ends or runs out of time, every process of
+its session and every process that carries its grading mark is killed; no pipe is read, and only the last few
+kilobytes of what it printed are looked at. Submissions are read as regular files only: links are not followed.
+None of this is a sandbox: the code runs as the user who grades (the teacher's guide says what that means).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import secrets
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .edition import check_call
+from ..collection.listing import cell_source
+from .answers import decode
+from .edition import TEXT_PROMPT, check_call
 
 MARK = "<<kzfigures-answers>>"
-#: The cell run after a submission's own: each answer as JSON, with sets, tuples and intervals tagged.
+#: The cell run after each of a submission's own: each answer as JSON, with sets, tuples and intervals tagged.
 REPORT_CELL = """\
 import json as _json
-def _plain(value):
-    if hasattr(value, "lower") and hasattr(value, "upper_open"):
-        return {"$bounds": [_plain(value.lower), _plain(value.upper), bool(value.lower_open), bool(value.upper_open)]}
-    if isinstance(value, (set, frozenset)):
-        return {"$set": [_plain(v) for v in value]}
-    if isinstance(value, tuple):
-        return {"$tuple": [_plain(v) for v in value]}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, (str, bool, int, float)) or value is None:
-        return value
-    if hasattr(value, "item") and not hasattr(value, "__len__"):
-        return value.item()
-    return {"$repr": repr(value)[:200]}
+from kzfigures.classroom.answers import plain as _plain
 print(%(mark)r + _json.dumps({name: _plain(globals().get(name)) for name in %(names)r}))
 """
 SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·"}
+#: The grading mark: an environment variable every process a submission starts inherits, so that the ones that
+#: leave its session (a daemon, ``setsid``) are found and killed too.
+TOKEN_ENV = "KZFIGURES_GRADING"
+#: Limits set in the child, and so in its kernel and everything they start: address space, file size, core dumps.
+MEMORY_LIMIT = 4 * 1024**3
+FILE_LIMIT = 64 * 1024**2
+#: The most of a submission read (a notebook larger than this is refused), and of the child's output looked at.
+LARGEST_NOTEBOOK = 32 * 1024**2
+TAIL = 4096
+#: Seconds the child gets beyond the notebook's time limit to start its kernel and report.
+GRACE = 30
+#: Files handed in as something other than a notebook, named in the table rather than skipped.
+NOT_NOTEBOOKS = (".pdf", ".html", ".htm", ".py", ".docx", ".doc", ".odt", ".rtf", ".md", ".png", ".jpg", ".zip")
+COPY = re.compile(r"-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # JupyterLab's "-Copy1", a browser's "(1)", "copy"
+
+
+@dataclass
+class Asked:
+    """One autograded question of a lesson: its number in the lesson, its name in the answer key, its answer's
+    variable and its title (the question's first words)."""
+
+    number: int
+    name: str
+    answer: str
+    title: str
 
 
 @dataclass
 class Graded:
-    """One submitted notebook, graded."""
+    """One submitted notebook (or one file handed in instead), graded."""
 
     student: str
     lesson: str  # the lesson's file stem ("01-reading-numbers-in-the-news"), or the file's name if not a lesson
     states: list[str] = field(default_factory=list)  # per question: right, as asked, not yet, unanswered
     note: str = ""
+    given: list[str] = field(default_factory=list)  # per question: the answer as given, shown short
+    written: list[str] = field(default_factory=list)  # the written (discussion) answers, as typed
+    file: str = ""  # the file, relative to the folder it was found in
 
     @property
     def right(self) -> int:
@@ -60,84 +86,295 @@ class Graded:
         return sum(s in ("right", "as asked") for s in self.states)
 
 
-def lesson_questions(lessons: Path) -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
-    """Each instructor lesson's file stem -> (its key in the answer key, its stem, [(question, answer name)])."""
+@dataclass
+class Ran:
+    """What the child reported of one run: the answers given, the cells that raised, the cell that ran out of time."""
+
+    answers: dict[str, Any]
+    errors: list[tuple[int, str, str]]  # (cell index in the notebook, exception name, its message)
+    stopped: int | None = None  # the cell running when the time ran out
+    ended: str = ""  # why the run ended early, in words ("the kernel died", …)
+
+
+LessonQuestions = tuple[str, str, list[Asked]]  # (its key in the answer key, its file stem, its questions)
+
+
+def _title(markdown: str) -> str:
+    """A question's first words, without Markdown, at most 70 characters."""
+    text = re.sub(r"^###\s*Question\s*\d+\s*", "", markdown).strip()
+    text = " ".join(re.sub(r"[*`]", "", text).split())
+    return text if len(text) <= 70 else text[:69].rstrip() + "…"
+
+
+def lesson_questions(lessons: Path) -> dict[str, LessonQuestions]:
+    """Each instructor lesson's file stem -> (its key in the answer key, its stem, its questions in order)."""
     found = {}
     for path in sorted(lessons.glob("[0-9][0-9]-*.ipynb")):
-        calls = [m for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if (m := check_call(c))]
-        if calls:
-            found[path.stem] = (calls[0]["lesson"], path.stem, [(m["question"], m["answer"]) for m in calls])
+        heading, key, questions = "", "", list[Asked]()
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = cell_source(cell)
+            if cell["cell_type"] == "markdown" and source.startswith("### Question"):
+                heading = source
+            elif m := check_call(cell):
+                key = m["lesson"]
+                questions.append(Asked(len(questions) + 1, m["question"], m["answer"], _title(heading)))
+        if questions:
+            found[path.stem] = (key, path.stem, questions)
     return found
 
 
-def _decode(value: Any) -> Any:
-    """A value as the kernel reported it, back as Python (an interval that is not one is kept as its words)."""
-    from ..figures.bounds import Bounds
-
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "$set" in value:
-        items = [_decode(v) for v in value["$set"]]
-        return set(items) if all(isinstance(v, (str, int, float, bool, tuple)) for v in items) else items
-    if "$tuple" in value:
-        return tuple(_decode(v) for v in value["$tuple"])
-    if "$bounds" in value:
-        try:
-            return Bounds(*[_decode(v) for v in value["$bounds"]])
-        except (TypeError, ValueError):
-            return str(value["$bounds"])
-    return str(value.get("$repr", value))
-
-
-def run_submission(path: Path, names: list[str], timeout: int) -> dict[str, Any] | str:
-    """Run one submitted notebook in a child process (time limit ``timeout`` seconds); return its answers, or a
-    one-line reason it gave none."""
+def read_notebook(path: Path) -> bytes | str:
+    """A submission's bytes, read as a regular file only (a link is not followed, a device or folder not read, a
+    file larger than LARGEST_NOTEBOOK refused); or a one-line reason it was not read."""
     try:
-        json.loads(path.read_bytes())
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        if path.is_symlink():
+            return "a link, not a file: not graded (hand in the notebook itself)"
+        return f"could not be read: {err.strerror}"
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        return ("a folder named like a notebook: not graded" if stat.S_ISDIR(info.st_mode)
+                else "not a regular file: not graded")
+    with os.fdopen(handle, "rb") as file:
+        if info.st_size > LARGEST_NOTEBOOK:
+            return f"too large to be a lesson ({info.st_size // 1024**2} MB): not graded"
+        return file.read(LARGEST_NOTEBOOK + 1)[:LARGEST_NOTEBOOK]
+
+
+def _tail(path: Path) -> str:
+    """The last TAIL bytes of a file, as text."""
+    with path.open("rb") as file:
+        file.seek(max(0, file.seek(0, os.SEEK_END) - TAIL))
+        return file.read(TAIL).decode("utf-8", errors="replace")
+
+
+def _marked(token: str) -> Iterator[int]:
+    """The processes of this user whose environment carries the grading mark ``token``."""
+    needle = f"{TOKEN_ENV}={token}".encode()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid == os.getuid() and needle in (entry / "environ").read_bytes().split(b"\0"):
+                yield int(entry.name)
+        except (OSError, ValueError):
+            continue
+
+
+def kill_session(pid: int, token: str) -> None:
+    """Kill a child's whole session (its process group), and every process carrying its grading mark, until
+    none is left (a process that forks while it is killed is found on the next round)."""
+    for _ in range(50):
+        with_mark = [p for p in _marked(token) if p != os.getpid()]
+        for target in with_mark:
+            with contextlib.suppress(OSError):
+                os.kill(target, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        if not with_mark:
+            return
+        time.sleep(0.05)
+
+
+def _child_env(scratch: str, token: str) -> dict[str, str]:
+    """The child's environment: the grader's, less Jupyter's and kzfigures' settings, HOME in the scratch folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER_", "IPYTHON"))}
+    env.update(HOME=scratch, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    env[TOKEN_ENV] = token
+    return env
+
+
+#: The children running now (grading mark -> process id), so that a grade interrupted or terminated stops them all.
+RUNNING: dict[str, int] = {}
+
+
+def stop_running() -> None:
+    """Kill every submission's session now running (a grade that was interrupted)."""
+    for token, pid in list(RUNNING.items()):
+        kill_session(pid, token)
+
+
+def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
+    """Run one submitted notebook (its bytes) in a child process, ``timeout`` seconds for its cells; return what it
+    reported, or a one-line reason it gave nothing."""
+    try:
+        json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return "not a notebook: the file is not JSON (damaged, or saved as something else)"
-    with tempfile.TemporaryDirectory(prefix="kzfigures-grade-") as scratch:
-        copy = Path(scratch) / "submission.ipynb"
-        copy.write_bytes(path.read_bytes())
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER_", "IPYTHON"))}
-        env.update(HOME=scratch, MPLBACKEND="Agg")
-        child = subprocess.Popen([sys.executable, "-m", "kzfigures.classroom.grading", str(copy), json.dumps(names),
-                                  str(timeout)], cwd=scratch, env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
-        try:
-            out, err = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.communicate()
-            return f"stopped after {timeout} s (the time limit): no answers from it"
-    lines = [line for line in out.splitlines() if line.startswith(MARK)]
-    if child.returncode != 0 or not lines:
-        last = (err.strip().splitlines() or ["no answers reported"])[-1]
-        return f"could not be run: {last[:160]}"
+    token = secrets.token_hex(8)
+    with tempfile.TemporaryDirectory(prefix="kzfigures-grade-", ignore_cleanup_errors=True) as scratch, \
+            tempfile.TemporaryDirectory(prefix="kzfigures-graded-") as private:
+        copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
+        copy.write_bytes(data)
+        with report.open("wb") as answers, log.open("wb") as out:
+            child = subprocess.Popen([sys.executable, "-m", "kzfigures.classroom.grading", str(copy),
+                                      json.dumps(names), str(timeout), str(answers.fileno())],
+                                     cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
+                                     stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
+            RUNNING[token] = child.pid
+            try:
+                child.wait(timeout=timeout + GRACE)
+                late = False
+            except subprocess.TimeoutExpired:
+                late = True
+            finally:
+                kill_session(child.pid, token)
+                child.wait()
+                RUNNING.pop(token, None)
+        return _reported(report, log, timeout, late)
+
+
+def _reported(report: Path, log: Path, timeout: int, late: bool) -> Ran | str:
+    """What the child wrote to its answers file, or why it wrote nothing (the last line it printed)."""
     try:
-        reported = json.loads(lines[-1][len(MARK):])
-    except ValueError:
-        return "could not be run: its answers could not be read"
-    return {name: _decode(reported.get(name)) for name in names} if isinstance(reported, dict) else "no answers"
+        with report.open("rb") as file:
+            body = json.loads(file.read(LARGEST_NOTEBOOK))
+        ran = Ran({k: decode(v) for k, v in body["answers"].items()},
+                  [(int(c), str(e)[:80], str(m)[:160]) for c, e, m in body["errors"]],
+                  body.get("stopped"), str(body.get("ended", ""))[:160])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        if late:
+            return f"stopped after {timeout} s (the time limit) before its first cell ran: no answers from it"
+        last = (_tail(log).strip().splitlines() or ["no answers reported"])[-1]
+        return f"could not be run: {last[:160]}"
+    if late and ran.stopped is None:
+        ran.ended = ran.ended or f"stopped after {timeout} s (the time limit)"
+    return ran
 
 
-def _execute(path: Path, names: list[str], timeout: int) -> None:
-    """In the child: run the notebook (errors allowed, each cell time-limited), then print its answers."""
-    import nbformat
+def _limit_child() -> None:
+    """In the child: memory, file-size and core-dump limits, inherited by the kernel and all it starts."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing the writer
+    for limit, value in ((resource.RLIMIT_AS, MEMORY_LIMIT), (resource.RLIMIT_FSIZE, FILE_LIMIT),
+                         (resource.RLIMIT_CORE, 0)):
+        soft, hard = resource.getrlimit(limit)
+        wanted = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        if soft == resource.RLIM_INFINITY or soft > wanted:
+            resource.setrlimit(limit, (wanted, hard))
+
+
+class _Runner:
+    """In the child: a notebook run cell by cell against one deadline, its answers written after each cell."""
+
+    def __init__(self, client: Any, probe: Any, answers: int, timeout: int) -> None:
+        self.client, self.probe, self.answers = client, probe, answers
+        self.deadline = time.monotonic() + timeout
+        self.state: dict[str, Any] = {"answers": {}, "errors": [], "stopped": None, "ended": ""}
+
+    def left(self) -> int:
+        """Whole seconds left before the deadline (at least one)."""
+        return max(1, int(self.deadline - time.monotonic()))
+
+    def run(self, cell: Any, index: int) -> bool:
+        """Run one cell, then ask for the answers; False once the run must end (out of time, the kernel gone)."""
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        self.client.timeout = self.left()
+        try:
+            self.client.execute_cell(cell, index)
+        except CellTimeoutError:
+            self.state["stopped"] = index
+        except DeadKernelError:
+            self.state["ended"] = "its kernel died (it used too much memory, or ended itself)"
+        self.state["errors"] += [(index, o.get("ename", ""), o.get("evalue", "")) for o in cell.outputs
+                                 if o.get("output_type") == "error"][:1]
+        cell.outputs = []  # nothing of it is needed now: memory stays small
+        going = self.state["stopped"] is None and not self.state["ended"]
+        if going:
+            going = self.ask()
+        self.write()
+        return going
+
+    def ask(self) -> bool:
+        """Ask the kernel for every answer (within the time left); False when it does not answer."""
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        self.client.timeout = min(20, self.left())
+        try:
+            self.client.execute_cell(self.probe, 0, store_history=False)
+        except (CellTimeoutError, DeadKernelError):
+            self.state["ended"] = "its kernel stopped answering (out of time, or gone)"
+            return False
+        text = "".join(o.get("text", "") for o in self.probe.outputs if o.get("name") == "stdout")
+        self.probe.outputs = []
+        lines = [line for line in text.splitlines() if line.startswith(MARK)]
+        with contextlib.suppress(ValueError):
+            self.state["answers"] = json.loads(lines[-1][len(MARK):]) if lines else self.state["answers"]
+        return True
+
+    def write(self) -> None:
+        """Write the answers so far over the answers file."""
+        body = json.dumps(self.state).encode()
+        os.ftruncate(self.answers, 0)
+        os.pwrite(self.answers, body, 0)
+
+
+def _client(nb: Any, timeout: int, folder: Path) -> Any:
+    """In the child: an nbclient that keeps of a cell's outputs only its error and the answers' line, so a cell
+    that prints hundreds of megabytes costs no memory here."""
     from nbclient import NotebookClient
 
+    class Kept(NotebookClient):
+        """nbclient's client, keeping only errors and the answers' line of each cell's outputs."""
+
+        def output(self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int) -> Any:
+            content = msg.get("content", {})
+            if msg["msg_type"] == "stream" and MARK in content.get("text", ""):
+                kept = "\n".join(ln for ln in content["text"].splitlines() if ln.startswith(MARK))
+                msg = {**msg, "content": {**content, "text": kept}}
+            elif msg["msg_type"] != "error":
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return Kept(nb, kernel_name="python3", timeout=timeout, allow_errors=True, shutdown_kernel="immediate",
+                resources={"metadata": {"path": str(folder)}})
+
+
+def _execute(path: Path, names: list[str], timeout: int, answers: int) -> None:
+    """In the child: run the notebook cell by cell (errors allowed, ``timeout`` seconds in all), writing the answers
+    after each cell."""
+    import nbformat
+
+    _limit_child()
     nb = nbformat.read(str(path), as_version=4)
-    nb.cells = [c for c in nb.cells if c.cell_type == "code"]
-    nb.cells.append(nbformat.v4.new_code_cell(REPORT_CELL % {"mark": MARK, "names": names}))
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    for output in nb.cells[-1].outputs:
-        for line in output.get("text", "").splitlines():
-            if line.startswith(MARK):
-                print(line)
+    probe = nbformat.v4.new_code_cell(REPORT_CELL % {"mark": MARK, "names": names})
+    client = _client(nb, timeout, path.parent)
+    with client.setup_kernel():
+        runner = _Runner(client, probe, answers, timeout)
+        runner.write()
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and cell.source.strip() and not runner.run(cell, index):
+                break
+
+
+def _given(value: Any) -> str:
+    """An answer as given, short, for the table's CSV (an interval in its notation)."""
+    from ..figures.bounds import Bounds
+    from ..figures.formatting import number
+
+    if value is None:
+        return ""
+    if isinstance(value, Bounds):
+        text = value.notation(lambda x: number(x, 4))
+    else:
+        text = repr(sorted(value, key=str)) if isinstance(value, set) else repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _handed_in(folder: Path) -> Iterator[Path]:
+    """Every .ipynb under folder, and every file handed in as something else (a .pdf, a .html), links and folders
+    named like notebooks included (they get a note); checkpoints and hidden folders left out; links to folders are
+    not followed."""
+    for top, dirs, files in os.walk(folder):
+        keep = sorted(d for d in dirs if not d.startswith(".") and not d.endswith(".ipynb"))
+        odd = sorted(d for d in dirs if not d.startswith(".") and d.endswith(".ipynb"))
+        dirs[:] = [d for d in keep if not (Path(top) / d).is_symlink()]
+        yield from (Path(top) / d for d in keep if (Path(top) / d).is_symlink())  # named, never followed
+        for name in sorted(files) + odd:
+            if not name.startswith(".") and name.lower().endswith((".ipynb", *NOT_NOTEBOOKS)):
+                yield Path(top) / name
 
 
 def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str, str | None]:
@@ -148,75 +385,214 @@ def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str,
     if len(rel.parts) > 1:
         return rel.parts[0], lesson
     name = path.stem.replace(lesson, "") if lesson else path.stem
-    name = re.sub(r"\(\d+\)|\bcopy\b", "", name)  # a browser's "(1)" on a second download, a file manager's "copy"
+    name = COPY.sub("", name)
     return name.strip(" -_.") or path.stem, lesson
 
 
-def grade(folder: Path, lessons: Path, timeout: int = 180, jobs: int | None = None) -> list[Graded]:
-    """Grade every .ipynb under folder (checkpoint copies left out), ``jobs`` at once; one row per notebook."""
-    from concurrent.futures import ThreadPoolExecutor
+@dataclass
+class _Job:
+    """One file to grade: where it is, who handed it in, which lesson, and its bytes or why it is not graded."""
 
+    path: Path
+    folder: Path
+    student: str
+    stem: str | None
+    data: bytes | str
+
+
+def _why_not(path: Path, stem: str | None) -> str | None:
+    """Why a file found in the folder is not run (in words for its row), or None for a lesson notebook."""
+    if not path.name.lower().endswith(".ipynb"):
+        if path.is_symlink() and path.is_dir():
+            return "a link to a folder: not followed, nothing in it graded"
+        return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
+    return None if stem else "not one of the lessons (its name holds no lesson's)"
+
+
+def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
+    """The files to grade in every folder, each read (or refused) here, once."""
+    jobs = []
+    for folder in folders:
+        for path in _handed_in(folder):
+            student, stem = student_and_lesson(path, folder, stems)
+            stem = stem if path.name.lower().endswith(".ipynb") else None
+            why = _why_not(path, stem)
+            jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
+    return jobs
+
+
+def _question_of(nb: dict[str, Any], index: int) -> str:
+    """Where a cell is, for a teacher: "question 3" (the last question heading before it), or "cell 4"."""
+    heading = None
+    for cell in nb.get("cells", [])[: index + 1]:
+        found = re.match(r"#+\s*Question\s+(\d+)", cell_source(cell)) if cell.get("cell_type") == "markdown" else None
+        heading = found.group(1) if found else heading
+    return f"question {heading}" if heading else f"cell {index + 1}"
+
+
+def _plain_error(message: str) -> str:
+    """An error message without the kernel's temporary file name ("(3245.py, line 1)" -> "(line 1 of the cell)")."""
+    return re.sub(r"\(\S+\.py, line (\d+)\)", r"(line \1 of the cell)", message)
+
+
+def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
+    """What went wrong in a run, in words a teacher can act on: the cell that raised, the one that ran too long."""
+    parts = [f"{_question_of(nb, cell)} raised {name}: {_plain_error(message)}".rstrip(": ")
+             for cell, name, message in ran.errors][:2]
+    if len(ran.errors) > 2:
+        parts.append(f"and {len(ran.errors) - 2} more error(s)")
+    if ran.stopped is not None:
+        parts.append(f"{_question_of(nb, ran.stopped)} ran past the time limit ({timeout} s): the answers before "
+                     "it are kept, the ones after it were not run")
+    if ran.ended:
+        parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
+    return "; ".join(parts)
+
+
+def _written(nb: dict[str, Any]) -> list[str]:
+    """The written (discussion) answers of a submission, as typed ("" for one left as the prompt)."""
+    found = []
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "markdown" and meta.get("solution"):
+            text = cell_source(cell).replace("*Your answer:*", "").replace(TEXT_PROMPT, "").strip()
+            found.append(text)
+    return found
+
+
+def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeout: int) -> Graded:
+    """One row: the answers checked here, one at a time, with this process's answer key."""
     from . import lessons as checks
 
+    file = job.path.relative_to(job.folder).as_posix()
+    if job.stem is None:
+        return Graded(job.student, job.path.name, note=str(ran), file=file)
+    key, _, questions = known[job.stem]
+    if isinstance(ran, str):  # not run: no answers to count, the reason instead
+        return Graded(job.student, job.stem, note=ran, file=file)
+    states = []
+    for question in questions:
+        try:
+            states.append(checks.check(key, question.name, ran.answers.get(question.answer)).state)
+        except Exception:  # an answer the check cannot take is not right (the check should never raise)
+            states.append("not yet")
+    nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
+    return Graded(job.student, job.stem, states, _note(ran, nb, timeout),
+                  [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
+
+
+def _copies(rows: list[Graded]) -> None:
+    """Name, on each row, a lesson a student handed in more than once (a "-Copy1" beside the original)."""
+    seen: dict[tuple[str, str], list[Graded]] = {}
+    for row in rows:
+        if row.states:
+            seen.setdefault((row.student, row.lesson), []).append(row)
+    for same in seen.values():
+        if len(same) > 1:
+            best = max(same, key=lambda r: r.right)
+            for row in same:
+                others = ", ".join(r.file for r in same if r is not row)
+                said = "counted in the totals" if row is best else "not counted (the better copy is)"
+                row.note = "; ".join(filter(None, [f"{row.file}: {said}; also handed in: {others}", row.note]))
+
+
+def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
+          progress: Callable[[str], None] | None = None) -> list[Graded]:
+    """Grade every .ipynb under the folder(s) (checkpoint copies left out), ``jobs`` at once; one row per file."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    folders = folder if isinstance(folder, list) else [folder]
     known = lesson_questions(lessons)
-    paths = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    if not paths:
-        raise FileNotFoundError(f"{folder}: no .ipynb files in it (or below it) to grade")
+    todo = _jobs(folders, list(known))
+    if not todo:
+        raise FileNotFoundError(f"{', '.join(map(str, folders))}: no .ipynb files in it (or below it) to grade")
 
-    def run(path: Path) -> tuple[str, str | None, dict[str, Any] | str]:
-        student, stem = student_and_lesson(path, folder, list(known))
-        return student, stem, (run_submission(path, [n for _, n in known[stem][2]], timeout) if stem else "")
+    def run(job: _Job) -> Ran | str:
+        if isinstance(job.data, str) or job.stem is None:
+            return job.data if isinstance(job.data, str) else "not one of the lessons"
+        return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
 
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:  # the children run at once
-        ran = list(pool.map(run, paths))
-    rows = []
-    for path, (student, stem, answers) in zip(paths, ran, strict=True):  # the checks, here, one at a time
-        if stem is None:
-            rows.append(Graded(student, path.name, note="not one of the lessons (its name holds no lesson's)"))
-            continue
-        key, _, questions = known[stem]
-        if isinstance(answers, str):
-            rows.append(Graded(student, stem, ["unanswered"] * len(questions), note=answers))
-            continue
-        states = []
-        for question, name in questions:
-            try:
-                states.append(checks.check(key, question, answers[name]).state)
-            except Exception:  # an answer the check cannot take is not right (the check should never raise)
-                states.append("not yet")
-        rows.append(Graded(student, stem, states))
-    return rows
+    started, said = time.monotonic(), time.monotonic()
+    ran: dict[int, Ran | str] = {}
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
+    try:
+        futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
+        for future in as_completed(futures):
+            ran[futures[future]] = future.result()
+            if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
+                said = time.monotonic()
+                progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
+    except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_running()
+        raise
+    finally:
+        pool.shutdown()
+    rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
+    _copies(rows)
+    return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
 
 
-def table(rows: list[Graded]) -> str:
-    """The summary table: one line per student and lesson, a symbol per question, and the legend."""
+def _class_lines(rows: list[Graded], known: dict[str, LessonQuestions]) -> list[str]:
+    """Per lesson, how many of the class got each question right; per student, the total across lessons."""
+    lines = []
+    for stem, (_, _, questions) in known.items():
+        graded = [r for r in rows if r.lesson == stem and r.states and "not counted" not in r.note]
+        if graded:
+            counts = [f"Q{q.number} {sum(r.states[q.number - 1] in ('right', 'as asked') for r in graded)}/"
+                      f"{len(graded)}" for q in questions]
+            lines.append(f"{stem} ({len(graded)} notebook(s)), right per question: {'  '.join(counts)}")
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        if row.states and "not counted" not in row.note:
+            got = totals.setdefault(row.student, [0, 0, 0])
+            got[0], got[1], got[2] = got[0] + row.right, got[1] + len(row.states), got[2] + 1
+    if totals:
+        width = max(len(s) for s in totals)
+        lines += ["", "total per student:"] + [f"  {s.ljust(width)}  {r}/{n} right ({k} lesson(s))"
+                                               for s, (r, n, k) in sorted(totals.items())]
+    return lines
+
+
+def table(rows: list[Graded], known: dict[str, LessonQuestions] | None = None) -> str:
+    """The summary table: one line per student and lesson, a symbol per question, the legend, and (with the
+    lessons' questions) the class's results per question and each student's total."""
     header = ("student", "lesson", "right", "answers", "note")
     lines = [(r.student, r.lesson, f"{r.right}/{len(r.states)}" if r.states else "",
               " ".join(SYMBOL[s] for s in r.states), r.note) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
     text = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() for line in [header, *lines]]
-    return "\n".join(text) + "\n\n✓ right   ✗ not right yet   · not answered (questions in the lesson's order)\n"
+    legend = "\n\n✓ right   ✗ not right yet   · not answered (questions in the lesson's order)\n"
+    summary = _class_lines(rows, known) if known else []
+    return "\n".join(text) + legend + ("\n" + "\n".join(summary) + "\n" if summary else "")
 
 
-def csv_text(rows: list[Graded], questions: dict[str, tuple[str, str, list[tuple[str, str]]]]) -> str:
-    """The same as CSV, one column per question; a cell starting = + - @ gets a leading ' (spreadsheets run them)."""
+def _safe(text: str) -> str:
+    """A cell a spreadsheet would run (starting = + - @, or a tab or return) made text with a leading '."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(rows: list[Graded], questions: dict[str, LessonQuestions]) -> str:
+    """The same as CSV, one row per answer: the question's number and title, the result, the answer as given; a
+    row per written answer, with its text; a row for a file with no answers."""
     import csv
     import io
 
-    def safe(text: str) -> str:
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", "lesson", "right", "of", "question", "result", "note"])
+    writer.writerow(["student", "lesson", "file", "right", "of", "question", "title", "result", "answer", "note"])
     for r in rows:
-        names = [q for q, _ in questions[r.lesson][2]] if r.lesson in questions else []
-        for name, state in zip(names, r.states, strict=False):  # a row without states has none
-            writer.writerow([safe(r.student), r.lesson, r.right, len(r.states), name, state, safe(r.note)])
-        if not r.states:
-            writer.writerow([safe(r.student), safe(r.lesson), "", "", "", "", safe(r.note)])
+        head = [_safe(r.student), _safe(r.lesson), _safe(r.file), r.right if r.states else "", len(r.states) or ""]
+        asked = questions[r.lesson][2] if r.lesson in questions else []
+        for q, state, given in zip(asked, r.states, r.given or [""] * len(r.states), strict=False):
+            writer.writerow([*head, f"Q{q.number}", _safe(q.title), state, _safe(given), _safe(r.note)])
+        for n, text in enumerate(r.written, 1):
+            writer.writerow([*head, f"written {n}", "", "written (read it)" if text else "unanswered", _safe(text),
+                             _safe(r.note)])
+        if not r.states and not r.written:
+            writer.writerow([*head, "", "", "", "", _safe(r.note)])
     return buffer.getvalue()
 
 
 if __name__ == "__main__":  # the child process of run_submission
-    _execute(Path(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]))
+    _execute(Path(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import math
+import sys
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 
 class NotYet(AssertionError):
     """An answer that is missing or not right yet; the message says what to look at."""
+
+
+class NotAnswered(NotYet):
+    """An answer not given yet: what ``require`` raises for one (nbgrader's feedback shows it as its box)."""
 
 
 def _missing(answer: Any, name: str, hint: str) -> None:
@@ -262,23 +268,25 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     return feedback
 
 
-#: The grader's loop, run by ``python -P -c`` in a process of its own: it reads (lesson, question, answer) pickled and
-#: length-prefixed on stdin, checks the answer with its own copy of this module, and writes [state, text] as JSON.
+#: The grader's loop, run by ``python -P -c`` in a process of its own: it reads (lesson, question, answer) as JSON,
+#: length-prefixed, on stdin (never pickle: unpickling runs what the pickle names), checks the answer with its own
+#: copy of this module, and writes [state, text] as JSON.
 _GRADER = """
-import json, pickle, sys
+import json, sys
 reply, sys.stdout = sys.stdout, sys.stderr
 from kzfigures.classroom import lessons
+from kzfigures.classroom.answers import decode
 while True:
     size = sys.stdin.buffer.read(8)
     if len(size) < 8:
         break
     body = sys.stdin.buffer.read(int.from_bytes(size, "big"))
     try:
-        lesson, question, answer = pickle.loads(body)
+        lesson, question, answer = json.loads(body)
         if (lesson, question) not in lessons.ANSWER_KEY:
             said = ["unknown", f"no question {question!r} in lesson {lesson!r}"]
         else:
-            feedback = lessons.check(lesson, question, answer)
+            feedback = lessons.check(lesson, question, decode(answer))
             said = [feedback.state, feedback.text]
     except Exception as err:
         said = ["not yet", f"the grader could not read this answer ({type(err).__name__}): give a plain value"]
@@ -292,23 +300,25 @@ def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
     use, kept for the session) and returns its verdict.
 
     Everything it uses is taken now, when the module is imported, before any student code runs: a student who
-    rebinds the compare functions, the answer key, ``math`` or ``pickle`` in the notebook changes nothing in the
-    grader process, and an answer that cannot be sent there (a class of the student's own) is not right.
+    rebinds the compare functions, the answer key, ``math`` or ``json`` in the notebook changes nothing in the
+    grader process. The answer goes there as plain JSON (answers.plain), so an object of the student's own arrives
+    as its words and is not right, and nothing it carries runs in the grader.
     """
     import json
     import os
-    import pickle
     import subprocess
     import sys
     import threading
 
-    dumps, loads, popen, pipe, devnull = pickle.dumps, json.loads, subprocess.Popen, subprocess.PIPE, subprocess.DEVNULL
+    from .answers import plain
+
+    encode, loads, popen, pipe, devnull = json.dumps, json.loads, subprocess.Popen, subprocess.PIPE, subprocess.DEVNULL
     command, env, lock = [sys.executable, "-P", "-c", _GRADER], dict(os.environ), threading.Lock()
     held: list[subprocess.Popen[bytes]] = []
 
     def grade(lesson: str, question: str, answer: Any) -> tuple[str, str]:
         try:
-            body = dumps((lesson, question, answer))
+            body = encode([lesson, question, plain(answer)]).encode()
         except Exception as err:
             return "not yet", f"this answer cannot be graded ({type(err).__name__}): give a plain value"
         with lock:
@@ -330,7 +340,8 @@ def _grader() -> Callable[[str, str, Any], tuple[str, str]]:
 
 def require(lesson: str, question: str, answer: Any,
             _grade: Callable[..., tuple[str, str]] = _grader()) -> None:  # noqa: B008 - taken at import, on purpose
-    """Raise AssertionError (with the hint) unless the answer is right: the hidden test nbgrader's autograde runs.
+    """Raise NotYet or NotAnswered (AssertionErrors, with the hint) unless the answer is right: the hidden test
+    nbgrader's autograde runs (its feedback turns the error back into the lesson's box, classroom/feedback.py).
 
     The answer is checked in a grader process of its own (see ``_grader``), never with names the notebook can rebind.
     """
@@ -338,8 +349,10 @@ def require(lesson: str, question: str, answer: Any,
     if state == "unknown":
         raise KeyError(text)
     RESULTS.setdefault(lesson, {})[question] = state
+    if state == "unanswered":
+        raise NotAnswered(text)
     if state not in ("right", "as asked"):
-        raise AssertionError(text)
+        raise NotYet(text)
 
 
 def summary(lesson: str) -> Feedback:
@@ -645,3 +658,24 @@ def _un_scope(answer: Any, name: str) -> str:
             return "that is the one."
     return check_choice(answer, column, name, "Read the scope differs in column for un_prst_2014_11.",
                         also=(row["how the scope differs"], f"where: {place}"))
+
+
+class _Guarded(types.ModuleType):
+    """This module, refusing to rebind what nbgrader's hidden tests call (``lessons.require = …`` in a notebook
+    would otherwise pass every hidden test). It raises the bar only: code in the same kernel can still reach the
+    module's dictionary; the teacher's guide says what in-process checks cannot guarantee."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in GUARDED:
+            raise AttributeError(f"lessons.{name} cannot be changed in a lesson: the grading uses it")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in GUARDED:
+            raise AttributeError(f"lessons.{name} cannot be removed in a lesson: the grading uses it")
+        super().__delattr__(name)
+
+
+#: The names of this module that grading calls.
+GUARDED = frozenset({"require", "check", "summary"})
+sys.modules[__name__].__class__ = _Guarded

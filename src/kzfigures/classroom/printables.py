@@ -9,12 +9,14 @@ chromium's own print (``--print-to-pdf``), so what prints is what a browser prin
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -223,13 +225,26 @@ def chromium() -> str:
 
 
 def print_pdf(page: Path, pdf: Path, timeout: int = 120) -> None:
-    """Print an HTML page to PDF with chromium's own print engine (A4, the page's print stylesheet)."""
+    """Print an HTML page to PDF with chromium's own print engine (A4, the page's print stylesheet). chromium runs
+    in a session of its own, its output to a file (no pipe to hang on); one that hangs is killed with every
+    process it started, and said in one line."""
     with tempfile.TemporaryDirectory(prefix="kzfigures-print-") as profile:
-        done = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                               f"--print-to-pdf={pdf}", page.resolve().as_uri()],
-                              capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0 or not pdf.is_file():
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        log = Path(profile) / "chromium.log"
+        with log.open("wb") as out:
+            child = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}/user",
+                                      f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                                     stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise PrintUnavailable(f"chromium did not finish printing {page.name} in {timeout} s, and was "
+                                       "stopped; the HTML pages print from any browser") from None
+            finally:
+                with contextlib.suppress(OSError):
+                    os.killpg(child.pid, signal.SIGKILL)  # chromium's helpers, which outlive it
+                child.wait()
+        last = (log.read_text(encoding="utf-8", errors="replace")[-2000:].strip().splitlines() or ["no message"])[-1]
+    if child.returncode != 0 or not pdf.is_file():
         raise PrintUnavailable(f"chromium could not print {page.name}: {last}")
 
 

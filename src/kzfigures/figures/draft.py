@@ -26,7 +26,7 @@ from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import read_package
 from .parse import parse_quantity
-from .paths import project_root
+from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .seeds import Seed, read_seeds
 from .validation import UNATTRIBUTED, validate
@@ -560,7 +560,7 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     (a new .csv file; an existing one outside the project only with ``force``)."""
     base = project_root(root)
     if output is not None:
-        _check_output(Path(output), base, force)
+        check_new_file(Path(output), base, "--output", force)
     seeds, problems = read_seeds(base)
     if seed_id not in seeds:
         broken = [p for p in problems if p.row == seed_id]
@@ -585,26 +585,8 @@ def _busy(base: Path) -> None:
                      "again when it has finished")
 
 
-def _check_output(target: Path, base: Path, force: bool = False) -> None:
-    """Refuse, in one line, an --output that could lose a file: a folder, no .csv name, a missing parent folder, a
-    place in data/ or seeds/, an existing file inside the project, or any existing file without ``force``."""
-    where = target.resolve()
-    if target.is_dir():
-        raise ValueError(f"--output {target} is a folder; give a file name such as rows.csv")
-    if target.suffix.lower() != ".csv":
-        raise ValueError(f"--output {target} is not a .csv name; give a file name such as rows.csv")
-    if not where.parent.is_dir():
-        raise ValueError(f"--output {target}: its folder {target.parent} does not exist; make it first")
-    if where.parent in ((base / "data").resolve(), (base / "seeds").resolve()):
-        raise ValueError(f"--output {target} is inside data/ or seeds/: write the draft elsewhere (rows.csv)")
-    if where.exists() and where.is_relative_to(base.resolve()):
-        raise ValueError(f"--output {target} is a file of the project; write the draft to a new file (rows.csv)")
-    if where.exists() and not force:
-        raise ValueError(f"--output {target} exists; give a new file name, or --force to replace it")
-
-
 def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
-    """Write the --output CSV whole (a temporary file renamed over it), once _check_output has let it."""
+    """Write the --output CSV whole (a temporary file renamed over it), once check_new_file has let it."""
     rows = output_rows(seed, proposals)
     columns = _figure_columns(base) + [c for c in OUTPUT_EXTRA if c not in _figure_columns(base)]
     buffer = io.StringIO()

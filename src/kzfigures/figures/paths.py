@@ -64,3 +64,26 @@ def file_state(root: str | Path | None = None) -> tuple[Path, tuple[tuple[str, i
     base = project_root(root).resolve()
     files = package_files(base)
     return base, tuple((p.relative_to(base).as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+class FileRefused(ValueError):
+    """A file a command was asked to write that could lose a file of the user's or the project's; one line."""
+
+
+def check_new_file(target: Path, base: Path, flag: str = "--output", force: bool = False) -> None:
+    """Refuse, in one line, a CSV to write that could lose a file: a folder, no .csv name, a missing parent folder,
+    a place in data/ or seeds/, an existing file inside the project (``base``), or any existing file without
+    ``force``. Shared by every command that writes a CSV a person names (``draft --output``, ``grade --csv``)."""
+    where = target.resolve()
+    if target.is_dir():
+        raise FileRefused(f"{flag} {target} is a folder; give a file name such as rows.csv")
+    if target.suffix.lower() != ".csv":
+        raise FileRefused(f"{flag} {target} is not a .csv name; give a file name such as rows.csv")
+    if not where.parent.is_dir():
+        raise FileRefused(f"{flag} {target}: its folder {target.parent} does not exist; make it first")
+    if where.parent in ((base / "data").resolve(), (base / "seeds").resolve()):
+        raise FileRefused(f"{flag} {target} is inside data/ or seeds/: write it elsewhere (rows.csv)")
+    if where.exists() and where.is_relative_to(base.resolve()):
+        raise FileRefused(f"{flag} {target} is a file of the project; write to a new file (rows.csv)")
+    if (where.exists() or target.is_symlink()) and not force:
+        raise FileRefused(f"{flag} {target} exists; give a new file name, or --force to replace it")

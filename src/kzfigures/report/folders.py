@@ -67,12 +67,28 @@ def recorded_files(report: Path, kind: Kind = REPORT) -> dict[str, str] | None:
     return files if isinstance(files, dict) else None
 
 
-def mark_report(folder: Path, kind: Kind = REPORT, files: dict[str, str] | None = None) -> None:
-    """Write the marker of a finished report: every file in it (or ``files``: these), with its sha256."""
+def pending_files(folder: Path, kind: Kind) -> dict[str, str]:
+    """The files a run was replacing when it stopped (path -> the sha256 it was writing), from the marker."""
+    try:
+        body = json.loads((folder / kind.marker).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    pending = body.get("pending") if isinstance(body, dict) else None
+    return pending if isinstance(pending, dict) else {}
+
+
+def mark_report(folder: Path, kind: Kind = REPORT, files: dict[str, str] | None = None,
+                pending: dict[str, str] | None = None) -> None:
+    """Write the marker of a finished report: every file in it (or ``files``: these), with its sha256; with
+    ``pending``, the files about to be replaced and the sha256 they will have (so a run killed half-way leaves
+    each of them known as ours, old or new)."""
     if files is None:
         files = {rel: _sha256(folder / rel) for rel in _files(folder) if rel not in (kind.marker, WORK_MARKER)}
-    body = {"schema": kind.schema, "note": f"written by kzfigures {'report' if kind.whole else 'student'}; lists "
-                                           "every file it wrote", "files": files}
+    who = "report" if kind.whole else "student"
+    body: dict[str, object] = {"schema": kind.schema, "note": f"written by kzfigures {who}; lists every file it wrote",
+                               "files": files}
+    if pending:
+        body["pending"] = pending
     (folder / kind.marker).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
 
 
@@ -105,9 +121,9 @@ def check_output(output: Path, kind: Kind = REPORT, flag: str = "--output") -> N
 
 def changed_since(folder: Path, kind: Kind) -> dict[str, str]:
     """The files of a marked folder that are there but differ from what it wrote (path -> the sha256 it wrote)."""
-    recorded = recorded_files(folder, kind) or {}
+    recorded, pending = recorded_files(folder, kind) or {}, pending_files(folder, kind)
     return {rel: digest for rel, digest in recorded.items()
-            if (folder / rel).is_file() and _sha256(folder / rel) != digest}
+            if (folder / rel).is_file() and _sha256(folder / rel) not in (digest, pending.get(rel))}
 
 
 def written_files(folder: Path, names: list[str]) -> dict[str, str]:

@@ -1,0 +1,93 @@
+"""nbgrader's autograded lessons as a student reads them: the lesson's own box, never a traceback or a path.
+
+nbgrader scores a test cell from its outputs: an error is no credit, and any other result is read as a number
+(with a warning for each box, which is not one). So, after autograde runs a lesson, each check's box becomes a
+display (``quiet_results``: no warning, the same credit); and in the feedback a student gets, a failed check shows
+the box the lesson shows for that answer, built from what ``lessons.require`` raised, every other error shows as
+one line, and no hidden test is shown (``student_feedback``). Used by the preprocessors in nbgrader_config.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .edition import BEGIN_HIDDEN, END_HIDDEN, _replace_regions
+
+CHECK_ID = "check-"
+
+
+def is_check(cell: Any) -> bool:
+    """True for a lesson's autograder test cell (its nbgrader grade id starts with "check-")."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and str(meta.get("grade_id", "")).startswith(CHECK_ID)
+
+
+def without_hidden(source: str) -> str:
+    """A cell's source with its hidden tests (marker lines included) taken out, as nbgrader releases it."""
+    return _replace_regions(source, BEGIN_HIDDEN, END_HIDDEN, None, "a test cell")
+
+
+#: How a hidden test calls require once own_require has rewritten it: through an import of its own, not the
+#: notebook's ``lessons`` name (which the notebook can rebind); the module refuses ``require`` being rebound.
+OWN_REQUIRE = '__import__("kzfigures.classroom.lessons", fromlist=["require"]).require('
+
+
+def own_require(nb: Any) -> Any:
+    """The notebook with each hidden test's ``lessons.require(`` calling require through its own import."""
+    for cell in nb["cells"]:
+        source = cell.get("source", "")
+        if cell.get("cell_type") == "code" and BEGIN_HIDDEN in source:
+            cell["source"] = re.sub(r"^lessons\.require\(", lambda _: OWN_REQUIRE, source, flags=re.M)
+    return nb
+
+
+def quiet_results(nb: Any) -> Any:
+    """The notebook with each check cell's result (its box) shown as a display: the same box, and nbgrader no
+    longer tries to read it as a partial score."""
+    for cell in nb["cells"]:
+        if is_check(cell):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "execute_result":
+                    output["output_type"] = "display_data"
+                    output.pop("execution_count", None)
+    return nb
+
+
+def box(name: str, message: str, answer: str = "the answer") -> dict[str, Any]:
+    """The lesson's box for a check that failed with this error (name and message), as a display output."""
+    from .lessons import Feedback
+
+    if name in ("NotYet", "NotAnswered", "AssertionError"):
+        said = Feedback("unanswered" if name == "NotAnswered" else "not yet", message)
+    elif name == "NameError":
+        said = Feedback("unanswered", f"{answer} was never set: its cell stopped before the end (see its error above)")
+    else:
+        said = Feedback("not yet", f"{answer} could not be checked ({name})")
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": said._repr_html_(), "text/plain": repr(said)}}
+
+
+def _one_line(output: dict[str, Any]) -> dict[str, Any]:
+    """An error output reduced to its last line (the error and its message): no frames, no paths."""
+    return {**output, "traceback": [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]}
+
+
+def student_feedback(nb: Any) -> Any:
+    """The autograded notebook as its feedback shows it: hidden tests out of the source, a failed check as the
+    lesson's box, every other error as one line."""
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        if BEGIN_HIDDEN in cell.get("source", ""):
+            cell["source"] = without_hidden(cell["source"]).strip("\n")
+        answer = (re.findall(r"\b(answer_\w+)\)", cell["source"]) or ["the answer"])[-1]
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                outputs.append(output)
+            elif is_check(cell):
+                outputs.append(box(output.get("ename", ""), output.get("evalue", ""), answer))
+            else:
+                outputs.append(_one_line(output))
+        cell["outputs"] = outputs
+    return nb
