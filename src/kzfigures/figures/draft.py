@@ -1,23 +1,19 @@
 """The draft of an article's table (`kzfigures draft`): every number phrase proposed as a figure, every other numeric
-word as a non-figure with its reason, all with status "proposed" for a person to curate.
+word as a non-figure with its reason, all kept apart from the curated tables for a person to decide (kzfigures.curation()).
 
 For each figure the draft proposes the exact phrase and its offsets, its sentence as the quote (shortened when the
 phrase stands in it twice), the bounds parse_quantity reads, the unit word after it, a candidate credit ("according
 to X", "X said", in the sentence or a neighbour; always marked inferred) and a candidate period phrase. A phrase the
 grammar cannot read for sure is never guessed: it is proposed as a non-figure saying why, for a person to decide.
-The word tables are lexicon.json's "draft" section. Drafting adds rows for spans no row covers yet, so a second
-run adds nothing and no row a person edited is ever touched.
+The word tables are lexicon.json's "draft" section. The proposals go to their own file, data/proposed/<article>.csv
+(proposals.py), never to a curated table; a span a person already decided is never proposed again.
 """
 from __future__ import annotations
 
 import csv
 import io
 import math
-import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +21,13 @@ from typing import Any
 
 from .bounds import Bounds
 from .coverage import find_tokens
+from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
-from .package import read_package
+from .package import Table, read_package
 from .parse import parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
+from .proposals import COLUMNS, declare, descriptor, resource_name, resource_path
 from .seeds import Seed, read_seeds
 from .validation import UNATTRIBUTED, validate
 
@@ -525,7 +523,7 @@ def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
 # -- writing ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DraftResult:
-    """What a draft did: rows added to each table, and proposals left out because a row already covers them."""
+    """What a draft did: figures and non-figures proposed, and proposals left out because a person decided them."""
 
     figures_added: int
     non_figures_added: int
@@ -557,9 +555,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None,
                   force: bool = False) -> DraftResult:
-    """Propose an article's figures and non-figures: add them to data/figures.csv and data/non_figures.csv (only
-    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else
-    (a new .csv file; an existing one outside the project only with ``force``)."""
+    """Propose an article's figures and non-figures: write them to data/proposed/<article>.csv (declared in the
+    data package; every span a person already decided left out; no curated table touched), or, with ``output``,
+    write the figure proposals to that CSV and touch nothing else (a new .csv file; an existing one outside the
+    project only with ``force``)."""
     base = project_root(root)
     if output is not None:
         _check_output(Path(output), base, force)
@@ -573,52 +572,8 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     proposals = propose(seed.text)
     if output is not None:
         return _write_output(seed, proposals, Path(output), base)
-    with _draft_lock(base):
-        return _add_to_package(base, seed, proposals)
-
-
-#: The file that says a draft is writing data/ (beside data/, so it is no file of the package).
-LOCK_NAME = ".kzfigures-draft.lock"
-
-
-@contextmanager
-def _draft_lock(base: Path) -> Iterator[None]:
-    """One draft at a time writes data/: a lock file holding the writer's pid; a lock whose process is gone is
-    taken over, a live one refused in one line."""
-    lock = base / LOCK_NAME
-    for _ in range(2):
-        try:
-            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            if _writer_alive(lock):
-                raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {lock}); run this one "
-                                 "again when it has finished") from None
-            lock.unlink(missing_ok=True)
-            continue
-        with os.fdopen(handle, "w") as out:
-            out.write(str(os.getpid()))
-        break
-    try:
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _writer_alive(lock: Path) -> bool:
-    """True when the lock file names a process that is still running (an unreadable lock counts as alive)."""
-    try:
-        pid = int(lock.read_text(encoding="utf-8").strip() or "0")
-    except (OSError, ValueError):
-        return True
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    with data_lock(base):
+        return _write_proposals(base, seed, proposals)
 
 
 def _check_output(target: Path, base: Path, force: bool = False) -> None:
@@ -647,7 +602,7 @@ def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Pat
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    _replace(target, buffer.getvalue())
+    replace(target, buffer.getvalue())
     return DraftResult(len(rows), 0, 0, target)
 
 
@@ -662,57 +617,53 @@ def _figure_columns(base: Path) -> list[str]:
     raise ValueError("data/datapackage.json declares no figures resource")
 
 
-def _add_to_package(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
-    """Append the new proposals to figures.csv and non_figures.csv, after checking the package with them added."""
+def _proposal_cells(bounds: Bounds | None) -> dict[str, str]:
+    """A proposal's interval cells, booleans as the data package writes them (true/false)."""
+    cells = _interval_cells(bounds)
+    return {k: v.lower() if k.endswith("_open") else v for k, v in cells.items()}
+
+
+def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """Every proposal as a row of data/proposed/<article>.csv: a figure (with the grammar's bounds, or none and the
+    reason when it cannot read the phrase) or a non-figure word (with its reason), in the order of the text."""
+    text, rows = seed.text, []
+    for p in proposals:
+        if p.is_figure or p.reason.startswith("unread"):
+            q0, q1 = p.quote
+            rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{p.start}", "kind": "figure",
+                         "seed_id": seed.seed_id, "quote": text[q0:q1], "start": q0, "end": q1,
+                         "number_text": p.phrase, "number_start": p.start, "number_end": p.end,
+                         **_proposal_cells(p.bounds), "unit": p.unit if p.is_figure else TO_DESCRIBE,
+                         "measure": p.measure if p.is_figure else TO_DESCRIBE, "period_text": p.period,
+                         "attributed_to": p.credit, "reason": p.reason})
+            continue
+        for start, end in p.tokens:
+            rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{start}", "kind": "non-figure",
+                         "seed_id": seed.seed_id, "quote": text[start:end], "start": start, "end": end,
+                         "number_text": text[start:end], "number_start": start, "number_end": end,
+                         **_proposal_cells(None), "unit": "", "measure": "", "period_text": "", "attributed_to": "",
+                         "reason": p.reason})
+    return sorted(rows, key=lambda r: int(r["number_start"]))
+
+
+def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
+    """Write the article's proposal file whole (spans a person decided left out), after checking it with the
+    package, and declare it in data/datapackage.json; no curated table is opened for writing."""
     package = read_package(base)
-    figures_table, non_table = package.tables["figures"], package.tables["non_figures"]
-    taken = _covered(figures_table.rows, seed.seed_id) + _covered(non_table.rows, seed.seed_id)
-    ids = {r.get("figure_id") for r in figures_table.rows}
-    new_figures = [r for r in figure_rows(seed, proposals)
-                   if not _overlaps(r["number_start"], r["number_end"], taken) and r["figure_id"] not in ids]
-    figure_spans = [(r["number_start"], r["number_end"]) for r in new_figures]
-    new_non = [r for r in non_figure_rows(seed, proposals)
-               if not _overlaps(r["start"], r["end"], taken + figure_spans)]
-    skipped = len(figure_rows(seed, proposals)) + len(non_figure_rows(seed, proposals)) - len(new_figures) - len(new_non)
-    texts = {}
-    for table, rows in ((figures_table, new_figures), (non_table, new_non)):
-        path = base / table.file
-        old = _read_exactly(path) if path.is_file() else ""
-        texts[path] = old + _csv_lines(table.header, rows, old)
-        table.rows.extend({k: str(v) for k, v in row.items() if k in table.header} for row in rows)
-    problems = [p for p in validate(package) if p.file in (figures_table.file, non_table.file) or p.row == seed.seed_id]
+    taken = _covered(package.tables["figures"].rows, seed.seed_id) + \
+        _covered(package.tables["non_figures"].rows, seed.seed_id)
+    every = proposal_file_rows(seed, proposals)
+    kept = [r for r in every if not _overlaps(int(r["number_start"]), int(r["number_end"]), taken)]
+    name, rel = resource_name(seed.seed_id), resource_path(seed.seed_id)
+    table = Table(name, f"data/{rel}", descriptor(seed.seed_id), [{k: str(v) for k, v in r.items()} for r in kept],
+                  list(COLUMNS))
+    package.tables[name] = table
+    problems = [p for p in validate(package) if p.file == table.file]
     if problems:
         raise DataPackageError(problems)
-    for path, text in texts.items():
-        if text != _read_exactly(path):
-            _replace(path, text, keep_bom=path.read_bytes().startswith(b"\xef\xbb\xbf"))
-    return DraftResult(len(new_figures), len(new_non), skipped)
-
-
-def _read_exactly(path: Path) -> str:
-    """A CSV's text as stored, line endings kept (a Windows-saved CRLF file stays CRLF), without its BOM."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return handle.read()
-
-
-def _csv_lines(header: list[str], rows: list[dict[str, Any]], old: str) -> str:
-    """New rows as CSV lines in the file's own style (its line ending), after a newline if the file lacks one."""
-    ending = "\r\n" if "\r\n" in old else "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator=ending, extrasaction="ignore")
-    writer.writerows(rows)
-    lead = ending if old and not old.endswith("\n") and rows else ""
-    return lead + buffer.getvalue()
-
-
-def _replace(target: Path, text: str, keep_bom: bool = False) -> None:
-    """Write a file whole: a temporary file beside it, renamed over it (a killed draft leaves the old file)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if keep_bom else "utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target, text = base / "data" / rel, whole_csv(COLUMNS, kept)
+    if not target.is_file() or read_exactly(target) != text:
+        replace(target, text)
+    declare(base, seed.seed_id)
+    figures = sum(r["kind"] == "figure" for r in kept)
+    return DraftResult(figures, len(kept) - figures, len(every) - len(kept))
