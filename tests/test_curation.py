@@ -128,7 +128,7 @@ def test_a_selection_overlapping_a_decision_is_refused(drafted):
 
 
 def test_an_unknown_article_is_one_line(package_copy):
-    with pytest.raises(ValueError, match="^no article 'nope' in the collection; articles: astanatimes"):
+    with pytest.raises(ValueError, match=r"^no article 'nope' in the collection; articles: astanatimes"):
         curation("nope", package_copy)
 
 
