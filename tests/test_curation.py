@@ -204,3 +204,58 @@ def test_proposals_are_never_stated_as_facts(drafted):
     assert shown.loc["one", "candidate credit"] == "not yet checked"
     assert "names no source" not in shown.to_string()
     assert math.isnan(pending.set_index("number_text").loc["first", "lower"])
+
+
+def _click(view, **message):
+    view._on_message(view, message, None)
+    return view.message
+
+
+def test_the_view_does_each_action_through_the_curation(drafted):
+    """The anywidget view of notebook 05 without a browser: each click a message, each answer one line."""
+    from kzfigures.charts.curating import CurationView
+
+    root, article = drafted
+    view = CurationView(curation(article, root))
+    assert view.progress == "0 of 7 decided" and view.card["words"] == "five years"
+    assert "candidate the draft found" in view.card["credit"]
+    assert _click(view, action="accept", pid=view.card["pid"], changes={"upper": "5"}).startswith(
+        "overriding the bounds of “five years” needs override_reason") and view.error
+    _click(view, action="accept", pid=view.card["pid"], changes={"lower": "0", "override_reason": "within: up to"})
+    assert not view.error and view.card["words"] == "£240m" and view.progress == "1 of 7 decided; 1 not saved yet"
+    _click(view, action="show", pid=_pid(view.curation, "one"))
+    assert view.card["credit"].startswith("not yet checked")
+    _click(view, action="reject", pid=view.card["pid"], reason="pronoun: not a quantity")
+    text = HARBOUR.read_text(encoding="utf-8")
+    at = text.index("A score of")
+    _click(view, action="select", start=at - 1, end=at + 10)  # a selection with a space before it is trimmed
+    assert view.card["pid"] == "selection" and view.card["words"] == "A score of"
+    _click(view, action="accept", pid="selection", changes={"lower": "20", "upper": "20",
+                                                            "override_reason": "a score is twenty"})
+    assert view.message.startswith("added “A score of”") and view.progress == "3 of 8 decided; 3 not saved yet"
+    assert _click(view, action="undo").startswith("undone: added “A score of”")
+    assert _click(view, action="save").startswith("saved 2 decision(s)")
+    assert {m["title"].split(" ")[0] for m in view.marks if m["decided"]} == {"figure", "not"}
+    assert validate_package(root) == []
+
+
+def test_the_curation_notebook_opens_like_the_others_and_stays_out_of_the_report():
+    from kzfigures.collection.listing import describe, list_notebooks
+
+    info = describe(ROOT / "notebooks" / "05-curate.ipynb")
+    assert info.interactive and info.title == "05 — Curate an article" and info.question
+    assert set(info.parameters) == {"article", "pasted_text", "title", "publisher", "published", "url"}
+    assert "05-curate" not in {n.stem for n in list_notebooks()}
+    assert "05-curate" in {n.stem for n in list_notebooks(include_interactive=True)}
+
+
+def test_a_pasted_article_is_added_and_drafted_once(package_copy):
+    from kzfigures.figures.curation import add_pasted
+
+    text = HARBOUR.read_text(encoding="utf-8")
+    article, said = add_pasted(text, "Harbour plan approved", "Test Gazette", "2024-05-06", root=package_copy)
+    assert said.endswith("drafted: 5 figure(s) and 2 non-figure(s) proposed")
+    again, said = add_pasted(text + "\n\n", "Harbour plan approved", "Test Gazette", "2024-05-06", root=package_copy)
+    assert again == article and said == f"the pasted article is already in the collection, as {article}"
+    with pytest.raises(ValueError, match="pasted_text is empty"):
+        add_pasted("  ", "t", "p", "2024", root=package_copy)

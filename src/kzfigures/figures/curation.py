@@ -101,6 +101,11 @@ class Curation:
         """Each unsaved decision in one line, oldest first."""
         return [d.said for d in self._decisions]
 
+    def decided_spans(self) -> list[tuple[int, int, str]]:
+        """Every decided span of the article: the saved ones (as the data has them), then each unsaved decision's."""
+        saved = _decided_spans(read_package(self.root), self.article)
+        return saved + [(d.span[0], d.span[1], f"{d.said} (not saved yet)") for d in self._decisions]
+
     # -- decisions -------------------------------------------------------------------------------------------
     def accept(self, pid: str, **changes: Any) -> str:
         """Accept a figure proposal, with any field changed (see FIGURE_FIELDS, OVERRIDE_FIELDS, PERSON_FIELDS);
@@ -387,3 +392,37 @@ def curation(article_id: str, root: str | Path | None = None) -> Curation:
             if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
     people = {r.get("name", "") for r in package.tables["people"].rows}
     return Curation(article_id, base, package.seeds[article_id].text, rows, [], people)
+
+
+def add_pasted(text: str, title: str, publisher: str, published: str, url: str = "",
+               root: str | Path | None = None) -> tuple[str, str]:
+    """Add an article pasted as text (a teacher without a terminal: notebook 05) and draft it; the same text again
+    gives the id it already has, and a draft is made only for an article with no proposals or decisions yet.
+    Returns the id and what was done, in one line."""
+    import hashlib
+    import tempfile
+
+    from .articles import add_article
+    from .draft import draft_article
+    from .seeds import read_seeds
+
+    base = project_root(root)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
+    raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    digest = hashlib.sha256(raw).hexdigest()
+    known = next((s.seed_id for s in read_seeds(base)[0].values() if s.meta.get("sha256") == digest), None)
+    if known is None:
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "pasted.txt"
+            source.write_bytes(raw)
+            known = add_article(source, title, publisher, published, url=url or None, root=base)
+        said = f"added the pasted article as {known}"
+    else:
+        said = f"the pasted article is already in the collection, as {known}"
+    package = read_package(base)
+    if not proposal_rows(package, known) and not _decided_spans(package, known) and \
+            f"proposed-{known}" not in package.tables:
+        result = draft_article(known, root=base)
+        said += f"; drafted: {result.figures_added} figure(s) and {result.non_figures_added} non-figure(s) proposed"
+    return known, said
