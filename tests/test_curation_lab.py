@@ -128,6 +128,7 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     assert view.locator(".kz-article mark.kz-proposed, .kz-article mark.kz-current").count() == 7
     view.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / "lab-curate-start.png"))
+    view.screenshot(path=str(ARTEFACTS / "lab-curate-view.png"))  # the view alone, for docs/images
 
     # “within five years”: the words say at most five; a reason is required, and asked for in one line
     _edit(view, {"lower": "0"})
@@ -167,6 +168,8 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     _progress(view, "7 of 7 decided; 7 not saved yet")
 
     _select_with_the_mouse(page, view, "A score of")
+    view.locator(".kz-selection").wait_for(timeout=30_000)
+    view.screenshot(path=str(ARTEFACTS / "lab-curate-selected.png"))
     view.locator(".kz-selection button.kz-propose").click()
     _card(view, "A score of")
     _edit(view, {"lower": "20", "upper": "20", "override_reason": "a score is twenty", "unit": "firms",

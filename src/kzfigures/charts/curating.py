@@ -30,13 +30,17 @@ function render({ model, el }) {
     .kz-curate {display:flex; gap:1.2em; font-family:inherit; align-items:flex-start}
     .kz-curate .kz-article {flex:3; white-space:pre-wrap; line-height:1.7; max-height:38em; overflow:auto;
       border:1px solid #ccc; padding:.6em .8em; background:#fff; color:#111}
-    .kz-curate .kz-side {flex:2; min-width:19em}
+    .kz-curate .kz-side {flex:2; min-width:19em; overflow-wrap:anywhere}
+    .kz-curate .kz-progress {font-weight:bold}
+    .kz-curate .kz-card table {border-collapse:collapse; width:100%; margin-top:.3em}
+    .kz-curate .kz-card th {text-align:left; vertical-align:top; width:8.5em; padding:.15em .4em .15em 0;
+      font-weight:600}
+    .kz-curate .kz-card td {padding:.15em 0}
+    .kz-curate .kz-card .kz-id {font-size:80%; color:#555}
     .kz-curate mark {padding:0 1px; cursor:pointer; background:#E69F0040; border-bottom:2px dashed #000; color:inherit}
     .kz-curate mark.kz-current {outline:3px solid #0072B2; background:#56B4E960}
     .kz-curate mark.kz-decided {background:none; border-bottom:2px solid #009E73; cursor:default}
     .kz-curate .kz-card {border:1px solid #999; padding:.6em; margin:.5em 0; background:#fafafa; color:#111}
-    .kz-curate .kz-card dt {font-weight:bold; margin-top:.3em}
-    .kz-curate .kz-card dd {margin:0 0 0 .5em}
     .kz-curate label {display:block; margin:.25em 0}
     .kz-curate input[type=text] {width:100%; box-sizing:border-box}
     .kz-curate button {margin:.2em .3em .2em 0; padding:.3em .7em}
@@ -91,11 +95,11 @@ function render({ model, el }) {
     for (const b of ["accept", "edit", "reject"]) q(".kz-" + b).disabled = !has;
     q(".kz-form").hidden = true; q(".kz-rejecting").hidden = true;
     if (!has) { q(".kz-card").innerHTML = esc(c.empty || "Nothing left to decide."); return; }
-    const rows = [["words", "“" + c.words + "”"], ["as the grammar reads them", c.bounds_words],
+    const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words],
       ["unit", c.unit], ["what is counted", c.measure], ["candidate credit", c.credit], ["period", c.period || "—"],
       ["sentence", c.sentence]];
-    q(".kz-card").innerHTML = `<strong>${esc(c.heading)}</strong><dl>` +
-      rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("") + `</dl>`;
+    q(".kz-card").innerHTML = `<strong>${esc(c.heading)}</strong> <span class="kz-id">${esc(c.pid)}</span><table>` +
+      rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join("") + `</table>`;
     const pick = q(".kz-reason-pick");
     pick.innerHTML = model.get("reasons").map((r) => `<option>${esc(r)}</option>`).join("");
   }
@@ -311,7 +315,7 @@ class CurationView(anywidget.AnyWidget):
             return {"empty": left + "Select words in the article to add a figure the draft missed; Save when done."}
         row = {k: str(v) for k, v in self.curation._rows[pid].items()}
         kind = "Proposed figure" if row["kind"] == "figure" else "Proposed as not a figure"
-        return self._card_of(row, f"{kind} {pid}")
+        return self._card_of(row, kind)
 
     def _card_of(self, row: dict[str, str], heading: str) -> dict[str, Any]:
         """What the card shows of a proposal-like row, and the values its form starts from."""
