@@ -471,8 +471,7 @@ def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
             "attribution": "inferred" if credit else "none", "same_as": "",
             "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
                                                          "sentence or its neighbour" if credit else ""),
-            "status": "proposed", "number_start": p.start, "number_end": p.end,
-            **_interval_cells(p.bounds),
+            "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
     return rows
 
@@ -492,18 +491,6 @@ def _interval_cells(bounds: Bounds | None) -> dict[str, str]:
             "lower_open": str(bounds.lower_open), "upper_open": str(bounds.upper_open), "bound": str(bounds.bound)}
 
 
-def non_figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
-    """The non-figure proposals as rows of data/non_figures.csv (one per numeric token)."""
-    rows = []
-    for p in proposals:
-        if p.is_figure:
-            continue
-        for start, end in p.tokens:
-            rows.append({"seed_id": seed.seed_id, "quote": seed.text[start:end], "start": start, "end": end,
-                         "reason": p.reason, "status": "proposed"})
-    return rows
-
-
 def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """The rows `draft --output` writes: every figure proposal, and every phrase that could not be read, with
     empty bounds and the reason in its notes."""
@@ -516,7 +503,7 @@ def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
                      "number_text": p.phrase, "unit": TO_DESCRIBE, "measure": TO_DESCRIBE, "period_start": "",
                      "period_end": "", "period_text": "", "place": "", "attributed_to": UNATTRIBUTED,
                      "source_type": "unclassified", "attribution": "none", "same_as": "", "notes": p.reason,
-                     "status": "proposed", "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
+                     "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
     return sorted(rows, key=lambda r: int(r["number_start"]))
 
 
