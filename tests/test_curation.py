@@ -259,3 +259,17 @@ def test_a_pasted_article_is_added_and_drafted_once(package_copy):
     assert again == article and said == f"the pasted article is already in the collection, as {article}"
     with pytest.raises(ValueError, match="pasted_text is empty"):
         add_pasted("  ", "t", "p", "2024", root=package_copy)
+
+
+def test_an_article_drafted_but_not_curated_states_no_proposal_as_a_fact(drafted):
+    """Issue 29 part 6, on the page: notebook 00 for a drafted article says what is proposed and what is curated,
+    counts and charts no proposal, and never says a credit the draft did not look for is "no source"."""
+    from kzfigures.report.execute import execute
+
+    root, article = drafted
+    nb = execute(root / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": article},
+                 env={"KZFIGURES_ROOT": str(root)})
+    shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
+    assert "5 proposed, 0 curated" in shown and "No figure of this article is curated yet" in shown
+    assert "not yet checked" in shown and "names no source" not in shown and "drafted yet" not in shown
+    assert "Traceback" not in shown

@@ -332,8 +332,9 @@ class CurationView(anywidget.AnyWidget):
         credit = row.get("attributed_to") or ""
         return {"pid": row["proposal_id"], "heading": heading, "words": row["number_text"], "start": start,
                 "bounds_words": read, "unit": row.get("unit", ""), "measure": row.get("measure", ""),
-                "credit": (f"{credit} (a candidate the draft found; check it)" if credit else
-                           f"{NOT_CHECKED}: accepting as it is says the article names no source"),
+                "credit": "—" if row["kind"] == "non-figure" else (
+                    f"{credit} (a candidate the draft found; check it)" if credit else
+                    f"{NOT_CHECKED}: accepting as it is says the article names no source"),
                 "credit_value": credit, "period": row.get("period_text", ""), "sentence": text[sentence[0]:sentence[1]],
                 "lower": _bound_text(float(bounds.lower)) if bounds else "",
                 "upper": _bound_text(float(bounds.upper)) if bounds else "",
