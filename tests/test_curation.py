@@ -273,3 +273,26 @@ def test_an_article_drafted_but_not_curated_states_no_proposal_as_a_fact(drafted
     assert "5 proposed, 0 curated" in shown and "No figure of this article is curated yet" in shown
     assert "not yet checked" in shown and "names no source" not in shown and "drafted yet" not in shown
     assert "Traceback" not in shown
+
+
+def test_a_damaged_proposal_file_is_one_line_and_a_new_draft_mends_it(drafted):
+    root, article = drafted
+    c = curation(article, root)
+    c.accept(_pid(c, "£240m"))
+    c.save()
+    path = root / "data" / "proposed" / f"{article}.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",118,128,", ",118,oops,"), encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        curation(article, root)
+    assert "\n" not in str(caught.value) and f"data/proposed/{article}.csv cannot be used: row " in str(caught.value)
+    assert f"run kzfigures draft {article} to write the proposals anew" in str(caught.value)
+    draft_article(article, root=root)
+    assert curation(article, root).progress() == "0 of 6 decided"  # the decision kept, not proposed again
+
+
+def test_the_view_drafts_an_article_never_drafted(package_copy, monkeypatch):
+    from kzfigures.charts.curating import curate
+
+    article = add_article(HARBOUR, "Harbour plan approved", "Test Gazette", "2024-05-06", root=package_copy)
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    assert curate(article).progress == "0 of 7 decided"

@@ -144,9 +144,12 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
 
     _card(view, "one")
     view.locator("button.kz-reject").click()
-    view.locator("input.kz-reason").fill("pronoun: “one of the longest meetings”, not a count")
+    reason = 'pronoun: "one of the longest meetings" <b>not</b> a count'  # text from a person stays text
+    view.locator("input.kz-reason").fill(reason)
     view.locator("button.kz-reject-confirm").click()
     _progress(view, "3 of 7 decided")
+    decided = view.locator(".kz-article mark.kz-decided").filter(has_text="one").first
+    assert reason in decided.get_attribute("title") and view.locator(".kz-curate b").count() == 0
 
     _card(view, "About 1,200")
     _edit(view, {"unit": "workers", "measure": "people working at the harbour"})

@@ -23,7 +23,10 @@ REASONS = ["year: says when, not how many", "ordinal: ranks, it does not count",
            "pronoun: not a quantity", "date: the day of a month", "not a figure of this article"]
 
 _ESM = r"""
-function esc(s) { const d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+function esc(s) {  // text from the data as text, in an element or in an attribute's quotes
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
 function render({ model, el }) {
   el.classList.add("kz-curate");
   el.innerHTML = `<style>
@@ -389,8 +392,12 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def curate(article: str) -> CurationView:
-    """The curation view of one article (notebook 05)."""
-    from ..figures.curation import curation
+    """The curation view of one article (notebook 05); an article never drafted is drafted first (its proposals are
+    the library's own file, data/proposed/)."""
+    from ..figures.curation import curation, drafted
+    from ..figures.draft import draft_article
 
+    if not drafted(article):
+        draft_article(article)
     return CurationView(curation(article))
 

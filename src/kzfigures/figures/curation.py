@@ -380,13 +380,27 @@ def _decided_spans(package: Package, article: str) -> list[tuple[int, int, str]]
     return spans
 
 
+def drafted(article_id: str, root: str | Path | None = None) -> bool:
+    """True when the article has a proposal file or a decided row (a draft was made, or a person began)."""
+    package = read_package(project_root(root))
+    return f"proposed-{article_id}" in package.tables or bool(_decided_spans(package, article_id))
+
+
 def curation(article_id: str, root: str | Path | None = None) -> Curation:
-    """Open the curation of one article (its proposals not yet decided); one line for an unknown article."""
+    """Open the curation of one article (its proposals not yet decided); one line for an unknown article, or for a
+    proposal file that cannot be used (edited by hand, saved by a spreadsheet), naming its first problem."""
     base = project_root(root)
     package = read_package(base)
     if article_id not in package.seeds:
         known = ", ".join(sorted(package.seeds)) or "none"
         raise ValueError(f"no article {article_id!r} in the collection; articles: {known}")
+    own = f"data/{resource_path(article_id)}"
+    broken = [p for p in validate(package) if p.file == own]
+    if broken:
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise ValueError(f"{own} cannot be used: row {broken[0].row}, column {broken[0].column}: {broken[0].message}"
+                         f"{more}; run kzfigures draft {article_id} to write the proposals anew (every decision "
+                         "is kept)")
     decided = _decided_spans(package, article_id)
     rows = {r["proposal_id"]: r for r in proposal_rows(package, article_id)
             if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
