@@ -382,3 +382,13 @@ CREDITS_AND_UNITS = [
 def test_candidate_credit_and_unit(text, phrase, credit, unit):
     (found,) = [p for p in propose(text) if p.phrase == phrase]
     assert (found.credit, found.unit) == (credit, unit)
+
+
+def test_drafting_the_curated_flagship_proposes_nothing(package_copy, capsys, monkeypatch):
+    """Every numeric word of the flagship is decided, a figure's period ("in 2013 and 2014") included: a draft
+    proposes none of them again (it proposed the years of the periods before)."""
+    before = _curated_bytes(package_copy)
+    code, out, err = _cli(["draft", FLAGSHIP], package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    assert out.startswith("0 figure(s) and 0 non-figure(s) proposed") and _curated_bytes(package_copy) == before
+    assert proposals(FLAGSHIP, package_copy).empty and validate_package(package_copy) == []

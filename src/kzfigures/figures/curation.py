@@ -370,10 +370,13 @@ def _decided_spans(package: Package, article: str) -> list[tuple[int, int, str]]
     """The spans of an article a person decided: each figure's number phrase, each non-figure's word."""
     spans = []
     for row in package.tables["figures"].rows:
-        if row.get("seed_id") == article and row.get("number_text", "") in row.get("quote", "") and \
-                row.get("start", "").isdigit():
-            at = int(row["start"]) + row["quote"].index(row["number_text"])
-            spans.append((at, at + len(row["number_text"]), f"figure {row['figure_id']}"))
+        if row.get("seed_id") != article or not row.get("start", "").isdigit():
+            continue
+        for column, what in (("number_text", "figure"), ("period_text", "the period of figure")):
+            words = row.get(column, "")
+            if words and words in row.get("quote", ""):
+                at = int(row["start"]) + row["quote"].index(words)
+                spans.append((at, at + len(words), f"{what} {row['figure_id']}"))
     for row in package.tables["non_figures"].rows:
         if row.get("seed_id") == article and row.get("start", "").isdigit() and row.get("end", "").isdigit():
             spans.append((int(row["start"]), int(row["end"]), f"not a figure: {row['reason']}"))

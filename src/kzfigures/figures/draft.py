@@ -519,15 +519,17 @@ class DraftResult:
 
 
 def _covered(rows: list[dict[str, str]], seed_id: str) -> list[tuple[int, int]]:
-    """The spans existing rows of one article cover: a figure's number phrase, a non-figure's word."""
+    """The spans existing rows of one article cover: a figure's number phrase and period, a non-figure's word."""
     spans = []
     for row in rows:
         if row.get("seed_id") != seed_id:
             continue
         try:
             if "number_text" in row:
-                at = int(row["start"]) + row["quote"].index(row["number_text"])
-                spans.append((at, at + len(row["number_text"])))
+                for words in (row["number_text"], row.get("period_text", "")):
+                    if words and words in row["quote"]:
+                        at = int(row["start"]) + row["quote"].index(words)
+                        spans.append((at, at + len(words)))
             else:
                 spans.append((int(row["start"]), int(row["end"])))
         except ValueError:
