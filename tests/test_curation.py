@@ -86,6 +86,10 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     said = "read as at most 5 by the curator: “within five years”: up to five"
     assert said in views.readable(figures)["interval"].iloc[0]
     assert "read as at most 5 by the curator" in highlighted_html(HARBOUR.read_text(encoding="utf-8"), figures)
+    from kzfigures import plotting
+
+    chart = plotting.interval_chart(figures, name="within", title="Rebuilding the harbour", xlabel="years")
+    assert f"“five years” {said}." in chart.source and said in chart.alt
 
 
 @pytest.mark.parametrize("act, words", [

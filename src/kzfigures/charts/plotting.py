@@ -32,7 +32,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from ..figures.bounds import Bounds
 from ..figures.formatting import number
 from ..figures.lexicon import lexicon
-from ..figures.table import bounds_of, credit
+from ..figures.table import bounds_of, credit, curator_reading
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -152,6 +152,9 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str 
     line = f"Source: {article or ARTICLE}."
     if rows is not None and len(rows):
         line += f" Figures according to: {_credits(rows)}."
+        if "override_reason" in rows:  # a curator's reading of the words, said wherever the figure is drawn
+            readings = [f"“{r['number_text']}” {curator_reading(r)}" for _, r in rows.iterrows() if curator_reading(r)]
+            line += "".join(f" {reading}." for reading in readings)
     if extra:
         line += f" {extra}"
     return line
