@@ -118,6 +118,18 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     assert (c.progress(), _bytes(root)) == before
 
 
+def test_a_missed_figure_is_added_by_its_words_with_no_offset_typed(drafted):
+    root, article = drafted
+    c = curation(article, root)
+    figure_id = c.add_words("A score of", lower=20, upper=20, override_reason="a score is twenty")
+    assert figure_id.endswith(f"_at_{HARBOUR.read_text(encoding='utf-8').index('A score of')}")
+    for words, occurrence, said in (("a score of", 1, "does not stand in the text"), ("council", 4, "stands 3 time"),
+                                    ("  ", 1, "give the words")):
+        with pytest.raises(ValueError, match=said):
+            c.add_words(words, occurrence)
+    assert c.progress() == "1 of 8 decided; 1 not saved yet"
+
+
 def test_a_selection_overlapping_a_decision_is_refused(drafted):
     root, article = drafted
     text = HARBOUR.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@
 >>> c.accept(c.proposals.index[0])                # a right proposal: one action
 >>> c.accept(pid, unit="dollars", lower=0, upper=5, override_reason="‘within five years’: up to five")
 >>> c.reject(pid, "year: says when, not how many")  # becomes a non-figure with that reason
->>> c.add(1200, 1213)                             # a figure the draft missed, from a selection's offsets
+>>> c.add_words("A score of", lower=20, upper=20, override_reason="a score is twenty")  # one the draft missed
 >>> c.undo(); c.save()                            # save checks everything, then writes atomically
 
 Decisions are kept in memory until ``save()``, which re-reads the package, refuses (in one line, writing nothing)
@@ -149,6 +149,21 @@ class Curation:
         except ValueError as err:
             row["reason"] = f"unread: {err}"
         return self._figure(row, settles, start, end, fields, "added")
+
+    def add_words(self, words: str, occurrence: int = 1, **fields: Any) -> str:
+        """Add a figure the draft missed by its words as the article writes them (the ``occurrence``-th time they
+        stand there), so no offset is typed; as add() otherwise."""
+        if not isinstance(words, str) or not words.strip():
+            raise ValueError("add_words: give the words as the article writes them, such as “a score of”")
+        found = [m.start() for m in re.finditer(re.escape(words.strip()), self.text)]
+        if not found:
+            raise ValueError(f"“{words.strip()}” does not stand in the text of {self.article} (as written, case "
+                             "included)")
+        if not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
+            raise ValueError(f"“{words.strip()}” stands {len(found)} time(s) in the text; occurrence must be 1 to "
+                             f"{len(found)}, not {occurrence!r}")
+        at = found[occurrence - 1]
+        return self.add(at, at + len(words.strip()), **fields)
 
     def undo(self) -> str:
         """Take back the last decision not yet saved; returns what was undone."""
