@@ -27,9 +27,9 @@ from .package import Table, read_package
 from .parse import parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
-from .proposals import COLUMNS, declare, descriptor, resource_name, resource_path
+from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
 from .seeds import Seed, read_seeds
-from .validation import UNATTRIBUTED, validate
+from .validation import validate
 
 #: The columns `draft --output` adds to those of data/figures.csv (the contract scripts rely on).
 OUTPUT_EXTRA = ["number_start", "number_end", "lower", "upper", "lower_open", "upper_open", "bound"]
@@ -467,10 +467,11 @@ def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
             "figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
             "quote": text[q0:q1], "start": q0, "end": q1, "number_text": p.phrase, "unit": p.unit,
             "measure": p.measure, "period_start": "", "period_end": "", "period_text": p.period, "place": "",
-            "attributed_to": credit or UNATTRIBUTED, "source_type": "unclassified",
-            "attribution": "inferred" if credit else "none", "same_as": "",
+            "attributed_to": credit, "source_type": "unclassified",  # no credit found: not yet checked, never "none"
+            "attribution": "inferred" if credit else "", "same_as": "",
             "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its neighbour" if credit else ""),
+                                                         "sentence or its neighbour" if credit else
+                                                         f"; credit {NOT_CHECKED}"),
             "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
     return rows
@@ -501,8 +502,9 @@ def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
         rows.append({"figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
                      "quote": seed.text[p.quote[0]:p.quote[1]], "start": p.quote[0], "end": p.quote[1],
                      "number_text": p.phrase, "unit": TO_DESCRIBE, "measure": TO_DESCRIBE, "period_start": "",
-                     "period_end": "", "period_text": "", "place": "", "attributed_to": UNATTRIBUTED,
-                     "source_type": "unclassified", "attribution": "none", "same_as": "", "notes": p.reason,
+                     "period_end": "", "period_text": "", "place": "", "attributed_to": "",
+                     "source_type": "unclassified", "attribution": "", "same_as": "",
+                     "notes": f"{p.reason}; credit {NOT_CHECKED}",
                      "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
     return sorted(rows, key=lambda r: int(r["number_start"]))
 
