@@ -45,6 +45,7 @@ function render({ model, el }) {
     .kz-curate mark.kz-decided {background:none; border-bottom:2px solid #009E73; cursor:default}
     .kz-curate .kz-card {border:1px solid #999; padding:.6em; margin:.5em 0; background:#fafafa; color:#111}
     .kz-curate label {display:block; margin:.25em 0}
+    .kz-curate fieldset {margin:.4em 0; padding:.3em .5em; min-width:0}
     .kz-curate input[type=text] {width:100%; box-sizing:border-box}
     .kz-curate button {margin:.2em .3em .2em 0; padding:.3em .7em}
     .kz-curate .kz-message {min-height:1.4em; font-size:95%}
