@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, read_rows
 from kzfigures import DataPackageError, curation, load_figures, proposals, validate_package
@@ -312,3 +314,53 @@ def test_the_view_drafts_an_article_never_drafted(package_copy, monkeypatch):
     article = add_article(HARBOUR, "Harbour plan approved", "Test Gazette", "2024-05-06", root=package_copy)
     monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
     assert curate(article).progress == "0 of 7 decided"
+
+
+def test_validate_and_notebook_00_agree_on_an_unaccounted_word(drafted):
+    """Issue 29 part 5: the page fails where validate does, and says so in one line, not a DataFrame's repr."""
+    from kzfigures.report.execute import execute
+
+    root, article = drafted
+    path = root / "data" / "proposed" / f"{article}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if ",2027," not in line), encoding="utf-8")
+    assert [p.row for p in validate_package(root)] == [f"{article} at 459"]
+    with pytest.raises(Exception) as caught:
+        execute(root / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": article},
+                env={"KZFIGURES_ROOT": str(root)})
+    said = str(caught.value)
+    assert "accounted for by no figure, period or non-figure: “2027” at 459" in said
+    assert "token" not in said and "dtype" not in said  # no DataFrame repr
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=-5, max_value=520), st.integers(min_value=0, max_value=40))
+def test_any_selection_is_added_at_its_words_or_refused_in_one_line(package_copy_once, start, length):
+    """Property: a selection anywhere (inside, across or outside the text) becomes a figure whose words stand at
+    their offsets in its quote, or is refused in one line; nothing is written either way."""
+    root, article = package_copy_once
+    c = curation(article, root)
+    text = HARBOUR.read_text(encoding="utf-8")
+    try:
+        figure_id = c.add(start, start + length, lower=1, upper=2, override_reason="a property test")
+    except ValueError as err:
+        assert "\n" not in str(err)
+        return
+    row = c._decisions[-1].figure
+    assert row is not None and row["figure_id"] == figure_id
+    q0, q1 = int(row["start"]), int(row["end"])
+    assert text[q0:q1] == row["quote"] and row["number_text"] in row["quote"]
+    assert row["number_text"] == text[start:start + length].strip()
+
+
+@pytest.fixture(scope="module")
+def package_copy_once(tmp_path_factory):
+    """One drafted copy for a property test's many examples (nothing is saved to it)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("once")
+    for folder in ("seeds", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder)
+    article = add_article(HARBOUR, "Harbour plan approved", "Test Gazette", "2024-05-06", root=root)
+    draft_article(article, root=root)
+    return root, article
