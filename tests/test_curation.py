@@ -364,3 +364,33 @@ def package_copy_once(tmp_path_factory):
     article = add_article(HARBOUR, "Harbour plan approved", "Test Gazette", "2024-05-06", root=root)
     draft_article(article, root=root)
     return root, article
+
+
+def test_a_save_killed_while_writing_leaves_every_file_as_it_was(drafted, monkeypatch):
+    """Nothing is renamed over a table until every new file is written: a failure while writing the third file
+    leaves all of them, and the proposals, as they were (and the package valid)."""
+    import os as real_os
+
+    from kzfigures.figures import files
+
+    root, article = drafted
+    before = {**_bytes(root), "proposed": (root / "data" / "proposed" / f"{article}.csv").read_bytes()}
+    c = curation(article, root)
+    c.accept(_pid(c, "£240m"))  # a figure and a new person
+    c.accept(_pid(c, "five years"), lower=0, override_reason="within")  # an override
+    c.reject(_pid(c, "one"), "pronoun")
+    opened = []
+
+    def fdopen(handle, *args, **kwargs):
+        opened.append(handle)
+        if len(opened) == 3:
+            raise OSError("disk full (on purpose)")
+        return real_os.fdopen(handle, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "fdopen", fdopen)
+    with pytest.raises(OSError, match="disk full"):
+        c.save()
+    monkeypatch.undo()
+    assert {**_bytes(root), "proposed": (root / "data" / "proposed" / f"{article}.csv").read_bytes()} == before
+    assert not list((root / "data").rglob("*.tmp")) and validate_package(root) == []
+    assert c.unsaved == 3 and c.save().startswith("saved 3 decision(s)")

@@ -26,7 +26,7 @@ import pandas as pd
 from .bounds import Bounds
 from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
-from .files import csv_lines, data_lock, has_bom, read_exactly, replace, whole_csv
+from .files import csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .package import Package, read_package
 from .parse import parse_quantity
 from .paths import project_root
@@ -350,15 +350,18 @@ class Curation:
     def _write(self, package: Package, added: dict[str, list[dict[str, str]]]) -> None:
         """Append the new rows to each curated table in its own style, then rewrite the proposal file without the
         settled proposals (the library's own file)."""
+        files = []
         for table, rows in added.items():
             if not rows:
                 continue
             path = self.root / package.tables[table].file
             old = read_exactly(path)
-            replace(path, old + csv_lines(package.tables[table].header, rows, old), keep_bom=has_bom(path))
+            files.append((path, old + csv_lines(package.tables[table].header, rows, old), has_bom(path)))
         name = f"proposed-{self.article}"
         if name in package.tables:
-            replace(self.root / "data" / resource_path(self.article), whole_csv(COLUMNS, package.tables[name].rows))
+            files.append((self.root / "data" / resource_path(self.article),
+                          whole_csv(COLUMNS, package.tables[name].rows), False))
+        replace_all(files)
         self._people |= {r["name"] for r in added["people"]}
 
 

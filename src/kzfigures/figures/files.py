@@ -88,12 +88,30 @@ def whole_csv(header: list[str], rows: list[dict[str, Any]]) -> str:
 
 def replace(target: Path, text: str, keep_bom: bool = False) -> None:
     """Write a file whole: a temporary file beside it, renamed over it (a killed writer leaves the old file)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    replace_all([(target, text, keep_bom)])
+
+
+def replace_all(files: list[tuple[Path, str, bool]]) -> None:
+    """Write several files whole (path, text, keep a BOM): every temporary file written and flushed first, then all
+    renamed over their targets at once, so a writer killed while writing leaves every old file as it was."""
+    temps: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if keep_bom else "utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
+        for target, text, keep_bom in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            temps.append((tmp, target))
+            try:
+                out = os.fdopen(handle, "w", encoding="utf-8-sig" if keep_bom else "utf-8", newline="")
+            except BaseException:
+                os.close(handle)
+                raise
+            with out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        for tmp, target in temps:
+            os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
         raise
