@@ -120,6 +120,21 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     assert (c.progress(), _bytes(root)) == before
 
 
+def test_a_credit_may_name_an_organisation_new_to_the_people_table(drafted):
+    root, article = drafted
+    c = curation(article, root)
+    with pytest.raises(ValueError, match="a credit is a 'person' or an 'organisation'"):
+        c.accept(_pid(c, "About 1,200"), attributed_to="the port authority", kind="agency")
+    c.accept(_pid(c, "About 1,200"), attributed_to="the port authority", kind="organisation", role="runs the port")
+    c.save()
+    people = {r["name"]: r for r in read_rows(root / "data" / "people.csv")}
+    assert (people["the port authority"]["kind"], people["the port authority"]["person_id"]) == ("organisation",
+                                                                                              "the_port_authority")
+    figure = load_figures(root, seed=article).iloc[0]
+    assert (figure["attributed_to"], figure["attribution"]) == ("the port authority", "explicit")
+    assert validate_package(root) == []
+
+
 def test_a_missed_figure_is_added_by_its_words_with_no_offset_typed(drafted):
     root, article = drafted
     c = curation(article, root)

@@ -116,7 +116,9 @@ function render({ model, el }) {
       `<label><input type="checkbox" name="${name}" ${on ? "checked" : ""}> ${esc(label)}</label>`;
     f.innerHTML = field("unit", "unit", c.unit) + field("measure", "what is counted", c.measure) +
       field("attributed_to", "credited to (a name as the article writes it, or unattributed)", c.credit_value) +
-      field("role", "their role, if they are new", "") + field("period_text", "period (words of the sentence)", c.period) +
+      field("role", "their role, if they are new", "") +
+      field("kind", "person or organisation, if they are new", "") +
+      field("period_text", "period (words of the sentence)", c.period) +
       `<fieldset><legend>Bounds (change only if the words say otherwise, and say why)</legend>` +
       field("lower", "lower", c.lower) + box("lower_open", "lower end open (more than)", c.lower_open) +
       field("upper", "upper", c.upper) + box("upper_open", "upper end open (less than)", c.upper_open) +
@@ -126,7 +128,7 @@ function render({ model, el }) {
     f.onsubmit = (e) => {
       e.preventDefault();
       const changes = {};
-      for (const name of ["unit", "measure", "attributed_to", "role", "period_text", "override_reason"]) {
+      for (const name of ["unit", "measure", "attributed_to", "role", "kind", "period_text", "override_reason"]) {
         const v = f.elements[name].value.trim();
         const before = name === "attributed_to" ? c.credit_value : c[name];
         if (v !== (before == null ? "" : String(before)).trim()) changes[name] = v;

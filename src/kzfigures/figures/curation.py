@@ -39,8 +39,8 @@ FIGURE_FIELDS = ("topic", "unit", "measure", "period_start", "period_end", "peri
                  "source_type", "attribution", "same_as", "notes")
 #: What overrides the bounds the words give; override_reason is required with any of them.
 OVERRIDE_FIELDS = ("lower", "upper", "lower_open", "upper_open", "override_reason")
-#: What describes a new person named as a credit (added to people.csv).
-PERSON_FIELDS = ("role",)
+#: What describes a new person (or organisation) named as a credit (added to people.csv).
+PERSON_FIELDS = ("role", "kind")
 
 
 @dataclass
@@ -259,7 +259,7 @@ class Curation:
                   "source_type": changes.get("source_type", "unclassified"), "attribution": attribution,
                   "same_as": changes.get("same_as", ""), "notes": notes}
         figure = {k: _cell(v) for k, v in figure.items()}
-        person = self._person(credit, changes.get("role"))
+        person = self._person(credit, changes.get("role"), changes.get("kind"))
         said = f"{verb} “{row['number_text']}” as {figure_id}" + (
             f" ({override['reason']})" if override else "") + (f"; {credit} added to people.csv" if person else "")
         self._decisions.append(Decision(verb if verb != "added" else "add", (start, end), row["number_text"], settles,
@@ -294,9 +294,12 @@ class Curation:
         return {"lower": _cell(bounds.lower), "upper": _cell(bounds.upper), "lower_open": _cell(bounds.lower_open),
                 "upper_open": _cell(bounds.upper_open), "reason": reason.strip()}
 
-    def _person(self, credit: str, role: Any) -> dict[str, str] | None:
-        """A people.csv row for a credit naming someone not there yet (its words must stand in the article)."""
+    def _person(self, credit: str, role: Any, kind: Any = None) -> dict[str, str] | None:
+        """A people.csv row for a credit naming someone not there yet (its words must stand in the article); ``kind``
+        is person (the default) or organisation."""
         pending = {d.person["name"] for d in self._decisions if d.person}
+        if kind not in (None, "", "person", "organisation"):
+            raise ValueError(f"kind {kind!r}: a credit is a 'person' or an 'organisation'")
         if credit == UNATTRIBUTED or credit in self._people or credit in pending:
             return None
         at = self.text.find(credit)
@@ -305,7 +308,7 @@ class Curation:
                              "gives, as written there, or 'unattributed'")
         person_id = re.sub(r"[^a-z0-9]+", "_", credit.lower()).strip("_")
         person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
-        return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": "person",
+        return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": kind or "person",
                 "role": str(role).strip() if role else "named in the article as a figure's source",
                 "quote": credit, "start": str(at), "end": str(at + len(credit))}
 
