@@ -153,20 +153,6 @@ def test_adding_changes_no_flagship_row_or_file(package_copy):
                                   rows.drop(columns="bounds"))
 
 
-def test_load_figures_gives_curated_rows_unless_asked(package_copy, edit_csv):
-    def propose_one(rows):
-        rows.append({**rows[0], "figure_id": "drafted_one", "status": "proposed"})
-        rows.append({**rows[1], "figure_id": "curated_two"})
-
-    edit_csv(package_copy, "figures.csv", propose_one)
-    curated = load_figures(package_copy)
-    assert "drafted_one" not in set(curated["figure_id"]) and "curated_two" in set(curated["figure_id"])
-    assert set(curated["status"]) == {"curated"}
-    every = load_figures(package_copy, include_proposed=True)
-    assert every.set_index("figure_id").loc["drafted_one", "status"] == "proposed"
-    assert len(every) == len(curated) + 1
-
-
 def test_load_figures_of_one_article(package_copy, edit_csv):
     new_id = add_article(ECONOMY, **META, root=package_copy)
     assert load_figures(package_copy, seed=new_id).empty

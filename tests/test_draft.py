@@ -3,6 +3,7 @@ spans that stand where they say, a draft that never duplicates nor overwrites, a
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 from pathlib import Path
@@ -11,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, read_rows, write_rows
-from kzfigures import FLAGSHIP, add_article, coverage_audit, load_figures, validate_package
+from conftest import ROOT
+from kzfigures import FLAGSHIP, add_article, coverage_audit, curation, load_figures, proposals, validate_package
 from kzfigures.cli import main
 from kzfigures.figures.draft import OUTPUT_EXTRA, propose, sentences
 
@@ -191,33 +192,48 @@ def _cli(args: list[str], root: Path, capsys, monkeypatch) -> tuple[int, str, st
     return code, out, err
 
 
-def test_draft_adds_proposed_rows_that_validate_and_account_for_every_word(added, capsys, monkeypatch):
+CURATED = ("figures.csv", "non_figures.csv", "people.csv", "overrides.csv")
+
+
+def _curated_bytes(root: Path) -> dict[str, bytes]:
+    return {name: (root / "data" / name).read_bytes() for name in CURATED}
+
+
+def test_draft_leaves_every_curated_table_byte_identical(added, capsys, monkeypatch):
+    """Issue 29 part 1: proposals go to their own resource, declared in the package; no curated table changes."""
     root, new_id = added
-    flagship_before = load_figures(root, seed=FLAGSHIP).drop(columns="bounds")
-    code, _out, err = _cli(["draft", new_id], root, capsys, monkeypatch)
+    before, flagship_before = _curated_bytes(root), load_figures(root, seed=FLAGSHIP).drop(columns="bounds")
+    code, out, err = _cli(["draft", new_id], root, capsys, monkeypatch)
     assert code == 0, err
+    assert _curated_bytes(root) == before
+    assert f"in data/proposed/{new_id}.csv (no curated table changed)" in out
     assert validate_package(root) == []
     assert load_figures(root, seed=new_id).empty  # nothing proposed is taken for curated
-    drafted = load_figures(root, seed=new_id, include_proposed=True)
-    assert len(drafted) == 16 and set(drafted["status"]) == {"proposed"}
+    drafted = proposals(new_id, root)
+    assert (drafted["kind"] == "figure").sum() == 16 and "status" not in drafted
+    names = [r["name"] for r in json.loads((root / "data" / "datapackage.json").read_text())["resources"]]
+    assert f"proposed-{new_id}" in names
     audit = coverage_audit(root, seed=new_id)
     assert (audit["status"] != "unaccounted").all() and audit["proposed"].all()
     assert load_figures(root, seed=FLAGSHIP).drop(columns="bounds").equals(flagship_before)
 
 
-def test_draft_twice_adds_nothing_and_keeps_what_a_person_edited(added, capsys, monkeypatch):
+def test_a_second_draft_never_repeats_nor_overwrites_a_decision(added, capsys, monkeypatch):
     root, new_id = added
     _cli(["draft", new_id], root, capsys, monkeypatch)
-    path = root / "data" / "figures.csv"
-    rows = read_rows(path)
-    edited = next(r for r in rows if r["number_text"] == "Some 24,000")
-    edited.update(unit="jobs", measure="manufacturing jobs lost", status="curated", attributed_to="unattributed",
-                  attribution="none")
-    write_rows(path, rows)
-    before = {p: (root / "data" / p).read_bytes() for p in ("figures.csv", "non_figures.csv")}
+    c = curation(new_id, root)
+    jobs = c.proposals.index[c.proposals["number_text"] == "Some 24,000"][0]
+    year = c.proposals.index[c.proposals["number_text"] == "2019"][0]
+    c.accept(jobs, unit="jobs", measure="manufacturing jobs lost", attributed_to="unattributed")
+    c.reject(year, "year: says when the figure was measured")
+    c.save()
+    before = _curated_bytes(root)
+    proposal_file = (root / "data" / "proposed" / f"{new_id}.csv").read_bytes()
     code, out, _ = _cli(["draft", new_id], root, capsys, monkeypatch)
-    assert code == 0 and out.startswith("0 figure row(s) and 0 non-figure row(s)")
-    assert {p: (root / "data" / p).read_bytes() for p in before} == before
+    assert code == 0 and out.startswith("15 figure(s) and 1 non-figure(s) proposed") and "2 already decided" in out
+    assert _curated_bytes(root) == before
+    assert (root / "data" / "proposed" / f"{new_id}.csv").read_bytes() == proposal_file
+    assert not {"Some 24,000", "2019"} & set(proposals(new_id, root)["number_text"])
     assert load_figures(root, seed=new_id)["measure"].tolist() == ["manufacturing jobs lost"]
 
 
@@ -233,11 +249,13 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
         rows = list(reader)
     figures_header = next(csv.reader((root / "data" / "figures.csv").open(encoding="utf-8")))
     assert reader.fieldnames[:len(figures_header)] == figures_header
-    assert set([*OUTPUT_EXTRA, "status"]) <= set(reader.fieldnames)
+    assert set(OUTPUT_EXTRA) <= set(reader.fieldnames) and "status" not in reader.fieldnames
     text = (root / "seeds" / f"{new_id}.txt").read_text(encoding="utf-8")
     for row in rows:
         assert text[int(row["number_start"]):int(row["number_end"])] == row["number_text"]
-        assert row["status"] == "proposed" and row["lower_open"] in ("True", "False")
+        assert row["lower_open"] in ("True", "False")
+        assert row["attributed_to"] != "unattributed"  # a credit the draft did not find is not yet checked
+        assert row["attributed_to"] or row["notes"].endswith("credit not yet checked")
     exceed = next(r for r in rows if r["number_text"] == "exceed 16.5bn euros")
     assert (exceed["lower"], exceed["upper"], exceed["lower_open"], exceed["upper_open"], exceed["bound"]) == (
         "16500000000", "inf", "True", "True", "more_than")
@@ -280,34 +298,20 @@ def test_draft_output_replaces_a_file_outside_the_project_only_with_force(packag
 def test_a_second_draft_while_one_writes_is_refused_in_one_line(added, capsys, monkeypatch):
     import fcntl
 
-    from kzfigures.figures.draft import LOCK_NAME
+    from kzfigures.figures.files import LOCK_NAME
 
     root, new_id = added
     with open(root / LOCK_NAME, "a+b") as writer:  # a live writer holds the lock (an open file of its own)
         fcntl.flock(writer, fcntl.LOCK_EX)
         code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
-    assert code == 1 and "another `kzfigures draft` is writing" in err and len(err.strip().splitlines()) == 1
-    assert not [r for r in read_rows(root / "data" / "figures.csv") if r["seed_id"] == new_id]
+    assert code == 1 and "another kzfigures process" in err and len(err.strip().splitlines()) == 1
+    assert not (root / "data" / "proposed").exists()
     # the writer is gone (a killed one too: the kernel lets go of its lock); its lock file, even naming a live
     # process, stops no one (the old pid-file lock refused until the file went)
     (root / LOCK_NAME).write_text(str(os.getpid()), encoding="utf-8")
     code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
     assert code == 0, err
-    assert [r for r in read_rows(root / "data" / "figures.csv") if r["seed_id"] == new_id]
-
-
-def test_a_spreadsheet_saved_table_keeps_its_bom_and_line_endings(added, capsys, monkeypatch):
-    """figures.csv saved as 'CSV UTF-8' on Windows (BOM, CRLF): the draft appends in the file's own style."""
-    root, new_id = added
-    for name in ("figures.csv", "non_figures.csv"):
-        path = root / "data" / name
-        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    before = (root / "data" / "figures.csv").read_bytes()
-    code, _, err = _cli(["draft", new_id], root, capsys, monkeypatch)
-    assert code == 0, err
-    after = (root / "data" / "figures.csv").read_bytes()
-    assert after.startswith(before) and after.startswith(b"\xef\xbb\xbf")
-    assert b"\n" not in after.replace(b"\r\n", b"") and validate_package(root) == []
+    assert (root / "data" / "proposed").is_dir()
 
 
 # The adversarial pass of issue 21: text, the figure phrases the draft must propose with their (lower, upper).
@@ -384,3 +388,13 @@ CREDITS_AND_UNITS = [
 def test_candidate_credit_and_unit(text, phrase, credit, unit):
     (found,) = [p for p in propose(text) if p.phrase == phrase]
     assert (found.credit, found.unit) == (credit, unit)
+
+
+def test_drafting_the_curated_flagship_proposes_nothing(package_copy, capsys, monkeypatch):
+    """Every numeric word of the flagship is decided, a figure's period ("in 2013 and 2014") included: a draft
+    proposes none of them again (it proposed the years of the periods before)."""
+    before = _curated_bytes(package_copy)
+    code, out, err = _cli(["draft", FLAGSHIP], package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    assert out.startswith("0 figure(s) and 0 non-figure(s) proposed") and _curated_bytes(package_copy) == before
+    assert proposals(FLAGSHIP, package_copy).empty and validate_package(package_copy) == []

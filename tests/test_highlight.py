@@ -19,17 +19,26 @@ def test_every_flagship_figure_is_marked_at_its_words():
     assert sorted(found, key=lambda x: x[1]) == expected
 
 
-def test_proposed_rows_are_dashed_and_say_so():
-    figures = load_figures(seed=FLAGSHIP).head(2).assign(status=["proposed", "curated"])
-    page = highlighted_html(load_seed(FLAGSHIP).text, figures)
-    assert page.count('class="kz-proposed') == 1 and "dashed" in page and "(proposed, not yet curated)" in page
+def test_proposals_are_dashed_and_say_so():
+    from kzfigures.figures.proposals import frame
+
+    figures = load_figures(seed=FLAGSHIP)
+    first = figures.iloc[0]
+    proposal = {"proposal_id": "p1", "kind": "figure", "seed_id": FLAGSHIP, "quote": first["quote"],
+                "start": str(first["start"]), "end": str(first["end"]), "number_text": first["number_text"],
+                "number_start": str(first["number_start"]), "number_end": str(first["number_end"]), "lower": "15000",
+                "upper": "inf", "lower_open": "true", "upper_open": "true", "bound": "more_than", "unit": "",
+                "measure": "", "period_text": "", "attributed_to": "", "reason": ""}
+    page = highlighted_html(load_seed(FLAGSHIP).text, figures.iloc[1:2], None, frame([proposal]))
+    assert page.count('class="kz-proposed') == 1 and page.count('class="kz-curated') == 1
+    assert "dashed" in page and "p1: more_than, (15,000, ∞) (proposed, not yet curated)" in page
 
 
 def test_markup_in_the_text_or_the_data_stays_text():
     text = "<script>alert(1)</script> cost 5 dollars & more"
     figures = pd.DataFrame([{"figure_id": "x", "number_text": "5", "number_start": 31, "number_end": 32,
-                             "bound": "exact", "status": "proposed", "bounds": load_figures().iloc[0]["bounds"]}])
-    non = pd.DataFrame([{"start": 0, "end": 8, "reason": '<img src=x onerror="1">', "status": "proposed"}])
+                             "bound": "exact", "bounds": load_figures().iloc[0]["bounds"]}])
+    non = pd.DataFrame([{"start": 0, "end": 8, "reason": '<img src=x onerror="1">'}])
     page = highlighted_html(text, figures, non)
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page and "&amp; more" in page
 

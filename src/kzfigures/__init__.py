@@ -31,6 +31,8 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "figures.articles": ("ArticleRefused", "add_article", "articles",),
     "figures.citation": ("citation",),
     "figures.draft": ("draft_article", "propose",),
+    "figures.curation": ("Curation", "curation",),
+    "figures.proposals": ("proposals",),
     "figures.companions": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations",
         "people", "places",),
     "figures.store": ("checked_package",),

@@ -241,7 +241,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .classroom.grading import csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
     from .collection.params import ParameterError
-    from .figures.draft import _replace
+    from .figures.files import write_atomic
     from .figures.paths import check_new_file, notebooks_root, project_root
 
     folders = [Path(f) for f in args.folder]
@@ -265,7 +265,7 @@ def _grade(args: argparse.Namespace) -> int:
     known = lesson_questions(source)
     print(table(rows, known), end="")
     if args.csv:
-        _replace(Path(args.csv), csv_text(rows, known))
+        write_atomic(Path(args.csv), csv_text(rows, known), newline="")
         print(f"one row per answer written to {args.csv}", file=sys.stderr)
     return 0
 
@@ -295,16 +295,17 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    """kzfigures draft: propose an article's figure and non-figure rows (status: proposed)."""
+    """kzfigures draft: propose an article's figures and non-figures, in data/proposed/ARTICLE.csv."""
     from .figures.draft import draft_article
 
     result = draft_article(args.id, output=args.output, force=args.force)
     if result.output is not None:
         print(f"{result.figures_added} proposed figure row(s) written to {result.output}; nothing else was changed")
     else:
-        print(f"{result.figures_added} figure row(s) and {result.non_figures_added} non-figure row(s) proposed for "
-              f"{args.id} (status: proposed) in data/figures.csv and data/non_figures.csv; "
-              f"{result.already_covered} already covered by existing rows, left as they are")
+        print(f"{result.figures_added} figure(s) and {result.non_figures_added} non-figure(s) proposed for {args.id} "
+              f"in data/proposed/{args.id}.csv (no curated table changed); {result.already_covered} already decided "
+              f"by a person, left as they are. Decide them in notebooks/05-curate.ipynb (article = \"{args.id}\"), "
+              f"or with kzfigures.curation(\"{args.id}\")")
     return 0
 
 
@@ -375,7 +376,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--id", default=None, help="the article's id (default: publisher, date and title words)")
     add.add_argument("--rights", default=None, help="its rights statement (default: copyright its publisher)")
     add.set_defaults(run=_add)
-    draft = sub.add_parser("draft", help="propose an article's figure rows and non-figures (status: proposed)")
+    draft = sub.add_parser("draft", help="propose an article's figures and non-figures, apart from the curated tables "
+                           "(data/proposed/ARTICLE.csv)")
     draft.add_argument("id", help="the article's id (as `kzfigures add` printed it)")
     draft.add_argument("--output", default=None, metavar="ROWS.csv",
                        help="write the proposed figure rows to this new .csv file and change nothing else")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES
+from ..figures.table import curator_reading
 
 #: One colour per bound (the Okabe-Ito palette, readable by colour-blind readers), in BOUND_VALUES order.
 BOUND_COLOURS: dict[str, str] = dict(zip(BOUND_VALUES, (
@@ -26,20 +27,28 @@ class Marked:
     title: str
 
 
-def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None) -> list[Marked]:
-    """The spans to mark: each figure's number phrase, each non-figure's word; an overlapping later span is left out."""
+def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
+          proposals: pd.DataFrame | None = None) -> list[Marked]:
+    """The spans to mark: each curated figure's number phrase, each non-figure's word, then each proposal not yet
+    decided (kzfigures.proposals()); an overlapping later span is left out."""
     found = []
     for _, row in figures.iterrows():
         if not isinstance(row.get("number_text"), str) or pd.isna(row.get("number_start")):
             continue
-        proposed = row.get("status") == "proposed"
-        found.append(Marked(int(row["number_start"]), int(row["number_end"]), str(row["bound"]), proposed,
-                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}"
-                            f"{' (proposed, not yet curated)' if proposed else ''}"))
+        reading = f"; {curator_reading(row)}" if curator_reading(row) else ""
+        found.append(Marked(int(row["number_start"]), int(row["number_end"]), str(row["bound"]), False,
+                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{reading}"))
     for _, row in (non_figures if non_figures is not None else pd.DataFrame()).iterrows():
-        proposed = row.get("status") == "proposed"
-        found.append(Marked(int(row["start"]), int(row["end"]), "", proposed,
-                            f"not a figure: {row['reason']}{' (proposed)' if proposed else ''}"))
+        found.append(Marked(int(row["start"]), int(row["end"]), "", False, f"not a figure: {row['reason']}"))
+    for _, row in (proposals if proposals is not None else pd.DataFrame()).iterrows():
+        bounds = row["bounds"]
+        if row["kind"] == "figure":
+            what = f"{bounds.bound}, {bounds.notation()}" if bounds is not None else f"unread: {row['reason']}"
+            found.append(Marked(int(row["number_start"]), int(row["number_end"]), bounds.bound if bounds else "vague",
+                                True, f"{row['proposal_id']}: {what} (proposed, not yet curated)"))
+        else:
+            found.append(Marked(int(row["start"]), int(row["end"]), "", True,
+                                f"not a figure: {row['reason']} (proposed, not yet curated)"))
     kept: list[Marked] = []
     for mark in sorted(found, key=lambda m: (m.start, -m.end)):
         if not kept or mark.start >= kept[-1].end:
@@ -56,10 +65,11 @@ def _mark_style(mark: Marked) -> str:
     return f"background:{colour}55;border-bottom:{line};padding:0 1px;"
 
 
-def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None) -> str:
+def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
+                     proposals: pd.DataFrame | None = None) -> str:
     """The article's text as HTML with each figure marked in place (see the module's docstring), and a legend."""
     out, at = [], 0
-    for mark in marks(figures, non_figures):
+    for mark in marks(figures, non_figures, proposals):
         out.append(html.escape(text[at:mark.start]))
         kind = "proposed" if mark.proposed else "curated"
         out.append(f'<mark class="kz-{kind} kz-{mark.bound or "non-figure"}" style="{_mark_style(mark)}" '
@@ -78,9 +88,10 @@ def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame
 class Highlighted:
     """The highlighted text as a notebook shows it (rich HTML, and plain text where HTML is not shown)."""
 
-    def __init__(self, text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None):
-        self.html = highlighted_html(text, figures, non_figures)
-        self.count = len(marks(figures, non_figures))
+    def __init__(self, text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
+                 proposals: pd.DataFrame | None = None):
+        self.html = highlighted_html(text, figures, non_figures, proposals)
+        self.count = len(marks(figures, non_figures, proposals))
 
     def _repr_html_(self) -> str:
         return self.html

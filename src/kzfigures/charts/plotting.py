@@ -35,7 +35,7 @@ from ..figures.formatting import number
 from ..figures.lexicon import lexicon
 from ..figures.literal import xml_text
 from ..figures.seeds import FLAGSHIP
-from ..figures.table import bounds_of, credit
+from ..figures.table import bounds_of, credit, curator_reading
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -152,6 +152,9 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str 
     line = f"Source: {article or citation(FLAGSHIP)}."
     if rows is not None and len(rows):
         line += f" Figures according to: {_credits(rows)}."
+        if "override_reason" in rows:  # a curator's reading of the words, said wherever the figure is drawn
+            readings = [f"“{r['number_text']}” {curator_reading(r)}" for _, r in rows.iterrows() if curator_reading(r)]
+            line += "".join(f" {reading}." for reading in readings)
     if extra:
         line += f" {extra}"
     return line
@@ -414,15 +417,15 @@ def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
 # -- counts of figures ---------------------------------------------------------------------------------
 @_in_house_style
 def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | None = None) -> Chart:
-    """How many figures of each kind the article states (restatements shown apart); ``article`` cites it (see
-    kzfigures.citation) when it is not the flagship."""
+    """How many curated figures of each kind the article states (restatements shown apart; what the draft proposed
+    is never counted); ``article`` cites it (see kzfigures.citation) when it is not the flagship."""
     figure, ax, foot = _new_figure(7.5, 3.6)
     if counts.empty:
         source = source_line(extra="Counted by kzfigures from the article's text.", article=article)
         ax.axis("off")
-        ax.text(0.5, 0.5, "No figures drafted yet", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "No figure curated yet", ha="center", va="center", transform=ax.transAxes)
         _finish(ax, foot, title, source)
-        said = "No figures drafted yet for this article."
+        said = "No figure of this article is curated yet; what kzfigures draft proposed is not counted."
         return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said, counts.copy(), source)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
@@ -438,7 +441,8 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
     _finish(ax, foot, title, source, ax.get_legend_handles_labels()[0])
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
-    caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
+    caption = (f"The article states {int(counts['figures'].sum())} distinct figures (curated) by kind of bound: "
+               f"{described}.")
     return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption,
                  counts.reset_index(drop=True), source)
 

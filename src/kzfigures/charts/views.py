@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
 from ..figures.formatting import number, percent
-from ..figures.table import bounds_of, credit_line, figure_bounds, load_figures, select
+from ..figures.table import bounds_of, credit_line, curator_reading, figure_bounds, load_figures, select
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [
@@ -50,13 +50,44 @@ def readable(figures: pd.DataFrame) -> pd.DataFrame:
         "what is counted": figures["measure"].to_numpy(),
         "as written": [f"{bounds_of(r).describe(_words_for(r))} (derived)" if r["derived"] else r["number_text"]
                        for r in rows],
-        "interval": [bounds_of(r).notation(_words_for(r)) for r in rows],
+        "interval": [_interval_words(r) for r in rows],
         "unit": figures["unit"].to_numpy(),
         "credited to": [credit_line(r) for r in rows],
         "restates": figures["same_as"].fillna("").to_numpy(),
         "quote": [r["quote"] if isinstance(r["quote"], str) else f"derived: {r['derived_from']}" for r in rows],
-        "figure_id": [f"{r['figure_id']} (proposed)" if r.get("status") == "proposed" else r["figure_id"] for r in rows],
+        "figure_id": figures["figure_id"].to_numpy(),
         **bound_columns(figures),
+    })
+
+
+def _interval_words(row: pd.Series) -> str:
+    """A figure's interval, and how a curator read its words when they did."""
+    reading = curator_reading(row)
+    return bounds_of(row).notation(_words_for(row)) + (f" ({reading})" if reading else "")
+
+
+def decided_summary(figures: pd.DataFrame, proposals: pd.DataFrame | None = None) -> str:
+    """What is curated and what is only proposed, in one line: "26 proposed, 0 curated"."""
+    stated = figures.loc[~figures["derived"]] if "derived" in figures else figures
+    pending = proposals.loc[proposals["kind"] == "figure"] if proposals is not None and not proposals.empty else None
+    proposed = 0 if pending is None else len(pending)
+    return (f"{proposed} proposed, {len(stated)} curated" + (
+        " (the proposals are what kzfigures draft read in the text; none is a fact until a person accepts it)"
+        if proposed else ""))
+
+
+def proposed_view(proposals: pd.DataFrame) -> pd.DataFrame:
+    """An article's figure proposals for reading, marked as such: the words, the grammar's interval, the candidate
+    credit ("not yet checked" when the draft found none), the quote and the id."""
+    shown = proposals.loc[proposals["kind"] == "figure"]
+    return pd.DataFrame({
+        "proposed (not curated)": shown["number_text"].to_numpy(),
+        "interval as the grammar reads it": [b.notation() if b is not None else f"unread: {why}"
+                                             for b, why in zip(shown["bounds"], shown["reason"], strict=True)],
+        "unit": shown["unit"].to_numpy(),
+        "candidate credit": shown["credit"].to_numpy(),
+        "quote": shown["quote"].to_numpy(),
+        "proposal_id": shown["proposal_id"].to_numpy(),
     })
 
 
@@ -71,9 +102,18 @@ def bound_columns(figures: pd.DataFrame) -> dict[str, list]:
 NO_FIGURES = "No figures drafted yet for this article: `kzfigures draft {article}` proposes them for a person to curate."
 
 
-def no_figures_note(figures: pd.DataFrame, article: str) -> str:
-    """The "no figures drafted yet" note when ``figures`` has no row, else ""."""
-    return NO_FIGURES.format(article=article) if figures.empty else ""
+#: What a page says for an article drafted but with no figure decided yet.
+NONE_CURATED = ("No figure of this article is curated yet: {proposed} proposed by kzfigures draft, shown below and "
+                "marked in the text as proposals, not facts. Decide them in notebooks/05-curate.ipynb "
+                "(article = \"{article}\").")
+
+
+def no_figures_note(figures: pd.DataFrame, article: str, proposals: pd.DataFrame | None = None) -> str:
+    """The note for an article with no curated figure ("no figures drafted yet", or how many are proposed), else ""."""
+    if not figures.empty:
+        return ""
+    pending = 0 if proposals is None or proposals.empty else int((proposals["kind"] == "figure").sum())
+    return NONE_CURATED.format(proposed=pending, article=article) if pending else NO_FIGURES.format(article=article)
 
 
 def count_by(figures: pd.DataFrame, column: str = "bound") -> pd.DataFrame:

@@ -38,7 +38,9 @@ class NotebookInfo:
     ``solutions_shown_by``: the parameter that says whether its worked solutions are shown (None: it has none).
 
     A notebook declares the last in its metadata, ``{"kzfigures": {"solutions_shown_by": "show_solutions"}}``,
-    so the build hides solutions without knowing which notebooks are lessons.
+    so the build hides solutions without knowing which notebooks are lessons. A notebook that is a tool to use in
+    JupyterLab, not a page to read (05-curate: it waits for clicks), declares ``{"kzfigures": {"interactive": true}}``
+    and is left out of the list the report, `kzfigures notebooks` and the navigation are built from.
     """
 
     path: Path
@@ -47,6 +49,7 @@ class NotebookInfo:
     question: str
     parameters: dict[str, Any]
     solutions_shown_by: str | None = None
+    interactive: bool = False
 
     @property
     def stem(self) -> str:
@@ -99,16 +102,20 @@ def describe(path: Path, need_parameters: bool = True) -> NotebookInfo:
     if shown_by is not None and shown_by not in parameters:
         raise NotebookError(f"{path}: metadata {METADATA_KEY}.solutions_shown_by names {shown_by!r}, "
                          "which is not in its parameters cell")
-    return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters, shown_by)
+    interactive = nb.get("metadata", {}).get(METADATA_KEY, {}).get("interactive") is True
+    return NotebookInfo(path, name, title, match.group(1).strip() if match else "", parameters, shown_by, interactive)
 
 
-def list_notebooks(folder: str | Path | None = None, need_parameters: bool = True) -> list[NotebookInfo]:
-    """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order."""
+def list_notebooks(folder: str | Path | None = None, need_parameters: bool = True,
+                   include_interactive: bool = False) -> list[NotebookInfo]:
+    """The collection's notebooks (NN-topic.ipynb), then its lessons (lessons/NN-topic.ipynb), in order; the
+    interactive ones (tools such as 05-curate, never built into the report) only with ``include_interactive``."""
     from ..figures.paths import notebooks_root
 
     base = Path(folder) if folder is not None else notebooks_root()
     paths = sorted(base.glob("*.ipynb")) + sorted((base / LESSONS).glob("*.ipynb"))
-    return [describe(p, need_parameters) for p in paths if NAME_PATTERN.match(p.name)]
+    found = [describe(p, need_parameters) for p in paths if NAME_PATTERN.match(p.name)]
+    return [n for n in found if include_interactive or not n.interactive]
 
 
 def ignored_notebooks(folder: Path) -> list[str]:

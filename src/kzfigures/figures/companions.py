@@ -40,15 +40,13 @@ def organisations(root: str | Path | None = None) -> pd.DataFrame:
     return companion("organisations", root)
 
 
-def non_figures(root: str | Path | None = None, seed: str | None = None,
-                include_proposed: bool = False) -> pd.DataFrame:
-    """Numeric words in the articles that are not figures, with the reason for each: curated rows only unless
-    ``include_proposed``, and one article's with ``seed``."""
+def non_figures(root: str | Path | None = None, seed: str | None = None) -> pd.DataFrame:
+    """Numeric words in the articles that a person decided are not figures, with the reason for each; one
+    article's with ``seed``."""
     frame = companion("non_figures", root)
-    keep = (frame["status"] == "curated") if not include_proposed else frame["status"].notna()
     if seed is not None:
-        keep &= frame["seed_id"] == seed
-    return frame.loc[keep].reset_index(drop=True)
+        frame = frame.loc[frame["seed_id"] == seed]
+    return frame.reset_index(drop=True)
 
 
 def claims(root: str | Path | None = None) -> pd.DataFrame:

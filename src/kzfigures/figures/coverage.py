@@ -7,7 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from .lexicon import lexicon
+from .package import Package
 from .parse import DIGITS
+from .problems import Problem
+from .proposals import proposal_rows
 from .store import checked_package
 
 
@@ -38,24 +41,46 @@ def coverage_audit(root: str | Path | None = None, seed: str | None = None) -> p
     """Each numeric token in each seed and how it is accounted for: status is figure, period, non-figure or unaccounted.
 
     A token counts as a figure only inside a figure's number_text, and as a period only inside its
-    period_text: standing somewhere in a long quote is not enough. Proposed rows account for tokens as curated ones
-    do (the ``proposed`` column says which did); ``seed`` audits one article.
+    period_text: standing somewhere in a long quote is not enough. An article's proposals (data/proposed/) account
+    for tokens as decided rows do, and the ``proposed`` column says which did; ``seed`` audits one article.
     """
     package = checked_package(root)
     if seed is not None and seed not in package.seeds:
         raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(package.seeds))}")
+    return audit(package, seed)
+
+
+def _spans(package: Package) -> dict[str, list[Span]]:
+    """What accounts for tokens, by article: decided rows (figures, their periods, non-figures) and proposals."""
     spans: dict[str, list[Span]] = {}
-    for row in package.tables["figures"].rows:
-        start = int(row["start"])
+    figure_rows = [(r, r.get("figure_id", ""), False) for r in package.tables["figures"].rows] + \
+        [(r, r.get("proposal_id", ""), True) for r in proposal_rows(package) if r.get("kind") == "figure"]
+    for row, rid, proposed in figure_rows:
+        start = _offset(row.get("start", ""))
         for column, status in (("number_text", "figure"), ("period_text", "period")):
-            if row[column]:
-                at = start + row["quote"].index(row[column])
-                spans.setdefault(row["seed_id"], []).append(
-                    (at, at + len(row[column]), status, row["figure_id"], "", row.get("status") == "proposed"))
-    for row in package.tables["non_figures"].rows:
-        spans.setdefault(row["seed_id"], []).append(
-            (int(row["start"]), int(row["end"]), "non-figure", "", row["reason"], row.get("status") == "proposed"))
-    frames = []
+            words = row.get(column, "")
+            if words and start is not None and words in row.get("quote", ""):
+                at = start + row["quote"].index(words)
+                spans.setdefault(row["seed_id"], []).append((at, at + len(words), status, rid, "", proposed))
+    non_rows = [(r, False) for r in package.tables["non_figures"].rows] + \
+        [(r, True) for r in proposal_rows(package) if r.get("kind") == "non-figure"]
+    for row, proposed in non_rows:
+        start, end = _offset(row.get("start", "")), _offset(row.get("end", ""))
+        if start is not None and end is not None:
+            spans.setdefault(row["seed_id"], []).append((start, end, "non-figure", "", row["reason"], proposed))
+    return spans
+
+
+def _offset(value: str) -> int | None:
+    """A cell as int, or None when it is not one (validation reports it)."""
+    return int(value) if re.fullmatch(r"\d+", value or "") else None
+
+
+def audit(package: Package, seed: str | None = None) -> pd.DataFrame:
+    """The coverage audit of a package as read (coverage_audit() checks it first)."""
+    spans = _spans(package)
+    frames = [pd.DataFrame(columns=["seed_id", "token", "start", "end", "kind", "status", "figure_id", "reason",
+                                    "proposed"])]
     for seed_id, article in sorted(package.seeds.items()):
         if seed is not None and seed_id != seed:
             continue
@@ -67,7 +92,25 @@ def coverage_audit(root: str | Path | None = None, seed: str | None = None) -> p
         tokens["proposed"] = [f[3] for f in found]
         tokens.insert(0, "seed_id", seed_id)
         frames.append(tokens)
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+
+
+def coverage_problems(package: Package) -> list[Problem]:
+    """Each numeric word of an article with decided rows or proposals that nothing accounts for, as a problem in one
+    line: where it stands, and what to do (notebook 00 asserts the same)."""
+    spans = _spans(package)
+    problems = []
+    for seed_id, article in sorted(package.seeds.items()):
+        if not spans.get(seed_id):
+            continue  # not drafted yet: its page says so
+        table = audit(package, seed_id)
+        for row in table.loc[table["status"] == "unaccounted"].itertuples():
+            problems.append(Problem(f"seeds/{article.meta.get('file', seed_id)}", f"{seed_id} at {row.start}",
+                                    "-", f"the numeric word {row.token!r} is accounted for by no figure, period or "
+                                         f"non-figure: decide it in notebooks/05-curate.ipynb (or "
+                                         f"kzfigures.curation({seed_id!r}).add({row.start}, {row.end}, …)), or "
+                                         "run kzfigures draft again"))
+    return problems
 
 
 #: A span that accounts for tokens: start, end, status, figure id, reason, and whether its row is proposed.

@@ -1,12 +1,12 @@
 """The draft of an article's table (`kzfigures draft`): every number phrase proposed as a figure, every other numeric
-word as a non-figure with its reason, all with status "proposed" for a person to curate.
+word as a non-figure with its reason, all kept apart from the curated tables for a person to decide (kzfigures.curation()).
 
 For each figure the draft proposes the exact phrase and its offsets, its sentence as the quote (shortened when the
 phrase stands in it twice), the bounds parse_quantity reads, the unit word after it, a candidate credit ("according
 to X", "X said", in the sentence or a neighbour; always marked inferred) and a candidate period phrase. A phrase the
 grammar cannot read for sure is never guessed: it is proposed as a non-figure saying why, for a person to decide.
-The word tables are lexicon.json's "draft" section. Drafting adds rows for spans no row covers yet, so a second
-run adds nothing and no row a person edited is ever touched.
+The word tables are lexicon.json's "draft" section. The proposals go to their own file, data/proposed/<article>.csv
+(proposals.py), never to a curated table; a span a person already decided is never proposed again.
 """
 from __future__ import annotations
 
@@ -21,15 +21,16 @@ from typing import Any
 
 from .bounds import Bounds
 from .coverage import find_tokens
-from .files import locked, write_atomic
+from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
-from .package import read_package
+from .package import Table, read_package
 from .parse import parse_quantity
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
+from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
 from .seeds import Seed, read_seeds
-from .validation import UNATTRIBUTED, validate
+from .validation import validate
 
 #: The columns `draft --output` adds to those of data/figures.csv (the contract scripts rely on).
 OUTPUT_EXTRA = ["number_start", "number_end", "lower", "upper", "lower_open", "upper_open", "bound"]
@@ -467,12 +468,12 @@ def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
             "figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
             "quote": text[q0:q1], "start": q0, "end": q1, "number_text": p.phrase, "unit": p.unit,
             "measure": p.measure, "period_start": "", "period_end": "", "period_text": p.period, "place": "",
-            "attributed_to": credit or UNATTRIBUTED, "source_type": "unclassified",
-            "attribution": "inferred" if credit else "none", "same_as": "",
+            "attributed_to": credit, "source_type": "unclassified",  # no credit found: not yet checked, never "none"
+            "attribution": "inferred" if credit else "", "same_as": "",
             "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its neighbour" if credit else ""),
-            "status": "proposed", "number_start": p.start, "number_end": p.end,
-            **_interval_cells(p.bounds),
+                                                         "sentence or its neighbour" if credit else
+                                                         f"; credit {NOT_CHECKED}"),
+            "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
     return rows
 
@@ -492,18 +493,6 @@ def _interval_cells(bounds: Bounds | None) -> dict[str, str]:
             "lower_open": str(bounds.lower_open), "upper_open": str(bounds.upper_open), "bound": str(bounds.bound)}
 
 
-def non_figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
-    """The non-figure proposals as rows of data/non_figures.csv (one per numeric token)."""
-    rows = []
-    for p in proposals:
-        if p.is_figure:
-            continue
-        for start, end in p.tokens:
-            rows.append({"seed_id": seed.seed_id, "quote": seed.text[start:end], "start": start, "end": end,
-                         "reason": p.reason, "status": "proposed"})
-    return rows
-
-
 def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """The rows `draft --output` writes: every figure proposal, and every phrase that could not be read, with
     empty bounds and the reason in its notes."""
@@ -514,16 +503,17 @@ def output_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
         rows.append({"figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
                      "quote": seed.text[p.quote[0]:p.quote[1]], "start": p.quote[0], "end": p.quote[1],
                      "number_text": p.phrase, "unit": TO_DESCRIBE, "measure": TO_DESCRIBE, "period_start": "",
-                     "period_end": "", "period_text": "", "place": "", "attributed_to": UNATTRIBUTED,
-                     "source_type": "unclassified", "attribution": "none", "same_as": "", "notes": p.reason,
-                     "status": "proposed", "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
+                     "period_end": "", "period_text": "", "place": "", "attributed_to": "",
+                     "source_type": "unclassified", "attribution": "", "same_as": "",
+                     "notes": f"{p.reason}; credit {NOT_CHECKED}",
+                     "number_start": p.start, "number_end": p.end, **_interval_cells(None)})
     return sorted(rows, key=lambda r: int(r["number_start"]))
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DraftResult:
-    """What a draft did: rows added to each table, and proposals left out because a row already covers them."""
+    """What a draft did: figures and non-figures proposed, and proposals left out because a person decided them."""
 
     figures_added: int
     non_figures_added: int
@@ -532,15 +522,17 @@ class DraftResult:
 
 
 def _covered(rows: list[dict[str, str]], seed_id: str) -> list[tuple[int, int]]:
-    """The spans existing rows of one article cover: a figure's number phrase, a non-figure's word."""
+    """The spans existing rows of one article cover: a figure's number phrase and period, a non-figure's word."""
     spans = []
     for row in rows:
         if row.get("seed_id") != seed_id:
             continue
         try:
             if "number_text" in row:
-                at = int(row["start"]) + row["quote"].index(row["number_text"])
-                spans.append((at, at + len(row["number_text"])))
+                for words in (row["number_text"], row.get("period_text", "")):
+                    if words and words in row["quote"]:
+                        at = int(row["start"]) + row["quote"].index(words)
+                        spans.append((at, at + len(words)))
             else:
                 spans.append((int(row["start"]), int(row["end"])))
         except ValueError:
@@ -555,9 +547,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def draft_article(seed_id: str, root: str | Path | None = None, output: str | Path | None = None,
                   force: bool = False) -> DraftResult:
-    """Propose an article's figures and non-figures: add them to data/figures.csv and data/non_figures.csv (only
-    for spans no row covers yet), or, with ``output``, write the figure proposals to that CSV and touch nothing else
-    (a new .csv file; an existing one outside the project only with ``force``)."""
+    """Propose an article's figures and non-figures: write them to data/proposed/<article>.csv (declared in the
+    data package; every span a person already decided left out; no curated table touched), or, with ``output``,
+    write the figure proposals to that CSV and touch nothing else (a new .csv file; an existing one outside the
+    project only with ``force``)."""
     base = project_root(root)
     if output is not None:
         check_new_file(Path(output), base, "--output", force)
@@ -571,18 +564,8 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     proposals = propose(seed.text)
     if output is not None:
         return _write_output(seed, proposals, Path(output), base)
-    with locked(base / LOCK_NAME, lambda: _busy(base)):
-        return _add_to_package(base, seed, proposals)
-
-
-#: The lock file one draft at a time holds while it writes data/ (beside data/, so it is no file of the package).
-LOCK_NAME = ".kzfigures-draft.lock"
-
-
-def _busy(base: Path) -> None:
-    """Refuse a draft while another one writes data/, in one line."""
-    raise ValueError(f"another `kzfigures draft` is writing {base / 'data'} (see {base / LOCK_NAME}); run this one "
-                     "again when it has finished")
+    with data_lock(base):
+        return _write_proposals(base, seed, proposals)
 
 
 def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
@@ -593,7 +576,7 @@ def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Pat
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows([{k: spreadsheet_cell(v) for k, v in row.items()} for row in rows])  # a file for people to open
-    _replace(target, buffer.getvalue())
+    replace(target, buffer.getvalue())
     return DraftResult(len(rows), 0, 0, target)
 
 
@@ -608,50 +591,53 @@ def _figure_columns(base: Path) -> list[str]:
     raise ValueError("data/datapackage.json declares no figures resource")
 
 
-def _add_to_package(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
-    """Append the new proposals to figures.csv and non_figures.csv, after checking the package with them added."""
+def _proposal_cells(bounds: Bounds | None) -> dict[str, str]:
+    """A proposal's interval cells, booleans as the data package writes them (true/false)."""
+    cells = _interval_cells(bounds)
+    return {k: v.lower() if k.endswith("_open") else v for k, v in cells.items()}
+
+
+def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """Every proposal as a row of data/proposed/<article>.csv: a figure (with the grammar's bounds, or none and the
+    reason when it cannot read the phrase) or a non-figure word (with its reason), in the order of the text."""
+    text, rows = seed.text, []
+    for p in proposals:
+        if p.is_figure or p.reason.startswith("unread"):
+            q0, q1 = p.quote
+            rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{p.start}", "kind": "figure",
+                         "seed_id": seed.seed_id, "quote": text[q0:q1], "start": q0, "end": q1,
+                         "number_text": p.phrase, "number_start": p.start, "number_end": p.end,
+                         **_proposal_cells(p.bounds), "unit": p.unit if p.is_figure else TO_DESCRIBE,
+                         "measure": p.measure if p.is_figure else TO_DESCRIBE, "period_text": p.period,
+                         "attributed_to": p.credit, "reason": p.reason})
+            continue
+        for start, end in p.tokens:
+            rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{start}", "kind": "non-figure",
+                         "seed_id": seed.seed_id, "quote": text[start:end], "start": start, "end": end,
+                         "number_text": text[start:end], "number_start": start, "number_end": end,
+                         **_proposal_cells(None), "unit": "", "measure": "", "period_text": "", "attributed_to": "",
+                         "reason": p.reason})
+    return sorted(rows, key=lambda r: int(r["number_start"]))
+
+
+def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
+    """Write the article's proposal file whole (spans a person decided left out), after checking it with the
+    package, and declare it in data/datapackage.json; no curated table is opened for writing."""
     package = read_package(base)
-    figures_table, non_table = package.tables["figures"], package.tables["non_figures"]
-    taken = _covered(figures_table.rows, seed.seed_id) + _covered(non_table.rows, seed.seed_id)
-    ids = {r.get("figure_id") for r in figures_table.rows}
-    new_figures = [r for r in figure_rows(seed, proposals)
-                   if not _overlaps(r["number_start"], r["number_end"], taken) and r["figure_id"] not in ids]
-    figure_spans = [(r["number_start"], r["number_end"]) for r in new_figures]
-    new_non = [r for r in non_figure_rows(seed, proposals)
-               if not _overlaps(r["start"], r["end"], taken + figure_spans)]
-    skipped = len(figure_rows(seed, proposals)) + len(non_figure_rows(seed, proposals)) - len(new_figures) - len(new_non)
-    texts = {}
-    for table, rows in ((figures_table, new_figures), (non_table, new_non)):
-        path = base / table.file
-        old = _read_exactly(path) if path.is_file() else ""
-        texts[path] = old + _csv_lines(table.header, rows, old)
-        table.rows.extend({k: str(v) for k, v in row.items() if k in table.header} for row in rows)
-    problems = [p for p in validate(package) if p.file in (figures_table.file, non_table.file) or p.row == seed.seed_id]
+    taken = _covered(package.tables["figures"].rows, seed.seed_id) + \
+        _covered(package.tables["non_figures"].rows, seed.seed_id)
+    every = proposal_file_rows(seed, proposals)
+    kept = [r for r in every if not _overlaps(int(r["number_start"]), int(r["number_end"]), taken)]
+    name, rel = resource_name(seed.seed_id), resource_path(seed.seed_id)
+    table = Table(name, f"data/{rel}", descriptor(seed.seed_id), [{k: str(v) for k, v in r.items()} for r in kept],
+                  list(COLUMNS))
+    package.tables[name] = table
+    problems = [p for p in validate(package) if p.file == table.file]
     if problems:
         raise DataPackageError(problems)
-    for path, text in texts.items():
-        if text != _read_exactly(path):
-            _replace(path, text, keep_bom=path.read_bytes().startswith(b"\xef\xbb\xbf"))
-    return DraftResult(len(new_figures), len(new_non), skipped)
-
-
-def _read_exactly(path: Path) -> str:
-    """A CSV's text as stored, line endings kept (a Windows-saved CRLF file stays CRLF), without its BOM."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return handle.read()
-
-
-def _csv_lines(header: list[str], rows: list[dict[str, Any]], old: str) -> str:
-    """New rows as CSV lines in the file's own style (its line ending), after a newline if the file lacks one."""
-    ending = "\r\n" if "\r\n" in old else "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator=ending, extrasaction="ignore")
-    writer.writerows(rows)
-    lead = ending if old and not old.endswith("\n") and rows else ""
-    return lead + buffer.getvalue()
-
-
-def _replace(target: Path, text: str, keep_bom: bool = False) -> None:
-    """Write a table whole (a killed draft leaves the old file), with a BOM when ``keep_bom``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, text, encoding="utf-8-sig" if keep_bom else "utf-8", newline="")
+    target, text = base / "data" / rel, whole_csv(COLUMNS, kept)
+    if not target.is_file() or read_exactly(target) != text:
+        replace(target, text)
+    declare(base, seed.seed_id)
+    figures = sum(r["kind"] == "figure" for r in kept)
+    return DraftResult(figures, len(kept) - figures, len(every) - len(kept))

@@ -24,10 +24,10 @@ FIGURE_COLUMNS: list[str] = [
     "figure_id", "seed_id", "topic", "quote", "start", "end", "number_text", "number_start", "number_end",
     "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
     "period_text", "place", "attributed_to", "source_type", "attribution", "same_as", "derived", "derived_from", "notes",
-    "status", "bounds",
+    "override_reason", "bounds",
 ]
 
-_TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text")
+_TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text", "override_reason")
 
 
 def _interval_columns(bounds: Bounds) -> dict[str, Any]:
@@ -64,17 +64,27 @@ def named_examples(raw: dict[str, str], package: Package) -> int:
                and int(o["end"]) <= int(raw["end"]))
 
 
-def _stated_row(raw: dict[str, str], named: int = 0) -> dict[str, Any]:
+def overridden_bounds(override: dict[str, str]) -> Bounds:
+    """The bounds a curator gave for a figure (a row of overrides.csv)."""
+    return Bounds(float(override["lower"]), float(override["upper"]), override["lower_open"] == "true",
+                  override["upper_open"] == "true")
+
+
+def _stated_row(raw: dict[str, str], named: int = 0, override: dict[str, str] | None = None) -> dict[str, Any]:
     """One figures.csv row with its bounds parsed and its number's offsets in the text; a vague quantity whose
-    quote names ``named`` examples allows no fewer than those."""
+    quote names ``named`` examples allows no fewer than those; a curator's ``override`` (overrides.csv) gives the
+    bounds instead, and its reason goes in override_reason."""
     start = int(raw["start"])
     offset = start + raw["quote"].index(raw["number_text"])
-    bounds = parse_quantity(raw["number_text"])
-    if bounds.bound == "vague" and named > bounds.lower:
-        bounds = Bounds(named, bounds.upper, False, bounds.upper_open, "vague")
+    if override is not None:
+        bounds = overridden_bounds(override)
+    else:
+        bounds = parse_quantity(raw["number_text"])
+        if bounds.bound == "vague" and named > bounds.lower:
+            bounds = Bounds(named, bounds.upper, False, bounds.upper_open, "vague")
     return {**raw, "start": start, "end": int(raw["end"]), "number_start": offset,
             "number_end": offset + len(raw["number_text"]), **_interval_columns(bounds),
-            "derived": False, "derived_from": ""}
+            "derived": False, "derived_from": "", "override_reason": override["reason"] if override else ""}
 
 
 def _derived_row(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: str, unit: str, how: str,
@@ -88,7 +98,7 @@ def _derived_row(bounds: Bounds, inputs: pd.DataFrame, figure_id: str, measure: 
         "period_start": "", "period_end": "", "place": first["place"] if isinstance(first["place"], str) else "",
         "attributed_to": f"derived by kzfigures from figures credited to {credits}", "source_type": "derived",
         "attribution": "inferred" if (inputs["attribution"] == "inferred").any() else "explicit",
-        "same_as": "", "derived": True, "derived_from": how, "notes": notes, "status": "curated",
+        "same_as": "", "derived": True, "derived_from": how, "notes": notes,
     }
 
 
@@ -112,7 +122,9 @@ def _derived_rows(package: Package, stated: pd.DataFrame) -> list[dict[str, Any]
 
 def _build_tables(package: Package) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stated and the derived figures of a checked package."""
-    stated = _typed([_stated_row(raw, named_examples(raw, package)) for raw in package.tables["figures"].rows])
+    overrides = {r["figure_id"]: r for r in package.tables["overrides"].rows} if "overrides" in package.tables else {}
+    stated = _typed([_stated_row(raw, named_examples(raw, package), overrides.get(raw["figure_id"]))
+                     for raw in package.tables["figures"].rows])
     return stated, _typed(_derived_rows(package, stated))
 
 
@@ -121,22 +133,19 @@ def _tables(root: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return memo(checked_package(root), "figures", _build_tables)
 
 
-def load_figures(root: str | Path | None = None, include_derived: bool = False, seed: str | None = None,
-                 include_proposed: bool = False) -> pd.DataFrame:
-    """Every figure the articles state, one row each (``seed_id`` says whose); validates the whole package first.
+def load_figures(root: str | Path | None = None, include_derived: bool = False, seed: str | None = None) -> pd.DataFrame:
+    """Every figure the articles state, as a person curated it, one row each (``seed_id`` says whose); validates the
+    whole package first.
 
-    ``seed`` keeps one article's rows. Only rows a person has curated are returned unless ``include_proposed``
-    (rows `kzfigures draft` proposed; their ``status`` is "proposed"). With ``include_derived`` the derived figures
-    (derived_figures()) are appended, flagged ``derived``. The package is read and checked once per file state;
-    each call returns a table of its own to change at will.
+    ``seed`` keeps one article's rows. What `kzfigures draft` proposed is never here (kzfigures.proposals() has
+    it). With ``include_derived`` the derived figures (derived_figures()) are appended, flagged ``derived``. The
+    package is read and checked once per file state; each call returns a table of its own to change at will.
     """
     stated, derived = _tables(root)
     table = pd.concat([stated, derived], ignore_index=True) if include_derived else stated
     if seed is not None:
         _check_seed(root, seed)
         table = table.loc[table["seed_id"] == seed]
-    if not include_proposed:
-        table = table.loc[table["status"] == "curated"]
     return table.reset_index(drop=True).copy()
 
 
@@ -217,6 +226,14 @@ def credit(figure: pd.Series) -> str:
         return (f"{figure['attributed_to']}, a credit inferred by kzfigures ({figure['source_type']}: the article does "
                 f"not say the figure is {figure['attributed_to']}'s)")
     return f"{figure['attributed_to']} ({figure['source_type']})"
+
+
+def curator_reading(figure: pd.Series) -> str:
+    """How a curator read a figure's words, when they did ("read as 0 to 5 by the curator: …"), else ""."""
+    reason = figure.get("override_reason")
+    if not isinstance(reason, str) or not reason:
+        return ""
+    return f"read as {bounds_of(figure).describe()} by the curator: {reason}"
 
 
 def credit_line(figure: pd.Series) -> str:

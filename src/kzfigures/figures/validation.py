@@ -42,7 +42,8 @@ def _is_date(value: str) -> bool:
 TYPE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "string": (lambda v: True, "text"),
     "integer": (lambda v: bool(re.fullmatch(r"-?[0-9]+", v)), "a whole number (digits 0-9)"),
-    "number": (lambda v: bool(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", v)), "a number (digits 0-9)"),
+    "number": (lambda v: bool(re.fullmatch(r"-?(?:[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?|inf)", v)),
+               "a number (digits 0-9)"),
     "date": (_is_date, "an ISO date (YYYY-MM-DD)"),
     "boolean": (lambda v: v in ("true", "false"), "true or false"),
 }
@@ -167,6 +168,8 @@ class Context:
     figures: dict[str, Row]
     #: the figure ids scopes.csv describes
     scoped: frozenset[str] = frozenset()
+    #: the figure ids whose bounds a curator gave (overrides.csv)
+    overridden: frozenset[str] = frozenset()
     #: (file, seed id) already reported as no readable seed: once per table, not once per row
     said: set[tuple[str, str]] = field(default_factory=set)
 
@@ -281,9 +284,10 @@ _MINUS_BEFORE = re.compile(r"(?:^|(?<=[^\w]))[-\u2212]$")
 
 def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A figure's number phrase parses (when it stands in its quote; words_inside_quote reports it otherwise), and
-    no minus sign stands just before it ("fell -3.2%": the bounds of "3.2%" would drop the sign)."""
+    no minus sign stands just before it ("fell -3.2%": the bounds of "3.2%" would drop the sign); a figure whose
+    bounds a curator gave in overrides.csv needs neither."""
     words, quote = row.get("number_text", ""), row.get("quote", "")
-    if not words or words not in quote:
+    if not words or words not in quote or row.get("figure_id") in ctx.overridden:
         return []
     at = quote.index(words)
     if _MINUS_BEFORE.search(quote[max(0, at - 2):at]):
@@ -308,16 +312,40 @@ def credit_is_named(ctx: Context, table: Table, row: Row, rid: str) -> list[Prob
 
 
 def credit_is_named_or_unattributed(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """attributed_to names someone in people.csv, or says the article names no source; a proposed row's candidate
-    credit (attribution 'inferred') may instead be words standing in its article, for a person to check."""
-    if row.get("status") == "proposed" and row.get("attribution") == "inferred":
-        seed = ctx.seeds.get(row.get("seed_id", ""))
-        credit = row.get("attributed_to", "")
-        if seed is None or not credit or credit in seed.text or (ctx.people is not None and credit in ctx.people):
-            return []
-        return [Problem(table.file, rid, "attributed_to", f"{credit!r}, a proposed credit, stands nowhere in the "
-                                                          "article nor in people.csv")]
+    """attributed_to names someone in people.csv, or says the article names no source."""
     return _credit(ctx, table, row, rid, frozenset({UNATTRIBUTED}))
+
+
+def candidate_credit_stands(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A proposal's candidate credit is words standing in its article, or a name in people.csv."""
+    seed = ctx.seeds.get(row.get("seed_id", ""))
+    credit = row.get("attributed_to", "")
+    if seed is None or not credit or credit in seed.text or (ctx.people is not None and credit in ctx.people):
+        return []
+    return [Problem(table.file, rid, "attributed_to", f"{credit!r}, a candidate credit, stands nowhere in the "
+                                                      "article nor in people.csv")]
+
+
+def phrase_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A proposal's number_text stands in its article exactly at number_start:number_end."""
+    seed = ctx.seeds.get(row.get("seed_id", ""))
+    start, end = _int(row.get("number_start", "")), _int(row.get("number_end", ""))
+    if seed is None or start is None or end is None or seed.text[start:end] == row.get("number_text", ""):
+        return []
+    return [Problem(table.file, rid, "number_start", f"text[{start}:{end}] is {seed.text[start:end][:40]!r}, not "
+                                                     f"{row.get('number_text', '')!r}")]
+
+
+def override_is_an_interval(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A curator's bounds make an interval (lower <= upper, an open end not on a single value)."""
+    from .bounds import Bounds
+
+    try:
+        Bounds(float(row["lower"]), float(row["upper"]), row.get("lower_open") == "true",
+               row.get("upper_open") == "true")
+    except (KeyError, ValueError) as err:
+        return [Problem(table.file, rid, "upper", f"the curator's bounds are no interval: {err}")]
+    return []
 
 
 def restates_a_first_statement(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
@@ -456,7 +484,10 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "external_figures": (phrase_parses_alone, dates_are_real_and_past, comparison_has_a_scope,
                          origin_names_its_original),
     "scopes": (dates_are_real_and_past,),
+    "overrides": (override_is_an_interval,),
 }
+#: The rules of every proposal table (resources named proposed-<article>).
+PROPOSAL_RULES: tuple[RowRule, ...] = (phrase_at_offsets, candidate_credit_stands)
 
 
 def _context(package: Package) -> Context:
@@ -470,6 +501,8 @@ def _context(package: Package) -> Context:
         figures={r.get("figure_id", ""): r for r in figures.rows} if figures else {},
         scoped=frozenset(r.get("figure_id", "") for r in package.tables["scopes"].rows) if "scopes" in package.tables
         else frozenset(),
+        overridden=frozenset(r.get("figure_id", "") for r in package.tables["overrides"].rows)
+        if "overrides" in package.tables else frozenset(),
     )
 
 
@@ -480,7 +513,8 @@ def validate(package: Package) -> list[Problem]:
     for table in package.tables.values():
         problems += _schema_problems(table, package.tables)
         fields = {f["name"] for f in table.descriptor["schema"]["fields"]}
-        rules = [rule for needs, rule in FIELD_RULES if needs <= fields] + list(RESOURCE_RULES.get(table.name, ()))
+        own = PROPOSAL_RULES if table.name.startswith("proposed-") else RESOURCE_RULES.get(table.name, ())
+        rules = [rule for needs, rule in FIELD_RULES if needs <= fields] + list(own)
         for line, row in enumerate(table.rows, start=2):
             rid = table.row_id(row, line)
             for rule in rules:
@@ -489,8 +523,14 @@ def validate(package: Package) -> list[Problem]:
 
 
 def validate_package(root: str | Path | None = None) -> list[Problem]:
-    """Check the whole data package and return every problem (an empty list when all is well)."""
-    return validate(read_package(root))
+    """Check the whole data package and return every problem (an empty list when all is well): every check the
+    report's notebooks make, the coverage audit included (every numeric word of a drafted article accounted for)."""
+    from .coverage import coverage_problems
+
+    package = read_package(root)
+    problems = validate(package)
+    readable = all(name in package.tables and package.tables[name].readable for name in ("figures", "non_figures"))
+    return problems + (coverage_problems(package) if readable else [])
 
 
 def spreadsheet_warnings(root: str | Path | None = None) -> list[Problem]:

@@ -1,0 +1,467 @@
+"""Curating an article: every proposal of its draft decided by a person, one action each, nothing typed by hand.
+
+>>> c = kzfigures.curation("bbc-2005-budget")
+>>> c.proposals                                   # what the draft proposes, not yet decided
+>>> c.accept(c.proposals.index[0])                # a right proposal: one action
+>>> c.accept(pid, unit="dollars", lower=0, upper=5, override_reason="‘within five years’: up to five")
+>>> c.reject(pid, "year: says when, not how many")  # becomes a non-figure with that reason
+>>> c.add_words("A score of", lower=20, upper=20, override_reason="a score is twenty")  # one the draft missed
+>>> c.undo(); c.save()                            # save checks everything, then writes atomically
+
+Decisions are kept in memory until ``save()``, which re-reads the package, refuses (in one line, writing nothing)
+a decision another save made meanwhile, checks the package with the new rows (the coverage audit included), and
+appends them to figures.csv, non_figures.csv, overrides.csv and people.csv in each file's own style, every other
+row's bytes unchanged. Ids (a figure's, a new person's) are made here, never typed.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .bounds import Bounds
+from .coverage import coverage_problems
+from .draft import TO_DESCRIBE
+from .files import csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
+from .package import Package, read_package
+from .parse import parse_quantity
+from .paths import project_root
+from .problems import DataPackageError
+from .proposals import COLUMNS, bounds_of_row, frame, proposal_rows, resource_path
+from .validation import UNATTRIBUTED, validate
+
+#: What a person may set on a figure (figures.csv's own columns).
+FIGURE_FIELDS = ("topic", "unit", "measure", "period_start", "period_end", "period_text", "place", "attributed_to",
+                 "source_type", "attribution", "same_as", "notes")
+#: What overrides the bounds the words give; override_reason is required with any of them.
+OVERRIDE_FIELDS = ("lower", "upper", "lower_open", "upper_open", "override_reason")
+#: What describes a new person (or organisation) named as a credit (added to people.csv).
+PERSON_FIELDS = ("role", "kind")
+
+
+@dataclass
+class Decision:
+    """One decision not yet saved: the rows it adds, the span it decides, and the proposals it settles."""
+
+    action: str
+    span: tuple[int, int]
+    words: str
+    settles: list[str]
+    figure: dict[str, str] | None = None
+    non_figure: dict[str, str] | None = None
+    override: dict[str, str] | None = None
+    person: dict[str, str] | None = None
+    said: str = ""
+
+
+@dataclass
+class Curation:
+    """The curation of one article (see the module's docstring)."""
+
+    article: str
+    root: Path
+    text: str
+    _rows: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _decisions: list[Decision] = field(default_factory=list, repr=False)
+    _people: set[str] = field(default_factory=set, repr=False)
+    saved: int = 0
+
+    # -- what there is to decide -----------------------------------------------------------------------------
+    @property
+    def proposals(self) -> pd.DataFrame:
+        """The proposals not yet decided (indexed by proposal id): the words, the grammar's bounds, the candidates."""
+        settled = {pid for d in self._decisions for pid in d.settles}
+        return frame([r for pid, r in self._rows.items() if pid not in settled])
+
+    @property
+    def decided(self) -> int:
+        """How many decisions this curation made (saved or not)."""
+        return self.saved + len(self._decisions)
+
+    @property
+    def total(self) -> int:
+        """The decisions made and the proposals still to decide."""
+        return self.decided + len(self.proposals)
+
+    @property
+    def unsaved(self) -> int:
+        """How many decisions are not saved yet."""
+        return len(self._decisions)
+
+    def progress(self) -> str:
+        """"12 of 26 decided", and how many are not saved yet."""
+        tail = f"; {self.unsaved} not saved yet" if self.unsaved else ""
+        return f"{self.decided} of {self.total} decided{tail}"
+
+    def decisions(self) -> list[str]:
+        """Each unsaved decision in one line, oldest first."""
+        return [d.said for d in self._decisions]
+
+    def decided_spans(self) -> list[tuple[int, int, str]]:
+        """Every decided span of the article: the saved ones (as the data has them), then each unsaved decision's."""
+        saved = _decided_spans(read_package(self.root), self.article)
+        return saved + [(d.span[0], d.span[1], f"{d.said} (not saved yet)") for d in self._decisions]
+
+    # -- decisions -------------------------------------------------------------------------------------------
+    def accept(self, pid: str, **changes: Any) -> str:
+        """Accept a figure proposal, with any field changed (see FIGURE_FIELDS, OVERRIDE_FIELDS, PERSON_FIELDS);
+        returns the new figure's id. A non-figure proposal is accepted as a non-figure with the draft's reason."""
+        row = self._pending(pid)
+        if row["kind"] == "non-figure":
+            if changes:
+                raise ValueError(f"{pid} is proposed as a non-figure: accept it as it is, or reject it with a reason")
+            return self._decide_non_figure(row, row["reason"], "accepted as not a figure")
+        return self._figure(row, [pid], int(row["number_start"]), int(row["number_end"]), changes, "accepted")
+
+    def reject(self, pid: str, reason: str) -> None:
+        """Reject a proposal: its words become a non-figure with ``reason`` (why they are no figure)."""
+        row = self._pending(pid)
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"rejecting {pid} (“{row['number_text']}”) needs a reason: say why it is no figure "
+                             "(such as “year: says when, not how many”)")
+        self._decide_non_figure(row, reason.strip(), "rejected")
+
+    def add(self, start: int, end: int, **fields: Any) -> str:
+        """Add a figure the draft missed, from a selection's offsets: the words' bounds, their sentence as the quote;
+        any field as in accept(). Returns the new figure's id."""
+        start, end = self._selection(start, end)
+        settles = [pid for pid, r in self.proposals.iterrows() if int(r["number_start"]) < end
+                   and start < int(r["number_end"])]
+        from .draft import quote_for, sentences
+
+        spans = sentences(self.text)
+        first = min((a for a, b in spans if a <= start < b), default=start)
+        last = max((b for a, b in spans if a < end <= b), default=end)
+        q0, q1 = quote_for(self.text, (first, last), start, end)
+        row = {"proposal_id": self._figure_id(start), "kind": "figure", "seed_id": self.article,
+               "quote": self.text[q0:q1], "start": str(q0), "end": str(q1), "number_text": self.text[start:end],
+               "number_start": str(start), "number_end": str(end), "unit": TO_DESCRIBE, "measure": TO_DESCRIBE,
+               "period_text": "", "attributed_to": "", "reason": ""}
+        try:
+            bounds = parse_quantity(row["number_text"])
+            row.update(lower=repr(float(bounds.lower)), upper=repr(float(bounds.upper)),
+                       lower_open=str(bounds.lower_open).lower(), upper_open=str(bounds.upper_open).lower(),
+                       bound=bounds.bound or "")
+        except ValueError as err:
+            row["reason"] = f"unread: {err}"
+        return self._figure(row, settles, start, end, fields, "added")
+
+    def add_words(self, words: str, occurrence: int = 1, **fields: Any) -> str:
+        """Add a figure the draft missed by its words as the article writes them (the ``occurrence``-th time they
+        stand there), so no offset is typed; as add() otherwise."""
+        if not isinstance(words, str) or not words.strip():
+            raise ValueError("add_words: give the words as the article writes them, such as “a score of”")
+        found = [m.start() for m in re.finditer(re.escape(words.strip()), self.text)]
+        if not found:
+            raise ValueError(f"“{words.strip()}” does not stand in the text of {self.article} (as written, case "
+                             "included)")
+        if not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
+            raise ValueError(f"“{words.strip()}” stands {len(found)} time(s) in the text; occurrence must be 1 to "
+                             f"{len(found)}, not {occurrence!r}")
+        at = found[occurrence - 1]
+        return self.add(at, at + len(words.strip()), **fields)
+
+    def undo(self) -> str:
+        """Take back the last decision not yet saved; returns what was undone."""
+        if not self._decisions:
+            raise ValueError("nothing to undo: every decision is saved (a saved row is changed by deciding again "
+                             "in the data, not by undo)" if self.saved else "nothing to undo: no decision yet")
+        decision = self._decisions.pop()
+        return f"undone: {decision.said}"
+
+    # -- saving ----------------------------------------------------------------------------------------------
+    def save(self) -> str:
+        """Check the decisions with the package as it is now, then write them; nothing is written if anything is
+        wrong (DataPackageError, or ValueError in one line for a decision another save made meanwhile)."""
+        if not self._decisions:
+            return "nothing to save"
+        with data_lock(self.root, "the save"):
+            package = read_package(self.root)
+            self._check_still_open(package)
+            before = {str(p) for p in validate(package) + coverage_problems(package)}
+            added = self._add_rows(package)
+            after = validate(package) + coverage_problems(package)
+            problems = [p for p in after if str(p) not in before]
+            if problems:
+                raise DataPackageError(problems)
+            self._write(package, added)
+        count, self.saved = len(self._decisions), self.saved + len(self._decisions)
+        settled = {pid for d in self._decisions for pid in d.settles}
+        self._rows = {pid: r for pid, r in self._rows.items() if pid not in settled}
+        self._decisions.clear()
+        return f"saved {count} decision(s) for {self.article}; {self.progress()}"
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def _pending(self, pid: str) -> dict[str, str]:
+        """The row of a proposal still to decide; one line naming what is wrong otherwise."""
+        if not isinstance(pid, str) or pid not in self._rows:
+            raise ValueError(f"{pid!r} is no proposal of {self.article} (see .proposals.index)")
+        done = next((d for d in self._decisions if pid in d.settles), None)
+        if done is not None:
+            raise ValueError(f"{pid} (“{self._rows[pid]['number_text']}”) is already decided: {done.said}; undo "
+                             "that first")
+        return self._rows[pid]
+
+    def _selection(self, start: int, end: int) -> tuple[int, int]:
+        """A selection's offsets, trimmed of white space; one line if it is outside the text, empty, or overlaps a
+        decided span."""
+        if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or \
+                not isinstance(end, int):
+            raise ValueError(f"a selection is two whole offsets, not {start!r} and {end!r}")
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"the selection {start}:{end} is outside the text of {self.article} (0:{len(self.text)})")
+        words = self.text[start:end]
+        start, end = start + len(words) - len(words.lstrip()), end - len(words) + len(words.rstrip())
+        if start >= end:
+            raise ValueError(f"the selection {start}:{end} holds no words")
+        clash = next((d for d in self._decisions if d.span[0] < end and start < d.span[1]), None)
+        if clash is not None:
+            raise ValueError(f"the selection “{self.text[start:end]}” overlaps “{clash.words}”, already decided "
+                             f"({clash.said}); undo that first")
+        package = read_package(self.root)
+        for a, b, what in _decided_spans(package, self.article):
+            if a < end and start < b:
+                raise ValueError(f"the selection “{self.text[start:end]}” overlaps “{self.text[a:b]}”, already "
+                                 f"decided ({what})")
+        return start, end
+
+    def _figure_id(self, start: int) -> str:
+        """The id of the figure whose phrase starts at ``start`` (made here, never typed)."""
+        slug = re.sub(r"[^a-z0-9]+", "_", self.article.lower()).strip("_") or "article"
+        return f"{slug if slug[0].isalpha() else 'a_' + slug}_at_{start}"
+
+    def _figure(self, row: dict[str, str], settles: list[str], start: int, end: int, changes: dict[str, Any],
+                verb: str) -> str:
+        """Record a figure decision from a proposal-like row and a person's changes."""
+        known = (*FIGURE_FIELDS, *OVERRIDE_FIELDS, *PERSON_FIELDS)
+        unknown = [k for k in changes if k not in known]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a field a person sets; fields: {', '.join(known)}")
+        override = self._override(row, changes)
+        figure_id = self._figure_id(start)
+        credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
+        checked = "attributed_to" in changes
+        attribution = changes.get("attribution") or (
+            "none" if credit == UNATTRIBUTED else ("explicit" if checked else "inferred"))
+        notes = changes.get("notes") or "Curated with kzfigures.curation from the draft's proposal" + (
+            "" if verb != "added" else " (a figure the draft missed, added by a person)")
+        figure = {"figure_id": figure_id, "seed_id": self.article, "topic": changes.get("topic", "general"),
+                  "quote": row["quote"], "start": row["start"], "end": row["end"], "number_text": row["number_text"],
+                  "unit": changes.get("unit") or row.get("unit") or TO_DESCRIBE,
+                  "measure": changes.get("measure") or row.get("measure") or TO_DESCRIBE,
+                  "period_start": changes.get("period_start", ""), "period_end": changes.get("period_end", ""),
+                  "period_text": changes.get("period_text", row.get("period_text", "")),
+                  "place": changes.get("place", ""), "attributed_to": credit,
+                  "source_type": changes.get("source_type", "unclassified"), "attribution": attribution,
+                  "same_as": changes.get("same_as", ""), "notes": notes}
+        figure = {k: _cell(v) for k, v in figure.items()}
+        person = self._person(credit, changes.get("role"), changes.get("kind"))
+        said = f"{verb} “{row['number_text']}” as {figure_id}" + (
+            f" ({override['reason']})" if override else "") + (f"; {credit} added to people.csv" if person else "")
+        self._decisions.append(Decision(verb if verb != "added" else "add", (start, end), row["number_text"], settles,
+                                        figure=figure, override=override and {"figure_id": figure_id, **override},
+                                        person=person, said=said))
+        return figure_id
+
+    def _override(self, row: dict[str, str], changes: dict[str, Any]) -> dict[str, str] | None:
+        """The curator's bounds, when any is given (a reason required), else None; one line when the grammar read
+        no bounds and none are given."""
+        given = {k: changes[k] for k in ("lower", "upper", "lower_open", "upper_open") if k in changes}
+        reason = changes.get("override_reason")
+        words = bounds_of_row({**row, "kind": "figure"})
+        if not given:
+            if reason:
+                raise ValueError(f"override_reason is given for “{row['number_text']}” but no bounds: give lower, "
+                                 "upper or their openness too")
+            if words is None:
+                raise ValueError(f"the grammar cannot read “{row['number_text']}” ({row.get('reason') or 'unread'}):"
+                                 " give lower and upper with override_reason, or reject it")
+            return None
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"overriding the bounds of “{row['number_text']}” needs override_reason: say why you "
+                             "read the words so")
+        base = words or Bounds(0, 0)
+        try:
+            bounds = Bounds(_number(given.get("lower", base.lower)), _number(given.get("upper", base.upper)),
+                            bool(given.get("lower_open", base.lower_open)),
+                            bool(given.get("upper_open", base.upper_open)))
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"the bounds given for “{row['number_text']}” are no interval: {err}") from None
+        return {"lower": _cell(bounds.lower), "upper": _cell(bounds.upper), "lower_open": _cell(bounds.lower_open),
+                "upper_open": _cell(bounds.upper_open), "reason": reason.strip()}
+
+    def _person(self, credit: str, role: Any, kind: Any = None) -> dict[str, str] | None:
+        """A people.csv row for a credit naming someone not there yet (its words must stand in the article); ``kind``
+        is person (the default) or organisation."""
+        pending = {d.person["name"] for d in self._decisions if d.person}
+        if kind not in (None, "", "person", "organisation"):
+            raise ValueError(f"kind {kind!r}: a credit is a 'person' or an 'organisation'")
+        if credit == UNATTRIBUTED or credit in self._people or credit in pending:
+            return None
+        at = self.text.find(credit)
+        if at < 0:
+            raise ValueError(f"the credit “{credit}” stands nowhere in the article: a credit is a name the article "
+                             "gives, as written there, or 'unattributed'")
+        person_id = re.sub(r"[^a-z0-9]+", "_", credit.lower()).strip("_")
+        person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
+        return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": kind or "person",
+                "role": str(role).strip() if role else "named in the article as a figure's source",
+                "quote": credit, "start": str(at), "end": str(at + len(credit))}
+
+    def _decide_non_figure(self, row: dict[str, str], reason: str, verb: str) -> str:
+        """Record a non-figure decision for a proposal's words."""
+        start, end = int(row["number_start"]), int(row["number_end"])
+        non = {"seed_id": self.article, "quote": self.text[start:end], "start": str(start), "end": str(end),
+               "reason": reason}
+        said = f"{verb} “{row['number_text']}”: {reason}"
+        self._decisions.append(Decision("reject", (start, end), row["number_text"], [row["proposal_id"]],
+                                        non_figure=non, said=said))
+        return ""
+
+    def _check_still_open(self, package: Package) -> None:
+        """One line, nothing written, when a decision's span was decided by another save since this one opened."""
+        decided = _decided_spans(package, self.article)
+        for d in self._decisions:
+            clash = next((w for a, b, w in decided if a < d.span[1] and d.span[0] < b), None)
+            if clash is not None:
+                raise ValueError(f"“{d.words}” was decided by another save since this curation opened ({clash}); "
+                                 f"nothing was written: undo that decision here, or open kzfigures.curation("
+                                 f"{self.article!r}) again")
+
+    def _add_rows(self, package: Package) -> dict[str, list[dict[str, str]]]:
+        """Put the decisions' rows in the package as read (to check them); returns them by table."""
+        names = {r.get("name") for r in package.tables["people"].rows}
+        added: dict[str, list[dict[str, str]]] = {"figures": [], "non_figures": [], "overrides": [], "people": []}
+        for d in self._decisions:
+            for table, row in (("figures", d.figure), ("non_figures", d.non_figure), ("overrides", d.override),
+                               ("people", d.person)):
+                if row is None or (table == "people" and row["name"] in names):
+                    continue
+                added[table].append(row)
+        for table, rows in added.items():
+            package.tables[table].rows.extend(rows)
+        settled = {pid for d in self._decisions for pid in d.settles}
+        name = f"proposed-{self.article}"
+        if name in package.tables:
+            package.tables[name].rows[:] = [r for r in package.tables[name].rows if r["proposal_id"] not in settled]
+        return added
+
+    def _write(self, package: Package, added: dict[str, list[dict[str, str]]]) -> None:
+        """Append the new rows to each curated table in its own style, then rewrite the proposal file without the
+        settled proposals (the library's own file)."""
+        files = []
+        for table, rows in added.items():
+            if not rows:
+                continue
+            path = self.root / package.tables[table].file
+            old = read_exactly(path)
+            files.append((path, old + csv_lines(package.tables[table].header, rows, old),
+                          "utf-8-sig" if has_bom(path) else "utf-8", ""))
+        name = f"proposed-{self.article}"
+        if name in package.tables:
+            files.append((self.root / "data" / resource_path(self.article),
+                          whole_csv(COLUMNS, package.tables[name].rows), "utf-8", ""))
+        replace_all(files)
+        self._people |= {r["name"] for r in added["people"]}
+
+
+def _cell(value: Any) -> str:
+    """A value as a CSV cell: inf, 0.5, 12, true/false, text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if math.isinf(number):
+            return "inf" if number > 0 else "-inf"
+        return str(int(number)) if number.is_integer() else repr(number)
+    return "" if value is None else str(value)
+
+
+def _number(value: Any) -> float:
+    """A bound as given (a number, "inf", "15,000")."""
+    if isinstance(value, str):
+        return float(value.replace(",", "").strip())
+    return float(value)
+
+
+def _decided_spans(package: Package, article: str) -> list[tuple[int, int, str]]:
+    """The spans of an article a person decided: each figure's number phrase, each non-figure's word."""
+    spans = []
+    for row in package.tables["figures"].rows:
+        if row.get("seed_id") != article or not row.get("start", "").isdigit():
+            continue
+        for column, what in (("number_text", "figure"), ("period_text", "the period of figure")):
+            words = row.get(column, "")
+            if words and words in row.get("quote", ""):
+                at = int(row["start"]) + row["quote"].index(words)
+                spans.append((at, at + len(words), f"{what} {row['figure_id']}"))
+    for row in package.tables["non_figures"].rows:
+        if row.get("seed_id") == article and row.get("start", "").isdigit() and row.get("end", "").isdigit():
+            spans.append((int(row["start"]), int(row["end"]), f"not a figure: {row['reason']}"))
+    return spans
+
+
+def drafted(article_id: str, root: str | Path | None = None) -> bool:
+    """True when the article has a proposal file or a decided row (a draft was made, or a person began)."""
+    package = read_package(project_root(root))
+    return f"proposed-{article_id}" in package.tables or bool(_decided_spans(package, article_id))
+
+
+def curation(article_id: str, root: str | Path | None = None) -> Curation:
+    """Open the curation of one article (its proposals not yet decided); one line for an unknown article, or for a
+    proposal file that cannot be used (edited by hand, saved by a spreadsheet), naming its first problem."""
+    base = project_root(root)
+    package = read_package(base)
+    if article_id not in package.seeds:
+        known = ", ".join(sorted(package.seeds)) or "none"
+        raise ValueError(f"no article {article_id!r} in the collection; articles: {known}")
+    own = f"data/{resource_path(article_id)}"
+    broken = [p for p in validate(package) if p.file == own]
+    if broken:
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise ValueError(f"{own} cannot be used: row {broken[0].row}, column {broken[0].column}: {broken[0].message}"
+                         f"{more}; run kzfigures draft {article_id} to write the proposals anew (every decision "
+                         "is kept)")
+    decided = _decided_spans(package, article_id)
+    rows = {r["proposal_id"]: r for r in proposal_rows(package, article_id)
+            if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
+    people = {r.get("name", "") for r in package.tables["people"].rows}
+    return Curation(article_id, base, package.seeds[article_id].text, rows, [], people)
+
+
+def add_pasted(text: str, title: str, publisher: str, published: str, url: str = "",
+               root: str | Path | None = None) -> tuple[str, str]:
+    """Add an article pasted as text (a teacher without a terminal: notebook 05) and draft it; the same text again
+    gives the id it already has, and a draft is made only for an article with no proposals or decisions yet.
+    Returns the id and what was done, in one line."""
+    import hashlib
+    import tempfile
+
+    from .articles import add_article
+    from .draft import draft_article
+    from .seeds import read_seeds
+
+    base = project_root(root)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
+    raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    digest = hashlib.sha256(raw).hexdigest()
+    known = next((s.seed_id for s in read_seeds(base)[0].values() if s.meta.get("sha256") == digest), None)
+    if known is None:
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "pasted.txt"
+            source.write_bytes(raw)
+            known = add_article(source, title, publisher, published, url=url or None, root=base)
+        said = f"added the pasted article as {known}"
+    else:
+        said = f"the pasted article is already in the collection, as {known}"
+    package = read_package(base)
+    if not proposal_rows(package, known) and not _decided_spans(package, known) and \
+            f"proposed-{known}" not in package.tables:
+        result = draft_article(known, root=base)
+        said += f"; drafted: {result.figures_added} figure(s) and {result.non_figures_added} non-figure(s) proposed"
+    return known, said
