@@ -39,6 +39,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop JupyterLab: it shuts its kernels down first, which on a busy machine can take more than a minute; then
+    kill it (a kernel whose server is gone ends itself: jupyter_client gives it JPY_PARENT_PID to watch)."""
+    server.terminate()
+    try:
+        server.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on the student edition and a copy of the instructor lessons; yields its base URL."""
@@ -72,8 +83,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         yield url, root
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
         log.close()
 
 
