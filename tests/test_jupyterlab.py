@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,13 +51,10 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on the student edition and a copy of the instructor lessons; yields its base URL."""
-    root = tmp_path_factory.mktemp("lab")
-    make_student(ROOT / "notebooks" / "lessons", root / "student")
-    shutil.copytree(ROOT / "notebooks" / "lessons", root / "instructor")
-    home = tmp_path_factory.mktemp("lab-home")
+@contextlib.contextmanager
+def serving_lab(root: Path, home: Path, log_name: str, **env: str) -> Iterator[str]:
+    """JupyterLab on 127.0.0.1 serving root, with SETTINGS in home, the app exposed to the tests (EXPOSE_APP) and
+    env added to its environment; yields its base URL once it answers, and stops it (see stop) afterwards."""
     for name, values in SETTINGS.items():
         path = home / "settings" / "@jupyterlab" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,27 +62,38 @@ def lab(tmp_path_factory):
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER"))},
            "HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), **env}
     port = free_port()
-    log = (ARTEFACTS.mkdir(parents=True, exist_ok=True) or ARTEFACTS / "jupyterlab.log").open("w")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTEFACTS / log_name).open("w")
     server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                                f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
                                f"--ServerApp.root_dir={root}", EXPOSE_APP,
                                *(["--allow-root"] if os.geteuid() == 0 else [])],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
+        deadline = time.monotonic() + 180  # a busy machine: Lab's start is waited for, not timed
+        while True:
+            with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
-                assert server.poll() is None, "JupyterLab did not start: see build/test-artifacts/jupyterlab.log"
-                time.sleep(0.5)
-        yield url, root
+            assert server.poll() is None, f"JupyterLab did not start: see build/test-artifacts/{log_name}"
+            assert time.monotonic() < deadline, f"JupyterLab did not answer in 3 minutes: see {log_name}"
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop(server)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on the student edition and a copy of the instructor lessons; yields its base URL."""
+    root = tmp_path_factory.mktemp("lab")
+    make_student(ROOT / "notebooks" / "lessons", root / "student")
+    shutil.copytree(ROOT / "notebooks" / "lessons", root / "instructor")
+    with serving_lab(root, tmp_path_factory.mktemp("lab-home"), "jupyterlab.log") as url:
+        yield url, root
 
 
 #: The notebook panel at a path, once Lab has loaded the file into it (``null`` before).
