@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ from test_browser import ARTEFACTS
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 TOKEN = "kzfigures-test"
+#: Lab's application object in the page (``window.jupyterapp``): the tests wait on Lab's own state, never on time.
+EXPOSE_APP = "--LabApp.expose_app_in_browser=True"
 #: Lab settings for the test: every cell in the page (Lab 4 otherwise draws only the visible ones), no news popup.
 SETTINGS = {"notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
             "apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False}}
@@ -37,13 +40,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on the student edition and a copy of the instructor lessons; yields its base URL."""
-    root = tmp_path_factory.mktemp("lab")
-    make_student(ROOT / "notebooks" / "lessons", root / "student")
-    shutil.copytree(ROOT / "notebooks" / "lessons", root / "instructor")
-    home = tmp_path_factory.mktemp("lab-home")
+def stop(server: subprocess.Popen) -> None:
+    """Stop JupyterLab: it shuts its kernels down first, which on a busy machine can take more than a minute; then
+    kill it (a kernel whose server is gone ends itself: jupyter_client gives it JPY_PARENT_PID to watch)."""
+    server.terminate()
+    try:
+        server.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@contextlib.contextmanager
+def serving_lab(root: Path, home: Path, log_name: str, **env: str) -> Iterator[str]:
+    """JupyterLab on 127.0.0.1 serving root, with SETTINGS in home, the app exposed to the tests (EXPOSE_APP) and
+    env added to its environment; yields its base URL once it answers, and stops it (see stop) afterwards."""
     for name, values in SETTINGS.items():
         path = home / "settings" / "@jupyterlab" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,38 +62,71 @@ def lab(tmp_path_factory):
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER"))},
            "HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), **env}
     port = free_port()
-    log = (ARTEFACTS.mkdir(parents=True, exist_ok=True) or ARTEFACTS / "jupyterlab.log").open("w")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTEFACTS / log_name).open("w")
     server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                                f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
-                               f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
+                               f"--ServerApp.root_dir={root}", EXPOSE_APP,
+                               *(["--allow-root"] if os.geteuid() == 0 else [])],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
+        deadline = time.monotonic() + 180  # a busy machine: Lab's start is waited for, not timed
+        while True:
+            with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
-                assert server.poll() is None, "JupyterLab did not start: see build/test-artifacts/jupyterlab.log"
-                time.sleep(0.5)
-        yield url, root
+            assert server.poll() is None, f"JupyterLab did not start: see build/test-artifacts/{log_name}"
+            assert time.monotonic() < deadline, f"JupyterLab did not answer in 3 minutes: see {log_name}"
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
         log.close()
 
 
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on the student edition and a copy of the instructor lessons; yields its base URL."""
+    root = tmp_path_factory.mktemp("lab")
+    make_student(ROOT / "notebooks" / "lessons", root / "student")
+    shutil.copytree(ROOT / "notebooks" / "lessons", root / "instructor")
+    with serving_lab(root, tmp_path_factory.mktemp("lab-home"), "jupyterlab.log") as url:
+        yield url, root
+
+
+#: The notebook panel at a path, once Lab has loaded the file into it (``null`` before).
+PANEL = """(path) => { const app = window.jupyterapp;
+  const panel = app && [...app.shell.widgets('main')].find(w => w.context && w.context.path === path);
+  return panel && panel.context.isReady ? panel : null; }"""
+#: The kernel of the notebook at a path once its session is ready and the kernel idle (``null`` before).
+KERNEL = f"""(path) => {{ const panel = ({PANEL})(path);
+  const session = panel && panel.sessionContext.isReady && panel.sessionContext.session;
+  return session && session.kernel && session.kernel.status === 'idle' ? session.kernel : null; }}"""
+#: Resolves once the kernel's info and spec have arrived and the panel, whose handlers of both were attached first
+#: and so run first, has written language_info and kernelspec into the model.
+APPLIED = f"""async (path) => {{ const kernel = ({PANEL})(path).sessionContext.session.kernel;
+  await kernel.info; await kernel.spec; await new Promise(done => setTimeout(done, 0)); }}"""
+
+
 def open_notebook(browser, lab, path: str):
-    """Open a notebook in a fresh workspace and wait for its kernel to be idle."""
+    """Open a notebook in a fresh workspace and wait until Lab has loaded it and its kernel is idle with its info
+    applied (JupyterLab must run with EXPOSE_APP)."""
     url, _ = lab
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{url}/lab/workspaces/t{time.monotonic_ns()}/tree/{path}?token={TOKEN}&reset")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=60_000)
-    page.wait_for_timeout(1000)  # Lab fills in the kernel's language_info just after the kernel is ready
+    config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
+    assert config.get("exposeAppInBrowser"), f"the tests read Lab's state: start JupyterLab with {EXPOSE_APP}"
+    page.wait_for_function(f"(path) => ({KERNEL})(path) !== null", arg=path, timeout=120_000)
+    page.evaluate(APPLIED, path)
     return page
+
+
+def modified(page, path: str) -> bool:
+    """Whether the notebook's model is dirty (what the tab's dot shows): a new model is dirty until the file is
+    loaded into it, so this means something only once open_notebook has returned."""
+    return page.evaluate(f"(path) => ({PANEL})(path).context.model.dirty", path)
 
 
 def run_all(page, boxes: int) -> dict:
@@ -137,7 +181,7 @@ def questions(path: Path) -> int:
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_a_students_run_all_reaches_the_summary_with_feedback_and_no_traceback(browser, lab, lesson):
     page = open_notebook(browser, lab, f"student/{lesson.name}")
-    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opening the notebook modified it"
+    assert not modified(page, f"student/{lesson.name}"), "opening the notebook modified it"
     seen = run_all(page, questions(lesson) + 1)
     screenshots(page, f"lab-student-{lesson.stem}")
     assert seen["prompts"] and all(re.fullmatch(r"\[\d+\]:", p) for p in seen["prompts"]), seen["prompts"]
@@ -152,10 +196,13 @@ def test_a_students_run_all_reaches_the_summary_with_feedback_and_no_traceback(b
 def test_an_instructor_lesson_opens_unmodified_saves_byte_identical_and_runs_right(browser, lab):
     lesson = LESSONS[1]
     page = open_notebook(browser, lab, f"instructor/{lesson.name}")
-    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opening the notebook modified it"
+    assert not modified(page, f"instructor/{lesson.name}"), "opening the notebook modified it"
+    saved_at = f"(path) => ({PANEL})(path).context.contentsModel.last_modified"
+    before = page.evaluate(saved_at, f"instructor/{lesson.name}")
     page.locator(".jp-Notebook").first.click()
     page.keyboard.press("Control+s")
-    page.wait_for_timeout(1500)
+    page.wait_for_function(f"([path, before]) => ({saved_at})(path) !== before",  # the server answered the save
+                           arg=[f"instructor/{lesson.name}", before], timeout=60_000)
     saved = lab[1] / "instructor" / lesson.name
     assert saved.read_bytes() == lesson.read_bytes(), "saving in JupyterLab rewrote the committed notebook"
     page.get_by_role("menuitem", name="Edit", exact=True).click()
@@ -188,4 +235,19 @@ def test_a_student_edits_an_answer_and_runs_its_cell_and_the_box_follows_the_edi
         cell.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTEFACTS / f"lab-student-edited-{verdict[-5:].strip().lower()}.png"))
         assert cell.locator("div[role=status]").inner_text().startswith(verdict)
+    page.close()
+
+
+def test_a_notebook_whose_metadata_the_kernel_rewrites_is_seen_modified(browser, lab):
+    """The check above can fail: a lesson whose language_info differs from what the kernel reports becomes dirty
+    only when the kernel's info arrives, and open_notebook waits for that."""
+    lesson = LESSONS[0]
+    nb = json.loads(lesson.read_text(encoding="utf-8"))
+    nb["metadata"]["language_info"]["version"] = "3.0.0"
+    altered = lab[1] / "altered" / lesson.name
+    altered.parent.mkdir(exist_ok=True)
+    altered.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    page = open_notebook(browser, lab, f"altered/{lesson.name}")
+    assert modified(page, f"altered/{lesson.name}"), "a notebook Lab rewrites on opening was not seen modified"
+    page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(timeout=30_000)  # and the student sees the tab's dot
     page.close()
