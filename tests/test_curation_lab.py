@@ -6,12 +6,7 @@ build/test-artifacts/. Skipped, saying why, where no chromium is installed (see 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
@@ -20,7 +15,7 @@ from kzfigures import load_figures, proposals, validate_package
 from kzfigures.figures.articles import add_article
 from kzfigures.figures.draft import draft_article
 from test_browser import ARTEFACTS
-from test_jupyterlab import SETTINGS, TOKEN, free_port, open_notebook, run_all
+from test_jupyterlab import open_notebook, run_all, serving_lab
 
 pytestmark = pytest.mark.full
 HARBOUR = ROOT / "tests" / "articles" / "harbour-plan.txt"
@@ -40,35 +35,9 @@ def curating_lab(tmp_path_factory):
     cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
     cell["source"][0] = f'article: str = "{article}"  # which article: an id from kzfigures.articles()\n'
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    home = tmp_path_factory.mktemp("curate-home")
-    for name, values in SETTINGS.items():
-        target = home / "settings" / "@jupyterlab" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(values), encoding="utf-8")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER"))},
-           "KZFIGURES_ROOT": str(root), "HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    port = free_port()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTEFACTS / "jupyterlab-curate.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                               f"--ServerApp.port={port}", f"--IdentityProvider.token={TOKEN}",
-                               f"--ServerApp.root_dir={root}", *(["--allow-root"] if os.geteuid() == 0 else [])],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(120):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "JupyterLab did not start: see build/test-artifacts/jupyterlab-curate.log"
-                time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}", root, article
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    with serving_lab(root, tmp_path_factory.mktemp("curate-home"), "jupyterlab-curate.log",
+                     KZFIGURES_ROOT=str(root)) as url:
+        yield url, root, article
 
 
 def _progress(view, words: str) -> None:
