@@ -381,3 +381,62 @@ def test_committed_lessons_carry_the_nbgrader_metadata_make_notebooks_writes(tmp
     del graded_cells[0]["metadata"]["nbgrader"]
     (copy / LESSONS[1].name).write_text(json.dumps(nb), encoding="utf-8")
     assert [p.name for p in write_graded(copy, check=True)] == [LESSONS[1].name]
+
+
+#: (lesson, question, the lines a student writes in the answer cell, the box's state, words it must hold): slips in
+#: the student edition's answer cells, run in a real kernel. None raises: each gets one line and Run All goes on.
+SLIPS = [
+    ("reading", "more-than-15000", "(15001, math.inf)", "unanswered", "write answer_1 = in front of it"),
+    ("reading", "more-than-15000", "answer_1 = (15_001, math.Inf)", "not yet", "infinity is math.inf, in small"),
+    ("reading", "more-than-15000", "answer_1 = (15,001, math.inf)", "not yet", "comma in 15,001"),
+    ("reading", "more-than-15000", "answer_1 = (15,000, math.inf)", "not yet", "write 15000 or 15_000"),
+    ("reading", "more-than-15000", "answer_1 = (15001, inf)", "not yet", "infinity is written math.inf"),
+    ("reading", "more-than-15000", "answer_1 = (15001, 20000)", "not yet", "leaves the top open"),
+    ("reading", "least-thousands", "answer_3 = 2,000", "not yet", "write 2000 or 2_000"),
+    ("reading", "least-thousands", "answer_3 = 2000", "right", ""),
+    ("reading", "penalty-term", "answer_4 = parse_quantity('three to seven years')", "not yet",
+     "write kzfigures.parse_quantity"),
+    ("reading", "penalty-term", "kzfigures.parse_quantity('three to seven years')", "unanswered",
+     "write answer_4 = in front of it"),
+    ("reading", "penalty-term", "answer_4 = kzfigures.parse_quantity('three to seven years')", "right", ""),
+    ("sources", "credited-with-nine-attacks", "answer_1 = Assanov", "not yet", 'goes in quotes, as "Assanov"'),
+    ("sources", "credited-with-nine-attacks", "answer_1 = Zhakip Assanov", "not yet", "text goes in quotes"),
+    ("sources", "credited-with-nine-attacks", "answer_1 = 'Mr Assanov'", "right", ""),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / (15000, 15000)",
+     "not yet", "use the library's bounds"),
+]
+
+
+def test_slips_in_an_answer_cell_get_one_line_and_run_all_goes_on():
+    """Each slip in a cell of its own, as the student edition writes answer cells, all in one kernel: every cell
+    shows its box (no error output, so Run All would go on), and the last cell runs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.edition import CHECK_NOTE
+
+    sources = ["import math\nimport kzfigures\nfrom kzfigures import lessons"]
+    for lesson, question, lines, _, _ in SLIPS:
+        variable = {"more-than-15000": "answer_1", "least-thousands": "answer_3", "penalty-term": "answer_4",
+                    "credited-with-nine-attacks": "answer_1", "exact-total": "answer_6"}[question]
+        sources.append(f"{variable} = None  # the form\n{lines}\n\n{CHECK_NOTE}\n"
+                       f'lessons.check("{lesson}", "{question}", {variable})')
+    sources.append('print("the end")')
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    states = {"right": "✓ Right: ", "not yet": "Not yet: ", "unanswered": "Not answered yet: "}
+    for cell, (_, question, lines, state, words) in zip(nb.cells[1:], SLIPS, strict=False):
+        (out,) = cell.outputs
+        text = out["data"]["text/plain"]
+        assert text.startswith(states[state]) and words in text, (question, lines, text)
+    assert nb.cells[-1].outputs[0]["text"] == "the end\n"
+
+
+def test_a_hidden_test_cell_is_never_guarded():
+    """nbgrader's test cell (lessons.require, then the check) runs as written: its failure is the grade."""
+    from kzfigures.classroom.slips import _guarded
+
+    cell = ['lessons.require("reading", "karin-range", answer_2)\n', 'lessons.check("reading", "karin-range", answer_2)']
+    assert _guarded(cell) == cell
+    assert "answered(" in _guarded(["answer_2 = (1, 2)\n", 'lessons.check("reading", "karin-range", answer_2)'])[0]
+    assert _guarded(["x = 1\n", "print(x)"]) == ["x = 1\n", "print(x)"]

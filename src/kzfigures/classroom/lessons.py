@@ -72,7 +72,24 @@ def _as_bounds(answer: Any, name: str) -> Bounds:
         if lower == upper == math.inf or lower == upper == -math.inf:
             raise NotYet(f"{name} has both ends at {lower}: the lower end is a number the words allow")
         return Bounds(lower, upper, False, upper == math.inf)
-    raise NotYet(f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {_shown(answer)}")
+    raise NotYet(_pair_slip(answer, name))
+
+
+#: A pair's slips: what an end holds instead of a number, and the hint it deserves.
+_NOT_AN_END = {str: "an end in quotes is text, not a number: write the number without quotes (math.inf for ∞)",
+               type(None): "None is no number: for “no top” write math.inf"}
+
+
+def _pair_slip(answer: Any, name: str) -> str:
+    """Why an answer is not a (lower, upper) pair, in words: a number written with a comma, an end that is text."""
+    if isinstance(answer, (tuple, list)) and len(answer) > 2 and all(_is_number(v) for v in answer):
+        return (f"{name} holds {len(answer)} numbers, not two: Python reads a comma inside a number (15,000) as "
+                "separating two numbers; write 15000 or 15_000")
+    if isinstance(answer, (tuple, list)) and len(answer) == 2:
+        odd = next((v for v in answer if not _is_number(v)), None)
+        if type(odd) in _NOT_AN_END:
+            return f"{name} = {_shown(answer)}: {_NOT_AN_END[type(odd)]}"
+    return f"{name} should be a pair (lower, upper), such as (3, 7), or Bounds; got {_shown(answer)}"
 
 
 def _shown(answer: Any) -> str:
@@ -89,10 +106,21 @@ def _close(a: float | Fraction, b: float | Fraction) -> bool:
     return a == b or (math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12))
 
 
-def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: bool = False) -> str:
-    """Check bounds against what the words "phrase" allow; with ``openness`` the open ends must match too."""
+def _whole_end(given: float | Fraction, right: float | Fraction, is_open: bool, step: int) -> bool:
+    """True when a whole-number end is the right one: 15,001 for the open lower end of "more than 15,000"."""
+    return is_open and math.isfinite(right) and float(right).is_integer() and _close(float(given), float(right) + step)
+
+
+def check_bounds(answer: Any, phrase: str, name: str = "your answer", openness: bool = False,
+                 whole: bool = False) -> str:
+    """Check bounds against what the words "phrase" allow; with ``openness`` the open ends must match too; with
+    ``whole`` (things counted whole, such as people) an open end may also be given as the next whole number."""
     _missing(answer, name, f"write the lowest and highest values that “{phrase}” allows, as (lower, upper)")
     given, right = _as_bounds(answer, name), parse_quantity(phrase)
+    if whole and _whole_end(given.lower, right.lower, right.lower_open, 1):
+        given = Bounds(right.lower, given.upper, right.lower_open, given.upper_open)
+    if whole and _whole_end(given.upper, right.upper, right.upper_open, -1):
+        given = Bounds(given.lower, right.upper, given.lower_open, right.upper_open)
     if not _close(given.lower, right.lower):
         more = "too high" if given.lower > right.lower else "too low"
         why = {"vague": "a vague word gives only the least it allows: what is the least it can mean?",
@@ -145,7 +173,7 @@ def check_value(answer: Any, expected: float | Fraction, name: str = "your answe
     """Check a single number; ``wrong`` maps tempting wrong answers to the feedback they deserve."""
     _missing(answer, name, (hints or {}).get("missing", "give a number"))
     if not _is_number(answer):
-        raise NotYet(f"{name} should be a number; got {_shown(answer)}")
+        raise NotYet(_number_slip(answer, name))
     answer = _as_float(answer, name)
     for value, feedback in (wrong or {}).items():
         if _close(answer, value):
@@ -155,6 +183,18 @@ def check_value(answer: Any, expected: float | Fraction, name: str = "your answe
         hint = (hints or {}).get(direction)
         raise NotYet(f"{name} = {answer:,g} is {direction}" + (f": {hint}" if hint else "."))
     return "that is the number."
+
+
+def _number_slip(answer: Any, name: str) -> str:
+    """Why an answer is not a number, in words: a number written with a comma (2,000 is (2, 0)), or in quotes."""
+    if isinstance(answer, tuple) and len(answer) > 1 and all(isinstance(v, int) and 0 <= v < 1000 for v in answer):
+        return (f"{name} is {_shown(answer)}, several numbers: Python reads a comma inside a number (2,000) as "
+                "separating two numbers; write 2000 or 2_000")
+    if isinstance(answer, str) and answer.strip().replace(",", "").replace("_", "").replace(".", "", 1).isdigit():
+        return f"{name} = {_shown(answer)} is text: write the number without quotes"
+    if isinstance(answer, (tuple, list)):
+        return f"{name} should be one number, not a pair or a list; got {_shown(answer)}"
+    return f"{name} should be a number; got {_shown(answer)}"
 
 
 def check_set(answer: Any, expected: Iterable[str], name: str = "your answer", what: str = "figure ids") -> str:
@@ -404,10 +444,8 @@ def _more_than(answer: Any, name: str) -> str:
         answer = _notation(answer)
     if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in answer):
-        if answer[0] in (15_000, 15_001) and answer[1] == math.inf:
-            return ("your bounds match the words: the least is just above 15,000 (15,001 whole people), and the top "
-                    "is open.")
-        return check_bounds(answer, "more than 15,000", name)
+        check_bounds(answer, "more than 15,000", name, whole=True)
+        return "your bounds match the words: the least is just above 15,000 (15,001 whole people), and the top is open."
     if isinstance(answer, Bounds):
         if answer in _more_than_forms() or any(
                 (answer.lower, answer.upper, answer.lower_open, answer.upper_open)
@@ -519,10 +557,16 @@ _NOT_ASSANOV = {
 }
 
 
+#: Words that do not change who is named: a title before the name, and the common transliteration "Asanov".
+_SAME_PERSON = {"mr": "", "mr.": "", "asanov": "assanov"}
+
+
 def _plain(text: str) -> str:
-    """An answer made comparable: lower case, commas and a final full stop dropped, one space, no leading "the"."""
-    words = " ".join(text.replace(",", " ").strip().rstrip(".").split()).lower()
-    return words[4:] if words.startswith("the ") else words
+    """An answer made comparable: lower case, commas, brackets and a final full stop dropped, one space, no leading
+    "the", no "Mr", one spelling of the name."""
+    words = text.translate(str.maketrans(",()", "   ")).strip().rstrip(".").lower().split()
+    words = [w for w in (_SAME_PERSON.get(w, w) for w in words) if w]
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
 @_question("sources", "credited-with-nine-attacks")
@@ -645,3 +689,8 @@ def _un_scope(answer: Any, name: str) -> str:
             return "that is the one."
     return check_choice(answer, column, name, "Read the scope differs in column for un_prst_2014_11.",
                         also=(row["how the scope differs"], f"where: {place}"))
+
+
+from .slips import install as _install_slips  # noqa: E402 - after the key it checks with
+
+_install_slips()
