@@ -547,8 +547,8 @@ def _exact_total(answer: Any, name: str) -> str:
 
 #: Tempting wrong credits for the nine attacks, and the hint each deserves.
 _NOT_ASSANOV = {
-    "erlan karin": "Karin's report gives the 180–250 citizens; look at attributed_to for attacks_prevented",
-    "karin": "Karin's report gives the 180–250 citizens; look at attributed_to for attacks_prevented",
+    "erlan karin": "Karin's report gives the 180–250 citizens; read the sentence of the nine attacks again",
+    "karin": "Karin's report gives the 180–250 citizens; read the sentence of the nine attacks again",
     "yerzhan ashikbayev": "Ashikbayev spoke at the UN; the nine attacks come later in the article, from someone else",
     "ashikbayev": "Ashikbayev spoke at the UN; the nine attacks come later in the article, from someone else",
     "the astana times": "the article does not give the nine attacks in its own voice: “According to …” whom?",
@@ -587,21 +587,29 @@ def _credited(answer: Any, name: str) -> str:
     if isinstance(answer, str) and _plain(answer) in _NOT_ASSANOV:
         hint = _NOT_ASSANOV[_plain(answer)]
         raise NotYet(f"{name} = {answer!r} is not it: {hint}{'' if hint.endswith('?') else '.'}")
-    return check_choice(answer, credited, name, "Look at attributed_to for attacks_prevented.", also=sorted(right))
+    return check_choice(answer, credited, name, "Read the sentence of the nine attacks: “According to …” whom?",
+                        also=sorted(right))
 
 
 @_question("sources", "no-named-source")
 def _unattributed(answer: Any, name: str) -> str:
+    """Right: the figures the article credits to unnamed "estimates" or "reports" (attribution none)."""
     figures = _figures()
-    unnamed = (figures["attribution"] == "none") | (figures["source_type"] == "article narration")
-    return check_set(answer, figures.loc[unnamed, "figure_id"], name)
+    return check_set(answer, figures.loc[figures["attribution"] == "none", "figure_id"], name)
 
 
 @_question("sources", "restatement")
 def _restatement(answer: Any, name: str) -> str:
+    """Right: the number of distinct counts the nine attacks' two rows give (one, said twice)."""
     figures = _figures()
-    return check_choice(answer, figures.loc[figures["same_as"].notna(), "figure_id"].item(), name,
-                 "The restatement is the row whose same_as names another figure.")
+    restated = figures.loc[figures["same_as"].notna(), ["figure_id", "same_as"]]
+    counts = len(set(restated["same_as"]))  # the rows the restatements repeat: one count each
+    nine = figures.set_index("figure_id").loc["attacks_prevented", "lower"]
+    return check_value(answer, counts, name, wrong={
+        counts + 1: "both sentences speak of the same nine attacks over the same time (said in 2014, “since last "
+                    "year” is 2013 and 2014), the second in Assanov's own words: is that a second count?",
+        2 * nine: "adding the two sentences counts the same nine attacks twice: how many counts are there, not attacks"},
+        hints={"missing": "give a number: how many different counts of prevented attacks"})
 
 
 @_question("sources", "officials-count")
@@ -638,16 +646,16 @@ def _relation_check(external_id: str, tempting: dict[str, str], hint: str) -> Ke
 
 _question("context", "jamestown")(_relation_check(
     "jamestown_karin_2014",
-    {"consistent": "250 is inside 180–250, but Jamestown summarises Karin's own report, the article's source: can a "
-                   "source check itself? Look at the origin and relation columns",
-     "different scope": "the place differs only because the article gives none; look at the origin column first"},
-    "Look at the relation column for jamestown_karin_2014, and at its origin: whose report does it summarise?"))
+    {"consistent": "250 is inside 180–250, but whom does the table credit with Jamestown's figure, and whom does the "
+                   "article credit with its own? Can a source check itself?",
+     "different scope": "first read where the figure comes from: whom is it credited to?"},
+    "Read whom the table credits with jamestown_karin_2014: whose report is Jamestown summarising?"))
 _question("context", "knb-march-2015")(_relation_check(
     "knb_2015_03_fighters",
-    {"lower later": "150 is lower and later, but RFE/RL says the figure repeats earlier statements: read the "
-                    "restates column before reading a fall",
-     "lower earlier": "March 2015 is after September 2014; and read the restates column before reading a fall"},
-    "Look at the relation column for knb_2015_03_fighters, and at what it restates."))
+    {"lower later": "150 is lower and later, but RFE/RL says it is in line with earlier statements, most likely a "
+                    "video of 2013: is it a new count?",
+     "lower earlier": "March 2015 is after September 2014; and read what RFE/RL says about where the figure comes from"},
+    "Read what RFE/RL says about where the figure comes from: a new count, or an older one said again?"))
 
 
 @_question("context", "not-like-for-like")
@@ -659,15 +667,15 @@ def _not_like_for_like(answer: Any, name: str) -> str:
 
 #: Tempting wrong answers to lesson 04 Q4 (the UN presidential statement's scope), each with its hint.
 _NOT_UN_SCOPE = {
-    "none": "that is true of President Obama's words (obama_2014_09, same words); the question asks about the UN "
-            "presidential statement, un_prst_2014_11",
-    "nothing": "that is true of President Obama's words (obama_2014_09, same words); the question asks about the UN "
-               "presidential statement, un_prst_2014_11",
-    "who counted": "both count fighters only; read the scope differs in column for un_prst_2014_11",
-    "who is counted": "both count fighters only; read the scope differs in column for un_prst_2014_11",
-    "count kind": "both count everyone who ever went; read the scope differs in column for un_prst_2014_11",
-    "ever went or there now": "both count everyone who ever went; read the scope differs in column for "
-                              "un_prst_2014_11",
+    "none": "the number is the same, but not what it counts: compare where each of the two counts fighters",
+    "nothing": "the number is the same, but not what it counts: compare where each of the two counts fighters",
+    "who counted": "both count foreign fighters; compare where each counts them",
+    "who is counted": "both count foreign fighters; compare where each counts them",
+    "count kind": "both count everyone who ever went; compare where each counts them",
+    "ever went or there now": "both count everyone who ever went; compare where each counts them",
+    "ever went against there now": "both count everyone who ever went; compare where each counts them",
+    "syria": "Syria is where the article counts; the question asks which part of the scope differs: where, who is "
+             "counted, or ever went against there now",
 }
 
 
@@ -687,7 +695,7 @@ def _un_scope(answer: Any, name: str) -> str:
             right |= {"place", "location", "places"}
         if _plain(answer) in right:
             return "that is the one."
-    return check_choice(answer, column, name, "Read the scope differs in column for un_prst_2014_11.",
+    return check_choice(answer, column, name, "Compare the places: the UN's conflict zones, the article's Syria.",
                         also=(row["how the scope differs"], f"where: {place}"))
 
 

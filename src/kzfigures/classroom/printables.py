@@ -92,9 +92,23 @@ def _output_text(output: dict[str, Any]) -> str:
 def _is_skipped(cell: dict[str, Any]) -> bool:
     """Cells printables leave out: navigation, parameters, the set-up and the summary."""
     source, tags = cell_source(cell), cell.get("metadata", {}).get("tags", [])
-    skipped_tags = {"navigation", "parameters", "how-to-answer"}
+    skipped_tags = {"navigation", "parameters", "how-to-answer", "warm-up"}
     return (bool(skipped_tags & set(tags)) or source.startswith(("## Parameters", "## How far"))
             or "lessons.summary(" in source or (cell["cell_type"] == "code" and "import kzfigures" in source))
+
+
+#: A paragraph for the notebook only (how to answer in code), left off paper: it begins "**In the notebook:**".
+NOTEBOOK_ONLY = re.compile(r"\n*^\*\*In the notebook:\*\*.*?(?=\n\n|\Z)", re.M | re.S)
+
+
+def for_paper(text: str) -> str:
+    """A question or a passage as a worksheet prints it: without its paragraphs for the notebook only."""
+    return NOTEBOOK_ONLY.sub("", text).strip()
+
+
+def paper_form(comment: str) -> str:
+    """The form an answer takes on paper, from the answer cell's comment ("a name, in quotes" -> "a name")."""
+    return PAPER_FORM.get(comment, comment.replace(", in quotes", ""))
 
 
 def read_lesson(nb: dict[str, Any]) -> Lesson:
@@ -110,11 +124,11 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         if key_points:
             continue
         if markdown and source.startswith("### Question"):
-            questions.append(Question(len(questions) + 1, re.sub(r"^### Question \d+\s*", "", source)))
+            questions.append(Question(len(questions) + 1, for_paper(re.sub(r"^### Question \d+\s*", "", source))))
         elif markdown and source.startswith("## Key points"):
             key_points = source  # the key's last part; never on a worksheet
         elif not questions and markdown:
-            intro.append(source)
+            intro.append(for_paper(source))
         elif not questions:
             intro_shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
         elif cell["cell_type"] == "markdown" and BEGIN_SOLUTION in source:
@@ -123,7 +137,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         elif cell["cell_type"] == "code" and BEGIN_SOLUTION in source:
             line = ANSWER_LINE.search(source)
             form = (line["form"] or "").strip() if line else ""
-            questions[-1].form = PAPER_FORM.get(form, form)
+            questions[-1].form = paper_form(form)
             questions[-1].variable = line["answer"] if line else ""
             questions[-1].solution = _solution_lines(source)
         elif cell["cell_type"] == "code" and (check := CHECK.search(source)):
@@ -189,7 +203,7 @@ def compute_answers(nb: dict[str, Any], lesson: Lesson) -> None:
     namespace: dict[str, Any] = {"__name__": "__lesson__"}
     hidden = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
     for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
+        if cell["cell_type"] == "code" and "warm-up" not in cell.get("metadata", {}).get("tags", []):
             exec(compile(hidden.sub("", cell_source(cell)), lesson.key, "exec"), namespace)
     for question in lesson.questions:
         if question.variable:
