@@ -149,6 +149,7 @@ FORMS = [
     ("sources", "officials-count", 7, "right", ""),
     ("sources", "officials-count", 8, "not yet", "you counted the restatement too"),
     ("sources", "officials-count", 5, "not yet", "too low"),
+    ("sources", "officials-count", 9, "not yet", "it does not say they are his"),
     # lesson 02: the questions ask no precision, so a value rounded to two or more significant figures is right
     ("shares", "shortcut", 215 / 15_000, "as asked", ""),
     ("shares", "shortcut", 0.0143, "as asked", ""),
@@ -476,6 +477,10 @@ SLIPS = [
     ("sources", "credited-with-nine-attacks", "answer_1 = 'Mr Assanov'", "right", ""),
     ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / (15000, 15000)",
      "not yet", "use the library's bounds"),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / "
+     "kzfigures.parse_quantity('the total')", "not yet", "cannot read “the total” as a number phrase"),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / "
+     "kzfigures.parse_quantity('15,000')", "right", ""),
 ]
 
 

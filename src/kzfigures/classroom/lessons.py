@@ -616,8 +616,11 @@ def _restatement(answer: Any, name: str) -> str:
 def _officials(answer: Any, name: str) -> str:
     figures = _figures()
     officials = int((figures["source_type"].str.startswith("official") & figures["same_as"].isna()).sum())
-    return check_value(answer, officials, name,
-                wrong={officials + 1: "you counted the restatement too: it is the same nine attacks"})
+    inferred = int((figures["attribution"] == "inferred").sum())  # credited by kzfigures, not by the article
+    return check_value(answer, officials, name, wrong={
+        officials + 1: "you counted the restatement too: it is the same nine attacks",
+        officials + inferred: "the article gives the 130 ethnic groups and 17 denominations in its own voice, after "
+                              "Ashikbayev's speech: it does not say they are his"})
 
 
 # -- lesson 04: checking a number against other sources (the relations come from kzfigures.in_context) ------------
