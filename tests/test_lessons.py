@@ -551,3 +551,11 @@ def test_no_text_of_the_student_edition_gives_an_answer_away(students):
             if q.variable in values:
                 for spelled in answer_spellings(values[q.variable]) - {"15,000", "17,288,280", "1,000,000"}:
                     assert spelled not in text, (student.name, q.number, spelled)
+
+
+def test_the_forms_table_holds_right_and_wrong_answers_for_every_question():
+    """FORMS is the table the issue asks for: every question of every lesson has a right form that must pass and a
+    wrong one with the hint it must get."""
+    right = {(f[0], f[1]) for f in FORMS if f[3] in ("right", "as asked")}
+    wrong = {(f[0], f[1]) for f in FORMS if f[3] == "not yet" and f[4]}
+    assert set(L.ANSWER_KEY) <= right & wrong, sorted(set(L.ANSWER_KEY) - (right & wrong))
