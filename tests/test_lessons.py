@@ -178,6 +178,8 @@ FORMS = [
     ("shares", "exact-total", parse_quantity("between 180 and 250") / parse_quantity("more than 15,000"), "not yet",
      "too low"),
     # lesson 04: relations that say where a figure comes from
+    ("context", "jamestown", None, "unanswered", "Write the relation from the list, in quotes"),
+    ("context", "un-scope", None, "unanswered", "Write the part of the scope that differs"),
     ("context", "jamestown", "same origin", "right", ""),
     ("context", "jamestown", "'Same origin'", "right", ""),
     ("context", "jamestown", "consistent", "not yet", "Can a source check itself?"),

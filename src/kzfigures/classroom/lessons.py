@@ -640,6 +640,7 @@ def _relation_of(external_id: str) -> str:
 def _relation_check(external_id: str, tempting: dict[str, str], hint: str) -> Key:
     """The check of "which relation does the table give this row?": ``tempting`` maps a wrong relation to its hint."""
     def check_relation(answer: Any, name: str) -> str:
+        _missing(answer, name, "write the relation from the list, in quotes")
         if isinstance(answer, str) and " ".join(answer.split()).lower().strip("'\" .") in tempting:
             raise NotYet(tempting[" ".join(answer.split()).lower().strip("'\" .")])
         return check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer,
@@ -686,6 +687,7 @@ _NOT_UN_SCOPE = {
 def _un_scope(answer: Any, name: str) -> str:
     """Right: the column's word ("where"), a word for it ("place", "location"), or the place itself, alone or with
     the column's name ("all conflict zones", "where: all conflict zones")."""
+    _missing(answer, name, "write the part of the scope that differs, in quotes")
     row = _compared().set_index("external_id").loc["un_prst_2014_11"]
     place = row["how the scope differs"].split(":")[1].split("(")[0].strip()
     column = row["scope differs in"]
