@@ -251,3 +251,29 @@ def test_a_notebook_whose_metadata_the_kernel_rewrites_is_seen_modified(browser,
     assert modified(page, f"altered/{lesson.name}"), "a notebook Lab rewrites on opening was not seen modified"
     page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(timeout=30_000)  # and the student sees the tab's dot
     page.close()
+
+
+def test_slips_in_a_students_lesson_get_one_line_each_and_run_all_reaches_the_summary(browser, lab):
+    """A student's copy of lesson 01 with the usual slips typed where the README says: an answer without
+    `answer_1 =`, 2,000 with its comma, parse_quantity without kzfigures., math.Inf. Run All in JupyterLab: no
+    traceback, each box names its slip in one line, and the summary counts them as not right."""
+    lesson = LESSONS[0]
+    nb = json.loads((lab[1] / "student" / lesson.name).read_text(encoding="utf-8"))
+    slips = iter(["(15_001, math.inf)", "# (left for later)", "answer_3 = 2,000",
+                  'answer_4 = parse_quantity("three to seven years")', "answer_5 = {math.Inf}"])
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "# YOUR ANSWER HERE" in "".join(cell["source"]):
+            cell["source"] = "".join(cell["source"]).replace("# YOUR ANSWER HERE", next(slips))
+    (lab[1] / "student" / "slips.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    page = open_notebook(browser, lab, "student/slips.ipynb")
+    seen = run_all(page, questions(lesson) + 1)
+    screenshots(page, "lab-student-slips")
+    assert seen["stderr"] == seen["errors"] == 0 and "Traceback" not in seen["text"]
+    boxes = seen["boxes"]
+    assert len(boxes) == questions(lesson) + 1, boxes
+    assert boxes[0].startswith("Not answered yet") and "write answer_1 = in front of it" in boxes[0], boxes[0]
+    assert boxes[1].startswith("Not answered yet"), boxes[1]
+    assert "write 2000 or 2_000" in boxes[2] and "write kzfigures.parse_quantity" in boxes[3], boxes
+    assert "infinity is math.inf, in small letters" in boxes[4], boxes[4]
+    assert "0 of 5 answered correctly" in boxes[-1], boxes[-1]
+    page.close()

@@ -84,6 +84,40 @@ FORMS = [
     ("reading", "more-than-15000", (15_000, 20_000), "not yet", "leaves the top open; use math.inf"),
     ("reading", "more-than-15000", (14_000, math.inf), "not yet", "starts just above 15,000"),
     ("reading", "more-than-15000", "15000", "not yet", "should be a pair"),
+    # 15,001 is right for whole people: the slip in (15_001, 20_000) is the closed top, never "lower bound too high"
+    ("reading", "more-than-15000", (15_001, 20_000), "not yet", "your upper bound 20,000 is too low: “more than 15,000” "
+                                                                "leaves the top open; use math.inf"),
+    ("reading", "more-than-15000", (15_001, 15_001), "not yet", "leaves the top open"),
+    ("reading", "more-than-15000", (15_002, math.inf), "not yet", "lower bound 15,002 is too high"),
+    ("reading", "more-than-15000", (math.inf, 15_000), "not yet", "lower end above its upper end"),
+    ("reading", "more-than-15000", (15, 0, math.inf), "not yet", "a comma inside a number (15,000)"),
+    ("reading", "more-than-15000", (15_000, None), "not yet", "for “no top” write math.inf"),
+    ("reading", "more-than-15000", (15_000, "inf"), "not yet", "write the number without quotes"),
+    # lesson 01 Q2 to Q5
+    ("reading", "karin-range", (180, 250), "right", ""),
+    ("reading", "karin-range", [180.0, 250.0], "right", ""),
+    ("reading", "karin-range", Bounds(180, 250), "right", ""),
+    ("reading", "karin-range", (215, 215), "not yet", "lower bound 215 is too high"),
+    ("reading", "karin-range", (250, 180), "not yet", "the smaller first"),
+    ("reading", "karin-range", (180, math.inf), "not yet", "upper bound inf is too high"),
+    ("reading", "least-thousands", 2_000, "right", ""),
+    ("reading", "least-thousands", 2000.0, "right", ""),
+    ("reading", "least-thousands", 1_000, "not yet", "the plural needs at least two"),
+    ("reading", "least-thousands", (2, 0), "not yet", "write 2000 or 2_000"),
+    ("reading", "least-thousands", "2000", "not yet", "write the number without quotes"),
+    ("reading", "least-thousands", (2_000, math.inf), "not yet", "one number, not a pair"),
+    ("reading", "least-thousands", 10_000, "not yet", "does not promise more than its least"),
+    ("reading", "penalty-term", parse_quantity("three to seven years"), "right", ""),
+    ("reading", "penalty-term", (3, 7), "right", ""),
+    ("reading", "penalty-term", Bounds(3, 7, False, False), "right", ""),
+    ("reading", "penalty-term", Bounds(3, 7, True, True), "not yet", "not which ends are included"),
+    ("reading", "penalty-term", (3, math.inf), "not yet", "upper bound inf is too high"),
+    ("reading", "open-at-top", {"foreign_fighters", "foreign_fighter_nations", "kz_fighters_some_reports",
+                                "research_months", "ethnic_groups", "intl_organisations", "online_materials_removed",
+                                "attacks_since_2011"}, "right", ""),
+    ("reading", "open-at-top", {"foreign_fighters", "penalty_term"}, "not yet", "not right here: penalty_term"),
+    ("reading", "open-at-top", {"more than 15,000"}, "not yet", "not right here: more than 15,000"),
+    ("reading", "open-at-top", "foreign_fighters", "not yet", "should be a set"),
     # lesson 03 Q1: the name, or the role in the article's words ("Deputy Prosecutor General of Kazakhstan")
     ("sources", "credited-with-nine-attacks", "Zhakip Assanov", "right", ""),
     ("sources", "credited-with-nine-attacks", "Assanov", "right", ""),
@@ -95,7 +129,27 @@ FORMS = [
     ("sources", "credited-with-nine-attacks", "Karin", "not yet", "Karin's report gives the 180–250"),
     ("sources", "credited-with-nine-attacks", "The Astana Times", "not yet", "not give the nine attacks in its own"),
     ("sources", "credited-with-nine-attacks", "Ashikbayev", "not yet", "spoke at the UN"),
-    ("sources", "credited-with-nine-attacks", "Prosecutor", "not yet", "Look at attributed_to"),
+    ("sources", "credited-with-nine-attacks", "Zhakip Assanov (Deputy Prosecutor General)", "right", ""),
+    ("sources", "credited-with-nine-attacks", "Mr Assanov", "right", ""),
+    ("sources", "credited-with-nine-attacks", "Mr. Assanov", "right", ""),
+    ("sources", "credited-with-nine-attacks", "Asanov", "right", ""),
+    ("sources", "credited-with-nine-attacks", "Zhakip Asanov", "right", ""),
+    ("sources", "credited-with-nine-attacks", "Prosecutor", "not yet", "“According to …” whom?"),
+    ("sources", "credited-with-nine-attacks", "Erlan Karin", "not yet", "Karin's report gives the 180–250"),
+    # lesson 03 Q2 to Q4: read the sentences; the nine attacks said twice are one count
+    ("sources", "no-named-source", {"foreign_fighters", "foreign_fighter_nations", "kz_fighters_some_reports"}, "right",
+     ""),
+    ("sources", "no-named-source", {"foreign_fighters", "foreign_fighter_nations"}, "not yet", "1 more belongs in it"),
+    ("sources", "no-named-source", {"foreign_fighters", "foreign_fighter_nations", "kz_fighters_some_reports",
+                                    "research_months"}, "not yet", "not right here: research_months"),
+    ("sources", "restatement", 1, "right", ""),
+    ("sources", "restatement", 2, "not yet", "is that a second count?"),
+    ("sources", "restatement", 18, "not yet", "counts the same nine attacks twice"),
+    ("sources", "restatement", "attacks_prevented_restated", "not yet", "should be a number"),
+    ("sources", "officials-count", 7, "right", ""),
+    ("sources", "officials-count", 8, "not yet", "you counted the restatement too"),
+    ("sources", "officials-count", 5, "not yet", "too low"),
+    ("sources", "officials-count", 9, "not yet", "it does not say they are his"),
     # lesson 02: the questions ask no precision, so a value rounded to two or more significant figures is right
     ("shares", "shortcut", 215 / 15_000, "as asked", ""),
     ("shares", "shortcut", 0.0143, "as asked", ""),
@@ -109,12 +163,32 @@ FORMS = [
     ("shares", "largest-share", (0.0167, True), "not yet", "whether the share can ever equal it"),
     ("shares", "largest-share", (180 / 15_000, False), "not yet", "uses the smallest count"),
     ("shares", "smallest-share", (0, False), "right", ""),
+    ("shares", "smallest-share", (0.0, False), "right", ""),
+    ("shares", "smallest-share", (0, True), "not yet", "whether the share can ever equal it"),
+    ("shares", "smallest-share", (180 / 15_000, False), "not yet", "uses the smallest count"),
+    ("shares", "smallest-share", 0, "not yet", "should be a pair such as (0.5, True)"),
+    ("shares", "share-interval", parse_quantity("between 180 and 250") / parse_quantity("more than 15,000"), "right", ""),
+    ("shares", "share-interval", 215 / 15_000, "not yet", "is a single number"),
+    ("shares", "share-interval", parse_quantity("between 180 and 250") / parse_quantity("15,000"), "not yet",
+     "lower end of your answer is too high"),
+    ("shares", "rate-per-million", parse_quantity("between 180 and 250") * 1_000_000 / 17_288_280, "right", ""),
+    ("shares", "rate-per-million", parse_quantity("between 180 and 250") / 17_288_280, "not yet",
+     "off by a factor of 1,000,000"),
+    ("shares", "exact-total", parse_quantity("between 180 and 250") / parse_quantity("15,000"), "right", ""),
+    ("shares", "exact-total", parse_quantity("between 180 and 250") / parse_quantity("more than 15,000"), "not yet",
+     "too low"),
     # lesson 04: relations that say where a figure comes from
+    ("context", "jamestown", None, "unanswered", "Write the relation from the list, in quotes"),
+    ("context", "un-scope", None, "unanswered", "Write the part of the scope that differs"),
     ("context", "jamestown", "same origin", "right", ""),
     ("context", "jamestown", "'Same origin'", "right", ""),
-    ("context", "jamestown", "consistent", "not yet", "can a source check itself?"),
+    ("context", "jamestown", "consistent", "not yet", "Can a source check itself?"),
+    ("context", "jamestown", "different scope", "not yet", "whom is it credited to?"),
+    ("context", "jamestown", "higher later", "not yet", "whose report is Jamestown summarising?"),
     ("context", "knb-march-2015", "repeats an earlier figure", "right", ""),
-    ("context", "knb-march-2015", "lower later", "not yet", "repeats earlier statements"),
+    ("context", "knb-march-2015", "lower later", "not yet", "is it a new count?"),
+    ("context", "knb-march-2015", "lower earlier", "not yet", "March 2015 is after September 2014"),
+    ("context", "knb-march-2015", "conflicting", "not yet", "an older one said again?"),
     # lesson 04 Q4 names the UN presidential statement: the column's word, a word for it, or the place itself
     ("context", "un-scope", "where", "right", ""),
     ("context", "un-scope", "Where", "right", ""),
@@ -127,11 +201,12 @@ FORMS = [
     ("context", "un-scope", "where: all conflict zones", "right", ""),
     ("context", "un-scope", "where (all conflict zones)", "right", ""),
     ("context", "un-scope", "where: all conflict zones (the article: Syria)", "right", ""),
-    ("context", "un-scope", "none", "not yet", "President Obama's words"),
-    ("context", "un-scope", "nothing", "not yet", "un_prst_2014_11"),
-    ("context", "un-scope", "who counted", "not yet", "both count fighters only"),
+    ("context", "un-scope", "none", "not yet", "the number is the same, but not what it counts"),
+    ("context", "un-scope", "nothing", "not yet", "compare where each"),
+    ("context", "un-scope", "who counted", "not yet", "both count foreign fighters"),
     ("context", "un-scope", "ever went or there now", "not yet", "ever went"),
-    ("context", "un-scope", "Syria", "not yet", "scope differs in"),
+    ("context", "un-scope", "Syria", "not yet", "Syria is where the article counts"),
+    ("context", "un-scope", "when", "not yet", "Compare the places"),
     ("context", "not-like-for-like", {"knb_2014_11", "knb_2015_03_family", "iwpr_2015_11"}, "right", ""),
     ("context", "not-like-for-like", {"knb_2014_11", "iwpr_2015_11", "jamestown_karin_2014"}, "not yet",
      "not right here: jamestown_karin_2014"),
@@ -381,3 +456,108 @@ def test_committed_lessons_carry_the_nbgrader_metadata_make_notebooks_writes(tmp
     del graded_cells[0]["metadata"]["nbgrader"]
     (copy / LESSONS[1].name).write_text(json.dumps(nb), encoding="utf-8")
     assert [p.name for p in write_graded(copy, check=True)] == [LESSONS[1].name]
+
+
+#: (lesson, question, the lines a student writes in the answer cell, the box's state, words it must hold): slips in
+#: the student edition's answer cells, run in a real kernel. None raises: each gets one line and Run All goes on.
+SLIPS = [
+    ("reading", "more-than-15000", "(15001, math.inf)", "unanswered", "write answer_1 = in front of it"),
+    ("reading", "more-than-15000", "answer_1 = (15_001, math.Inf)", "not yet", "infinity is math.inf, in small"),
+    ("reading", "more-than-15000", "answer_1 = (15,001, math.inf)", "not yet", "comma in 15,001"),
+    ("reading", "more-than-15000", "answer_1 = (15,000, math.inf)", "not yet", "write 15000 or 15_000"),
+    ("reading", "more-than-15000", "answer_1 = (15001, inf)", "not yet", "infinity is written math.inf"),
+    ("reading", "more-than-15000", "answer_1 = (15001, 20000)", "not yet", "leaves the top open"),
+    ("reading", "least-thousands", "answer_3 = 2,000", "not yet", "write 2000 or 2_000"),
+    ("reading", "least-thousands", "answer_3 = 2000", "right", ""),
+    ("reading", "penalty-term", "answer_4 = parse_quantity('three to seven years')", "not yet",
+     "write kzfigures.parse_quantity"),
+    ("reading", "penalty-term", "kzfigures.parse_quantity('three to seven years')", "unanswered",
+     "write answer_4 = in front of it"),
+    ("reading", "penalty-term", "answer_4 = kzfigures.parse_quantity('three to seven years')", "right", ""),
+    ("sources", "credited-with-nine-attacks", "answer_1 = Assanov", "not yet", 'goes in quotes, as "Assanov"'),
+    ("sources", "credited-with-nine-attacks", "answer_1 = Zhakip Assanov", "not yet", "text goes in quotes"),
+    ("sources", "credited-with-nine-attacks", "answer_1 = 'Mr Assanov'", "right", ""),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / (15000, 15000)",
+     "not yet", "use the library's bounds"),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / "
+     "kzfigures.parse_quantity('the total')", "not yet", "cannot read “the total” as a number phrase"),
+    ("shares", "exact-total", "answer_6 = kzfigures.parse_quantity('between 180 and 250') / "
+     "kzfigures.parse_quantity('15,000')", "right", ""),
+]
+
+
+def test_slips_in_an_answer_cell_get_one_line_and_run_all_goes_on():
+    """Each slip in a cell of its own, as the student edition writes answer cells, all in one kernel: every cell
+    shows its box (no error output, so Run All would go on), and the last cell runs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.edition import CHECK_NOTE
+
+    sources = ["import math\nimport kzfigures\nfrom kzfigures import lessons"]
+    for lesson, question, lines, _, _ in SLIPS:
+        variable = {"more-than-15000": "answer_1", "least-thousands": "answer_3", "penalty-term": "answer_4",
+                    "credited-with-nine-attacks": "answer_1", "exact-total": "answer_6"}[question]
+        sources.append(f"{variable} = None  # the form\n{lines}\n\n{CHECK_NOTE}\n"
+                       f'lessons.check("{lesson}", "{question}", {variable})')
+    sources.append('print("the end")')
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    states = {"right": "✓ Right: ", "not yet": "Not yet: ", "unanswered": "Not answered yet: "}
+    for cell, (_, question, lines, state, words) in zip(nb.cells[1:], SLIPS, strict=False):
+        (out,) = cell.outputs
+        text = out["data"]["text/plain"]
+        assert text.startswith(states[state]) and words in text, (question, lines, text)
+    assert nb.cells[-1].outputs[0]["text"] == "the end\n"
+
+
+def test_a_hidden_test_cell_is_never_guarded():
+    """nbgrader's test cell (lessons.require, then the check) runs as written: its failure is the grade."""
+    from kzfigures.classroom.slips import _guarded
+
+    cell = ['lessons.require("reading", "karin-range", answer_2)\n', 'lessons.check("reading", "karin-range", answer_2)']
+    assert _guarded(cell) == cell
+    assert "answered(" in _guarded(["answer_2 = (1, 2)\n", 'lessons.check("reading", "karin-range", answer_2)'])[0]
+    assert _guarded(["x = 1\n", "print(x)"]) == ["x = 1\n", "print(x)"]
+
+
+def answer_spellings(value: object) -> set[str]:
+    """How an answer could be written in a lesson's words: as the key prints it, a whole number with its commas,
+    a share in percent; and each end of a pair or an interval alone."""
+    from kzfigures.classroom.printables import shown
+
+    if isinstance(value, Bounds):
+        return {shown(value)} | answer_spellings(value.lower) | answer_spellings(value.upper)
+    if isinstance(value, (tuple, list)):
+        return {shown(value)}.union(*(answer_spellings(v) for v in value if not isinstance(v, bool)))
+    if isinstance(value, float) and 0 < value < 1:
+        return {f"{value * 100:.3g}%", f"{value * 100:.2f}%", f"{value:.4g}"}
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 1000:
+        return {f"{value:,.0f}"}
+    return set()
+
+
+def test_no_text_of_the_student_edition_gives_an_answer_away(students):
+    """Key points, narrative and questions in the student edition state no answer (the key points of lessons 01 and
+    02 once said “(15,000, ∞)”, “at least 2,000” and “under 1.67%”); the numbers a question itself quotes are not
+    answers."""
+    from kzfigures.classroom import printables as P
+
+    for instructor, student in zip(LESSONS, students, strict=True):
+        nb = json.loads(instructor.read_text(encoding="utf-8"))
+        values = answer_values(nb)
+        lesson = P.read_lesson(nb)
+        text = "\n".join("".join(c["source"]) for c in json.loads(student.read_text(encoding="utf-8"))["cells"]
+                         if c["cell_type"] == "markdown")
+        for q in lesson.questions:
+            if q.variable in values:
+                for spelled in answer_spellings(values[q.variable]) - {"15,000", "17,288,280", "1,000,000"}:
+                    assert spelled not in text, (student.name, q.number, spelled)
+
+
+def test_the_forms_table_holds_right_and_wrong_answers_for_every_question():
+    """FORMS is the table the issue asks for: every question of every lesson has a right form that must pass and a
+    wrong one with the hint it must get."""
+    right = {(f[0], f[1]) for f in FORMS if f[3] in ("right", "as asked")}
+    wrong = {(f[0], f[1]) for f in FORMS if f[3] == "not yet" and f[4]}
+    assert set(L.ANSWER_KEY) <= right & wrong, sorted(set(L.ANSWER_KEY) - (right & wrong))

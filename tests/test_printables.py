@@ -48,22 +48,31 @@ def lesson_of(path: Path) -> P.Lesson:
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_a_worksheet_prints_every_question_one_a_page_and_no_answer(printed, path):
+def test_a_worksheet_prints_every_question_on_one_page_and_no_answer(printed, path):
+    """Each question, its words and its answer box on one page; one that shows a table starts a page of its own;
+    the others share pages, so no page is left almost blank."""
     lesson, sheet = lesson_of(path), pages(printed / f"{path.stem}-worksheet.pdf")
     text = " ".join(sheet)
     assert lesson.questions and lesson.article
     for q in lesson.questions:
         first_words = flat(re.sub(r"\(.*?\)", "", q.text))[:50]
-        starts = [i for i, page in enumerate(sheet) if page.startswith(f"Question {q.number} ")]
-        assert starts, (path.stem, q.number, "no page starts with this question")
-        assert first_words.split("“")[0][:30] in sheet[starts[0]], (path.stem, q.number)
+        (at,) = [i for i, page in enumerate(sheet) if f"Question {q.number} " in page]
+        assert first_words.split("“")[0][:30] in sheet[at], (path.stem, q.number)
+        assert "Your answer" in sheet[at].split(f"Question {q.number} ", 1)[1], (path.stem, q.number, "box elsewhere")
+        if q.shows:
+            assert sheet[at].startswith(f"Question {q.number} "), (path.stem, q.number, "should start a page")
+    first = next(i for i, page in enumerate(sheet) if "Question 1 " in page)
+    assert len(sheet) - first < len(lesson.questions), (path.stem, "no two questions share a page")
+    assert not re.search(r"answer_\d|kzfigures\.|parse_quantity|rate_per|math\.inf|\bset `", text), (
+        path.stem, "code on paper")
     shown = " ".join(" ".join(q.shows) for q in lesson.questions) + " ".join(lesson.intro_shows)
     for q in lesson.questions:
         why = P.SETTINGS[lesson.key]["why"].get(q.name, "")
         assert flat(why)[:40] not in text, (path.stem, q.number, "a why on the worksheet")
         for line in q.solution.splitlines():
             assert flat(line)[:40] not in text, (path.stem, q.number, line)
-        if q.answer and q.answer not in shown and q.name != "written":  # not one of the values a table shows
+        options = " ".join(lesson.intro)  # a word the lesson offers to choose from, such as *same origin*
+        if q.answer and q.answer not in shown and q.name != "written" and f"*{q.answer}*" not in options:
             answer = flat(q.answer)
             assert not re.search(rf"(?<![\w.,]){re.escape(answer)}(?![\w,])", text), (path.stem, q.number, answer)
     assert not any(word in text for word in ("✓", "Right", "Not yet", "Not answered yet", "Answer key"))

@@ -175,7 +175,8 @@ if importlib.util.find_spec("kzfigures") is None:
 CHECK_NOTE = "# Run this cell after every change (Shift+Enter): it checks the answer above, as written."
 HOW_TO_TAG = "how-to-answer"
 STUDENT_HOW_TO = ("**How to answer.** Run the set-up cell first. Each question then has one cell for your answer, "
-                  "ending with its check: write your answer in place of `# YOUR ANSWER HERE` and run the cell "
+                  "ending with its check: write your answer in place of `# YOUR ANSWER HERE`, after the name the "
+                  "cell gives it, as in `answer_1 = (10, 20)`, and run the cell "
                   "(Shift+Enter). Running it keeps your answer and checks it, so the check always sees the answer "
                   "as it is written.")
 

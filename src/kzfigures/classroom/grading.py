@@ -32,6 +32,7 @@ from typing import Any
 from ..collection.listing import cell_source
 from .answers import decode
 from .edition import TEXT_PROMPT, check_call
+from .slips import GRADING_ENV
 
 MARK = "<<kzfigures-answers>>"
 #: The cell run after each of a submission's own: each answer as JSON, with sets, tuples and intervals tagged.
@@ -43,7 +44,7 @@ print(%(mark)r + _json.dumps({name: _plain(globals().get(name)) for name in %(na
 SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·"}
 #: The grading mark: an environment variable every process a submission starts inherits, so that the ones that
 #: leave its session (a daemon, ``setsid``) are found and killed too.
-TOKEN_ENV = "KZFIGURES_GRADING"
+TOKEN_ENV = GRADING_ENV  # the mark of a submission's processes; slips leave errors to raise under it
 #: Limits set in the child, and so in its kernel and everything they start: address space, file size, core dumps.
 MEMORY_LIMIT = 4 * 1024**3
 FILE_LIMIT = 64 * 1024**2

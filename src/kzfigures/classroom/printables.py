@@ -93,9 +93,23 @@ def _output_text(output: dict[str, Any]) -> str:
 def _is_skipped(cell: dict[str, Any]) -> bool:
     """Cells printables leave out: navigation, parameters, the set-up and the summary."""
     source, tags = cell_source(cell), cell.get("metadata", {}).get("tags", [])
-    skipped_tags = {"navigation", "parameters", "how-to-answer"}
+    skipped_tags = {"navigation", "parameters", "how-to-answer", "warm-up"}
     return (bool(skipped_tags & set(tags)) or source.startswith(("## Parameters", "## How far"))
             or "lessons.summary(" in source or (cell["cell_type"] == "code" and "import kzfigures" in source))
+
+
+#: A paragraph for the notebook only (how to answer in code), left off paper: it begins "**In the notebook:**".
+NOTEBOOK_ONLY = re.compile(r"\n*^\*\*In the notebook:\*\*.*?(?=\n\n|\Z)", re.M | re.S)
+
+
+def for_paper(text: str) -> str:
+    """A question or a passage as a worksheet prints it: without its paragraphs for the notebook only."""
+    return NOTEBOOK_ONLY.sub("", text).strip()
+
+
+def paper_form(comment: str) -> str:
+    """The form an answer takes on paper, from the answer cell's comment ("a name, in quotes" -> "a name")."""
+    return PAPER_FORM.get(comment, comment.replace(", in quotes", ""))
 
 
 def _outputs(cell: dict[str, Any]) -> list[str]:
@@ -113,7 +127,7 @@ def _take_into(question: Question, cell: dict[str, Any]) -> None:
     elif code and BEGIN_SOLUTION in source:
         line = ANSWER_LINE.search(source)
         form = (line["form"] or "").strip() if line else ""
-        question.form = PAPER_FORM.get(form, form)
+        question.form = paper_form(form)
         question.variable = line["answer"] if line else ""
         question.solution = _solution_lines(source)
     elif code and (check := CHECK.search(source)):
@@ -132,14 +146,14 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
     for cell in (c for c in nb["cells"] if not _is_skipped(c)):
         source, markdown = cell_source(cell), cell["cell_type"] == "markdown"
         if markdown and source.startswith("### Question"):
-            questions.append(Question(len(questions) + 1, re.sub(r"^### Question \d+\s*", "", source)))
+            questions.append(Question(len(questions) + 1, for_paper(re.sub(r"^### Question \d+\s*", "", source))))
         elif markdown and source.startswith("## Key points"):
             key_points = source  # the key's last part, and the lesson's last cell printables read; never on a worksheet
             break
         elif questions:
             _take_into(questions[-1], cell)
         elif markdown:
-            intro.append(source)
+            intro.append(for_paper(source))
         else:
             intro_shows += _outputs(cell)
     title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
@@ -197,7 +211,7 @@ def compute_answers(nb: dict[str, Any], lesson: Lesson) -> None:
     """Run the instructor lesson's code (the project's own cells, in this process) and print each answer."""
     namespace: dict[str, Any] = {"__name__": "__lesson__"}
     for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
+        if cell["cell_type"] == "code" and "warm-up" not in cell.get("metadata", {}).get("tags", []):
             exec(compile(without_hidden_tests(cell_source(cell)), lesson.key, "exec"), namespace)
     for question in lesson.questions:
         if question.variable:
