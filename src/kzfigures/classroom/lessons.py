@@ -247,6 +247,8 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     Never raises for an answer: a wrong or missing one gives "not yet" feedback with a hint, so Run All goes on.
     """
     if (lesson, question) not in ANSWER_KEY:
+        _generated(lesson)
+    if (lesson, question) not in ANSWER_KEY:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
     try:
@@ -275,6 +277,7 @@ while True:
     body = sys.stdin.buffer.read(int.from_bytes(size, "big"))
     try:
         lesson, question, answer = pickle.loads(body)
+        lessons._generated(lesson)
         if (lesson, question) not in lessons.ANSWER_KEY:
             said = ["unknown", f"no question {question!r} in lesson {lesson!r}"]
         else:
@@ -344,6 +347,7 @@ def require(lesson: str, question: str, answer: Any,
 
 def summary(lesson: str) -> Feedback:
     """How far a student got in a lesson: "2 of 6 answered correctly; not answered yet: questions 3, 4, 5 and 6"."""
+    _generated(lesson)
     questions = [q for (name, q) in ANSWER_KEY if name == lesson]
     if not questions:
         raise KeyError(f"no lesson {lesson!r}")
@@ -356,6 +360,14 @@ def summary(lesson: str) -> Feedback:
             listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
             parts.append(f"{words}: question{'s' if len(numbers) > 1 else ''} {listed}")
     return Feedback("right" if right == len(questions) else "not yet" if right else "unanswered", "; ".join(parts))
+
+
+def _generated(lesson: str) -> None:
+    """Register the questions of a lesson made from an article (exercises.py), when ``lesson`` names one."""
+    if not any(name == lesson for name, _ in ANSWER_KEY):
+        from .exercises import register
+
+        register(lesson)
 
 
 def _figures() -> pd.DataFrame:

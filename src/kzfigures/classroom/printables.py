@@ -31,8 +31,8 @@ from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION
 HERE = Path(__file__).parent
 _DATA = json.loads((HERE / "printables.json").read_text(encoding="utf-8"))
 SETTINGS, LEAVE_OUT, PAPER_FORM = _DATA["lessons"], tuple(_DATA["leave_out"]), _DATA["paper_form"]
-LESSON_NAME = re.compile(r'lessons\.(?:check|summary)\("(?P<lesson>[a-z-]+)"')
-CHECK = re.compile(r'lessons\.check\("[a-z-]+", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)')
+LESSON_NAME = re.compile(r'lessons\.(?:check|summary)\("(?P<lesson>[a-z0-9-]+)"')
+CHECK = re.compile(r'lessons\.check\("[a-z0-9-]+", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)')
 ANSWER_LINE = re.compile(r"^(?P<answer>answer_\w+) = None\s*(?:#\s*(?P<form>.*))?$", re.M)
 #: chromium's flags for printing one page, as the project's browser tests launch it.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -71,6 +71,14 @@ class Lesson:
     article: list[str]  # HTML paragraphs of the article, the lesson's figures marked
     source: str = ""  # the article: publisher, “title” (date)
     whole: bool = False  # the article is printed whole
+    why: dict[str, str] = field(default_factory=dict)  # the answer key's why per question
+
+
+def settings(nb: dict[str, Any], key: str) -> dict[str, Any]:
+    """A lesson's printables settings: a lesson made from an article carries its own (exercises.py) in its
+    metadata; the hand-written ones are in printables.json."""
+    own = nb.get("metadata", {}).get("kzfigures", {}).get("printables")
+    return own if isinstance(own, dict) else SETTINGS[key]
 
 
 def _solution_lines(source: str) -> str:
@@ -131,20 +139,24 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         elif cell["cell_type"] == "code":
             questions[-1].shows += [s for o in cell.get("outputs", []) if (s := _output_text(o))]
     title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
-    source, paragraphs = article_passage(key)
+    chosen = settings(nb, key)
+    source, paragraphs = article_passage(key, chosen)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,
-                  SETTINGS[key]["article"] == "all")
+                  chosen["article"] == "all", chosen["why"])
 
 
-def article_passage(lesson: str) -> tuple[str, list[str]]:
-    """The article's paragraphs the lesson needs (printables.json), as HTML with each figure's words marked."""
+def article_passage(lesson: str, chosen: dict[str, Any] | None = None) -> tuple[str, list[str]]:
+    """The article's paragraphs the lesson needs (printables.json, or ``chosen``), as HTML with each figure's
+    words marked."""
     from ..figures.seeds import FLAGSHIP, load_seed
     from ..figures.table import load_figures
 
-    figures = load_figures(seed=FLAGSHIP)  # the lessons are the flagship article's
-    wanted = SETTINGS[lesson]["article"]
+    chosen = chosen or SETTINGS[lesson]
+    article = chosen.get("seed", FLAGSHIP)  # the hand-written lessons are the flagship article's
+    figures = load_figures(seed=article)
+    wanted = chosen["article"]
     rows = figures if wanted == "all" else figures.loc[figures["figure_id"].isin(wanted)]
-    seed = load_seed(FLAGSHIP)
+    seed = load_seed(article)
     text, meta = seed.text, seed.meta
     when = meta["published"]
     if meta.get("published_precision") == "month":
@@ -203,7 +215,7 @@ _ENV.filters["markdown"] = lambda text: jinja2.utils.markupsafe.Markup(_markdown
 
 def render(lesson: Lesson, kind: str) -> str:
     """The worksheet ("worksheet") or the answer key ("key") of a lesson, as one HTML page."""
-    why = SETTINGS[lesson.key]["why"]
+    why = lesson.why or SETTINGS[lesson.key]["why"]
     return _ENV.get_template("printable.html.j2").render(lesson=lesson, kind=kind, why=why)
 
 
