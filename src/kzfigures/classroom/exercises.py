@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..figures.bounds import Bounds
 from ..figures.formatting import number
-from ..figures.literal import markdown_text
 from . import lessons as L
 
 if TYPE_CHECKING:
     import pandas as pd
 
 WORDS: dict[str, Any] = json.loads((Path(__file__).with_name("exercises.json")).read_text(encoding="utf-8"))
-TEMPLATES: dict[str, dict[str, Any]] = WORDS["templates"]
+TEMPLATE_WORDS: dict[str, dict[str, Any]] = WORDS["templates"]
 #: The bounds that give one end only.
 OPEN = ("more_than", "at_least", "fewer_than", "at_most")
 
@@ -60,7 +59,7 @@ class Exercise:
     @property
     def form(self) -> str:
         """The form of the answer, as the answer cell's comment says it."""
-        return str(TEMPLATES[self.template]["form"])
+        return str(TEMPLATE_WORDS[self.template]["form"])
 
 
 # -- the article's data ----------------------------------------------------------------------------------------
@@ -110,9 +109,14 @@ def _kind(bound: str) -> str:
     return str(WORDS["kind_words"].get(bound, ""))
 
 
+#: The characters Markdown (and the notebook's MathJax) would act on in text from the data.
+_ACTIVE = set("\\`*_[]<>#|~$&")
+
+
 def _md(text: Any) -> str:
-    """Text from the data, shown exactly as written in Markdown."""
-    return markdown_text(str(text))
+    """Text from the data, shown exactly as written in Markdown: its active characters escaped, the rest as written
+    (so the notebook's source and the printed title read as the article does)."""
+    return "".join("\\" + ch if ch in _ACTIVE else ch for ch in str(text)).replace("\n", " ")
 
 
 def _fields(row: pd.Series) -> dict[str, str]:
@@ -133,7 +137,7 @@ def _literal(x: float | Fraction) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def _notation(b: Bounds) -> str:
+def _interval(b: Bounds) -> str:
     """An interval as people read it."""
     return b.notation(lambda x: number(x, 4))
 
@@ -141,13 +145,14 @@ def _notation(b: Bounds) -> str:
 # -- the templates: each returns the exercises an article offers (none: left out) ------------------------------
 def _kind_exercises(a: Article, used: set[str]) -> list[Exercise]:
     """Up to two figures of different kinds (exact first), not already asked about."""
-    t, kinds = TEMPLATES["kind"], set()
+    t, kinds = TEMPLATE_WORDS["kind"], set()
     out: list[Exercise] = []
     for wanted in ("exact", "vague", "range", "open"):
         for _, row in _stated(a).iterrows():
             kind = _kind(row["bound"])
             if kind == wanted and kind not in kinds and row["figure_id"] not in used and len(out) < 2:
                 kinds.add(kind)
+                used.add(row["figure_id"])
                 article_word = "an" if kind[0] in "aeiou" else "a"
                 out.append(Exercise("kind", (row["figure_id"],), t["question"].format(**_fields(row)), repr(kind),
                                     t["why"].format(**_plain_fields(row), article=article_word, kind=kind,
@@ -158,7 +163,7 @@ def _kind_exercises(a: Article, used: set[str]) -> list[Exercise]:
 
 def _bounds_exercises(a: Article, used: set[str]) -> list[Exercise]:
     """An open bound and a range (or a vague word): the bounds of their words."""
-    t = TEMPLATES["bounds"]
+    t = TEMPLATE_WORDS["bounds"]
     out: list[Exercise] = []
     for kinds in (OPEN, ("range",), ("vague",)):
         if len(out) == 2:
@@ -168,9 +173,10 @@ def _bounds_exercises(a: Article, used: set[str]) -> list[Exercise]:
             row = rows.iloc[0]
             b: Bounds = row["bounds"]
             solution = f"({_literal(b.lower)}, {_literal(b.upper)})"
-            reason = t["reasons"].get(row["bound"], "")
+            ranged = row["bound"] == "range" and (b.lower_open or b.upper_open)
+            reason = t["reasons"].get("range_open" if ranged else row["bound"], "")
             out.append(Exercise("bounds", (row["figure_id"],), t["question"].format(**_fields(row)), solution,
-                                t["why"].format(**_plain_fields(row), notation=_notation(b), reason=reason), b,
+                                t["why"].format(**_plain_fields(row), notation=_interval(b), reason=reason), b,
                                 {"bound": row["bound"], "words": str(row["number_text"]), "unit": str(row["unit"])}))
             used.add(row["figure_id"])
     return out
@@ -199,7 +205,7 @@ def _credit_exercises(a: Article, used: set[str]) -> list[Exercise]:
                      if len(rows := explicit.loc[explicit["attributed_to"].isin(names)])), explicit.iloc[:0])
     if len(explicit):
         row = explicit.iloc[0]
-        t, name = TEMPLATES["credit"], str(row["attributed_to"])
+        t, name = TEMPLATE_WORDS["credit"], str(row["attributed_to"])
         others = sorted(set(stated["attributed_to"]) - {name, "unattributed"})
         out.append(Exercise("credit", (row["figure_id"],), t["question"].format(**_fields(row)), repr(name),
                             t["why"].format(**_plain_fields(row), credit=name), name,
@@ -209,7 +215,7 @@ def _credit_exercises(a: Article, used: set[str]) -> list[Exercise]:
     if len(credited):
         inferred = credited.loc[credited["attribution"] == "inferred"]
         row = (inferred if len(inferred) else credited).iloc[0]
-        t, how = TEMPLATES["credit-how"], str(row["attribution"])
+        t, how = TEMPLATE_WORDS["credit-how"], str(row["attribution"])
         fields = {**_fields(row), "name": _md(row["attributed_to"])}
         out.append(Exercise("credit-how", (row["figure_id"],), t["question"].format(**fields), repr(how),
                             t["why"].format(**_plain_fields(row), name=row["attributed_to"], how=how,
@@ -228,7 +234,7 @@ def _derived_exercises(a: Article, used: set[str]) -> list[Exercise]:
     """The inputs of the first derived figure."""
     if not a.derived:
         return []
-    raw, t = a.derived[0], TEMPLATES["derived"]
+    raw, t = a.derived[0], TEMPLATE_WORDS["derived"]
     inputs = {raw["left"], raw["right"]}
     unit = next((r["unit"] for _, r in a.figures.iterrows() if r["figure_id"] == raw["figure_id"]), "")
     stated = sorted(_stated(a).loc[_stated(a)["unit"] == unit, "figure_id"])  # the candidates: the same unit
@@ -248,21 +254,23 @@ def _share_exercises(a: Article, used: set[str]) -> list[Exercise]:
         part, whole = by_id.loc[left], by_id.loc[right]
         if part["unit"] != whole["unit"] or by_id.loc[left, "derived"] or by_id.loc[right, "derived"]:
             continue
-        t = TEMPLATES["share"]
+        t = TEMPLATE_WORDS["share"]
         result: Bounds = part["bounds"] / whole["bounds"]
         question = t["question"].format(part=_md(part["number_text"]), part_measure=_md(part["measure"]),
                                         whole=_md(whole["number_text"]), whole_measure=_md(whole["measure"]),
                                         unit=_md(part["unit"]), part_id=left, whole_id=right)
         return [Exercise("share", (left, right), question, f'bounds["{left}"] / bounds["{right}"]',
-                         t["why"].format(notation=_notation(result)), result)]
+                         t["why"].format(notation=_interval(result)), result)]
     return []
 
 
 def _scope(row: pd.Series, what: str) -> str:
     """A figure's unit, place or period as written ("" when the table gives none)."""
     column = {"unit": "unit", "place": "place", "period": "period_text"}[what]
+    from ..figures.draft import TO_DESCRIBE
+
     value = row[column]
-    return value.strip() if isinstance(value, str) else ""
+    return value.strip() if isinstance(value, str) and value.strip() != TO_DESCRIBE else ""
 
 
 def _compare_exercises(a: Article, used: set[str]) -> list[Exercise]:
@@ -276,7 +284,7 @@ def _compare_exercises(a: Article, used: set[str]) -> list[Exercise]:
                     continue  # one says and the other does not: not for sure a difference
                 differs = [w for w, (x, y) in scopes.items() if x.lower() != y.lower()]
                 if differs == [wanted]:
-                    t = TEMPLATES["compare"]
+                    t = TEMPLATE_WORDS["compare"]
                     x, y = scopes[wanted]
                     question = t["question"].format(a=_md(first["number_text"]), a_measure=_md(first["measure"]),
                                                     b=_md(second["number_text"]), b_measure=_md(second["measure"]))
@@ -318,15 +326,15 @@ def _draft_exercises(a: Article, used: set[str]) -> list[Exercise]:
     if not wrong or len(right) < 2:
         return []
     chosen = sorted([wrong[0], *right[:2]], key=lambda r: int(r[0]["number_start"]))
-    t, lines, answer = TEMPLATES["draft"], [], ""
+    t, lines, answer = TEMPLATE_WORDS["draft"], [], ""
     for letter, (row, proposal, corrected) in zip("ABC", chosen, strict=True):
         credit = proposal.credit or t["no_credit"]
         lines.append("- " + t["line"].format(letter=letter, words=_md(proposal.phrase),
-                                             notation=_md(_notation(proposal.bounds)), credit=_md(credit)))
+                                             notation=_md(_interval(proposal.bounds)), credit=_md(credit)))
         if corrected:
             answer, fixed = letter, row
-            draft = f"{_notation(proposal.bounds)}, credited to {credit}"
-            curated = f"{_notation(row['bounds'])}, credited to {row['attributed_to']}"
+            draft = f"{_interval(proposal.bounds)}, credited to {credit}"
+            curated = f"{_interval(row['bounds'])}, credited to {row['attributed_to']}"
     why = t["why"].format(words=fixed["number_text"], draft=draft, curated=curated)
     return [Exercise("draft", (fixed["figure_id"],), t["question"].format(proposals="\n".join(lines)),
                      repr(answer), why, answer, {"figure_id": str(fixed["figure_id"])})]
@@ -352,8 +360,8 @@ def exercises(a: Article) -> list[Exercise]:
 def skills(made: list[Exercise]) -> tuple[list[str], list[str]]:
     """The skills a lesson practises and the ones it leaves out (the article gives nothing to work on)."""
     present = {e.template for e in made}
-    return ([t["skill"] for n, t in TEMPLATES.items() if n in present],
-            [t["skill"] for n, t in TEMPLATES.items() if n not in present])
+    return ([t["skill"] for n, t in TEMPLATE_WORDS.items() if n in present],
+            [t["skill"] for n, t in TEMPLATE_WORDS.items() if n not in present])
 
 
 # -- the checks: each compares an answer with the table's value --------------------------------------------------
@@ -367,7 +375,7 @@ def _whole(unit: str) -> bool:
 def _check_bounds(answer: Any, name: str, e: Exercise) -> str:
     """Bounds of the words: the table's interval, its open end written as the next whole number for whole things,
     each end allowed its rounding; as Bounds, the open ends must match too."""
-    t, b, words = TEMPLATES["bounds"], e.expected, e.extra["words"]
+    t, b, words = TEMPLATE_WORDS["bounds"], e.expected, e.extra["words"]
     L._missing(answer, name, f"write the lowest and highest values that “{words}” allows, as (lower, upper)")
     given = L._as_bounds(answer, name)
     whole = _whole(e.extra["unit"])
@@ -393,7 +401,7 @@ def _check_bounds(answer: Any, name: str, e: Exercise) -> str:
     return "your bounds match the words."
 
 
-def _words(answer: Any) -> str:
+def _one_word(answer: Any) -> str:
     """A one-word answer made comparable (quotes, case, spaces and a final stop do not matter)."""
     return L._plain(answer.strip().strip("'\"")) if isinstance(answer, str) else ""
 
@@ -402,20 +410,20 @@ def _check_kind(answer: Any, name: str, e: Exercise) -> str:
     """One of exact, range, open or vague."""
     also = WORDS["kind_also"][e.expected]
     every = {*WORDS["kind_words"].values(), *(w for words in WORDS["kind_also"].values() for w in words)}
-    if isinstance(answer, str) and _words(answer) in every:
-        if _words(answer) in {e.expected, *also}:
+    if isinstance(answer, str) and _one_word(answer) in every:
+        if _one_word(answer) in {e.expected, *also}:
             return "that is its kind."
-        raise L.NotYet(f"{name} = {answer!r} is not its kind. {TEMPLATES['kind']['hint']}")
+        raise L.NotYet(f"{name} = {answer!r} is not its kind. {TEMPLATE_WORDS['kind']['hint']}")
     return L.check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, e.expected, name,
                           "Answer with one word: exact, range, open or vague.", also=also)
 
 
 def _check_credit(answer: Any, name: str, e: Exercise) -> str:
     """A name, a surname (with or without a title), or a role the people table gives."""
-    t, words = TEMPLATES["credit"], e.extra["words"]
+    t, words = TEMPLATE_WORDS["credit"], e.extra["words"]
     L._missing(answer, name, "write the name, in quotes")
     if isinstance(answer, str):
-        given = _words(answer)
+        given = _one_word(answer)
         if given in {L._plain(w) for w in e.extra["right"]}:
             return "that is the one."
         other = next((o for o in e.extra["others"] if given in {L._plain(o), L._plain(o.split()[-1])}), None)
@@ -429,8 +437,8 @@ def _check_credit(answer: Any, name: str, e: Exercise) -> str:
 
 def _check_credit_how(answer: Any, name: str, e: Exercise) -> str:
     """Explicit or inferred."""
-    if isinstance(answer, str) and _words(answer) in ("explicit", "inferred") and _words(answer) != e.expected:
-        hint = TEMPLATES["credit-how"]["hint"].format(words=e.extra["words"], name=e.extra["name"])
+    if isinstance(answer, str) and _one_word(answer) in ("explicit", "inferred") and _one_word(answer) != e.expected:
+        hint = TEMPLATE_WORDS["credit-how"]["hint"].format(words=e.extra["words"], name=e.extra["name"])
         raise L.NotYet(f"{name} = {answer!r} is not it: {hint}.")
     return L.check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, e.expected, name,
                           "Answer with one word: explicit or inferred.")
@@ -440,17 +448,17 @@ def _check_compare(answer: Any, name: str, e: Exercise) -> str:
     """The one of unit, place and period in which the two figures differ."""
     also = WORDS["compare_also"]
     for what, words in also.items():
-        if isinstance(answer, str) and _words(answer) in {what, *words} and what != e.expected:
+        if isinstance(answer, str) and _one_word(answer) in {what, *words} and what != e.expected:
             raise L.NotYet(f"{name} = {answer!r} is not it: "
-                           + TEMPLATES["compare"]["same_hint"].format(what=what) + ".")
+                           + TEMPLATE_WORDS["compare"]["same_hint"].format(what=what) + ".")
     return L.check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, e.expected, name,
-                          TEMPLATES["compare"]["hint"].capitalize() + ".", also=also[e.expected])
+                          TEMPLATE_WORDS["compare"]["hint"].capitalize() + ".", also=also[e.expected])
 
 
 def _check_draft(answer: Any, name: str, e: Exercise) -> str:
     """The letter of the corrected proposal (or its figure id)."""
     return L.check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, e.expected, name,
-                          TEMPLATES["draft"]["hint"].capitalize() + ".", also=(e.extra["figure_id"],))
+                          TEMPLATE_WORDS["draft"]["hint"].capitalize() + ".", also=(e.extra["figure_id"],))
 
 
 CHECKS: dict[str, Callable[[Any, str, Exercise], str]] = {
@@ -538,7 +546,7 @@ def lesson_notebook(seed_id: str, root: str | Path | None = None) -> dict[str, A
         cells.append(_cell("code", f"{answer} = None  # {e.form}\n### BEGIN SOLUTION\n{answer} = {e.solution}\n"
                                    "### END SOLUTION"))
         cells.append(_cell("code", f'lessons.check("{seed_id}", "{e.name}", {answer})'))
-    points = [TEMPLATES[t]["point"] for t in dict.fromkeys(e.template for e in made)]
+    points = [TEMPLATE_WORDS[t]["point"] for t in dict.fromkeys(e.template for e in made)]
     cells += [_cell("markdown", "## Key points\n\n" + "\n".join(f"- {p}" for p in points)),
               _cell("markdown", "## How far you got\n\nThis cell counts the questions you have answered correctly so "
                                 "far. Run it again after changing an answer."),
