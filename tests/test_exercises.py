@@ -407,3 +407,44 @@ def test_the_worksheet_asks_every_question_and_gives_no_answer_and_the_key_gives
             assert str(escape(why)) not in worksheet, (seed, why)
         for solution in _solutions(nb).values():
             assert str(escape(solution.split(" = ", 1)[1].strip())) not in worksheet, (seed, solution)
+
+
+# -- nbgrader ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [FLAGSHIP, "test-politics-vote"])
+def test_nbgrader_releases_the_lesson_and_autogrades_the_instructors_answers_full_and_an_untouched_copy_zero(
+        seed, made, collection, tmp_path):
+    import shutil
+
+    from test_nbgrader import NBGRADER_BIN, solved
+
+    if not (NBGRADER_BIN / "nbgrader").is_file():
+        pytest.skip("nbgrader is not installed in build/nbgrader-venv: `make nbgrader` installs it")
+    name = lesson_name(seed)
+    (tmp_path / "notebooks" / "lesson").mkdir(parents=True)
+    shutil.copy2(made[seed] / name, tmp_path / "notebooks" / "lesson" / name)
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
+    env = {k: v for k, v in _env(seed, collection).items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{NBGRADER_BIN}{os.pathsep}{env.get('PATH', '')}"
+
+    def nbgrader(*args: str) -> None:
+        done = subprocess.run([str(NBGRADER_BIN / "nbgrader"), *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    nbgrader("generate_assignment", "lesson")
+    released = _nb(tmp_path / "build" / "nbgrader" / "release" / "lesson" / name)
+    assert "BEGIN SOLUTION" not in json.dumps(released) and "HIDDEN TESTS" not in json.dumps(released)
+    for student, nb in (("filled", solved(released, _nb(made[seed] / name))), ("untouched", released)):
+        folder = tmp_path / "build" / "nbgrader" / "submitted" / student / "lesson"
+        folder.mkdir(parents=True)
+        (folder / name).write_text(json.dumps(nb), encoding="utf-8")
+    nbgrader("autograde", "lesson")
+    script = ("import json; from nbgrader.api import Gradebook\n"
+              "with Gradebook('sqlite:///build/nbgrader/gradebook.db') as gb:\n"
+              "    print(json.dumps({s: [[nb.code_score, nb.max_code_score] for nb in "
+              "gb.find_submission('lesson', s).notebooks] for s in ('filled', 'untouched')}))")
+    scores = json.loads(subprocess.run([str(NBGRADER_BIN / "python"), "-c", script], cwd=tmp_path, env=env,
+                                       check=True, capture_output=True, text=True).stdout)
+    (got, most), = scores["filled"]
+    assert most >= 4 and got == most, scores
+    assert scores["untouched"] == [[0, most]]
