@@ -448,3 +448,27 @@ def test_nbgrader_releases_the_lesson_and_autogrades_the_instructors_answers_ful
     (got, most), = scores["filled"]
     assert most >= 4 and got == most, scores
     assert scores["untouched"] == [[0, most]]
+
+
+def test_a_notebook_cell_makes_the_lesson_into_the_checkout_s_dist_folder(collection, tmp_path):
+    """Item 3: a teacher without a terminal makes the lesson from any cell; the default folder is the checkout's."""
+    import shutil
+
+    root = tmp_path / "checkout"
+    for folder in ("seeds", "data"):
+        shutil.copytree(collection[0] / folder, root / folder)
+    (root / "notebooks").mkdir()
+    cell = 'import kzfigures\nkzfigures.make_lesson("test-politics-vote", pdf=False)'
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+                     "source": cell}], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                   "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    path = root / "notebooks" / "05-curate.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    ran = _run(path, {**os.environ, "KZFIGURES_ROOT": str(root)})
+    outputs = ran["cells"][0]["outputs"]
+    assert [o for o in outputs if o["output_type"] == "error"] == []
+    said = "".join("".join(o.get("text", "")) for o in outputs if o["output_type"] == "stream")
+    folder = root / "dist" / "lessons" / "test-politics-vote"
+    assert said.startswith(f"the lesson of test-politics-vote written to {folder}: "), said
+    assert (folder / "student" / lesson_name("test-politics-vote")).is_file()

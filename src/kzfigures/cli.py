@@ -202,7 +202,8 @@ LESSON_MARKER, LESSON_SCHEMA = ".kzfigures-lesson.json", "kzfigures-lesson/1"
 
 def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True,
                 say: Any = None) -> list[Path]:
-    """Write the lesson of a curated article into ``output`` (default dist/lessons/ARTICLE): the instructor lesson,
+    """Write the lesson of a curated article into ``output`` (default: dist/lessons/ARTICLE in the checkout, or in
+    the current folder when kzfigures is installed without one): the instructor lesson,
     executed, with nbgrader's metadata; ``student/`` its student edition; ``printables/`` its worksheet and answer
     key (HTML, and PDF through chromium with ``pdf``). Return the files written.
 
@@ -216,13 +217,15 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
     from .classroom.exercises import article as curated_article
     from .classroom.exercises import lesson_name, lesson_notebook
     from .collection.listing import write_notebook_json
+    from .figures.paths import project_root
     from .report.execute import execute
     from .report.folders import Kind, OutputRefused, check_output, locked, recorded_files
 
-    say = say or (lambda line: print(line, file=sys.stderr))
+    say = say or print  # in a notebook cell, the lines show as the cell's output
     curated_article(article)  # an unknown article, or one with nothing curated, is refused before anything is made
     kind = Kind(LESSON_MARKER, LESSON_SCHEMA, "a folder kzfigures lesson wrote", False)
-    folder = Path(output) if output is not None else Path("dist") / "lessons" / article
+    checkout = project_root() if (project_root() / "notebooks").is_dir() else Path()
+    folder = Path(output) if output is not None else checkout / "dist" / "lessons" / article
     name = lesson_name(article)
     stem = name.removesuffix(".ipynb")
     names = [name, f"student/{name}"] + [f"printables/{stem}-{k}.{ext}" for k in ("worksheet", "key")
@@ -262,7 +265,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
 def _lesson(args: argparse.Namespace) -> int:
     """kzfigures lesson: the lesson of a curated article (see make_lesson)."""
     _needs_report_extra("lesson")
-    make_lesson(args.article, args.output, pdf=not args.no_pdf)
+    make_lesson(args.article, args.output, pdf=not args.no_pdf, say=lambda line: print(line, file=sys.stderr))
     return 0
 
 
@@ -387,7 +390,8 @@ def parser() -> argparse.ArgumentParser:
                                            "solutions, its student edition, worksheet and answer key")
     lesson.add_argument("article", help="the article's id (as `kzfigures add` printed it)")
     lesson.add_argument("--output", default=None, metavar="FOLDER",
-                        help="folder to write (default: dist/lessons/ARTICLE); new, empty, or written by this command")
+                        help="folder to write (default: dist/lessons/ARTICLE in the checkout); new, empty, or "
+                             "written by this command")
     lesson.add_argument("--no-pdf", action="store_true", help="the worksheet and answer key as HTML only")
     lesson.set_defaults(run=_lesson)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
