@@ -390,8 +390,10 @@ def test_an_article_with_nothing_curated_is_refused_in_one_line(collection, tmp_
 
 
 # -- printables --------------------------------------------------------------------------------------------------
-def test_the_worksheet_asks_every_question_and_gives_no_answer_and_the_key_gives_each_why(made):
+def test_the_worksheet_asks_every_question_and_gives_no_answer_and_the_key_gives_each_why(made, collection):
     from markupsafe import escape
+
+    from kzfigures import load_figures
 
     for seed, folder in made.items():
         stem, nb = lesson_name(seed)[:-6], _nb(folder / lesson_name(seed))
@@ -407,6 +409,10 @@ def test_the_worksheet_asks_every_question_and_gives_no_answer_and_the_key_gives
             assert str(escape(why)) not in worksheet, (seed, why)
         for solution in _solutions(nb).values():
             assert str(escape(solution.split(" = ", 1)[1].strip())) not in worksheet, (seed, solution)
+        # the passage marks every figure the questions quote, in the first paragraph too (economy-jobs has no headline)
+        figures = load_figures(None if seed == FLAGSHIP else collection[0], seed=seed).set_index("figure_id")
+        for figure_id in nb["metadata"]["kzfigures"]["printables"]["article"]:
+            assert f"<mark>{escape(figures.loc[figure_id, 'number_text'])}</mark>" in worksheet, (seed, figure_id)
 
 
 # -- nbgrader ------------------------------------------------------------------------------------------------------

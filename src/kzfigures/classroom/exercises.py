@@ -227,7 +227,7 @@ def _credit_exercises(a: Article, used: set[str]) -> list[Exercise]:
 def _table_code(ids: list[str]) -> str:
     """The code of a cell that shows these figures' ids, words and what they count."""
     return (f"figures.loc[figures['figure_id'].isin({sorted(ids)!r}), "
-            "['figure_id', 'number_text', 'unit', 'measure']]")
+            "['figure_id', 'number_text', 'unit', 'measure']].set_index('figure_id')")
 
 
 def _derived_exercises(a: Article, used: set[str]) -> list[Exercise]:

@@ -167,7 +167,9 @@ def article_passage(lesson: str, chosen: dict[str, Any] | None = None) -> tuple[
     for block in text.split("\n\n"):
         end = start + len(block)
         wanted_here = (wanted == "all" and not block.startswith(LEAVE_OUT)) or any(start <= s < end for s, _ in spans)
-        if wanted_here and start > 0:  # the first block is the headline, printed in the source line
+        marks = any(start <= s < end for s, _ in spans)
+        if wanted_here and (start > 0 or marks):  # the first block is the headline (printed in the source line),
+            # unless a figure of the lesson stands in it: an article saved without its headline
             marked, at = [], start
             for s, e in (span for span in spans if start <= span[0] < end):
                 if s >= at:
