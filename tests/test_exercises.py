@@ -478,3 +478,14 @@ def test_a_notebook_cell_makes_the_lesson_into_the_checkout_s_dist_folder(collec
     folder = root / "dist" / "lessons" / "test-politics-vote"
     assert said.startswith(f"the lesson of test-politics-vote written to {folder}: "), said
     assert (folder / "student" / lesson_name("test-politics-vote")).is_file()
+
+
+def test_an_articles_checks_stay_apart_from_the_hand_written_lessons_key():
+    before = dict(L.ANSWER_KEY)
+    assert L.check(FLAGSHIP, "bounds-penalty-term", (3, 7)).state == "right"
+    assert before == L.ANSWER_KEY  # the hand-written lessons' key (and its tests) see no generated question
+    with pytest.raises(KeyError, match="no question 'nine' in lesson 'shares'"):
+        L.check("shares", "nine", 1)
+    with pytest.raises(KeyError, match="no question 'nine' in lesson 'no-such-lesson'"):
+        L.check("no-such-lesson", "nine", 1)
+    assert f" of {len(exercises(article(FLAGSHIP)))} answered correctly" in L.summary(FLAGSHIP).text

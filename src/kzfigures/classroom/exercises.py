@@ -4,11 +4,12 @@ Each template of exercises.json teaches one skill (read a bound from the words, 
 is credited and how, what a derived figure comes from, an honest share, two figures that do not compare, the
 draft's wrong reading). A template is used where the article's curated table gives it something to work on, and
 left out (the lesson says so) where it does not. No answer is written in the notebook: a check cell names the
-article and the question (``lessons.check("<article>", "bounds-foreign-fighters", answer_1)``), and the first
-time ``lessons`` meets an article's name it asks ``register`` here, which chooses the same exercises from the same
-table and computes each expected answer from it. The check is data, not code; the student edition gives nothing
-away. The notebook itself is written by ``lesson_notebook`` in the form of the hand-written lessons (nbgrader's
-markers, a ``show_solutions`` parameter), so edition.py and printables.py make its student edition and worksheets.
+article and the question (``lessons.check("<article>", "bounds-foreign-fighters", answer_1)``), and ``lessons``
+asks ``answer_key`` here for the article's checks, which chooses the same exercises from the same table and
+computes each expected answer from it (kept apart from the hand-written lessons' ANSWER_KEY). The check is data,
+not code; the student edition gives nothing away. The notebook itself is written by ``lesson_notebook`` in the
+form of the hand-written lessons (nbgrader's markers, a ``show_solutions`` parameter), so edition.py and
+printables.py make its student edition and worksheets.
 """
 from __future__ import annotations
 
@@ -468,35 +469,28 @@ CHECKS: dict[str, Callable[[Any, str, Exercise], str]] = {
     "compare": _check_compare, "draft": _check_draft}
 
 
-def _key(e: Exercise) -> L.Key:
+def _check_of(e: Exercise) -> L.Key:
     """The answer key's check of one exercise."""
     return lambda answer, name: CHECKS[e.template](answer, name, e)
 
 
 @cache
-def _registered(seed_id: str, state: Any) -> tuple[str, ...]:
-    """Register an article's questions in lessons.ANSWER_KEY (once per data state); their names."""
-    made = exercises(article(seed_id))
-    for e in made:
-        L.ANSWER_KEY[(seed_id, e.name)] = _key(e)
-    return tuple(e.name for e in made)
+def _checks(seed_id: str, state: Any) -> dict[str, L.Key]:
+    """An article's checks by question name, chosen and computed from its table once per data state."""
+    return {e.name: _check_of(e) for e in exercises(article(seed_id))}
 
 
-def register(lesson: str) -> bool:
-    """Make the questions of the lesson of an article known to ``lessons``; False when ``lesson`` names no curated
-    article (the caller then says it knows no such lesson)."""
+def answer_key(lesson: str) -> dict[str, L.Key]:
+    """The checks of the lesson of an article by question name; {} when ``lesson`` names no curated article."""
     from ..figures.paths import file_state
+    from ..figures.store import checked_package
 
     try:
-        state = file_state()
-        from ..figures.store import checked_package
-
         if lesson not in checked_package().seeds:
-            return False
-        _registered(lesson, state)
+            return {}
+        return _checks(lesson, file_state())
     except (NoLesson, FileNotFoundError):
-        return False
-    return True
+        return {}
 
 
 # -- the notebook ------------------------------------------------------------------------------------------------
