@@ -163,11 +163,12 @@ def _kind_exercises(a: Article, used: set[str]) -> list[Exercise]:
 
 
 def _bounds_exercises(a: Article, used: set[str]) -> list[Exercise]:
-    """An open bound and a range (or a vague word): the bounds of their words."""
+    """An open bound and a range (or a vague word): the bounds of their words; in an article of exact figures
+    only, one exact figure (its two bounds are the same)."""
     t = TEMPLATE_WORDS["bounds"]
     out: list[Exercise] = []
-    for kinds in (OPEN, ("range",), ("vague",)):
-        if len(out) == 2:
+    for kinds in (OPEN, ("range",), ("vague",), ("exact",)):
+        if len(out) == 2 or (kinds == ("exact",) and out):
             break
         rows = _stated(a).loc[_stated(a)["bound"].isin(kinds)]
         if len(rows) and not (kinds == ("vague",) and any(e.extra["bound"] == "range" for e in out)):
