@@ -489,3 +489,38 @@ def test_an_articles_checks_stay_apart_from_the_hand_written_lessons_key():
     with pytest.raises(KeyError, match="no question 'nine' in lesson 'no-such-lesson'"):
         L.check("no-such-lesson", "nine", 1)
     assert f" of {len(exercises(article(FLAGSHIP)))} answered correctly" in L.summary(FLAGSHIP).text
+
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "$x^2$", "*bold* and _it_", "[a link](http://example.org)", "`code`",
+           "&lt;b&gt;", "# not a heading", "a | b | c"]
+
+
+def _bounds_question(root: Path, measure: str) -> str:
+    """The flagship lesson's question on "more than 15,000", its measure set to ``measure`` in a copy of the data."""
+    from kzfigures.classroom.exercises import lesson_notebook
+
+    rows = _rows(root / "data" / "figures.csv")
+    for row in rows:
+        if row["figure_id"] == "foreign_fighters":
+            row["measure"] = measure
+    _write(root / "data" / "figures.csv", rows)
+    nb = lesson_notebook(FLAGSHIP, root)
+    (question,) = [_text(c) for c in nb["cells"] if "**more than 15,000**" in _text(c) and "Write the bounds" in _text(c)]
+    return question
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_from_the_data_is_text_in_the_lesson(text, tmp_path):
+    """A measure with markup, a formula or a link shows as written in the question, never as markup."""
+    import html
+    import shutil
+
+    from kzfigures.classroom.printables import _markdown
+
+    for folder in ("seeds", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    plain, hostile = _markdown(_bounds_question(tmp_path, "plain words")), _bounds_question(tmp_path, text)
+    shown = _markdown(hostile)
+    assert re.findall(r"<(\w+)", shown) == re.findall(r"<(\w+)", plain)  # no element of the data's own
+    assert f"({html.escape(text, quote=False)})" in shown.replace("&quot;", '"').replace("&#x27;", "'"), shown
+    assert re.search(r"(?<!\\)\$", hostile) is None  # every $ escaped: MathJax in JupyterLab would typeset it
