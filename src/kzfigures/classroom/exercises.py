@@ -410,6 +410,7 @@ def _one_word(answer: Any) -> str:
 
 def _check_kind(answer: Any, name: str, e: Exercise) -> str:
     """One of exact, range, open or vague."""
+    L._missing(answer, name, TEMPLATE_WORDS["kind"]["missing"])
     also = WORDS["kind_also"][e.expected]
     every = {*WORDS["kind_words"].values(), *(w for words in WORDS["kind_also"].values() for w in words)}
     if isinstance(answer, str) and _one_word(answer) in every:
@@ -439,6 +440,7 @@ def _check_credit(answer: Any, name: str, e: Exercise) -> str:
 
 def _check_credit_how(answer: Any, name: str, e: Exercise) -> str:
     """Explicit or inferred."""
+    L._missing(answer, name, TEMPLATE_WORDS["credit-how"]["missing"])
     if isinstance(answer, str) and _one_word(answer) in ("explicit", "inferred") and _one_word(answer) != e.expected:
         hint = TEMPLATE_WORDS["credit-how"]["hint"].format(words=e.extra["words"], name=e.extra["name"])
         raise L.NotYet(f"{name} = {answer!r} is not it: {hint}.")
@@ -448,6 +450,7 @@ def _check_credit_how(answer: Any, name: str, e: Exercise) -> str:
 
 def _check_compare(answer: Any, name: str, e: Exercise) -> str:
     """The one of unit, place and period in which the two figures differ."""
+    L._missing(answer, name, TEMPLATE_WORDS["compare"]["missing"])
     also = WORDS["compare_also"]
     for what, words in also.items():
         if isinstance(answer, str) and _one_word(answer) in {what, *words} and what != e.expected:
@@ -459,6 +462,7 @@ def _check_compare(answer: Any, name: str, e: Exercise) -> str:
 
 def _check_draft(answer: Any, name: str, e: Exercise) -> str:
     """The letter of the corrected proposal (or its figure id)."""
+    L._missing(answer, name, TEMPLATE_WORDS["draft"]["missing"])
     return L.check_choice(answer.strip("'\" .") if isinstance(answer, str) else answer, e.expected, name,
                           TEMPLATE_WORDS["draft"]["hint"].capitalize() + ".", also=(e.extra["figure_id"],))
 
