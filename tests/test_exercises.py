@@ -531,3 +531,12 @@ def test_text_from_the_data_is_text_in_the_lesson(text, tmp_path):
     assert re.findall(r"<(\w+)", shown) == re.findall(r"<(\w+)", plain)  # no element of the data's own
     assert f"({html.escape(text, quote=False)})" in shown.replace("&quot;", '"').replace("&#x27;", "'"), shown
     assert re.search(r"(?<!\\)\$", hostile) is None  # every $ escaped: MathJax in JupyterLab would typeset it
+
+
+def test_make_lesson_returns_the_files_it_wrote_shown_as_one_line(made, capsys):
+    files = make_lesson(FLAGSHIP, made[FLAGSHIP], pdf=False)
+    assert all(p.is_file() for p in files) and files[0].name == lesson_name(FLAGSHIP)
+    assert repr(files) == (f"4 files in {made[FLAGSHIP]}: {lesson_name(FLAGSHIP)}, student/{lesson_name(FLAGSHIP)}, "
+                           f"printables/{lesson_name(FLAGSHIP)[:-6]}-worksheet.html, "
+                           f"printables/{lesson_name(FLAGSHIP)[:-6]}-key.html")
+    assert capsys.readouterr().out.startswith(f"the lesson of {FLAGSHIP} written to {made[FLAGSHIP]}")

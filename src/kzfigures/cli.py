@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -196,12 +196,23 @@ def _student(args: argparse.Namespace) -> int:
     return 0
 
 
+class LessonFiles(list[Path]):
+    """The files make_lesson wrote: a list of paths, shown in a notebook cell as one line."""
+
+    def __init__(self, folder: Path, paths: Iterable[Path]) -> None:
+        super().__init__(paths)
+        self.folder = folder
+
+    def __repr__(self) -> str:
+        return f"{len(self)} files in {self.folder}: {', '.join(p.relative_to(self.folder).as_posix() for p in self)}"
+
+
 #: A lesson folder: written file by file, in place, as the student command writes its folders.
 LESSON_MARKER, LESSON_SCHEMA = ".kzfigures-lesson.json", "kzfigures-lesson/1"
 
 
 def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True,
-                say: Any = None) -> list[Path]:
+                say: Any = None) -> LessonFiles:
     """Write the lesson of a curated article into ``output`` (default: dist/lessons/ARTICLE in the checkout, or in
     the current folder when kzfigures is installed without one): the instructor lesson,
     executed, with nbgrader's metadata; ``student/`` its student edition; ``printables/`` its worksheet and answer
@@ -259,7 +270,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
         "(to hand out), printables/ (worksheet; the answer key is for the teacher only)")
     for kept_name in kept:
         say(f"  kept {folder / kept_name}: changed since it was written; delete it to get a fresh copy")
-    return [folder / n for n in names if (folder / n).is_file()]
+    return LessonFiles(folder, (folder / n for n in names if (folder / n).is_file()))
 
 
 def _lesson(args: argparse.Namespace) -> int:
