@@ -540,3 +540,29 @@ def test_make_lesson_returns_the_files_it_wrote_shown_as_one_line(made, capsys):
                            f"printables/{lesson_name(FLAGSHIP)[:-6]}-worksheet.html, "
                            f"printables/{lesson_name(FLAGSHIP)[:-6]}-key.html")
     assert capsys.readouterr().out.startswith(f"the lesson of {FLAGSHIP} written to {made[FLAGSHIP]}")
+
+
+@pytest.mark.parametrize(("words", "unit", "answer", "state"), [
+    ("two-thirds", "share", (0.67, 0.67), "right"),  # rounded as written
+    ("two-thirds", "share", (0.6667, 0.6667), "right"),
+    ("two-thirds", "share", [2 / 3, 2 / 3], "right"),
+    ("two-thirds", "share", (0.6, 0.67), "not yet"),
+    ("two-thirds", "share", (0.7, 0.7), "not yet"),
+    ("more than 80", "nations", (81, math.inf), "right"),  # whole things: the least is the next whole number
+    ("more than 80", "nations", (80, math.inf), "right"),
+    ("more than 5%", "percent", (6, math.inf), "not yet"),  # not so for a percentage
+    ("nearly half", "share", (0, 0.5), "right"),
+    ("nearly half", "share", (0, 0.49), "not yet"),
+])
+def test_bounds_accept_an_answer_rounded_as_written_and_the_next_whole_number_only_for_whole_things(words, unit,
+                                                                                                     answer, state):
+    from kzfigures.classroom.exercises import CHECKS, Exercise
+
+    bounds = parse_quantity(words)
+    exercise = Exercise("bounds", ("x",), "", "", "", bounds, {"bound": bounds.bound, "words": words, "unit": unit})
+    try:
+        CHECKS["bounds"](answer, "your answer", exercise)
+        got = "right"
+    except L.NotYet:
+        got = "not yet"
+    assert got == state
