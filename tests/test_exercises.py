@@ -307,6 +307,8 @@ WRONG = [  # question, answer, state, words the feedback must hold
     ("derived-killed-not-officers", {"killed_since_2011", "killed_officers", "killed_not_officers"}, "not yet",
      "not right here: killed_not_officers"),
     ("share-kz-fighters-karin--foreign-fighters", 0.0125, "not yet", "a range: keep both ends"),
+    ("share-kz-fighters-karin--foreign-fighters", parse_quantity("more than 15,000") / parse_quantity(
+        "between 180 and 250"), "not yet", "the whole divided by the part: a share is the part over the whole"),
     ("share-kz-fighters-karin--foreign-fighters", parse_quantity("between 180 and 250") / parse_quantity("15,000"),
      "not yet", "the lower end of your answer is too high"),
     ("compare-sentenced-supporters--kz-fighters-karin", "unit", "not yet", "both have the same unit"),

@@ -262,7 +262,8 @@ def _share_exercises(a: Article, used: set[str]) -> list[Exercise]:
                                         whole=_md(whole["number_text"]), whole_measure=_md(whole["measure"]),
                                         unit=_md(part["unit"]), part_id=left, whole_id=right)
         return [Exercise("share", (left, right), question, f'bounds["{left}"] / bounds["{right}"]',
-                         t["why"].format(notation=_interval(result)), result)]
+                         t["why"].format(notation=_interval(result)), result,
+                         {"reversed": whole["bounds"] / part["bounds"]})]
     return []
 
 
@@ -460,6 +461,14 @@ def _check_compare(answer: Any, name: str, e: Exercise) -> str:
                           TEMPLATE_WORDS["compare"]["hint"].capitalize() + ".", also=also[e.expected])
 
 
+def _check_share(answer: Any, name: str, e: Exercise) -> str:
+    """The interval of the part over the whole; the whole over the part gets its own hint."""
+    flipped: Bounds = e.extra["reversed"]
+    if isinstance(answer, Bounds) and (answer.lower, answer.upper) == (flipped.lower, flipped.upper):
+        raise L.NotYet(f"{name} is the whole divided by the part: " + TEMPLATE_WORDS["share"]["reversed_hint"])
+    return L.check_interval(answer, e.expected, name, "the share")
+
+
 def _check_draft(answer: Any, name: str, e: Exercise) -> str:
     """The letter of the corrected proposal (or its figure id)."""
     L._missing(answer, name, TEMPLATE_WORDS["draft"]["missing"])
@@ -470,7 +479,7 @@ def _check_draft(answer: Any, name: str, e: Exercise) -> str:
 CHECKS: dict[str, Callable[[Any, str, Exercise], str]] = {
     "kind": _check_kind, "bounds": _check_bounds, "credit": _check_credit, "credit-how": _check_credit_how,
     "derived": lambda a, n, e: L.check_set(a, e.expected, n),
-    "share": lambda a, n, e: L.check_interval(a, e.expected, n, "the share"),
+    "share": lambda a, n, e: _check_share(a, n, e),
     "compare": _check_compare, "draft": _check_draft}
 
 
