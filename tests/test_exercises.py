@@ -568,3 +568,12 @@ def test_bounds_accept_an_answer_rounded_as_written_and_the_next_whole_number_on
     except L.NotYet:
         got = "not yet"
     assert got == state
+
+
+def test_require_grades_an_articles_question_in_the_grader_process():
+    """nbgrader's hidden test: the grader process of its own knows the article's questions too."""
+    L.require(FLAGSHIP, "bounds-penalty-term", (3, 7))
+    with pytest.raises(AssertionError, match="upper bound 8 is too high"):
+        L.require(FLAGSHIP, "bounds-penalty-term", (3, 8))
+    with pytest.raises(KeyError, match="no question 'nine'"):
+        L.require(FLAGSHIP, "nine", 1)
