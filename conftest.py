@@ -17,7 +17,7 @@ def pytest_configure(config) -> None:
 #: install (a venv, nbgrader, a wheel) or many report builds, and single tests elsewhere that build a report of their own.
 FULL_FILES = frozenset({"test_browser.py", "test_jupyterlab.py", "test_install.py", "test_nbgrader.py",
                         "test_reliability.py", "test_kernels.py", "test_safety.py", "test_adversarial.py",
-                        "test_printables.py", "test_classfolder.py", "test_grading.py"})
+                        "test_printables.py", "test_classfolder.py", "test_grading.py", "test_exercises.py"})
 FULL_TESTS = frozenset({"test_a_failing_notebook_is_named_kept_and_the_old_report_stays",
                         "test_only_rebuilds_one_page_and_keeps_the_others",
                         "test_student_run_all_runs_to_the_end_with_feedback",
@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(config, items) -> None:
 #: scheduled on its own.
 WHOLE_FILES = {"test_browser.py": "default-report", "test_reliability.py": "default-report",
                "test_report.py": "test_report.py", "test_lessons.py": "test_lessons.py",
-               "test_jupyterlab.py": "test_jupyterlab.py"}
+               "test_jupyterlab.py": "test_jupyterlab.py", "test_exercises.py": "test_exercises.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):

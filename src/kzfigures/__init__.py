@@ -38,6 +38,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "figures.store": ("checked_package",),
     "figures.validation": ("validate_package",),
     "charts.views": ("topic_view",),
+    "cli": ("make_lesson",),
 }
 #: Public name -> the module that defines it.
 _EXPORTS = {name: module for module, names in _DEFINED_IN.items() for name in names}

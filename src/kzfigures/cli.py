@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
     check_output(folder, STUDENT, flag)
 
 
-def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
+def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
     """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it, and each file is copied
     into place, except one changed since this command wrote it (a student's saved answers), which is kept. Before
     any file is replaced, the marker records the sha256 it will have (pending), so a run killed half-way leaves
@@ -139,7 +139,8 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
         written_files,
     )
 
-    kept = changed_since(folder, STUDENT) if folder.is_dir() else {}
+    kind = kind or STUDENT
+    kept = changed_since(folder, kind) if folder.is_dir() else {}
     folder.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(folder)  # the work folder of a run killed outright
     tmp = work_folder(folder, "new")
@@ -147,9 +148,9 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
         write(tmp)
         names = sorted(n for p in tmp.rglob("*") if p.is_file() and (n := p.relative_to(tmp).as_posix()) != WORK_MARKER)
         new = written_files(tmp, [n for n in names if n not in kept])
-        old = recorded_files(folder, STUDENT) or {}
+        old = recorded_files(folder, kind) or {}
         folder.mkdir(exist_ok=True)
-        mark_report(folder, STUDENT, old, pending=new)
+        mark_report(folder, kind, old, pending=new)
         for name in new:  # whole or not at all: a killed run leaves no half file to be taken for a student's
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +161,7 @@ def _write_in_place(folder: Path, write: Any) -> tuple[int, list[str]]:
     for name in set(old) - set(recorded):  # a file an earlier run wrote, not written now: still ours
         if (folder / name).is_file():
             recorded[name] = old[name]
-    mark_report(folder, STUDENT, dict(sorted(recorded.items())))
+    mark_report(folder, kind, dict(sorted(recorded.items())))
     return len(names) - len(kept), sorted(kept)
 
 
@@ -221,6 +222,90 @@ def _apart(named: list[tuple[str, Path]]) -> None:
             if there in here.parents or here in there.parents:
                 raise OutputRefused(f"{inner[0]} {inner[1]} is inside {inner[2]} {inner[3]}; give each a folder "
                                     "of its own, side by side (dist/student, dist/class, dist/printables)")
+
+
+class LessonFiles(list[Path]):
+    """The files make_lesson wrote: a list of paths, shown in a notebook cell as one line."""
+
+    def __init__(self, folder: Path, paths: Iterable[Path]) -> None:
+        super().__init__(paths)
+        self.folder = folder
+
+    def __repr__(self) -> str:
+        return f"{len(self)} files in {self.folder}: {', '.join(p.relative_to(self.folder).as_posix() for p in self)}"
+
+
+#: A lesson folder: written file by file, in place, as the student command writes its folders.
+LESSON_MARKER, LESSON_SCHEMA = ".kzfigures-lesson.json", "kzfigures-lesson/1"
+
+
+def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True,
+                say: Any = None) -> LessonFiles:
+    """Write the lesson of a curated article into ``output`` (default: dist/lessons/ARTICLE in the checkout, or in
+    the current folder when kzfigures is installed without one): the instructor lesson,
+    executed, with nbgrader's metadata; ``student/`` its student edition; ``printables/`` its worksheet and answer
+    key (HTML, and PDF through chromium with ``pdf``). Return the files written.
+
+    The folder must be new, empty, or one this function wrote; a file in it that it did not write is never
+    replaced, and one changed since it wrote it (the teacher's edits) is kept, and said so.
+    """
+    import json
+    import tempfile
+
+    from .classroom.edition import student_version
+    from .classroom.exercises import article as curated_article
+    from .classroom.exercises import lesson_name, lesson_notebook
+    from .collection.listing import write_notebook_json
+    from .figures.paths import project_root
+    from .report.execute import execute
+    from .report.folders import Kind, OutputRefused, check_output, locked, recorded_files
+
+    say = say or print  # in a notebook cell, the lines show as the cell's output
+    curated_article(article)  # an unknown article, or one with nothing curated, is refused before anything is made
+    kind = Kind(LESSON_MARKER, LESSON_SCHEMA, "a folder kzfigures lesson wrote", False)
+    checkout = project_root() if (project_root() / "notebooks").is_dir() else Path()
+    folder = Path(output) if output is not None else checkout / "dist" / "lessons" / article
+    name = lesson_name(article)
+    stem = name.removesuffix(".ipynb")
+    names = [name, f"student/{name}"] + [f"printables/{stem}-{k}.{ext}" for k in ("worksheet", "key")
+                                          for ext in (("html", "pdf") if pdf else ("html",))]
+    flag = "--output"
+
+    def refuse_foreign() -> None:
+        check_output(folder, kind, flag)
+        recorded = recorded_files(folder, kind) or {}
+        foreign = [n for n in names if (folder / n).exists() and n not in recorded]
+        if foreign:
+            raise OutputRefused(f"{flag} {folder}: {foreign[0]} is there and kzfigures lesson did not write it; "
+                                "move it, or name another folder")
+
+    def write(tmp: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="kzfigures-lesson-") as work:
+            draft = Path(work) / name
+            write_notebook_json(draft, lesson_notebook(article))
+            execute(draft, tmp / name, {})
+        nb = json.loads((tmp / name).read_text(encoding="utf-8"))
+        (tmp / "student").mkdir()
+        write_notebook_json(tmp / "student" / name, student_version(nb, name))
+        _printables([tmp / name], tmp / "printables", not pdf)
+
+    refuse_foreign()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with locked(folder, say):
+        refuse_foreign()
+        _, kept = _write_in_place(folder, write, kind)
+    say(f"the lesson of {article} written to {folder}: {name} (the teacher's, with solutions), student/{name} "
+        "(to hand out), printables/ (worksheet; the answer key is for the teacher only)")
+    for kept_name in kept:
+        say(f"  kept {folder / kept_name}: changed since it was written; delete it to get a fresh copy")
+    return LessonFiles(folder, (folder / n for n in names if (folder / n).is_file()))
+
+
+def _lesson(args: argparse.Namespace) -> int:
+    """kzfigures lesson: the lesson of a curated article (see make_lesson)."""
+    _needs_report_extra("lesson")
+    make_lesson(args.article, args.output, pdf=not args.no_pdf, say=lambda line: print(line, file=sys.stderr))
+    return 0
 
 
 def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
@@ -365,6 +450,14 @@ def parser() -> argparse.ArgumentParser:
     grade_.add_argument("--force", action="store_true", help="let --csv replace an existing file outside the project")
     grade_.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     grade_.set_defaults(run=_grade)
+    lesson = sub.add_parser("lesson", help="write a lesson for a curated article: the teacher's notebook with "
+                                           "solutions, its student edition, worksheet and answer key")
+    lesson.add_argument("article", help="the article's id (as `kzfigures add` printed it)")
+    lesson.add_argument("--output", default=None, metavar="FOLDER",
+                        help="folder to write (default: dist/lessons/ARTICLE in the checkout); new, empty, or "
+                             "written by this command")
+    lesson.add_argument("--no-pdf", action="store_true", help="the worksheet and answer key as HTML only")
+    lesson.set_defaults(run=_lesson)
     validate = sub.add_parser("validate", help="check the data package and list every problem")
     validate.set_defaults(run=_validate)
     add = sub.add_parser("add", help="add an article's text to the collection (seeds/); prints its id")
@@ -398,6 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
+    from .classroom.exercises import NoLesson
     from .collection.listing import NotebookError
     from .figures.articles import ArticleRefused
     from .figures.paths import FileRefused
@@ -405,13 +499,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused,
-                                                     NotInstalled, FileRefused)
+                                                     NotInstalled, FileRefused, NoLesson)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:
         from .report.build import NotebookFailed
+        from .report.execute import ExecutionFailed
 
-        user_errors += (NotebookFailed,)
+        user_errors += (NotebookFailed, ExecutionFailed)
         return args.run(args)
     except KeyboardInterrupt as err:
         terminated = str(err) == "signal 15"
@@ -430,7 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         where = {"report": "; nothing was changed in the report folder",
-                 "student": "; a file already in place is whole (each goes in whole or not at all)"}
+                 "student": "; a file already in place is whole (each goes in whole or not at all)",
+                 "lesson": "; a file already in place is whole (each goes in whole or not at all)"}
         print(f"kzfigures: error: {_os_error(err)}{where.get(args.command, '')}", file=sys.stderr)
         return 1
 

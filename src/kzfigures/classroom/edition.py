@@ -27,7 +27,7 @@ MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 
 #: nbgrader's cell metadata schema, and the check call whose cell becomes an autograder test.
 NBGRADER_SCHEMA = 3
-CHECK_CALL = re.compile(r'^lessons\.check\("(?P<lesson>[a-z-]+)", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)$')
+CHECK_CALL = re.compile(r'^lessons\.check\("(?P<lesson>[a-z0-9-]+)", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)$')
 #: A cell's instructor-only tests, markers included (the one pattern every part of the classroom reads them with).
 HIDDEN_TESTS = re.compile(rf"{re.escape(BEGIN_HIDDEN)}.*?{re.escape(END_HIDDEN)}\n?", re.S)
 

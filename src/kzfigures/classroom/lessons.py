@@ -292,11 +292,12 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
 
     Never raises for an answer: a wrong or missing one gives "not yet" feedback with a hint, so Run All goes on.
     """
-    if (lesson, question) not in ANSWER_KEY:
+    key = _key(lesson, question)
+    if key is None:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
     try:
-        said = ANSWER_KEY[(lesson, question)](answer, "your answer")
+        said = key(answer, "your answer")
         feedback = said if isinstance(said, Feedback) else Feedback("right", said)
     except NotYet as err:
         unanswered = answer is None or answer is Ellipsis
@@ -323,7 +324,7 @@ while True:
     body = sys.stdin.buffer.read(int.from_bytes(size, "big"))
     try:
         lesson, question, answer = json.loads(body)
-        if (lesson, question) not in lessons.ANSWER_KEY:
+        if lessons._key(lesson, question) is None:
             said = ["unknown", f"no question {question!r} in lesson {lesson!r}"]
         else:
             feedback = lessons.check(lesson, question, decode(answer))
@@ -397,7 +398,7 @@ def require(lesson: str, question: str, answer: Any,
 
 def summary(lesson: str) -> Feedback:
     """How far a student got in a lesson: "2 of 6 answered correctly; not answered yet: questions 3, 4, 5 and 6"."""
-    questions = [q for (name, q) in ANSWER_KEY if name == lesson]
+    questions = [q for (name, q) in ANSWER_KEY if name == lesson] or list(_generated(lesson))
     if not questions:
         raise KeyError(f"no lesson {lesson!r}")
     states = [RESULTS.get(lesson, {}).get(q, "unanswered") for q in questions]
@@ -409,6 +410,23 @@ def summary(lesson: str) -> Feedback:
             listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
             parts.append(f"{words}: question{'s' if len(numbers) > 1 else ''} {listed}")
     return Feedback("right" if right == len(questions) else "not yet" if right else "unanswered", "; ".join(parts))
+
+
+def _generated(lesson: str) -> dict[str, Key]:
+    """The checks of a lesson made from an article (exercises.py) by question name; {} unless ``lesson`` names a
+    curated article. They are kept apart from ANSWER_KEY, the hand-written lessons' key."""
+    from .exercises import answer_key
+
+    return answer_key(lesson)
+
+
+def _key(lesson: str, question: str) -> Key | None:
+    """The check of a question: of a hand-written lesson, or of a lesson made from an article."""
+    if (lesson, question) in ANSWER_KEY:
+        return ANSWER_KEY[(lesson, question)]
+    if any(name == lesson for name, _ in ANSWER_KEY):
+        return None
+    return _generated(lesson).get(question)
 
 
 def _figures() -> pd.DataFrame:

@@ -32,8 +32,8 @@ from .edition import BEGIN_SOLUTION, END_SOLUTION, without_hidden_tests
 HERE = Path(__file__).parent
 _DATA = json.loads((HERE / "printables.json").read_text(encoding="utf-8"))
 SETTINGS, LEAVE_OUT, PAPER_FORM = _DATA["lessons"], tuple(_DATA["leave_out"]), _DATA["paper_form"]
-LESSON_NAME = re.compile(r'lessons\.(?:check|summary)\("(?P<lesson>[a-z-]+)"')
-CHECK = re.compile(r'lessons\.check\("[a-z-]+", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)')
+LESSON_NAME = re.compile(r'lessons\.(?:check|summary)\("(?P<lesson>[a-z0-9-]+)"')
+CHECK = re.compile(r'lessons\.check\("[a-z0-9-]+", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)')
 ANSWER_LINE = re.compile(r"^(?P<answer>answer_\w+) = None\s*(?:#\s*(?P<form>.*))?$", re.M)
 #: chromium's flags for printing one page, as the project's browser tests launch it.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -72,6 +72,14 @@ class Lesson:
     article: list[str]  # HTML paragraphs of the article, the lesson's figures marked
     source: str = ""  # the article, cited (figures/citation.py)
     whole: bool = False  # the article is printed whole
+    why: dict[str, str] = field(default_factory=dict)  # the answer key's why per question
+
+
+def settings(nb: dict[str, Any], key: str) -> dict[str, Any]:
+    """A lesson's printables settings: a lesson made from an article carries its own (exercises.py) in its
+    metadata; the hand-written ones are in printables.json."""
+    own = nb.get("metadata", {}).get("kzfigures", {}).get("printables")
+    return own if isinstance(own, dict) else SETTINGS[key]
 
 
 def _solution_lines(source: str) -> str:
@@ -157,28 +165,34 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
         else:
             intro_shows += _outputs(cell)
     title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
-    source, paragraphs = article_passage(key)
+    chosen = settings(nb, key)
+    source, paragraphs = article_passage(key, chosen)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,
-                  SETTINGS[key]["article"] == "all")
+                  chosen["article"] == "all", chosen["why"])
 
 
-def article_passage(lesson: str) -> tuple[str, list[str]]:
-    """The article's paragraphs the lesson needs (printables.json), as HTML with each figure's words marked."""
+def article_passage(lesson: str, chosen: dict[str, Any] | None = None) -> tuple[str, list[str]]:
+    """The article's paragraphs the lesson needs (printables.json, or ``chosen``), as HTML with each figure's
+    words marked."""
     from ..figures.citation import cite
     from ..figures.seeds import FLAGSHIP, load_seed
     from ..figures.table import load_figures
 
-    figures = load_figures(seed=FLAGSHIP)  # the lessons are the flagship article's
-    wanted = SETTINGS[lesson]["article"]
+    chosen = chosen or SETTINGS[lesson]
+    article = chosen.get("seed", FLAGSHIP)  # the hand-written lessons are the flagship article's
+    figures = load_figures(seed=article)
+    wanted = chosen["article"]
     rows = figures if wanted == "all" else figures.loc[figures["figure_id"].isin(wanted)]
-    seed = load_seed(FLAGSHIP)
+    seed = load_seed(article)
     text, source = seed.text, cite(seed.meta)
     spans = sorted({(int(r.number_start), int(r.number_end)) for r in rows.itertuples()})
     paragraphs, start = [], 0
     for block in text.split("\n\n"):
         end = start + len(block)
         wanted_here = (wanted == "all" and not block.startswith(LEAVE_OUT)) or any(start <= s < end for s, _ in spans)
-        if wanted_here and start > 0:  # the first block is the headline, printed in the source line
+        marks = any(start <= s < end for s, _ in spans)
+        if wanted_here and (start > 0 or marks):  # the first block is the headline (printed in the source line),
+            # unless a figure of the lesson stands in it: an article saved without its headline
             marked, at = [], start
             for s, e in (span for span in spans if start <= span[0] < end):
                 if s >= at:
@@ -225,7 +239,7 @@ _ENV.filters["markdown"] = lambda text: jinja2.utils.markupsafe.Markup(_markdown
 
 def render(lesson: Lesson, kind: str) -> str:
     """The worksheet ("worksheet") or the answer key ("key") of a lesson, as one HTML page."""
-    why = SETTINGS[lesson.key]["why"]
+    why = lesson.why or SETTINGS[lesson.key]["why"]
     return _ENV.get_template("printable.html.j2").render(lesson=lesson, kind=kind, why=why)
 
 
