@@ -191,3 +191,74 @@ def test_a_long_legend_and_key_never_collapse_the_layout(figures):
                                              name="e", title="E " * 40, ylabel="people", log_scale=True)
             chart.svg()
             chart.png()
+
+
+# -- issue 32: a mark is drawn where and when it happened, nowhere else -------------------------------------------
+import functools  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.parametrize("figure_id", ["foreign_fighters", "kz_fighters_karin"])
+def test_every_mark_is_drawn_inside_its_dates_and_the_articles_by_publication(figures, figure_id):
+    """Each chart's data gives per mark the dates it describes and where it is drawn: drawn_at within them, the
+    article's within 24–30 September 2014 (it reports resolution 2178 as adopted), never after publication. Before
+    the fix the article's "between 180 and 250" was drawn about 13 October, after the publication line."""
+    first, last = kzfigures.published_between()
+    assert (first, last) == (pd.Timestamp("2014-09-24"), pd.Timestamp("2014-09-30"))
+    external = context.estimates_for(figure_id, 2025)
+    chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, figure_id), (first, last), name="e",
+                                     title="E", ylabel="people", published_because=kzfigures.published_because())
+    data = chart.data
+    assert ((data["date_start"] <= data["drawn_at"]) & (data["drawn_at"] <= data["date_end"])).all(), data
+    article = data.loc[data["label"] == "the article"].iloc[0]
+    assert first.date() <= article["drawn_at"] <= last.date()
+    assert "(our inference: it reports the UN Security Council's resolution" in chart.caption
+    # the marks as drawn: each vertical mark's x is the drawn_at of a mark of that chart
+    ax = chart.figure.axes[0]
+    import matplotlib.dates as mdates
+    drawn = {pd.Timestamp(mdates.num2date(ln.get_xdata(orig=False)[0])).tz_localize(None).date()
+             for ln in ax.lines if len(set(ln.get_xdata(orig=False))) == 1 and ln.get_linestyle() != "--"}
+    assert drawn <= set(data["drawn_at"]), drawn - set(data["drawn_at"])
+
+
+def test_a_mark_set_inside_its_dates_to_keep_clear_is_named_in_the_caption(figures):
+    external = context.estimates_for("kz_fighters_karin", 2025)  # Jamestown's and Tengrinews' 250, both Sep 2014
+    chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, "kz_fighters_karin"),
+                                     kzfigures.published_between(), name="e", title="E", ylabel="people")
+    moved = chart.data.loc[chart.data["drawn_at"] != [s + (e - s) / 2 for s, e in
+                                                      zip(chart.data["date_start"], chart.data["date_end"],
+                                                          strict=True)]]
+    assert len(moved), "two marks of September 2014 at 250 would hide one another"
+    assert "No mark is drawn outside the dates it describes" in chart.caption
+    for mark in moved["mark"]:
+        assert f"mark {mark} is drawn on" in chart.caption
+
+
+@functools.cache
+def _figures():
+    return kzfigures.load_figures()
+
+
+_day = st.dates(min_value=pd.Timestamp("2014-01-01").date(), max_value=pd.Timestamp("2015-12-31").date())
+
+
+@given(st.lists(st.tuples(_day, st.integers(0, 120), st.sampled_from(["more than 15,000", "about 15,000",
+                                                                       "between 14,000 and 16,000", "nearly 16,000"])),
+                min_size=1, max_size=8))
+def test_no_estimate_is_ever_drawn_outside_its_dates(marks):
+    """However many marks crowd one date, each is drawn inside its own span and the article's by publication."""
+    figures = _figures()
+    rows = pd.DataFrame({
+        "as_of_start": [pd.Timestamp(d) for d, _, _ in marks],
+        "as_of_end": [pd.Timestamp(d) + pd.Timedelta(days=n) for d, n, _ in marks],
+        "bounds": [kzfigures.parse_quantity(w) for _, _, w in marks], "number_text": [w for _, _, w in marks],
+        "label": [f"source {i}" for i in range(len(marks))], "same_scope": [i % 2 == 0 for i in range(len(marks))],
+        "as_of": ["" for _ in marks], "bound": ["more_than" for _ in marks]})
+    window = (pd.Timestamp("2014-09-24"), pd.Timestamp("2014-09-30"))
+    placed, _axis = plotting.placed_marks(rows, kzfigures.figure_row(figures, "foreign_fighters"), window)
+    assert all(m.first <= m.drawn_at <= m.last for m in placed)
+    (article,) = [m for m in placed if m.is_article]
+    assert window[0] <= article.drawn_at <= window[1]

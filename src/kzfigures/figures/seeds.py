@@ -54,6 +54,12 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
             problems.append(Problem(rel, meta["seed_id"], "published",
                                     f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"))
             continue
+        after = meta.get("published_after")
+        if after is not None and not (isinstance(after, str) and len(after) == 10 and PUBLISHED.fullmatch(after)
+                                      and after.startswith(str(meta["published"]))):
+            problems.append(Problem(rel, meta["seed_id"], "published_after",
+                                    f"{after!r} is not a day (YYYY-MM-DD) within published {meta['published']}"))
+            continue
         text_path = (meta_path.parent / str(meta["file"])).resolve()
         if not text_path.is_relative_to(meta_path.parent.resolve()) or text_path == meta_path.parent.resolve():
             problems.append(Problem(rel, str(meta["seed_id"]), "file", f"{meta['file']!r} is outside seeds/; a seed's "
