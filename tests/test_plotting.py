@@ -262,3 +262,18 @@ def test_no_estimate_is_ever_drawn_outside_its_dates(marks):
     assert all(m.first <= m.drawn_at <= m.last for m in placed)
     (article,) = [m for m in placed if m.is_article]
     assert window[0] <= article.drawn_at <= window[1]
+
+
+def test_an_svg_keeps_its_words_as_text_a_designer_can_edit(figures):
+    """svg.fonttype none, with a font stack: every label is a <text> element, read back as written, markup and all."""
+    import xml.etree.ElementTree as ET
+
+    rows = views.parts_of(figures, {"foreign_fighters": "<b>fighters</b> & “friends” $5"})
+    chart = plotting.interval_chart(rows, labels=rows["label"], name="t", title="Foreign fighters", xlabel="people")
+    tree = ET.fromstring(chart.svg())
+    words = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Foreign fighters" in words and "more than 15,000" in words
+    assert "<b>fighters</b> & “friends” $5" in words
+    styles = [t.get("style", "") for t in tree.iter("{http://www.w3.org/2000/svg}text")]
+    assert all("font-family: 'DejaVu Sans'" in s and s.rstrip("; ").count("sans-serif") for s in styles if s)
+    assert "DejaVuSans-" not in chart.svg()  # no glyph outlines: the words are not drawn as paths

@@ -46,7 +46,9 @@ COLOURS = {"exact": "#0072B2", "range": "#009E73", "open": "#D55E00", "vague": "
 
 STYLE = {
     "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold", "axes.labelsize": 10,
-    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "path",
+    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "none",
+    # the SVG keeps its text as text (a designer can edit and search it), in this font or the next one a reader has
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Helvetica"],
     "figure.dpi": 100, "savefig.dpi": 110,
     # every string from the data is drawn as written: "$5 and $10" is not mathtext
     "text.parse_math": False,

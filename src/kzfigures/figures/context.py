@@ -19,7 +19,7 @@ where the figure comes from (origin), the two intervals, the two scopes (where, 
 - term differs, change not established: a term the law sets (count_kind 'term in law'), for the same offence as
   described, at another time, and not the article's (at the same time it is conflicting): a law is changed by an
   amendment, not by a later report, so a different term says the law was amended or one of the two describes it
-  wrongly; which, is not established.
+  wrongly; which, here, is not established.
 """
 from __future__ import annotations
 
