@@ -212,11 +212,19 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     mine = scopes(root).set_index("figure_id").loc[figure_id]
     rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
     same = [all(row[c] == mine[c] for c in SCOPE) for _, row in rows.iterrows()]
-    labels = [(p if a.startswith(p) else f"{p}, citing {a}")
+    labels = [(_credit_label(p, a))
               + (f" ({ORIGIN_RELATIONS[o]})" if o in ORIGIN_RELATIONS else "")
               for p, a, o in zip(rows["publisher"], rows["attributed_to"], rows["origin"], strict=True)]
     rows = rows.assign(same_scope=same, label=labels)
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
+
+
+def _credit_label(publisher: str, credited: str) -> str:
+    """Who a mark is credited to: the publisher, with whom it cites ("United Nations Security Council (citing
+    reports)", never its "own count" when it credits reports)."""
+    if credited.startswith(publisher):
+        return credited if "citing" in credited[len(publisher):] else publisher
+    return f"{publisher}, citing {credited}"
 
 
 def year_span(external: pd.DataFrame) -> str:
