@@ -277,3 +277,17 @@ def test_an_svg_keeps_its_words_as_text_a_designer_can_edit(figures):
     styles = [t.get("style", "") for t in tree.iter("{http://www.w3.org/2000/svg}text")]
     assert all("font-family: 'DejaVu Sans'" in s and s.rstrip("; ").count("sans-serif") for s in styles if s)
     assert "DejaVuSans-" not in chart.svg()  # no glyph outlines: the words are not drawn as paths
+
+
+def test_a_figure_that_is_no_independent_check_is_never_drawn_as_one(figures):
+    """The Post's compiled "An estimated 15,000" has the article's scope but compiles others' figures: drawn hollow,
+    its legend entry saying no independent check, never the filled mark of a same-scope check (issue 32)."""
+    external = context.estimates_for("foreign_fighters", 2022)
+    assert dict(zip(external["external_id"], external["independent"], strict=True))["wapo_2014_10"] is False
+    chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, "foreign_fighters"),
+                                     kzfigures.published_between(), name="e", title="E", ylabel="people")
+    green_points = [ln for ln in chart.figure.axes[0].lines if ln.get_marker() == "o" and len(ln.get_xdata()) == 1
+                    and ln.get_color() == plotting.COLOURS["range"] and len(set(ln.get_ydata())) == 1
+                    and ln.get_ydata()[0] == 15_000]
+    assert green_points and all(ln.get_markerfacecolor() == "white" for ln in green_points)
+    assert "external value, same scope, no independent check (EXTERNAL)" in legend_of(chart)

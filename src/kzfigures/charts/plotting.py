@@ -525,7 +525,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     source = source_line(extra="Coordinates are external: the cities' Wikipedia infoboxes, not the article. "
                                "No borders are drawn.")
     _finish(ax, foot, title, source, handles)
-    caption = "Places named in the article: " + "; ".join(described) + "."
+    caption = "Cities named in the article (the countries it names are not drawn): " + "; ".join(described) + "."
     data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
                    if c in places.columns]].reset_index(drop=True)
     return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data, source)
@@ -649,6 +649,11 @@ def _estimate_handles(used: set[str]) -> list:
                                          label="external range, same scope as the article (EXTERNAL)"))),
         ("same point", Line2D([], [], marker="o", ls="", color=COLOURS["range"], ms=9,
                               label="external value, same scope as the article (EXTERNAL)")),
+        ("borrowed range", _both_ends(Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["range"], ms=7,
+                                             markerfacecolor="white", markeredgewidth=2,
+                                             label="external range, same scope, no independent check (EXTERNAL)"))),
+        ("borrowed point", Line2D([], [], marker="o", ls="", color=COLOURS["range"], ms=9, markerfacecolor="white",
+                                  markeredgewidth=2, label="external value, same scope, no independent check (EXTERNAL)")),
         ("other range", _both_ends(Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["external"], ms=7,
                                           markerfacecolor="white", markeredgewidth=2,
                                           label="external range, different scope: no verdict (EXTERNAL)"))),
@@ -692,6 +697,8 @@ class _Mark:
     near: bool
     #: its row in the chart's data (the estimates in their order, then the article)
     row: int = 0
+    #: False for a figure that restates the article's source, repeats an earlier one or compiles others': no check
+    independent: bool = True
     lo: float = 0.0
     hi: float = 0.0
     drawn_at: pd.Timestamp = pd.NaT
@@ -740,7 +747,7 @@ def _estimate_marks(estimates: pd.DataFrame, article: pd.Series,
                     window: tuple[pd.Timestamp, pd.Timestamp]) -> list[_Mark]:
     """The marks of an estimates chart in date order: each external figure, and the article's over its window."""
     marks = [_Mark(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False,
-                   own_words(row, row["bounds"]), close_below(row), i)
+                   own_words(row, row["bounds"]), close_below(row), i, bool(row.get("independent", True)))
              for i, (_, row) in enumerate(estimates.iterrows())]
     marks.append(_Mark(window[0], window[1], bounds_of(article), "the article", True, True,
                        own_words(article, bounds_of(article)), close_below(article), len(marks)))
@@ -789,7 +796,7 @@ def _draw_mark(ax: Axes, mark: _Mark, top: float, log_scale: bool) -> set[str]:
     if mark.last > mark.first:  # the date is known to the month or year only: a whisker spans it
         ax.plot([mark.first, mark.last], [mark.lo, mark.lo], color=colour, lw=1, alpha=0.7, zorder=1)
         used.add("whisker")
-    kind = "article" if mark.is_article else ("same" if mark.same else "other")
+    kind = "article" if mark.is_article else ("other" if not mark.same else "same" if mark.independent else "borrowed")
     if mark.near and math.isfinite(b.upper):
         ax.plot([when, when], [mark.lo, mark.hi], color=colour, lw=5, alpha=0.8, ls=":", zorder=2)
         ax.plot([when], [mark.hi], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2,
@@ -797,7 +804,7 @@ def _draw_mark(ax: Axes, mark: _Mark, top: float, log_scale: bool) -> set[str]:
         return used | {"near", "hollow"}
     if b.is_point:
         ax.plot([when], [mark.lo], marker="D" if mark.is_article else "o", ms=9, color=colour,
-                markerfacecolor=colour if mark.same else "white", markeredgewidth=2, zorder=4)
+                markerfacecolor=colour if kind in ("article", "same") else "white", markeredgewidth=2, zorder=4)
         return used | {f"{kind} point"}
     ax.plot([when, when], [mark.lo, mark.hi], color=colour, lw=5, alpha=0.45 if b.upper == math.inf else 0.85,
             solid_capstyle="butt", zorder=2)

@@ -207,7 +207,8 @@ def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.Data
 def estimates_for(figure_id: str, last_year: int, include_different_scope: bool = True,
                   root: str | Path | None = None) -> pd.DataFrame:
     """The external figures that bear on one article figure, up to ``last_year``, ready for estimates_chart: each
-    with its bounds, the date it describes, a label naming its publisher, and whether its scope is the article's."""
+    with its bounds, the date it describes, a label naming its publisher, whether its scope is the article's, and
+    whether it is an independent check (its origin its own count)."""
     external = external_figures(root)
     mine = scopes(root).set_index("figure_id").loc[figure_id]
     rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
@@ -215,7 +216,7 @@ def estimates_for(figure_id: str, last_year: int, include_different_scope: bool 
     labels = [(_credit_label(p, a))
               + (f" ({ORIGIN_RELATIONS[o]})" if o in ORIGIN_RELATIONS else "")
               for p, a, o in zip(rows["publisher"], rows["attributed_to"], rows["origin"], strict=True)]
-    rows = rows.assign(same_scope=same, label=labels)
+    rows = rows.assign(same_scope=same, label=labels, independent=[o not in ORIGIN_RELATIONS for o in rows["origin"]])
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
 
 
