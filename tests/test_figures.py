@@ -244,3 +244,17 @@ def test_claims_without_numbers_have_their_words_and_a_source():
     for row in claims.itertuples():
         assert text[row.start:row.end] == row.quote and row.words in row.quote
     assert set(claims["attributed_to"]) <= set(kzfigures.people()["name"])
+
+
+@pytest.mark.parametrize("figure_id, words", [
+    ("kz_share_of_foreign_fighters", "kzfigures computes it from “between 180 and 250” ÷ “more than 15,000”"),
+    ("killed_not_officers", "kzfigures computes it from “21” − “17”"),
+])
+def test_a_derived_row_says_how_in_the_articles_words_not_in_ids(figure_id, words):
+    """A reader's table says how a derived figure is computed from the article's own words (issue 32); the ids stay in
+    derived_from, in the CSV."""
+    from kzfigures import views
+
+    table = views.readable(kzfigures.load_figures(include_derived=True))
+    quote = table.loc[table["figure_id"] == figure_id, "quote"].item()
+    assert words in quote and "_" not in quote
