@@ -16,8 +16,10 @@ def test_interval_chart_words_state_the_bounds_and_the_source(figures):
     rows = views.parts_of(figures, {"foreign_fighters": "all", "kz_fighters_karin": "Kazakhstan"})
     chart = plotting.interval_chart(rows, labels=rows["label"], name="t", title="T", xlabel="people", log_scale=True)
     assert "all: more than 15,000" in chart.caption and "Kazakhstan: between 180 and 250" in chart.caption
-    assert "unnamed sources (unnamed estimate)" in chart.alt and "Erlan Karin (analyst report)" in chart.alt
-    assert chart.alt.startswith("Chart: T.") and "The Astana Times" in chart.alt
+    assert "unnamed sources (unnamed estimate)" in chart.source and "Erlan Karin (analyst report)" in chart.source
+    assert "The Astana Times" in chart.source
+    # alt text short: what the chart is; the numbers are in the caption (issue 32)
+    assert chart.alt == "Chart: T. Its caption gives every number it shows." and len(chart.alt.split()) < 30
 
 
 def test_open_bound_is_an_arrow_not_a_point(figures):
@@ -35,7 +37,7 @@ def test_derived_figures_say_so_and_name_inputs(figures):
     chart = plotting.interval_chart(rows, scale=100, labels=["share"], value_format="{:.2f}%", name="s", title="S",
                                     xlabel="percent")
     assert "share: under 1.67% (derived)" in chart.caption
-    assert "kz_fighters_karin ÷ foreign_fighters" in chart.alt
+    assert "kz_fighters_karin ÷ foreign_fighters" in chart.source
 
 
 def test_estimates_are_labelled_in_their_sources_own_words(figures):
@@ -46,7 +48,7 @@ def test_estimates_are_labelled_in_their_sources_own_words(figures):
     chart = plotting.estimates_chart(external, kzfigures.figure_row(figures, "foreign_fighters"),
                                      kzfigures.published(), name="e", title="E", ylabel="people", log_scale=True)
     key = "\n".join(t.get_text() for t in chart.figure.axes[0].texts)
-    for words in (chart.caption, chart.alt, " ".join(key.split())):
+    for words in (chart.caption, " ".join(key.split())):
         assert "nearly 30,000" in words and "under 30,000" not in words
         assert "Over 12,000" in words and "the article" in words and "more than 15,000" in words
 
@@ -291,3 +293,63 @@ def test_a_figure_that_is_no_independent_check_is_never_drawn_as_one(figures):
                     and ln.get_ydata()[0] == 15_000]
     assert green_points and all(ln.get_markerfacecolor() == "white" for ln in green_points)
     assert "external value, same scope, no independent check (EXTERNAL)" in legend_of(chart)
+
+
+@pytest.mark.parametrize("make", ["estimates", "intervals", "panels", "parts", "timeline", "count", "places", "penalty"])
+def test_a_phone_drawing_is_narrow_with_type_a_phone_can_read(figures, make):
+    """Issue 32: every chart has a phone drawing (PHONE_WIDTH inches, shown about 370 px wide at 390 px), its every
+    text at least PHONE_LEAST_FONT points (about 13 px there, the page's small print), without the legend, numbered
+    key or source line, whose words go under it as text (chart.key, chart.source)."""
+    chart = _every_chart(figures)[make]
+    phone = chart.phone
+    assert phone is not None and phone.get_size_inches()[0] == plotting.PHONE_WIDTH
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(phone).draw()
+    texts = [t for t in phone.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+             if t.get_text().strip() and t.get_visible()]
+    assert texts and min(t.get_fontsize() for t in texts) >= plotting.PHONE_LEAST_FONT, \
+        sorted((t.get_fontsize(), t.get_text()[:30]) for t in texts)[:3]
+    words = " ".join(t.get_text() for t in texts)
+    assert "Source:" not in words and not any(ax.get_legend() for ax in phone.axes)
+    assert chart.source.startswith("Source:") and chart.key[:len(plotting._legend_words(chart.figure))] \
+        == plotting._legend_words(chart.figure)
+    import io
+
+    import PIL.Image
+
+    width = PIL.Image.open(io.BytesIO(chart.png(phone=True))).size[0]
+    assert width <= plotting.PHONE_WIDTH * plotting.PHONE_DPI * 1.15  # no text runs out of the drawing's width
+
+
+@functools.cache
+def _every_chart_cached():
+    figures = kzfigures.load_figures(include_derived=True)
+    rows = views.parts_of(figures, {"foreign_fighters": "all", "kz_fighters_karin": "Kazakhstan"})
+    attacks = kzfigures.topic_view("attacks")
+    killed = views.parts_of(figures, {"killed_officers": "officers", "killed_not_officers": "others"})
+    places = kzfigures.places()
+    events = kzfigures.events()
+    term = kzfigures.figure_row(figures, "penalty_term")
+    sentences = views.one_row_each(figures, "sentence_each", "sentenced_supporters", "person {i} of {n}")
+    charts = {
+        "estimates": plotting.estimates_chart(context.estimates_for("foreign_fighters", 2022),
+                                              kzfigures.figure_row(figures, "foreign_fighters"),
+                                              kzfigures.published_between(), name="e", title="E " * 20,
+                                              ylabel="people", log_scale=True),
+        "intervals": plotting.interval_chart(rows, labels=rows["label"], name="i", title="I", xlabel="people",
+                                             log_scale=True),
+        "panels": plotting.panels_chart(attacks[~attacks.derived], name="p", title="P", log_scale=True),
+        "parts": plotting.parts_chart(kzfigures.figure_row(figures, "killed_since_2011"), killed, name="k", title="K",
+                                      xlabel="people"),
+        "timeline": plotting.timeline_chart(events, kzfigures.external_events(), kzfigures.published(), name="t",
+                                            title="T", first_year=2004, last_year=2015),
+        "count": plotting.count_chart(views.count_by(figures), name="c", title="C"),
+        "places": plotting.places_chart(places, name="m", title="M"),
+    }
+    charts["penalty"] = plotting.penalty_chart(term, sentences, name="s", title="S")
+    return charts
+
+
+def _every_chart(figures):
+    return _every_chart_cached()

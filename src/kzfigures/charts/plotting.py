@@ -18,10 +18,12 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar, cast
 
 import matplotlib
+import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -66,13 +68,50 @@ def _house_rc() -> dict[str, Any]:
     return {**defaults, **STYLE}
 
 
-def _in_house_style(draw: Callable[P, R]) -> Callable[P, R]:
-    """Run a drawing function with _house_rc() in force, whatever rc the user has."""
+#: True while a chart is drawn for a phone (_in_house_style draws each chart twice): narrow, with larger type,
+#: and without the legend, the numbered key and the source line, which the report gives as text under it.
+_PHONE: ContextVar[bool] = ContextVar("kzfigures_phone", default=False)
+#: A phone drawing's width in inches: shown about 370 px wide at 390 px, 9-point type stands about 13 px tall, as
+#: large as the page's small print.
+PHONE_WIDTH = 3.6
+#: A phone drawing's resolution: sharp on a phone's screen of two or three pixels to the CSS pixel.
+PHONE_DPI = 220
+#: The least type size (points) on a phone drawing.
+PHONE_LEAST_FONT = 9.0
+
+
+def _for_phone() -> bool:
+    """Whether the chart being drawn is the phone drawing."""
+    return _PHONE.get()
+
+
+def _fs(size: float) -> float:
+    """A type size, at least PHONE_LEAST_FONT on a phone drawing."""
+    return max(size, PHONE_LEAST_FONT) if _for_phone() else size
+
+
+def _in_house_style(draw: Callable[P, Chart]) -> Callable[P, Chart]:
+    """Run a drawing function with _house_rc() in force, whatever rc the user has; then draw it again for a phone
+    (chart.phone) and keep the legend's words (chart.key) for the text under the chart."""
     @functools.wraps(draw)
-    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Chart:
         with _style(_house_rc()):
-            return draw(*args, **kwargs)
+            chart = draw(*args, **kwargs)
+        token = _PHONE.set(True)
+        try:
+            with _style(_house_rc()):
+                chart.phone = draw(*args, **kwargs).figure
+        finally:
+            _PHONE.reset(token)
+        chart.key = [*_legend_words(chart.figure), *chart.key]
+        return chart
     return drawn
+
+
+def _legend_words(figure: Figure) -> list[str]:
+    """The words of a figure's legend entries, in order."""
+    return [t.get_text() for ax in figure.axes for legend in [ax.get_legend()] if legend is not None
+            for t in legend.get_texts()]
 
 
 @dataclass
@@ -88,12 +127,18 @@ class Chart:
     data: pd.DataFrame
     #: the source line under the chart: the article, who is credited, and what is external
     source: str = ""
+    #: the chart drawn for a phone: narrow, larger type, no legend, key or source line (they go under it as text)
+    phone: Figure | None = None
+    #: what the legend and the numbered key say, for the text under a phone drawing
+    key: list[str] = field(default_factory=list)
 
-    def png(self) -> bytes:
-        """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
+    def png(self, phone: bool = False) -> bytes:
+        """The chart (or its phone drawing) as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
+        figure = self.phone if phone and self.phone is not None else self.figure
         buffer = io.BytesIO()
         with _style(_house_rc()):
-            self.figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
+            figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight",
+                           dpi=PHONE_DPI if phone else None)
         return buffer.getvalue()
 
     def svg(self) -> str:
@@ -109,6 +154,12 @@ class Chart:
         for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
             text = text.replace(f"#{old})", f"#clip{n})").replace(f'id="{old}"', f'id="clip{n}"')
         return text
+
+
+def _alt(kind: str, title: str) -> str:
+    """A chart's alt text: short, what kind of chart and its title; every number is in the caption under it, and
+    the source line under it too."""
+    return f"{kind}: {title}. Its caption gives every number it shows."
 
 
 def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> pd.DataFrame:
@@ -135,6 +186,8 @@ def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> 
 # -- shared pieces -------------------------------------------------------------------------------------
 def _new_figure(width: float, height: float, footer: float = 1.0) -> tuple[Figure, Axes, Axes]:
     """A figure in the project style: the plot above, a footer below it for the legend and the source line."""
+    if _for_phone():
+        width, footer = PHONE_WIDTH, 0.05
     with _style(STYLE):
         figure = Figure(figsize=(width, height + footer), layout="constrained")
         grid = figure.add_gridspec(2, 1, height_ratios=[height, footer])
@@ -161,17 +214,21 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str 
 
 def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None = None) -> None:
     """Title the chart; put its legend and then its source line in the footer, where they cover no data."""
+    if _for_phone():  # the legend and the source line go under the chart as text
+        with _style(STYLE):
+            ax.set_title(textwrap.fill(title, 34), loc="left", fontsize=_fs(11))
+        return
     with _style(STYLE):
         ax.set_title(textwrap.fill(title, 80), loc="left")
         text = textwrap.fill(source, 115)
         if handles:
-            legend = foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=8, frameon=False,
+            legend = foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=_fs(8), frameon=False,
                                  bbox_to_anchor=(0, 1.05), borderaxespad=0, handler_map=_HANDLERS)
             # the source line hangs under the legend's own box, so however many entries it has they never meet
             foot.annotate(text, xy=(0, 0), xycoords=legend, xytext=(0, -8), textcoords="offset points", ha="left",
-                          va="top", fontsize=7.5, color=COLOURS["text"], annotation_clip=False)
+                          va="top", fontsize=_fs(7.5), color=COLOURS["text"], annotation_clip=False)
         else:
-            foot.text(0, 1, text, ha="left", va="top", fontsize=7.5, color=COLOURS["text"], transform=foot.transAxes)
+            foot.text(0, 1, text, ha="left", va="top", fontsize=_fs(7.5), color=COLOURS["text"], transform=foot.transAxes)
         rows = -(-len(handles) // 2) if handles else 0
         _fit_footer(foot, 0.25 + 0.21 * rows + 0.13 * (text.count("\n") + 1))
 
@@ -229,7 +286,8 @@ def _log_ticks(axis: Any, low: float, high: float) -> None:
     """Label a log axis often enough to read a value off it: at 1, 2 and 5 times each power of ten over two decades
     or fewer, at 1 and 3 times beyond (so the labels do not run into each other)."""
     decades = math.log10(high / low) if low > 0 and high > low else 1.0
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades <= 2.2 else (1.0, 3.0)))
+    subs = (1.0, 2.0, 5.0) if decades <= 2.2 else (1.0, 3.0)
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0,) if _for_phone() and decades > 1.5 else subs))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
 
@@ -247,8 +305,8 @@ def _style_of(row: pd.Series) -> str:
 
 
 def _wrap(label: str, width: int = 34) -> str:
-    """Wrap a long label over lines."""
-    return "\n".join(textwrap.wrap(label, width)) or label
+    """Wrap a long label over lines (narrower on a phone drawing)."""
+    return "\n".join(textwrap.wrap(label, min(width, 16) if _for_phone() else width)) or label
 
 
 # -- interval charts -----------------------------------------------------------------------------------
@@ -256,6 +314,12 @@ def _scaled(row: pd.Series, scale: float) -> Bounds:
     """A row's Bounds with both ends multiplied by ``scale`` (its bound kept)."""
     exact = bounds_of(row)
     return Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
+
+
+def _rows_height(rows: int) -> float:
+    """How tall (inches) the plot of an interval chart with ``rows`` rows is: taller on a phone, where each bar has
+    its heading over it."""
+    return 0.8 + (1.0 if _for_phone() else 0.62) * rows + (0 if _for_phone() else 0.3)
 
 
 def _interval_axis(drawn: list[Bounds], log_scale: bool) -> tuple[bool, float, float]:
@@ -314,10 +378,19 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
         else:
             _draw_bar(ax, b, y, lo, right, colour, bool(row.get("derived")))
         text = _interval_words(b, row, fmt)
-        ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=9, color=COLOURS["text"])
+        if _for_phone():  # a heading over each bar, across the drawing's width: no room for labels beside it
+            ax.text(0, y + 0.22, textwrap.fill(f"{labels[i]}: {text}", 36), transform=ax.get_yaxis_transform(),
+                    fontsize=_fs(9), va="bottom", ha="left", color=COLOURS["text"])
+        else:
+            ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=_fs(9),
+                        color=COLOURS["text"])
         described.append(f"{labels[i]}: {text}")
-    ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    if _for_phone():
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, len(rows) - 0.1)
+    else:
+        ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
     if log_scale:
         ax.set_xscale("log")
         _log_ticks(ax.xaxis, float(left), float(right))
@@ -340,21 +413,23 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
     """
     rows = rows.reset_index(drop=True)
     labels = list(labels) if labels is not None else list(rows["measure"])
-    figure, ax, foot = _new_figure(8.5, 1.1 + 0.62 * len(rows))
+    figure, ax, foot = _new_figure(8.5, _rows_height(len(rows)))
     described = _draw_intervals(ax, rows, labels, log_scale=log_scale, fmt=value_format.format, scale=scale,
                                 xlabel=xlabel)
     source = source_line(rows, extra_source)
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
     caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
-    alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
-    return Chart(name, figure, title, alt, caption, chart_data(rows, labels, derived=rows["derived"].astype(bool)),
-                 source)
+    return Chart(name, figure, title, _alt("Chart", title), caption,
+                 chart_data(rows, labels, derived=rows["derived"].astype(bool)), source)
 
 
 def period_label(row: pd.Series) -> str:
     """A row's measure with the article's words for its period: "recorded terrorist attacks (since 2011)"."""
     period = row.get("period_text")
-    return f"{row['measure']} ({period})" if isinstance(period, str) and period else row["measure"]
+    if not isinstance(period, str) or not period:
+        return str(row["measure"])
+    # the article's words for the period, less the capital of a sentence's start ("Since 2004" -> "since 2004")
+    return f"{row['measure']} ({period[0].lower() + period[1:] if period[1:2].islower() else period})"
 
 
 @_in_house_style
@@ -364,10 +439,11 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     labelled with its measure and its period in the article's words."""
     rows = rows.reset_index(drop=True)
     groups = list(dict.fromkeys(rows[by]))
-    heights = [0.9 + 0.62 * int((rows[by] == g).sum()) for g in groups]
+    heights = [_rows_height(int((rows[by] == g).sum())) - 0.2 for g in groups]
     with _style(STYLE):
-        figure = Figure(figsize=(9.0, sum(heights) + 0.8 * len(groups) + 1.0), layout="constrained")
-        grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 1.0])
+        figure = Figure(figsize=(PHONE_WIDTH if _for_phone() else 9.0, sum(heights) + 0.8 * len(groups) + 1.0),
+                        layout="constrained")
+        grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 0.05 if _for_phone() else 1.0])
         axes = [figure.add_subplot(grid[i]) for i in range(len(groups))]
         foot = figure.add_subplot(grid[len(groups)])
     foot.axis("off")
@@ -380,11 +456,11 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     source = source_line(rows, extra_source)
     _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
     for ax, group in zip(axes, groups, strict=True):
-        ax.set_title(f"{group}", loc="left", fontsize=10, fontweight="normal", color=COLOURS["text"])
-    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        ax.set_title(f"{group}", loc="left", fontsize=_fs(10), fontweight="normal", color=COLOURS["text"])
+    figure.suptitle(title, x=0.01, ha="left", fontsize=_fs(12), fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
     data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
-    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Chart in panels", title), caption, data, source)
 
 
 def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
@@ -444,7 +520,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
         ax.text(0.5, 0.5, "No figures drafted yet", ha="center", va="center", transform=ax.transAxes)
         _finish(ax, foot, title, source)
         said = "No figures drafted yet for this article."
-        return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said, counts.copy(), source)
+        return Chart(name, figure, title, _alt("Bar chart", title), said, counts.copy(), source)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
     ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")
@@ -460,8 +536,12 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
     described = "; ".join(f"{lbl}: {n}" + (f" (+{r} restated)" if r else "")
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
     caption = f"The article states {int(counts['figures'].sum())} distinct figures by kind of bound: {described}."
-    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption,
+    return Chart(name, figure, title, _alt("Bar chart", title), caption,
                  counts.reset_index(drop=True), source)
+
+
+#: The least share of the total a part's bar needs for its label to stand inside it (else it goes under the bar).
+PARTS_LABEL_SHARE = 0.35
 
 
 # -- parts of a total ----------------------------------------------------------------------------------
@@ -477,14 +557,16 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
         ax.barh([0], [value], left=left, color="white" if derived else COLOURS["exact"],
                 edgecolor=COLOURS["derived"] if derived else COLOURS["exact"], hatch="//" if derived else None, lw=1.5)
         label = f"{part['label']}: {value:,.0f}" + (" (derived)" if derived else "")
-        ax.text(left + value / 2, 0, label, ha="center", va="center", fontsize=9,
-                color=COLOURS["text"] if derived else "white", fontweight="bold")
+        fits = value / total["lower"] >= PARTS_LABEL_SHARE and not _for_phone()
+        ax.text(left + value / 2, 0 if fits else -0.42, _wrap(label, 40) if fits else _wrap(label, 22),
+                ha="center", va="center" if fits else "top", fontsize=_fs(9),
+                color="white" if fits and not derived else COLOURS["text"], fontweight="bold")
         described.append(label)
         left += value
     ax.axvline(total["lower"], color=COLOURS["text"], lw=1, ls="--")
-    ax.text(total["lower"], 0.48, f"stated total: {total['lower']:,.0f}", ha="right", va="bottom", fontsize=9)
+    ax.text(total["lower"], 0.48, f"stated total: {total['lower']:,.0f}", ha="right", va="bottom", fontsize=_fs(9))
     ax.set_yticks([])
-    ax.set_ylim(-0.6, 0.8)
+    ax.set_ylim(-1.2, 0.8)
     ax.set_xlim(0, total["lower"] * 1.08)
     ax.set_xlabel(xlabel)
     rows = pd.concat([total.to_frame().T, parts.loc[~parts["derived"].astype(bool)]], ignore_index=True)
@@ -494,7 +576,7 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
     caption = f"{total['measure'].capitalize()}: {total['lower']:,.0f}, of which " + "; ".join(described) + "."
     whole = pd.concat([total.to_frame().T.assign(label="stated total"), parts], ignore_index=True)
     data = chart_data(whole, whole["label"], derived=whole["derived"].astype(bool))
-    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Stacked bar", title), caption, data, source)
 
 
 # -- places --------------------------------------------------------------------------------------------
@@ -508,7 +590,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
         colour = COLOURS["open"] if attack else COLOURS["external"]
         ax.plot(place["longitude"], place["latitude"], marker="o" if attack else "s", ms=11, color=colour)
         ax.annotate(place["quote"], (place["longitude"], place["latitude"]), xytext=(8, 6),
-                    textcoords="offset points", fontsize=10)
+                    textcoords="offset points", fontsize=_fs(10))
         described.append(f"{place['quote']} ({place['latitude']:.2f}° N, {place['longitude']:.2f}° E; "
                          f"{'attacks occurred here' if attack else 'for reference: ' + place['role_in_article']})")
     ax.set_xlim(places["longitude"].min() - 4, places["longitude"].max() + 5)
@@ -528,7 +610,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     caption = "Cities named in the article (the countries it names are not drawn): " + "; ".join(described) + "."
     data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
                    if c in places.columns]].reset_index(drop=True)
-    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Map-like scatter chart", title), caption, data, source)
 
 
 # -- penalty range -------------------------------------------------------------------------------------
@@ -564,7 +646,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
     data = chart_data(rows, [f"term from {term['period_start']:%d %B %Y}", *sentences["label"]])
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Chart", title), caption, data, source)
 
 
 _Event = tuple[pd.Timestamp, Any, str, str, bool]
@@ -584,8 +666,13 @@ def _draw_event(ax: Axes, y: float, event: _Event, published: pd.Timestamp) -> s
                         arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=16))
     else:
         ax.plot([first], [y], marker="s" if is_external else "o", ms=9, color=colour)
-    ax.annotate(f"“{when}”" if not is_external else when, (first, y), xytext=(0, 8), textcoords="offset points",
-                fontsize=8, color=COLOURS["text"])
+    said = f"“{when}”" if not is_external else when
+    if _for_phone():  # a heading over each event, across the drawing's width: no room for labels beside it
+        ax.text(0, y + 0.15, textwrap.fill(f"{label}: {said}", 40), transform=ax.get_yaxis_transform(),
+                fontsize=_fs(8), va="bottom", ha="left", color=COLOURS["text"])
+    else:
+        ax.annotate(said, (first, y), xytext=(0, 8), textcoords="offset points", fontsize=_fs(8),
+                    color=COLOURS["text"])
     return f"{label}: {when}" + (", still running at publication" if running else "")
 
 
@@ -620,15 +707,22 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     rows += [(e["date"], e["date"], e["label"] + " (external)", e["date"].strftime("%d %b %Y"), True)
              for _, e in external.iterrows()]
     rows.sort(key=lambda r: r[0])
-    figure, ax, foot = _new_figure(9.5, 1.3 + 0.55 * len(rows))
+    figure, ax, foot = _new_figure(9.5, (0.8 + 1.3 * len(rows)) if _for_phone() else (1.3 + 0.55 * len(rows)))
     described = [_draw_event(ax, len(rows) - 1 - i, row, published) for i, row in enumerate(rows)]
     ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
-    ax.text(published, len(rows) - 0.4, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8,
+    ax.text(published, len(rows) - 0.4, " published" if _for_phone() else f" article published ({published:%B %Y})",
+            color=COLOURS["open"], fontsize=_fs(8),
             va="bottom")
-    ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=8)
-    ax.set_ylim(-0.7, len(rows) + 0.1)
+    if _for_phone():
+        ax.set_yticks([])
+        ax.set_ylim(-0.5, len(rows) + 0.3)
+    else:
+        ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=_fs(8))
+        ax.set_ylim(-0.7, len(rows) + 0.1)
     ax.set_xlim(pd.Timestamp(first_year, 1, 1), pd.Timestamp(last_year, 12, 31))
     ax.set_xlabel("date")
+    if _for_phone():
+        _few_dates(ax)
     ax.grid(axis="x", color="#eeeeee")
     handles = _timeline_handles({_event_kind(r) for r in rows})
     source = source_line(extra="Grey events are external: see their sources in the table.")
@@ -636,7 +730,7 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     caption = "Timeline: " + "; ".join(described) + "."
     data = pd.DataFrame({"label": [r[2] for r in rows], "date as written": [r[3] for r in rows],
                          "from": [r[0] for r in rows], "to": [r[1] for r in rows], "external": [r[4] for r in rows]})
-    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Timeline", title), caption, data, source)
 
 
 def _estimate_handles(used: set[str]) -> list:
@@ -852,8 +946,12 @@ def _publication(ax: Axes, window: tuple[pd.Timestamp, pd.Timestamp], top: float
     if last > first:
         ax.axvspan(first, last, color=COLOURS["open"], alpha=0.15, lw=0, zorder=0)
     ax.axvline(last, color=COLOURS["open"], ls="--", lw=1)
-    ax.text(last, top, f" article published {days}" + (" (our inference)" if because else ""), color=COLOURS["open"],
-            fontsize=8, va="top")
+    if _for_phone():  # along the line, inside the plot: a narrow drawing has no room beside it
+        ax.text(last, top, "article published ", color=COLOURS["open"], fontsize=_fs(8), va="top", ha="right",
+                rotation=90)
+    else:
+        ax.text(last, top, f" article published {days}" + (" (our inference)" if because else ""),
+                color=COLOURS["open"], fontsize=_fs(8), va="top")
     when = f"between {first.day} and {last.day} {last:%b %Y}" if last > first and first.month == last.month \
         else days
     return f"The article appeared {when}" + (f" (our inference: {because})." if because else ".")
@@ -876,6 +974,14 @@ def _date_axis_gap(marks: list[_Mark], window: tuple[pd.Timestamp, pd.Timestamp]
     return max(pd.Timedelta(days=1), (last - first) * CLOSE_SHARE)
 
 
+def _few_dates(ax: Axes) -> None:
+    """A date axis with a few ticks, written short, so a narrow drawing's labels do not run into each other."""
+    low, high = (mdates.num2date(v) for v in ax.get_xlim())
+    years = high.year - low.year
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, -(-years // 3))))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
 def _value_labels(ax: Axes, log_scale: bool, bottom: float, top: float, ylabel: str) -> None:
     """The value axis: log ticks or thousands, its limits and its label; the date axis's label."""
     if log_scale:
@@ -887,6 +993,8 @@ def _value_labels(ax: Axes, log_scale: bool, bottom: float, top: float, ylabel: 
     ax.set_ylim(bottom, top)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("date the figure describes")
+    if _for_phone():
+        _few_dates(ax)
     ax.grid(axis="y", color="#eeeeee")
 
 
@@ -922,11 +1030,12 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series,
     for n, mark in enumerate(marks, 1):
         used |= _draw_mark(ax, mark, top, log_scale)
         dx, dy, ha = _NUMBER_PLACES[mark.place]
-        ax.annotate(str(n), (mark.drawn_at, mark.lo), xytext=(dx, dy), textcoords="offset points", fontsize=8,
+        ax.annotate(str(n), (mark.drawn_at, mark.lo), xytext=(dx, dy), textcoords="offset points", fontsize=_fs(8),
                     fontweight="bold", color=COLOURS["text"], ha=ha)
     key, described = _key_and_words(marks)
-    ax.text(1.02, 1.0, "\n".join(textwrap.fill(k, 42, subsequent_indent="   ") for k in key), transform=ax.transAxes,
-            va="top", ha="left", fontsize=7.5, color=COLOURS["text"])
+    if not _for_phone():  # a phone drawing has its key under it, as text
+        ax.text(1.02, 1.0, "\n".join(textwrap.fill(k, 42, subsequent_indent="   ") for k in key),
+                transform=ax.transAxes, va="top", ha="left", fontsize=_fs(7.5), color=COLOURS["text"])
     when = _publication(ax, window, top, published_because)
     _value_labels(ax, log_scale, bottom, top, ylabel)
     publishers = "; ".join(dict.fromkeys(estimates["label"]))
@@ -935,8 +1044,8 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series,
     _finish(ax, foot, title, source, _estimate_handles(used))
     caption = " ".join(filter(None, ["Estimates by the date they describe: " + "; ".join(described) + ".",
                                      when, _placement_note(marks)]))
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption,
-                 _estimates_data(estimates, article, marks), source)
+    return Chart(name, figure, title, _alt("Chart", title), caption,
+                 _estimates_data(estimates, article, marks), source, key=key)
 
 
 def _estimates_data(estimates: pd.DataFrame, article: pd.Series, marks: list[_Mark]) -> pd.DataFrame:

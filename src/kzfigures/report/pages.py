@@ -284,7 +284,7 @@ def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
             code.string = text
             cell.append(code)
     elif _URL.match(text):  # a cited source's address becomes a link (a link, never a load)
-        link = soup.new_tag("a", href=text)
+        link = soup.new_tag("a", href=text, attrs={"class": "kz-url"})  # its words are its address: printed once
         link.string = text
         cell.clear()
         cell.append(link)
