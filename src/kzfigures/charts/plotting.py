@@ -378,16 +378,16 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
         else:
             _draw_bar(ax, b, y, lo, right, colour, bool(row.get("derived")))
         text = _interval_words(b, row, fmt)
-        if _for_phone():  # a heading over each bar, across the drawing's width: no room for labels beside it
-            ax.text(0, y + 0.22, textwrap.fill(f"{labels[i]}: {text}", 36), transform=ax.get_yaxis_transform(),
-                    fontsize=_fs(9), va="bottom", ha="left", color=COLOURS["text"])
+        if _for_phone():  # its words just under each bar, across the drawing's width: no room beside it
+            ax.text(0, y - 0.15, textwrap.fill(f"{labels[i]}: {text}", 38), transform=ax.get_yaxis_transform(),
+                    fontsize=_fs(9), va="top", ha="left", color=COLOURS["text"])
         else:
             ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=_fs(9),
                         color=COLOURS["text"])
         described.append(f"{labels[i]}: {text}")
     if _for_phone():
         ax.set_yticks([])
-        ax.set_ylim(-0.5, len(rows) - 0.1)
+        ax.set_ylim(-0.95, len(rows) - 0.6)
     else:
         ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -457,7 +457,8 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
     for ax, group in zip(axes, groups, strict=True):
         ax.set_title(f"{group}", loc="left", fontsize=_fs(10), fontweight="normal", color=COLOURS["text"])
-    figure.suptitle(title, x=0.01, ha="left", fontsize=_fs(12), fontweight="bold")
+    figure.suptitle(textwrap.fill(title, 34) if _for_phone() else title, x=0.01, ha="left", fontsize=_fs(12),
+                    fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
     data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
     return Chart(name, figure, title, _alt("Chart in panels", title), caption, data, source)
@@ -618,7 +619,8 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
 def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str, note: str = "") -> Chart:
     """The legal term as a range, and individual sentences as points beside it; ``note`` says what the comparison
     does not show (it goes into the source line and the caption)."""
-    figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
+    figure, ax, foot = _new_figure(8.5, (0.8 + 1.0 * (1 + len(sentences))) if _for_phone()
+                                   else (1.4 + 0.6 * (1 + len(sentences))))
     n = len(sentences) + 1
     b = bounds_of(term)
     ax.plot([float(b.lower), float(b.upper)], [n - 1, n - 1], color=COLOURS["range"], lw=9, solid_capstyle="butt")
@@ -634,8 +636,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
         ax.annotate(f"{sentence['lower']:g} years", (sentence["lower"], y), xytext=(0, 10), textcoords="offset points")
         labels.append(_wrap(sentence["label"], 30))
         described.append(f"{sentence['label']}: {sentence['lower']:g} years")
-    ax.set_yticks(range(n), list(reversed(labels)))
-    ax.set_ylim(-0.7, n - 0.3)
+    _row_labels(ax, labels)
     ax.set_xlim(0, max(b.upper, sentences["lower"].max() if len(sentences) else 0) + 1.5)
     ax.set_xlabel("years in prison")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
@@ -647,6 +648,21 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
     data = chart_data(rows, [f"term from {term['period_start']:%d %B %Y}", *sentences["label"]])
     return Chart(name, figure, title, _alt("Chart", title), caption, data, source)
+
+
+def _row_labels(ax: Axes, labels: list[str]) -> None:
+    """Label the rows of a chart, top row first: beside each row, or on a phone drawing just under its mark (a
+    narrow drawing has no room beside it)."""
+    n = len(labels)
+    if not _for_phone():
+        ax.set_yticks(range(n), list(reversed(labels)))
+        ax.set_ylim(-0.7, n - 0.3)
+        return
+    ax.set_yticks([])
+    for i, label in enumerate(labels):  # just under its row's mark, whose value stands just over it
+        ax.text(0, n - 1 - i - 0.12, textwrap.fill(label.replace("\n", " "), 40), transform=ax.get_yaxis_transform(),
+                fontsize=_fs(9), va="top", ha="left", color=COLOURS["text"], fontstyle="italic")
+    ax.set_ylim(-0.9, n - 0.3)
 
 
 _Event = tuple[pd.Timestamp, Any, str, str, bool]
@@ -667,9 +683,9 @@ def _draw_event(ax: Axes, y: float, event: _Event, published: pd.Timestamp) -> s
     else:
         ax.plot([first], [y], marker="s" if is_external else "o", ms=9, color=colour)
     said = f"“{when}”" if not is_external else when
-    if _for_phone():  # a heading over each event, across the drawing's width: no room for labels beside it
-        ax.text(0, y + 0.15, textwrap.fill(f"{label}: {said}", 40), transform=ax.get_yaxis_transform(),
-                fontsize=_fs(8), va="bottom", ha="left", color=COLOURS["text"])
+    if _for_phone():  # its words just under each event, across the drawing's width: no room beside it
+        ax.text(0, y - 0.15, textwrap.fill(f"{label}: {said}", 40), transform=ax.get_yaxis_transform(),
+                fontsize=_fs(8), va="top", ha="left", color=COLOURS["text"])
     else:
         ax.annotate(said, (first, y), xytext=(0, 8), textcoords="offset points", fontsize=_fs(8),
                     color=COLOURS["text"])
@@ -715,7 +731,7 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
             va="bottom")
     if _for_phone():
         ax.set_yticks([])
-        ax.set_ylim(-0.5, len(rows) + 0.3)
+        ax.set_ylim(-1.0, len(rows) - 0.2)
     else:
         ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=_fs(8))
         ax.set_ylim(-0.7, len(rows) + 0.1)
