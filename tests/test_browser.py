@@ -327,3 +327,22 @@ def test_on_a_phone_every_chart_is_its_phone_drawing_with_type_as_large_as_the_s
                                                                                    "els => els.map(e => e.currentSrc)"))
         assert not wide.locator(".kz-chart-key").first.is_visible()
         wide.close()
+
+
+def test_on_paper_an_address_is_printed_once_and_the_first_page_is_full(browser, default_report):
+    """Issue 32: printed, a source's address came twice (as the link's words, then "(address)"), and a long table
+    kept whole left the first page half empty. Read back from chromium's PDF with pypdf."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto((default_report / "01-foreign-fighters.html").as_uri(), wait_until="load")
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    page.close()
+    words = [p.extract_text() for p in printed]
+    text = re.sub(r"\s+", "", "".join(words))
+    address = "astanatimes.com/2014/09/terrorism-presents-multi-pronged-threat"
+    assert text.count(address) == 1, text.count(address)  # the footer's citation, once
+    assert "quote:" in words[0] and len(words[0]) > 0.6 * len(words[1]), (len(words[0]), len(words[1]))
