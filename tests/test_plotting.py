@@ -354,3 +354,11 @@ def _every_chart_cached():
 
 def _every_chart(figures):
     return _every_chart_cached()
+
+
+def test_a_key_written_as_text_says_how_each_mark_looks(figures):
+    """Under a phone drawing the key is text: each entry says what its mark looks like, then what it means."""
+    key = _every_chart(figures)["places"].key
+    assert key == ["red-orange circle: named as where attacks occurred", "grey square: for reference"]
+    counted = _every_chart(figures)["count"].key
+    assert counted == ["blue bar: figures", "white bar hatched in blue: restatements of a figure"]

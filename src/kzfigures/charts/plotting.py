@@ -108,10 +108,40 @@ def _in_house_style(draw: Callable[P, Chart]) -> Callable[P, Chart]:
     return drawn
 
 
+#: The colours in words, for a key written as text.
+COLOUR_WORDS = {"exact": "blue", "range": "green", "open": "red-orange", "vague": "pink", "derived": "orange",
+                "external": "grey", "text": "black"}
+#: Marker shapes in words.
+MARKER_WORDS = {"o": "circle", "s": "square", "D": "diamond", ">": "arrow", "^": "arrow"}
+
+
+def _mark_words(handle: Any) -> str:
+    """How a legend entry's mark looks, in words: "green bar with circles", "hollow grey circle"."""
+    from matplotlib.colors import to_hex
+
+    names = {v.lower(): COLOUR_WORDS[k] for k, v in COLOURS.items()}
+    if not isinstance(handle, Line2D):  # a bar (a Rectangle): filled, or white and hatched in its edge's colour
+        face = to_hex(handle.get_facecolor())
+        if face == "#ffffff":
+            return f"white bar hatched in {names.get(to_hex(handle.get_edgecolor()), '')}".strip()
+        return f"{names.get(face, '')} bar".strip()
+    named = names.get(to_hex(handle.get_color()).lower(), "")
+    marker = MARKER_WORDS.get(str(handle.get_marker()), "")
+    hollow = marker and str(handle.get_markerfacecolor()).lower() in ("white", "#ffffff", "none")
+    line = handle.get_linestyle() not in ("None", "", " ", "none")
+    style = {":": "dotted ", "--": "dashed "}.get(str(handle.get_linestyle()), "")
+    if line and marker:
+        return f"{named} {style}bar with {'hollow ' if hollow else ''}{marker}s".strip()
+    if line:
+        return f"{named} {style}line".strip()
+    return f"{'hollow ' if hollow else ''}{named} {marker}".strip()
+
+
 def _legend_words(figure: Figure) -> list[str]:
-    """The words of a figure's legend entries, in order."""
-    return [t.get_text() for ax in figure.axes for legend in [ax.get_legend()] if legend is not None
-            for t in legend.get_texts()]
+    """What a figure's legend says, entry by entry, with how each mark looks ("hollow grey circle: …")."""
+    return [f"{_mark_words(h)}: {t.get_text()}" if _mark_words(h) else t.get_text()
+            for ax in figure.axes for legend in [ax.get_legend()] if legend is not None
+            for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)]
 
 
 @dataclass
