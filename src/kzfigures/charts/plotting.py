@@ -872,7 +872,7 @@ class _Mark:
 #: Where a mark's number stands beside it, in points: right, left, right and higher, left and higher.
 _NUMBER_PLACES = ((5, -4, "left"), (-5, -4, "right"), (5, 7, "left"), (-5, 7, "right"))
 #: How near (a share of the date axis) two marks with overlapping values may stand before one hides the other.
-CLOSE_SHARE = 0.01
+CLOSE_SHARE = 0.02
 
 
 def _window(published: pd.Timestamp | tuple[pd.Timestamp, pd.Timestamp]) -> tuple[pd.Timestamp,
@@ -914,6 +914,13 @@ def _hides(mark: _Mark, day: float, other: _Mark, other_day: float, gap: float) 
     return abs(day - other_day) < gap and mark.lo <= other.hi and mark.hi >= other.lo
 
 
+def _crowding(mark: _Mark, day: float, placed: list[tuple[_Mark, float]], near: float) -> tuple[int, float]:
+    """How crowded ``day`` is for ``mark``: how many placed marks it would hide, then (the fewer the better) how
+    near the nearest of them stands, so a mark that cannot keep clear stands as far off as its dates allow."""
+    hidden = [abs(day - od) for o, od in placed if _hides(mark, day, o, od, near)]
+    return len(hidden), -min(hidden, default=near)
+
+
 def _place_marks(marks: list[_Mark], gap: pd.Timedelta) -> None:
     """Set each mark's drawn_at inside its own dates: the middle, or where inside them it hides the fewest marks
     already placed (nearest the middle first); a mark that must share a date gets its number set apart."""
@@ -923,7 +930,7 @@ def _place_marks(marks: list[_Mark], gap: pd.Timedelta) -> None:
         start, days = (mark.first - origin).days, (mark.last - mark.first).days
         middle = start + days / 2
         choices = sorted({middle, *range(start, start + days + 1, max(1, days // 60))}, key=lambda d: abs(d - middle))
-        day = min(choices, key=lambda d: sum(_hides(mark, d, o, od, near) for o, od in placed))
+        day = min(choices, key=lambda d: _crowding(mark, d, placed, near))
         mark.place = sum(_hides(mark, day, o, od, near) for o, od in placed) % len(_NUMBER_PLACES)
         mark.drawn_at = origin + pd.Timedelta(days=day)
         placed.append((mark, day))
@@ -979,8 +986,10 @@ def _placement_note(marks: list[_Mark]) -> str:
     if moved:
         note += " So that marks do not hide one another, " + "; ".join(moved) + ", not at the middle of its dates."
     if shared:
-        note += (f" Mark{'s' if len(shared) > 1 else ''} {', '.join(shared)} stand{'' if len(shared) > 1 else 's'} "
-                 "at the same date as another mark, with its number set to one side.")
+        many = len(shared) > 1
+        names = f"{', '.join(shared[:-1])} and {shared[-1]}" if many else shared[0]
+        note += (f" Mark{'s' if many else ''} {names} stand{'' if many else 's'} close to another mark, "
+                 f"{'their numbers' if many else 'its number'} set to one side.")
     return note
 
 
