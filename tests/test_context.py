@@ -231,3 +231,13 @@ def test_a_chart_title_names_the_years_its_external_figures_describe(last_year, 
     external = estimates_for("foreign_fighters", last_year)
     assert year_span(external) == span
     assert year_span(external.iloc[0:0]) == "none shown"
+
+
+def test_a_source_read_in_a_mirror_names_the_publishers_document_and_the_mirror_apart(compared):
+    """Issue 32: where a stored source gives the publisher's own address (ICCT's PDF, in START's catalogue; The Soufan
+    Center's page for its December 2015 report), url is the publisher's and read in names the mirror with its
+    address; the comparison table carries both."""
+    rows = compared.set_index("external_id")
+    for external_id, publisher in [("icct_2015_10", "icct.nl"), ("tsg_2015_12_fighters", "thesoufancenter.org")]:
+        assert publisher in rows.loc[external_id, "url"] and "doczz.net" not in rows.loc[external_id, "url"]
+        assert "doczz.net" in rows.loc[external_id, "read in"] and "https://" in rows.loc[external_id, "read in"]

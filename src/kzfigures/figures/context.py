@@ -180,6 +180,7 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
             "scope differs in": ", ".join(differs), "how the scope differs": scope_difference(ext, mine),
             "origin": ext["origin"], "restates": ext["restates"] or "", "publisher": ext["publisher"],
             "credited to": ext["attributed_to"], "located": ext["located"], "url": ext["url"],
+            "read in": ext["read_in"],
             "lower": float(ext["bounds"].lower), "upper": float(ext["bounds"].upper),
             "lower_open": bool(ext["bounds"].lower_open), "upper_open": bool(ext["bounds"].upper_open),
         })
