@@ -119,7 +119,7 @@ FIRST: list[str] = [
 ]
 #: Long text and references: shown under their row, across the whole table, not squeezed into a column.
 UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "how the scope differs", "located",
-                    "source", "url", "coordinates from",
+                    "source", "url", "read in", "coordinates from",
                     "id", "external id", "restates"]
 #: Text columns that stay in the row when every value in them is this short or shorter (a place's name as quoted).
 TEXT, SHORT = {"quote", "source", "notes", "reason"}, 24
