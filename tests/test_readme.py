@@ -71,3 +71,11 @@ def test_make_lab_opens_at_the_contents_rendered_and_prints_that_address():
     assert "--LabApp.default_url=/lab/tree/notebooks/contents.md" in dry
     settings = json.loads((ROOT / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
+
+
+def test_a_finding_carries_its_condition_where_it_is_stated():
+    """Issue 32: "under 1.67%" holds only if Karin's citizens are among the 15,000 counted; the finding says so in
+    the same sentence (the README and the report's index both state it), and that the share now could be higher."""
+    (share,) = [text for text in _computed() if "1.67%" in text]
+    assert share.startswith("If Erlan Karin's") and "are among the" in share and "could be higher" in share
+    assert share in README
