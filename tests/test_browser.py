@@ -299,3 +299,50 @@ def test_every_chart_has_its_data_beside_it_and_opens_full_size(browser, default
         assert figure.locator("a[href$='-data.csv']").count() == 1 and figure.locator("a[href$='.svg']").count() >= 1
     assert charts >= 10
     page.close()
+
+
+def test_on_a_phone_every_chart_is_its_phone_drawing_with_type_as_large_as_the_small_print(browser, default_report):
+    """Issue 32: at 390 px a chart was a 1,000-px PNG shrunk to 370 px, its labels 2–3 px tall. Now <picture> serves
+    the phone drawing, whose least type (PHONE_LEAST_FONT points at PHONE_DPI) shows at least as large as the page's
+    small print (the download line), with the key and source line as text under it; at 1280 px the wide drawing."""
+    from kzfigures.charts.plotting import PHONE_DPI, PHONE_LEAST_FONT
+
+    for path in (default_report / "04-in-context.html", default_report / "02-attacks-and-security.html"):
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto(path.as_uri(), wait_until="load")
+        shown = page.eval_on_selector_all(".kz-chart img", "els => els.map(e => [e.currentSrc, "
+                                          "e.getBoundingClientRect().width, e.naturalWidth])")
+        small = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.kz-download')).fontSize)")
+        assert shown
+        for src, width, natural in shown:
+            assert src.endswith("-phone.png"), src
+            least = PHONE_LEAST_FONT / 72 * PHONE_DPI * width / natural  # CSS px of the smallest label
+            assert least >= small, (src, least, small)
+        assert page.locator(".kz-chart-key").first.is_visible()
+        assert page.locator(".kz-chart-source").first.inner_text().startswith("Source:")
+        page.close()
+        wide = browser.new_page(viewport={"width": 1280, "height": 900})
+        wide.goto(path.as_uri(), wait_until="load")
+        assert not any(s.endswith("-phone.png") for s in wide.eval_on_selector_all(".kz-chart img",
+                                                                                   "els => els.map(e => e.currentSrc)"))
+        assert not wide.locator(".kz-chart-key").first.is_visible()
+        wide.close()
+
+
+def test_on_paper_an_address_is_printed_once_and_the_first_page_is_full(browser, default_report):
+    """Issue 32: printed, a source's address came twice (as the link's words, then "(address)"), and a long table
+    kept whole left the first page half empty. Read back from chromium's PDF with pypdf."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto((default_report / "01-foreign-fighters.html").as_uri(), wait_until="load")
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    page.close()
+    words = [p.extract_text() for p in printed]
+    text = re.sub(r"\s+", "", "".join(words))
+    address = "astanatimes.com/2014/09/terrorism-presents-multi-pronged-threat"
+    assert text.count(address) == 1, text.count(address)  # the footer's citation, once
+    assert "quote:" in words[0] and len(words[0]) > 0.6 * len(words[1]), (len(words[0]), len(words[1]))

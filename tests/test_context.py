@@ -12,6 +12,7 @@ from kzfigures.figures.context import RELATIONS, overlap, relation, scope_differ
 from kzfigures.figures.validation import partial_date
 
 SAME = ("Syria", "fighters only", "ever went")
+TERM = ("Kazakhstan", "prison term: taking part in a foreign conflict", "term in law")
 OTHER = ("Syria and Iraq", "fighters only", "ever went")
 SEPT_2014 = partial_date("2014-09")
 
@@ -31,6 +32,10 @@ CASES = [
     ("15,000", "more than 15,000", SAME, "2014-09", OWN, False, "conflicting"),
     ("at least 15,000", "more than 15,000", SAME, "2014-09", OWN, False, "consistent"),
     ("five to nine years", "three to seven years", SAME, "2022", OWN, False, "higher later"),
+    # a term the law sets, for the same offence, later and different: whether the law changed is not established
+    ("5 to 9 years", "three to seven years", TERM, "2022-09-22", OWN, False, "term differs, change not established"),
+    ("three to seven years", "three to seven years", TERM, "2022", OWN, False, "consistent"),
+    ("five to nine years", "three to seven years", TERM, "2014-09", OWN, False, "conflicting"),
     ("nearly 30,000", "more than 15,000", SAME, "2014", OWN, False, "consistent"),
     ("more than 300", "between 180 and 250", SAME, "2014", OWN, False, "conflicting"),
     # the article's own words, the same month: the article may be repeating this source
@@ -49,7 +54,8 @@ CASES = [
 @pytest.mark.parametrize("external, article, scope, when, origin, same_words, expected", CASES,
                          ids=[f"{c[0]} vs {c[1]} {c[3]} {c[4]}" for c in CASES])
 def test_relation(external, article, scope, when, origin, same_words, expected):
-    found = relation(parse_quantity(external), parse_quantity(article), scope, SAME, partial_date(when), SEPT_2014,
+    mine = TERM if scope == TERM else SAME
+    found = relation(parse_quantity(external), parse_quantity(article), scope, mine, partial_date(when), SEPT_2014,
                      origin=origin, same_words=same_words)
     assert found == expected and found in RELATIONS
 
@@ -132,8 +138,10 @@ def test_the_real_data_gives_several_relations(compared):
     assert pairs["knb_2014_11"] == "different scope" and pairs["aljazeera_taraz_2011"] == "different scope"
     # Soufan's June 2014 "Over 12,000": only the floor is lower, so no move (issue 22)
     assert pairs["tsg_2014_06_fighters"] == "consistent"
-    # Babel's Article 172 as reported later is another counter than the article's description: no moved span
-    assert pairs["babel_art172_2022"] == pairs["babel_art172_2023"] == "different scope"
+    # Babel describes the same offence clause by clause as the article does; its term differs, and no stored source
+    # establishes a change: a relation of its own, not "different scope" and not "higher later" (issue 32)
+    assert pairs["babel_art172_2022"] == pairs["babel_art172_2023"] == "term differs, change not established"
+    assert pairs["code1997_art162"] == "different scope"  # the 1997 Code's mercenaries: another offence
     assert "consistent" not in {pairs[i] for i in compared["external_id"]
                                 if compared.set_index("external_id").loc[i, "origin"] != "own count"}
 
@@ -148,9 +156,8 @@ def test_a_scope_difference_is_said_in_words(compared):
     row = compared.set_index("external_id").loc["knb_2014_11"]
     # the KNB statement counts them all as fighting: a family reading would be an inference, so not its scope
     assert row["how the scope differs"] == "where: Syria and Iraq (the article: not stated)"
-    penalty = compared.set_index("external_id").loc["babel_art172_2022", "how the scope differs"]
-    assert penalty == ("who is counted: prison term: Article 172, as reported later "
-                       "(the article: prison term: taking part in a foreign conflict)")
+    penalty = compared.set_index("external_id").loc["code1997_art162", "how the scope differs"]
+    assert penalty == "who is counted: prison term: mercenary (the article: prison term: taking part in a foreign conflict)"
     same = compared.loc[compared["relation"] == "same words", "how the scope differs"]
     assert (same == "").all()
     assert scope_difference({"where": "Syria", "who_counted": "x", "count_kind": "y"},
@@ -167,7 +174,10 @@ def test_a_summary_states_what_the_table_counts(compared):
 
     text = conclusions(compared)
     assert text.startswith(f"{len(compared)} external figures were compared")
-    assert "Repeats an earlier figure: around 150 (RFE/RL, 2015-03-20)" in text
+    assert "*Repeats an earlier figure*: “around 150” (RFE/RL, 20 March 2015)" in text
+    assert "give another term in law for the same offence" in text or "gives another term in law" in text
+    for figure_id in compared["figure_id"]:  # prose for a reader: the ids stay in the CSV
+        assert figure_id not in text
     assert "Lower later" not in text and "5 are no independent check" in text
     assert "Higher later" not in text and "Lower earlier" not in text
 
@@ -221,3 +231,13 @@ def test_a_chart_title_names_the_years_its_external_figures_describe(last_year, 
     external = estimates_for("foreign_fighters", last_year)
     assert year_span(external) == span
     assert year_span(external.iloc[0:0]) == "none shown"
+
+
+def test_a_source_read_in_a_mirror_names_the_publishers_document_and_the_mirror_apart(compared):
+    """Issue 32: where a stored source gives the publisher's own address (ICCT's PDF, in START's catalogue; The Soufan
+    Center's page for its December 2015 report), url is the publisher's and read in names the mirror with its
+    address; the comparison table carries both."""
+    rows = compared.set_index("external_id")
+    for external_id, publisher in [("icct_2015_10", "icct.nl"), ("tsg_2015_12_fighters", "thesoufancenter.org")]:
+        assert publisher in rows.loc[external_id, "url"] and "doczz.net" not in rows.loc[external_id, "url"]
+        assert "doczz.net" in rows.loc[external_id, "read in"] and "https://" in rows.loc[external_id, "read in"]

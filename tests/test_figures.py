@@ -244,3 +244,44 @@ def test_claims_without_numbers_have_their_words_and_a_source():
     for row in claims.itertuples():
         assert text[row.start:row.end] == row.quote and row.words in row.quote
     assert set(claims["attributed_to"]) <= set(kzfigures.people()["name"])
+
+
+@pytest.mark.parametrize("figure_id, words", [
+    ("kz_share_of_foreign_fighters", "kzfigures computes it from “between 180 and 250” ÷ “more than 15,000”"),
+    ("killed_not_officers", "kzfigures computes it from “21” − “17”"),
+])
+def test_a_derived_row_says_how_in_the_articles_words_not_in_ids(figure_id, words):
+    """A reader's table says how a derived figure is computed from the article's own words (issue 32); the ids stay in
+    derived_from, in the CSV."""
+    from kzfigures import views
+
+    table = views.readable(kzfigures.load_figures(include_derived=True))
+    quote = table.loc[table["figure_id"] == figure_id, "quote"].item()
+    assert words in quote and "_" not in quote
+
+
+def test_no_eight_words_of_the_article_stand_outside_quotation_marks_in_our_own_words():
+    """Issue 32: measures, labels, roles and claims are our words; the article's own run of eight words or more is
+    kept only inside quotation marks (a proper name such as an organisation's is its own exception)."""
+    import csv
+    import re
+
+    from conftest import ROOT, SEED_TEXT
+
+    words = lambda t: re.findall(r"[a-z0-9']+", t.lower().replace("’", "'"))
+    article = words(SEED_TEXT.read_text(encoding="utf-8"))
+    runs = {tuple(article[i:i + 8]) for i in range(len(article) - 7)}
+    names = {"central asian regional information and coordination centre"}
+    ours = {"figures": ["measure"], "events": ["label"], "people": ["role"], "claims": ["claim"],
+            "places": ["role_in_article"], "organisations": ["notes"]}
+    found = []
+    for table, columns in ours.items():
+        for row in csv.DictReader((ROOT / "data" / f"{table}.csv").open(encoding="utf-8")):
+            for column in columns:
+                text = re.sub(r"“[^”]*”|\"[^\"]*\"|'[^']*'", " ", row.get(column) or "")
+                for name in names:
+                    text = text.lower().replace(name, " ")
+                said = words(text)
+                found += [(table, column, " ".join(said[i:i + 8])) for i in range(len(said) - 7)
+                          if tuple(said[i:i + 8]) in runs]
+    assert not found, found

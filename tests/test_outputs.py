@@ -23,7 +23,8 @@ def published():
 def test_save_writes_every_file_and_the_manifest_the_reader_reads(published, tmp_path):
     folder = tmp_path / "out"
     published.save(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["kinds-data.csv", "kinds.csv", "kinds.png", "kinds.svg", MANIFEST]
+    assert sorted(p.name for p in folder.iterdir()) == ["kinds-data.csv", "kinds-phone.png", "kinds.csv", "kinds.png",
+                                                       "kinds.svg", MANIFEST]
     manifest = read_outputs(folder)
     (chart,) = manifest.charts
     assert (chart.name, chart.title) == ("kinds", "K") and chart.alt.startswith("Bar chart: K.")
@@ -73,8 +74,8 @@ def test_a_folder_that_published_nothing_reads_as_empty(tmp_path):
     (lambda f: (f / "kinds.png").write_bytes(b"\x89PNG truncated"), "does not match the sha256"),
     (lambda f: (f / "kinds.csv").unlink(), "listed in outputs.json but missing"),
     (lambda f: (f / MANIFEST).write_text("{not json", encoding="utf-8"), "cannot be read as JSON"),
-    (lambda f: (f / MANIFEST).write_text('{"schema": "other/9"}', encoding="utf-8"), "not a kzfigures-outputs/2"),
-    (lambda f: (f / MANIFEST).write_text(json.dumps({"schema": "kzfigures-outputs/2", "charts": [{"name": "x"}],
+    (lambda f: (f / MANIFEST).write_text('{"schema": "other/9"}', encoding="utf-8"), "not a kzfigures-outputs/3"),
+    (lambda f: (f / MANIFEST).write_text(json.dumps({"schema": "kzfigures-outputs/3", "charts": [{"name": "x"}],
                                                      "tables": []}), encoding="utf-8"), "'charts' is not a list"),
 ])
 def test_a_damaged_folder_is_refused_in_one_line_naming_it(published, tmp_path, damage, words):

@@ -12,11 +12,27 @@ from kzfigures.report.findings import findings
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _computed() -> list[str]:
+    """The findings as the report's index says them (with notebook 04's last_year)."""
+    (context,) = [nb for nb in list_notebooks() if nb.name == "04-in-context"]
+    return [f.text for f in findings(last_year=context.parameters["last_year"])]
+
+
 def test_the_readme_findings_are_the_computed_ones():
     listed = re.findall(r"^\d\. (.+?) \(\[", README, flags=re.MULTILINE)
-    (context,) = [nb for nb in list_notebooks() if nb.name == "04-in-context"]
-    computed = {f.text for f in findings(last_year=context.parameters["last_year"])}  # as the report's index says them
-    assert len(listed) == 3 and set(listed) <= computed, listed
+    assert listed == _computed(), listed
+
+
+def test_the_readme_picture_shows_the_computed_findings():
+    """The front-page picture once said "Of 27 figures … 18 count something else" while the text said 26 and 17
+    (issue 32): make docs-images records what the picture shows, and the record must be of this very picture."""
+    import hashlib
+    import json
+
+    picture = ROOT / "docs" / "images" / "report-page.png"
+    record = json.loads(picture.with_suffix(".json").read_text(encoding="utf-8"))
+    assert record["png_sha256"] == hashlib.sha256(picture.read_bytes()).hexdigest(), "run make docs-images"
+    assert record["findings"] and set(record["findings"]) <= set(_computed()), record["findings"]
 
 
 def test_the_readme_leads_with_a_sentence_a_picture_and_the_two_commands():
@@ -55,3 +71,11 @@ def test_make_lab_opens_at_the_contents_rendered_and_prints_that_address():
     assert "--LabApp.default_url=/lab/tree/notebooks/contents.md" in dry
     settings = json.loads((ROOT / "lab-settings" / "overrides.json").read_text(encoding="utf-8"))
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
+
+
+def test_a_finding_carries_its_condition_where_it_is_stated():
+    """Issue 32: "under 1.67%" holds only if Karin's citizens are among the 15,000 counted; the finding says so in
+    the same sentence (the README and the report's index both state it), and that the share now could be higher."""
+    (share,) = [text for text in _computed() if "1.67%" in text]
+    assert share.startswith("If Erlan Karin's") and "are among the" in share and "could be higher" in share
+    assert share in README

@@ -87,7 +87,8 @@ def test_index_links_every_page_and_asset(report):
 
 
 def test_every_chart_as_png_and_svg_and_tables_as_csv(report):
-    pngs = sorted(report.rglob("*.png"))
+    pngs = sorted(p for p in report.rglob("*.png") if not p.stem.endswith("-phone"))
+    assert all(png.with_name(f"{png.stem}-phone.png").is_file() for png in pngs)  # each with its phone drawing
     shown = sum("image/png" in o.get("data", {}) for nb in (report / "notebooks").glob("*.ipynb")
                 for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] for o in c.get("outputs", []))
     assert len(pngs) == shown >= 8

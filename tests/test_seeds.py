@@ -54,3 +54,20 @@ def test_changed_text_is_refused_with_a_clear_message(package_copy: Path):
 def test_unknown_seed_id_lists_the_known_ones():
     with pytest.raises(ValueError, match="astanatimes-2014-09-terrorism"):
         load_seed("nope")
+
+
+def test_the_first_possible_day_is_inferred_from_the_text_and_says_so():
+    """The article reports a Security Council resolution on foreign terrorist fighters as adopted (resolution 2178,
+    24 September 2014): it appeared between 24 and 30 September; the metadata says this is an inference."""
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    assert "adopted a resolution aimed specifically at this new type of combatants" in text
+    assert META["published_after"] == "2014-09-24" and "2178" in META["published_after_note"]
+
+
+@pytest.mark.parametrize("after", ["2014-10-01", "2014-09", "24 September 2014", 20140924])
+def test_a_first_possible_day_outside_the_published_month_is_refused(package_copy: Path, after):
+    meta_path = package_copy / "seeds" / SEED_TEXT.with_suffix(".json").name
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "published_after": after}), encoding="utf-8")
+    with pytest.raises(DataPackageError, match="published_after"):
+        load_seed(root=package_copy)

@@ -21,7 +21,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "figures.context": ("external_figures", "in_context",),
     "figures.coverage": ("coverage_audit", "find_tokens",),
     "figures.table": ("FIGURE_COLUMNS", "bounds_of", "credit", "credit_line", "derive", "derived_figures", "figure_bounds",
-        "figure_row", "load_figures", "published", "rate_per", "select", "share",),
+        "figure_row", "load_figures", "published", "published_because", "published_between", "rate_per", "select", "share",),
     "charts.outputs": ("Outputs",),
     "figures.package": ("read_package",),
     "collection.params": ("ParameterError", "check_parameters",),

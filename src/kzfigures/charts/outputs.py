@@ -34,7 +34,7 @@ OUTPUT_ENV = "KZFIGURES_OUTPUT_DIR"
 MANIFEST = "outputs.json"
 #: The display metadata key under which a shown table carries its name.
 TABLE_KEY = "kzfigures"
-SCHEMA = "kzfigures-outputs/2"
+SCHEMA = "kzfigures-outputs/3"
 #: Columns a CSV carries for machines (an interval as numbers) that a shown table leaves out, as its words say the
 #: same (views.bound_columns).
 SHOWN_WITHOUT = ("lower", "upper", "lower_open", "upper_open")
@@ -64,7 +64,7 @@ class ChartEntry:
     @property
     def files(self) -> list[str]:
         """The files of the chart, beside outputs.json."""
-        return [f"{self.name}.png", f"{self.name}.svg", f"{self.name}-data.csv"]
+        return [f"{self.name}.png", f"{self.name}-phone.png", f"{self.name}.svg", f"{self.name}-data.csv"]
 
 
 @dataclass(frozen=True)
@@ -121,17 +121,22 @@ class Outputs:
         self._files.update(files)
 
     def chart(self, chart: Chart) -> None:
-        """Show a chart as PNG with its alt text, then its caption; keep it and its data (CSV) for ``save``.
+        """Show a chart as PNG with its alt text, then its caption; keep it, its phone drawing and its data (CSV) for
+        ``save``.
 
-        The display carries the chart's name in its metadata, so the report can link the picture to its SVG and CSV.
+        The display carries the chart's name, key and source line in its metadata, so the report can link the picture
+        to its SVG and CSV, and serve the phone drawing with its key and source line as text.
         """
         from IPython.display import Image, Markdown, display
 
         png = chart.png()
-        self._keep(chart.name, {f"{chart.name}.png": png, f"{chart.name}.svg": chart.svg().encode("utf-8"),
+        self._keep(chart.name, {f"{chart.name}.png": png, f"{chart.name}-phone.png": chart.png(phone=True),
+                                f"{chart.name}.svg": chart.svg().encode("utf-8"),
                                 f"{chart.name}-data.csv": csv_bytes(chart.data)})
         self._manifest.charts.append(ChartEntry(chart.name, chart.title, chart.alt, chart.caption, chart.source))
-        display(Image(data=png, format="png", alt=chart.alt), metadata={TABLE_KEY: {"chart": chart.name}})
+        # the report serves the phone drawing on a narrow screen, with the key and the source line as text under it
+        shown = {"chart": chart.name, "key": list(chart.key), "source": chart.source}
+        display(Image(data=png, format="png", alt=chart.alt), metadata={TABLE_KEY: shown})
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 
     def table(self, table: pd.DataFrame, name: str) -> None:

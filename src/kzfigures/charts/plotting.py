@@ -18,10 +18,12 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar, cast
 
 import matplotlib
+import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -46,7 +48,9 @@ COLOURS = {"exact": "#0072B2", "range": "#009E73", "open": "#D55E00", "vague": "
 
 STYLE = {
     "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold", "axes.labelsize": 10,
-    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "path",
+    "axes.spines.top": False, "axes.spines.right": False, "svg.hashsalt": "kzfigures", "svg.fonttype": "none",
+    # the SVG keeps its text as text (a designer can edit and search it), in this font or the next one a reader has
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Helvetica"],
     "figure.dpi": 100, "savefig.dpi": 110,
     # every string from the data is drawn as written: "$5 and $10" is not mathtext
     "text.parse_math": False,
@@ -64,13 +68,80 @@ def _house_rc() -> dict[str, Any]:
     return {**defaults, **STYLE}
 
 
-def _in_house_style(draw: Callable[P, R]) -> Callable[P, R]:
-    """Run a drawing function with _house_rc() in force, whatever rc the user has."""
+#: True while a chart is drawn for a phone (_in_house_style draws each chart twice): narrow, with larger type,
+#: and without the legend, the numbered key and the source line, which the report gives as text under it.
+_PHONE: ContextVar[bool] = ContextVar("kzfigures_phone", default=False)
+#: A phone drawing's width in inches: shown about 370 px wide at 390 px, 9-point type stands about 13 px tall, as
+#: large as the page's small print.
+PHONE_WIDTH = 3.6
+#: A phone drawing's resolution: sharp on a phone's screen of two or three pixels to the CSS pixel.
+PHONE_DPI = 220
+#: The least type size (points) on a phone drawing.
+PHONE_LEAST_FONT = 9.0
+
+
+def _for_phone() -> bool:
+    """Whether the chart being drawn is the phone drawing."""
+    return _PHONE.get()
+
+
+def _fs(size: float) -> float:
+    """A type size, at least PHONE_LEAST_FONT on a phone drawing."""
+    return max(size, PHONE_LEAST_FONT) if _for_phone() else size
+
+
+def _in_house_style(draw: Callable[P, Chart]) -> Callable[P, Chart]:
+    """Run a drawing function with _house_rc() in force, whatever rc the user has; then draw it again for a phone
+    (chart.phone) and keep the legend's words (chart.key) for the text under the chart."""
     @functools.wraps(draw)
-    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Chart:
         with _style(_house_rc()):
-            return draw(*args, **kwargs)
+            chart = draw(*args, **kwargs)
+        token = _PHONE.set(True)
+        try:
+            with _style(_house_rc()):
+                chart.phone = draw(*args, **kwargs).figure
+        finally:
+            _PHONE.reset(token)
+        chart.key = [*_legend_words(chart.figure), *chart.key]
+        return chart
     return drawn
+
+
+#: The colours in words, for a key written as text.
+COLOUR_WORDS = {"exact": "blue", "range": "green", "open": "red-orange", "vague": "pink", "derived": "orange",
+                "external": "grey", "text": "black"}
+#: Marker shapes in words.
+MARKER_WORDS = {"o": "circle", "s": "square", "D": "diamond", ">": "arrow", "^": "arrow"}
+
+
+def _mark_words(handle: Any) -> str:
+    """How a legend entry's mark looks, in words: "green bar with circles", "hollow grey circle"."""
+    from matplotlib.colors import to_hex
+
+    names = {v.lower(): COLOUR_WORDS[k] for k, v in COLOURS.items()}
+    if not isinstance(handle, Line2D):  # a bar (a Rectangle): filled, or white and hatched in its edge's colour
+        face = to_hex(handle.get_facecolor())
+        if face == "#ffffff":
+            return f"white bar hatched in {names.get(to_hex(handle.get_edgecolor()), '')}".strip()
+        return f"{names.get(face, '')} bar".strip()
+    named = names.get(to_hex(handle.get_color()).lower(), "")
+    marker = MARKER_WORDS.get(str(handle.get_marker()), "")
+    hollow = marker and str(handle.get_markerfacecolor()).lower() in ("white", "#ffffff", "none")
+    line = handle.get_linestyle() not in ("None", "", " ", "none")
+    style = {":": "dotted ", "--": "dashed "}.get(str(handle.get_linestyle()), "")
+    if line and marker:
+        return f"{named} {style}bar with {'hollow ' if hollow else ''}{marker}s".strip()
+    if line:
+        return f"{named} {style}line".strip()
+    return f"{'hollow ' if hollow else ''}{named} {marker}".strip()
+
+
+def _legend_words(figure: Figure) -> list[str]:
+    """What a figure's legend says, entry by entry, with how each mark looks ("hollow grey circle: …")."""
+    return [f"{_mark_words(h)}: {t.get_text()}" if _mark_words(h) else t.get_text()
+            for ax in figure.axes for legend in [ax.get_legend()] if legend is not None
+            for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)]
 
 
 @dataclass
@@ -86,12 +157,18 @@ class Chart:
     data: pd.DataFrame
     #: the source line under the chart: the article, who is credited, and what is external
     source: str = ""
+    #: the chart drawn for a phone: narrow, larger type, no legend, key or source line (they go under it as text)
+    phone: Figure | None = None
+    #: what the legend and the numbered key say, for the text under a phone drawing
+    key: list[str] = field(default_factory=list)
 
-    def png(self) -> bytes:
-        """The chart as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
+    def png(self, phone: bool = False) -> bytes:
+        """The chart (or its phone drawing) as PNG bytes (no software stamp, so rebuilds give the same bytes)."""
+        figure = self.phone if phone and self.phone is not None else self.figure
         buffer = io.BytesIO()
         with _style(_house_rc()):
-            self.figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
+            figure.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight",
+                           dpi=PHONE_DPI if phone else None)
         return buffer.getvalue()
 
     def svg(self) -> str:
@@ -107,6 +184,12 @@ class Chart:
         for n, old in enumerate(dict.fromkeys(re.findall(r"url\(#(p[0-9a-f]{10})\)", text))):
             text = text.replace(f"#{old})", f"#clip{n})").replace(f'id="{old}"', f'id="clip{n}"')
         return xml_text(text)  # a control character from the data would leave the SVG not well-formed XML
+
+
+def _alt(kind: str, title: str) -> str:
+    """A chart's alt text: short, what kind of chart and its title; every number is in the caption under it, and
+    the source line under it too."""
+    return f"{kind}: {title}. Its caption gives every number it shows."
 
 
 def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> pd.DataFrame:
@@ -133,6 +216,8 @@ def chart_data(rows: pd.DataFrame, labels: Iterable[str], **extra: Iterable) -> 
 # -- shared pieces -------------------------------------------------------------------------------------
 def _new_figure(width: float, height: float, footer: float = 1.0) -> tuple[Figure, Axes, Axes]:
     """A figure in the project style: the plot above, a footer below it for the legend and the source line."""
+    if _for_phone():
+        width, footer = PHONE_WIDTH, 0.05
     with _style(STYLE):
         figure = Figure(figsize=(width, height + footer), layout="constrained")
         grid = figure.add_gridspec(2, 1, height_ratios=[height, footer])
@@ -162,17 +247,21 @@ def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str 
 
 def _finish(ax: Axes, foot: Axes, title: str, source: str, handles: list | None = None) -> None:
     """Title the chart; put its legend and then its source line in the footer, where they cover no data."""
+    if _for_phone():  # the legend and the source line go under the chart as text
+        with _style(STYLE):
+            ax.set_title(textwrap.fill(title, 34), loc="left", fontsize=_fs(11))
+        return
     with _style(STYLE):
         ax.set_title(textwrap.fill(title, 80), loc="left")
         text = textwrap.fill(source, 115)
         if handles:
-            legend = foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=8, frameon=False,
+            legend = foot.legend(handles=handles, loc="upper left", ncol=2, fontsize=_fs(8), frameon=False,
                                  bbox_to_anchor=(0, 1.05), borderaxespad=0, handler_map=_HANDLERS)
             # the source line hangs under the legend's own box, so however many entries it has they never meet
             foot.annotate(text, xy=(0, 0), xycoords=legend, xytext=(0, -8), textcoords="offset points", ha="left",
-                          va="top", fontsize=7.5, color=COLOURS["text"], annotation_clip=False)
+                          va="top", fontsize=_fs(7.5), color=COLOURS["text"], annotation_clip=False)
         else:
-            foot.text(0, 1, text, ha="left", va="top", fontsize=7.5, color=COLOURS["text"], transform=foot.transAxes)
+            foot.text(0, 1, text, ha="left", va="top", fontsize=_fs(7.5), color=COLOURS["text"], transform=foot.transAxes)
         rows = -(-len(handles) // 2) if handles else 0
         _fit_footer(foot, 0.25 + 0.21 * rows + 0.13 * (text.count("\n") + 1))
 
@@ -216,8 +305,6 @@ def close_below(row: pd.Series) -> bool:
     return first in lexicon()["close_below"]
 
 
-#: How far aside (in days) an estimate moves when it would hide under one already drawn.
-DODGE_DAYS = 14
 #: How far under its number a "nearly" mark reaches: a fraction of the value (linear axis) or a factor (log axis).
 CLOSE_BELOW_SPAN, CLOSE_BELOW_FACTOR = 0.08, 0.85
 
@@ -232,7 +319,8 @@ def _log_ticks(axis: Any, low: float, high: float) -> None:
     """Label a log axis often enough to read a value off it: at 1, 2 and 5 times each power of ten over two decades
     or fewer, at 1 and 3 times beyond (so the labels do not run into each other)."""
     decades = math.log10(high / low) if low > 0 and high > low else 1.0
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades <= 2.2 else (1.0, 3.0)))
+    subs = (1.0, 2.0, 5.0) if decades <= 2.2 else (1.0, 3.0)
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0,) if _for_phone() and decades > 1.5 else subs))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
 
@@ -250,8 +338,8 @@ def _style_of(row: pd.Series) -> str:
 
 
 def _wrap(label: str, width: int = 34) -> str:
-    """Wrap a long label over lines."""
-    return "\n".join(textwrap.wrap(label, width)) or label
+    """Wrap a long label over lines (narrower on a phone drawing)."""
+    return "\n".join(textwrap.wrap(label, min(width, 16) if _for_phone() else width)) or label
 
 
 # -- interval charts -----------------------------------------------------------------------------------
@@ -261,46 +349,81 @@ def _scaled(row: pd.Series, scale: float) -> Bounds:
     return Bounds(exact.lower * scale, exact.upper * scale, exact.lower_open, exact.upper_open, exact.bound)
 
 
+def _rows_height(rows: int) -> float:
+    """How tall (inches) the plot of an interval chart with ``rows`` rows is: taller on a phone, where each bar has
+    its heading over it."""
+    return 0.8 + (1.0 if _for_phone() else 0.62) * rows + (0 if _for_phone() else 0.3)
+
+
+def _interval_axis(drawn: list[Bounds], log_scale: bool) -> tuple[bool, float, float]:
+    """Whether an interval chart's axis is a log one, and its left and right ends."""
+    finite = [v for b in drawn for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
+    log_scale = log_scale and spans_a_decade(float(v) for v in finite)
+    right = (max(finite) if finite else 1.0) * (6 if log_scale else 1.35)
+    left = (min(finite) / 3 if finite else 0.1) if log_scale else 0
+    return log_scale, float(left), float(right)
+
+
+def _draw_close_below(ax: Axes, y: float, upper: float, colour: str, log_scale: bool) -> float:
+    """A "nearly x" mark: a short dotted bar just under x, and a hollow end at x; return where it starts."""
+    lo = upper * CLOSE_BELOW_FACTOR if log_scale else upper * (1 - CLOSE_BELOW_SPAN)
+    ax.plot([lo, upper], [y, y], color=colour, lw=7, alpha=0.45, ls=":", solid_capstyle="butt", zorder=2)
+    ax.plot([upper], [y], marker="o", ms=9, zorder=4, color=colour, markerfacecolor="white", markeredgewidth=2)
+    return lo
+
+
+def _draw_bar(ax: Axes, b: Bounds, y: float, lo: float, right: float, colour: str, derived: bool) -> None:
+    """A range or an open bound as a bar (an arrow where there is no upper end), with hollow or filled ends."""
+    hi = right if b.upper == math.inf else float(b.upper)
+    ax.plot([lo, hi], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
+            solid_capstyle="butt", dash_capstyle="butt", zorder=2, ls=(0, (2, 1)) if derived else "-")
+    if b.upper == math.inf:
+        ax.annotate("", xy=(right, y), xytext=(lo, y), zorder=3,
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=18))
+    for value, is_open in ((lo, b.lower_open), (hi, b.upper_open)):
+        if value != right:
+            ax.plot([float(value)], [y], marker="o", ms=9, zorder=4, color=colour,
+                    markerfacecolor="white" if is_open else colour, markeredgewidth=2)
+
+
+def _interval_words(b: Bounds, row: pd.Series, fmt: Callable[..., str]) -> str:
+    """The words beside an interval: its bounds, "(derived)", and a vague or "nearly" figure's own words."""
+    text = b.describe(fmt) + (" (derived)" if row.get("derived") else "")
+    if (row["bound"] == "vague" or close_below(row)) and isinstance(row.get("number_text"), str):
+        text += f" (“{row['number_text']}”)"
+    return text
+
+
 def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool, fmt: Callable[..., str],
                     scale: float = 1.0, xlabel: str) -> list[str]:
     """Draw rows as intervals on one axis (points, bars, hollow or filled ends, arrows); return each row in words."""
     drawn = [_scaled(row, scale) for _, row in rows.iterrows()]
-    finite = [v for b in drawn for v in (b.lower, b.upper) if math.isfinite(v) and v > 0]
-    log_scale = log_scale and spans_a_decade(float(v) for v in finite)
-    top = max(finite) if finite else 1.0
-    right = top * (6 if log_scale else 1.35)
-    left = (min(finite) / 3 if finite else 0.1) if log_scale else 0
+    log_scale, left, right = _interval_axis(drawn, log_scale)
     described = []
     for i, (b, (_, row)) in enumerate(zip(drawn, rows.iterrows(), strict=True)):
         y = len(rows) - 1 - i
         colour = COLOURS[_style_of(row)]
-        lo = max(b.lower, left) if log_scale else b.lower
-        hi = right if b.upper == math.inf else b.upper
+        lo = max(float(b.lower), left) if log_scale else float(b.lower)
         if close_below(row) and math.isfinite(b.upper):
-            hi = float(b.upper)
-            lo = hi * CLOSE_BELOW_FACTOR if log_scale else hi * (1 - CLOSE_BELOW_SPAN)
-            ax.plot([lo, hi], [y, y], color=colour, lw=7, alpha=0.45, ls=":", solid_capstyle="butt", zorder=2)
-            ax.plot([hi], [y], marker="o", ms=9, zorder=4, color=colour, markerfacecolor="white", markeredgewidth=2)
+            lo = _draw_close_below(ax, y, float(b.upper), colour, log_scale)
         elif b.is_point:
-            ax.plot([float(lo)], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
+            ax.plot([lo], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
         else:
-            ax.plot([float(lo), float(hi)], [y, y], color=colour, lw=7, alpha=0.35 if b.upper == math.inf else 0.8,
-                    solid_capstyle="butt", dash_capstyle="butt", zorder=2, ls=(0, (2, 1)) if row.get("derived") else "-")
-            if b.upper == math.inf:
-                ax.annotate("", xy=(right, y), xytext=(lo, y), zorder=3,
-                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=18))
-            for value, is_open in ((lo, b.lower_open), (hi, b.upper_open)):
-                if value == right:
-                    continue
-                ax.plot([float(value)], [y], marker="o", ms=9, zorder=4, color=colour,
-                        markerfacecolor="white" if is_open else colour, markeredgewidth=2)
-        text = b.describe(fmt) + (" (derived)" if row.get("derived") else "")
-        if (row["bound"] == "vague" or close_below(row)) and isinstance(row.get("number_text"), str):
-            text += f" (“{row['number_text']}”)"
-        ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=9, color=COLOURS["text"])
+            _draw_bar(ax, b, y, lo, right, colour, bool(row.get("derived")))
+        text = _interval_words(b, row, fmt)
+        if _for_phone():  # its words just under each bar, across the drawing's width: no room beside it
+            ax.text(0, y - 0.15, textwrap.fill(f"{labels[i]}: {text}", 38), transform=ax.get_yaxis_transform(),
+                    fontsize=_fs(9), va="top", ha="left", color=COLOURS["text"])
+        else:
+            ax.annotate(text, xy=(lo, y), xytext=(4, 9), textcoords="offset points", fontsize=_fs(9),
+                        color=COLOURS["text"])
         described.append(f"{labels[i]}: {text}")
-    ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    if _for_phone():
+        ax.set_yticks([])
+        ax.set_ylim(-0.95, len(rows) - 0.6)
+    else:
+        ax.set_yticks(range(len(rows)), [_wrap(lbl, 40) for lbl in reversed(labels)])
+        ax.set_ylim(-0.7, len(rows) - 0.3)
     if log_scale:
         ax.set_xscale("log")
         _log_ticks(ax.xaxis, float(left), float(right))
@@ -323,21 +446,23 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
     """
     rows = rows.reset_index(drop=True)
     labels = list(labels) if labels is not None else list(rows["measure"])
-    figure, ax, foot = _new_figure(8.5, 1.1 + 0.62 * len(rows))
+    figure, ax, foot = _new_figure(8.5, _rows_height(len(rows)))
     described = _draw_intervals(ax, rows, labels, log_scale=log_scale, fmt=value_format.format, scale=scale,
                                 xlabel=xlabel)
     source = source_line(rows, extra_source)
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
     caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
-    alt = f"Chart: {title}. " + "; ".join(described) + f". {source}"
-    return Chart(name, figure, title, alt, caption, chart_data(rows, labels, derived=rows["derived"].astype(bool)),
-                 source)
+    return Chart(name, figure, title, _alt("Chart", title), caption,
+                 chart_data(rows, labels, derived=rows["derived"].astype(bool)), source)
 
 
 def period_label(row: pd.Series) -> str:
     """A row's measure with the article's words for its period: "recorded terrorist attacks (since 2011)"."""
     period = row.get("period_text")
-    return f"{row['measure']} ({period})" if isinstance(period, str) and period else row["measure"]
+    if not isinstance(period, str) or not period:
+        return str(row["measure"])
+    # the article's words for the period, less the capital of a sentence's start ("Since 2004" -> "since 2004")
+    return f"{row['measure']} ({period[0].lower() + period[1:] if period[1:2].islower() else period})"
 
 
 @_in_house_style
@@ -347,10 +472,11 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     labelled with its measure and its period in the article's words."""
     rows = rows.reset_index(drop=True)
     groups = list(dict.fromkeys(rows[by]))
-    heights = [0.9 + 0.62 * int((rows[by] == g).sum()) for g in groups]
+    heights = [_rows_height(int((rows[by] == g).sum())) - 0.2 for g in groups]
     with _style(STYLE):
-        figure = Figure(figsize=(9.0, sum(heights) + 0.8 * len(groups) + 1.0), layout="constrained")
-        grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 1.0])
+        figure = Figure(figsize=(PHONE_WIDTH if _for_phone() else 9.0, sum(heights) + 0.8 * len(groups) + 1.0),
+                        layout="constrained")
+        grid = figure.add_gridspec(len(groups) + 1, 1, height_ratios=[*heights, 0.05 if _for_phone() else 1.0])
         axes = [figure.add_subplot(grid[i]) for i in range(len(groups))]
         foot = figure.add_subplot(grid[len(groups)])
     foot.axis("off")
@@ -363,11 +489,12 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     source = source_line(rows, extra_source)
     _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
     for ax, group in zip(axes, groups, strict=True):
-        ax.set_title(f"{group}", loc="left", fontsize=10, fontweight="normal", color=COLOURS["text"])
-    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        ax.set_title(f"{group}", loc="left", fontsize=_fs(10), fontweight="normal", color=COLOURS["text"])
+    figure.suptitle(textwrap.fill(title, 34) if _for_phone() else title, x=0.01, ha="left", fontsize=_fs(12),
+                    fontweight="bold")
     caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
     data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
-    return Chart(name, figure, title, f"Chart in panels: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Chart in panels", title), caption, data, source)
 
 
 def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
@@ -388,27 +515,28 @@ def _legend_handles(drawn: list[Bounds], rows: pd.DataFrame) -> list:
                         label="vague word: from the least value it allows, no upper end (arrow)"),
         "derived": Line2D([], [], ls=(0, (2, 1)), lw=6, color=COLOURS["derived"], label="derived by kzfigures (dashed)"),
     }
-    handles = []
-    for key, entry in entries.items():
-        if key == "exact" and "exact" in used:
-            if exact:
-                handles.append(entry)
-            if approximate:
-                handles.append(Line2D([], [], marker="D", ls="", color=COLOURS["exact"], ms=8,
-                                      label="“about”: the value as stated (diamond)"))
-        elif key in used:
-            handles.append(entry)
+    entries["approximate"] = Line2D([], [], marker="D", ls="", color=COLOURS["exact"], ms=8,
+                                    label="“about”: the value as stated (diamond)")
+    shown = {"exact": "exact" in used and exact, "approximate": "exact" in used and approximate,
+             **{key: key in used for key in ("range", "open", "vague", "derived")}}
+    handles = [entries[key] for key, show in shown.items() if show]
     if any(near):
         handles.append(Line2D([], [], ls=":", lw=6, alpha=0.6, color=COLOURS["open"], marker="o", ms=8,
                               markerfacecolor="white", markeredgewidth=2, markevery=[1],
                               label="“nearly”, “almost”: just under the value; how far under is not stated"))
-    ends = [(v, is_open) for b, n in zip(drawn, near, strict=True) if not b.is_point or n
+    return handles + _end_handles(drawn, near)
+
+
+def _end_handles(drawn: list[Bounds], near: list[bool]) -> list:
+    """The legend entries for hollow and filled ends, for those the marks show."""
+    ends = [is_open for b, n in zip(drawn, near, strict=True) if not b.is_point or n
             for v, is_open in (((b.upper, b.upper_open),) if n else ((b.lower, b.lower_open), (b.upper, b.upper_open)))
             if math.isfinite(v)]
-    if any(is_open for _, is_open in ends):
+    handles = []
+    if any(ends):
         handles.append(Line2D([], [], marker="o", ls="", color=COLOURS["text"], markerfacecolor="white", ms=8,
                               markeredgewidth=2, label="hollow end: that value is not included"))
-    if any(not is_open for _, is_open in ends):
+    if ends and not all(ends):
         handles.append(Line2D([], [], marker="o", ls="", color=COLOURS["text"], ms=8,
                               label="filled end: that value is included"))
     return handles
@@ -426,7 +554,7 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
         ax.text(0.5, 0.5, "No figure curated yet", ha="center", va="center", transform=ax.transAxes)
         _finish(ax, foot, title, source)
         said = "No figure of this article is curated yet; what kzfigures draft proposed is not counted."
-        return Chart(name, figure, title, f"Bar chart: {title}. {said} {source}", said, counts.copy(), source)
+        return Chart(name, figure, title, _alt("Bar chart", title), said, counts.copy(), source)
     labels = [k.replace("_", " ") for k in counts["bound"]]
     y = list(range(len(counts)))[::-1]
     ax.barh(y, counts["figures"], color=COLOURS["exact"], label="figures")
@@ -443,8 +571,12 @@ def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | N
                           for lbl, n, r in zip(labels, counts["figures"], counts["restatements"], strict=True))
     caption = (f"The article states {int(counts['figures'].sum())} distinct figures (curated) by kind of bound: "
                f"{described}.")
-    return Chart(name, figure, title, f"Bar chart: {title}. {described}. {source}", caption,
+    return Chart(name, figure, title, _alt("Bar chart", title), caption,
                  counts.reset_index(drop=True), source)
+
+
+#: The least share of the total a part's bar needs for its label to stand inside it (else it goes under the bar).
+PARTS_LABEL_SHARE = 0.35
 
 
 # -- parts of a total ----------------------------------------------------------------------------------
@@ -460,14 +592,16 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
         ax.barh([0], [value], left=left, color="white" if derived else COLOURS["exact"],
                 edgecolor=COLOURS["derived"] if derived else COLOURS["exact"], hatch="//" if derived else None, lw=1.5)
         label = f"{part['label']}: {value:,.0f}" + (" (derived)" if derived else "")
-        ax.text(left + value / 2, 0, label, ha="center", va="center", fontsize=9,
-                color=COLOURS["text"] if derived else "white", fontweight="bold")
+        fits = value / total["lower"] >= PARTS_LABEL_SHARE and not _for_phone()
+        ax.text(left + value / 2, 0 if fits else -0.42, _wrap(label, 40) if fits else _wrap(label, 22),
+                ha="center", va="center" if fits else "top", fontsize=_fs(9),
+                color="white" if fits and not derived else COLOURS["text"], fontweight="bold")
         described.append(label)
         left += value
     ax.axvline(total["lower"], color=COLOURS["text"], lw=1, ls="--")
-    ax.text(total["lower"], 0.48, f"stated total: {total['lower']:,.0f}", ha="right", va="bottom", fontsize=9)
+    ax.text(total["lower"], 0.48, f"stated total: {total['lower']:,.0f}", ha="right", va="bottom", fontsize=_fs(9))
     ax.set_yticks([])
-    ax.set_ylim(-0.6, 0.8)
+    ax.set_ylim(-1.2, 0.8)
     ax.set_xlim(0, total["lower"] * 1.08)
     ax.set_xlabel(xlabel)
     rows = pd.concat([total.to_frame().T, parts.loc[~parts["derived"].astype(bool)]], ignore_index=True)
@@ -477,7 +611,7 @@ def parts_chart(total: pd.Series, parts: pd.DataFrame, *, name: str, title: str,
     caption = f"{total['measure'].capitalize()}: {total['lower']:,.0f}, of which " + "; ".join(described) + "."
     whole = pd.concat([total.to_frame().T.assign(label="stated total"), parts], ignore_index=True)
     data = chart_data(whole, whole["label"], derived=whole["derived"].astype(bool))
-    return Chart(name, figure, title, f"Stacked bar: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Stacked bar", title), caption, data, source)
 
 
 # -- places --------------------------------------------------------------------------------------------
@@ -491,7 +625,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
         colour = COLOURS["open"] if attack else COLOURS["external"]
         ax.plot(place["longitude"], place["latitude"], marker="o" if attack else "s", ms=11, color=colour)
         ax.annotate(place["quote"], (place["longitude"], place["latitude"]), xytext=(8, 6),
-                    textcoords="offset points", fontsize=10)
+                    textcoords="offset points", fontsize=_fs(10))
         described.append(f"{place['quote']} ({place['latitude']:.2f}° N, {place['longitude']:.2f}° E; "
                          f"{'attacks occurred here' if attack else 'for reference: ' + place['role_in_article']})")
     ax.set_xlim(places["longitude"].min() - 4, places["longitude"].max() + 5)
@@ -508,10 +642,10 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     source = source_line(extra="Coordinates are external: the cities' Wikipedia infoboxes, not the article. "
                                "No borders are drawn.")
     _finish(ax, foot, title, source, handles)
-    caption = "Places named in the article: " + "; ".join(described) + "."
+    caption = "Cities named in the article (the countries it names are not drawn): " + "; ".join(described) + "."
     data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
                    if c in places.columns]].reset_index(drop=True)
-    return Chart(name, figure, title, f"Map-like scatter chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Map-like scatter chart", title), caption, data, source)
 
 
 # -- penalty range -------------------------------------------------------------------------------------
@@ -519,7 +653,8 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
 def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title: str, note: str = "") -> Chart:
     """The legal term as a range, and individual sentences as points beside it; ``note`` says what the comparison
     does not show (it goes into the source line and the caption)."""
-    figure, ax, foot = _new_figure(8.5, 1.4 + 0.6 * (1 + len(sentences)))
+    figure, ax, foot = _new_figure(8.5, (0.8 + 1.0 * (1 + len(sentences))) if _for_phone()
+                                   else (1.4 + 0.6 * (1 + len(sentences))))
     n = len(sentences) + 1
     b = bounds_of(term)
     ax.plot([float(b.lower), float(b.upper)], [n - 1, n - 1], color=COLOURS["range"], lw=9, solid_capstyle="butt")
@@ -535,8 +670,7 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
         ax.annotate(f"{sentence['lower']:g} years", (sentence["lower"], y), xytext=(0, 10), textcoords="offset points")
         labels.append(_wrap(sentence["label"], 30))
         described.append(f"{sentence['label']}: {sentence['lower']:g} years")
-    ax.set_yticks(range(n), list(reversed(labels)))
-    ax.set_ylim(-0.7, n - 0.3)
+    _row_labels(ax, labels)
     ax.set_xlim(0, max(b.upper, sentences["lower"].max() if len(sentences) else 0) + 1.5)
     ax.set_xlabel("years in prison")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
@@ -547,7 +681,71 @@ def penalty_chart(term: pd.Series, sentences: pd.DataFrame, *, name: str, title:
     _finish(ax, foot, title, source, handles)
     caption = "; ".join(described) + "." + (f" {note}" if note else "")
     data = chart_data(rows, [f"term from {term['period_start']:%d %B %Y}", *sentences["label"]])
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Chart", title), caption, data, source)
+
+
+def _row_labels(ax: Axes, labels: list[str]) -> None:
+    """Label the rows of a chart, top row first: beside each row, or on a phone drawing just under its mark (a
+    narrow drawing has no room beside it)."""
+    n = len(labels)
+    if not _for_phone():
+        ax.set_yticks(range(n), list(reversed(labels)))
+        ax.set_ylim(-0.7, n - 0.3)
+        return
+    ax.set_yticks([])
+    for i, label in enumerate(labels):  # just under its row's mark, whose value stands just over it
+        ax.text(0, n - 1 - i - 0.12, textwrap.fill(label.replace("\n", " "), 40), transform=ax.get_yaxis_transform(),
+                fontsize=_fs(9), va="top", ha="left", color=COLOURS["text"], fontstyle="italic")
+    ax.set_ylim(-0.9, n - 0.3)
+
+
+_Event = tuple[pd.Timestamp, Any, str, str, bool]
+
+
+def _draw_event(ax: Axes, y: float, event: _Event, published: pd.Timestamp) -> str:
+    """Draw one dated event (a bar for a period, an arrow to publication for one still running, a point for a day);
+    return it in words."""
+    first, last, label, when, is_external = event
+    colour = COLOURS["external"] if is_external else COLOURS["exact"]
+    running = pd.isna(last)
+    finish = published if running else last
+    if finish > first:
+        ax.plot([first, finish], [y, y], color=colour, lw=7, alpha=0.6 if running else 0.9, solid_capstyle="butt")
+        if running:
+            ax.annotate("", xy=(finish, y), xytext=(first, y),
+                        arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=16))
+    else:
+        ax.plot([first], [y], marker="s" if is_external else "o", ms=9, color=colour)
+    said = f"“{when}”" if not is_external else when
+    if _for_phone():  # its words just under each event, across the drawing's width: no room beside it
+        ax.text(0, y - 0.15, textwrap.fill(f"{label}: {said}", 40), transform=ax.get_yaxis_transform(),
+                fontsize=_fs(8), va="top", ha="left", color=COLOURS["text"])
+    else:
+        ax.annotate(said, (first, y), xytext=(0, 8), textcoords="offset points", fontsize=_fs(8),
+                    color=COLOURS["text"])
+    return f"{label}: {when}" + (", still running at publication" if running else "")
+
+
+def _event_kind(event: _Event) -> str:
+    """Which legend entry an event needs: external, day, running or period."""
+    first, last, _label, _when, is_external = event
+    if is_external:
+        return "external"
+    if pd.isna(last):
+        return "running"
+    return "period" if last > first else "day"
+
+
+def _timeline_handles(kinds: set[str]) -> list:
+    """The timeline's legend: an entry for each kind of event drawn."""
+    entries = [("period", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.9, label="from the article: a period")),
+               ("day", Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8,
+                              label="from the article: one day")),
+               ("running", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.6, marker=">", ms=8,
+                                  label="still running at publication (arrow)")),
+               ("external", Line2D([], [], marker="s", ls="", color=COLOURS["external"], ms=8,
+                                   label="external (source in the table below)"))]
+    return [handle for kind, handle in entries if kind in kinds]
 
 
 # -- timeline ------------------------------------------------------------------------------------------
@@ -559,47 +757,30 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
     rows += [(e["date"], e["date"], e["label"] + " (external)", e["date"].strftime("%d %b %Y"), True)
              for _, e in external.iterrows()]
     rows.sort(key=lambda r: r[0])
-    figure, ax, foot = _new_figure(9.5, 1.3 + 0.55 * len(rows))
-    described = []
-    for i, (first, last, label, when, is_external) in enumerate(rows):
-        y = len(rows) - 1 - i
-        colour = COLOURS["external"] if is_external else COLOURS["exact"]
-        running = pd.isna(last)
-        finish = published if running else last
-        if finish > first:
-            ax.plot([first, finish], [y, y], color=colour, lw=7, alpha=0.6 if running else 0.9, solid_capstyle="butt")
-            if running:
-                ax.annotate("", xy=(finish, y), xytext=(first, y),
-                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=2, mutation_scale=16))
-        else:
-            ax.plot([first], [y], marker="s" if is_external else "o", ms=9, color=colour)
-        ax.annotate(f"“{when}”" if not is_external else when, (first, y), xytext=(0, 8), textcoords="offset points",
-                    fontsize=8, color=COLOURS["text"])
-        described.append(f"{label}: {when}" + (", still running at publication" if running else ""))
+    figure, ax, foot = _new_figure(9.5, (0.8 + 1.3 * len(rows)) if _for_phone() else (1.3 + 0.55 * len(rows)))
+    described = [_draw_event(ax, len(rows) - 1 - i, row, published) for i, row in enumerate(rows)]
     ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
-    ax.text(published, len(rows) - 0.4, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8,
+    ax.text(published, len(rows) - 0.4, " published" if _for_phone() else f" article published ({published:%B %Y})",
+            color=COLOURS["open"], fontsize=_fs(8),
             va="bottom")
-    ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=8)
-    ax.set_ylim(-0.7, len(rows) + 0.1)
+    if _for_phone():
+        ax.set_yticks([])
+        ax.set_ylim(-1.0, len(rows) - 0.2)
+    else:
+        ax.set_yticks(range(len(rows)), [_wrap(r[2], 44) for r in reversed(rows)], fontsize=_fs(8))
+        ax.set_ylim(-0.7, len(rows) + 0.1)
     ax.set_xlim(pd.Timestamp(first_year, 1, 1), pd.Timestamp(last_year, 12, 31))
     ax.set_xlabel("date")
+    if _for_phone():
+        _few_dates(ax)
     ax.grid(axis="x", color="#eeeeee")
-    kinds = {("external" if r[4] else "day" if not pd.isna(r[1]) and not r[1] > r[0] else
-              "running" if pd.isna(r[1]) else "period") for r in rows}
-    entries = [("period", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.9, label="from the article: a period")),
-               ("day", Line2D([], [], marker="o", ls="", color=COLOURS["exact"], ms=8,
-                              label="from the article: one day")),
-               ("running", Line2D([], [], color=COLOURS["exact"], lw=6, alpha=0.6, marker=">", ms=8,
-                                  label="still running at publication (arrow)")),
-               ("external", Line2D([], [], marker="s", ls="", color=COLOURS["external"], ms=8,
-                                   label="external (source in the table below)"))]
-    handles = [handle for kind, handle in entries if kind in kinds]
+    handles = _timeline_handles({_event_kind(r) for r in rows})
     source = source_line(extra="Grey events are external: see their sources in the table.")
     _finish(ax, foot, title, source, handles)
     caption = "Timeline: " + "; ".join(described) + "."
     data = pd.DataFrame({"label": [r[2] for r in rows], "date as written": [r[3] for r in rows],
                          "from": [r[0] for r in rows], "to": [r[1] for r in rows], "external": [r[4] for r in rows]})
-    return Chart(name, figure, title, f"Timeline chart: {title}. {caption} {source}", caption, data, source)
+    return Chart(name, figure, title, _alt("Timeline", title), caption, data, source)
 
 
 def _estimate_handles(used: set[str]) -> list:
@@ -612,6 +793,11 @@ def _estimate_handles(used: set[str]) -> list:
                                          label="external range, same scope as the article (EXTERNAL)"))),
         ("same point", Line2D([], [], marker="o", ls="", color=COLOURS["range"], ms=9,
                               label="external value, same scope as the article (EXTERNAL)")),
+        ("borrowed range", _both_ends(Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["range"], ms=7,
+                                             markerfacecolor="white", markeredgewidth=2,
+                                             label="external range, same scope, no independent check (EXTERNAL)"))),
+        ("borrowed point", Line2D([], [], marker="o", ls="", color=COLOURS["range"], ms=9, markerfacecolor="white",
+                                  markeredgewidth=2, label="external value, same scope, no independent check (EXTERNAL)")),
         ("other range", _both_ends(Line2D([], [], marker="o", ls="-", lw=4, color=COLOURS["external"], ms=7,
                                           markerfacecolor="white", markeredgewidth=2,
                                           label="external range, different scope: no verdict (EXTERNAL)"))),
@@ -640,76 +826,223 @@ def own_words(row: pd.Series, bounds: Bounds) -> str:
     return str(text) if isinstance(text, str) and text.strip() else bounds.describe(lambda v: number(v))
 
 
-@_in_house_style
-def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.Timestamp, *, name: str, title: str,
-                    ylabel: str, log_scale: bool = False, extra_source: str = "") -> Chart:
-    """Estimates as intervals on a date axis: each at the date it describes (vertical bar for a range, arrow for an
-    open top, a point for a single value; a whisker spans a date known to the month or year only), numbered, with
-    a key naming who published each; the article's figure is drawn at its publication month in its own colour.
-    Estimates whose scope differs from the article's are drawn hollow and grey.
+@dataclass
+class _Mark:
+    """One mark of an estimates chart: the dates it describes (first to last), its interval and words, and where it
+    is drawn (``drawn_at``, always inside first..last) with its values on the axis (lo to hi)."""
 
-    ``estimates`` needs: bounds, as_of_start, as_of_end, label, same_scope (bool); ``article``: a figures-table row.
-    """
-    figure, ax, foot = _new_figure(10.5, 4.8, footer=1.2)
-    drawn = [(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False,
-              own_words(row, row["bounds"]), close_below(row)) for _, row in estimates.iterrows()]
-    month_end = published.normalize()
-    drawn.append((month_end.replace(day=1), month_end, bounds_of(article), "the article", True, True,
-                  own_words(article, bounds_of(article)), close_below(article)))
-    finite = [float(v) for d in drawn for v in (d[2].lower, d[2].upper) if math.isfinite(v) and v > 0]
+    first: pd.Timestamp
+    last: pd.Timestamp
+    bounds: Bounds
+    label: str
+    same: bool
+    is_article: bool
+    words: str
+    near: bool
+    #: its row in the chart's data (the estimates in their order, then the article)
+    row: int = 0
+    #: False for a figure that restates the article's source, repeats an earlier one or compiles others': no check
+    independent: bool = True
+    lo: float = 0.0
+    hi: float = 0.0
+    drawn_at: pd.Timestamp = pd.NaT
+    #: where its number stands beside it (an index into _NUMBER_PLACES), set apart from a mark at the same date
+    place: int = 0
+
+    @property
+    def middle(self) -> pd.Timestamp:
+        """The middle of the dates the mark describes: where it is drawn unless another mark is there."""
+        return self.first + (self.last - self.first) / 2
+
+    @property
+    def colour(self) -> str:
+        """The article's blue, green for the same scope, grey for another."""
+        return COLOURS["exact"] if self.is_article else (COLOURS["range"] if self.same else COLOURS["external"])
+
+    def date_words(self) -> str:
+        """The dates it describes as a reader says them: "2015", "Oct 2015", "24 Sep 2014", "24–30 Sep 2014"."""
+        days = (self.last - self.first).days
+        if days == 0:
+            return f"{self.first:%d %b %Y}".lstrip("0")
+        if self.first.day == 1 and self.last == self.first + pd.offsets.MonthEnd(0):
+            return f"{self.first:%b %Y}"
+        if self.first.day_of_year == 1 and self.last == self.first + pd.offsets.YearEnd(0):
+            return f"{self.first:%Y}"
+        if self.first.month == self.last.month and self.first.year == self.last.year:
+            return f"{self.first.day}–{self.last:%d %b %Y}"
+        return f"{self.first:%d %b %Y}–{self.last:%d %b %Y}"
+
+
+#: Where a mark's number stands beside it, in points: right, left, right and higher, left and higher.
+_NUMBER_PLACES = ((5, -4, "left"), (-5, -4, "right"), (5, 7, "left"), (-5, 7, "right"))
+#: How near (a share of the date axis) two marks with overlapping values may stand before one hides the other.
+CLOSE_SHARE = 0.02
+
+
+def _window(published: pd.Timestamp | tuple[pd.Timestamp, pd.Timestamp]) -> tuple[pd.Timestamp,
+                                                                                              pd.Timestamp]:
+    """The first and last day an article can have appeared: a pair as given, or one day."""
+    if isinstance(published, tuple):
+        return pd.Timestamp(published[0]).normalize(), pd.Timestamp(published[1]).normalize()
+    return pd.Timestamp(published).normalize(), pd.Timestamp(published).normalize()
+
+
+def _estimate_marks(estimates: pd.DataFrame, article: pd.Series,
+                    window: tuple[pd.Timestamp, pd.Timestamp]) -> list[_Mark]:
+    """The marks of an estimates chart in date order: each external figure, and the article's over its window."""
+    marks = [_Mark(row["as_of_start"], row["as_of_end"], row["bounds"], row["label"], bool(row["same_scope"]), False,
+                   own_words(row, row["bounds"]), close_below(row), i, bool(row.get("independent", True)))
+             for i, (_, row) in enumerate(estimates.iterrows())]
+    marks.append(_Mark(window[0], window[1], bounds_of(article), "the article", True, True,
+                       own_words(article, bounds_of(article)), close_below(article), len(marks)))
+    return sorted(marks, key=lambda m: m.first)
+
+
+def _value_axis(marks: list[_Mark], log_scale: bool) -> tuple[bool, float, float]:
+    """Whether the value axis is a log one, and its bottom and top; each mark's lo and hi set on it."""
+    finite = [float(v) for m in marks for v in (m.bounds.lower, m.bounds.upper) if math.isfinite(v) and v > 0]
     log_scale = log_scale and spans_a_decade(finite)
     top = max(finite) * (3 if log_scale else 1.3)
-    bottom = min(finite) / 2 if log_scale else 0
-    described, key = [], []
-    placed: list[tuple[pd.Timestamp, float, float]] = []
+    bottom = min(finite) / 2 if log_scale else 0.0
+    for m in marks:
+        m.lo = max(float(m.bounds.lower), bottom) if log_scale else float(m.bounds.lower)
+        m.hi = top if m.bounds.upper == math.inf else float(m.bounds.upper)
+        if m.near and math.isfinite(m.bounds.upper):
+            m.lo = m.hi * CLOSE_BELOW_FACTOR if log_scale else m.hi * (1 - CLOSE_BELOW_SPAN)
+    return log_scale, bottom, top
+
+
+def _hides(mark: _Mark, day: float, other: _Mark, other_day: float, gap: float) -> bool:
+    """Whether ``mark`` drawn on ``day`` would stand on ``other`` drawn on ``other_day`` (days since the first mark):
+    nearer than ``gap`` days, with overlapping values."""
+    return abs(day - other_day) < gap and mark.lo <= other.hi and mark.hi >= other.lo
+
+
+def _crowding(mark: _Mark, day: float, placed: list[tuple[_Mark, float]], near: float) -> tuple[int, float]:
+    """How crowded ``day`` is for ``mark``: how many placed marks it would hide, then (the fewer the better) how
+    near the nearest of them stands, so a mark that cannot keep clear stands as far off as its dates allow."""
+    hidden = [abs(day - od) for o, od in placed if _hides(mark, day, o, od, near)]
+    return len(hidden), -min(hidden, default=near)
+
+
+def _place_marks(marks: list[_Mark], gap: pd.Timedelta) -> None:
+    """Set each mark's drawn_at inside its own dates: the middle, or where inside them it hides the fewest marks
+    already placed (nearest the middle first); a mark that must share a date gets its number set apart."""
+    origin, near = min(m.first for m in marks), gap / pd.Timedelta(days=1)
+    placed: list[tuple[_Mark, float]] = []
+    for mark in marks:
+        start, days = (mark.first - origin).days, (mark.last - mark.first).days
+        middle = start + days / 2
+        choices = sorted({middle, *range(start, start + days + 1, max(1, days // 60))}, key=lambda d: abs(d - middle))
+        day = min(choices, key=lambda d: _crowding(mark, d, placed, near))
+        mark.place = sum(_hides(mark, day, o, od, near) for o, od in placed) % len(_NUMBER_PLACES)
+        mark.drawn_at = origin + pd.Timedelta(days=day)
+        placed.append((mark, day))
+
+
+def _draw_mark(ax: Axes, mark: _Mark, top: float, log_scale: bool) -> set[str]:
+    """Draw one mark at its drawn_at (a whisker over its dates, then its value); return the legend kinds used."""
+    when, colour, b = mark.drawn_at, mark.colour, mark.bounds
     used: set[str] = set()
-    for number_on_chart, (first, last, b, label, same, is_article, words, near) in enumerate(
-            sorted(drawn, key=lambda d: d[0]), 1):
-        when = first + (last - first) / 2
-        colour = COLOURS["exact"] if is_article else (COLOURS["range"] if same else COLOURS["external"])
-        face = colour if same else "white"
-        lo = max(float(b.lower), bottom) if log_scale else float(b.lower)
-        hi = top if b.upper == math.inf else float(b.upper)
-        if near and math.isfinite(b.upper):
-            lo = hi * CLOSE_BELOW_FACTOR if log_scale else hi * (1 - CLOSE_BELOW_SPAN)
-        # a mark that would hide under one already drawn (same month, overlapping values) moves aside
-        while any(abs((when - w).days) < DODGE_DAYS and lo <= h and hi >= low for w, low, h in placed):
-            when += pd.Timedelta(days=DODGE_DAYS)
-        placed.append((when, lo, hi))
-        if last > first:  # the date is known to the month or year only: a whisker spans it
-            ax.plot([first, last], [lo, lo], color=colour, lw=1, alpha=0.7, zorder=1)
-            used.add("whisker")
-        if near and math.isfinite(b.upper):
-            ax.plot([when, when], [lo, hi], color=colour, lw=5, alpha=0.8, ls=":", zorder=2)
-            ax.plot([when], [hi], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2, markerfacecolor="white")
-            used.update({"near", "hollow"})
-        elif b.is_point:
-            ax.plot([when], [lo], marker="D" if is_article else "o", ms=9, color=colour, markerfacecolor=face,
-                    markeredgewidth=2, zorder=4)
-            used.add("article point" if is_article else f"{'same' if same else 'other'} point")
-        else:
-            ax.plot([when, when], [lo, hi], color=colour, lw=5, alpha=0.45 if b.upper == math.inf else 0.85,
-                    solid_capstyle="butt", zorder=2)
-            if b.upper == math.inf:
-                ax.annotate("", xy=(when, top), xytext=(when, lo),
-                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.5, mutation_scale=14), zorder=3)
-                used.add("arrow")
-            for value, is_open, end in ((lo, b.lower_open, b.lower), (hi, b.upper_open, b.upper)):
-                if math.isfinite(end) and not (log_scale and end <= 0):
-                    ax.plot([when], [value], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2,
-                            markerfacecolor="white" if is_open else colour)
-                    used.add("hollow" if is_open else "filled")
-            used.add("article range" if is_article else f"{'same' if same else 'other'} range")
-        ax.annotate(str(number_on_chart), (when, lo), xytext=(5, -4), textcoords="offset points", fontsize=8,
-                    fontweight="bold", color=COLOURS["text"])
-        span = (last - first).days
-        date = f"{first:%Y}" if span > 40 else (f"{first:%b %Y}" if span > 0 else f"{first:%d %b %Y}")
-        key.append(f"{number_on_chart}. {label}, {date}: {words}" + ("" if same else " (different scope)"))
-        described.append(f"{date}, {label}: {words}" + ("" if same else " (different scope)"))
-    ax.text(1.02, 1.0, "\n".join(textwrap.fill(k, 42, subsequent_indent="   ") for k in key), transform=ax.transAxes,
-            va="top", ha="left", fontsize=7.5, color=COLOURS["text"])
-    ax.axvline(published, color=COLOURS["open"], ls="--", lw=1)
-    ax.text(published, top, f" article published ({published:%B %Y})", color=COLOURS["open"], fontsize=8, va="top")
+    if mark.last > mark.first:  # the date is known to the month or year only: a whisker spans it
+        ax.plot([mark.first, mark.last], [mark.lo, mark.lo], color=colour, lw=1, alpha=0.7, zorder=1)
+        used.add("whisker")
+    kind = "article" if mark.is_article else ("other" if not mark.same else "same" if mark.independent else "borrowed")
+    if mark.near and math.isfinite(b.upper):
+        ax.plot([when, when], [mark.lo, mark.hi], color=colour, lw=5, alpha=0.8, ls=":", zorder=2)
+        ax.plot([when], [mark.hi], marker="o", ms=7, color=colour, zorder=4, markeredgewidth=2,
+                markerfacecolor="white")
+        return used | {"near", "hollow"}
+    if b.is_point:
+        ax.plot([when], [mark.lo], marker="D" if mark.is_article else "o", ms=9, color=colour,
+                markerfacecolor=colour if kind in ("article", "same") else "white", markeredgewidth=2, zorder=4)
+        return used | {f"{kind} point"}
+    ax.plot([when, when], [mark.lo, mark.hi], color=colour, lw=5, alpha=0.45 if b.upper == math.inf else 0.85,
+            solid_capstyle="butt", zorder=2)
+    if b.upper == math.inf:
+        ax.annotate("", xy=(when, top), xytext=(when, mark.lo),
+                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.5, mutation_scale=14), zorder=3)
+        used.add("arrow")
+    return used | _draw_ends(ax, mark, log_scale) | {f"{kind} range"}
+
+
+def _draw_ends(ax: Axes, mark: _Mark, log_scale: bool) -> set[str]:
+    """A range's stated ends: hollow where the value is not included, filled where it is."""
+    used = set()
+    b = mark.bounds
+    for value, is_open, end in ((mark.lo, b.lower_open, b.lower), (mark.hi, b.upper_open, b.upper)):
+        if math.isfinite(end) and not (log_scale and end <= 0):
+            ax.plot([mark.drawn_at], [value], marker="o", ms=7, color=mark.colour, zorder=4, markeredgewidth=2,
+                    markerfacecolor="white" if is_open else mark.colour)
+            used.add("hollow" if is_open else "filled")
+    return used
+
+
+def _placement_note(marks: list[_Mark]) -> str:
+    """What the caption says when a mark is not drawn at the middle of its dates, or shares a date with another."""
+    numbered = list(enumerate(marks, 1))
+    moved = [f"mark {n} is drawn on {m.drawn_at.day} {m.drawn_at:%b %Y}, inside {m.date_words()}"
+             for n, m in numbered if m.drawn_at.normalize() != m.middle.normalize()]
+    shared = [str(n) for n, m in numbered if m.place]
+    if not moved and not shared:
+        return ""
+    note = "No mark is drawn outside the dates it describes."
+    if moved:
+        note += " So that marks do not hide one another, " + "; ".join(moved) + ", not at the middle of its dates."
+    if shared:
+        many = len(shared) > 1
+        names = f"{', '.join(shared[:-1])} and {shared[-1]}" if many else shared[0]
+        note += (f" Mark{'s' if many else ''} {names} stand{'' if many else 's'} close to another mark, "
+                 f"{'their numbers' if many else 'its number'} set to one side.")
+    return note
+
+
+def _publication(ax: Axes, window: tuple[pd.Timestamp, pd.Timestamp], top: float, because: str) -> str:
+    """Draw when the article appeared (a band over its window, a dashed line at its last day); return the caption's
+    sentence, with why when the window is our inference (``because``)."""
+    first, last = window
+    days = _Mark(first, last, Bounds(0, 0), "", True, True, "", False).date_words()
+    if last > first:
+        ax.axvspan(first, last, color=COLOURS["open"], alpha=0.15, lw=0, zorder=0)
+    ax.axvline(last, color=COLOURS["open"], ls="--", lw=1)
+    if _for_phone():  # along the line, inside the plot: a narrow drawing has no room beside it
+        ax.text(last, top, "article published ", color=COLOURS["open"], fontsize=_fs(8), va="top", ha="right",
+                rotation=90)
+    else:
+        ax.text(last, top, f" article published {days}" + (" (our inference)" if because else ""),
+                color=COLOURS["open"], fontsize=_fs(8), va="top")
+    when = f"between {first.day} and {last.day} {last:%b %Y}" if last > first and first.month == last.month \
+        else days
+    return f"The article appeared {when}" + (f" (our inference: {because})." if because else ".")
+
+
+def _key_and_words(marks: list[_Mark]) -> tuple[list[str], list[str]]:
+    """The numbered key beside the chart, and the same in the caption's words."""
+    key, described = [], []
+    for n, m in enumerate(marks, 1):
+        scope = "" if m.same else " (different scope)"
+        key.append(f"{n}. {m.label}, {m.date_words()}: {m.words}{scope}")
+        described.append(f"{m.date_words()}, {m.label}: {m.words}{scope}")
+    return key, described
+
+
+def _date_axis_gap(marks: list[_Mark], window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Timedelta:
+    """How near in date two marks stand before one hides the other: CLOSE_SHARE of the dates drawn."""
+    first = min([m.first for m in marks] + [window[0]])
+    last = max([m.last for m in marks] + [window[1]])
+    return max(pd.Timedelta(days=1), (last - first) * CLOSE_SHARE)
+
+
+def _few_dates(ax: Axes) -> None:
+    """A date axis with a few ticks, written short, so a narrow drawing's labels do not run into each other."""
+    low, high = (mdates.num2date(v) for v in ax.get_xlim())
+    years = high.year - low.year
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, -(-years // 3))))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def _value_labels(ax: Axes, log_scale: bool, bottom: float, top: float, ylabel: str) -> None:
+    """The value axis: log ticks or thousands, its limits and its label; the date axis's label."""
     if log_scale:
         ax.set_yscale("log")
         _log_ticks(ax.yaxis, float(bottom), float(top))
@@ -719,14 +1052,69 @@ def estimates_chart(estimates: pd.DataFrame, article: pd.Series, published: pd.T
     ax.set_ylim(bottom, top)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("date the figure describes")
+    if _for_phone():
+        _few_dates(ax)
     ax.grid(axis="y", color="#eeeeee")
-    handles = _estimate_handles(used)
+
+
+def placed_marks(estimates: pd.DataFrame, article: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp],
+                 log_scale: bool = False) -> tuple[list[_Mark], tuple[bool, float, float]]:
+    """The marks of an estimates chart in date order, each with where it is drawn (always inside its own dates),
+    and the value axis (log or not, bottom, top): what estimates_chart draws, without drawing it."""
+    marks = _estimate_marks(estimates, article, window)
+    axis = _value_axis(marks, log_scale)
+    _place_marks(marks, _date_axis_gap(marks, window))
+    return marks, axis
+
+
+@_in_house_style
+def estimates_chart(estimates: pd.DataFrame, article: pd.Series,
+                    published: pd.Timestamp | tuple[pd.Timestamp, pd.Timestamp], *, name: str, title: str,
+                    ylabel: str, log_scale: bool = False, extra_source: str = "", published_because: str = "") -> Chart:
+    """Estimates as intervals on a date axis, each drawn inside the dates it describes (vertical bar for a range,
+    arrow for an open top, a point for a single value; a whisker spans a date known to the month or year only),
+    numbered, with a key naming who published each; the article's figure in its own colour over the days it can
+    have appeared (``published``: a day, or the first and last day; ``published_because`` says why, when inferred).
+    Estimates whose scope differs from the article's are drawn hollow and grey. No mark is moved out of its dates:
+    marks that would hide one another are drawn elsewhere inside their own dates, or share the date with their
+    numbers set apart, and the caption says so.
+
+    ``estimates`` needs: bounds, as_of_start, as_of_end, label, same_scope (bool); ``article``: a figures-table row.
+    The chart's data gives each mark's date_start, date_end and drawn_at.
+    """
+    window = _window(published)
+    figure, ax, foot = _new_figure(10.5, 4.8, footer=1.2)
+    marks, (log_scale, bottom, top) = placed_marks(estimates, article, window, log_scale)
+    used: set[str] = set()
+    for n, mark in enumerate(marks, 1):
+        used |= _draw_mark(ax, mark, top, log_scale)
+        dx, dy, ha = _NUMBER_PLACES[mark.place]
+        ax.annotate(str(n), (mark.drawn_at, mark.lo), xytext=(dx, dy), textcoords="offset points", fontsize=_fs(8),
+                    fontweight="bold", color=COLOURS["text"], ha=ha)
+    key, described = _key_and_words(marks)
+    if not _for_phone():  # a phone drawing has its key under it, as text
+        ax.text(1.02, 1.0, "\n".join(textwrap.fill(k, 42, subsequent_indent="   ") for k in key),
+                transform=ax.transAxes, va="top", ha="left", fontsize=_fs(7.5), color=COLOURS["text"])
+    when = _publication(ax, window, top, published_because)
+    _value_labels(ax, log_scale, bottom, top, ylabel)
     publishers = "; ".join(dict.fromkeys(estimates["label"]))
     source = source_line(article.to_frame().T, f"External figures (not the article's): {publishers}; each with its "
                                                f"URL in the table below. {extra_source}".strip())
-    _finish(ax, foot, title, source, handles)
-    caption = "Estimates by the date they describe: " + "; ".join(described) + "."
+    _finish(ax, foot, title, source, _estimate_handles(used))
+    caption = " ".join(filter(None, ["Estimates by the date they describe: " + "; ".join(described) + ".",
+                                     when, _placement_note(marks)]))
+    return Chart(name, figure, title, _alt("Chart", title), caption,
+                 _estimates_data(estimates, article, marks), source, key=key)
+
+
+def _estimates_data(estimates: pd.DataFrame, article: pd.Series, marks: list[_Mark]) -> pd.DataFrame:
+    """The chart's data: each mark's figure (chart_data), the dates it describes and where it is drawn."""
     both = pd.concat([estimates, article.to_frame().T.assign(label="the article", as_of=article.get("period_text", ""),
                                                              same_scope=True)], ignore_index=True)
     data = chart_data(both, both["label"], as_of=both["as_of"].fillna(""), same_scope=both["same_scope"].astype(bool))
-    return Chart(name, figure, title, f"Chart: {title}. {caption} {source}", caption, data, source)
+    chosen = sorted(marks, key=lambda m: m.row)
+    data.insert(data.columns.get_loc("as_of") + 1, "date_start", [m.first.date() for m in chosen])
+    data.insert(data.columns.get_loc("date_start") + 1, "date_end", [m.last.date() for m in chosen])
+    data.insert(data.columns.get_loc("date_end") + 1, "drawn_at", [m.drawn_at.date() for m in chosen])
+    data.insert(0, "mark", [marks.index(m) + 1 for m in chosen])
+    return data

@@ -1,6 +1,7 @@
 """Views of the figures table for reading: slices, counts and words. Nothing here loads or computes a figure."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def readable(figures: pd.DataFrame) -> pd.DataFrame:
         "unit": figures["unit"].to_numpy(),
         "credited to": [credit_line(r) for r in rows],
         "restates": figures["same_as"].fillna("").to_numpy(),
-        "quote": [r["quote"] if isinstance(r["quote"], str) else f"derived: {r['derived_from']}" for r in rows],
+        "quote": [r["quote"] if isinstance(r["quote"], str) else derivation_in_words(r["derived_from"])
+                  for r in rows],
         "figure_id": figures["figure_id"].to_numpy(),
         **bound_columns(figures),
     })
@@ -89,6 +91,16 @@ def proposed_view(proposals: pd.DataFrame) -> pd.DataFrame:
         "quote": shown["quote"].to_numpy(),
         "proposal_id": shown["proposal_id"].to_numpy(),
     })
+
+
+def derivation_in_words(derived_from: str, root: str | Path | None = None) -> str:
+    """How a derived figure is computed, in the article's words for its inputs, never their ids: "not in the article:
+    kzfigures computes it from “between 180 and 250” ÷ “more than 15,000”"."""
+    words = dict(zip(*load_figures(root, include_derived=True)[["figure_id", "number_text"]].to_numpy().T,
+                     strict=True))
+    said = re.sub(r"[a-z][a-z0-9_]*", lambda m: f"“{words[m.group()]}”" if isinstance(words.get(m.group()), str)
+                  else m.group(), str(derived_from))
+    return f"not in the article: kzfigures computes it from {said}"
 
 
 def bound_columns(figures: pd.DataFrame) -> dict[str, list]:

@@ -15,7 +15,11 @@ where the figure comes from (origin), the two intervals, the two scopes (where, 
 - conflicting: same scope and time, and the intervals share no value;
 - higher later / lower later (and higher earlier / lower earlier): same scope at another time, with every value of
   the interval above (or below) the article's, or, for two finite intervals that overlap (a span such as a
-  penalty range), both ends at or above (or below) the article's.
+  penalty range), both ends at or above (or below) the article's;
+- term differs, change not established: a term the law sets (count_kind 'term in law'), for the same offence as
+  described, at another time, and not the article's (at the same time it is conflicting): a law is changed by an
+  amendment, not by a later report, so a different term says the law was amended or one of the two describes it
+  wrongly; which, here, is not established.
 """
 from __future__ import annotations
 
@@ -48,11 +52,17 @@ ORIGIN_RELATIONS = {"restates the article's source": "same origin",
                     "compiles other sources": "compiled from others"}
 #: Relations that are no independent check of the article's figure.
 NOT_INDEPENDENT = tuple(ORIGIN_RELATIONS.values())
+#: The relation of a term in law that differs at another time: whether the law changed is not established.
+TERM_DIFFERS = "term differs, change not established"
 #: Every relation in_context() can give, in the order tables list them.
 RELATIONS = ("same words", "consistent", "conflicting", "higher later", "lower later", "higher earlier",
-             "lower earlier", *NOT_INDEPENDENT, "different scope")
+             "lower earlier", TERM_DIFFERS, *NOT_INDEPENDENT, "different scope")
+#: Relations of the same thing in the same place whose numbers neither agree nor disagree: counted apart.
+UNSETTLED = (TERM_DIFFERS,)
 #: How a table names each scope column when it says how two scopes differ.
-SCOPE_WORDS = {"where": "where", "who_counted": "who is counted", "count_kind": "ever went or there now"}
+SCOPE_WORDS = {"where": "where", "who_counted": "who is counted", "count_kind": "kind of count"}
+#: The count_kind of a term the law sets (a penalty), not a count.
+TERM_IN_LAW = "term in law"
 
 
 def overlap(a: Bounds, b: Bounds) -> bool:
@@ -105,6 +115,8 @@ def relation(external: Bounds, article: Bounds, external_scope: tuple[str, ...],
     if external_scope != article_scope:
         return "different scope"
     same_time = external_when[0] <= article_when[1] and article_when[0] <= external_when[1]
+    if external_scope[-1] == TERM_IN_LAW and external != article:
+        return "conflicting" if same_time else TERM_DIFFERS
     if same_time:
         if not overlap(external, article):
             return "conflicting"
@@ -168,6 +180,7 @@ def in_context(root: str | Path | None = None, last_year: int | None = None,
             "scope differs in": ", ".join(differs), "how the scope differs": scope_difference(ext, mine),
             "origin": ext["origin"], "restates": ext["restates"] or "", "publisher": ext["publisher"],
             "credited to": ext["attributed_to"], "located": ext["located"], "url": ext["url"],
+            "read in": ext["read_in"],
             "lower": float(ext["bounds"].lower), "upper": float(ext["bounds"].upper),
             "lower_open": bool(ext["bounds"].lower_open), "upper_open": bool(ext["bounds"].upper_open),
         })
@@ -195,16 +208,25 @@ def up_to(table: pd.DataFrame, last_year: int, column: str = "as of") -> pd.Data
 def estimates_for(figure_id: str, last_year: int, include_different_scope: bool = True,
                   root: str | Path | None = None) -> pd.DataFrame:
     """The external figures that bear on one article figure, up to ``last_year``, ready for estimates_chart: each
-    with its bounds, the date it describes, a label naming its publisher, and whether its scope is the article's."""
+    with its bounds, the date it describes, a label naming its publisher, whether its scope is the article's, and
+    whether it is an independent check (its origin its own count)."""
     external = external_figures(root)
     mine = scopes(root).set_index("figure_id").loc[figure_id]
     rows = up_to(external.loc[external["compares_with"] == figure_id], last_year, column="as_of")
     same = [all(row[c] == mine[c] for c in SCOPE) for _, row in rows.iterrows()]
-    labels = [(p if a.startswith(p) else f"{p}, citing {a}")
+    labels = [(_credit_label(p, a))
               + (f" ({ORIGIN_RELATIONS[o]})" if o in ORIGIN_RELATIONS else "")
               for p, a, o in zip(rows["publisher"], rows["attributed_to"], rows["origin"], strict=True)]
-    rows = rows.assign(same_scope=same, label=labels)
+    rows = rows.assign(same_scope=same, label=labels, independent=[o not in ORIGIN_RELATIONS for o in rows["origin"]])
     return rows if include_different_scope else rows.loc[rows["same_scope"]].reset_index(drop=True)
+
+
+def _credit_label(publisher: str, credited: str) -> str:
+    """Who a mark is credited to: the publisher, with whom it cites ("United Nations Security Council (citing
+    reports)", never its "own count" when it credits reports)."""
+    if credited.startswith(publisher):
+        return credited if "citing" in credited[len(publisher):] else publisher
+    return f"{publisher}, citing {credited}"
 
 
 def year_span(external: pd.DataFrame) -> str:
@@ -216,22 +238,33 @@ def year_span(external: pd.DataFrame) -> str:
 
 
 def conclusions(compared: pd.DataFrame) -> str:
-    """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``."""
+    """What the comparison allows us to say, in sentences whose numbers are counted from ``compared``: Markdown
+    paragraphs for a reader (no internal ids; those stay in the table's CSV)."""
     counts = compared["relation"].value_counts()
     total = len(compared)
     other = int(counts.get("different scope", 0))
     borrowed = sum(int(counts.get(r, 0)) for r in NOT_INDEPENDENT)
-    like = total - other - borrowed
+    unsettled = sum(int(counts.get(r, 0)) for r in UNSETTLED)
+    like = total - other - borrowed - unsettled
     lines = [f"{total} external figures were compared with {compared['figure_id'].nunique()} of the article's; "
              f"{like} count the same thing in the same place; {borrowed} are no independent check (they restate "
-             f"the article's own source, repeat an earlier figure or compile others'); and {other} count something "
-             "else, so their numbers get no verdict."]
+             f"the article's own source, repeat an earlier figure or compile others'); "
+             + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} another term in law for the same offence, "
+                "later, a change not established; " if unsettled else "")
+             + f"and {other} count something else, so their numbers get no verdict."]
     for relation_name in (r for r in RELATIONS if r != "different scope"):
         hits = compared.loc[compared["relation"] == relation_name]
         if len(hits):
-            pairs = "; ".join(f"{r['external says']} ({r['publisher']}, {r['as of']}) against the article's "
-                              f"{r['article says']} ({r['figure_id']})" for _, r in hits.iterrows())
-            lines.append(f"{relation_name.capitalize()}: {pairs}.")
+            pairs = "; ".join(f"“{r['external says']}” ({r['publisher']}, {date_words(r['as of'])}) beside the "
+                              f"article's {r['article says']}" for _, r in hits.iterrows())
+            lines.append(f"*{relation_name.capitalize()}*: {pairs}.")
     if "conflicting" not in counts:
         lines.append("No external figure conflicts with the article's at the same time and in the same scope.")
-    return "\n".join(lines)
+    return "\n\n".join(lines)
+
+
+def date_words(text: str) -> str:
+    """A partial ISO date as a reader says it: "2015", "March 2015", "20 March 2015"."""
+    parts = str(text).split("-")
+    day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    return {1: f"{day:%Y}", 2: f"{day:%B %Y}", 3: f"{day.day} {day:%B %Y}"}[len(parts)]

@@ -133,6 +133,11 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
     if not PUBLISHED.fullmatch(str(meta["published"])):
         return Problem(rel, seed_id, "published", f"{meta['published']!r} is not an ISO date (YYYY, YYYY-MM or "
                                                   "YYYY-MM-DD)")
+    after = meta.get("published_after")
+    if after is not None and not (isinstance(after, str) and len(after) == 10 and PUBLISHED.fullmatch(after)
+                                  and after.startswith(str(meta["published"]))):
+        return Problem(rel, seed_id, "published_after", f"{after!r} is not a day (YYYY-MM-DD) within published "
+                                                        f"{meta['published']}")
     return None
 
 

@@ -185,19 +185,43 @@ def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
     return bounds_of(figure_row(figures, figure_id))
 
 
-def published(root: str | Path | None = None, seed: str | None = None) -> pd.Timestamp:
-    """The last day an article's publication date covers (the flagship's metadata gives the month only).
-
-    ``seed`` names the article; by default the only one, else the flagship.
-    """
+def _article_meta(root: str | Path | None, seed: str | None) -> dict[str, Any]:
+    """An article's metadata: ``seed``'s; by default the only article's, else the flagship's."""
     seeds = checked_package(root).seeds
     chosen = seeds[seed] if seed in seeds else (next(iter(seeds.values())) if len(seeds) == 1 and seed is None
                                                  else seeds.get(FLAGSHIP if seed is None else seed))
     if chosen is None:
         raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(seeds))}")
-    text = chosen.meta["published"]
-    freq = {4: "Y", 7: "M", 10: "D"}[len(text)]
-    return pd.Period(text, freq=freq).end_time.normalize()
+    return chosen.meta
+
+
+def _period(text: str) -> pd.Period:
+    """The period a partial ISO date covers (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    return pd.Period(text, freq={4: "Y", 7: "M", 10: "D"}[len(text)])
+
+
+def published(root: str | Path | None = None, seed: str | None = None) -> pd.Timestamp:
+    """The last day an article's publication date covers (the flagship's metadata gives the month only).
+
+    ``seed`` names the article; by default the only one, else the flagship.
+    """
+    return _period(str(_article_meta(root, seed)["published"])).end_time.normalize()
+
+
+def published_between(root: str | Path | None = None, seed: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day an article can have appeared: from its metadata's ``published_after`` (an inference
+    from its text; published_because() says which) or else the first day ``published`` covers, to published()."""
+    meta = _article_meta(root, seed)
+    after = meta.get("published_after")
+    first = pd.Timestamp(after) if isinstance(after, str) and after else _period(str(meta["published"])).start_time
+    return first.normalize(), published(root, seed)
+
+
+def published_because(root: str | Path | None = None, seed: str | None = None) -> str:
+    """Why an article appeared no earlier than published_between() says ("" when that is its metadata's date)."""
+    meta = _article_meta(root, seed)
+    note = meta.get("published_after_note")
+    return note if isinstance(note, str) and meta.get("published_after") else ""
 
 
 # -- arithmetic on figures -------------------------------------------------------------------------------

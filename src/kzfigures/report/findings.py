@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..figures.context import NOT_INDEPENDENT, in_context
+from ..figures.context import NOT_INDEPENDENT, UNSETTLED, in_context
 from ..figures.formatting import number, percent
 from ..figures.table import figure_bounds, load_figures, share
 
@@ -35,21 +35,26 @@ def findings(root: str | Path | None = None, last_year: int | None = None) -> li
     other = int((compared["relation"] == "different scope").sum())
     borrowed = int(compared["relation"].isin(NOT_INDEPENDENT).sum())
     conflicting = int((compared["relation"] == "conflicting").sum())
+    unsettled = int(compared["relation"].isin(UNSETTLED).sum())
+    same = len(compared) - other - borrowed - unsettled
     return [
         Finding(f"The article states {len(stated)} distinct figures; {exact} of them are exact numbers and the "
                 f"other {len(stated) - exact} are ranges, open bounds (“more than”) or vague words.",
                 "00-article-in-numbers"),
-        Finding(f"Erlan Karin's “{words['kz_fighters_karin']}” Kazakhstan citizens are "
-                f"{kz_share.describe(lambda v: percent(v, 2))} of the “{words['foreign_fighters']}” foreign fighters "
-                "in Syria: an upper "
-                "bound only, as the total has no upper end and the two figures count different things.",
-                "01-foreign-fighters"),
+        Finding(f"If Erlan Karin's “{words['kz_fighters_karin']}” Kazakhstan citizens are among the "
+                f"“{words['foreign_fighters']}” foreign fighters counted in Syria, they are "
+                f"{kz_share.describe(lambda v: percent(v, 2))} of them, an upper bound as the total has no upper end. "
+                "The two figures count different things (everyone who fought in Syria in recent years; those "
+                "fighting now, anywhere), so the share of those fighting now could be higher.", "01-foreign-fighters"),
         Finding(f"The attacks since 2011 killed {killed.describe(number)} people, {officers.describe(number)} of them "
                 f"law enforcement officers and special service agents; the other {others.describe(number)} are "
                 "derived (the article does not say who they were).", "02-attacks-and-security"),
-        Finding(f"Of {len(compared)} figures from other sources, {len(compared) - other - borrowed} count the same "
+        Finding(f"Of {len(compared)} figures from other sources up to {last_year or 'now'}, {same} count the same "
                 f"thing in the same place as the article's, {borrowed} more are no independent check (they restate "
-                f"its source, repeat or compile others), and {other} count something else; "
+                f"its source, repeat or compile others), "
+                + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} a later, different term in law for the "
+                   "same offence (whether the law changed is not established), " if unsettled else "")
+                + f"and {other} count something else; "
                 + ("none conflicts with the article at the same time and place." if not conflicting else
                    f"{conflicting} conflict with it at the same time and place."), "04-in-context"),
     ]

@@ -123,7 +123,7 @@ FIRST: list[str] = [
 ]
 #: Long text and references: shown under their row, across the whole table, not squeezed into a column.
 UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "how the scope differs", "located",
-                    "source", "url", "coordinates from",
+                    "source", "url", "read in", "coordinates from",
                     "id", "external id", "restates"]
 #: Text columns that stay in the row when every value in them is this short or shorter (a place's name as quoted).
 TEXT, SHORT = {"quote", "source", "notes", "reason"}, 24
@@ -288,7 +288,7 @@ def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
             code.string = text
             cell.append(code)
     elif _URL.match(text):  # a cited source's address becomes a link (a link, never a load)
-        link = soup.new_tag("a", href=text)
+        link = soup.new_tag("a", href=text, attrs={"class": "kz-url"})  # its words are its address: printed once
         link.string = text
         cell.clear()
         cell.append(link)

@@ -140,7 +140,8 @@ def footer(title: str, article: dict[str, Any], made: Provenance, download: str 
     """The closing lines of every page: how to cite it, the licence, the version, commit and build date."""
     cite = (f"kzfigures, “{escape(title)}”, report page built {made.day} from {escape(article['publisher'])}, "
             f"“{escape(article['title'])}” ({escape(article['published'])})"
-            + (f", <a href=\"{escape(article['url'])}\">{escape(article['url'])}</a>." if article.get("url") else "."))
+            + (f", <a class=\"kz-url\" href=\"{escape(article['url'])}\">{escape(article['url'])}</a>."
+               if article.get("url") else "."))
     files = (f' The data: <a href="{escape(download)}" download>datapackage.json</a> (every file, its sources, the '
              "licence)." if download else "")
     return (f'<footer class="kz-footer">\n<p><strong>How to cite:</strong> {cite}</p>\n'
