@@ -29,7 +29,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "figures.problems": ("DataPackageError", "Problem",),
     "figures.seeds": ("FLAGSHIP", "Seed", "load_seed",),
     "figures.articles": ("ArticleRefused", "add_article", "articles", "citation",),
-    "figures.draft": ("draft_article", "propose",),
+    "figures.draft": ("draft_article", "draft_text", "propose",),
     "figures.companions": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations",
         "people", "places",),
     "figures.store": ("checked_package",),

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
 from .coverage import find_tokens
@@ -32,6 +32,9 @@ from .paths import project_root
 from .problems import DataPackageError
 from .seeds import Seed, read_seeds
 from .validation import UNATTRIBUTED, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The columns `draft --output` adds to those of data/figures.csv (the contract scripts rely on).
 OUTPUT_EXTRA = ["number_start", "number_end", "lower", "upper", "lower_open", "upper_open", "bound"]
@@ -58,6 +61,8 @@ class Proposal:
     credit: str = ""
     period: str = ""
     tokens: list[tuple[int, int]] = field(default_factory=list)
+    change: str = ""
+    attribution: str = ""
 
     @property
     def is_figure(self) -> bool:
@@ -447,6 +452,39 @@ def _periods_account(text: str, proposals: list[Proposal]) -> None:
         if not p.is_figure and any(a <= p.start and p.end <= b for a, b, _ in periods):
             p.reason = "period: " + next(w for a, b, w in periods if a <= p.start and p.end <= b) + \
                        f" (“{p.phrase}” dates a figure)"
+
+
+#: The columns of draft_text's table, in order.
+DRAFT_COLUMNS = ["number_start", "number_end", "number_text", "lower", "upper", "lower_open", "upper_open", "bound",
+                 "change", "unit", "measure", "credit", "attribution", "period", "reason"]
+
+
+def draft_text(text: str) -> pd.DataFrame:
+    """Every number phrase of a text as a proposal, one row each, in text order (pure: reads and writes no file).
+
+    A figure has its bounds (lower, upper, their openness, the bound kind); ``change`` says "up" or "down" when the
+    number is a change rather than a level; a phrase the grammar cannot read for sure, or a numeric word that is no
+    figure (a year, a rank, part of a name), has empty bounds and its ``reason``. docs/conventions.md lists the rules.
+    """
+    import pandas as pd
+
+    rows = [_draft_row(p) for p in propose(text)]
+    frame = pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+    for column in ("lower", "upper"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _draft_row(p: Proposal) -> dict[str, Any]:
+    """One proposal as a row of draft_text's table."""
+    b = p.bounds
+    return {"number_start": p.start, "number_end": p.end, "number_text": p.phrase,
+            "lower": float(b.lower) if b else math.nan, "upper": float(b.upper) if b else math.nan,
+            "lower_open": bool(b.lower_open) if b else None, "upper_open": bool(b.upper_open) if b else None,
+            "bound": b.bound if b else "", "change": p.change, "unit": p.unit if b else "",
+            "measure": p.measure if b else "", "credit": p.credit if b else "",
+            "attribution": (p.attribution or ("inferred" if p.credit else "none")) if b else "",
+            "period": p.period if b else "", "reason": p.reason}
 
 
 # -- rows -------------------------------------------------------------------------------------------------------
