@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from .parse import DIGITS
 from .store import checked_package
 
 
+@lru_cache(maxsize=1)
 def token_pattern() -> re.Pattern[str]:
     """The regex for numeric tokens: digits, number words, ordinals and vague quantities, from the lexicon."""
     lex = lexicon()
@@ -25,6 +27,11 @@ def token_pattern() -> re.Pattern[str]:
         alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
         parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def token_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every numeric token in a text as (start, end, kind), without building a table."""
+    return [(m.start(), m.end(), (m.lastgroup or "").replace("_", " ")) for m in token_pattern().finditer(text)]
 
 
 def find_tokens(text: str) -> pd.DataFrame:

@@ -82,6 +82,8 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
+    d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
 
 
@@ -131,53 +133,108 @@ def _word_before(text: str, start: int) -> str:
 
 def non_figure_reason(text: str, start: int, end: int) -> str:
     """Why the numeric token text[start:end] is not a figure (a year, a date, an ordinal, part of a name, a set
-    expression), or "" when it may be one."""
-    d = _draft_tables()
-    lex = lexicon()
+    expression, a score, a question), or "" when it may be one. The rules are tried in order; the first that
+    applies gives the reason."""
     token = text[start:end]
     before, after = _word_before(text, start), text[end:end + 12]
-    for pattern, reason in d["not_counts"]:
+    reason = _set_expression(text, start, end) or _ordinal(token, before, after)
+    if reason or not token[0].isdigit():
+        return reason or _capitalised_word(token, before)
+    for rule in (_fiscal_or_decade, _time_of_day, _glued_name, _day_or_year):
+        reason = rule(text, start, end, after)
+        if reason:
+            return reason
+    d, lex = _draft_tables(), lexicon()
+    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
+            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"] and \
+            before.lower() not in lex["currency_symbols"]:
+        return f"part of a name: “{before} {token}”"
+    return ""
+
+
+def _set_expression(text: str, start: int, end: int) -> str:
+    """The reason of the first lexicon pattern (draft.not_counts) whose match holds the token, or ""."""
+    for pattern, reason in _draft_tables()["not_counts"]:
         for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
             if m.start() <= start and end <= m.end():
-                return reason.replace("{match}", m.group())
+                return str(reason).replace("{match}", m.group())
+    return ""
+
+
+def _ordinal(token: str, before: str, after: str) -> str:
+    """An ordinal word ("third", not "a third") or digits with an ordinal suffix ("3rd"), else ""."""
+    lex = lexicon()
     numerators = {*lex["article_words"], *lex["number_words"]}
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
         return f"ordinal: “{token}” ranks, it does not count"
     if re.match(r"(?:st|nd|rd|th)\b", after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
-    if not token[0].isdigit():
-        if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
-                before.lower() not in lex["qualifiers"]:
-            return f"part of a name: “{before} {token}”"  # "World War Two"
-        return ""
+    return ""
+
+
+def _capitalised_word(token: str, before: str) -> str:
+    """A capitalised number word after a capitalised word ("World War Two"): part of a name, else ""."""
+    d, lex = _draft_tables(), lexicon()
+    if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
+            before.lower() not in lex["qualifiers"]:
+        return f"part of a name: “{before} {token}”"
+    return ""
+
+
+def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
+    """A financial year ("2023/24") or a decade ("1990s"), else ""."""
+    token = text[start:end]
     fiscal = re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}|\d{4}", token)
     if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b", after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
         return f"decade: “{token}s” says when, not how many"
-    if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
+    return ""
+
+
+def _time_of_day(text: str, start: int, end: int, after: str) -> str:
+    """A time of day ("3pm", "10 GMT"), else ""."""
+    if re.match(rf"\s?(?:{'|'.join(map(re.escape, _draft_tables()['time_of_day']))})\b", after, re.IGNORECASE):
         return f"time of day: “{_whole_word(text, start, end)}”"
-    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]):
+    return ""
+
+
+def _glued_name(text: str, start: int, end: int, after: str) -> str:
+    """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
+    lex = lexicon()
+    prefix = re.search(r"([A-Za-z$]+)-?$", text[max(0, start - 4):start])
+    if prefix and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
     glued = re.match(r"[A-Za-z]+\b", after)
     known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
     if glued and glued.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
+    return ""
+
+
+def _currency_before(text: str, start: int) -> bool:
+    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3")."""
+    for sign in lexicon()["currency_symbols"]:
+        at = start - len(sign)
+        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
+            return True
+    return False
+
+
+def _day_or_year(text: str, start: int, end: int, after: str) -> str:
+    """The day of a month ("4 July") or a year ("in 2014"), else ""."""
+    d = _draft_tables()
+    token, before = text[start:end], _word_before(text, start)
     digits_only = re.fullmatch(r"\d+", token)
-    low, high = d["year_range"]
-    beside_month = before.lower() in d["months"] or re.match(r"\s?(?:" + "|".join(d["months"]) + r")\b", after,
-                                                            re.IGNORECASE)
+    beside_month = before.lower() in d["months"] or d["month_after"].match(after)
     if beside_month and digits_only and int(token) <= 31:
         return "date: the day of a month"
+    low, high = d["year_range"]
     if digits_only and len(token) == 4 and low <= int(token) <= high and not re.match(r"\s?(?:%|per ?cent)", after):
-        quals = set(lex["qualifiers"]) | set(lex["currency_symbols"])
-        left = text[max(0, start - 20):start].lower()
-        if not any(left.rstrip().endswith(q) for q in quals if q not in ("over", "under", "from")):
+        left = text[max(0, start - 20):start].lower().rstrip()
+        if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
-    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
-            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
-        return f"part of a name: “{before} {token}”"
     return ""
 
 

@@ -8,7 +8,13 @@ from .bounds import INF, Bounds, BoundsOrderError
 from .lexicon import lexicon
 
 #: A number written in digits: 21, 15,000 (separators only in groups of three), 1.5. The coverage audit uses it too.
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: Groups of three may also be set apart by a space, plain, thin or no-break ("15 000"), never followed by a digit.
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
+#: Digits grouped in a way the grammar does not read for sure: Indian grouping ("1,50,000"), a decimal comma before a
+#: scale ("2,5 million"), an apostrophe ("5'000"), a middle dot ("1·5"), an Arabic or full-width separator ("3٬400",
+#: "3，400"), an invisible space ("1\u200b200"). One token, proposed unread with its reason (never two figures).
+ODD_DIGITS = (r"(?<![\d,.])(?:\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3},\d{1,2}(?=\s?(?:million|billion|trillion|"
+              r"thousand|bn|mn|m|tn)\b)|\d{1,3}(?:['’٬，]\d{3})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+)")
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 #: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
 #: decimal point in English: which one cannot be told, so it is refused.
@@ -22,13 +28,19 @@ _QUALIFIED = {
     "at_most": lambda x: (0, x, False, False),
     "fewer_than": lambda x: (0, x, False, True),
     "approximate": lambda x: (x, x, False, False),
+    "exact": lambda x: (x, x, False, False),
 }
 
 
 def _normalise(phrase: str) -> str:
-    """Lower-case, fold white space and non-breaking spaces, keep dashes as they are."""
-    text = phrase.replace("\u00a0", " ").strip().lower()
-    return re.sub(r"\s+", " ", text)
+    """Lower-case, fold white space and non-breaking spaces, join digit groups set apart by a space ("15 000"), keep
+    dashes as they are."""
+    text = re.sub(r"\s+", " ", phrase.replace("\u00a0", " ").strip().lower())
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+#: Digit groups of three set apart by single spaces, as DIGITS reads them.
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 
 
 def _strip_unit(text: str) -> str:
@@ -55,25 +67,9 @@ def _number_from_words(words: list[str]) -> float:
     lex = lexicon()
     total, current, last = Fraction(0), Fraction(0), "start"
     for word in words:
-        value = lex["number_words"].get(word)
         if word == "and" and last == "multiplier":
             continue
-        if word in lex["article_words"] and last == "start":
-            current, last = Fraction(lex["article_words"][word]), "article"
-            continue
-        if _AMBIGUOUS.match(word):
-            raise ValueError(word)
-        if _DIGITS_ONLY.match(word) and last == "start":
-            current, last = Fraction(word.replace(",", "")), "closed"
-        elif value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
-            current += value
-            last = "tens" if value >= 20 and value % 10 == 0 else "closed"
-        elif word in lex["multiplier_words"] and last in ("tens", "closed", "article"):
-            current, last = current * lex["multiplier_words"][word], "multiplier"
-        elif word in lex["scale_words"] and last in ("tens", "closed", "multiplier", "article"):
-            total, current, last = total + current * lex["scale_words"][word], Fraction(0), "scale"
-        else:
-            raise ValueError(word)
+        total, current, last = _next_word(word, (total, current, last), lex)
     if last in ("start", "article"):
         raise ValueError("no number")
     try:
@@ -82,41 +78,102 @@ def _number_from_words(words: list[str]) -> float:
         raise _TooLarge(" ".join(words)) from None
 
 
+def _next_word(word: str, state: tuple[Fraction, Fraction, str], lex: dict) -> tuple[Fraction, Fraction, str]:
+    """One step of _number_from_words: (total, current, kind of the last word) after ``word``; ValueError if it
+    cannot follow."""
+    total, current, last = state
+    value = lex["number_words"].get(word)
+    if word in lex["article_words"] and last == "start":
+        return total, Fraction(lex["article_words"][word]), "article"
+    if _AMBIGUOUS.match(word):
+        raise ValueError(word)
+    if _DIGITS_ONLY.match(word) and last == "start":
+        return total, Fraction(word.replace(",", "")), "closed"
+    if value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
+        return total, current + value, "tens" if value >= 20 and value % 10 == 0 else "closed"
+    if word in lex["multiplier_words"] and last in ("tens", "closed", "article"):
+        return total, current * lex["multiplier_words"][word], "multiplier"
+    if word in lex["scale_words"] and last in ("tens", "closed", "multiplier", "article"):
+        return total + current * lex["scale_words"][word], Fraction(0), "scale"
+    raise ValueError(word)
+
+
 class _TooLarge(ValueError):
     """A number too large for a float (10**400): refused, with that reason."""
 
 
 def _read_number(text: str) -> float:
     """Parse one number written in digits or words, with an optional scale word, currency sign or scale abbreviation
-    ("$21bn"), or a fraction ("two-thirds"), ratio ("one in five") or multiple ("double", "12-fold")."""
+    ("$21bn"), or a fraction ("two-thirds", "1/2"), ratio ("one in five"), multiple ("double", "12-fold"), a minus
+    sign ("-0.6", "minus 233") or a power of ten ("1.5 x 10^6", "2e9")."""
     lex = lexicon()
-    plain = text
-    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
-        if text.startswith(sign):
-            text = text[len(sign):].lstrip()
-            break
-    ratio = _ratio(plain, lex)
+    negative = re.match(r"minus |-(?=\d)", text)
+    if negative:
+        return -_read_number(text[negative.end():])
+    ratio = _ratio(text, lex)
     if ratio is not None:
         return ratio
-    if text in lex["times_words"]:
-        return float(lex["times_words"][text])
-    fold = re.fullmatch(r"(.+?)-?fold", text)
-    if fold:
-        return _read_number(fold.group(1))
-    abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
-    if abbreviated and abbreviated.group(2) in lex["scale_abbreviations"]:
-        if _AMBIGUOUS.match(abbreviated.group(1)):
-            raise ValueError(abbreviated.group(1))
-        return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
-    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
-    if part and part.group(2) in lex["scale_words"]:  # "a quarter of a million": the fraction times the scale
-        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
-        if share and share[-1] in lex["fraction_words"]:
-            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
+    text = _unsigned(text, lex)
+    for reader in (_times, _abbreviated, _slash_fraction, _power_of_ten, _part_of_scale):
+        value = reader(text, lex)
+        if value is not None:
+            return value
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
     if words and words[-1] in lex["fraction_words"]:
         return _fraction(words, lex)
     return _number_from_words(words)
+
+
+def _times(text: str, lex: dict) -> float | None:
+    """A multiple: "double" 2, "halved" 0.5, "12-fold" 12; None for anything else."""
+    if text in lex["times_words"]:
+        return float(lex["times_words"][text])
+    fold = re.fullmatch(r"(.+?)-?fold", text)
+    return _read_number(fold.group(1)) if fold else None
+
+
+def _abbreviated(text: str, lex: dict) -> float | None:
+    """Digits with a scale abbreviation: "21bn", "35m", "1.2tn"; None for anything else."""
+    abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
+    if not abbreviated or abbreviated.group(2) not in lex["scale_abbreviations"]:
+        return None
+    if _AMBIGUOUS.match(abbreviated.group(1)):
+        raise ValueError(abbreviated.group(1))
+    return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
+
+
+def _slash_fraction(text: str, lex: dict) -> float | None:
+    """A fraction written with a slash, "1/2" or "3/4" (numerator below the denominator, at most 100); else None."""
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,3})", text)
+    if not m:
+        return None
+    top, bottom = int(m.group(1)), int(m.group(2))
+    if not 0 < top < bottom <= 100:
+        raise ValueError(f"{text!r} is no fraction of a whole")
+    return float(Fraction(top, bottom))
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _power_of_ten(text: str, lex: dict) -> float | None:
+    """Scientific notation: "1.5 x 10^6", "1.99×10-30", "3×10⁸", "2e9", "10^6"; None for anything else."""
+    text = text.translate(_SUPERSCRIPTS)
+    m = re.fullmatch(rf"(?:({DIGITS}) ?[x×*] ?)?10(?:\^|\*\*)? ?(-?\d{{1,3}})", text) if "10" in text else None
+    if m and (m.group(1) or re.search(r"\^|\*\*", text)):
+        return float(Fraction(m.group(1) or "1") * Fraction(10) ** int(m.group(2)))
+    e = re.fullmatch(r"(\d+(?:\.\d+)?)e(-?\d{1,3})", text)
+    return float(Fraction(e.group(1)) * Fraction(10) ** int(e.group(2))) if e else None
+
+
+def _part_of_scale(text: str, lex: dict) -> float | None:
+    """ "a quarter of a million": the fraction times the scale; None for anything else."""
+    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
+    if part and part.group(2) in lex["scale_words"]:
+        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
+        if share and share[-1] in lex["fraction_words"]:
+            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
+    return None
 
 
 def _small_whole(word: str, lex: dict) -> int | None:
