@@ -346,20 +346,21 @@ def test_adversarial_words_get_their_own_reason(text, word, reason):
     assert found[0].reason == reason and found[0].is_figure == (not reason)
 
 
-# a minus sign is kept in the span and the phrase refused (never drafted as the positive number)
+# a minus sign is kept in the span and read (issue 30: negative values; never drafted as the positive number)
 MINUS_SIGNS = [
-    ("Prices fell -3.2% last month.", "-3.2%"),
-    ("It was -12C overnight.", "-12C"),
-    ("It was \u221212C overnight.", "\u221212C"),
-    ("Growth was -5 in the end.", "-5"),
+    ("Prices fell -3.2% last month.", "-3.2%", -3.2),
+    ("It was -12C overnight.", "-12C", -12),
+    ("It was \u221212C overnight.", "\u221212C", -12),
+    ("Growth was -5 in the end.", "-5", -5),
+    ("It can reach minus 233 Celsius.", "minus 233", -233),
 ]
 
 
-@pytest.mark.parametrize("text, phrase", MINUS_SIGNS, ids=[p for _, p in MINUS_SIGNS])
-def test_a_minus_sign_is_in_the_span_and_refused_with_a_reason(text, phrase):
+@pytest.mark.parametrize("text, phrase, value", MINUS_SIGNS, ids=[p for _, p, _ in MINUS_SIGNS])
+def test_a_minus_sign_is_in_the_span_and_read_as_a_negative_value(text, phrase, value):
     (only,) = propose(text)
-    assert only.phrase == phrase and only.bounds is None and "minus sign" in only.reason
-    assert only.reason.startswith("unread: ")
+    assert only.phrase == phrase and only.bounds is not None
+    assert (only.bounds.lower, only.bounds.upper) == (value, value)
 
 
 def test_a_hyphen_is_no_minus_sign():

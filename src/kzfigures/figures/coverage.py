@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .lexicon import lexicon
-from .parse import DIGITS
+from .parse import DIGITS, ODD_DIGITS
 from .store import checked_package
 
 
@@ -22,7 +22,7 @@ def token_pattern() -> re.Pattern[str]:
         "ordinal": lex["ordinal_words"],
         "vague": list(lex["vague_quantities"]),
     }
-    parts = [f"(?P<digits>{DIGITS})"]
+    parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
         alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
         parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")

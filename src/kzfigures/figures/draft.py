@@ -10,6 +10,7 @@ run adds nothing and no row a person edited is ever touched.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
-from .coverage import find_tokens
+from .coverage import token_spans
 from .lexicon import lexicon
 from .package import read_package
 from .parse import parse_quantity
@@ -82,6 +83,9 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
+    d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
+    d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
     d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
     d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
@@ -111,11 +115,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
     """The index of the sentence holding offset ``at`` (the nearest before it, between two)."""
-    best = 0
-    for i, (start, _) in enumerate(spans):
-        if start <= at:
-            best = i
-    return best
+    return max(0, bisect.bisect_right(spans, (at, math.inf)) - 1)
 
 
 # -- what a numeric word is when it is not a figure -------------------------------------------------------
@@ -260,57 +260,97 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     """Offsets where a phrase starting before ``end`` may stop: the token's end and the ends of the next few words
     (a phrase never runs across a comma, a full stop or a parenthesis)."""
     ends = [end]
-    pos = end
-    for _ in range(RIGHT_WORDS):
-        m = re.match(r"(?:-|\s?(?:–|—)\s?|\s)?[\w$£€%.,’'-]*[\w%]", text[pos:limit])
+    pos, words = end, 0
+    number_words = _draft_tables()["number_run"]
+    while words < RIGHT_WORDS and pos - end < RIGHT_REACH:
+        m = _NEXT_WORD.match(text, pos, limit)
         if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
             break
-        pos += m.end()
+        pos = m.end()
         ends.append(pos)
+        words += m.group().strip(" -–—").lower() not in number_words  # "four hundred and fifty-six" runs on
+    tail = _NOTATION.match(text, end, limit)
+    if tail:
+        ends.append(tail.end())
     if re.match(r"%", text[end:end + 1]):
         ends.append(end + 1)
     return sorted(set(ends))
 
 
+#: The next word after a number (a phrase runs over a few: "three to seven years", "and 250").
+_NEXT_WORD = re.compile(r"(?:-|\s?(?:–|—)\s?|\s)?[\w$£€%.,’'-]*[\w%]")
+#: A slash fraction's second half or a power of ten written after the digits ("1/2", "1.5 x 10^6", "3×10⁸").
+_NOTATION = re.compile(r"/\d{1,3}\b|\s?[x×*]\s?10(?:\^|\*\*)?\s?[-−]?(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|e-?\d{1,3}\b")
+#: How far (in characters) a phrase may run after its number at most.
+RIGHT_REACH = 120
+
+
 def _acceptable(phrase: str) -> bool:
     """A phrase the draft may propose: it ends with a number, a scale, a unit the curation keeps with it (durations,
-    percent, currencies, times) or a bounding word, and not with a noun such as "people"."""
-    d = _draft_tables()
-    lex = lexicon()
-    low = phrase.lower().rstrip()
-    tail = re.split(r"[\s-]", low)[-1]
-    if re.search(r"\d%?$", low) or tail in lex["scale_words"] or tail in lex["multiplier_words"]:
-        return True
+    percent, currencies, times, ages) or a bounding word, and not with a noun such as "people"."""
+    return bool(_acceptable_pattern().search(phrase.lower().rstrip()))
+
+
+@lru_cache(maxsize=1)
+def _acceptable_pattern() -> re.Pattern[str]:
+    """The endings _acceptable allows, as one pattern (built once from the lexicon)."""
+    d, lex = _draft_tables(), lexicon()
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
-               *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], "odd", "fold"]
-    return any(low.endswith(e) and (len(low) == len(e) or not low[-len(e) - 1].isalpha()) for e in endings) or \
-        bool(re.search(r"\d(?:" + "|".join([*lex["scale_abbreviations"], *lex["attached_units"]]) + ")$", low))
+               *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
+               *lex["multiplier_words"], "odd", "fold", "year-old", "years-old", "year old", "years old"]
+    words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
+    glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
+                                                   reverse=True))
+    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$")
 
 
-def _left_starts(text: str, start: int) -> list[int]:
-    """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign just
-    before it, and the starts of the few words before it in the same sentence ("as many as", "more than $")."""
-    lex = lexicon()
+def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
+    """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign or minus
+    sign just before it, and the starts of the few words before it in the same sentence ("as many as", "more than
+    $"); never before ``floor`` (the end of the phrase before: two proposals never overlap)."""
     starts = [start]
-    for sign in lex["currency_symbols"]:
+    for sign in lexicon()["currency_symbols"]:
         at = start - len(sign)
-        if at >= 0 and text[at:start].lower() == sign:
+        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
             starts.append(at)
+    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
     for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
         if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
             starts.append(base + m.start())
-    return sorted(set(starts))
+    return sorted({s for s in starts if s >= floor})
 
 
 def _is_change(text: str, left: int, phrase: str) -> bool:
-    """True for "X to Y" after a word of change ("rose from 5.1% to 5.6%"): two figures, a before and an after,
-    not a range."""
+    """True for "X to Y" after a word of change or "by" ("rose from 5.1% to 5.6%", "by 6.1% to $2.18 trillion"):
+    two figures, a change or a before and an after, not a range."""
     if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
-    return any(w in _draft_tables()["change_words"] for w in before)
+    d = _draft_tables()
+    return any(w in d["change_words"] or w in d["change_up"] or w in d["change_down"] for w in before) or \
+        before[-1:] == ["by"]
+
+
+def change_of(text: str, left: int, floor: int) -> str:
+    """ "up" or "down" when the phrase starting at ``left`` is a change ("rose 6.1%", "fell by 19 cents", "up 58.06
+    points"), "" when it is a level ("rose 6.1% to $2.18 trillion": the $2.18 trillion); words before ``floor``
+    are not read."""
+    d = _draft_tables()
+    words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
+    if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
+        return ""
+    while words and words[-1] in d["change_links"]:
+        words.pop()
+    if not words:
+        return ""
+    if words[-1] in d["change_up"]:
+        return "up"
+    if words[-1] in d["change_down"]:
+        return "down"
+    return ""
 
 
 def _is_duration_opener(phrase: str) -> bool:
@@ -325,35 +365,59 @@ def _is_duration_opener(phrase: str) -> bool:
 _YEAR_AFTER_IN = re.compile(r"\b[Ii]n (?:1[89]|20)\d{2}\b")
 
 
-def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
+def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
-    or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
-    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
-        right = max((r for r in _right_ends(text, end, limit) if _acceptable(text[start:r]) and _reads(text[start:r])),
-                    default=end)
-        return start - 1, right, None, (f"unread: “{text[start - 1:right]}” has a minus sign, and the grammar reads no "
-                                         "negative numbers; a person decides")
-    lefts = _left_starts(text, start)
+    or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure. The
+    phrase starts at ``floor`` or after (where the phrase before ends)."""
     best: tuple[int, int, Bounds] | None = None
-    for left in lefts:
-        for right in _right_ends(text, end, limit):
-            phrase = text[left:right]
-            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
-                    _YEAR_AFTER_IN.search(phrase):
+    rights = _right_ends(text, end, limit)
+    for left in _left_starts(text, start, floor):
+        for right in rights:
+            if best is not None and right - left <= best[1] - best[0]:
                 continue
-            try:
-                bounds = parse_quantity(phrase)
-            except ValueError:
-                continue
-            if best is None or right - left > best[1] - best[0]:
+            bounds = _phrase_bounds(text, left, right)
+            if bounds is not None:
                 best = (left, right, bounds)
     if best is not None:
-        return best[0], best[1], best[2], ""
+        why = _doubtful(text, best[0], best[1])
+        return (best[0], best[1], None, why) if why else (best[0], best[1], best[2], "")
     try:
         parse_quantity(text[start:end])
     except ValueError as err:
         return start, end, None, f"unread: {err}; a person decides whether it is a figure"
     return start, end, None, "unread"  # pragma: no cover - the token alone would have been found above
+
+
+def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
+    """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
+    phrase = text[left:right]
+    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+            _YEAR_AFTER_IN.search(phrase):
+        return None
+    return _parsed(phrase)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(phrase: str) -> Bounds | None:
+    """parse_quantity's bounds for a phrase, or None when it refuses it (remembered: a draft tries many phrases)."""
+    try:
+        return parse_quantity(phrase)
+    except ValueError:
+        return None
+
+
+#: "three quarters" read as a share needs "of" after it or a hyphen ("three-quarters"): otherwise it may be three
+#: quarters of a year.
+_QUARTERS = re.compile(r"(?i)\b(?:[a-z]+|\d+) quarters$")
+
+
+def _doubtful(text: str, left: int, right: int) -> str:
+    """Why a phrase the grammar reads is still not sure (the reason of an unread proposal), or ""."""
+    phrase = text[left:right]
+    if _QUARTERS.search(phrase) and not re.match(r"\s+of\b", text[right:right + 4]):
+        return (f"unread: “{phrase}” may be a share (three quarters, 0.75) or quarters of a year (three quarters, 3); "
+                "a person decides")
+    return ""
 
 
 def _reads(phrase: str) -> bool:
@@ -405,21 +469,23 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
 
 
 def _written_unit(phrase: str) -> str:
-    """The unit a phrase writes itself: its currency (sign or word), or percent; "" when it writes none."""
+    """The unit a phrase writes itself: its currency (sign, code or word), percent, a unit glued to the digits, an
+    age, a sub-unit (cents, pence, points); "" when it writes none."""
     lex = lexicon()
     low = phrase.lower()
     for sign, name in sorted(lex["currency_symbols"].items(), key=lambda kv: -len(kv[0])):
-        if sign in low:
-            return name
-    attached = re.search(r"\d([a-z]+)$", low)
+        if re.search(rf"(?<![a-z]){re.escape(sign)}\s?-?\d", low):
+            return str(name)
+    attached = re.search(r"\d\s?([a-z]+)$", low)
     if attached and attached.group(1) in lex["attached_units"]:
         return str(lex["attached_units"][attached.group(1)])
-    for word in _draft_tables()["span_units"]:
-        if word in ("%", "percent", "per cent") and low.endswith(word):
-            return "percent"
-        if word.endswith(("dollars", "euros", "pounds", "tenge", "yuan", "roubles", "rubles", "yen", "rupees", "francs")) \
-                and low.endswith(" " + word):
-            return word
+    if re.search(r"[- ]years?[- ]old$", low):
+        return "years of age"
+    if low.endswith(("%", "percent", "per cent")):
+        return "percent"
+    tail = re.search(r" ([a-z ]+)$", low)
+    if tail and tail.group(1) in _draft_tables()["written_units"]:
+        return tail.group(1)
     return ""
 
 
@@ -462,40 +528,94 @@ def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, i
 
 
 # -- the whole article ------------------------------------------------------------------------------------
+#: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
+MAX_CHARS = 1_000_000
+MAX_TOKENS = 20_000
+#: How far (in characters) a quote reaches either side of its number when the sentence is longer: the quote is then
+#: cut (at a space) and the row's notes say so.
+QUOTE_REACH = 300
+
+
 def propose(text: str) -> list[Proposal]:
     """Every numeric word of a text accounted for: a figure proposal for each number phrase, a non-figure
-    proposal (with its reason) for each other numeric word; in text order."""
+    proposal (with its reason) for each other numeric word; in text order, never two overlapping. Linear in the
+    text's length; a text over MAX_CHARS characters or MAX_TOKENS numbers is refused (ValueError, one line)."""
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"the text is too long to draft at once: {len(text):,} characters (at most {MAX_CHARS:,}); "
+                         "split it into articles")
     spans = sentences(text)
-    tokens = [(int(t.start), int(t.end)) for t in find_tokens(text).itertuples()]
+    tokens = token_spans(text)
+    if len(tokens) > MAX_TOKENS:
+        raise ValueError(f"the text holds too many numbers to draft at once: {len(tokens):,} (at most "
+                         f"{MAX_TOKENS:,}); split it into articles")
     out: list[Proposal] = []
-    covered_until = -1
-    for start, end in tokens:
-        if start < covered_until:
+    covered_until, credits = 0, dict[int, str]()
+    for start, end, kind in tokens:
+        if out and start < covered_until:
             out[-1].tokens.append((start, end))
             continue
-        index = _sentence_of(spans, start)
-        sentence = spans[index]
-        reason = non_figure_reason(text, start, end)
-        if reason:
-            out.append(Proposal(start, end, text[start:end], reason=reason, quote=sentence, tokens=[(start, end)]))
-            continue
-        left, right, bounds, why = read_span(text, start, end, sentence[1])
-        proposal = Proposal(left, right, text[left:right], bounds, why, tokens=[(start, end)])
-        if bounds is not None:
-            proposal.quote = quote_for(text, sentence, left, right)
-            proposal.unit, proposal.measure = unit_and_measure(text, right, sentence[1])
-            written = _written_unit(proposal.phrase)
-            if written:
-                proposal.unit = written
-                proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
-            proposal.credit = candidate_credit(text, spans, index)
-            proposal.period = candidate_period(text, proposal.quote, left)[0]
-            covered_until = right
-        else:
-            proposal.quote = sentence
+        proposal = _propose_token(text, spans, (start, end, kind), covered_until, credits)
+        covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
     return out
+
+
+def _propose_token(text: str, spans: list[tuple[int, int]], token: tuple[int, int, str], floor: int,
+                   credits: dict[int, str]) -> Proposal:
+    """The proposal for one numeric token: a non-figure with its reason, an unread phrase, or a figure with its
+    bounds and what is proposed around it."""
+    start, end, kind = token
+    index = _sentence_of(spans, start)
+    sentence = spans[index]
+    window = quote_window(text, sentence, start, end)
+    reason = odd_digits_reason(text[start:end]) if kind == "odd digits" else non_figure_reason(text, start, end)
+    if reason:
+        return Proposal(start, end, text[start:end], reason=reason, quote=window, tokens=[(start, end)])
+    left, right, bounds, why = read_span(text, start, end, window[1], floor)
+    proposal = Proposal(left, right, text[left:right], bounds, why, quote=window, tokens=[(start, end)])
+    if bounds is not None:
+        proposal.quote = quote_for(text, window, left, right)
+        proposal.unit, proposal.measure = unit_and_measure(text, right, window[1])
+        written = _written_unit(proposal.phrase)
+        if written:
+            proposal.unit = written
+            proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
+        if index not in credits:
+            credits[index] = candidate_credit(text, spans, index)
+        proposal.credit = credits[index]
+        proposal.period = candidate_period(text, proposal.quote, left)[0]
+        proposal.change = change_of(text, left, max(floor, sentence[0]))
+    return proposal
+
+
+def quote_window(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The sentence around text[start:end], cut at a space QUOTE_REACH characters either side when it is longer."""
+    lo, hi = sentence
+    if start - lo > QUOTE_REACH:
+        space = text.find(" ", start - QUOTE_REACH, start)
+        lo = space + 1 if space >= 0 else start - QUOTE_REACH
+    if hi - end > QUOTE_REACH:
+        space = text.rfind(" ", end, end + QUOTE_REACH)
+        hi = space if space >= 0 else end + QUOTE_REACH
+    return lo, hi
+
+
+#: What each odd separator is, for the reason of a number written with it.
+_ODD_SEPARATORS = {"'": "an apostrophe", "’": "an apostrophe", "٬": "an Arabic thousands separator",
+                   "，": "a full-width comma", "·": "a middle dot (a decimal point in some styles)"}
+
+
+def odd_digits_reason(token: str) -> str:
+    """The reason of a number written with separators the grammar does not read for sure ("1,50,000", "2,5
+    million", "5'000", "3٬400", "1·5", digits with an invisible space)."""
+    found = next((name for char, name in _ODD_SEPARATORS.items() if char in token), "")
+    if not found:
+        invisible = re.search(r"[\u200b\u200c\u200d\u2060\ufeff]", token)
+        found = "an invisible character inside the digits" if invisible else \
+            ("Indian grouping (lakh, crore)" if token.count(",") > 1 else "a decimal comma")
+    shown = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "\u2423", token)
+    return f"unread: “{shown}” is one number written with {found}; a person decides how to read it"
 
 
 def _periods_account(text: str, proposals: list[Proposal]) -> None:
@@ -505,10 +625,15 @@ def _periods_account(text: str, proposals: list[Proposal]) -> None:
         if p.is_figure and p.period:
             at = text.find(p.period, p.quote[0], p.quote[1])
             periods.append((at, at + len(p.period), p.period))
+    periods.sort()
+    starts = [a for a, _, _ in periods]
     for p in proposals:
-        if not p.is_figure and any(a <= p.start and p.end <= b for a, b, _ in periods):
-            p.reason = "period: " + next(w for a, b, w in periods if a <= p.start and p.end <= b) + \
-                       f" (“{p.phrase}” dates a figure)"
+        if p.is_figure or not periods:
+            continue
+        i = bisect.bisect_right(starts, p.start) - 1  # periods never overlap much: the nearest start is enough
+        holder = next((w for a, b, w in periods[max(0, i - 2):i + 1] if a <= p.start and p.end <= b), None)
+        if holder is not None:
+            p.reason = f"period: {holder} (“{p.phrase}” dates a figure)"
 
 
 #: The columns of draft_text's table, in order.

@@ -43,9 +43,16 @@ def _normalise(phrase: str) -> str:
 _SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 
 
+#: An age: "15-year-old", "15 years old", "a 40-year-old": the number is read, the words are its unit.
+_AGE = re.compile(r"(.*?)[- ](?:years?|months?|weeks?)[- ]old")
+
+
 def _strip_unit(text: str) -> str:
     """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven"), or unit
     letters written straight after digits ("1.5c" -> "1.5")."""
+    age = _AGE.fullmatch(text)
+    if age:
+        return age.group(1)
     attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
     if attached and attached.group(2) in lexicon()["attached_units"]:
         return attached.group(1)
