@@ -83,6 +83,11 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["glued_prefixes"] = frozenset(d["glued_prefixes"])
+    units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
+                    "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
+                    "degrees", "kilometres", "kilometers"}, key=len, reverse=True)
+    d["unit_after"] = re.compile(r"\s?(?:%|(?:" + "|".join(map(re.escape, units)) + r")\b)", re.IGNORECASE)
     d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
@@ -147,8 +152,8 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
     d, lex = _draft_tables(), lexicon()
     if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
             before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"] and \
-            before.lower() not in lex["currency_symbols"]:
-        return f"part of a name: “{before} {token}”"
+            before.lower() not in lex["currency_symbols"] and not d["unit_after"].match(text, end):
+        return f"part of a name: “{before} {token}”"  # "Hague 44"; not "Israel's 9 billion", "Pro 16 inch"
     return ""
 
 
@@ -203,12 +208,13 @@ def _time_of_day(text: str, start: int, end: int, after: str) -> str:
 def _glued_name(text: str, start: int, end: int, after: str) -> str:
     """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
     lex = lexicon()
-    prefix = re.search(r"([A-Za-z$]+)-?$", text[max(0, start - 4):start])
-    if prefix and not _currency_before(text, start):
+    prefix = re.search(r"([A-Za-z$]+)-?$", text[max(0, start - 7):start])
+    glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
+    if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
-    glued = re.match(r"[A-Za-z]+\b", after)
+    letters = re.match(r"[A-Za-z]+\b", after)
     known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
-    if glued and glued.group().lower() not in known:
+    if letters and letters.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
     return ""
 
@@ -315,6 +321,9 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
             starts.append(at)
     if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
         starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen
+    glued = re.search(r"(?<![\w-])(?:minus|sub)-$", text[max(0, start - 7):start], re.IGNORECASE)
+    if glued:
+        starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
     for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
@@ -324,14 +333,21 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
 
 
 def _is_change(text: str, left: int, phrase: str) -> bool:
-    """True for "X to Y" after a word of change or "by" ("rose from 5.1% to 5.6%", "by 6.1% to $2.18 trillion"):
-    two figures, a change or a before and an after, not a range."""
+    """True for "X to Y" right after a word of change, or after one and "from" ("rose from 5.1% to 5.6%", "fell
+    5 to 7"): two figures, a before and an after, not a range ("range from $200 to $4m", "dropped by 1 to 1.5
+    degrees" stay ranges)."""
     if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
+    if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
+        before = before[:-1]
+    return bool(before) and _moves(before[-1])
+
+
+def _moves(word: str) -> bool:
+    """True for a word of change ("rose", "fell", "cut", "up")."""
     d = _draft_tables()
-    return any(w in d["change_words"] or w in d["change_up"] or w in d["change_down"] for w in before) or \
-        before[-1:] == ["by"]
+    return (word in d["change_words"] and word != "from") or word in d["change_up"] or word in d["change_down"]
 
 
 def change_of(text: str, left: int, floor: int) -> str:

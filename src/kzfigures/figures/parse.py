@@ -9,7 +9,8 @@ from .lexicon import lexicon
 
 #: A number written in digits: 21, 15,000 (separators only in groups of three), 1.5. The coverage audit uses it too.
 #: Groups of three may also be set apart by a space, plain, thin or no-break ("15 000"), never followed by a digit.
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
+#: A decimal may start with its point (".500", ".001 per cent").
+DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+)"
 #: Digits grouped in a way the grammar does not read for sure: Indian grouping ("1,50,000"), a decimal comma before a
 #: scale ("2,5 million"), an apostrophe ("5'000"), a middle dot ("1·5"), an Arabic or full-width separator ("3٬400",
 #: "3，400"), an invisible space ("1\u200b200"). One token, proposed unread with its reason (never two figures).
@@ -36,6 +37,7 @@ def _normalise(phrase: str) -> str:
     """Lower-case, fold white space and non-breaking spaces, join digit groups set apart by a space ("15 000"), keep
     dashes as they are."""
     text = re.sub(r"\s+", " ", phrase.replace("\u00a0", " ").strip().lower())
+    text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
@@ -72,6 +74,8 @@ def _number_from_words(words: list[str]) -> float:
     units word, so "five three" or "15 two" raise instead of being added up.
     """
     lex = lexicon()
+    if len(words) == 2 and _decimal_before_scale(words[0]) and words[1] in lex["scale_words"]:
+        return float(Fraction(words[0]) * lex["scale_words"][words[1]])  # "1.356 billion": a decimal point
     total, current, last = Fraction(0), Fraction(0), "start"
     for word in words:
         if word == "and" and last == "multiplier":
@@ -144,9 +148,15 @@ def _abbreviated(text: str, lex: dict) -> float | None:
     abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
     if not abbreviated or abbreviated.group(2) not in lex["scale_abbreviations"]:
         return None
-    if _AMBIGUOUS.match(abbreviated.group(1)):
+    if _AMBIGUOUS.match(abbreviated.group(1)) and not _decimal_before_scale(abbreviated.group(1)):
         raise ValueError(abbreviated.group(1))
     return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
+
+
+def _decimal_before_scale(digits: str) -> bool:
+    """True for "1.356" before a scale ("1.356 billion"): a dot before three digits is a decimal point there, unless
+    the digits are zeros ("15.000bn" may be fifteen thousand billion written the European way: refused)."""
+    return bool(re.fullmatch(r"\d{1,3}\.\d{3}", digits)) and not digits.endswith("000")
 
 
 def _slash_fraction(text: str, lex: dict) -> float | None:
@@ -237,6 +247,17 @@ def _range(text: str) -> tuple[str, str] | None:
         if m:
             return m.group(1), m.group(2)
     return None
+
+
+def _unit_written(end: str, lex: dict) -> str:
+    """The unit a range end writes ("%", a currency sign, a trailing unit word), or "" when it writes none."""
+    if re.search(r"%$|per ?cent$|\bpc$", end):
+        return "%"
+    for sign in lex["currency_symbols"]:
+        if end.startswith(sign):
+            return sign
+    tail = re.search(r"[a-z]+$", end)
+    return tail.group() if tail and tail.group() in lex["unit_words"] else ""
 
 
 def _unsigned(text: str, lex: dict) -> str:
@@ -364,6 +385,9 @@ def _parse(text: str, lex: dict) -> Bounds:
 
 def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:
     """The Bounds of a range's two ends; ValueError when they do not make one."""
+    written = [_unit_written(end, lex) for end in ends]
+    if all(written) and written[0] != written[1]:
+        raise ValueError("the two ends write different units (\"6.1% to $2.18 trillion\" is a change and a level)")
     low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
     if low_text == high_text:
         raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")
