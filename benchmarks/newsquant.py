@@ -177,7 +177,7 @@ def disagreements(items: list[dict], frames: list, predictions: list[list[Quanti
         used_gold, used_pred = _pairs(gold, predicted)
         for i, (value, _) in enumerate(gold):
             if i not in used_gold:
-                missed[_miss_category(item["text"], frame, value)] += 1
+                missed[_miss_category(item["text"], frame, value, predicted)] += 1
         for j, (value, _) in enumerate(predicted):
             if j not in used_pred:
                 extra[_extra_category(gold, value)] += 1
@@ -203,10 +203,10 @@ def _pairs(gold: list[Quantity], predicted: list[Quantity]) -> tuple[set[int], s
     return used_gold, used_pred
 
 
-def _miss_category(text: str, frame, value: Value) -> str:
-    """The category of one missed gold value."""
+def _miss_category(text: str, frame, value: Value, predicted: list[Quantity]) -> str:
+    """The category of one missed gold value: a convention of ours it contradicts, or what we failed to read."""
     if isinstance(value, tuple):
-        return "a range (read otherwise or not at all)"
+        return _missed_range(frame, value, predicted)
     for row in frame.itertuples():
         if not row.reason:
             continue
@@ -220,6 +220,19 @@ def _miss_category(text: str, frame, value: Value) -> str:
     if value < 0:
         return "a negative value"
     return "not proposed or read as another value"
+
+
+def _missed_range(frame, value: tuple[float, float], predicted: list[Quantity]) -> str:
+    """Why a gold range was missed: our vague-word convention, our "from X to Y after a change is two levels"
+    convention, a score, or a range we did not read."""
+    ends = [v for v, _ in predicted if not isinstance(v, tuple)]
+    if any(np.isclose(value[0], v, rtol=1e-5) for v in ends) and any(np.isclose(value[1], v, rtol=1e-5) for v in ends):
+        return "our convention: 'from X to Y' after a change is two levels, not a range"
+    if any(row.bound == "vague" for row in frame.itertuples()):
+        return "our convention: a vague word ('dozens', 'thousands') is a lower bound, not one order of magnitude"
+    if any(row.reason.startswith("a score") for row in frame.itertuples()):
+        return "our convention: a score is no quantity"
+    return "a range we did not read"
 
 
 def section(runs_quantulum: bool = True) -> list[tuple[str, str, str]]:

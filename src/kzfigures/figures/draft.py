@@ -190,8 +190,9 @@ def _capitalised_word(token: str, before: str) -> str:
 def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
     """A financial year ("2023/24") or a decade ("1990s"), else ""."""
     token = text[start:end]
-    fiscal = re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}|\d{4}", token)
-    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b", after)):
+    fiscal = re.search(r"(?:1[89]|20)\d{2}[/–-]$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}", token)
+    fiscal = fiscal or re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{4}", token)
+    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b", after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
         return f"decade: “{token}s” says when, not how many"
@@ -246,7 +247,7 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
 
 def _fiscal_year(text: str, start: int, end: int) -> str:
     """The whole "2023/24" around one of its numbers."""
-    m = re.search(r"\d{4}/\d{2,4}", text[max(0, start - 5):end + 5])
+    m = re.search(r"\d{4}[/–-]\d{2,4}", text[max(0, start - 5):end + 5])
     return m.group() if m else text[start:end]
 
 
@@ -284,9 +285,9 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
 
 
 #: The next word after a number (a phrase runs over a few: "three to seven years", "and 250").
-_NEXT_WORD = re.compile(r"(?:-|\s?(?:–|—)\s?|\s)?[\w$£€%.,’'-]*[\w%]")
+_NEXT_WORD = re.compile(r"(?:\s?[-–—]\s?|\s)?[\w$£€%.,’'-]*[\w%]")
 #: A slash fraction's second half or a power of ten written after the digits ("1/2", "1.5 x 10^6", "3×10⁸").
-_NOTATION = re.compile(r"/\d{1,3}\b|\s?[x×*]\s?10(?:\^|\*\*)?\s?[-−]?(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|e-?\d{1,3}\b")
+_NOTATION = re.compile(r"[/⁄]\d{1,3}\b|\s?[x×*]\s?10(?:\^|\*\*)?\s?[-−]?(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|e-?\d{1,3}\b")
 #: How far (in characters) a phrase may run after its number at most.
 RIGHT_REACH = 120
 
@@ -341,7 +342,20 @@ def _is_change(text: str, left: int, phrase: str) -> bool:
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
     if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
         before = before[:-1]
+    if before[-1:] == ["by"]:
+        return _change_and_level(phrase)
     return bool(before) and _moves(before[-1])
+
+
+def _change_and_level(phrase: str) -> bool:
+    """True for "by X to Y" when Y is at least three times X ("increased by $43.6 billion to $419.2 billion"): a
+    change and the level reached. Closer ends ("dropped by 1 to 1.5 degrees") may be a range of change: _doubtful
+    leaves them unread."""
+    ends = re.split(r"\s(?:to|–|-)\s|(?<=\d)[–-](?=\d)", phrase, maxsplit=1)
+    values = [_parsed(end.strip()) for end in ends]
+    if len(values) != 2 or values[0] is None or values[1] is None:
+        return False
+    return float(values[1].lower) >= 3 * float(values[0].lower) > 0
 
 
 def _moves(word: str) -> bool:
@@ -430,6 +444,9 @@ _QUARTERS = re.compile(r"(?i)\b(?:[a-z]+|\d+) quarters$")
 def _doubtful(text: str, left: int, right: int) -> str:
     """Why a phrase the grammar reads is still not sure (the reason of an unread proposal), or ""."""
     phrase = text[left:right]
+    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase):
+        return (f"unread: “by {phrase}” may be a change between two values or a change and the level it reached; "
+                "a person decides")
     if _QUARTERS.search(phrase) and not re.match(r"\s+of\b", text[right:right + 4]):
         return (f"unread: “{phrase}” may be a share (three quarters, 0.75) or quarters of a year (three quarters, 3); "
                 "a person decides")

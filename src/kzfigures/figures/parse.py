@@ -20,7 +20,7 @@ _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 #: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
 #: decimal point in English: which one cannot be told, so it is refused.
 _AMBIGUOUS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-"}
+_DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-", "\u2044": "/"}
 
 #: How each qualifier kind turns a number x into an interval (lower, upper, lower_open, upper_open).
 _QUALIFIED = {
