@@ -124,7 +124,8 @@ def ours(frame) -> list[Quantity]:
             value = float(row.upper)
         else:
             value = float(row.lower)
-        out.append((value, row.change or CHANGE_OF_BOUND.get(row.bound, "=")))
+        qualified = row.bound not in ("exact", "range")  # NewsQuant marks "lost more than 60%" ">", not "down"
+        out.append((value, CHANGE_OF_BOUND[row.bound] if qualified else row.change or CHANGE_OF_BOUND[row.bound]))
     return out
 
 

@@ -83,7 +83,7 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
-    d["glued_prefixes"] = frozenset(d["glued_prefixes"])
+    d["glued_prefixes"], d["change_particles"] = frozenset(d["glued_prefixes"]), frozenset(d["change_particles"])
     units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
                     "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
                     "degrees", "kilometres", "kilometers"}, key=len, reverse=True)
@@ -190,8 +190,9 @@ def _capitalised_word(token: str, before: str) -> str:
 def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
     """A financial year ("2023/24") or a decade ("1990s"), else ""."""
     token = text[start:end]
-    fiscal = re.search(r"(?:1[89]|20)\d{2}[/–-]$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}", token)
-    fiscal = fiscal or re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{4}", token)
+    left = text[max(0, start - 5):start]
+    fiscal = bool(re.search(r"(?:1[89]|20)\d{2}[/–-]$", left) and re.fullmatch(r"\d{2}", token)) or \
+        bool(re.search(r"(?:1[89]|20)\d{2}/$", left) and re.fullmatch(r"\d{4}", token))
     if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b", after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
@@ -320,8 +321,8 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
         at = start - len(sign)
         if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
             starts.append(at)
-    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
-        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen
+    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
     glued = re.search(r"(?<![\w-])(?:minus|sub)-$", text[max(0, start - 7):start], re.IGNORECASE)
     if glued:
         starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
@@ -369,18 +370,32 @@ def change_of(text: str, left: int, floor: int) -> str:
     points"), "" when it is a level ("rose 6.1% to $2.18 trillion": the $2.18 trillion); words before ``floor``
     are not read."""
     d = _draft_tables()
+    if text.startswith("+", left):
+        return "up"  # "Dow +0.2%"
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
     while words and words[-1] in d["change_links"]:
         words.pop()
-    if not words:
-        return ""
+    if not words or (words[-1] in ("up", "down") and words[-2:-1] and words[-2] in d["change_particles"]):
+        return ""  # "gave up 517 yards": a particle, not a change
     if words[-1] in d["change_up"]:
         return "up"
     if words[-1] in d["change_down"]:
         return "down"
     return ""
+
+
+def _restatements(text: str, proposals: list[Proposal]) -> None:
+    """A figure restating the change before it ("lost 190 points, or 0.6%") is a change the same way."""
+    previous: Proposal | None = None
+    for p in proposals:
+        if not p.is_figure:
+            continue
+        if previous is not None and previous.change and not p.change and \
+                re.fullmatch(r",?\s+or\s+", text[previous.end:p.start]):
+            p.change = previous.change
+        previous = p
 
 
 def _is_duration_opener(phrase: str) -> bool:
@@ -591,6 +606,7 @@ def propose(text: str) -> list[Proposal]:
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
+    _restatements(text, out)
     return out
 
 

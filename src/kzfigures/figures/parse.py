@@ -121,6 +121,8 @@ def _read_number(text: str) -> float:
     negative = re.match(r"minus |-(?=\d)", text)
     if negative:
         return -_read_number(text[negative.end():])
+    if re.match(r"\+(?=\d)", text):
+        return _read_number(text[1:])
     ratio = _ratio(text, lex)
     if ratio is not None:
         return ratio
