@@ -375,14 +375,16 @@ def change_of(text: str, left: int, floor: int) -> str:
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
+    by = False
     while words and words[-1] in d["change_links"]:
-        words.pop()
+        by = by or words.pop() == "by"
     if not words or (words[-1] in ("up", "down") and words[-2:-1] and words[-2] in d["change_particles"]):
         return ""  # "gave up 517 yards": a particle, not a change
-    if words[-1] in d["change_up"]:
-        return "up"
-    if words[-1] in d["change_down"]:
-        return "down"
+    for word in reversed(words if by else words[-1:]):  # "boost government income by 6.1%": the verb before "by"
+        if word in d["change_up"]:
+            return "up"
+        if word in d["change_down"]:
+            return "down"
     return ""
 
 

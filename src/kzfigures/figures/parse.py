@@ -14,8 +14,9 @@ DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d
 #: Digits grouped in a way the grammar does not read for sure: Indian grouping ("1,50,000"), a decimal comma before a
 #: scale ("2,5 million"), an apostrophe ("5'000"), a middle dot ("1·5"), an Arabic or full-width separator ("3٬400",
 #: "3，400"), an invisible space ("1\u200b200"). One token, proposed unread with its reason (never two figures).
-ODD_DIGITS = (r"(?<![\d,.])(?:\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3},\d{1,2}(?=\s?(?:million|billion|trillion|"
-              r"thousand|bn|mn|m|tn)\b)|\d{1,3}(?:['’٬，]\d{3})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+)")
+_SCALE_AFTER = r"\s?(?:million|billion|trillion|thousand|bn|mn|m|tn)\b"
+ODD_DIGITS = (rf"(?<![\d,.])(?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d,])|\d{{1,3}},\d{{1,2}}{_SCALE_AFTER}|"
+              rf"\d{{1,3}}(?:['’٬，]\d{{3}})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+(?:{_SCALE_AFTER})?)")
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 #: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
 #: decimal point in English: which one cannot be told, so it is refused.
@@ -216,6 +217,8 @@ def _ratio(text: str, lex: dict) -> float | None:
         top, bottom = _small_whole(m.group(1), lex), _small_whole(m.group(2), lex)
         if top is None or bottom is None or bottom > joiners["largest"]:
             raise ValueError(f"{text!r} is no ratio of small whole numbers")
+        if top != 1 and bottom > 10 and bottom not in joiners["round"]:
+            raise ValueError(f"{text!r} counts a part and a whole (two figures), not a share")
         if bottom == 0 or top > bottom:
             raise ValueError(f"{text!r}: a ratio needs 0 < its second number and the first no larger")
         return float(Fraction(top, bottom))
