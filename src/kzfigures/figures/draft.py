@@ -377,7 +377,7 @@ def change_of(text: str, left: int, floor: int) -> str:
         return ""
     by = False
     while words and words[-1] in d["change_links"]:
-        by = by or words.pop() == "by"
+        by = words.pop() == "by" or by
     if not words or (words[-1] in ("up", "down") and words[-2:-1] and words[-2] in d["change_particles"]):
         return ""  # "gave up 517 yards": a particle, not a change
     for word in reversed(words if by else words[-1:]):  # "boost government income by 6.1%": the verb before "by"
