@@ -83,6 +83,10 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["openers"] = frozenset(w.split()[0] for w in (
+        *lex["qualifiers"], *lex["range_openers"], *lex["vague_quantities"], *lex["article_words"],
+        *lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], *lex["fraction_words"],
+        *lex["times_words"], *lex["currency_symbols"], "minus", "plus", "somewhere"))
     d["glued_prefixes"], d["change_particles"] = frozenset(d["glued_prefixes"]), frozenset(d["change_particles"])
     units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
                     "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
@@ -328,7 +332,10 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
         starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
+    openers = _draft_tables()["openers"]
     for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
+        if m.group().split()[0].lower() not in openers and not re.match(r"[\d$£€¥₸₽]", m.group()):
+            continue  # a phrase begins with a qualifier, a number word, a currency: "as many as", "US $84"
         if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
             starts.append(base + m.start())
     return sorted({s for s in starts if s >= floor})

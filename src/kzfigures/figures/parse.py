@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from .bounds import INF, Bounds, BoundsOrderError
 from .lexicon import lexicon
@@ -34,6 +35,13 @@ _QUALIFIED = {
 }
 
 
+@lru_cache(maxsize=None)
+def _longest_first(table: str, key: str = "") -> tuple[str, ...]:
+    """The words of a lexicon table (or of its ``key`` list), longest first, sorted once."""
+    words = lexicon()[table][key] if key else lexicon()[table]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _normalise(phrase: str) -> str:
     """Lower-case, fold white space and non-breaking spaces, join digit groups set apart by a space ("15 000"), keep
     dashes as they are."""
@@ -59,7 +67,7 @@ def _strip_unit(text: str) -> str:
     attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
     if attached and attached.group(2) in lexicon()["attached_units"]:
         return attached.group(1)
-    for unit in sorted(lexicon()["unit_words"], key=len, reverse=True):
+    for unit in _longest_first("unit_words"):
         for sep in (" ", ""):
             tail = sep + unit
             if text.endswith(tail) and len(text) > len(tail) and (sep or not unit.isalpha()):
@@ -210,7 +218,7 @@ def _ratio(text: str, lex: dict) -> float | None:
     """ "one in five", "3 out of 10" as a share of 1; None when the text is no ratio. Only small whole numbers
     (lexicon.json ratio_joiners): "£5bn in 2020" is an amount and a year, never a ratio; "one in zero" is refused."""
     joiners = lex["ratio_joiners"]
-    for joiner in sorted(joiners["joiners"], key=len, reverse=True):
+    for joiner in _longest_first("ratio_joiners", "joiners"):
         m = re.fullmatch(rf"(\S+) {re.escape(joiner)} (\S+)", text)
         if not m:
             continue
@@ -242,7 +250,8 @@ def _fraction(words: list[str], lex: dict) -> float:
 def _range(text: str) -> tuple[str, str] | None:
     """Split "between X and Y", "from X to Y", "X to Y" or "X–Y" into its two ends, or None."""
     lex = lexicon()
-    for opener, joiner in sorted(lex["range_openers"].items(), key=lambda kv: -len(kv[0])):
+    for opener in _longest_first("range_openers"):
+        joiner = lex["range_openers"][opener]
         m = re.fullmatch(rf"{re.escape(opener)} (.+?) {re.escape(joiner)} (.+)", text)
         if m:
             return m.group(1), m.group(2)
@@ -267,7 +276,7 @@ def _unit_written(end: str, lex: dict) -> str:
 
 def _unsigned(text: str, lex: dict) -> str:
     """The text without a leading currency sign."""
-    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
+    for sign in _longest_first("currency_symbols"):
         if text.startswith(sign):
             return text[len(sign):].lstrip()
     return text
@@ -367,11 +376,13 @@ def _parse(text: str, lex: dict) -> Bounds:
     body = _strip_unit(text)
     if body in lex["vague_quantities"]:
         return Bounds(lex["vague_quantities"][body], INF, False, True, "vague")
-    for words, kind in sorted(lex["qualifiers"].items(), key=lambda kv: -len(kv[0])):
+    for words in _longest_first("qualifiers"):
+        kind = lex["qualifiers"][words]
         if body.startswith(words + " "):
             lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
             return Bounds(lower, upper, lo_open, up_open, kind)
-    for words, kind in sorted(lex["suffix_qualifiers"].items(), key=lambda kv: -len(kv[0])):
+    for words in _longest_first("suffix_qualifiers"):
+        kind = lex["suffix_qualifiers"][words]
         if body.endswith(" " + words):
             lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(_strip_unit(body[: -len(words) - 1])))
             return Bounds(lower, upper, lo_open, up_open, kind)
