@@ -78,11 +78,14 @@ def _draft_tables() -> dict[str, Any]:
     d = dict(lex["draft"])
     # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
+    d["any_not_count"] = re.compile("|".join(f"(?:{p.pattern})" for p, _ in d["not_counts"]), re.IGNORECASE)
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
+    d["currency_before_digits"] = re.compile(rf"(?<![a-z])({signs})\s?-?\d")
     d["openers"] = frozenset(w.split()[0] for w in (
         *lex["qualifiers"], *lex["range_openers"], *lex["vague_quantities"], *lex["article_words"],
         *lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], *lex["fraction_words"],
@@ -163,8 +166,12 @@ def non_figure_reason(text: str, start: int, end: int) -> str:
 
 def _set_expression(text: str, start: int, end: int) -> str:
     """The reason of the first lexicon pattern (draft.not_counts) whose match holds the token, or ""."""
-    for pattern, reason in _draft_tables()["not_counts"]:
-        for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+    d = _draft_tables()
+    lo, hi = max(0, start - 40), min(len(text), end + 40)
+    if not d["any_not_count"].search(text, lo, hi):
+        return ""  # none of the patterns matches near the token (one search instead of one per pattern)
+    for pattern, reason in d["not_counts"]:
+        for m in pattern.finditer(text, lo, hi):
             if m.start() <= start and end <= m.end():
                 return str(reason).replace("{match}", m.group())
     return ""
@@ -530,9 +537,9 @@ def _written_unit(phrase: str) -> str:
     age, a sub-unit (cents, pence, points); "" when it writes none."""
     lex = lexicon()
     low = phrase.lower()
-    for sign, name in sorted(lex["currency_symbols"].items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"(?<![a-z]){re.escape(sign)}\s?-?\d", low):
-            return str(name)
+    sign = _draft_tables()["currency_before_digits"].search(low)
+    if sign:
+        return str(lex["currency_symbols"][sign.group(1)])
     attached = re.search(r"\d\s?([a-z]+)$", low)
     if attached and attached.group(1) in lex["attached_units"]:
         return str(lex["attached_units"][attached.group(1)])
@@ -706,13 +713,14 @@ def draft_text(text: str) -> pd.DataFrame:
     number is a change rather than a level; a phrase the grammar cannot read for sure, or a numeric word that is no
     figure (a year, a rank, part of a name), has empty bounds and its ``reason``. docs/conventions.md lists the rules.
     """
+    import numpy as np
     import pandas as pd
 
     rows = [_draft_row(p) for p in propose(text)]
-    frame = pd.DataFrame(rows, columns=DRAFT_COLUMNS)
-    for column in ("lower", "upper"):
-        frame[column] = frame[column].astype("float64")
-    return frame
+    columns = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # one list a column: quicker than records
+    columns["lower"] = np.array(columns["lower"], dtype="float64")
+    columns["upper"] = np.array(columns["upper"], dtype="float64")
+    return pd.DataFrame(columns, copy=False)
 
 
 def _draft_row(p: Proposal) -> dict[str, Any]:

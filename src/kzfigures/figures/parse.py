@@ -186,6 +186,8 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 def _power_of_ten(text: str, lex: dict) -> float | None:
     """Scientific notation: "1.5 x 10^6", "1.99×10-30", "3×10⁸", "2e9", "10^6"; None for anything else."""
+    if "10" not in text and "e" not in text:
+        return None
     text = text.translate(_SUPERSCRIPTS)
     m = re.fullmatch(rf"(?:({DIGITS}) ?[x×*] ?)?10(?:\^|\*\*)? ?(-?\d{{1,3}})", text) if "10" in text else None
     if m and (m.group(1) or re.search(r"\^|\*\*", text)):
