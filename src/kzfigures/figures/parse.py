@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 from .bounds import INF, Bounds, BoundsOrderError
 from .lexicon import lexicon
@@ -35,7 +35,7 @@ _QUALIFIED = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _longest_first(table: str, key: str = "") -> tuple[str, ...]:
     """The words of a lexicon table (or of its ``key`` list), longest first, sorted once."""
     words = lexicon()[table][key] if key else lexicon()[table]
