@@ -717,7 +717,7 @@ def draft_text(text: str) -> pd.DataFrame:
     import pandas as pd
 
     rows = [_draft_row(p) for p in propose(text)]
-    columns = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # one list a column: quicker than records
+    columns: dict[str, Any] = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # a list a column: quicker
     columns["lower"] = np.array(columns["lower"], dtype="float64")
     columns["upper"] = np.array(columns["upper"], dtype="float64")
     return pd.DataFrame(columns, copy=False)
