@@ -567,3 +567,31 @@ def test_a_text_over_the_budget_is_refused_in_one_line():
     assert "\n" not in str(err.value)
     with pytest.raises(ValueError, match="too many numbers"):
         propose("1 " * (MAX_TOKENS + 1))
+
+
+# -- issue 30 part 5: who says so (precision first: a wrong credit is worse than none) --------------------------------
+# text, the phrase, its credit, its attribution
+CREDITS = [
+    ("Prices rose 5%, according to the Office for National Statistics.", "5%", "Office for National Statistics",
+     "explicit"),
+    ("Unemployment hit 5%, Jane Doe said.", "5%", "Jane Doe", "explicit"),
+    ("“We sold 40 cars,” John Smith said. The firm sold 30 vans.", "40", "John Smith", "inferred"),
+    ("“We sold 40 cars,” John Smith said. The firm sold 30 vans.", "30", "", "narration"),  # not the last speaker
+    ("“Sales fell. We sold 40 cars. It was hard,” said Jane Doe.", "40", "Jane Doe", "inferred"),  # across sentences
+    ("Jane Doe said: “We sold 40 cars.”", "40", "Jane Doe", "inferred"),
+    ("“We sold 40 cars,” he said.", "40", "", "none"),  # a pronoun names no one
+    ("Some estimates put the total at 15,000.", "15,000", "", "narration"),  # "Some estimates" is no name
+    ("Mr Smith spoke. The firm sold 30 vans.", "30", "", "narration"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", CREDITS, ids=[f"{t[:30]}|{p}" for t, p, *_ in CREDITS])
+def test_credit_comes_from_the_sentence_or_the_quotation_never_a_neighbour(text, phrase, credit, attribution):
+    table = draft_text(text)
+    (row,) = table[table.number_text == phrase].itertuples()
+    assert (row.credit, row.attribution) == (credit, attribution)
+
+
+def test_narration_is_credited_to_the_publication_when_named():
+    (row,) = draft_text("The firm sold 30 vans.", publisher="The Daily Example").itertuples()
+    assert (row.credit, row.attribution) == ("The Daily Example", "narration")

@@ -84,6 +84,7 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["credit_titles_set"] = frozenset(d["credit_titles"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
     d["currency_before_digits"] = re.compile(rf"(?<![a-z])({signs})\s?-?\d")
     d["openers"] = frozenset(w.split()[0] for w in (
@@ -558,26 +559,55 @@ _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 
 
 def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
-    """Who the sentence (or the one before or after it) credits ("according to X", "X said"): a name, or ""."""
+    """Who a sentence itself credits ("according to X", "X said"): a name, or "" (a neighbour's speaker is never
+    borrowed: a narrator's sentence is not the last person quoted)."""
+    return _name_in(text, spans[index][0], spans[index][1])
+
+
+def _name_in(text: str, lo: int, hi: int) -> str:
+    """The first name a credit pattern finds in text[lo:hi], cleaned of titles; "" when none."""
     d = _draft_tables()
-    titles = set(d["credit_titles"])
-    for i in (index, index - 1, index + 1):
-        if not 0 <= i < len(spans):
-            continue
-        sentence = text[spans[i][0]:spans[i][1]]
-        for pattern in d["credit_patterns"]:
-            for m in pattern.finditer(sentence):
-                name = m.group("name")
-                if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
-                    return name  # "the chancellor said": the role as the article writes it
-                words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
-                while words and words[0].lower().strip(".") in titles:
-                    words = words[1:]
-                if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
-                    continue
-                if words and words[0][0].isupper() and " ".join(words) in text:
-                    return " ".join(words)
+    for pattern in d["credit_patterns"]:
+        for m in pattern.finditer(text, lo, hi):
+            name = _clean_name(m.group("name"), text)
+            if name:
+                return name
     return ""
+
+
+def _clean_name(name: str, text: str) -> str:
+    """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
+    ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
+    d = _draft_tables()
+    if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
+        return name  # "the chancellor said": the role as the article writes it
+    words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
+    while words and words[0].lower().strip(".") in d["credit_titles_set"]:
+        words = words[1:]
+    if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
+        return ""
+    return " ".join(words) if words and words[0][0].isupper() and " ".join(words) in text else ""
+
+
+#: A quotation: curly quotes, or straight double quotes, at most this long (an unclosed mark opens nothing).
+_QUOTATION = re.compile(r"“[^“”]{1,3000}”|\"[^\"]{1,3000}\"")
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The quotations of a text as (start, end) offsets, quote marks included, in order."""
+    return [m.span() for m in _QUOTATION.finditer(text)]
+
+
+def speaker(text: str, quotation: tuple[int, int]) -> str:
+    """Who says a quotation: "…,” Assanov said", "…,” said the minister", "Assanov said: “…": a name, or ""."""
+    q0, q1 = quotation
+    after = re.match(r"[^.!?“\"]{0,80}", text[q1:q1 + 80])
+    name = _name_in(text, q1, q1 + after.end()) if after else ""
+    if name:
+        return name
+    before = re.search(r"[^.!?”\"]{0,100}$", text[max(0, q0 - 100):q0])
+    return _name_in(text, q0 - len(before.group()), q0) if before and re.search(
+        r"(?:said|says|told [\w ]{1,30}|added|wrote|stated|explained|warned)[:,]?\s*$", before.group()) else ""
 
 
 def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
@@ -592,6 +622,28 @@ def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, i
 
 
 # -- the whole article ------------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    """What a draft computes once per text: its sentences, its quotations, and the credits found so far."""
+
+    spans: list[tuple[int, int]]
+    quoted: list[tuple[int, int]]
+    found: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
+        """credit_of, each sentence's and each quotation's credit looked for once (a long sentence stays linear)."""
+        i = bisect.bisect_right(self.quoted, (at, math.inf)) - 1
+        if i >= 0 and self.quoted[i][0] < at < self.quoted[i][1]:
+            if ("quote", i) not in self.found:
+                self.found["quote", i] = speaker(text, self.quoted[i])
+            name = self.found["quote", i]
+            return (name, "inferred") if name else ("", "none")
+        if ("sentence", index) not in self.found:
+            self.found["sentence", index] = candidate_credit(text, self.spans, index)
+        name = self.found["sentence", index]
+        return (name, "explicit") if name else ("", "narration")
+
+
 #: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
 MAX_CHARS = 1_000_000
 MAX_TOKENS = 20_000
@@ -613,12 +665,12 @@ def propose(text: str) -> list[Proposal]:
         raise ValueError(f"the text holds too many numbers to draft at once: {len(tokens):,} (at most "
                          f"{MAX_TOKENS:,}); split it into articles")
     out: list[Proposal] = []
-    covered_until, credits = 0, dict[int, str]()
+    covered_until, context = 0, _Context(spans, quotations(text))
     for start, end, kind in tokens:
         if out and start < covered_until:
             out[-1].tokens.append((start, end))
             continue
-        proposal = _propose_token(text, spans, (start, end, kind), covered_until, credits)
+        proposal = _propose_token(text, context, (start, end, kind), covered_until)
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
@@ -626,11 +678,11 @@ def propose(text: str) -> list[Proposal]:
     return out
 
 
-def _propose_token(text: str, spans: list[tuple[int, int]], token: tuple[int, int, str], floor: int,
-                   credits: dict[int, str]) -> Proposal:
+def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
     """The proposal for one numeric token: a non-figure with its reason, an unread phrase, or a figure with its
     bounds and what is proposed around it."""
     start, end, kind = token
+    spans = context.spans
     index = _sentence_of(spans, start)
     sentence = spans[index]
     window = quote_window(text, sentence, start, end)
@@ -646,9 +698,7 @@ def _propose_token(text: str, spans: list[tuple[int, int]], token: tuple[int, in
         if written:
             proposal.unit = written
             proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
-        if index not in credits:
-            credits[index] = candidate_credit(text, spans, index)
-        proposal.credit = credits[index]
+        proposal.credit, proposal.attribution = context.credit(text, index, left)
         proposal.period = candidate_period(text, proposal.quote, left)[0]
         proposal.change = change_of(text, left, max(floor, sentence[0]))
     return proposal
@@ -706,31 +756,36 @@ DRAFT_COLUMNS = ["number_start", "number_end", "number_text", "lower", "upper", 
                  "change", "unit", "measure", "credit", "attribution", "period", "reason"]
 
 
-def draft_text(text: str) -> pd.DataFrame:
+def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
     """Every number phrase of a text as a proposal, one row each, in text order (pure: reads and writes no file).
 
     A figure has its bounds (lower, upper, their openness, the bound kind); ``change`` says "up" or "down" when the
     number is a change rather than a level; a phrase the grammar cannot read for sure, or a numeric word that is no
-    figure (a year, a rank, part of a name), has empty bounds and its ``reason``. docs/conventions.md lists the rules.
+    figure (a year, a rank, part of a name), has empty bounds and its ``reason``. ``credit`` is who the text says
+    gives the figure: "explicit" when its sentence names them ("according to X", "X said"), "inferred" when it stands
+    in a quotation whose speaker is named beside it, "narration" for the article's own words (credited to
+    ``publisher`` when given), "none" inside a quotation whose speaker is not named. docs/conventions.md lists the
+    rules, each with an example.
     """
     import numpy as np
     import pandas as pd
 
-    rows = [_draft_row(p) for p in propose(text)]
+    rows = [_draft_row(p, publisher) for p in propose(text)]
     columns: dict[str, Any] = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # a list a column: quicker
     columns["lower"] = np.array(columns["lower"], dtype="float64")
     columns["upper"] = np.array(columns["upper"], dtype="float64")
     return pd.DataFrame(columns, copy=False)
 
 
-def _draft_row(p: Proposal) -> dict[str, Any]:
-    """One proposal as a row of draft_text's table."""
+def _draft_row(p: Proposal, publisher: str = "") -> dict[str, Any]:
+    """One proposal as a row of draft_text's table (narration credited to ``publisher`` when given)."""
     b = p.bounds
+    credit = p.credit or (publisher if p.attribution == "narration" else "")
     return {"number_start": p.start, "number_end": p.end, "number_text": p.phrase,
             "lower": float(b.lower) if b else math.nan, "upper": float(b.upper) if b else math.nan,
             "lower_open": bool(b.lower_open) if b else None, "upper_open": bool(b.upper_open) if b else None,
             "bound": b.bound if b else "", "change": p.change, "unit": p.unit if b else "",
-            "measure": p.measure if b else "", "credit": p.credit if b else "",
+            "measure": p.measure if b else "", "credit": credit if b else "",
             "attribution": (p.attribution or ("inferred" if p.credit else "none")) if b else "",
             "period": p.period if b else "", "reason": p.reason}
 
