@@ -546,11 +546,12 @@ def _written_unit(phrase: str) -> str:
         return str(lex["attached_units"][attached.group(1)])
     if re.search(r"[- ]years?[- ]old$", low):
         return "years of age"
-    if low.endswith(("%", "percent", "per cent")):
+    if low.endswith(("%", "percent", "per cent", " pct")):
         return "percent"
-    tail = re.search(r" ([a-z ]+)$", low)
-    if tail and tail.group(1) in _draft_tables()["written_units"]:
-        return tail.group(1)
+    words = low.split()
+    for tail in (" ".join(words[-2:]), words[-1]):  # "58.06 points", "40.4 mln dlrs", "60 basis points"
+        if len(words) > 1 and tail in _draft_tables()["written_units"]:
+            return tail
     return ""
 
 

@@ -267,7 +267,7 @@ def _range(text: str) -> tuple[str, str] | None:
 
 def _unit_written(end: str, lex: dict) -> str:
     """The unit a range end writes ("%", a currency sign, a trailing unit word), or "" when it writes none."""
-    if re.search(r"%$|per ?cent$|\bpc$", end):
+    if re.search(r"%$|per ?cent$|\bpc$|\bpct$", end):
         return "%"
     for sign in lex["currency_symbols"]:
         if end.startswith(sign):
