@@ -244,9 +244,8 @@ def draft_section() -> list[tuple[str, str, str]]:
 def newsquant_section() -> list[tuple[str, str, str]]:
     """NewsQuant with the CQE paper's metric, quantulum3 re-run beside it (benchmarks/newsquant.py)."""
     sys.path.insert(0, str(Path(__file__).parent))
-    import newsquant
-
     import news
+    import newsquant
 
     _ensure_quantulum3()
     return newsquant.section() + news.section()

@@ -27,7 +27,7 @@ def _bounds_equal(key: dict, row) -> bool:
     """Both ends and their openness as the key says."""
     upper = math.inf if key["upper"] == "inf" else float(key["upper"])
     return (math.isclose(row.lower, float(key["lower"]), rel_tol=1e-9, abs_tol=1e-12)
-            and (math.isinf(upper) and math.isinf(row.upper) or math.isclose(row.upper, upper, rel_tol=1e-9))
+            and ((math.isinf(upper) and math.isinf(row.upper)) or math.isclose(row.upper, upper, rel_tol=1e-9))
             and bool(row.lower_open) == key["lower_open"] and bool(row.upper_open) == key["upper_open"])
 
 
