@@ -96,7 +96,24 @@ def section() -> list[tuple[str, str, str]]:
                      f"credit right {_pct(counts['credit right'], counts['credited'])} of those the key credits, "
                      f"wrong {_pct(counts['credit wrong'], counts['read'])}",
                      "goal: credit right ≥ 80%, wrong ≤ 5% (measure: not keyed yet)"))
-    return rows
+    return [*rows, _timing()]
+
+
+def _timing() -> tuple[str, str, str]:
+    """CPU time of draft_text on the longest article of ../shared/bench/news (one cold run)."""
+    import time
+
+    from kzfigures import draft_text
+
+    path = max(NEWS.glob("*.txt"), key=lambda p: len(p.read_text(encoding="utf-8").split()))
+    text = path.read_text(encoding="utf-8")
+    draft_text("warm up: 3 apples")
+    started = time.process_time()
+    draft_text(text)
+    ms = (time.process_time() - started) * 1000
+    words = len(text.split())
+    return (f"draft: CPU time of draft_text on the longest news article ({words} words)", f"{ms:.0f} ms",
+            f"{ms * 1500 / words:.0f} ms per 1,500 words (goal < 100 ms)")
 
 
 if __name__ == "__main__":

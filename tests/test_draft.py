@@ -595,3 +595,13 @@ def test_credit_comes_from_the_sentence_or_the_quotation_never_a_neighbour(text,
 def test_narration_is_credited_to_the_publication_when_named():
     (row,) = draft_text("The firm sold 30 vans.", publisher="The Daily Example").itertuples()
     assert (row.credit, row.attribution) == ("The Daily Example", "narration")
+
+
+def test_a_cut_quote_says_so_in_the_row_notes():
+    from kzfigures.figures.draft import figure_rows
+    from kzfigures.figures.seeds import Seed
+
+    text = "Officials said " + ", ".join(["a"] * 400) + " and 40 schools closed, " + ", ".join(["b"] * 400) + "."
+    proposals = propose(text)
+    (row,) = figure_rows(Seed("x", {}, text), proposals)
+    assert "the quote is cut from a longer sentence" in row["notes"] and len(row["quote"]) < len(text) / 2

@@ -64,6 +64,7 @@ class Proposal:
     tokens: list[tuple[int, int]] = field(default_factory=list)
     change: str = ""
     attribution: str = ""
+    quote_cut: bool = False
 
     @property
     def is_figure(self) -> bool:
@@ -691,7 +692,8 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
     if reason:
         return Proposal(start, end, text[start:end], reason=reason, quote=window, tokens=[(start, end)])
     left, right, bounds, why = read_span(text, start, end, window[1], floor)
-    proposal = Proposal(left, right, text[left:right], bounds, why, quote=window, tokens=[(start, end)])
+    proposal = Proposal(left, right, text[left:right], bounds, why, quote=window, tokens=[(start, end)],
+                        quote_cut=window != sentence)
     if bounds is not None:
         proposal.quote = quote_for(text, window, left, right)
         proposal.unit, proposal.measure = unit_and_measure(text, right, window[1])
@@ -814,7 +816,8 @@ def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
             "attributed_to": credit or UNATTRIBUTED, "source_type": "unclassified",
             "attribution": "inferred" if credit else "none", "same_as": "",
             "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its neighbour" if credit else ""),
+                                                         "sentence or its quotation" if credit else "")
+                     + ("; the quote is cut from a longer sentence" if p.quote_cut else ""),
             "status": "proposed", "number_start": p.start, "number_end": p.end,
             **_interval_cells(p.bounds),
         })
