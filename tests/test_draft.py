@@ -429,6 +429,10 @@ ISSUE_30 = [
     ("The cars cost 1.356 billion shekels.", "1.356 billion", 1.356e9, 1.356e9, "exact", "", ""),
     ("One fourth of them are vaccinated.", "One fourth", 0.25, 0.25, "exact", "", ""),
     ("Demand for sub-300 sq m offices rose.", "sub-300", 0, 300, "fewer_than", "", ""),
+    ("Shares tumbled by 10 per cent to 18.97 yuan.", "10 per cent", 10, 10, "exact", "down", "percent"),  # no range
+    ("Launder almost S$1mil, a court heard.", "almost S$1mil", 0, 1e6, "fewer_than", "", "Singapore dollars"),
+    ("After a 1.8 billion-mile journey.", "1.8 billion", 1.8e9, 1.8e9, "exact", "", ""),
+    ("One ounce is 1\u2044128 of a gallon.", "1\u2044128", 1 / 128, 1 / 128, "exact", "", ""),
     ("Prices will halve by 2030.", "halve", 0.5, 0.5, "exact", "", ""),
     ("Some 12 out of 23 agencies agreed.", "23", 23, 23, "exact", "", "agencies"),  # two counts, not 0.52
     # ages

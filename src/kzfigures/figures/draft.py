@@ -287,6 +287,9 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
         m = _NEXT_WORD.match(text, pos, limit)
         if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
             break
+        hyphen = m.group().find("-", 1)
+        if hyphen > 0 and m.group()[:hyphen].strip():
+            ends.append(pos + hyphen)  # "1.8 billion-mile": the phrase may stop at the hyphen
         pos = m.end()
         ends.append(pos)
         words += m.group().strip(" -–—").lower() not in number_words  # "four hundred and fifty-six" runs on
@@ -369,6 +372,9 @@ def _change_and_level(phrase: str) -> bool:
     change and the level reached. Closer ends ("dropped by 1 to 1.5 degrees") may be a range of change: _doubtful
     leaves them unread."""
     ends = re.split(r"\s(?:to|–|-)\s|(?<=\d)[–-](?=\d)", phrase, maxsplit=1)
+    percent = [bool(re.search(r"(?:%|per ?cent|pct)$", end.strip().lower())) for end in ends]
+    if len(ends) == 2 and percent[0] and not percent[1]:
+        return True  # "tumbled by 10 per cent to 18.97 yuan": a percent change, then a level
     values = [_parsed(end.strip()) for end in ends]
     if len(values) != 2 or values[0] is None or values[1] is None:
         return False

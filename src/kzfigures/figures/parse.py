@@ -171,12 +171,12 @@ def _decimal_before_scale(digits: str) -> bool:
 
 
 def _slash_fraction(text: str, lex: dict) -> float | None:
-    """A fraction written with a slash, "1/2" or "3/4" (numerator below the denominator, at most 100); else None."""
+    """A fraction written with a slash, "1/2" or "3/4" (numerator below the denominator, at most 1000); else None."""
     m = re.fullmatch(r"(\d{1,2})/(\d{1,3})", text)
     if not m:
         return None
     top, bottom = int(m.group(1)), int(m.group(2))
-    if not 0 < top < bottom <= 100:
+    if not 0 < top < bottom <= 1000:
         raise ValueError(f"{text!r} is no fraction of a whole")
     return float(Fraction(top, bottom))
 
@@ -397,6 +397,9 @@ def _parse(text: str, lex: dict) -> Bounds:
         ends = _range(body)
         if ends is None:
             raise
+        written = [_unit_written(end, lex) for end in _range(text) or ends]  # before the unit word was dropped
+        if all(written) and written[0] != written[1]:
+            raise ValueError("the two ends write different units (\"10 per cent to 18.97 yuan\")") from None
         return _range_bounds(ends, lex)
     return Bounds.exact(value)
 
