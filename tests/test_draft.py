@@ -609,3 +609,24 @@ def test_a_cut_quote_says_so_in_the_row_notes():
     proposals = propose(text)
     (row,) = figure_rows(Seed("x", {}, text), proposals)
     assert "the quote is cut from a longer sentence" in row["notes"] and len(row["quote"]) < len(text) / 2
+
+
+# numbers that name, not count, found in NewsQuant's extras (issue 30: model and product numbers, scores)
+NAMES_AND_SCORES = [
+    ("Cayman Airways grounded two new 737 Max jets.", "737", "part of a name"),
+    ("The debut of Boeing's own 787 Dreamliner slipped.", "787", "part of a name"),
+    ("It sold 9 E 71st St, Manhattan, for millions.", "9", "part of a name"),
+    ("In the 90049 ZIP Code prices fell.", "90049", "part of a name"),
+    ("Dak Prescott (4) celebrates the touchdown.", "4", "part of a name"),
+    ("The VW ID.3 went on sale.", "3", "part of a name"),
+    ("The tie ended 2-2 on aggregate.", "2", "a score"),
+    ("His layup tied Game 7 at 89-89.", "89", "a score"),
+]
+
+
+@pytest.mark.parametrize("text, word, reason", NAMES_AND_SCORES, ids=[t for t, *_ in NAMES_AND_SCORES])
+def test_numbers_that_name_or_score_are_no_figures(text, word, reason):
+    table = draft_text(text)
+    rows = table[table.number_text == word]
+    assert len(rows) >= 1 and rows.number_text.notna().all(), table.to_dict("records")
+    assert all(math.isnan(r.lower) and r.reason.startswith(reason) for r in rows.itertuples())

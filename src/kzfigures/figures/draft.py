@@ -223,7 +223,7 @@ def _time_of_day(text: str, start: int, end: int, after: str) -> str:
 def _glued_name(text: str, start: int, end: int, after: str) -> str:
     """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
     lex = lexicon()
-    prefix = re.search(r"([A-Za-z$]+)-?$", text[max(0, start - 7):start])
+    prefix = re.search(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$", text[max(0, start - 7):start])  # "Covid-19", "ID.3"
     glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
     if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
