@@ -469,6 +469,7 @@ NOT_FIGURES = [
     ("The hunt is on Sept. 20-24.", "24", "dates"),
     ("The 2014-15 season ended.", "15", "financial year"),
     ("Never forget 9/11.", "9", "a set expression"),
+    ("In the first quarter of this year sales fell.", "quarter", "a period"),
 ]
 
 
