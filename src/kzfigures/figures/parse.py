@@ -67,12 +67,18 @@ def _strip_unit(text: str) -> str:
     attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
     if attached and attached.group(2) in lexicon()["attached_units"]:
         return attached.group(1)
-    for unit in _longest_first("unit_words"):
-        for sep in (" ", ""):
-            tail = sep + unit
-            if text.endswith(tail) and len(text) > len(tail) and (sep or not unit.isalpha()):
-                return text[: -len(tail)].strip()
-    return text
+    m = _unit_tail().fullmatch(text)
+    return m.group(1).strip() if m else text
+
+
+@cache
+def _unit_tail() -> re.Pattern[str]:
+    """A text ending with one unit word of the lexicon: after a space, or (a unit that is not all letters, "%") glued
+    on; the lazy head makes the longest unit win, as "percentage points" over "points"."""
+    units = _longest_first("unit_words")
+    spaced = "|".join(re.escape(u) for u in units)
+    glued = "|".join(re.escape(u) for u in units if not u.isalpha())
+    return re.compile(rf"(.+?)(?: (?:{spaced})|(?:{glued}))", re.DOTALL)
 
 
 def _number_from_words(words: list[str]) -> float:
