@@ -145,13 +145,14 @@ def _word_before(text: str, start: int) -> str:
     return word.rstrip(".")
 
 
-def non_figure_reason(text: str, start: int, end: int) -> str:
+def non_figure_reason(text: str, start: int, end: int, index: NotCounts | None = None) -> str:
     """Why the numeric token text[start:end] is not a figure (a year, a date, an ordinal, part of a name, a set
     expression, a score, a question), or "" when it may be one. The rules are tried in order; the first that
-    applies gives the reason."""
+    applies gives the reason. ``index`` (not_counts_index of the text) saves searching the patterns again."""
     token = text[start:end]
     before, after = _word_before(text, start), text[end:end + 12]
-    reason = _set_expression(text, start, end) or _ordinal(token, before, after)
+    found = _set_expression(text, start, end) if index is None else index.reason(start, end)
+    reason = found or _ordinal(token, before, after)
     if reason or not token[0].isdigit():
         return reason or _capitalised_word(token, before)
     for rule in (_fiscal_or_decade, _time_of_day, _glued_name, _day_or_year):
@@ -177,6 +178,28 @@ def _set_expression(text: str, start: int, end: int) -> str:
             if m.start() <= start and end <= m.end():
                 return str(reason).replace("{match}", m.group())
     return ""
+
+
+@dataclass
+class NotCounts:
+    """Every match of the lexicon's not-a-count patterns in one text, found once: (start, end, rank, reason)."""
+
+    spans: list[tuple[int, int, int, str]]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> NotCounts:
+        """Search each pattern once over the whole text (linear, however many numbers it holds)."""
+        spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
+                       for rank, (pattern, reason) in enumerate(_draft_tables()["not_counts"])
+                       for m in pattern.finditer(text))
+        return cls(spans, [s[0] for s in spans])
+
+    def reason(self, start: int, end: int) -> str:
+        """The reason of the first pattern (in lexicon order) whose match holds text[start:end], or ""."""
+        i = bisect.bisect_right(self.starts, start)
+        holders = [s for s in self.spans[max(0, i - 8):i] if s[1] >= end]
+        return min(holders, key=lambda s: s[2])[3] if holders else ""
 
 
 def _ordinal(token: str, before: str, after: str) -> str:
@@ -636,6 +659,7 @@ class _Context:
 
     spans: list[tuple[int, int]]
     quoted: list[tuple[int, int]]
+    not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
@@ -673,7 +697,7 @@ def propose(text: str) -> list[Proposal]:
         raise ValueError(f"the text holds too many numbers to draft at once: {len(tokens):,} (at most "
                          f"{MAX_TOKENS:,}); split it into articles")
     out: list[Proposal] = []
-    covered_until, context = 0, _Context(spans, quotations(text))
+    covered_until, context = 0, _Context(spans, quotations(text), NotCounts.of(text))
     for start, end, kind in tokens:
         if out and start < covered_until:
             out[-1].tokens.append((start, end))
@@ -694,7 +718,8 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
     index = _sentence_of(spans, start)
     sentence = spans[index]
     window = quote_window(text, sentence, start, end)
-    reason = odd_digits_reason(text[start:end]) if kind == "odd digits" else non_figure_reason(text, start, end)
+    reason = odd_digits_reason(text[start:end]) if kind == "odd digits" else \
+        non_figure_reason(text, start, end, context.not_counts)
     if reason:
         return Proposal(start, end, text[start:end], reason=reason, quote=window, tokens=[(start, end)])
     left, right, bounds, why = read_span(text, start, end, window[1], floor)
