@@ -400,6 +400,7 @@ ISSUE_30 = [
     ("The index was up 58.06 points by noon.", "58.06 points", 58.06, 58.06, "exact", "up", "points"),
     ("Shares fell 19 cents in early trade.", "19 cents", 19, 19, "exact", "down", "cents"),
     ("The Dow lost 190 points, or 0.6%, on Friday.", "0.6%", 0.6, 0.6, "exact", "down", "percent"),
+    ("It was offset by an increase of 14.9 mln dlrs in costs.", "14.9 mln dlrs", 14.9e6, 14.9e6, "exact", "up", "dlrs"),
     ("Temperatures dropped by 1 to 1.5 degrees.", "1 to 1.5", None, None, "", "", ""),  # change of a range, or not
     ("The deficit increased by $43.6 billion to $419.2 billion.", "$43.6 billion", 43.6e9, 43.6e9, "exact", "up", ""),
     ("The team gave up 517 rushing yards.", "517", 517, 517, "exact", "", ""),
@@ -587,6 +588,7 @@ CREDITS = [
     ("“We sold 40 cars,” he said.", "40", "", "none"),  # a pronoun names no one
     ("Some estimates put the total at 15,000.", "15,000", "", "narration"),  # "Some estimates" is no name
     ("Mr Smith spoke. The firm sold 30 vans.", "30", "", "narration"),
+    ("Lord Moynihan spoke. “We help the 151,000 clubs.” The Tories say it failed.", "151,000", "", "none"),
 ]
 
 

@@ -425,6 +425,8 @@ def change_of(text: str, left: int, floor: int) -> str:
         by = words.pop() == "by" or by
     if not words or (words[-1] in ("up", "down") and words[-2:-1] and words[-2] in d["change_particles"]):
         return ""  # "gave up 517 yards": a particle, not a change
+    if words[-1] == "of" and len(words) > 1:
+        words.pop()  # "an increase of 14.9 mln dlrs": the noun of change before "of"
     for word in reversed(words if by else words[-1:]):  # "boost government income by 6.1%": the verb before "by"
         if word in d["change_up"]:
             return "up"
@@ -632,7 +634,8 @@ def quotations(text: str) -> list[tuple[int, int]]:
 def speaker(text: str, quotation: tuple[int, int]) -> str:
     """Who says a quotation: "…,” Assanov said", "…,” said the minister", "Assanov said: “…": a name, or ""."""
     q0, q1 = quotation
-    after = re.match(r"[^.!?“\"]{0,80}", text[q1:q1 + 80])
+    ended = text[q0:q1].rstrip("”\"").endswith(".")  # "…in the UK.” The Tories say…": a new sentence, no speaker
+    after = None if ended else re.match(r"[^.!?“\"]{0,80}", text[q1:q1 + 80])
     name = _name_in(text, q1, q1 + after.end()) if after else ""
     if name:
         return name
