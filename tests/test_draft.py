@@ -423,6 +423,7 @@ ISSUE_30 = [
     ("The sample held 1.5 x 10^6 cells.", "1.5 x 10^6", 1.5e6, 1.5e6, "exact", "", ""),
     ("The sample held 2e9 cells.", "2e9", 2e9, 2e9, "exact", "", ""),
     ("Police counted 15 000 people.", "15 000", 15000, 15000, "exact", "", "people"),
+    ("He went to Israel for six months in 1973.", "six months", 6, 6, "exact", "", "months"),
     ("Police counted 15\u00a0000 people.", "15\u00a0000", 15000, 15000, "exact", "", "people"),
     ("Police counted 15\u202f000 people.", "15\u202f000", 15000, 15000, "exact", "", "people"),
     ("Police counted exactly 15,000 people.", "exactly 15,000", 15000, 15000, "exact", "", "people"),
