@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from kzfigures import FLAGSHIP, add_article, coverage_audit, curation, load_figures, proposals, validate_package
+from kzfigures import FLAGSHIP, add_article, coverage_audit, curation, draft_text, load_figures, proposals, validate_package
 from kzfigures.cli import main
 from kzfigures.figures.draft import OUTPUT_EXTRA, propose, sentences
 
@@ -354,20 +355,21 @@ def test_adversarial_words_get_their_own_reason(text, word, reason):
     assert found[0].reason == reason and found[0].is_figure == (not reason)
 
 
-# a minus sign is kept in the span and the phrase refused (never drafted as the positive number)
+# a minus sign is kept in the span and read (issue 30: negative values; never drafted as the positive number)
 MINUS_SIGNS = [
-    ("Prices fell -3.2% last month.", "-3.2%"),
-    ("It was -12C overnight.", "-12C"),
-    ("It was \u221212C overnight.", "\u221212C"),
-    ("Growth was -5 in the end.", "-5"),
+    ("Prices fell -3.2% last month.", "-3.2%", -3.2),
+    ("It was -12C overnight.", "-12C", -12),
+    ("It was \u221212C overnight.", "\u221212C", -12),
+    ("Growth was -5 in the end.", "-5", -5),
+    ("It can reach minus 233 Celsius.", "minus 233", -233),
 ]
 
 
-@pytest.mark.parametrize("text, phrase", MINUS_SIGNS, ids=[p for _, p in MINUS_SIGNS])
-def test_a_minus_sign_is_in_the_span_and_refused_with_a_reason(text, phrase):
+@pytest.mark.parametrize("text, phrase, value", MINUS_SIGNS, ids=[p for _, p, _ in MINUS_SIGNS])
+def test_a_minus_sign_is_in_the_span_and_read_as_a_negative_value(text, phrase, value):
     (only,) = propose(text)
-    assert only.phrase == phrase and only.bounds is None and "minus sign" in only.reason
-    assert only.reason.startswith("unread: ")
+    assert only.phrase == phrase and only.bounds is not None
+    assert (only.bounds.lower, only.bounds.upper) == (value, value)
 
 
 def test_a_hyphen_is_no_minus_sign():
@@ -398,3 +400,255 @@ def test_drafting_the_curated_flagship_proposes_nothing(package_copy, capsys, mo
     assert code == 0, err
     assert out.startswith("0 figure(s) and 0 non-figure(s) proposed") and _curated_bytes(package_copy) == before
     assert proposals(FLAGSHIP, package_copy).empty and validate_package(package_copy) == []
+
+
+# -- issue 30: every class of miss, table-driven from real phrases -------------------------------------------------
+
+# text, the phrase the draft proposes, lower, upper, bound, change, unit ("" when not checked)
+ISSUE_30 = [
+    # changes are changes, the level after "to" a level, never a range between them
+    ("The plan would boost government income by 6.1% to $2.18 trillion.", "6.1%", 6.1, 6.1, "exact", "up", "percent"),
+    ("The plan would boost government income by 6.1% to $2.18 trillion.", "$2.18 trillion", 2.18e12, 2.18e12, "exact",
+     "", "dollars"),
+    ("Profits slump 27% to $284m.", "27%", 27, 27, "exact", "down", "percent"),
+    ("Profits slump 27% to $284m.", "$284m", 284e6, 284e6, "exact", "", "dollars"),
+    ("Sales jumped 76% to $1.13bn.", "76%", 76, 76, "exact", "up", "percent"),
+    ("Oil has dropped from $75 to $45.88 a barrel.", "$75", 75, 75, "exact", "", "dollars"),
+    ("Oil has dropped from $75 to $45.88 a barrel.", "$45.88", 45.88, 45.88, "exact", "", "dollars"),
+    ("The index was up 58.06 points by noon.", "58.06 points", 58.06, 58.06, "exact", "up", "points"),
+    ("Shares fell 19 cents in early trade.", "19 cents", 19, 19, "exact", "down", "cents"),
+    ("The Dow lost 190 points, or 0.6%, on Friday.", "0.6%", 0.6, 0.6, "exact", "down", "percent"),
+    ("It was offset by an increase of 14.9 mln dlrs in costs.", "14.9 mln dlrs", 14.9e6, 14.9e6, "exact", "up", "dlrs"),
+    ("Temperatures dropped by 1 to 1.5 degrees.", "1 to 1.5", None, None, "", "", ""),  # change of a range, or not
+    ("The deficit increased by $43.6 billion to $419.2 billion.", "$43.6 billion", 43.6e9, 43.6e9, "exact", "up", ""),
+    ("The team gave up 517 rushing yards.", "517", 517, 517, "exact", "", ""),
+    ("In Europe the Dow was +0.2% at noon.", "+0.2%", 0.2, 0.2, "exact", "up", "percent"),
+    # units and currencies as written
+    ("Broadband at 30Mbps and phones with 60GB came in.", "30Mbps", 30, 30, "exact", "", "megabits per second"),
+    ("A 250ml bottle was sold.", "250ml", 250, 250, "exact", "", "millilitres"),
+    ("Winds reached 87 mph overnight.", "87", 87, 87, "exact", "", "mph"),
+    ("Tickets cost RM79 each.", "RM79", 79, 79, "exact", "", "ringgit"),
+    ("The shares rose 18 sen to RM23.50.", "18 sen", 18, 18, "exact", "up", "sen"),
+    ("The shares closed at 164p on Friday.", "164p", 164, 164, "exact", "", "pence"),
+    ("The shares were up 5pc on the day.", "5pc", 5, 5, "exact", "up", "percent"),
+    ("Debt was about $US113 trillion then.", "about $US113 trillion", 113e12, 113e12, "approximate", "", "US dollars"),
+    ("It sold for A$5 million.", "A$5 million", 5e6, 5e6, "exact", "", "Australian dollars"),
+    # negatives, fractions, powers of ten, spaces, "exactly", one range
+    ("Rates fell to -0.6% in May.", "-0.6%", -0.6, -0.6, "exact", "", "percent"),
+    ("The surface is minus 233 Celsius.", "minus 233", -233, -233, "exact", "", ""),
+    ("The offense was minus-5 yards.", "minus-5", -5, -5, "exact", "", ""),
+    ("About 1/2 of the town voted.", "About 1/2", 0.5, 0.5, "approximate", "", ""),
+    ("The sample held 1.5 x 10^6 cells.", "1.5 x 10^6", 1.5e6, 1.5e6, "exact", "", ""),
+    ("The sample held 2e9 cells.", "2e9", 2e9, 2e9, "exact", "", ""),
+    ("Police counted 15 000 people.", "15 000", 15000, 15000, "exact", "", "people"),
+    ("He went to Israel for six months in 1973.", "six months", 6, 6, "exact", "", "months"),
+    ("Police counted 15\u00a0000 people.", "15\u00a0000", 15000, 15000, "exact", "", "people"),
+    ("Police counted 15\u202f000 people.", "15\u202f000", 15000, 15000, "exact", "", "people"),
+    ("Police counted exactly 15,000 people.", "exactly 15,000", 15000, 15000, "exact", "", "people"),
+    ("One or two officials left.", "One or two", 1, 2, "range", "", "officials"),
+    ("The cars cost 1.356 billion shekels.", "1.356 billion", 1.356e9, 1.356e9, "exact", "", ""),
+    ("One fourth of them are vaccinated.", "One fourth", 0.25, 0.25, "exact", "", ""),
+    ("Demand for sub-300 sq m offices rose.", "sub-300", 0, 300, "fewer_than", "", ""),
+    ("Shares tumbled by 10 per cent to 18.97 yuan.", "10 per cent", 10, 10, "exact", "down", "percent"),  # no range
+    ("Launder almost S$1mil, a court heard.", "almost S$1mil", 0, 1e6, "fewer_than", "", "Singapore dollars"),
+    ("After a 1.8 billion-mile journey.", "1.8 billion", 1.8e9, 1.8e9, "exact", "", ""),
+    ("One ounce is 1\u2044128 of a gallon.", "1\u2044128", 1 / 128, 1 / 128, "exact", "", ""),
+    ("Prices will halve by 2030.", "halve", 0.5, 0.5, "exact", "", ""),
+    ("Some 12 out of 23 agencies agreed.", "23", 23, 23, "exact", "", "agencies"),  # two counts, not 0.52
+    # ages
+    ("A 15-year-old boy was hurt.", "15-year-old", 15, 15, "exact", "", "years of age"),
+    ("Then an 18 year-old winger, he played.", "18 year-old", 18, 18, "exact", "", "years of age"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, lower, upper, bound, change, unit", ISSUE_30,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in ISSUE_30])
+def test_issue_30_classes_are_read_as_written(text, phrase, lower, upper, bound, change, unit):
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    if lower is None:  # what cannot be read for sure: a proposal with empty bounds and its reason
+        assert math.isnan(row.lower) and row.reason.startswith("unread: ")
+        return
+    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
+    assert not unit or row.unit == unit
+
+
+# text, the numeric word, the start of the reason it is no figure
+NOT_FIGURES = [
+    ("How many people came?", "many", "a question"),
+    ("Chelsea won 3-1 at home.", "3", "a score"),
+    ("It was a 2-0 win for them.", "0", "a score"),
+    ("At 2-0 down they kept going.", "2", "a score"),
+    ("The Boeing 787 was grounded.", "787", "part of a name"),
+    ("The S&P 500 rose 0.2%.", "500", "part of a name"),
+    ("A 3.5-liter V-6 engine.", "6", "part of a name"),
+    ("Phones moved to 5G networks.", "5", "part of a name"),
+    ("They met at 9:35 PM.", "9", "a time"),
+    ("The hunt is on Sept. 20-24.", "24", "dates"),
+    ("The 2014-15 season ended.", "15", "financial year"),
+    ("Never forget 9/11.", "9", "a set expression"),
+    ("In the first quarter of this year sales fell.", "quarter", "a period"),
+]
+
+
+@pytest.mark.parametrize("text, word, reason", NOT_FIGURES, ids=[t for t, *_ in NOT_FIGURES])
+def test_issue_30_non_figures_say_why(text, word, reason):
+    table = draft_text(text)
+    rows = table[table.number_text == word]
+    assert len(rows) == 1 and math.isnan(rows.iloc[0].lower), table.to_dict("records")
+    assert rows.iloc[0].reason.startswith(reason)
+
+
+def test_draft_text_is_a_table_with_the_issue_columns():
+    table = draft_text("Profits slump 27% to $284m, the company said.")
+    assert list(table.columns) == ["number_start", "number_end", "number_text", "lower", "upper", "lower_open",
+                                   "upper_open", "bound", "change", "unit", "measure", "credit", "attribution",
+                                   "period", "reason"]
+    text = "Profits slump 27% to $284m, the company said."
+    for row in table.itertuples():
+        assert text[row.number_start:row.number_end] == row.number_text
+
+
+# -- issue 33 item 4: one number written in two parts is one token, proposed unread with its reason -----------------
+ONE_NUMBER = [
+    ("Some 1,50,000 people came.", "1,50,000", "Indian grouping"),
+    ("Some 1\u200b200 people came.", "1\u200b200", "an invisible character"),
+    ("Some 3\uff0c400 people came.", "3\uff0c400", "a full-width comma"),
+    ("Some 2,5 million people came.", "2,5 million", "a decimal comma"),
+    ("Some 5'000 people came.", "5'000", "an apostrophe"),
+    ("Some 3\u066c400 people came.", "3\u066c400", "an Arabic thousands separator"),
+    ("Some 1\u00b75 million people came.", "1\u00b75 million", "a middle dot"),
+]
+
+
+@pytest.mark.parametrize("text, token, why", ONE_NUMBER, ids=[t for _, t, _ in ONE_NUMBER])
+def test_one_number_written_with_odd_separators_is_one_unread_proposal(text, token, why):
+    table = draft_text(text)
+    numeric = table[table.number_text.str.contains(r"\d")]
+    assert list(numeric.number_text) == [token], table.to_dict("records")
+    assert math.isnan(numeric.iloc[0].lower) and why in numeric.iloc[0].reason
+
+
+# -- issue 33 item 5: never two overlapping proposals ----------------------------------------------------------------
+OVERLAPS = [
+    "A hundred and twenty-three thousand four hundred and fifty-six voters came.",
+    "Between 5 and 7 million, or 6 to 8 million, people came: 1 2 3 4 5.",
+    "It rose from 5.1% to 5.6% and 12 out of 23 agencies, one or two of them, agreed.",
+]
+
+
+@pytest.mark.parametrize("text", OVERLAPS)
+def test_proposals_never_overlap(text):
+    spans = [(p.start, p.end) for p in propose(text)]
+    assert all(a[1] <= b[0] for a, b in pairwise(spans)), spans
+
+
+def test_a_long_number_in_words_is_one_reading():
+    (only,) = propose("A hundred and twenty-three thousand four hundred and fifty-six voters came.")
+    assert only.bounds is not None and only.bounds.lower == 123456
+
+
+@given(st.lists(st.sampled_from(["1", "2,000", "three", "and", "to", "-", "million", "about", "more than", "%", "$5",
+                                 "one or two", "x", "by", "rose"]), min_size=1, max_size=30))
+@settings(max_examples=150, deadline=None)
+def test_proposals_never_overlap_on_any_run_of_number_words(words):
+    text = " ".join(words) + "."
+    spans = [(p.start, p.end) for p in propose(text)]
+    assert all(a[1] <= b[0] for a, b in pairwise(spans)), (text, spans)
+    for p in propose(text):
+        assert text[p.start:p.end] == p.phrase
+
+
+# -- issue 33 item 6: drafting grows linearly, quotes stay small, a budget refuses in one line ----------------------
+def _cpu_seconds(text: str) -> float:
+    import time
+
+    best = math.inf
+    for _ in range(3):
+        started = time.process_time()
+        propose(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_drafting_a_long_sentence_of_numbers_grows_linearly_and_quotes_are_capped():
+    from kzfigures.figures.draft import QUOTE_REACH
+
+    small, large = ", ".join(["1"] * 1500) + ".", ", ".join(["1"] * 6000) + "."
+    proposals = propose(large)
+    assert len(proposals) == 6000
+    assert max(q1 - q0 for q0, q1 in (p.quote for p in proposals)) <= 2 * QUOTE_REACH + 10
+    # four times the numbers: about four times the work when linear, sixteen when quadratic
+    assert _cpu_seconds(large) / _cpu_seconds(small) < 9
+
+
+def test_a_text_over_the_budget_is_refused_in_one_line():
+    from kzfigures.figures.draft import MAX_CHARS, MAX_TOKENS
+
+    with pytest.raises(ValueError, match="too long to draft") as err:
+        propose("x" * (MAX_CHARS + 1))
+    assert "\n" not in str(err.value)
+    with pytest.raises(ValueError, match="too many numbers"):
+        propose("1 " * (MAX_TOKENS + 1))
+
+
+# -- issue 30 part 5: who says so (precision first: a wrong credit is worse than none) --------------------------------
+# text, the phrase, its credit, its attribution
+CREDITS = [
+    ("Prices rose 5%, according to the Office for National Statistics.", "5%", "Office for National Statistics",
+     "explicit"),
+    ("Unemployment hit 5%, Jane Doe said.", "5%", "Jane Doe", "explicit"),
+    ("“We sold 40 cars,” John Smith said. The firm sold 30 vans.", "40", "John Smith", "inferred"),
+    ("“We sold 40 cars,” John Smith said. The firm sold 30 vans.", "30", "", "narration"),  # not the last speaker
+    ("“Sales fell. We sold 40 cars. It was hard,” said Jane Doe.", "40", "Jane Doe", "inferred"),  # across sentences
+    ("Jane Doe said: “We sold 40 cars.”", "40", "Jane Doe", "inferred"),
+    ("“We sold 40 cars,” he said.", "40", "", "none"),  # a pronoun names no one
+    ("Some estimates put the total at 15,000.", "15,000", "", "narration"),  # "Some estimates" is no name
+    ("Mr Smith spoke. The firm sold 30 vans.", "30", "", "narration"),
+    ("Lord Moynihan spoke. “We help the 151,000 clubs.” The Tories say it failed.", "151,000", "", "none"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", CREDITS, ids=[f"{t[:30]}|{p}" for t, p, *_ in CREDITS])
+def test_credit_comes_from_the_sentence_or_the_quotation_never_a_neighbour(text, phrase, credit, attribution):
+    table = draft_text(text)
+    (row,) = table[table.number_text == phrase].itertuples()
+    assert (row.credit, row.attribution) == (credit, attribution)
+
+
+def test_narration_is_credited_to_the_publication_when_named():
+    (row,) = draft_text("The firm sold 30 vans.", publisher="The Daily Example").itertuples()
+    assert (row.credit, row.attribution) == ("The Daily Example", "narration")
+
+
+def test_a_cut_quote_says_so_in_the_row_notes():
+    from kzfigures.figures.draft import figure_rows
+    from kzfigures.figures.seeds import Seed
+
+    text = "Officials said " + ", ".join(["a"] * 400) + " and 40 schools closed, " + ", ".join(["b"] * 400) + "."
+    proposals = propose(text)
+    (row,) = figure_rows(Seed("x", {}, text), proposals)
+    assert "the quote is cut from a longer sentence" in row["notes"] and len(row["quote"]) < len(text) / 2
+
+
+# numbers that name, not count, found in NewsQuant's extras (issue 30: model and product numbers, scores)
+NAMES_AND_SCORES = [
+    ("Cayman Airways grounded two new 737 Max jets.", "737", "part of a name"),
+    ("The debut of Boeing's own 787 Dreamliner slipped.", "787", "part of a name"),
+    ("It sold 9 E 71st St, Manhattan, for millions.", "9", "part of a name"),
+    ("In the 90049 ZIP Code prices fell.", "90049", "part of a name"),
+    ("Dak Prescott (4) celebrates the touchdown.", "4", "part of a name"),
+    ("The VW ID.3 went on sale.", "3", "part of a name"),
+    ("The tie ended 2-2 on aggregate.", "2", "a score"),
+    ("His layup tied Game 7 at 89-89.", "89", "a score"),
+]
+
+
+@pytest.mark.parametrize("text, word, reason", NAMES_AND_SCORES, ids=[t for t, *_ in NAMES_AND_SCORES])
+def test_numbers_that_name_or_score_are_no_figures(text, word, reason):
+    table = draft_text(text)
+    rows = table[table.number_text == word]
+    assert len(rows) >= 1 and rows.number_text.notna().all(), table.to_dict("records")
+    assert all(math.isnan(r.lower) and r.reason.startswith(reason) for r in rows.itertuples())

@@ -30,7 +30,7 @@ _DEFINED_IN: dict[str, tuple[str, ...]] = {
     "figures.seeds": ("FLAGSHIP", "Seed", "load_seed",),
     "figures.articles": ("ArticleRefused", "add_article", "articles",),
     "figures.citation": ("citation",),
-    "figures.draft": ("draft_article", "propose",),
+    "figures.draft": ("draft_article", "draft_text", "propose",),
     "figures.curation": ("Curation", "curation",),
     "figures.proposals": ("proposals",),
     "figures.companions": ("claims", "events", "external_events", "fighter_categories", "non_figures", "organisations",

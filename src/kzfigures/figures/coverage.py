@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from .lexicon import lexicon
 from .package import Package
-from .parse import DIGITS
+from .parse import DIGITS, ODD_DIGITS
 from .problems import Problem
 from .proposals import proposal_rows
 from .store import checked_package
 
 
+@lru_cache(maxsize=1)
 def token_pattern() -> re.Pattern[str]:
     """The regex for numeric tokens: digits, number words, ordinals and vague quantities, from the lexicon."""
     lex = lexicon()
@@ -23,11 +25,16 @@ def token_pattern() -> re.Pattern[str]:
         "ordinal": lex["ordinal_words"],
         "vague": list(lex["vague_quantities"]),
     }
-    parts = [f"(?P<digits>{DIGITS})"]
+    parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
         alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
         parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def token_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every numeric token in a text as (start, end, kind), without building a table."""
+    return [(m.start(), m.end(), (m.lastgroup or "").replace("_", " ")) for m in token_pattern().finditer(text)]
 
 
 def find_tokens(text: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ The word tables are lexicon.json's "draft" section. The proposals go to their ow
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import math
@@ -17,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
-from .coverage import find_tokens
+from .coverage import token_spans
 from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
@@ -31,6 +32,9 @@ from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
 from .seeds import Seed, read_seeds
 from .validation import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The columns `draft --output` adds to those of data/figures.csv (the contract scripts rely on).
 OUTPUT_EXTRA = ["number_start", "number_end", "lower", "upper", "lower_open", "upper_open", "bound"]
@@ -57,6 +61,9 @@ class Proposal:
     credit: str = ""
     period: str = ""
     tokens: list[tuple[int, int]] = field(default_factory=list)
+    change: str = ""
+    attribution: str = ""
+    quote_cut: bool = False
 
     @property
     def is_figure(self) -> bool:
@@ -71,11 +78,29 @@ def _draft_tables() -> dict[str, Any]:
     d = dict(lex["draft"])
     # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
+    d["any_not_count"] = re.compile("|".join(f"(?:{p.pattern})" for p, _ in d["not_counts"]), re.IGNORECASE)
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
+    d["credit_titles_set"] = frozenset(d["credit_titles"])
+    signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
+    d["currency_before_digits"] = re.compile(rf"(?<![a-z])({signs})\s?-?\d")
+    d["openers"] = frozenset(w.split()[0] for w in (
+        *lex["qualifiers"], *lex["range_openers"], *lex["vague_quantities"], *lex["article_words"],
+        *lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], *lex["fraction_words"],
+        *lex["times_words"], *lex["currency_symbols"], "minus", "plus", "somewhere"))
+    d["glued_prefixes"], d["change_particles"] = frozenset(d["glued_prefixes"]), frozenset(d["change_particles"])
+    units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
+                    "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
+                    "degrees", "kilometres", "kilometers"}, key=len, reverse=True)
+    d["unit_after"] = re.compile(r"\s?(?:%|(?:" + "|".join(map(re.escape, units)) + r")\b)", re.IGNORECASE)
+    d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
+    d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
+    d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
+    d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
+    d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
 
 
@@ -103,11 +128,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
     """The index of the sentence holding offset ``at`` (the nearest before it, between two)."""
-    best = 0
-    for i, (start, _) in enumerate(spans):
-        if start <= at:
-            best = i
-    return best
+    return max(0, bisect.bisect_right(spans, (at, math.inf)) - 1)
 
 
 # -- what a numeric word is when it is not a figure -------------------------------------------------------
@@ -123,61 +144,146 @@ def _word_before(text: str, start: int) -> str:
     return word.rstrip(".")
 
 
-def non_figure_reason(text: str, start: int, end: int) -> str:
+def non_figure_reason(text: str, start: int, end: int, index: NotCounts | None = None) -> str:
     """Why the numeric token text[start:end] is not a figure (a year, a date, an ordinal, part of a name, a set
-    expression), or "" when it may be one."""
-    d = _draft_tables()
-    lex = lexicon()
+    expression, a score, a question), or "" when it may be one. The rules are tried in order; the first that
+    applies gives the reason. ``index`` (not_counts_index of the text) saves searching the patterns again."""
     token = text[start:end]
     before, after = _word_before(text, start), text[end:end + 12]
+    found = _set_expression(text, start, end) if index is None else index.reason(start, end)
+    reason = found or _ordinal(token, before, after)
+    if reason or not token[0].isdigit():
+        return reason or _capitalised_word(token, before)
+    for rule in (_fiscal_or_decade, _time_of_day, _glued_name, _day_or_year):
+        reason = rule(text, start, end, after)
+        if reason:
+            return reason
+    d, lex = _draft_tables(), lexicon()
+    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
+            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"] and \
+            before.lower() not in lex["currency_symbols"] and not d["unit_after"].match(text, end):
+        return f"part of a name: “{before} {token}”"  # "Hague 44"; not "Israel's 9 billion", "Pro 16 inch"
+    return ""
+
+
+def _set_expression(text: str, start: int, end: int) -> str:
+    """The reason of the first lexicon pattern (draft.not_counts) whose match holds the token, or ""."""
+    d = _draft_tables()
+    lo, hi = max(0, start - 40), min(len(text), end + 40)
+    if not d["any_not_count"].search(text, lo, hi):
+        return ""  # none of the patterns matches near the token (one search instead of one per pattern)
     for pattern, reason in d["not_counts"]:
-        for m in pattern.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        for m in pattern.finditer(text, lo, hi):
             if m.start() <= start and end <= m.end():
-                return reason.replace("{match}", m.group())
+                return str(reason).replace("{match}", m.group())
+    return ""
+
+
+@dataclass
+class NotCounts:
+    """Every match of the lexicon's not-a-count patterns in one text, found once: (start, end, rank, reason)."""
+
+    spans: list[tuple[int, int, int, str]]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> NotCounts:
+        """Search each pattern once over the whole text (linear, however many numbers it holds)."""
+        spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
+                       for rank, (pattern, reason) in enumerate(_draft_tables()["not_counts"])
+                       for m in pattern.finditer(text))
+        return cls(spans, [s[0] for s in spans])
+
+    def reason(self, start: int, end: int) -> str:
+        """The reason of the first pattern (in lexicon order) whose match holds text[start:end], or ""."""
+        i = bisect.bisect_right(self.starts, start)
+        holders = [s for s in self.spans[max(0, i - 8):i] if s[1] >= end]
+        return min(holders, key=lambda s: s[2])[3] if holders else ""
+
+
+def _ordinal(token: str, before: str, after: str) -> str:
+    """An ordinal word ("third", not "a third") or digits with an ordinal suffix ("3rd"), else ""."""
+    lex = lexicon()
     numerators = {*lex["article_words"], *lex["number_words"]}
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
         return f"ordinal: “{token}” ranks, it does not count"
     if re.match(r"(?:st|nd|rd|th)\b", after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
-    if not token[0].isdigit():
-        if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
-                before.lower() not in lex["qualifiers"]:
-            return f"part of a name: “{before} {token}”"  # "World War Two"
-        return ""
-    fiscal = re.search(r"(?:1[89]|20)\d{2}/$", text[max(0, start - 5):start]) and re.fullmatch(r"\d{2}|\d{4}", token)
-    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b", after)):
+    return ""
+
+
+def _capitalised_word(token: str, before: str) -> str:
+    """A capitalised number word after a capitalised word ("World War Two"): part of a name, else ""."""
+    d, lex = _draft_tables(), lexicon()
+    if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
+            before.lower() not in lex["qualifiers"]:
+        return f"part of a name: “{before} {token}”"
+    return ""
+
+
+def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
+    """A financial year ("2023/24") or a decade ("1990s"), else ""."""
+    token = text[start:end]
+    left = text[max(0, start - 5):start]
+    fiscal = bool(re.search(r"(?:1[89]|20)\d{2}[/–-]$", left) and re.fullmatch(r"\d{2}", token)) or \
+        bool(re.search(r"(?:1[89]|20)\d{2}/$", left) and re.fullmatch(r"\d{4}", token))
+    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b", after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
     if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
         return f"decade: “{token}s” says when, not how many"
-    if re.match(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", after, re.IGNORECASE):
+    return ""
+
+
+def _time_of_day(text: str, start: int, end: int, after: str) -> str:
+    """A time of day ("3pm", "10 GMT"), else ""."""
+    if re.match(rf"\s?(?:{'|'.join(map(re.escape, _draft_tables()['time_of_day']))})\b", after, re.IGNORECASE):
         return f"time of day: “{_whole_word(text, start, end)}”"
-    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]):
+    return ""
+
+
+def _glued_name(text: str, start: int, end: int, after: str) -> str:
+    """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
+    lex = lexicon()
+    prefix = re.search(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$", text[max(0, start - 7):start])  # "Covid-19", "ID.3"
+    glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
+    if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
-    glued = re.match(r"[A-Za-z]+\b", after)
+    letters = re.match(r"[A-Za-z]+\b", after)
     known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
-    if glued and glued.group().lower() not in known:
+    if letters and letters.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
+    return ""
+
+
+def _currency_before(text: str, start: int) -> bool:
+    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3")."""
+    for sign in lexicon()["currency_symbols"]:
+        at = start - len(sign)
+        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
+            return True
+    return False
+
+
+def _day_or_year(text: str, start: int, end: int, after: str) -> str:
+    """The day of a month ("4 July") or a year ("in 2014"), else ""."""
+    d = _draft_tables()
+    token, before = text[start:end], _word_before(text, start)
     digits_only = re.fullmatch(r"\d+", token)
-    low, high = d["year_range"]
-    beside_month = before.lower() in d["months"] or re.match(r"\s?(?:" + "|".join(d["months"]) + r")\b", after,
-                                                            re.IGNORECASE)
+    beside_month = before.lower() in d["months"] or d["month_after"].match(after)
     if beside_month and digits_only and int(token) <= 31:
         return "date: the day of a month"
+    low, high = d["year_range"]
     if digits_only and len(token) == 4 and low <= int(token) <= high and not re.match(r"\s?(?:%|per ?cent)", after):
-        quals = set(lex["qualifiers"]) | set(lex["currency_symbols"])
-        left = text[max(0, start - 20):start].lower()
-        if not any(left.rstrip().endswith(q) for q in quals if q not in ("over", "under", "from")):
+        left = text[max(0, start - 20):start].lower().rstrip()
+        if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
-    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
-            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"]:
-        return f"part of a name: “{before} {token}”"
     return ""
 
 
 def _fiscal_year(text: str, start: int, end: int) -> str:
     """The whole "2023/24" around one of its numbers."""
-    m = re.search(r"\d{4}/\d{2,4}", text[max(0, start - 5):end + 5])
+    m = re.search(r"\d{4}[/–-]\d{2,4}", text[max(0, start - 5):end + 5])
     return m.group() if m else text[start:end]
 
 
@@ -197,57 +303,147 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     """Offsets where a phrase starting before ``end`` may stop: the token's end and the ends of the next few words
     (a phrase never runs across a comma, a full stop or a parenthesis)."""
     ends = [end]
-    pos = end
-    for _ in range(RIGHT_WORDS):
-        m = re.match(r"(?:-|\s?(?:–|—)\s?|\s)?[\w$£€%.,’'-]*[\w%]", text[pos:limit])
+    pos, words = end, 0
+    number_words = _draft_tables()["number_run"]
+    while words < RIGHT_WORDS and pos - end < RIGHT_REACH:
+        m = _NEXT_WORD.match(text, pos, limit)
         if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
             break
-        pos += m.end()
+        hyphen = m.group().find("-", 1)
+        if hyphen > 0 and m.group()[:hyphen].strip():
+            ends.append(pos + hyphen)  # "1.8 billion-mile": the phrase may stop at the hyphen
+        pos = m.end()
         ends.append(pos)
+        words += m.group().strip(" -–—").lower() not in number_words  # "four hundred and fifty-six" runs on
+    tail = _NOTATION.match(text, end, limit)
+    if tail:
+        ends.append(tail.end())
     if re.match(r"%", text[end:end + 1]):
         ends.append(end + 1)
     return sorted(set(ends))
 
 
+#: The next word after a number (a phrase runs over a few: "three to seven years", "and 250").
+_NEXT_WORD = re.compile(r"(?:\s?[-–—]\s?|\s)?[\w$£€%.,’'-]*[\w%]")
+#: A slash fraction's second half or a power of ten written after the digits ("1/2", "1.5 x 10^6", "3×10⁸").
+_NOTATION = re.compile(r"[/⁄]\d{1,3}\b|\s?[x×*]\s?10(?:\^|\*\*)?\s?[-−]?(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)|e-?\d{1,3}\b")
+#: How far (in characters) a phrase may run after its number at most.
+RIGHT_REACH = 120
+
+
 def _acceptable(phrase: str) -> bool:
     """A phrase the draft may propose: it ends with a number, a scale, a unit the curation keeps with it (durations,
-    percent, currencies, times) or a bounding word, and not with a noun such as "people"."""
-    d = _draft_tables()
-    lex = lexicon()
-    low = phrase.lower().rstrip()
-    tail = re.split(r"[\s-]", low)[-1]
-    if re.search(r"\d%?$", low) or tail in lex["scale_words"] or tail in lex["multiplier_words"]:
-        return True
+    percent, currencies, times, ages) or a bounding word, and not with a noun such as "people"."""
+    return bool(_acceptable_pattern().search(phrase.lower().rstrip()))
+
+
+@lru_cache(maxsize=1)
+def _acceptable_pattern() -> re.Pattern[str]:
+    """The endings _acceptable allows, as one pattern (built once from the lexicon)."""
+    d, lex = _draft_tables(), lexicon()
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
-               *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], "odd", "fold"]
-    return any(low.endswith(e) and (len(low) == len(e) or not low[-len(e) - 1].isalpha()) for e in endings) or \
-        bool(re.search(r"\d(?:" + "|".join([*lex["scale_abbreviations"], *lex["attached_units"]]) + ")$", low))
+               *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
+               *lex["multiplier_words"], "odd", "fold", "year-old", "years-old", "year old", "years old"]
+    words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
+    glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
+                                                   reverse=True))
+    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$")
 
 
-def _left_starts(text: str, start: int) -> list[int]:
-    """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign just
-    before it, and the starts of the few words before it in the same sentence ("as many as", "more than $")."""
-    lex = lexicon()
+def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
+    """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign or minus
+    sign just before it, and the starts of the few words before it in the same sentence ("as many as", "more than
+    $"); never before ``floor`` (the end of the phrase before: two proposals never overlap)."""
     starts = [start]
-    for sign in lex["currency_symbols"]:
+    for sign in lexicon()["currency_symbols"]:
         at = start - len(sign)
-        if at >= 0 and text[at:start].lower() == sign:
+        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
             starts.append(at)
+    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
+    glued = re.search(r"(?<![\w-])(?:minus|sub)-$", text[max(0, start - 7):start], re.IGNORECASE)
+    if glued:
+        starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
+    openers = _draft_tables()["openers"]
     for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
+        if m.group().split()[0].lower() not in openers and not re.match(r"[\d$£€¥₸₽]", m.group()):
+            continue  # a phrase begins with a qualifier, a number word, a currency: "as many as", "US $84"
         if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
             starts.append(base + m.start())
-    return sorted(set(starts))
+    return sorted({s for s in starts if s >= floor})
 
 
 def _is_change(text: str, left: int, phrase: str) -> bool:
-    """True for "X to Y" after a word of change ("rose from 5.1% to 5.6%"): two figures, a before and an after,
-    not a range."""
+    """True for "X to Y" right after a word of change, or after one and "from" ("rose from 5.1% to 5.6%", "fell
+    5 to 7"): two figures, a before and an after, not a range ("range from $200 to $4m", "dropped by 1 to 1.5
+    degrees" stay ranges)."""
     if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
-    return any(w in _draft_tables()["change_words"] for w in before)
+    if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
+        before = before[:-1]
+    if before[-1:] == ["by"]:
+        return _change_and_level(phrase)
+    return bool(before) and _moves(before[-1])
+
+
+def _change_and_level(phrase: str) -> bool:
+    """True for "by X to Y" when Y is at least three times X ("increased by $43.6 billion to $419.2 billion"): a
+    change and the level reached. Closer ends ("dropped by 1 to 1.5 degrees") may be a range of change: _doubtful
+    leaves them unread."""
+    ends = re.split(r"\s(?:to|–|-)\s|(?<=\d)[–-](?=\d)", phrase, maxsplit=1)
+    percent = [bool(re.search(r"(?:%|per ?cent|pct)$", end.strip().lower())) for end in ends]
+    if len(ends) == 2 and percent[0] and not percent[1]:
+        return True  # "tumbled by 10 per cent to 18.97 yuan": a percent change, then a level
+    values = [_parsed(end.strip()) for end in ends]
+    if len(values) != 2 or values[0] is None or values[1] is None:
+        return False
+    return float(values[1].lower) >= 3 * float(values[0].lower) > 0
+
+
+def _moves(word: str) -> bool:
+    """True for a word of change ("rose", "fell", "cut", "up")."""
+    d = _draft_tables()
+    return (word in d["change_words"] and word != "from") or word in d["change_up"] or word in d["change_down"]
+
+
+def change_of(text: str, left: int, floor: int) -> str:
+    """ "up" or "down" when the phrase starting at ``left`` is a change ("rose 6.1%", "fell by 19 cents", "up 58.06
+    points"), "" when it is a level ("rose 6.1% to $2.18 trillion": the $2.18 trillion); words before ``floor``
+    are not read."""
+    d = _draft_tables()
+    if text.startswith("+", left):
+        return "up"  # "Dow +0.2%"
+    words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
+    if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
+        return ""
+    by = False
+    while words and words[-1] in d["change_links"]:
+        by = words.pop() == "by" or by
+    if not words or (words[-1] in ("up", "down") and words[-2:-1] and words[-2] in d["change_particles"]):
+        return ""  # "gave up 517 yards": a particle, not a change
+    if words[-1] == "of" and len(words) > 1:
+        words.pop()  # "an increase of 14.9 mln dlrs": the noun of change before "of"
+    for word in reversed(words if by else words[-1:]):  # "boost government income by 6.1%": the verb before "by"
+        if word in d["change_up"]:
+            return "up"
+        if word in d["change_down"]:
+            return "down"
+    return ""
+
+
+def _restatements(text: str, proposals: list[Proposal]) -> None:
+    """A figure restating the change before it ("lost 190 points, or 0.6%") is a change the same way."""
+    previous: Proposal | None = None
+    for p in proposals:
+        if not p.is_figure:
+            continue
+        if previous is not None and previous.change and not p.change and \
+                re.fullmatch(r",?\s+or\s+", text[previous.end:p.start]):
+            p.change = previous.change
+        previous = p
 
 
 def _is_duration_opener(phrase: str) -> bool:
@@ -262,35 +458,62 @@ def _is_duration_opener(phrase: str) -> bool:
 _YEAR_AFTER_IN = re.compile(r"\b[Ii]n (?:1[89]|20)\d{2}\b")
 
 
-def read_span(text: str, start: int, end: int, limit: int) -> tuple[int, int, Bounds | None, str]:
+def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tuple[int, int, Bounds | None, str]:
     """The longest phrase around the token text[start:end] that parse_quantity reads: (start, end, bounds, "");
-    or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure."""
-    if start > 0 and text[start - 1] in "-\u2212" and (start < 2 or not text[start - 2].isalnum()):
-        right = max((r for r in _right_ends(text, end, limit) if _acceptable(text[start:r]) and _reads(text[start:r])),
-                    default=end)
-        return start - 1, right, None, (f"unread: “{text[start - 1:right]}” has a minus sign, and the grammar reads no "
-                                         "negative numbers; a person decides")
-    lefts = _left_starts(text, start)
+    or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure. The
+    phrase starts at ``floor`` or after (where the phrase before ends)."""
     best: tuple[int, int, Bounds] | None = None
-    for left in lefts:
-        for right in _right_ends(text, end, limit):
-            phrase = text[left:right]
-            if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
-                    _YEAR_AFTER_IN.search(phrase):
+    rights = _right_ends(text, end, limit)
+    for left in _left_starts(text, start, floor):
+        for right in rights:
+            if best is not None and right - left <= best[1] - best[0]:
                 continue
-            try:
-                bounds = parse_quantity(phrase)
-            except ValueError:
-                continue
-            if best is None or right - left > best[1] - best[0]:
+            bounds = _phrase_bounds(text, left, right)
+            if bounds is not None:
                 best = (left, right, bounds)
     if best is not None:
-        return best[0], best[1], best[2], ""
+        why = _doubtful(text, best[0], best[1])
+        return (best[0], best[1], None, why) if why else (best[0], best[1], best[2], "")
     try:
         parse_quantity(text[start:end])
     except ValueError as err:
         return start, end, None, f"unread: {err}; a person decides whether it is a figure"
     return start, end, None, "unread"  # pragma: no cover - the token alone would have been found above
+
+
+def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
+    """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
+    phrase = text[left:right]
+    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+            _YEAR_AFTER_IN.search(phrase):
+        return None
+    return _parsed(phrase)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(phrase: str) -> Bounds | None:
+    """parse_quantity's bounds for a phrase, or None when it refuses it (remembered: a draft tries many phrases)."""
+    try:
+        return parse_quantity(phrase)
+    except ValueError:
+        return None
+
+
+#: "three quarters" read as a share needs "of" after it or a hyphen ("three-quarters"): otherwise it may be three
+#: quarters of a year.
+_QUARTERS = re.compile(r"(?i)\b(?:[a-z]+|\d+) quarters$")
+
+
+def _doubtful(text: str, left: int, right: int) -> str:
+    """Why a phrase the grammar reads is still not sure (the reason of an unread proposal), or ""."""
+    phrase = text[left:right]
+    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase):
+        return (f"unread: “by {phrase}” may be a change between two values or a change and the level it reached; "
+                "a person decides")
+    if _QUARTERS.search(phrase) and not re.match(r"\s+of\b", text[right:right + 4]):
+        return (f"unread: “{phrase}” may be a share (three quarters, 0.75) or quarters of a year (three quarters, 3); "
+                "a person decides")
+    return ""
 
 
 def _reads(phrase: str) -> bool:
@@ -342,21 +565,24 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
 
 
 def _written_unit(phrase: str) -> str:
-    """The unit a phrase writes itself: its currency (sign or word), or percent; "" when it writes none."""
+    """The unit a phrase writes itself: its currency (sign, code or word), percent, a unit glued to the digits, an
+    age, a sub-unit (cents, pence, points); "" when it writes none."""
     lex = lexicon()
     low = phrase.lower()
-    for sign, name in sorted(lex["currency_symbols"].items(), key=lambda kv: -len(kv[0])):
-        if sign in low:
-            return name
-    attached = re.search(r"\d([a-z]+)$", low)
+    sign = _draft_tables()["currency_before_digits"].search(low)
+    if sign:
+        return str(lex["currency_symbols"][sign.group(1)])
+    attached = re.search(r"\d\s?([a-z]+)$", low)
     if attached and attached.group(1) in lex["attached_units"]:
         return str(lex["attached_units"][attached.group(1)])
-    for word in _draft_tables()["span_units"]:
-        if word in ("%", "percent", "per cent") and low.endswith(word):
-            return "percent"
-        if word.endswith(("dollars", "euros", "pounds", "tenge", "yuan", "roubles", "rubles", "yen", "rupees", "francs")) \
-                and low.endswith(" " + word):
-            return word
+    if re.search(r"[- ]years?[- ]old$", low):
+        return "years of age"
+    if low.endswith(("%", "percent", "per cent", " pct")):
+        return "percent"
+    words = low.split()
+    for tail in (" ".join(words[-2:]), words[-1]):  # "58.06 points", "40.4 mln dlrs", "60 basis points"
+        if len(words) > 1 and tail in _draft_tables()["written_units"]:
+            return tail
     return ""
 
 
@@ -365,26 +591,56 @@ _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 
 
 def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
-    """Who the sentence (or the one before or after it) credits ("according to X", "X said"): a name, or ""."""
+    """Who a sentence itself credits ("according to X", "X said"): a name, or "" (a neighbour's speaker is never
+    borrowed: a narrator's sentence is not the last person quoted)."""
+    return _name_in(text, spans[index][0], spans[index][1])
+
+
+def _name_in(text: str, lo: int, hi: int) -> str:
+    """The first name a credit pattern finds in text[lo:hi], cleaned of titles; "" when none."""
     d = _draft_tables()
-    titles = set(d["credit_titles"])
-    for i in (index, index - 1, index + 1):
-        if not 0 <= i < len(spans):
-            continue
-        sentence = text[spans[i][0]:spans[i][1]]
-        for pattern in d["credit_patterns"]:
-            for m in pattern.finditer(sentence):
-                name = m.group("name")
-                if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
-                    return name  # "the chancellor said": the role as the article writes it
-                words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
-                while words and words[0].lower().strip(".") in titles:
-                    words = words[1:]
-                if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
-                    continue
-                if words and words[0][0].isupper() and " ".join(words) in text:
-                    return " ".join(words)
+    for pattern in d["credit_patterns"]:
+        for m in pattern.finditer(text, lo, hi):
+            name = _clean_name(m.group("name"), text)
+            if name:
+                return name
     return ""
+
+
+def _clean_name(name: str, text: str) -> str:
+    """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
+    ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
+    d = _draft_tables()
+    if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
+        return name  # "the chancellor said": the role as the article writes it
+    words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
+    while words and words[0].lower().strip(".") in d["credit_titles_set"]:
+        words = words[1:]
+    if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
+        return ""
+    return " ".join(words) if words and words[0][0].isupper() and " ".join(words) in text else ""
+
+
+#: A quotation: curly quotes, or straight double quotes, at most this long (an unclosed mark opens nothing).
+_QUOTATION = re.compile(r"“[^“”]{1,3000}”|\"[^\"]{1,3000}\"")
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The quotations of a text as (start, end) offsets, quote marks included, in order."""
+    return [m.span() for m in _QUOTATION.finditer(text)]
+
+
+def speaker(text: str, quotation: tuple[int, int]) -> str:
+    """Who says a quotation: "…,” Assanov said", "…,” said the minister", "Assanov said: “…": a name, or ""."""
+    q0, q1 = quotation
+    ended = text[q0:q1].rstrip("”\"").endswith(".")  # "…in the UK.” The Tories say…": a new sentence, no speaker
+    after = None if ended else re.match(r"[^.!?“\"]{0,80}", text[q1:q1 + 80])
+    name = _name_in(text, q1, q1 + after.end()) if after else ""
+    if name:
+        return name
+    before = re.search(r"[^.!?”\"]{0,100}$", text[max(0, q0 - 100):q0])
+    return _name_in(text, q0 - len(before.group()), q0) if before and re.search(
+        r"(?:said|says|told [\w ]{1,30}|added|wrote|stated|explained|warned)[:,]?\s*$", before.group()) else ""
 
 
 def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
@@ -399,40 +655,118 @@ def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, i
 
 
 # -- the whole article ------------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    """What a draft computes once per text: its sentences, its quotations, and the credits found so far."""
+
+    spans: list[tuple[int, int]]
+    quoted: list[tuple[int, int]]
+    not_counts: NotCounts
+    found: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
+        """credit_of, each sentence's and each quotation's credit looked for once (a long sentence stays linear)."""
+        i = bisect.bisect_right(self.quoted, (at, math.inf)) - 1
+        if i >= 0 and self.quoted[i][0] < at < self.quoted[i][1]:
+            if ("quote", i) not in self.found:
+                self.found["quote", i] = speaker(text, self.quoted[i])
+            name = self.found["quote", i]
+            return (name, "inferred") if name else ("", "none")
+        if ("sentence", index) not in self.found:
+            self.found["sentence", index] = candidate_credit(text, self.spans, index)
+        name = self.found["sentence", index]
+        return (name, "explicit") if name else ("", "narration")
+
+
+#: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
+MAX_CHARS = 1_000_000
+MAX_TOKENS = 20_000
+#: How far (in characters) a quote reaches either side of its number when the sentence is longer: the quote is then
+#: cut (at a space) and the row's notes say so.
+QUOTE_REACH = 300
+
+
 def propose(text: str) -> list[Proposal]:
     """Every numeric word of a text accounted for: a figure proposal for each number phrase, a non-figure
-    proposal (with its reason) for each other numeric word; in text order."""
+    proposal (with its reason) for each other numeric word; in text order, never two overlapping. Linear in the
+    text's length; a text over MAX_CHARS characters or MAX_TOKENS numbers is refused (ValueError, one line)."""
+    if len(text) > MAX_CHARS:
+        raise ValueError(f"the text is too long to draft at once: {len(text):,} characters (at most {MAX_CHARS:,}); "
+                         "split it into articles")
     spans = sentences(text)
-    tokens = [(int(t.start), int(t.end)) for t in find_tokens(text).itertuples()]
+    tokens = token_spans(text)
+    if len(tokens) > MAX_TOKENS:
+        raise ValueError(f"the text holds too many numbers to draft at once: {len(tokens):,} (at most "
+                         f"{MAX_TOKENS:,}); split it into articles")
     out: list[Proposal] = []
-    covered_until = -1
-    for start, end in tokens:
-        if start < covered_until:
+    covered_until, context = 0, _Context(spans, quotations(text), NotCounts.of(text))
+    for start, end, kind in tokens:
+        if out and start < covered_until:
             out[-1].tokens.append((start, end))
             continue
-        index = _sentence_of(spans, start)
-        sentence = spans[index]
-        reason = non_figure_reason(text, start, end)
-        if reason:
-            out.append(Proposal(start, end, text[start:end], reason=reason, quote=sentence, tokens=[(start, end)]))
-            continue
-        left, right, bounds, why = read_span(text, start, end, sentence[1])
-        proposal = Proposal(left, right, text[left:right], bounds, why, tokens=[(start, end)])
-        if bounds is not None:
-            proposal.quote = quote_for(text, sentence, left, right)
-            proposal.unit, proposal.measure = unit_and_measure(text, right, sentence[1])
-            written = _written_unit(proposal.phrase)
-            if written:
-                proposal.unit = written
-                proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
-            proposal.credit = candidate_credit(text, spans, index)
-            proposal.period = candidate_period(text, proposal.quote, left)[0]
-            covered_until = right
-        else:
-            proposal.quote = sentence
+        proposal = _propose_token(text, context, (start, end, kind), covered_until)
+        covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
+    _restatements(text, out)
     return out
+
+
+def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
+    """The proposal for one numeric token: a non-figure with its reason, an unread phrase, or a figure with its
+    bounds and what is proposed around it."""
+    start, end, kind = token
+    spans = context.spans
+    index = _sentence_of(spans, start)
+    sentence = spans[index]
+    window = quote_window(text, sentence, start, end)
+    reason = odd_digits_reason(text[start:end]) if kind == "odd digits" else \
+        non_figure_reason(text, start, end, context.not_counts)
+    if reason:
+        return Proposal(start, end, text[start:end], reason=reason, quote=window, tokens=[(start, end)])
+    left, right, bounds, why = read_span(text, start, end, window[1], floor)
+    proposal = Proposal(left, right, text[left:right], bounds, why, quote=window, tokens=[(start, end)],
+                        quote_cut=window != sentence)
+    if bounds is not None:
+        proposal.quote = quote_for(text, window, left, right)
+        proposal.unit, proposal.measure = unit_and_measure(text, right, window[1])
+        written = _written_unit(proposal.phrase)
+        if written:
+            proposal.unit = written
+            proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
+        proposal.credit, proposal.attribution = context.credit(text, index, left)
+        proposal.period = candidate_period(text, proposal.quote, left)[0]
+        proposal.change = change_of(text, left, max(floor, sentence[0]))
+    return proposal
+
+
+def quote_window(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    """The sentence around text[start:end], cut at a space QUOTE_REACH characters either side when it is longer."""
+    lo, hi = sentence
+    if start - lo > QUOTE_REACH:
+        space = text.find(" ", start - QUOTE_REACH, start)
+        lo = space + 1 if space >= 0 else start - QUOTE_REACH
+    if hi - end > QUOTE_REACH:
+        space = text.rfind(" ", end, end + QUOTE_REACH)
+        hi = space if space >= 0 else end + QUOTE_REACH
+    return lo, hi
+
+
+#: What each odd separator is, for the reason of a number written with it.
+_ODD_SEPARATORS = {"'": "an apostrophe", "’": "an apostrophe", "٬": "an Arabic thousands separator",
+                   "，": "a full-width comma", "·": "a middle dot (a decimal point in some styles)"}
+
+
+def odd_digits_reason(token: str) -> str:
+    """The reason of a number written with separators the grammar does not read for sure ("1,50,000", "2,5
+    million", "5'000", "3٬400", "1·5", digits with an invisible space)."""
+    found = next((name for char, name in _ODD_SEPARATORS.items() if char in token), "")
+    if not found:
+        invisible = re.search(r"[\u200b\u200c\u200d\u2060\ufeff]", token)
+        found = "an invisible character inside the digits" if invisible else \
+            ("Indian grouping (lakh, crore)" if token.count(",") > 1 else "a decimal comma")
+    shown = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "\u2423", token)
+    return f"unread: “{shown}” is one number written with {found}; a person decides how to read it"
 
 
 def _periods_account(text: str, proposals: list[Proposal]) -> None:
@@ -442,10 +776,54 @@ def _periods_account(text: str, proposals: list[Proposal]) -> None:
         if p.is_figure and p.period:
             at = text.find(p.period, p.quote[0], p.quote[1])
             periods.append((at, at + len(p.period), p.period))
+    periods.sort()
+    starts = [a for a, _, _ in periods]
     for p in proposals:
-        if not p.is_figure and any(a <= p.start and p.end <= b for a, b, _ in periods):
-            p.reason = "period: " + next(w for a, b, w in periods if a <= p.start and p.end <= b) + \
-                       f" (“{p.phrase}” dates a figure)"
+        if p.is_figure or not periods:
+            continue
+        i = bisect.bisect_right(starts, p.start) - 1  # periods never overlap much: the nearest start is enough
+        holder = next((w for a, b, w in periods[max(0, i - 2):i + 1] if a <= p.start and p.end <= b), None)
+        if holder is not None:
+            p.reason = f"period: {holder} (“{p.phrase}” dates a figure)"
+
+
+#: The columns of draft_text's table, in order.
+DRAFT_COLUMNS = ["number_start", "number_end", "number_text", "lower", "upper", "lower_open", "upper_open", "bound",
+                 "change", "unit", "measure", "credit", "attribution", "period", "reason"]
+
+
+def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
+    """Every number phrase of a text as a proposal, one row each, in text order (pure: reads and writes no file).
+
+    A figure has its bounds (lower, upper, their openness, the bound kind); ``change`` says "up" or "down" when the
+    number is a change rather than a level; a phrase the grammar cannot read for sure, or a numeric word that is no
+    figure (a year, a rank, part of a name), has empty bounds and its ``reason``. ``credit`` is who the text says
+    gives the figure: "explicit" when its sentence names them ("according to X", "X said"), "inferred" when it stands
+    in a quotation whose speaker is named beside it, "narration" for the article's own words (credited to
+    ``publisher`` when given), "none" inside a quotation whose speaker is not named. docs/conventions.md lists the
+    rules, each with an example.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rows = [_draft_row(p, publisher) for p in propose(text)]
+    columns: dict[str, Any] = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # a list a column: quicker
+    columns["lower"] = np.array(columns["lower"], dtype="float64")
+    columns["upper"] = np.array(columns["upper"], dtype="float64")
+    return pd.DataFrame(columns, copy=False)
+
+
+def _draft_row(p: Proposal, publisher: str = "") -> dict[str, Any]:
+    """One proposal as a row of draft_text's table (narration credited to ``publisher`` when given)."""
+    b = p.bounds
+    credit = p.credit or (publisher if p.attribution == "narration" else "")
+    return {"number_start": p.start, "number_end": p.end, "number_text": p.phrase,
+            "lower": float(b.lower) if b else math.nan, "upper": float(b.upper) if b else math.nan,
+            "lower_open": bool(b.lower_open) if b else None, "upper_open": bool(b.upper_open) if b else None,
+            "bound": b.bound if b else "", "change": p.change, "unit": p.unit if b else "",
+            "measure": p.measure if b else "", "credit": credit if b else "",
+            "attribution": (p.attribution or ("inferred" if p.credit else "none")) if b else "",
+            "period": p.period if b else "", "reason": p.reason}
 
 
 # -- rows -------------------------------------------------------------------------------------------------------
@@ -471,8 +849,9 @@ def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
             "attributed_to": credit, "source_type": "unclassified",  # no credit found: not yet checked, never "none"
             "attribution": "inferred" if credit else "", "same_as": "",
             "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its neighbour" if credit else
-                                                         f"; credit {NOT_CHECKED}"),
+                                                         "sentence or its quotation" if credit else
+                                                         f"; credit {NOT_CHECKED}")
+                     + ("; the quote is cut from a longer sentence" if p.quote_cut else ""),
             "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
     return rows

@@ -3,17 +3,26 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import cache
 
 from .bounds import INF, Bounds, BoundsOrderError
 from .lexicon import lexicon
 
 #: A number written in digits: 21, 15,000 (separators only in groups of three), 1.5. The coverage audit uses it too.
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: Groups of three may also be set apart by a space, plain, thin or no-break ("15 000"), never followed by a digit.
+#: A decimal may start with its point (".500", ".001 per cent").
+DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+)"
+#: Digits grouped in a way the grammar does not read for sure: Indian grouping ("1,50,000"), a decimal comma before a
+#: scale ("2,5 million"), an apostrophe ("5'000"), a middle dot ("1·5"), an Arabic or full-width separator ("3٬400",
+#: "3，400"), an invisible space ("1\u200b200"). One token, proposed unread with its reason (never two figures).
+_SCALE_AFTER = r"\s?(?:million|billion|trillion|thousand|bn|mn|m|tn)\b"
+ODD_DIGITS = (rf"(?<![\d,.])(?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d,])|\d{{1,3}},\d{{1,2}}{_SCALE_AFTER}|"
+              rf"\d{{1,3}}(?:['’٬，]\d{{3}})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+(?:{_SCALE_AFTER})?)")
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 #: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
 #: decimal point in English: which one cannot be told, so it is refused.
 _AMBIGUOUS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-"}
+_DASHES = {"\u2013": "–", "\u2014": "—", "\u2212": "-", "\u2044": "/"}
 
 #: How each qualifier kind turns a number x into an interval (lower, upper, lower_open, upper_open).
 _QUALIFIED = {
@@ -22,27 +31,54 @@ _QUALIFIED = {
     "at_most": lambda x: (0, x, False, False),
     "fewer_than": lambda x: (0, x, False, True),
     "approximate": lambda x: (x, x, False, False),
+    "exact": lambda x: (x, x, False, False),
 }
 
 
+@cache
+def _longest_first(table: str, key: str = "") -> tuple[str, ...]:
+    """The words of a lexicon table (or of its ``key`` list), longest first, sorted once."""
+    words = lexicon()[table][key] if key else lexicon()[table]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _normalise(phrase: str) -> str:
-    """Lower-case, fold white space and non-breaking spaces, keep dashes as they are."""
-    text = phrase.replace("\u00a0", " ").strip().lower()
-    return re.sub(r"\s+", " ", text)
+    """Lower-case, fold white space and non-breaking spaces, join digit groups set apart by a space ("15 000"), keep
+    dashes as they are."""
+    text = re.sub(r"\s+", " ", phrase.replace("\u00a0", " ").strip().lower())
+    text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
+    return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+#: Digit groups of three set apart by single spaces, as DIGITS reads them.
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
+
+
+#: An age: "15-year-old", "15 years old", "a 40-year-old": the number is read, the words are its unit.
+_AGE = re.compile(r"(.*?)[- ](?:years?|months?|weeks?)[- ]old")
 
 
 def _strip_unit(text: str) -> str:
     """Drop one trailing unit word listed in the lexicon ("three to seven years" -> "three to seven"), or unit
     letters written straight after digits ("1.5c" -> "1.5")."""
+    age = _AGE.fullmatch(text)
+    if age:
+        return age.group(1)
     attached = re.fullmatch(r"(.*\d)([a-z]+)", text)
     if attached and attached.group(2) in lexicon()["attached_units"]:
         return attached.group(1)
-    for unit in sorted(lexicon()["unit_words"], key=len, reverse=True):
-        for sep in (" ", ""):
-            tail = sep + unit
-            if text.endswith(tail) and len(text) > len(tail) and (sep or not unit.isalpha()):
-                return text[: -len(tail)].strip()
-    return text
+    m = _unit_tail().fullmatch(text)
+    return m.group(1).strip() if m else text
+
+
+@cache
+def _unit_tail() -> re.Pattern[str]:
+    """A text ending with one unit word of the lexicon: after a space, or (a unit that is not all letters, "%") glued
+    on; the lazy head makes the longest unit win, as "percentage points" over "points"."""
+    units = _longest_first("unit_words")
+    spaced = "|".join(re.escape(u) for u in units)
+    glued = "|".join(re.escape(u) for u in units if not u.isalpha())
+    return re.compile(rf"(.+?)(?: (?:{spaced})|(?:{glued}))", re.DOTALL)
 
 
 def _number_from_words(words: list[str]) -> float:
@@ -53,27 +89,13 @@ def _number_from_words(words: list[str]) -> float:
     units word, so "five three" or "15 two" raise instead of being added up.
     """
     lex = lexicon()
+    if len(words) == 2 and _decimal_before_scale(words[0]) and words[1] in lex["scale_words"]:
+        return float(Fraction(words[0]) * lex["scale_words"][words[1]])  # "1.356 billion": a decimal point
     total, current, last = Fraction(0), Fraction(0), "start"
     for word in words:
-        value = lex["number_words"].get(word)
         if word == "and" and last == "multiplier":
             continue
-        if word in lex["article_words"] and last == "start":
-            current, last = Fraction(lex["article_words"][word]), "article"
-            continue
-        if _AMBIGUOUS.match(word):
-            raise ValueError(word)
-        if _DIGITS_ONLY.match(word) and last == "start":
-            current, last = Fraction(word.replace(",", "")), "closed"
-        elif value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
-            current += value
-            last = "tens" if value >= 20 and value % 10 == 0 else "closed"
-        elif word in lex["multiplier_words"] and last in ("tens", "closed", "article"):
-            current, last = current * lex["multiplier_words"][word], "multiplier"
-        elif word in lex["scale_words"] and last in ("tens", "closed", "multiplier", "article"):
-            total, current, last = total + current * lex["scale_words"][word], Fraction(0), "scale"
-        else:
-            raise ValueError(word)
+        total, current, last = _next_word(word, (total, current, last), lex)
     if last in ("start", "article"):
         raise ValueError("no number")
     try:
@@ -82,41 +104,112 @@ def _number_from_words(words: list[str]) -> float:
         raise _TooLarge(" ".join(words)) from None
 
 
+def _next_word(word: str, state: tuple[Fraction, Fraction, str], lex: dict) -> tuple[Fraction, Fraction, str]:
+    """One step of _number_from_words: (total, current, kind of the last word) after ``word``; ValueError if it
+    cannot follow."""
+    total, current, last = state
+    value = lex["number_words"].get(word)
+    if word in lex["article_words"] and last == "start":
+        return total, Fraction(lex["article_words"][word]), "article"
+    if _AMBIGUOUS.match(word):
+        raise ValueError(word)
+    if _DIGITS_ONLY.match(word) and last == "start":
+        return total, Fraction(word.replace(",", "")), "closed"
+    if value is not None and (last in ("start", "multiplier", "scale") or (last == "tens" and value < 10)):
+        return total, current + value, "tens" if value >= 20 and value % 10 == 0 else "closed"
+    if word in lex["multiplier_words"] and last in ("tens", "closed", "article"):
+        return total, current * lex["multiplier_words"][word], "multiplier"
+    if word in lex["scale_words"] and last in ("tens", "closed", "multiplier", "article"):
+        return total + current * lex["scale_words"][word], Fraction(0), "scale"
+    raise ValueError(word)
+
+
 class _TooLarge(ValueError):
     """A number too large for a float (10**400): refused, with that reason."""
 
 
 def _read_number(text: str) -> float:
     """Parse one number written in digits or words, with an optional scale word, currency sign or scale abbreviation
-    ("$21bn"), or a fraction ("two-thirds"), ratio ("one in five") or multiple ("double", "12-fold")."""
+    ("$21bn"), or a fraction ("two-thirds", "1/2"), ratio ("one in five"), multiple ("double", "12-fold"), a minus
+    sign ("-0.6", "minus 233") or a power of ten ("1.5 x 10^6", "2e9")."""
     lex = lexicon()
-    plain = text
-    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
-        if text.startswith(sign):
-            text = text[len(sign):].lstrip()
-            break
-    ratio = _ratio(plain, lex)
+    negative = re.match(r"minus |-(?=\d)", text)
+    if negative:
+        return -_read_number(text[negative.end():])
+    if re.match(r"\+(?=\d)", text):
+        return _read_number(text[1:])
+    ratio = _ratio(text, lex)
     if ratio is not None:
         return ratio
-    if text in lex["times_words"]:
-        return float(lex["times_words"][text])
-    fold = re.fullmatch(r"(.+?)-?fold", text)
-    if fold:
-        return _read_number(fold.group(1))
-    abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
-    if abbreviated and abbreviated.group(2) in lex["scale_abbreviations"]:
-        if _AMBIGUOUS.match(abbreviated.group(1)):
-            raise ValueError(abbreviated.group(1))
-        return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
-    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
-    if part and part.group(2) in lex["scale_words"]:  # "a quarter of a million": the fraction times the scale
-        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
-        if share and share[-1] in lex["fraction_words"]:
-            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
+    text = _unsigned(text, lex)
+    for reader in (_times, _abbreviated, _slash_fraction, _power_of_ten, _part_of_scale):
+        value = reader(text, lex)
+        if value is not None:
+            return value
     words = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", text) if w]
     if words and words[-1] in lex["fraction_words"]:
         return _fraction(words, lex)
     return _number_from_words(words)
+
+
+def _times(text: str, lex: dict) -> float | None:
+    """A multiple: "double" 2, "halved" 0.5, "12-fold" 12; None for anything else."""
+    if text in lex["times_words"]:
+        return float(lex["times_words"][text])
+    fold = re.fullmatch(r"(.+?)-?fold", text)
+    return _read_number(fold.group(1)) if fold else None
+
+
+def _abbreviated(text: str, lex: dict) -> float | None:
+    """Digits with a scale abbreviation: "21bn", "35m", "1.2tn"; None for anything else."""
+    abbreviated = re.fullmatch(rf"({DIGITS}) ?([a-z]+)", text)
+    if not abbreviated or abbreviated.group(2) not in lex["scale_abbreviations"]:
+        return None
+    if _AMBIGUOUS.match(abbreviated.group(1)) and not _decimal_before_scale(abbreviated.group(1)):
+        raise ValueError(abbreviated.group(1))
+    return float(Fraction(abbreviated.group(1).replace(",", "")) * lex["scale_abbreviations"][abbreviated.group(2)])
+
+
+def _decimal_before_scale(digits: str) -> bool:
+    """True for "1.356" before a scale ("1.356 billion"): a dot before three digits is a decimal point there, unless
+    the digits are zeros ("15.000bn" may be fifteen thousand billion written the European way: refused)."""
+    return bool(re.fullmatch(r"\d{1,3}\.\d{3}", digits)) and not digits.endswith("000")
+
+
+def _slash_fraction(text: str, lex: dict) -> float | None:
+    """A fraction written with a slash, "1/2" or "3/4" (numerator below the denominator, at most 1000); else None."""
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,3})", text)
+    if not m:
+        return None
+    top, bottom = int(m.group(1)), int(m.group(2))
+    if not 0 < top < bottom <= 1000:
+        raise ValueError(f"{text!r} is no fraction of a whole")
+    return float(Fraction(top, bottom))
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _power_of_ten(text: str, lex: dict) -> float | None:
+    """Scientific notation: "1.5 x 10^6", "1.99×10-30", "3×10⁸", "2e9", "10^6"; None for anything else."""
+    if "10" not in text and "e" not in text:
+        return None
+    text = text.translate(_SUPERSCRIPTS)
+    m = re.fullmatch(rf"(?:({DIGITS}) ?[x×*] ?)?10(?:\^|\*\*)? ?(-?\d{{1,3}})", text) if "10" in text else None
+    if m and (m.group(1) or re.search(r"\^|\*\*", text)):
+        return float(Fraction(m.group(1) or "1") * Fraction(10) ** int(m.group(2)))
+    e = re.fullmatch(r"(\d+(?:\.\d+)?)e(-?\d{1,3})", text)
+    return float(Fraction(e.group(1)) * Fraction(10) ** int(e.group(2))) if e else None
+
+
+def _part_of_scale(text: str, lex: dict) -> float | None:
+    """ "a quarter of a million": the fraction times the scale; None for anything else."""
+    part = re.fullmatch(r"(.+?) (?:of )?an? (\S+)", text)
+    if part and part.group(2) in lex["scale_words"]:
+        share = [w for w in re.split(r"[ ]+|(?<=[a-z])-(?=[a-z])", part.group(1)) if w]
+        if share and share[-1] in lex["fraction_words"]:
+            return float(Fraction(str(_fraction(share, lex))) * lex["scale_words"][part.group(2)])
+    return None
 
 
 def _small_whole(word: str, lex: dict) -> int | None:
@@ -133,13 +226,15 @@ def _ratio(text: str, lex: dict) -> float | None:
     """ "one in five", "3 out of 10" as a share of 1; None when the text is no ratio. Only small whole numbers
     (lexicon.json ratio_joiners): "£5bn in 2020" is an amount and a year, never a ratio; "one in zero" is refused."""
     joiners = lex["ratio_joiners"]
-    for joiner in sorted(joiners["joiners"], key=len, reverse=True):
+    for joiner in _longest_first("ratio_joiners", "joiners"):
         m = re.fullmatch(rf"(\S+) {re.escape(joiner)} (\S+)", text)
         if not m:
             continue
         top, bottom = _small_whole(m.group(1), lex), _small_whole(m.group(2), lex)
         if top is None or bottom is None or bottom > joiners["largest"]:
             raise ValueError(f"{text!r} is no ratio of small whole numbers")
+        if top != 1 and bottom > 10 and bottom not in joiners["round"]:
+            raise ValueError(f"{text!r} counts a part and a whole (two figures), not a share")
         if bottom == 0 or top > bottom:
             raise ValueError(f"{text!r}: a ratio needs 0 < its second number and the first no larger")
         return float(Fraction(top, bottom))
@@ -163,7 +258,8 @@ def _fraction(words: list[str], lex: dict) -> float:
 def _range(text: str) -> tuple[str, str] | None:
     """Split "between X and Y", "from X to Y", "X to Y" or "X–Y" into its two ends, or None."""
     lex = lexicon()
-    for opener, joiner in sorted(lex["range_openers"].items(), key=lambda kv: -len(kv[0])):
+    for opener in _longest_first("range_openers"):
+        joiner = lex["range_openers"][opener]
         m = re.fullmatch(rf"{re.escape(opener)} (.+?) {re.escape(joiner)} (.+)", text)
         if m:
             return m.group(1), m.group(2)
@@ -175,9 +271,20 @@ def _range(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _unit_written(end: str, lex: dict) -> str:
+    """The unit a range end writes ("%", a currency sign, a trailing unit word), or "" when it writes none."""
+    if re.search(r"%$|per ?cent$|\bpc$|\bpct$", end):
+        return "%"
+    for sign in lex["currency_symbols"]:
+        if end.startswith(sign):
+            return sign
+    tail = re.search(r"[a-z]+$", end)
+    return tail.group() if tail and tail.group() in lex["unit_words"] else ""
+
+
 def _unsigned(text: str, lex: dict) -> str:
     """The text without a leading currency sign."""
-    for sign in sorted(lex["currency_symbols"], key=len, reverse=True):
+    for sign in _longest_first("currency_symbols"):
         if text.startswith(sign):
             return text[len(sign):].lstrip()
     return text
@@ -277,11 +384,13 @@ def _parse(text: str, lex: dict) -> Bounds:
     body = _strip_unit(text)
     if body in lex["vague_quantities"]:
         return Bounds(lex["vague_quantities"][body], INF, False, True, "vague")
-    for words, kind in sorted(lex["qualifiers"].items(), key=lambda kv: -len(kv[0])):
+    for words in _longest_first("qualifiers"):
+        kind = lex["qualifiers"][words]
         if body.startswith(words + " "):
             lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
             return Bounds(lower, upper, lo_open, up_open, kind)
-    for words, kind in sorted(lex["suffix_qualifiers"].items(), key=lambda kv: -len(kv[0])):
+    for words in _longest_first("suffix_qualifiers"):
+        kind = lex["suffix_qualifiers"][words]
         if body.endswith(" " + words):
             lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(_strip_unit(body[: -len(words) - 1])))
             return Bounds(lower, upper, lo_open, up_open, kind)
@@ -294,12 +403,18 @@ def _parse(text: str, lex: dict) -> Bounds:
         ends = _range(body)
         if ends is None:
             raise
+        written = [_unit_written(end, lex) for end in _range(text) or ends]  # before the unit word was dropped
+        if all(written) and written[0] != written[1]:
+            raise ValueError("the two ends write different units (\"10 per cent to 18.97 yuan\")") from None
         return _range_bounds(ends, lex)
     return Bounds.exact(value)
 
 
 def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:
     """The Bounds of a range's two ends; ValueError when they do not make one."""
+    written = [_unit_written(end, lex) for end in ends]
+    if all(written) and written[0] != written[1]:
+        raise ValueError("the two ends write different units (\"6.1% to $2.18 trillion\" is a change and a level)")
     low_text, high_text = _strip_unit(ends[0]), _strip_unit(ends[1])
     if low_text == high_text:
         raise ValueError("a range needs two different ends (\"fifty-fifty\" is an even split, not a range)")

@@ -292,9 +292,19 @@ def phrase_parses(ctx: Context, table: Table, row: Row, rid: str) -> list[Proble
     at = quote.index(words)
     if _MINUS_BEFORE.search(quote[max(0, at - 2):at]):
         return [Problem(table.file, rid, "number_text", f"{words!r} has a minus sign just before it in the quote: "
-                                                        "put the sign in number_text (the grammar reads no negative "
-                                                        "numbers) or fix the quote")]
+                                                        "put the sign in number_text or fix the quote")]
+    if _TOUCH_BEFORE.search(quote[max(0, at - 2):at]) or _TOUCH_AFTER.match(quote, at + len(words)):
+        return [Problem(table.file, rid, "number_text", f"{words!r} touches a digit in the quote: it is part of a "
+                                                        "longer number (\"1,50,000\", \"15 000\", \"2,5 million\"); "
+                                                        "give the whole number in number_text")]
     return _phrase_problems(table, row, rid)
+
+
+#: Characters that join two runs of digits into one number (a comma, a dot, an apostrophe, a middle dot, an Arabic or
+#: full-width separator, a no-break, thin or invisible space).
+_JOINERS = ",.'’·\u066c\uff0c\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff"
+_TOUCH_BEFORE = re.compile(rf"\d[{_JOINERS}]?$")
+_TOUCH_AFTER = re.compile(rf"[{_JOINERS}]?\d")
 
 
 def _credit(ctx: Context, table: Table, row: Row, rid: str, allowed: frozenset[str]) -> list[Problem]:
