@@ -419,7 +419,8 @@ def test_a_kill_between_the_two_renames_is_finished_by_the_next_build(two_page_r
 
 
 def test_an_unfinished_new_report_gives_the_old_one_back(two_page_report, tmp_path):
-    from kzfigures.report.folders import WORK_MARKER, begin_swap, damaged, recover_swap
+    from kzfigures.report.folders import WORK_MARKER, damaged
+    from kzfigures.report.publish import begin_swap, recover_swap
 
     out = tmp_path / "reports"
     retired, built = tmp_path / ".reports.old-999999", tmp_path / ".reports.building-999999"
@@ -561,42 +562,6 @@ def test_a_look_alike_character_in_a_quote_is_pointed_at(package_copy, edit_csv)
     assert "has 'а' (U+0430 CYRILLIC SMALL LETTER A) where the text has 'a' (U+0061 LATIN SMALL LETTER A)" in problem
 
 
-# -- low: the package is validated once per build, not again in every kernel ----------------------------------------
-def test_a_state_the_build_checked_is_not_validated_again(package_copy, monkeypatch):
-    from kzfigures.figures import store
-    from kzfigures.figures.paths import file_state
-
-    calls: list[int] = []
-    real = store.validate
-    monkeypatch.setattr(store, "validate", lambda package: calls.append(1) or real(package))
-    token = store.checked_token(package_copy)
-    assert calls == [1] and token == store.state_token(file_state(package_copy))
-    store._CHECKED.clear()
-    monkeypatch.setenv(store.CHECKED_ENV, token)
-    store.checked_package(package_copy)
-    assert calls == [1]  # a kernel of that build: read, not validated again
-    store._CHECKED.clear()
-    (package_copy / "data" / "people.csv").write_bytes((package_copy / "data" / "people.csv").read_bytes() + b"\n")
-    store.checked_package(package_copy)
-    assert calls == [1, 1]  # an edit: checked again
-
-
-def test_every_kernel_of_a_build_is_told_the_checked_state(monkeypatch, tmp_path):
-    from kzfigures.figures import store
-    from kzfigures.report import build as report
-
-    seen: list[str] = []
-
-    def fake_execute(source, target, parameters, env=None, **kw):
-        seen.append(env[store.CHECKED_ENV])
-        raise report.ExecutionFailed(-1, "Stop", "seen", None)
-
-    monkeypatch.setattr(report, "execute", fake_execute)
-    with pytest.raises(report.NotebookFailed):
-        build_report(tmp_path / "reports", only=["00"], use_cache=False, **QUIET)
-    assert seen == [store.checked_token()]
-
-
 @pytest.mark.parametrize("value", ["a\x01b", "line1\nline2", "\x1b[31mred", "abc\u202edcba"])
 def test_a_text_parameter_with_a_control_character_is_refused(value):
     done = run_cli("report", "--only", "00", "-p", "search", value, "--output", "/nonexistent/never-made")
@@ -626,12 +591,12 @@ def test_an_output_inside_the_data_it_is_built_from_is_refused(package_copy, ins
 
 def test_a_damaged_page_of_another_article_is_rebuilt_from_its_notebook_with_its_article():
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.build import _repairs
+    from kzfigures.report.plan import repairs
 
     page = {"name": "00-article-in-numbers--other-2015", "title": "00: other", "html": "00-article-in-numbers--other"
             "-2015.html", "notebook": "notebooks/00-article-in-numbers--other-2015.ipynb",
             "parameters": {"article": "'other-2015'"}}
     lines: list[str] = []
-    ((nb, values),) = _repairs([page], [page["html"]], {"01-foreign-fighters": "k"}, list_notebooks(), lines.append)
-    assert nb.name == page["name"] and nb.path.name == "00-article-in-numbers.ipynb"
+    ((nb, values, article),) = repairs([page], [page["html"]], {"01-foreign-fighters"}, list_notebooks(), lines.append)
+    assert nb.name == page["name"] and nb.path.name == "00-article-in-numbers.ipynb" and article == "other-2015"
     assert values == {"article": "other-2015"} and "damaged, so built again too (article = other-2015)" in lines[0]

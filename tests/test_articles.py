@@ -182,18 +182,18 @@ def test_add_honours_kzfigures_root(package_copy):
 
 
 def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_copy):
-    """build.report.article_pages: one page per other article, named NAME--ID with its article parameter set;
+    """plan.article_pages: one page per other article, named NAME--ID with its article parameter set;
     none when the build is given an article, and the collection's own list is left as it was."""
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.build import article_pages
+    from kzfigures.report.plan import article_pages, collection_articles
 
     collection = list_notebooks(package_copy / "notebooks")
-    assert article_pages(collection, {}, package_copy) == []
+    assert article_pages(collection, {}, collection_articles(package_copy)) == []
     new_id = add_article(ECONOMY, **META, root=package_copy)
-    pages = article_pages(collection, {}, package_copy)
+    pages = article_pages(collection, {}, collection_articles(package_copy))
     assert [(p.name, seed_id) for p, seed_id in pages] == [(f"00-article-in-numbers--{new_id}", new_id)]
     assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
-    assert article_pages(collection, {"article": new_id}, package_copy) == []
+    assert article_pages(collection, {"article": new_id}, collection_articles(package_copy)) == []
     assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
 
 
@@ -220,13 +220,13 @@ def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(p
     """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
     flagship-only and links to the contents alone (the flagship's own page keeps both)."""
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.build import article_pages
     from kzfigures.report.execute import execute
     from kzfigures.report.pages import exporter, for_readers
+    from kzfigures.report.plan import article_pages, collection_articles
 
     new_id = add_article(ECONOMY, **META, root=package_copy)
     collection = list_notebooks(package_copy / "notebooks")
-    ((info, seed_id),) = article_pages(collection, {}, package_copy)
+    ((info, seed_id),) = article_pages(collection, {}, collection_articles(package_copy))
     nb = execute(info.path, None, {"article": seed_id}, env={"KZFIGURES_ROOT": str(package_copy)})
     html = exporter().from_notebook_node(for_readers(nb, info, {"article": new_id}, {}))[0]
     for flagship in ("Astana Times", "Foreign fighters", "Deputy Prosecutor General", "growing rapidly"):

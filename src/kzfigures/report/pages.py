@@ -29,8 +29,18 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 #: A cell tagged so speaks of the flagship article alone: another article's page leaves it out.
 FLAGSHIP_ONLY = "flagship-only"
-#: What the name of another article's page holds (NAME--ID, see build.report.article_pages).
+#: What the name of another article's page holds (NAME--ID, see plan.article_pages).
 ARTICLE_PAGE = "--"
+
+
+def text(value: Any) -> Any:
+    """The templates' ``text`` filter: a data text escaped for HTML (html.escape), marked safe so that an
+    autoescaping environment does not escape it twice."""
+    from html import escape
+
+    from markupsafe import Markup
+
+    return Markup(escape(str(value)))
 
 
 def exporter() -> Any:
@@ -38,7 +48,16 @@ def exporter() -> Any:
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)],
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+                        exclude_input_prompt=True, exclude_output_prompt=True, filters={"text": text})
+
+
+def environment() -> Any:
+    """The Jinja environment of the report's own templates (the index, the footer): autoescaped, with ``text``."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["text"] = text
+    return env
 
 
 def built_with(parameters: dict[str, Any]) -> str:
@@ -302,7 +321,8 @@ def figure_labels(root: Path | None = None) -> dict[str, str]:
 
 
 def export(executed: Any, info: NotebookInfo, parameters: dict[str, Any], targets: dict[Path, str],
-           html_exporter: Any, labels: dict[str, str] | None = None) -> str:
-    """The page of one executed notebook, as HTML."""
+           html_exporter: Any, labels: dict[str, str] | None = None, footer: dict[str, Any] | None = None) -> str:
+    """The page of one executed notebook, as HTML; ``footer`` (provenance.footer_context) closes it."""
     page = for_readers(executed, info, parameters, targets, labels)
-    return html_exporter.from_notebook_node(page, resources={"metadata": {"name": info.name}})[0]
+    resources = {"metadata": {"name": info.name}, "kz_footer": footer}
+    return html_exporter.from_notebook_node(page, resources=resources)[0]
