@@ -13,6 +13,9 @@ import pytest
 from conftest import CHROMIUM, FLAGS, ROOT, read_rows, write_rows
 from kzfigures.report.build import build_report
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 QUIET = {"progress": lambda line: None}
 SHOTS = Path("/work/notes/shots/reliability")
 INJECTION = "<img src=x onerror=alert(1)> [x](javascript:alert(2))"

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import ROOT
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "src", "data", "seeds")
 
 

@@ -24,6 +24,9 @@ from conftest import ROOT
 from kzfigures.classroom.edition import make_student
 from test_browser import ARTEFACTS
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 TOKEN = "kzfigures-test"
 #: Lab settings for the test: every cell in the page (Lab 4 otherwise draws only the visible ones), no news popup.

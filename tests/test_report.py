@@ -165,6 +165,7 @@ def test_bad_params_file_is_refused(previous, tmp_path, content, words):
     assert (previous / "index.html").read_text(encoding="utf-8") == "previous report"
 
 
+@pytest.mark.full  # builds reports of its own
 def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp_path):
     folder = tmp_path / "nbs"
     folder.mkdir()
@@ -181,6 +182,7 @@ def test_a_failing_notebook_is_named_kept_and_the_old_report_stays(previous, tmp
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reports")] == [".reports.lock"]
 
 
+@pytest.mark.full  # builds reports of its own
 def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):
     out = tmp_path / "reports"
     shutil.copytree(report, out)

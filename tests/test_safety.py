@@ -23,6 +23,9 @@ from kzfigures.report.build import build_report
 from kzfigures.report.cache import CHECKSUMS
 from kzfigures.report.folders import REPORT_MARKER, WORK_MARKER, OutputRefused
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 QUIET = {"progress": lambda line: None}
 
 
@@ -430,7 +433,7 @@ def test_crlf_line_endings_are_named_as_the_cause(package_copy):
 
 
 def test_nbval_runs_from_inside_notebooks():
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
                            "lessons/01-reading-numbers-in-the-news.ipynb"], cwd=ROOT / "notebooks",
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-2000:]

@@ -19,7 +19,7 @@ from .cache import CHECKSUMS, page_key
 from .pages import ARTICLE_PAGE, built_with
 
 #: The parameter that names the article a notebook is about: such a notebook gets a page for every article.
-ARTICLE = "article"
+ARTICLE_PARAMETER = "article"
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ def resolve_parameters(notebooks: list[NotebookInfo], given: dict[str, Any],
 
 def check_article(given: dict[str, Any], articles: dict[str, str]) -> None:
     """Refuse, before any kernel starts, an ``article`` that is not one of the collection's (ids -> titles)."""
-    chosen = given.get(ARTICLE)
+    chosen = given.get(ARTICLE_PARAMETER)
     if chosen is not None and chosen not in articles:
-        raise ParameterError(f"-p {ARTICLE} {chosen}: no such article in the collection; its articles are: "
+        raise ParameterError(f"-p {ARTICLE_PARAMETER} {chosen}: no such article in the collection; its articles are: "
                              f"{', '.join(sorted(articles)) or 'none'} (kzfigures add brings a new one)")
 
 
@@ -87,11 +87,11 @@ def article_pages(chosen: list[NotebookInfo], given: dict[str, Any],
                   articles: dict[str, str]) -> list[tuple[NotebookInfo, str]]:
     """A page of each chosen notebook with an ``article`` parameter for every other article of the collection
     (named NAME--ID, its ``article`` set to ID), unless the build was given an article. ``articles``: id -> title."""
-    if ARTICLE in given:
+    if ARTICLE_PARAMETER in given:
         return []
     return [(replace(nb, name=f"{nb.name}{ARTICLE_PAGE}{seed_id}", title=f"{nb.title}: {title}"), seed_id)
-            for nb in chosen if ARTICLE in nb.parameters
-            for seed_id, title in sorted(articles.items()) if seed_id != nb.parameters[ARTICLE]]
+            for nb in chosen if ARTICLE_PARAMETER in nb.parameters
+            for seed_id, title in sorted(articles.items()) if seed_id != nb.parameters[ARTICLE_PARAMETER]]
 
 
 def plan(chosen: list[NotebookInfo], given: dict[str, Any], collection: list[NotebookInfo],
@@ -101,7 +101,7 @@ def plan(chosen: list[NotebookInfo], given: dict[str, Any], collection: list[Not
     check_article(given, articles)
     resolved = resolve_parameters(chosen, given, collection)
     pages: list[tuple[NotebookInfo, dict[str, Any], str | None]] = [(nb, resolved[nb.name], None) for nb in chosen]
-    pages += [(nb, {**resolved[nb.name.split(ARTICLE_PAGE)[0]], ARTICLE: seed_id}, seed_id)
+    pages += [(nb, {**resolved[nb.name.split(ARTICLE_PAGE)[0]], ARTICLE_PARAMETER: seed_id}, seed_id)
               for nb, seed_id in article_pages(chosen, given, articles)]
     return [page_run(nb, values, fingerprint, cache, article) for nb, values, article in pages]
 
@@ -143,7 +143,7 @@ def _notebook_of(page: dict[str, Any], by_name: dict[str, NotebookInfo]) -> tupl
     """The notebook a previous page was built from, and the article when it is another article's page."""
     nb = by_name.get(page["name"])
     first, _, article = page["name"].partition(ARTICLE_PAGE)
-    if nb is None and first in by_name and ARTICLE in by_name[first].parameters:
+    if nb is None and first in by_name and ARTICLE_PARAMETER in by_name[first].parameters:
         return replace(by_name[first], name=page["name"], title=str(page.get("title", by_name[first].title))), article
     return nb, None
 

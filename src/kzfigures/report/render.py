@@ -15,7 +15,7 @@ from typing import Any
 from ..charts.outputs import read_outputs
 from ..collection.listing import NotebookInfo
 from .pages import built_with, environment, export
-from .plan import ARTICLE, PageRun
+from .plan import ARTICLE_PARAMETER, PageRun
 from .provenance import Provenance, footer_context, write_datapackage
 
 #: How a date of each precision reads on the index ("2014-09" -> "September 2014; the day is not known").
@@ -52,7 +52,7 @@ def date_words(published: str, precision: str | None) -> str:
 
 def render_page(page: PageRun, executed: Any, renderer: Renderer) -> dict[str, Any]:
     """Write a page's HTML (with its footer) and its downloads' datapackage.json; return its index entry."""
-    article = article_meta(renderer.base, page.parameters.get(ARTICLE))  # another article's page cites that one
+    article = article_meta(renderer.base, page.parameters.get(ARTICLE_PARAMETER))  # another article's page cites that one
     folder = renderer.building / page.name
     download = f"{page.name}/datapackage.json" if folder.is_dir() else None
     if download:
