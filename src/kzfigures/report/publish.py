@@ -88,37 +88,48 @@ def end_swap(output: Path) -> None:
     _journal(output).unlink(missing_ok=True)
 
 
+def _read_journal(journal: Path) -> dict[str, Any] | None:
+    """A swap journal's body; None when there is none, {} when it cannot be read."""
+    try:
+        body = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _finish(output: Path, built: Path, retired: Path, say: Callable[[str], None]) -> None:
+    """Put the new report in place if it is complete, else the old one back."""
+    if built.is_dir() and recorded_files(built) is not None:
+        built.rename(output)
+        say(f"a build was stopped while it put its report in place: finished, {output} is the new report")
+    elif retired.is_dir():
+        (retired / WORK_MARKER).unlink(missing_ok=True)
+        retired.rename(output)
+        say(f"a build was stopped while it put its report in place: {output} is the previous report again")
+
+
 def recover_swap(output: Path, say: Callable[[str], None]) -> None:
     """Finish a swap a killed build left half done (called under the lock): the new report, if it is complete, is put
     in place, else the old one is put back; the folders the swap named are then removed, and its journal."""
     journal = _journal(output)
-    try:
-        body = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    body = _read_journal(journal)
+    if body is None:
         return
-    except (OSError, ValueError):
-        body = {}
-    prefix = f".{output.name}."
-    names = [body.get(k) for k in ("built", "retired")] if isinstance(body, dict) else []
-    pid = body.get("pid") if isinstance(body, dict) else None
+    pid = body.get("pid")
     if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
         return  # its build is still running (it would hold the lock; nothing to do)
-    if not all(isinstance(n, str) and n.startswith(prefix) and "/" not in n for n in names) or len(names) != 2:
+    names = [body.get(k) for k in ("built", "retired")]
+    if not all(isinstance(n, str) and n.startswith(f".{output.name}.") and "/" not in n for n in names):
         say(f"{journal}: not a swap journal kzfigures wrote; removed, and nothing else touched")
         journal.unlink(missing_ok=True)
         return
     built, retired = (output.with_name(str(n)) for n in names)
     if not output.exists():
-        if built.is_dir() and recorded_files(built) is not None:
-            built.rename(output)
-            say(f"a build was stopped while it put its report in place: finished, {output} is the new report")
-        elif retired.is_dir():
-            (retired / WORK_MARKER).unlink(missing_ok=True)
-            retired.rename(output)
-            say(f"a build was stopped while it put its report in place: {output} is the previous report again")
+        _finish(output, built, retired, say)
     for folder in (built, retired):
         if folder.is_dir():
             (folder / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")  # the journal names it as ours
             remove_work(folder)
     journal.unlink(missing_ok=True)
-
