@@ -75,8 +75,8 @@ def runner(tmp_path) -> run_step.Runner:
     building = tmp_path / ".reports.building-1"
     (building / "notebooks").mkdir(parents=True)
     (building / "notebooks" / "00-x.ipynb").write_text('{"ran": 1}', encoding="utf-8")
-    return run_step.Runner(building, tmp_path / "reports", ROOT, tmp_path / "cache", True, 1, 10, "f", "0",
-                           lambda line: None)
+    return run_step.Runner(building, tmp_path / "kernels", tmp_path / "reports", ROOT, tmp_path / "cache", True, 1,
+                           10, "f", "0", lambda line: None)
 
 
 def _kept(runner: run_step.Runner) -> str:

@@ -157,10 +157,12 @@ def _write(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
     old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
     building = work_folder(build.output, "building")
     (building / "notebooks").mkdir()
+    kernels = work_folder(build.output, "kernels")  # a build killed outright leaves them to the next (remove_stale)
     try:
-        result = _steps(build, pages, previous, fingerprint, building)
+        result = _steps(build, pages, previous, fingerprint, building, kernels)
     finally:
         remove_work(building)
+        remove_work(kernels)
         if in_main:
             signal.signal(signal.SIGTERM, old_handler)
     for line in result.left_out:
@@ -170,7 +172,7 @@ def _write(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
 
 
 def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], fingerprint: str,
-           building: Path) -> BuildResult:
+           building: Path, kernels: Path) -> BuildResult:
     """Run, render and publish into ``building``."""
     from .cache import cache_dir, inputs_fingerprint
     from .pages import exporter, figure_labels, page_targets
@@ -190,7 +192,7 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
     def ready(page: PageRun, executed: Any) -> None:
         entries[page.name] = render_page(page, executed, renderer())
 
-    runner = Runner(building, build.output, build.base, cache_dir(build.base), build.use_cache, build.jobs,
+    runner = Runner(building, kernels, build.output, build.base, cache_dir(build.base), build.use_cache, build.jobs,
                     build.timeout, fingerprint, str(article_epoch(build.base)), build.say)
     failures = run_pages(pages, runner, ready)
     if inputs_fingerprint(build.base) != fingerprint:

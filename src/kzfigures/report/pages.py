@@ -34,14 +34,12 @@ FLAGSHIP_ONLY = "flagship-only"
 ARTICLE_PAGE = "--"
 
 
-def text(value: Any) -> Any:
-    """The templates' ``text`` filter: a data text escaped for HTML (html.escape), marked safe so that an
-    autoescaping environment does not escape it twice."""
+def text(value: Any) -> str:
+    """The templates' ``text`` filter: a data text escaped for HTML with html.escape (the templates then mark it
+    ``safe``, so an autoescaping environment does not escape it twice)."""
     from html import escape
 
-    from markupsafe import Markup
-
-    return Markup(escape(str(value)))
+    return escape(str(value))
 
 
 def exporter() -> Any:

@@ -45,6 +45,8 @@ class Runner:
     """What every notebook of one build shares: its folders, cache, limits, progress line and running kernels."""
 
     building: Path
+    #: a work folder beside the output for the kernels' connection files (they hold each kernel's key)
+    kernels: Path
     output: Path
     base: Path
     cache: Path
@@ -191,7 +193,7 @@ def _run_one(page: PageRun, runner: Runner) -> Any:
            "SOURCE_DATE_EPOCH": runner.epoch}
     try:
         executed = execute(page.notebook.path, target, page.parameters, env=env, running=runner.running,
-                           timeout=runner.timeout)
+                           timeout=runner.timeout, connection_file=runner.kernels / f"{page.name}.json")
     except ExecutionFailed as err:
         if runner.stopping.is_set():
             raise  # stopped by the build itself (interrupted, or another notebook failed): nothing to keep
