@@ -197,7 +197,7 @@ def _run_one(page: PageRun, runner: Runner) -> Any:
     except ExecutionFailed as err:
         if runner.stopping.is_set():
             raise  # stopped by the build itself (interrupted, or another notebook failed): nothing to keep
-        raise NotebookFailed(_failure_line(page, err, keep_failed(target, runner)), page) from None
+        raise NotebookFailed(_failure_line(page, err, keep_failed(target, runner), runner.output), page) from None
     shown_by = page.notebook.solutions_shown_by
     if shown_by and not page.values[shown_by]:
         import nbformat
@@ -210,7 +210,7 @@ def _run_one(page: PageRun, runner: Runner) -> Any:
     return executed
 
 
-def _failure_line(page: PageRun, err: ExecutionFailed, kept: str) -> str:
+def _failure_line(page: PageRun, err: ExecutionFailed, kept: str, output: Path) -> str:
     """What failed, in one line: the notebook (and its article), the cell, the error's first line, where it is kept."""
     lines = [line.strip() for line in str(err.evalue).splitlines() if line.strip()]
     value = " ".join(lines[0].split()) if lines else ""
@@ -218,21 +218,22 @@ def _failure_line(page: PageRun, err: ExecutionFailed, kept: str) -> str:
     more = f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else ""
     where = f"in cell {err.cell_index}" if err.cell_index >= 0 else "while its kernel was starting"
     of = f" (article {page.article})" if page.article else ""
-    return f"notebook {page.name}{of} failed {where} ({err.ename}: {value}{more}); {kept}"
+    # a page of an added article is left out of a report that is written; any other failure keeps the old one
+    unchanged = "" if page.article else f"; the previous report in {output} is unchanged"
+    return f"notebook {page.name}{of} failed {where} ({err.ename}: {value}{more}){kept}{unchanged}"
 
 
 def keep_failed(executed: Path, runner: Runner) -> str:
-    """Keep a failed notebook in reports-failed/ beside the output, for its reader; say where, in words.
+    """Keep a failed notebook in reports-failed/ beside the output, for its reader; say where ("; … kept at …").
 
     Never through a symbolic link, and never over a file kzfigures did not write there or that changed since it
     wrote it (such a file is kept; the notebook gets a free name beside it).
     """
     folder = runner.output.parent / FAILED_DIR
     if not executed.is_file():
-        return f"the previous report in {runner.output} is unchanged"
+        return ""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        return (f"not kept, as {folder} is a link or a file, left as it is; the previous report in {runner.output} "
-                "is unchanged")
+        return f"; the executed notebook is not kept, as {folder} is a link or a file, left as it is"
     folder.mkdir(exist_ok=True)
     written = _failed_written(folder)
     target = _free_name(folder, executed.name, written)
@@ -242,7 +243,7 @@ def keep_failed(executed: Path, runner: Runner) -> str:
     _replace(target, body)
     written[target.name] = hashlib.sha256(body.encode("utf-8")).hexdigest()
     _replace(folder / FAILED_MARKER, json.dumps(written, indent=1, sort_keys=True) + "\n")
-    return f"the executed notebook is kept at {target}; the previous report in {runner.output} is unchanged"
+    return f"; the executed notebook is kept at {target}"
 
 
 def _failed_written(folder: Path) -> dict[str, str]:
