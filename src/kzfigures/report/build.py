@@ -97,6 +97,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     (``BuildResult.left_out`` says why); any other failure raises NotebookFailed.
     """
     from ..figures.paths import notebooks_root, project_root
+    from ..figures.store import checked_package
     from .cache import cache_dir, inputs_fingerprint
 
     say = progress or say_on_stderr
@@ -109,6 +110,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     if not collection:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
     chosen = list(choose(collection, only))  # a copy: the collection itself stays as listed (links, targets)
+    checked_package(base)  # the data package checked here, before any kernel starts: each problem in one line
     fingerprint = inputs_fingerprint(base)
     pages = plan(chosen, parameters or {}, collection, collection_articles(base), fingerprint,
                  cache_dir(base) if use_cache else None)
@@ -117,6 +119,7 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     build = Build(base, target, folder, collection, say, jobs or default_jobs(), timeout, use_cache, bool(only))
     with locked(target, say):
         recover_swap(target, say)
+        remove_stale(target)  # the work folders of a build killed outright (its kernels' keys among them)
         check_output(target)
         return _build(build, pages, fingerprint)
 
@@ -140,7 +143,6 @@ def _build(build: Build, pages: list[PageRun], fingerprint: str) -> BuildResult:
         pages = pages + [page_run(nb, values, fingerprint, None, article)
                          for nb, values, article in repairs(previous, broken, planned, build.collection, say)]
         previous = [p for p in previous if p["name"] in planned or p["name"] not in _damaged_names(previous, broken)]
-    remove_stale(output)
     return _write(build, pages, previous if build.partial else [], fingerprint)
 
 
@@ -195,6 +197,7 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
     runner = Runner(building, kernels, build.output, build.base, cache_dir(build.base), build.use_cache, build.jobs,
                     build.timeout, fingerprint, str(article_epoch(build.base)), build.say)
     failures = run_pages(pages, runner, ready)
+    remove_work(kernels)  # every kernel has ended: their connection files went with them
     if inputs_fingerprint(build.base) != fingerprint:
         build.say("the data, seeds or library changed while the build ran: the report is written, but marked to be "
                   "built again next time")
