@@ -72,16 +72,17 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
-    from traitlets.config import Config
 
     nb = load_notebook_node(str(source))
     if parameters:
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, coalesce_streams=True,
                             shutdown_kernel="immediate",
-                            config=Config({"KernelManager": {"connection_file": str(connection_file or "")}}),
                             resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    if connection_file is not None:  # nbclient's own manager (the client still owns it), its key file where told
+        client.km = client.create_kernel_manager()
+        client.km.connection_file = str(connection_file)
     started = [-1]
     client.on_cell_start = lambda cell, cell_index: started.__setitem__(0, cell_index)
     if running is not None:
