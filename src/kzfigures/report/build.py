@@ -110,10 +110,10 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     if not collection:
         raise FileNotFoundError(f"no NN-topic.ipynb notebooks in {folder}")
     chosen = list(choose(collection, only))  # a copy: the collection itself stays as listed (links, targets)
-    checked_package(base)  # the data package checked here, before any kernel starts: each problem in one line
     fingerprint = inputs_fingerprint(base)
     pages = plan(chosen, parameters or {}, collection, collection_articles(base), fingerprint,
                  cache_dir(base) if use_cache else None)
+    checked_package(base)  # the data package checked here, before any kernel starts: each problem in one line
     check_output(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     build = Build(base, target, folder, collection, say, jobs or default_jobs(), timeout, use_cache, bool(only))

@@ -99,7 +99,7 @@ def _read_journal(journal: Path) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else {}
 
 
-def _finish(output: Path, built: Path, retired: Path, say: Callable[[str], None]) -> None:
+def _put_in_place(output: Path, built: Path, retired: Path, say: Callable[[str], None]) -> None:
     """Put the new report in place if it is complete, else the old one back."""
     if built.is_dir() and recorded_files(built) is not None:
         built.rename(output)
@@ -127,7 +127,7 @@ def recover_swap(output: Path, say: Callable[[str], None]) -> None:
         return
     built, retired = (output.with_name(str(n)) for n in names)
     if not output.exists():
-        _finish(output, built, retired, say)
+        _put_in_place(output, built, retired, say)
     for folder in (built, retired):
         if folder.is_dir():
             (folder / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")  # the journal names it as ours
