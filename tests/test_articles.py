@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -170,13 +168,13 @@ def test_load_figures_of_one_article(package_copy, edit_csv):
         load_figures(package_copy, seed="nope")
 
 
-def test_add_honours_kzfigures_root(package_copy):
-    """The command as a user runs it: KZFIGURES_ROOT points at a copy; the checkout's seeds/ stays as it was."""
+def test_add_honours_kzfigures_root(package_copy, capsys, monkeypatch):
+    """The command as a user runs it (in this process: its logic, not Python's start-up): KZFIGURES_ROOT points at
+    a copy; the checkout's seeds/ stays as it was."""
     before = sorted(p.name for p in (ROOT / "seeds").iterdir())
-    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", *_add_args(ECONOMY)], capture_output=True, text=True,
-                          env={**__import__("os").environ, "KZFIGURES_ROOT": str(package_copy)}, check=False)
-    assert done.returncode == 0, done.stderr
-    new_id = done.stdout.strip().split()[-1]
+    code, out, err = _run(_add_args(ECONOMY), package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    new_id = out.strip().split()[-1]
     assert (package_copy / "seeds" / f"{new_id}.txt").is_file()
     assert sorted(p.name for p in (ROOT / "seeds").iterdir()) == before
 
