@@ -78,10 +78,10 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 	$(BIN)/kzfigures report $(ARGS)
 
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
-check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, notebooks (nbval), the report (defaults, then parameters)
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
+check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, the report (defaults, then parameters), its notebooks as committed
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the top .py files; mypy on src/ (pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py

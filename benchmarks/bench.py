@@ -300,7 +300,7 @@ def main() -> int:
         ("(d) floor: one plain Python process, same charts", f"{d:.1f} s", f"b/d = {b / d:.2f}"),
     ]
     if h is not None:
-        rows.append(("(h) `make check`, the fast tier (unit, property, data, nbval, one report build)", f"{h:.0f} s",
+        rows.append(("(h) `make check`, the fast tier (unit, property, data, the report and its notebooks)", f"{h:.0f} s",
                      f"h/b = {h / b:.1f} (goal ≤ 3)"))
     if e is not None:
         rows.append(("(e) `make test`, installed, every test (browser, JupyterLab, nbgrader included)", f"{e:.0f} s",

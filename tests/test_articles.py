@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -161,30 +159,30 @@ def test_load_figures_of_one_article(package_copy, edit_csv):
         load_figures(package_copy, seed="nope")
 
 
-def test_add_honours_kzfigures_root(package_copy):
-    """The command as a user runs it: KZFIGURES_ROOT points at a copy; the checkout's seeds/ stays as it was."""
+def test_add_honours_kzfigures_root(package_copy, capsys, monkeypatch):
+    """The command as a user runs it (in this process: its logic, not Python's start-up): KZFIGURES_ROOT points at
+    a copy; the checkout's seeds/ stays as it was."""
     before = sorted(p.name for p in (ROOT / "seeds").iterdir())
-    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", *_add_args(ECONOMY)], capture_output=True, text=True,
-                          env={**__import__("os").environ, "KZFIGURES_ROOT": str(package_copy)}, check=False)
-    assert done.returncode == 0, done.stderr
-    new_id = done.stdout.strip().split()[-1]
+    code, out, err = _run(_add_args(ECONOMY), package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    new_id = out.strip().split()[-1]
     assert (package_copy / "seeds" / f"{new_id}.txt").is_file()
     assert sorted(p.name for p in (ROOT / "seeds").iterdir()) == before
 
 
 def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_copy):
-    """build.report.article_pages: one page per other article, named NAME--ID with its article parameter set;
+    """plan.article_pages: one page per other article, named NAME--ID with its article parameter set;
     none when the build is given an article, and the collection's own list is left as it was."""
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.build import article_pages
+    from kzfigures.report.plan import article_pages, collection_articles
 
     collection = list_notebooks(package_copy / "notebooks")
-    assert article_pages(collection, {}, package_copy) == []
+    assert article_pages(collection, {}, collection_articles(package_copy)) == []
     new_id = add_article(ECONOMY, **META, root=package_copy)
-    pages = article_pages(collection, {}, package_copy)
+    pages = article_pages(collection, {}, collection_articles(package_copy))
     assert [(p.name, seed_id) for p, seed_id in pages] == [(f"00-article-in-numbers--{new_id}", new_id)]
     assert pages[0][0].title.endswith(META["title"]) and pages[0][0].path == collection[0].path
-    assert article_pages(collection, {"article": new_id}, package_copy) == []
+    assert article_pages(collection, {"article": new_id}, collection_articles(package_copy)) == []
     assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
 
 
@@ -211,13 +209,13 @@ def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(p
     """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
     flagship-only and links to the contents alone (the flagship's own page keeps both)."""
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.build import article_pages
     from kzfigures.report.execute import execute
     from kzfigures.report.pages import exporter, for_readers
+    from kzfigures.report.plan import article_pages, collection_articles
 
     new_id = add_article(ECONOMY, **META, root=package_copy)
     collection = list_notebooks(package_copy / "notebooks")
-    ((info, seed_id),) = article_pages(collection, {}, package_copy)
+    ((info, seed_id),) = article_pages(collection, {}, collection_articles(package_copy))
     nb = execute(info.path, None, {"article": seed_id}, env={"KZFIGURES_ROOT": str(package_copy)})
     html = exporter().from_notebook_node(for_readers(nb, info, {"article": new_id}, {}))[0]
     for flagship in ("Astana Times", "Foreign fighters", "Deputy Prosecutor General", "growing rapidly"):

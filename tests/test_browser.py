@@ -13,6 +13,9 @@ import pytest
 from conftest import CHROMIUM, ROOT
 from kzfigures.collection.listing import list_notebooks
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 ARTEFACTS = ROOT / "build" / "test-artifacts"
 
 if CHROMIUM is None:

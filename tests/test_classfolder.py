@@ -19,6 +19,9 @@ from conftest import ROOT
 from kzfigures.classroom.bundle import write_class_folder
 from kzfigures.classroom.edition import BEGIN_SOLUTION, END_SOLUTION
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 WHEELHOUSE = ROOT / "dist" / "wheelhouse"
 #: Runs a notebook in the new venv with nbclient; prints its outputs as JSON (the error's name, if any).

@@ -25,6 +25,9 @@ from kzfigures.classroom.exercises import TEMPLATE_WORDS, article, exercises, le
 from kzfigures.cli import main, make_lesson
 from kzfigures.figures.draft import TO_DESCRIBE
 
+#: The full tier (make test): every generated lesson is executed, nbval-checked and graded.
+pytestmark = pytest.mark.full
+
 ARTICLES = sorted((ROOT / "tests" / "articles").glob("*.txt"))
 #: The credits a curator gives roles to (the article says "commission chairman Daniyar Sadykov").
 ROLES = {"Daniyar Sadykov": "commission chairman"}

@@ -17,6 +17,9 @@ from kzfigures.classroom.edition import make_student
 from kzfigures.classroom.grading import Graded, csv_text, grade, lesson_questions, student_and_lesson, table
 from test_classfolder import filled
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 LESSONS_DIR = ROOT / "notebooks" / "lessons"
 LESSONS = sorted(LESSONS_DIR.glob("[0-9][0-9]-*.ipynb"))
 

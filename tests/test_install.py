@@ -15,6 +15,10 @@ import pytest
 from conftest import ROOT
 from kzfigures.classroom.bundle import build_wheel
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:

@@ -25,6 +25,9 @@ from conftest import ROOT
 from kzfigures.classroom.edition import make_student
 from test_browser import ARTEFACTS
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 TOKEN = "kzfigures-test"
 #: Lab's application object in the page (``window.jupyterapp``): the tests wait on Lab's own state, never on time.

@@ -308,6 +308,7 @@ def test_student_versions_hold_no_solution_and_no_output(students):
                    for c in nb["cells"] if c["cell_type"] == "code")
 
 
+@pytest.mark.full  # builds reports of its own
 def test_student_run_all_runs_to_the_end_with_feedback(students):
     """Run All on each untouched student notebook: no cell fails; each check says "not answered yet"; the last
     check cell sums up."""
@@ -421,6 +422,7 @@ def spellings(value: object) -> set[str]:
     return set()
 
 
+@pytest.mark.full  # builds reports of its own
 def test_with_solutions_hidden_no_expected_value_is_on_any_lesson_page(tmp_path):
     from kzfigures.report.build import build_report
 

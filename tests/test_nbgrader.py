@@ -18,9 +18,9 @@ from kzfigures.classroom.edition import BEGIN_SOLUTION, CHECK_NOTE, END_SOLUTION
 NBGRADER_BIN = ROOT / "build" / "nbgrader-venv" / "bin"
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 
-pytestmark = pytest.mark.skipif(not (NBGRADER_BIN / "nbgrader").is_file(),
+pytestmark = [pytest.mark.full, pytest.mark.skipif(not (NBGRADER_BIN / "nbgrader").is_file(),
                                 reason="nbgrader is not installed in build/nbgrader-venv: `make nbgrader` installs "
-                                       "it (make test tries, and says so when it cannot)")
+                                       "it (make test tries, and says so when it cannot)")]
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:

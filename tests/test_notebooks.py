@@ -25,6 +25,17 @@ def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("nb", list_notebooks(), ids=lambda nb: nb.name)
+def test_the_report_runs_each_committed_notebook_to_its_committed_bytes(nb, default_report):
+    """The notebooks are checked once per run, by the report the tests build (not again by nbval): each notebook
+    as the report executed it is the committed one, byte for byte (as `make notebooks` writes it)."""
+    ran, committed = load(default_report / "notebooks" / f"{nb.name}.ipynb"), load(nb.path)
+    differ = [i for i, (a, b) in enumerate(zip(ran["cells"], committed["cells"], strict=False)) if a != b]
+    assert (default_report / "notebooks" / f"{nb.name}.ipynb").read_bytes() == nb.path.read_bytes(), (
+        f"{nb.path.name}: not what it gives when run (cells {differ or 'none'} differ, or its metadata); "
+        "`make notebooks` writes it anew")
+
+
 def test_the_collection_and_nothing_stray():
     assert [p.stem for p in MAIN] == EXPECTED
     assert not list(ROOT.rglob("Untitled*.ipynb"))

@@ -16,8 +16,8 @@ from kzfigures.classroom import printables as P
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb"))
 
-pytestmark = pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
-                                reason="no chromium to print with (`make browser` installs it)")
+pytestmark = [pytest.mark.full, pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                                reason="no chromium to print with (`make browser` installs it)")]
 
 
 def flat(text: str) -> str:

@@ -19,6 +19,9 @@ from kzfigures.collection.listing import list_notebooks
 from kzfigures.report.build import build_report
 from kzfigures.report.folders import REPORT_MARKER, WORK_MARKER
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL = list_notebooks()
 

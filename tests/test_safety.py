@@ -23,6 +23,9 @@ from kzfigures.report.build import build_report
 from kzfigures.report.cache import CHECKSUMS
 from kzfigures.report.folders import REPORT_MARKER, WORK_MARKER, OutputRefused
 
+#: The full tier (make test): a real client, an install, or report builds of its own.
+pytestmark = pytest.mark.full
+
 QUIET = {"progress": lambda line: None}
 
 
@@ -160,9 +163,9 @@ def entry_of(cache: Path) -> Path:
 
 @pytest.mark.parametrize("damage", [
     lambda e: (e / "00-article-in-numbers" / "figure-kinds.png").write_bytes(b"\x89PNG" + b"\0" * 96),
-    lambda e: (e / "00-article-in-numbers.html").unlink(),
+    lambda e: (e / "notebooks" / "00-article-in-numbers.ipynb").unlink(),
     lambda e: (e / "00-article-in-numbers" / "outputs.json").write_text("{broken", encoding="utf-8"),
-], ids=["truncated-png", "deleted-html", "corrupt-json"])
+], ids=["truncated-png", "deleted-notebook", "corrupt-json"])
 def test_a_damaged_cache_entry_is_said_removed_and_rebuilt(cache, tmp_path, damage):
     first = build_report(tmp_path / "a", only=["00"], **QUIET).output
     damage(entry_of(cache))
@@ -170,17 +173,17 @@ def test_a_damaged_cache_entry_is_said_removed_and_rebuilt(cache, tmp_path, dama
     second = build_report(tmp_path / "b", only=["00"], progress=lines.append).output
     assert any("was damaged" in line and "running it again" in line for line in lines), lines
     assert files(second) == files(first)
-    assert (entry_of(cache) / "00-article-in-numbers.html").is_file()
+    assert (entry_of(cache) / "notebooks" / "00-article-in-numbers.ipynb").is_file()
 
 
 def test_no_cache_rebuilds_and_overwrites_the_entry(cache, tmp_path):
     build_report(tmp_path / "a", only=["00"], **QUIET)
     entry = entry_of(cache)
-    page = entry / "00-article-in-numbers.html"
+    page = entry / "notebooks" / "00-article-in-numbers.ipynb"
     good = page.read_bytes()
-    page.write_text("a wrong page, with a matching checksum list", encoding="utf-8")
+    page.write_text("a wrong notebook, with a matching checksum list", encoding="utf-8")
     sums = json.loads((entry / CHECKSUMS).read_text(encoding="utf-8"))
-    sums["00-article-in-numbers.html"] = __import__("hashlib").sha256(page.read_bytes()).hexdigest()
+    sums["notebooks/00-article-in-numbers.ipynb"] = __import__("hashlib").sha256(page.read_bytes()).hexdigest()
     (entry / CHECKSUMS).write_text(json.dumps(sums), encoding="utf-8")
     build_report(tmp_path / "b", only=["00"], use_cache=False, **QUIET)
     assert page.read_bytes() == good
@@ -264,7 +267,9 @@ def test_a_notebook_that_dies_or_hangs_is_one_line_and_kept(tmp_path, source, ar
 
 
 def test_a_long_cell_is_reported_while_it_runs(tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "HEARTBEAT", 0.5)
+    from kzfigures.report import run as run_step
+
+    monkeypatch.setattr(run_step, "HEARTBEAT", 0.5)
     lines: list[str] = []
     build_report(tmp_path / "reports", notebooks_folder=broken_notebook(tmp_path, "import time\ntime.sleep(2)"),
                  progress=lines.append, use_cache=False)
@@ -288,7 +293,7 @@ def test_a_full_disk_is_one_line_and_the_previous_report_stays(small_report, tmp
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report, "_index", full)
+    monkeypatch.setattr(report, "index_page", full)
     code = cli.main(["report", "--only", "00", "--no-cache", "--output", str(out)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and err[-1] == ("kzfigures: error: No space left on device; nothing was changed in the report "
@@ -430,7 +435,7 @@ def test_crlf_line_endings_are_named_as_the_cause(package_copy):
 
 
 def test_nbval_runs_from_inside_notebooks():
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
                            "lessons/01-reading-numbers-in-the-news.ipynb"], cwd=ROOT / "notebooks",
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-2000:]

@@ -60,9 +60,9 @@ def _report(args: argparse.Namespace) -> int:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs: {args.jobs} is not a number of notebooks to run at once (1 or more)")
-    build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
-                 use_cache=not args.no_cache, timeout=args.timeout)
-    return 0
+    result = build_report(args.output, _parameters(args), args.only, args.notebooks, jobs=args.jobs,
+                          use_cache=not args.no_cache, timeout=args.timeout)
+    return 1 if result.left_out else 0  # the report is written, without the pages of an article that failed
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -76,7 +76,6 @@ def _notebooks(args: argparse.Namespace) -> int:
     from .collection.navigation import write_navigation
     from .figures.paths import notebooks_root
     from .report.execute import execute
-    from .report.kernels import warm
 
     folder = Path(args.notebooks) if args.notebooks else notebooks_root()
     changed = [p.name for p in write_graded(folder / "lessons", check=args.check)]
@@ -86,18 +85,17 @@ def _notebooks(args: argparse.Namespace) -> int:
         from .figures.paths import project_root
 
         changed += [p.name for p in write_guide(project_root(), check=args.check)]
-    with warm():  # one warm process for every notebook's kernel
-        for nb in list_notebooks(folder):
-            with tempfile.TemporaryDirectory() as tmp:
-                target = Path(tmp) / nb.path.name
-                print(f"{nb.name}: running…", file=sys.stderr, flush=True)
-                # run as the report runs it, outputs saved (to a folder thrown away), so the two give the same notebook
-                execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
-                new = target.read_bytes()
-            if new != nb.path.read_bytes():
-                changed += [nb.path.name] if nb.path.name not in changed else []
-                if not args.check:
-                    nb.path.write_bytes(new)
+    for nb in list_notebooks(folder):
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / nb.path.name
+            print(f"{nb.name}: running…", file=sys.stderr, flush=True)
+            # run as the report runs it, outputs saved (to a folder thrown away), so the two give the same notebook
+            execute(nb.path, target, {}, env={OUTPUT_ENV: str(Path(tmp) / nb.name)})
+            new = target.read_bytes()
+        if new != nb.path.read_bytes():
+            changed += [nb.path.name] if nb.path.name not in changed else []
+            if not args.check:
+                nb.path.write_bytes(new)
     if args.check and changed:
         print(f"kzfigures: error: not what `make notebooks` writes: {', '.join(changed)}", file=sys.stderr)
         return 1

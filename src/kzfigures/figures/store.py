@@ -5,8 +5,6 @@ an edit to any file of data/ or seeds/ makes everything be read, checked and bui
 """
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,36 +20,16 @@ KEPT = 8
 _CHECKED: dict[Any, Package] = {}
 
 
-#: Set by the report builder for its kernels: the file state it has checked (state_token), so that the notebooks of
-#: one build do not each validate the package again. Any edit changes the state, and the package is checked again.
-CHECKED_ENV = "KZFIGURES_CHECKED_STATE"
-
-
-def state_token(state: tuple[Path, tuple[tuple[str, int, int], ...]]) -> str:
-    """A file state as one short hash (the root, and each file's name, modification time and size)."""
-    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
-
-
 def checked_package(root: str | Path | None = None) -> Package:
-    """The package, read and checked once per root and file state; DataPackageError listing every problem.
-
-    Inside a report build the state the build checked is not checked again (CHECKED_ENV).
-    """
+    """The package, read and checked once per root and file state; DataPackageError listing every problem."""
     return _checked(file_state(root))
-
-
-def checked_token(root: str | Path | None = None) -> str:
-    """Check the package as it is now and return its state's token, for CHECKED_ENV (the report builder's)."""
-    state = file_state(root)
-    _checked(state)
-    return state_token(state)
 
 
 def _checked(state: tuple[Path, tuple[tuple[str, int, int], ...]]) -> Package:
     """The package of one file state, read and checked the first time it is asked for."""
     if state not in _CHECKED:
         package = read_package(state[0])
-        problems = [] if os.environ.get(CHECKED_ENV) == state_token(state) else validate(package)
+        problems = validate(package)
         if problems:
             raise DataPackageError(problems)
         if len(_CHECKED) >= KEPT:

@@ -54,16 +54,18 @@ def stop_kernel(client: Any) -> None:
 
 
 def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: dict[str, str] | None = None,
-            running: set[Any] | None = None, timeout: int = 300) -> Any:
+            running: set[Any] | None = None, timeout: int = 300, connection_file: Path | None = None) -> Any:
     """Run a notebook in a fresh kernel and return it cleaned (also written to target when given).
 
     Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
     papermill command). The kernel is run with nbclient directly so that it can be given its own environment
     and several can run at once from threads; while it runs, its client is in ``running`` (for stop_kernel).
-    Inside ``kernels.warm()`` the kernel is forked from the warm process; it is killed once the last cell is done.
+    The kernel is started as papermill starts one (jupyter_client's own manager) and killed once the last cell is done.
     On failure ExecutionFailed is raised (a cell that raised, ran longer than ``timeout`` seconds, or a kernel
     that died); the executed notebook is written to target first. Adjacent stream outputs are merged, so a
-    print that the kernel flushed in two pieces under load gives the same notebook.
+    print that the kernel flushed in two pieces under load gives the same notebook. ``connection_file``: where the
+    kernel's connection file (its key) is written, instead of a temporary file (a build keeps it in a folder of its
+    own, which the next build removes if this one is killed outright).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -71,15 +73,16 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from .kernels import manager_class
-
     nb = load_notebook_node(str(source))
     if parameters:
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, coalesce_streams=True,
-                            kernel_manager_class=manager_class(), shutdown_kernel="immediate",
+                            shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    if connection_file is not None:  # nbclient's own manager (the client still owns it), its key file where told
+        client.km = client.create_kernel_manager()
+        client.km.connection_file = str(connection_file)
     started = [-1]
     client.on_cell_start = lambda cell, cell_index: started.__setitem__(0, cell_index)
     if running is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..figures.context import NOT_INDEPENDENT, UNSETTLED, in_context
 from ..figures.formatting import number, percent
@@ -21,9 +22,16 @@ class Finding:
     page: str
 
 
-def findings(root: str | Path | None = None, last_year: int | None = None) -> list[Finding]:
+#: The page that compares the article with other sources, whose ``last_year`` the comparison's finding follows.
+CONTEXT_PAGE = "04-in-context"
+
+
+def findings(root: str | Path | None = None, last_year: int | None = None,
+             pages: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
     """The findings, in the order of the pages that show them; ``last_year`` is the in-context page's (its
-    figures from other sources up to that year, as the page shows them)."""
+    figures from other sources up to that year, as the page shows them), or read from ``pages`` (each page's name
+    with the parameters it was built with) when that page is there."""
+    last_year = (pages or {}).get(CONTEXT_PAGE, {}).get("last_year", last_year)
     figures = load_figures(root, include_derived=True)
     words = dict(zip(figures["figure_id"], figures["number_text"], strict=True))
     stated = figures.loc[~figures["derived"] & figures["same_as"].isna()]
@@ -56,5 +64,5 @@ def findings(root: str | Path | None = None, last_year: int | None = None) -> li
                    "same offence (whether the law changed is not established), " if unsettled else "")
                 + f"and {other} count something else; "
                 + ("none conflicts with the article at the same time and place." if not conflicting else
-                   f"{conflicting} conflict with it at the same time and place."), "04-in-context"),
+                   f"{conflicting} conflict with it at the same time and place."), CONTEXT_PAGE),
     ]

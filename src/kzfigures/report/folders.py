@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..figures.files import locked as lock_file
-from ..figures.files import write_atomic
 
 #: Inside a report folder: the files the report wrote, with their sha256.
 REPORT_MARKER = ".kzfigures-report.json"
@@ -182,58 +181,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _journal(output: Path) -> Path:
-    """The swap's journal beside the output: which two folders a swap in progress moves."""
-    return output.with_name(f".{output.name}.swap.json")
-
-
-def begin_swap(output: Path, built: Path, retired: Path) -> None:
-    """Record, before the first rename, which folders the swap moves, so a build killed between the two renames can
-    be finished by the next one (recover_swap)."""
-    body = {"schema": "kzfigures-swap/1", "pid": os.getpid(), "built": built.name, "retired": retired.name}
-    write_atomic(_journal(output), json.dumps(body) + "\n")
-
-
-def end_swap(output: Path) -> None:
-    """The swap is done: its journal goes."""
-    _journal(output).unlink(missing_ok=True)
-
-
-def recover_swap(output: Path, say: Callable[[str], None]) -> None:
-    """Finish a swap a killed build left half done (called under the lock): the new report, if it is complete, is put
-    in place, else the old one is put back; the folders the swap named are then removed, and its journal."""
-    journal = _journal(output)
-    try:
-        body = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return
-    except (OSError, ValueError):
-        body = {}
-    prefix = f".{output.name}."
-    names = [body.get(k) for k in ("built", "retired")] if isinstance(body, dict) else []
-    pid = body.get("pid") if isinstance(body, dict) else None
-    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
-        return  # its build is still running (it would hold the lock; nothing to do)
-    if not all(isinstance(n, str) and n.startswith(prefix) and "/" not in n for n in names) or len(names) != 2:
-        say(f"{journal}: not a swap journal kzfigures wrote; removed, and nothing else touched")
-        journal.unlink(missing_ok=True)
-        return
-    built, retired = (output.with_name(str(n)) for n in names)
-    if not output.exists():
-        if built.is_dir() and recorded_files(built) is not None:
-            built.rename(output)
-            say(f"a build was stopped while it put its report in place: finished, {output} is the new report")
-        elif retired.is_dir():
-            (retired / WORK_MARKER).unlink(missing_ok=True)
-            retired.rename(output)
-            say(f"a build was stopped while it put its report in place: {output} is the previous report again")
-    for folder in (built, retired):
-        if folder.is_dir():
-            (folder / WORK_MARKER).write_text(str(os.getpid()), encoding="utf-8")  # the journal names it as ours
-            remove_work(folder)
-    journal.unlink(missing_ok=True)
 
 
 def locked(output: Path, say: Callable[[str], None]) -> contextlib.AbstractContextManager[None]:

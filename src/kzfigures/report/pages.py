@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,16 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 #: A cell tagged so speaks of the flagship article alone: another article's page leaves it out.
 FLAGSHIP_ONLY = "flagship-only"
-#: What the name of another article's page holds (NAME--ID, see build.report.article_pages).
+#: What the name of another article's page holds (NAME--ID, see plan.article_pages).
 ARTICLE_PAGE = "--"
+
+
+def text(value: Any) -> str:
+    """The templates' ``text`` filter: a data text escaped for HTML with html.escape (the templates then mark it
+    ``safe``, so an autoescaping environment does not escape it twice)."""
+    from html import escape
+
+    return escape(str(value))
 
 
 def exporter() -> Any:
@@ -38,7 +47,16 @@ def exporter() -> Any:
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name="kzreport", extra_template_basedirs=[str(TEMPLATES)],
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+                        exclude_input_prompt=True, exclude_output_prompt=True, filters={"text": text})
+
+
+def environment() -> Any:
+    """The Jinja environment of the report's own templates (the index, the footer): autoescaped, with ``text``."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["text"] = text
+    return env
 
 
 def _grouped(name: str, value: Any) -> bool:
@@ -198,75 +216,105 @@ def tidy_tables(html: str, labels: dict[str, str] | None = None) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    labels = labels or {}
     for table in soup.select("table.dataframe"):
-        head = table.select_one("thead tr:last-of-type")
-        body = table.select("tbody tr")
-        if head is None:
-            continue
-        for extra in table.select("thead tr")[:-1]:
-            extra.decompose()
-        names = [_header(_cell_text(th)) for th in head.find_all("th")[1:]]
-        rows = []
-        for tr in body:
-            index = tr.find("th")
-            if index is not None:
-                index.decompose()
-            rows.append(tr.find_all("td"))
-        if "id" in names and "what is counted" not in names and any(_cell_text(r[names.index("id")]) in labels
-                                                                    for r in rows if len(r) == len(names)):
-            names[names.index("id")] = "what is counted"  # the measure in words, the id kept under it
-        whole = [r for r in rows if len(r) == len(names)]
-        under = [i for i, n in enumerate(names) if n in UNDER and (n not in TEXT or any(
-            len(_cell_text(r[i])) > SHORT for r in whole))]
-        under.sort(key=lambda i: UNDER.index(names[i]))  # the words first, the ids last
-        order = _order(names, under)
-        numeric = {i for i in order if rows and all(
-            len(r) == len(names) and (_NUMBER.match(_cell_text(r[i])) or not _cell_text(r[i])) for r in rows)
-            and any(len(r) == len(names) and _cell_text(r[i]) for r in rows)}
-        head.clear()
-        for i in order:
-            th = soup.new_tag("th", scope="col")
-            th.string = names[i]
-            if i in numeric:
-                th["class"] = "num"
-            head.append(th)
-        table["class"] = " ".join([*table.get_attribute_list("class"), "kz-stack"]).strip()
-        table.attrs.pop("border", None)
-        for tr, cells in zip(body, rows, strict=True):
-            if len(cells) != len(names):
-                continue
-            tr["class"] = "kz-row"
-            for cell in cells:
-                cell.extract()
-            for i in order:
-                cell = cells[i]
-                _words(soup, cell, names[i], labels)
-                value = soup.new_tag("div", attrs={"class": "kz-value"})  # one box, so a stacked row keeps it whole
-                for child in list(cell.children):
-                    value.append(child.extract())
-                cell.append(value)
-                cell["data-label"] = names[i]
-                if i in numeric:
-                    cell["class"] = " ".join([*cell.get_attribute_list("class"), "num"]).strip()
-                tr.append(cell)
-            notes = [(names[i], cells[i]) for i in under if _cell_text(cells[i])]
-            if notes:
-                line = soup.new_tag("tr", attrs={"class": "kz-under"})
-                td = soup.new_tag("td", colspan=str(len(order)))
-                for name, cell in notes:
-                    part = soup.new_tag("span", attrs={"class": f"kz-note kz-note-{name.replace(' ', '-')}"})
-                    tag = soup.new_tag("span", attrs={"class": "kz-note-label"})
-                    tag.string = f"{name}: "
-                    part.append(tag)
-                    _words(soup, cell, name, labels)
-                    for child in list(cell.children):
-                        part.append(child.extract())
-                    td.append(part)
-                    td.append(" ")
-                line.append(td)
-                tr.insert_after(line)
+        _tidy_table(soup, table, labels or {})
     return str(soup)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How one table is shown: its columns' names in words, the ones in the row (in order), the ones under it,
+    and the ones right-aligned."""
+
+    names: list[str]
+    order: list[int]
+    under: list[int]
+    numeric: set[int]
+
+
+def _tidy_table(soup: Any, table: Any, labels: dict[str, str]) -> None:
+    """One pandas table arranged for readers (see tidy_tables)."""
+    head = table.select_one("thead tr:last-of-type")
+    if head is None:
+        return
+    body = table.select("tbody tr")
+    for extra in table.select("thead tr")[:-1]:
+        extra.decompose()
+    names = [_header(_cell_text(th)) for th in head.find_all("th")[1:]]
+    rows = []
+    for tr in body:
+        index = tr.find("th")
+        if index is not None:
+            index.decompose()
+        rows.append(tr.find_all("td"))
+    layout = _layout(names, rows, labels)
+    head.clear()
+    for i in layout.order:
+        th = soup.new_tag("th", scope="col")
+        th.string = layout.names[i]
+        if i in layout.numeric:
+            th["class"] = "num"
+        head.append(th)
+    table["class"] = " ".join([*table.get_attribute_list("class"), "kz-stack"]).strip()
+    table.attrs.pop("border", None)
+    for tr, cells in zip(body, rows, strict=True):
+        if len(cells) == len(names):
+            _tidy_row(soup, tr, cells, layout, labels)
+
+
+def _layout(names: list[str], rows: list[list[Any]], labels: dict[str, str]) -> _Layout:
+    """Which columns a table shows in its rows, in which order, which go under the row, which are numbers."""
+    if "id" in names and "what is counted" not in names and any(_cell_text(r[names.index("id")]) in labels
+                                                                for r in rows if len(r) == len(names)):
+        names[names.index("id")] = "what is counted"  # the measure in words, the id kept under it
+    whole = [r for r in rows if len(r) == len(names)]
+    under = [i for i, n in enumerate(names) if n in UNDER and (n not in TEXT or any(
+        len(_cell_text(r[i])) > SHORT for r in whole))]
+    under.sort(key=lambda i: UNDER.index(names[i]))  # the words first, the ids last
+    order = _order(names, under)
+    return _Layout(names, order, under, {i for i in order if _is_numeric(i, names, rows)})
+
+
+def _is_numeric(i: int, names: list[str], rows: list[list[Any]]) -> bool:
+    """True when every row is whole and column i holds numbers or nothing, and at least one number."""
+    return bool(rows) and all(
+        len(r) == len(names) and (_NUMBER.match(_cell_text(r[i])) or not _cell_text(r[i])) for r in rows) and any(
+        len(r) == len(names) and _cell_text(r[i]) for r in rows)
+
+
+def _tidy_row(soup: Any, tr: Any, cells: list[Any], layout: _Layout, labels: dict[str, str]) -> None:
+    """One row: its shown cells in order, each in words and labelled; its long text and ids in a line under it."""
+    tr["class"] = "kz-row"
+    for cell in cells:
+        cell.extract()
+    for i in layout.order:
+        cell = cells[i]
+        _words(soup, cell, layout.names[i], labels)
+        value = soup.new_tag("div", attrs={"class": "kz-value"})  # one box, so a stacked row keeps it whole
+        for child in list(cell.children):
+            value.append(child.extract())
+        cell.append(value)
+        cell["data-label"] = layout.names[i]
+        if i in layout.numeric:
+            cell["class"] = " ".join([*cell.get_attribute_list("class"), "num"]).strip()
+        tr.append(cell)
+    notes = [(layout.names[i], cells[i]) for i in layout.under if _cell_text(cells[i])]
+    if not notes:
+        return
+    line = soup.new_tag("tr", attrs={"class": "kz-under"})
+    td = soup.new_tag("td", colspan=str(len(layout.order)))
+    for name, cell in notes:
+        part = soup.new_tag("span", attrs={"class": f"kz-note kz-note-{name.replace(' ', '-')}"})
+        tag = soup.new_tag("span", attrs={"class": "kz-note-label"})
+        tag.string = f"{name}: "
+        part.append(tag)
+        _words(soup, cell, name, labels)
+        for child in list(cell.children):
+            part.append(child.extract())
+        td.append(part)
+        td.append(" ")
+    line.append(td)
+    tr.insert_after(line)
 
 
 def _words(soup: Any, cell: Any, name: str, labels: dict[str, str]) -> None:
@@ -306,7 +354,8 @@ def figure_labels(root: Path | None = None) -> dict[str, str]:
 
 
 def export(executed: Any, info: NotebookInfo, parameters: dict[str, Any], targets: dict[Path, str],
-           html_exporter: Any, labels: dict[str, str] | None = None) -> str:
-    """The page of one executed notebook, as HTML."""
+           html_exporter: Any, labels: dict[str, str] | None = None, footer: dict[str, Any] | None = None) -> str:
+    """The page of one executed notebook, as HTML; ``footer`` (provenance.footer_context) closes it."""
     page = for_readers(executed, info, parameters, targets, labels)
-    return html_exporter.from_notebook_node(page, resources={"metadata": {"name": info.name}})[0]
+    resources = {"metadata": {"name": info.name}, "kz_footer": footer}
+    return html_exporter.from_notebook_node(page, resources=resources)[0]

@@ -13,12 +13,9 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
-#: The build date when neither SOURCE_DATE_EPOCH nor a git commit says one (2014-09-01, the article's month).
-FALLBACK_EPOCH = 1409529600
 DATA_LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (the curation: ids, units, measures, "
                 "periods, notes, and the tables and charts made from them)",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -62,13 +59,26 @@ def provenance(root: Path) -> Provenance:
     commit = _git(root, "rev-parse", "--short=12", "HEAD")
     if commit and _git(root, "status", "--porcelain", "--untracked-files=no"):
         commit += " + local changes"
-    stamp = os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct") or str(FALLBACK_EPOCH)
+    stamp = os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct")
     try:
         seconds = int(stamp)
-    except ValueError:
-        seconds = FALLBACK_EPOCH
+    except ValueError:  # neither says one: the flagship article's date
+        seconds = article_epoch(root)
     built = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Provenance(release, commit or "not a git checkout", built)
+
+
+def article_epoch(root: Path) -> int:
+    """The first second (UTC) of the flagship article's publication date: the date every build stamps where a tool
+    would stamp the time (SOURCE_DATE_EPOCH), so two builds give the same bytes."""
+    from ..figures.seeds import load_seed
+
+    try:
+        published = load_seed(None, root=root).meta["published"]
+    except FileNotFoundError:  # not a checkout (its date is asked all the same): the installed package's flagship
+        published = load_seed(None).meta["published"]
+    parts = [int(part) for part in str(published).split("-")] + [1, 1]
+    return int(dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC).timestamp())
 
 
 def article_source(article: dict[str, Any]) -> dict[str, str]:
@@ -136,17 +146,17 @@ def write_datapackage(folder: Path, title: str, article: dict[str, Any], made: P
     (folder / "datapackage.json").write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def footer_context(title: str, article: dict[str, Any], made: Provenance, download: str | None = None
+                   ) -> dict[str, Any]:
+    """What a page's footer (templates/kzreport/footer.html.j2) says: how to cite it, the licence, what built it."""
+    licence = {"name": DATA_LICENCE["name"], "path": DATA_LICENCE["path"],
+               "short": DATA_LICENCE["title"].split(" (")[0], "code": CODE_LICENCE}
+    return {"title": title, "article": article, "made": made, "download": download, "licence": licence}
+
+
 def footer(title: str, article: dict[str, Any], made: Provenance, download: str | None = None) -> str:
-    """The closing lines of every page: how to cite it, the licence, the version, commit and build date."""
-    cite = (f"kzfigures, “{escape(title)}”, report page built {made.day} from {escape(article['publisher'])}, "
-            f"“{escape(article['title'])}” ({escape(article['published'])})"
-            + (f", <a class=\"kz-url\" href=\"{escape(article['url'])}\">{escape(article['url'])}</a>."
-               if article.get("url") else "."))
-    files = (f' The data: <a href="{escape(download)}" download>datapackage.json</a> (every file, its sources, the '
-             "licence)." if download else "")
-    return (f'<footer class="kz-footer">\n<p><strong>How to cite:</strong> {cite}</p>\n'
-            f"<p><strong>Licence:</strong> the data and charts {DATA_LICENCE['name']} "
-            f"(<a href=\"{DATA_LICENCE['path']}\">{DATA_LICENCE['title'].split(' (')[0]}</a>); the code "
-            f"{CODE_LICENCE}; quotes from the article remain the copyright of {escape(article['publisher'])}."
-            f"{files}</p>\n<p><strong>Built by</strong> kzfigures {escape(made.version)}, commit "
-            f"<code>{escape(made.commit)}</code>, on {made.day}.</p>\n</footer>\n")
+    """The closing lines of every page, as HTML: the footer template with footer_context."""
+    from .pages import environment
+
+    context = footer_context(title, article, made, download)
+    return str(environment().get_template("kzreport/footer.html.j2").render(footer=context)) + "\n"
