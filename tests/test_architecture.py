@@ -161,15 +161,6 @@ def test_the_readme_links_the_architecture_map():
 #: The most cyclomatic complexity (radon's measure: one plus each branch, loop, boolean operator and comprehension
 #: condition) a function may have: above it, split the function by what it does.
 MOST_COMPLEX = 20
-#: Functions over MOST_COMPLEX in modules other helpers were splitting when this test came (issue 28 part 5). The
-#: lead empties it at merge; nothing may be added to it.
-PENDING = frozenset({
-    "figures/parse.py:_number_from_words", "figures/draft.py:non_figure_reason",
-    "charts/plotting.py:estimates_chart", "charts/plotting.py:_draw_intervals", "charts/plotting.py:_legend_handles",
-    "charts/plotting.py:timeline_chart",
-    "report/pages.py:tidy_tables", "report/kernels.py:serve", "report/folders.py:recover_swap",
-    "report/build.py:build_report",
-})
 
 
 def complexities(source: str, where: str) -> dict[str, int]:
@@ -189,12 +180,7 @@ def too_complex() -> dict[str, int]:
 
 
 def test_no_function_is_above_the_complexity_a_person_can_hold():
-    assert {name: value for name, value in too_complex().items() if name not in PENDING} == {}
-
-
-def test_every_pending_function_is_still_over_the_limit():
-    """PENDING only shrinks: a function split since leaves the list (so the list says what is left)."""
-    assert PENDING - set(too_complex()) == set()
+    assert too_complex() == {}
 
 
 def test_the_complexity_rule_catches_a_function_with_too_many_branches():

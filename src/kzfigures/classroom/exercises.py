@@ -375,22 +375,38 @@ def _whole(unit: str) -> bool:
     return unit in lexicon()["whole_units"]["units"]
 
 
+#: A bound's end as Bounds keeps it: a whole number, a float or an exact fraction.
+Number = int | float | Fraction
+
+
+def _allowed_ends(b: Bounds, unit: str) -> tuple[list[Number], list[Number]]:
+    """The lower and upper ends a student may write: the table's, and for whole things an open end as the next whole
+    number inside it (more than 15,000 people: 15,001)."""
+    whole = _whole(unit)
+    lowers = [b.lower] + ([b.lower + 1] if b.lower_open and whole and float(b.lower).is_integer() else [])
+    uppers = [b.upper] + ([b.upper - 1] if b.upper_open and whole and math.isfinite(b.upper)
+                          and float(b.upper).is_integer() else [])
+    return lowers, uppers
+
+
+def _matching(given: Number, allowed: list[Number]) -> Number | None:
+    """The allowed end ``given`` is, each allowed its rounding; None when it is none of them."""
+    return next((x for x in allowed if L._close(L._rounded(given, float(x)), float(x))), None)
+
+
 def _check_bounds(answer: Any, name: str, e: Exercise) -> str:
     """Bounds of the words: the table's interval, its open end written as the next whole number for whole things,
     each end allowed its rounding; as Bounds, the open ends must match too."""
     t, b, words = TEMPLATE_WORDS["bounds"], e.expected, e.extra["words"]
     L._missing(answer, name, f"write the lowest and highest values that “{words}” allows, as (lower, upper)")
     given = L._as_bounds(answer, name)
-    whole = _whole(e.extra["unit"])
-    lowers = [b.lower] + ([b.lower + 1] if b.lower_open and whole and float(b.lower).is_integer() else [])
-    uppers = [b.upper] + ([b.upper - 1] if b.upper_open and whole and math.isfinite(b.upper)
-                          and float(b.upper).is_integer() else [])
-    lower = next((x for x in lowers if L._close(L._rounded(given.lower, float(x)), float(x))), None)
+    lowers, uppers = _allowed_ends(b, e.extra["unit"])
+    lower = _matching(given.lower, lowers)
     if lower is None:
         more = "too high" if given.lower > b.lower else "too low"
         hint = t["lower_hint"].get(e.extra["bound"], t["lower_hint"]["other"])
         raise L.NotYet(f"your lower bound {given.lower:,g} is {more}: " + hint.format(words=words, lower=number(b.lower)))
-    upper = next((x for x in uppers if L._close(L._rounded(given.upper, float(x)), float(x))), None)
+    upper = _matching(given.upper, uppers)
     if upper is None:
         if b.upper == math.inf:
             raise L.NotYet(f"your upper bound {given.upper:,g} is too low: " + t["upper_open_hint"].format(words=words))
