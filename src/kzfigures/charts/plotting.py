@@ -1006,7 +1006,8 @@ def _publication(ax: Axes, window: tuple[pd.Timestamp, pd.Timestamp], top: float
         ax.axvspan(first, last, color=COLOURS["open"], alpha=0.15, lw=0, zorder=0)
     ax.axvline(last, color=COLOURS["open"], ls="--", lw=1)
     if _for_phone():  # along the line, inside the plot: a narrow drawing has no room beside it
-        ax.text(last, top, "article published ", color=COLOURS["open"], fontsize=_fs(8), va="top", ha="right",
+        ax.text(last, top, "article published" + (" (inferred) " if because else " "), color=COLOURS["open"],
+                fontsize=_fs(8), va="top", ha="right",
                 rotation=90)
     else:
         ax.text(last, top, f" article published {days}" + (" (our inference)" if because else ""),

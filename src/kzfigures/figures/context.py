@@ -249,8 +249,9 @@ def conclusions(compared: pd.DataFrame) -> str:
     lines = [f"{total} external figures were compared with {compared['figure_id'].nunique()} of the article's; "
              f"{like} count the same thing in the same place; {borrowed} are no independent check (they restate "
              f"the article's own source, repeat an earlier figure or compile others'); "
-             + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} another term in law for the same offence, "
-                "later, a change not established; " if unsettled else "")
+             + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} another term in law, later, for an offence "
+                "described in the same words (whether it is the same provision and whether the law changed is not "
+                "established); " if unsettled else "")
              + f"and {other} count something else, so their numbers get no verdict."]
     for relation_name in (r for r in RELATIONS if r != "different scope"):
         hits = compared.loc[compared["relation"] == relation_name]

@@ -52,16 +52,18 @@ def findings(root: str | Path | None = None, last_year: int | None = None,
         Finding(f"If Erlan Karin's “{words['kz_fighters_karin']}” Kazakhstan citizens are among the "
                 f"“{words['foreign_fighters']}” foreign fighters counted in Syria, they are "
                 f"{kz_share.describe(lambda v: percent(v, 2))} of them, an upper bound as the total has no upper end. "
-                "The two figures count different things (everyone who fought in Syria in recent years; those "
-                "fighting now, anywhere), so the share of those fighting now could be higher.", "01-foreign-fighters"),
+                "The two figures count different things (as kzfigures reads it, everyone who fought in Syria in "
+                "recent years; those fighting now, anywhere), so the share of those fighting now could be higher.",
+                "01-foreign-fighters"),
         Finding(f"The attacks since 2011 killed {killed.describe(number)} people, {officers.describe(number)} of them "
                 f"law enforcement officers and special service agents; the other {others.describe(number)} are "
                 "derived (the article does not say who they were).", "02-attacks-and-security"),
         Finding(f"Of {len(compared)} figures from other sources up to {last_year or 'now'}, {same} count the same "
                 f"thing in the same place as the article's, {borrowed} more are no independent check (they restate "
                 f"its source, repeat or compile others), "
-                + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} a later, different term in law for the "
-                   "same offence (whether the law changed is not established), " if unsettled else "")
+                + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} a later, different term in law for an "
+                   "offence described in the same words (whether it is the same provision, and whether the law "
+                   "changed, is not established), " if unsettled else "")
                 + f"and {other} count something else; "
                 + ("none conflicts with the article at the same time and place." if not conflicting else
                    f"{conflicting} conflict with it at the same time and place."), CONTEXT_PAGE),
