@@ -409,3 +409,33 @@ def test_a_save_killed_while_writing_leaves_every_file_as_it_was(drafted, monkey
     assert {**_bytes(root), "proposed": (root / "data" / "proposed" / f"{article}.csv").read_bytes()} == before
     assert not list((root / "data").rglob("*.partial")) and validate_package(root) == []
     assert c.unsaved == 3 and c.save().startswith("saved 3 decision(s)")
+
+
+def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(drafted, monkeypatch):
+    """Killed after its first rename (the figure in place, the override not yet): validate reports the unfinished
+    save instead of showing a bound without its reading, and the next writer puts every file in place."""
+    from kzfigures.figures import files
+
+    root, article = drafted
+    c = curation(article, root)
+    c.accept(_pid(c, "five years"), lower=0, override_reason="within")
+    real_replace, done = files.os.replace, []
+
+    def replace(source, target):
+        if done:
+            raise KeyboardInterrupt("killed between two renames (on purpose)")
+        done.append(target)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        c.save()
+    monkeypatch.undo()
+    assert [p.file for p in validate_package(root)] == [files.SAVE_JOURNAL]
+    other = curation(article, root)
+    other.reject(_pid(other, "one"), "pronoun")  # a second save, of another proposal, finishes the first
+    other.save()
+    assert validate_package(root) == [] and not (root / files.SAVE_JOURNAL).exists()
+    within = load_figures(root, seed=article).set_index("number_text").loc["five years"]
+    assert (within["lower"], within["upper"]) == (0, 5)
+    assert not list((root / "data").rglob("*.partial"))

@@ -152,6 +152,19 @@ def test_the_csv_neutralises_a_name_a_spreadsheet_would_run():
     assert text.count("\n") == 1 + 5 + 1  # the header, a row per answer, a row for the notebook that is no lesson
 
 
+def test_a_students_control_characters_are_shown_not_run_in_the_table_and_the_csv():
+    """A file name or an error message holding terminal escapes, a bell or new lines cannot clear the teacher's
+    screen or print a fake line in the table: each shows as its escape."""
+    from kzfigures.classroom.grading import Graded, csv_text, lesson_questions
+
+    stem = LESSONS[0].stem
+    rows = [Graded("\x1b[31mred\x1b[0m", stem, ["not yet"] * 5,
+                   note="question 1 raised Exception: \x1b[2J\x1b]0;pwned\x07\n\nana  5/5")]
+    shown = table(rows, lesson_questions(LESSONS_DIR)) + csv_text(rows, lesson_questions(LESSONS_DIR))
+    assert not any(c in shown for c in "\x1b\x07") and "\\x1b[31mred" in shown and "\\n\\nana  5/5" in shown
+    assert not any(line.startswith("ana") for line in shown.splitlines())
+
+
 def alive(pid: int) -> bool:
     """True while a process runs (a zombie waiting for its parent is not running)."""
     try:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..collection.listing import cell_source
+from ..figures.literal import printable, spreadsheet_cell
 from .answers import decode
 from .edition import TEXT_PROMPT, check_call
 from .slips import GRADING_ENV
@@ -542,15 +543,15 @@ def _class_lines(rows: list[Graded], known: dict[str, LessonQuestions]) -> list[
         if graded:
             counts = [f"Q{q.number} {sum(r.states[q.number - 1] in ('right', 'as asked') for r in graded)}/"
                       f"{len(graded)}" for q in questions]
-            lines.append(f"{stem} ({len(graded)} notebook(s)), right per question: {'  '.join(counts)}")
+            lines.append(f"{printable(stem)} ({len(graded)} notebook(s)), right per question: {'  '.join(counts)}")
     totals: dict[str, list[int]] = {}
     for row in rows:
         if row.states and "not counted" not in row.note:
             got = totals.setdefault(row.student, [0, 0, 0])
             got[0], got[1], got[2] = got[0] + row.right, got[1] + len(row.states), got[2] + 1
     if totals:
-        width = max(len(s) for s in totals)
-        lines += ["", "total per student:"] + [f"  {s.ljust(width)}  {r}/{n} right ({k} lesson(s))"
+        width = max(len(printable(s)) for s in totals)
+        lines += ["", "total per student:"] + [f"  {printable(s).ljust(width)}  {r}/{n} right ({k} lesson(s))"
                                                for s, (r, n, k) in sorted(totals.items())]
     return lines
 
@@ -559,8 +560,8 @@ def table(rows: list[Graded], known: dict[str, LessonQuestions] | None = None) -
     """The summary table: one line per student and lesson, a symbol per question, the legend, and (with the
     lessons' questions) the class's results per question and each student's total."""
     header = ("student", "lesson", "right", "answers", "note")
-    lines = [(r.student, r.lesson, f"{r.right}/{len(r.states)}" if r.states else "",
-              " ".join(SYMBOL[s] for s in r.states), r.note) for r in rows]
+    lines = [(printable(r.student), printable(r.lesson), f"{r.right}/{len(r.states)}" if r.states else "",
+              " ".join(SYMBOL[s] for s in r.states), printable(r.note)) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
     text = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() for line in [header, *lines]]
     legend = "\n\n✓ right   ✗ not right yet   · not answered (questions in the lesson's order)\n"
@@ -569,8 +570,9 @@ def table(rows: list[Graded], known: dict[str, LessonQuestions] | None = None) -
 
 
 def _safe(text: str) -> str:
-    """A cell a spreadsheet would run (starting = + - @, or a tab or return) made text with a leading '."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A cell of the grades CSV: printable (a student's control characters escaped), and never run by a spreadsheet
+    (a leading ' before = + - @)."""
+    return str(spreadsheet_cell(printable(text)))
 
 
 def csv_text(rows: list[Graded], questions: dict[str, LessonQuestions]) -> str:

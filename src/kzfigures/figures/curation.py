@@ -26,7 +26,7 @@ import pandas as pd
 from .bounds import Bounds
 from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
-from .files import csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
+from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .package import Package, read_package
 from .parse import parse_quantity
 from .paths import project_root
@@ -365,7 +365,7 @@ class Curation:
         if name in package.tables:
             files.append((self.root / "data" / resource_path(self.article),
                           whole_csv(COLUMNS, package.tables[name].rows), "utf-8", ""))
-        replace_all(files)
+        replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._people |= {r["name"] for r in added["people"]}
 
 

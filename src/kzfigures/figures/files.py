@@ -10,12 +10,16 @@ import contextlib
 import csv
 import fcntl
 import io
+import json
 import os
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+#: The journal of a save of several files in progress (beside data/): the new files written, not yet all renamed
+#: into place. The next writer finishes it (finish_save); validation reports it while it is there.
+SAVE_JOURNAL = ".kzfigures-save.json"
 #: The lock file one writer of data/ at a time holds (a draft or a curation's save): beside data/, so it is no file
 #: of the package. It stays in place (see locked).
 LOCK_NAME = ".kzfigures-draft.lock"
@@ -48,19 +52,46 @@ def write_atomic(target: Path, data: str | bytes, encoding: str = "utf-8", newli
     replace_all([(target, data, encoding, newline)])
 
 
-def replace_all(files: Sequence[tuple[Path, str | bytes, str, str | None]]) -> None:
+def replace_all(files: Sequence[tuple[Path, str | bytes, str, str | None]], journal: Path | None = None) -> None:
     """Write several files whole ((path, data, encoding, newline) each): every new file written and flushed first,
-    then all renamed over their targets, so a writer killed while writing leaves every old file as it was."""
+    then all renamed over their targets, so a writer killed while writing leaves every old file as it was. With a
+    ``journal``, the renames are recorded first, so a writer killed between two renames is finished by the next
+    (finish_save): all the files or none, never some."""
     partials: list[tuple[Path, Path]] = []
+    recorded = False
     try:
         for target, data, encoding, newline in files:
             partials.append((_partial(target, data, encoding, newline), target))
+        if journal is not None:
+            body = [[str(p.relative_to(journal.parent)), str(t.relative_to(journal.parent))] for p, t in partials]
+            write_atomic(journal, json.dumps(body) + "\n")
+            recorded = True
         for partial, target in partials:
             os.replace(partial, target)
+        if journal is not None:
+            journal.unlink(missing_ok=True)
     except BaseException:
-        for partial, _ in partials:
-            partial.unlink(missing_ok=True)
+        if not recorded:  # renamed nothing yet: the old files stand; a recorded save is finished by the next writer
+            for partial, _ in partials:
+                partial.unlink(missing_ok=True)
         raise
+
+
+def finish_save(journal: Path) -> bool:
+    """Finish a save a killed writer left between its renames: each new file its journal names that is still there
+    is renamed over its target (they were all written whole before the first rename). True when one was finished."""
+    try:
+        body = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        body = []
+    for partial, target in body if isinstance(body, list) else []:
+        new = journal.parent / str(partial)
+        if new.is_file() and journal.parent in new.parents and new.name.endswith(".partial"):
+            os.replace(new, journal.parent / str(target))
+    journal.unlink(missing_ok=True)
+    return True
 
 
 def replace(target: Path, text: str, keep_bom: bool = False) -> None:
@@ -94,6 +125,7 @@ def data_lock(base: Path, who: str = "`kzfigures draft`") -> Iterator[None]:
                          f"(see {base / LOCK_NAME}); run {who} again when it has finished")
 
     with locked(base / LOCK_NAME, busy):
+        finish_save(base / SAVE_JOURNAL)  # a save killed between its renames: finished before anyone writes
         yield
 
 

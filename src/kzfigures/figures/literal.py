@@ -55,6 +55,13 @@ def is_blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
+def printable(text: str) -> str:
+    """Text from someone else (a student's file name, an error they raised) safe to print on a terminal or in a
+    table: each character that is not printable (escape sequences, bell, new lines, bidirectional controls) is
+    written as its Python escape, so it shows and does nothing."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def xml_text(text: str) -> str:
     """Text with what XML 1.0 forbids taken out (so an SVG built from data stays well-formed XML)."""
     return _NOT_XML.sub("", text)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import SAVE_JOURNAL
 from .paths import project_root
 from .problems import Problem
 from .seeds import Seed, read_seeds
@@ -213,6 +214,9 @@ def read_package(root: str | Path | None = None) -> Package:
     """Read seeds/ and data/ from ``root`` (default: this checkout); problems are collected, not raised."""
     base = project_root(root)
     seeds, problems = read_seeds(base)
+    if (base / SAVE_JOURNAL).exists():
+        problems.append(Problem(SAVE_JOURNAL, "-", "-", "a save was stopped before all its files were in place: the "
+                                                        "next `kzfigures draft` or curation save finishes it"))
     descriptor_path = base / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
