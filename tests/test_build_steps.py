@@ -197,23 +197,24 @@ def test_the_cli_says_the_left_out_article_and_exits_1(package_copy, monkeypatch
 
 @pytest.mark.full  # two kernels
 def test_an_added_article_with_an_unaccounted_number_is_left_out_and_the_flagship_built(package_copy, tmp_path):
-    """Issue 29's journalist: a wrong proposal deleted, its number unaccounted; notebook 00 asserts coverage, and
-    the report stopped every page with a DataFrame flattened onto one line. Now the flagship's page is built and
-    the added article's says which numbers, in one line."""
+    """Issue 29's journalist: a wrong proposal deleted from the article's proposal file, its number unaccounted;
+    notebook 00 asserts coverage, and the report stopped every page with a DataFrame flattened onto one line. Now
+    the flagship's page is built and the added article's says which numbers, in one line."""
     from conftest import read_rows, write_rows
     from kzfigures import draft_article
 
     new_id = add_article(ECONOMY, **META, root=package_copy)
     draft_article(new_id, root=package_copy)
-    path = package_copy / "data" / "figures.csv"
+    path = package_copy / "data" / "proposed" / f"{new_id}.csv"  # the draft's proposals, not yet decided
     rows = read_rows(path)
-    gone = next(r for r in rows if r["seed_id"] == new_id and r["number_text"] == "$21bn")  # a wrong reading, removed
+    gone = next(r for r in rows if r["number_text"] == "$21bn")  # a wrong reading, removed by hand
     write_rows(path, [r for r in rows if r is not gone])
-    at = int(gone["start"]) + gone["quote"].index(gone["number_text"])
+    at = int(gone["number_start"])
     result = build_report(tmp_path / "reports", only=["00"], root=package_copy, use_cache=False, **QUIET)
     assert [p["name"] for p in result.pages] == ["00-article-in-numbers"]
     (line,) = result.left_out
     assert line.startswith(f"notebook 00-article-in-numbers--{new_id} (article {new_id}) failed in cell ")
-    assert "(AssertionError: numbers in the article that no row accounts for: " in line and "\n" not in line
-    assert f"no row accounts for: 21 at {at + 1});" in line and "more lines" not in line  # after its "$"
+    assert "(AssertionError: numeric words accounted for by no figure, period or non-figure: " in line
+    assert f"non-figure: “21” at {at + 1});" in line and "more lines" not in line  # after its "$"
+    assert "\n" not in line
     assert "previous report" not in line and (tmp_path / "reports" / "00-article-in-numbers.html").is_file()

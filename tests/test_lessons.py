@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 from kzfigures import Bounds, parse_quantity
 from kzfigures import lessons as L
-from kzfigures.classroom.edition import MARKERS, MarkerError, leaks, make_student, strip_cell
+from kzfigures.classroom.edition import BEGIN_HIDDEN, END_HIDDEN, MARKERS, MarkerError, leaks, make_student, strip_cell
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
 
@@ -515,10 +515,15 @@ def test_slips_in_an_answer_cell_get_one_line_and_run_all_goes_on():
 
 def test_a_hidden_test_cell_is_never_guarded():
     """nbgrader's test cell (lessons.require, then the check) runs as written: its failure is the grade."""
+    from kzfigures.classroom.feedback import own_require
     from kzfigures.classroom.slips import _guarded
 
     cell = ['lessons.require("reading", "karin-range", answer_2)\n', 'lessons.check("reading", "karin-range", answer_2)']
     assert _guarded(cell) == cell
+    # as nbgrader's autograde runs it: the hidden test calls require through its own import (feedback.own_require)
+    graded = own_require({"cells": [{"cell_type": "code", "source": f"{BEGIN_HIDDEN}\n{cell[0]}{END_HIDDEN}\n{cell[1]}"}]})
+    lines = graded["cells"][0]["source"].splitlines(keepends=True)
+    assert "lessons.require(" not in "".join(lines) and _guarded(lines) == lines
     assert "answered(" in _guarded(["answer_2 = (1, 2)\n", 'lessons.check("reading", "karin-range", answer_2)'])[0]
     assert _guarded(["x = 1\n", "print(x)"]) == ["x = 1\n", "print(x)"]
 

@@ -5,8 +5,9 @@ are imported in IPython, ``install`` adds an input transformer (IPython's own ex
 before it runs) that hands such a cell to ``answered``: the student's lines run in the notebook's namespace as
 written, and an error in them (``math.Inf``, a name without quotes, ``15,001``) becomes a "Not yet" box with a
 one-line hint, so Run All goes on. A value left on a line of its own, in place of ``answer_1 = …``, gets "Not
-answered yet" saying so. A cell holding ``lessons.require`` (nbgrader's hidden test) is never changed: its failure
-is the grade. Written here because otter-grader and nbgrader grade after the fact; neither explains a slip in class.
+answered yet" saying so. A cell holding a hidden test (a ``require`` call, as ``lessons.require(`` or as nbgrader's
+autograde copy calls it, through its own import) is never changed: its failure is the grade. Written here because
+otter-grader and nbgrader grade after the fact; neither explains a slip in class.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ HINTS: tuple[tuple[str, str, str], ...] = (
 #: A number written with a thousands comma: Python reads 15,000 as two numbers (15, 0) and 15,001 not at all.
 COMMA_HINT = ("Python reads the comma in {0} as separating two numbers: write {1} or {2}, "
               "without a comma")
+#: A hidden test's call, as the instructor writes it (``lessons.require(``) and as autograde runs it
+#: (feedback.OWN_REQUIRE: ``__import__(...).require(``).
+HIDDEN_TEST = ".require("
 #: The calls a student may leave on a line of their own on purpose.
 SHOWN = {"print", "display"}
 
@@ -51,7 +55,7 @@ def _guarded(lines: list[str]) -> list[str]:
     """IPython's input transformer: a cell ending in a lessons.check call (and holding no hidden test) runs
     through ``answered``; any other cell is left as it is."""
     source = "".join(lines)
-    if "lessons.check(" not in source or "lessons.require(" in source:
+    if "lessons.check(" not in source or HIDDEN_TEST in source:
         return lines
     body, _, last = source.rstrip().rpartition("\n")
     call = CHECK_CALL.match(last.strip())
