@@ -89,6 +89,8 @@ REFUSALS = [
     ("empty", _empty, {}, "is empty"),
     ("larger than 1 MB", _large, {}, "larger than 1 MB"),
     ("binary", _binary, {}, "NUL bytes"),
+    ("a bell in the text", lambda tmp: (tmp / "bell.txt", (tmp / "bell.txt").write_bytes(b"Sales\x07 rose 12%."))[0], {},
+     "U+0007 at character 5"),
     ("not http(s)", lambda tmp: ECONOMY, {"url": "ftp://example.org/a"}, "is not an http(s) URL"),
     ("javascript URL", lambda tmp: ECONOMY, {"url": "javascript:alert(1)"}, "is not an http(s) URL"),
     ("not ISO", lambda tmp: ECONOMY, {"published": "24/07/2024"}, "is not an ISO date"),

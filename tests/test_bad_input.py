@@ -220,3 +220,15 @@ def test_validate_prints_warnings_apart_and_exits_0_for_warnings_alone(package_c
 def test_the_flagship_has_no_spreadsheet_warning():
     assert spreadsheet_warnings(ROOT) == []
 
+
+
+def test_an_article_with_tabs_is_added_drafted_and_valid(package_copy, tmp_path):
+    """Tabs are common in pasted text: they are kept as written, and the draft's quotes holding one are valid (the
+    adversarial pass found such an article stuck: drafted never, validate clean)."""
+    from kzfigures.figures.draft import draft_article
+
+    source = tmp_path / "tabs.txt"
+    source.write_text("Sales\trose by 12 per cent in May.\n\tSome 40 shops opened.\n", encoding="utf-8")
+    new_id = add_article(source, "Tabs", "Test Gazette", "2024", root=package_copy)
+    draft_article(new_id, root=package_copy)
+    assert _problems(package_copy) == [] and (package_copy / "data" / "proposed" / f"{new_id}.csv").is_file()

@@ -517,6 +517,8 @@ ONE_NUMBER = [
     ("Some 1\u200b200 people came.", "1\u200b200", "an invisible character"),
     ("Some 3\uff0c400 people came.", "3\uff0c400", "a full-width comma"),
     ("Some 2,5 million people came.", "2,5 million", "a decimal comma"),
+    ("The vote was 52,1%.", "52,1%", "a decimal comma"),  # the adversarial pass: not 52 and 1%
+    ("Inflation hit 3,2 per cent.", "3,2 per cent", "a decimal comma"),
     ("Some 5'000 people came.", "5'000", "an apostrophe"),
     ("Some 3\u066c400 people came.", "3\u066c400", "an Arabic thousands separator"),
     ("Some 1\u00b75 million people came.", "1\u00b75 million", "a middle dot"),

@@ -80,6 +80,10 @@ def _text_of(raw: bytes, name: str) -> str:
         raise ArticleRefused(f"{name} is empty: there is no text to add")
     if "\x00" in text:
         raise ArticleRefused(f"{name} holds NUL bytes, so it is not a text file")
+    hidden = next(((i, c) for i, c in enumerate(text) if c < " " and c not in "\t\n\r"), None)
+    if hidden is not None:
+        raise ArticleRefused(f"{name} holds the control character U+{ord(hidden[1]):04X} at character {hidden[0]:,}, "
+                             "which no reader can see: remove it and add the article again")
     return text
 
 

@@ -243,10 +243,10 @@ def words_inside_quote(ctx: Context, table: Table, row: Row, rid: str) -> list[P
 
 def text_is_plain(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """No field holds a control character (NUL, ESC, backspace, CR, NEL, …) or a line separator: nothing a reader
-    cannot see, and nothing an SVG or a page cannot carry (a line feed may stand, as in a quote across lines)."""
+    cannot see, and nothing an SVG or a page cannot carry (a line feed or a tab may stand, as an article has them)."""
     out = []
     for name, value in row.items():
-        hidden = hidden_character(value, allow="\n") if value else None
+        hidden = hidden_character(value, allow="\n\t") if value else None
         if hidden is not None:
             out.append(Problem(table.file, rid, name, f"holds the control character U+{ord(hidden):04X}, which no "
                                                       "one can see on a page: write plain text"))
