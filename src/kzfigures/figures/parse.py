@@ -18,7 +18,8 @@ DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d
 _SCALE_AFTER = r"\s?(?:million|billion|trillion|thousand|bn|mn|m|tn)\b"
 #: A percent after a number: "52,1%" is a decimal comma as surely as "2,5 million" is.
 _PERCENT_AFTER = r"\s?(?:%|per\s?cent\b|percent\b|pc\b)"
-ODD_DIGITS = (rf"(?<![\d,.])(?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d,])|\d{{1,3}},\d{{1,2}}(?:{_SCALE_AFTER}|{_PERCENT_AFTER})|"
+ODD_DIGITS = (rf"(?<![\d,.])(?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d,])|"
+              rf"\d{{1,3}},\d{{1,2}}(?:{_SCALE_AFTER}|{_PERCENT_AFTER})|"
               rf"\d{{1,3}}(?:['’٬，]\d{{3}})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+(?:{_SCALE_AFTER})?)")
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
 #: A dot followed by exactly three digits ("15.000") is a thousands separator in much European news text and a
