@@ -368,3 +368,15 @@ def test_grade_terminated_stops_every_notebook_it_was_running_in_one_line(handed
     while alive(daemon) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(daemon)
+
+
+@pytest.mark.parametrize("last", ["nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '\\ufeff{'",
+                                  "jsonschema.exceptions.ValidationError: 'nope' is not of type 'array'",
+                                  "AttributeError: 'list' object has no attribute 'get'"])
+def test_a_file_that_is_no_notebook_gets_one_plain_line_not_the_readers_error(tmp_path, last):
+    from kzfigures.classroom.grading import _reported
+
+    log = tmp_path / "log"
+    log.write_text(f"[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback…\n{last}\n", encoding="utf-8")
+    said = _reported(tmp_path / "no-answers.json", log, 20, late=False)
+    assert said == "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"

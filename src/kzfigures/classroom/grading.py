@@ -226,6 +226,10 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
         return _reported(report, log, timeout, late)
 
 
+#: Errors that say a submission is no notebook nbformat can read (the child's last line names one).
+UNREADABLE = ("NotJSONError", "ValidationError", "JSONDecodeError", "AttributeError", "UnicodeDecodeError")
+
+
 def _reported(report: Path, log: Path, timeout: int, late: bool) -> Ran | str:
     """What the child wrote to its answers file, or why it wrote nothing (the last line it printed)."""
     try:
@@ -237,7 +241,10 @@ def _reported(report: Path, log: Path, timeout: int, late: bool) -> Ran | str:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         if late:
             return f"stopped after {timeout} s (the time limit) before its first cell ran: no answers from it"
-        last = (_tail(log).strip().splitlines() or ["no answers reported"])[-1]
+        said = [line for line in _tail(log).strip().splitlines() if line.strip() and "[IPKernelApp]" not in line]
+        last = (said or ["no answers reported"])[-1]
+        if any(name in last for name in UNREADABLE):
+            return "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"
         return f"could not be run: {last[:160]}"
     if late and ran.stopped is None:
         ran.ended = ran.ended or f"stopped after {timeout} s (the time limit)"
@@ -340,7 +347,7 @@ def _execute(path: Path, names: list[str], timeout: int, answers: int) -> None:
     import nbformat
 
     _limit_child()
-    nb = nbformat.read(str(path), as_version=4)
+    nb = nbformat.reads(path.read_text(encoding="utf-8-sig"), as_version=4)  # a BOM is harmless: read past it
     probe = nbformat.v4.new_code_cell(REPORT_CELL % {"mark": MARK, "names": names})
     client = _client(nb, timeout, path.parent)
     with client.setup_kernel():
