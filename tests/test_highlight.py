@@ -57,3 +57,11 @@ def test_the_charts_source_line_cites_the_flagship_from_its_metadata():
     assert source_line() == f"Source: {citation(FLAGSHIP)}."
     assert citation(FLAGSHIP) == ("The Astana Times, “Terrorism Presents Multi-Pronged Threat, Requires International "
                                   "Cooperation to Defeat”, September 2014")
+
+
+def test_an_unread_proposal_says_unread_once():
+    """The adversarial pass: “unread: unread: …” on the page and in proposed.csv."""
+    from kzfigures.figures.formatting import unread
+
+    assert unread("unread: “1,50,000” is one number") == "unread: “1,50,000” is one number"
+    assert unread("a date") == "unread: a date"

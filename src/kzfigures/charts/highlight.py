@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES
+from ..figures.formatting import unread
 from ..figures.table import curator_reading
 
 #: One colour per bound (the Okabe-Ito palette, readable by colour-blind readers), in BOUND_VALUES order.
@@ -43,7 +44,7 @@ def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
     for _, row in (proposals if proposals is not None else pd.DataFrame()).iterrows():
         bounds = row["bounds"]
         if row["kind"] == "figure":
-            what = f"{bounds.bound}, {bounds.notation()}" if bounds is not None else f"unread: {row['reason']}"
+            what = f"{bounds.bound}, {bounds.notation()}" if bounds is not None else unread(str(row["reason"]))
             found.append(Marked(int(row["number_start"]), int(row["number_end"]), bounds.bound if bounds else "vague",
                                 True, f"{row['proposal_id']}: {what} (proposed, not yet curated)"))
         else:

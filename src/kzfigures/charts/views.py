@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
-from ..figures.formatting import number, percent
+from ..figures.formatting import number, percent, unread
 from ..figures.table import bounds_of, credit_line, curator_reading, figure_bounds, load_figures, select
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
@@ -84,7 +84,7 @@ def proposed_view(proposals: pd.DataFrame) -> pd.DataFrame:
     shown = proposals.loc[proposals["kind"] == "figure"]
     return pd.DataFrame({
         "proposed (not curated)": shown["number_text"].to_numpy(),
-        "interval as the grammar reads it": [b.notation() if b is not None else f"unread: {why}"
+        "interval as the grammar reads it": [b.notation() if b is not None else unread(str(why))
                                              for b, why in zip(shown["bounds"], shown["reason"], strict=True)],
         "unit": shown["unit"].to_numpy(),
         "candidate credit": shown["credit"].to_numpy(),

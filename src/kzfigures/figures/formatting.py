@@ -20,3 +20,8 @@ def number(value: float | Fraction, digits: int = 4, grouped: bool = True) -> st
 def percent(fraction: float | Fraction, decimals: int = 2) -> str:
     """A fraction of 1 as a percentage with a fixed number of decimals: 0.016667 -> "1.67%"."""
     return f"{float(fraction) * 100:.{decimals}f}%"
+
+
+def unread(reason: str) -> str:
+    """Why the grammar could not read a phrase, said once: "unread: …" (a reason that already says so is kept)."""
+    return reason if reason.startswith("unread") else f"unread: {reason}"
