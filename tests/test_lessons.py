@@ -513,12 +513,24 @@ def test_slips_in_an_answer_cell_get_one_line_and_run_all_goes_on():
     assert nb.cells[-1].outputs[0]["text"] == "the end\n"
 
 
-def test_a_hidden_test_cell_is_never_guarded():
+#: A hidden test cell as each step writes it: the lesson's, and nbgrader's autograde copy (its require through its own
+#: import, feedback.own_require, and the markers restored).
+HIDDEN_CELLS = [
+    ['lessons.require("reading", "karin-range", answer_2)\n', 'lessons.check("reading", "karin-range", answer_2)'],
+    ["### BEGIN HIDDEN TESTS\n", 'lessons.require("reading", "karin-range", answer_2)\n', "### END HIDDEN TESTS\n",
+     'lessons.check("reading", "karin-range", answer_2)'],
+    ["### BEGIN HIDDEN TESTS\n",
+     '__import__("kzfigures.classroom.lessons", fromlist=["require"]).require("reading", "karin-range", answer_2)\n',
+     "### END HIDDEN TESTS\n", 'lessons.check("reading", "karin-range", answer_2)'],
+]
+
+
+@pytest.mark.parametrize("cell", HIDDEN_CELLS, ids=["lesson", "marked", "own import"])
+def test_a_hidden_test_cell_is_never_guarded(cell):
     """nbgrader's test cell (lessons.require, then the check) runs as written: its failure is the grade."""
     from kzfigures.classroom.feedback import own_require
     from kzfigures.classroom.slips import _guarded
 
-    cell = ['lessons.require("reading", "karin-range", answer_2)\n', 'lessons.check("reading", "karin-range", answer_2)']
     assert _guarded(cell) == cell
     # as nbgrader's autograde runs it: the hidden test calls require through its own import (feedback.own_require)
     graded = own_require({"cells": [{"cell_type": "code", "source": f"{BEGIN_HIDDEN}\n{cell[0]}{END_HIDDEN}\n{cell[1]}"}]})

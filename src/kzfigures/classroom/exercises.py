@@ -296,9 +296,17 @@ def _compare_exercises(a: Article, used: set[str]) -> list[Exercise]:
     return []
 
 
+def _override_reason(row: pd.Series) -> str:
+    """The curator's reason for the bounds they gave a figure (overrides.csv, as load_figures reads it); "" when the
+    bounds are the words' own."""
+    reason = row.get("override_reason")
+    return reason.strip() if isinstance(reason, str) else ""
+
+
 def _draft_readings(a: Article) -> list[tuple[pd.Series, Any, bool]]:
     """Each stated figure with the draft's proposal for its words and whether the curator corrected it (its bounds,
-    or a credit the draft proposed; a row with an ``override_reason`` was corrected by definition)."""
+    or a credit the draft proposed). A figure whose bounds the curator gave (a row of overrides.csv, which
+    load_figures applies and names in ``override_reason``) was corrected by definition."""
     from ..figures.draft import propose
 
     proposals = {p.start: p for p in propose(a.text) if p.is_figure}
@@ -315,8 +323,7 @@ def _draft_readings(a: Article) -> list[tuple[pd.Series, Any, bool]]:
         credit = proposal.credit.strip()
         curated = str(row["attributed_to"])
         same_credit = not credit or curated == credit or curated.endswith(" " + credit)
-        overridden = isinstance(row.get("override_reason"), str) and bool(row.get("override_reason", "").strip())
-        out.append((row, proposal, not (same_bounds and same_credit) or overridden))
+        out.append((row, proposal, not (same_bounds and same_credit) or bool(_override_reason(row))))
     return out
 
 
@@ -324,8 +331,7 @@ def _draft_exercises(a: Article, used: set[str]) -> list[Exercise]:
     """Three of the draft's proposals, one of them corrected by the curator: which?"""
     readings = _draft_readings(a)
     wrong = [r for r in readings if r[2]]
-    right = [r for r in readings if not r[2] and r[1].credit]
-    right = right or [r for r in readings if not r[2]]
+    right = sorted((r for r in readings if not r[2]), key=lambda r: not r[1].credit)  # credited ones first
     if not wrong or len(right) < 2:
         return []
     chosen = sorted([wrong[0], *right[:2]], key=lambda r: int(r[0]["number_start"]))
@@ -338,7 +344,9 @@ def _draft_exercises(a: Article, used: set[str]) -> list[Exercise]:
             answer, fixed = letter, row
             draft = f"{_interval(proposal.bounds)}, credited to {credit}"
             curated = f"{_interval(row['bounds'])}, credited to {row['attributed_to']}"
-    why = t["why"].format(words=fixed["number_text"], draft=draft, curated=curated)
+    reason = _override_reason(fixed)
+    why = t["why"].format(words=fixed["number_text"], draft=draft, curated=curated) + (
+        " " + t["why_reason"].format(reason=reason.rstrip(".")) if reason else "")
     return [Exercise("draft", (fixed["figure_id"],), t["question"].format(proposals="\n".join(lines)),
                      repr(answer), why, answer, {"figure_id": str(fixed["figure_id"])})]
 

@@ -19,7 +19,7 @@ import sys
 import tokenize
 from typing import Any
 
-from .edition import CHECK_CALL
+from .edition import BEGIN_HIDDEN, CHECK_CALL
 
 #: What a slip's error message says, and the hint it deserves ({0}: the name or attribute the message names).
 #: Checked in order: the first (error type, pattern) that matches gives the hint.
@@ -55,7 +55,7 @@ def _guarded(lines: list[str]) -> list[str]:
     """IPython's input transformer: a cell ending in a lessons.check call (and holding no hidden test) runs
     through ``answered``; any other cell is left as it is."""
     source = "".join(lines)
-    if "lessons.check(" not in source or HIDDEN_TEST in source:
+    if "lessons.check(" not in source or BEGIN_HIDDEN in source or HIDDEN_TEST in source:
         return lines
     body, _, last = source.rstrip().rpartition("\n")
     call = CHECK_CALL.match(last.strip())
