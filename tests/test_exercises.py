@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from kzfigures import FLAGSHIP, Bounds, add_article, curation, draft_article, parse_quantity, validate_package
+from kzfigures import FLAGSHIP, Bounds, add_article, curation, draft_article, load_figures, parse_quantity, validate_package
 from kzfigures import lessons as L
 from kzfigures.classroom.edition import BEGIN_SOLUTION, CODE_PROMPT, END_SOLUTION, MARKERS, leaks
 from kzfigures.classroom.exercises import TEMPLATE_WORDS, article, exercises, lesson_name, skills
@@ -599,3 +599,18 @@ def test_require_grades_an_articles_question_in_the_grader_process():
         L.require(FLAGSHIP, "bounds-penalty-term", (3, 8))
     with pytest.raises(KeyError, match="no question 'nine'"):
         L.require(FLAGSHIP, "nine", 1)
+
+
+def test_a_figure_the_curator_read_otherwise_is_never_a_question_on_the_words_bounds(collection):
+    """The adversarial pass: "within six months", read [0, 6] by the curator, asked as "the values the words allow"
+    would mark the words' own reading wrong."""
+    from kzfigures.classroom.exercises import article, exercises
+
+    root, _ = collection
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KZFIGURES_ROOT", str(root))
+        made = exercises(article("test-politics-vote"))
+    asked = {fid for e in made if e.template == "bounds" for fid in e.figures}
+    figures = load_figures(root, seed="test-politics-vote")
+    overridden = set(figures.loc[figures["override_reason"].fillna("").astype(str) != "", "figure_id"])
+    assert overridden and not asked & overridden

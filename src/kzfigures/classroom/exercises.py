@@ -170,7 +170,10 @@ def _bounds_exercises(a: Article, used: set[str]) -> list[Exercise]:
     for kinds in (OPEN, ("range",), ("vague",), ("exact",)):
         if len(out) == 2 or (kinds == ("exact",) and out):
             break
-        rows = _stated(a).loc[_stated(a)["bound"].isin(kinds)]
+        stated = _stated(a)
+        read_by_words = (stated["override_reason"].fillna("").astype(str).str.strip() == ""
+                         if "override_reason" in stated else stated["bound"].map(lambda _: True))
+        rows = stated.loc[stated["bound"].isin(kinds) & read_by_words]  # a curator's reading is not "the words'"
         if len(rows) and not (kinds == ("vague",) and any(e.extra["bound"] == "range" for e in out)):
             row = rows.iloc[0]
             b: Bounds = row["bounds"]
