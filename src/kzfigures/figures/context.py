@@ -16,8 +16,8 @@ where the figure comes from (origin), the two intervals, the two scopes (where, 
 - higher later / lower later (and higher earlier / lower earlier): same scope at another time, with every value of
   the interval above (or below) the article's, or, for two finite intervals that overlap (a span such as a
   penalty range), both ends at or above (or below) the article's;
-- term differs, change not established: a term the law sets (count_kind 'term in law'), for the same offence as
-  described, at another time, and not the article's (at the same time it is conflicting): a law is changed by an
+- term differs, change not established: a term the law sets (count_kind 'term in law'), for an offence described in nearly
+  the same terms, at another time, and not the article's (at the same time it is conflicting): a law is changed by an
   amendment, not by a later report, so a different term says the law was amended or one of the two describes it
   wrongly; which, here, is not established.
 """
@@ -250,7 +250,7 @@ def conclusions(compared: pd.DataFrame) -> str:
              f"{like} count the same thing in the same place; {borrowed} are no independent check (they restate "
              f"the article's own source, repeat an earlier figure or compile others'); "
              + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} another term in law, later, for an offence "
-                "described in the same words (whether it is the same provision and whether the law changed is not "
+                "described in nearly the same terms (whether it is the same provision and whether the law changed is not "
                 "established); " if unsettled else "")
              + f"and {other} count something else, so their numbers get no verdict."]
     for relation_name in (r for r in RELATIONS if r != "different scope"):

@@ -62,7 +62,7 @@ def findings(root: str | Path | None = None, last_year: int | None = None,
                 f"thing in the same place as the article's, {borrowed} more are no independent check (they restate "
                 f"its source, repeat or compile others), "
                 + (f"{unsettled} {'gives' if unsettled == 1 else 'give'} a later, different term in law for an "
-                   "offence described in the same words (whether it is the same provision, and whether the law "
+                   "offence described in nearly the same terms (whether it is the same provision, and whether the law "
                    "changed, is not established), " if unsettled else "")
                 + f"and {other} count something else; "
                 + ("none conflicts with the article at the same time and place." if not conflicting else
