@@ -14,7 +14,7 @@ import anywidget
 import traitlets
 
 from ..figures.bounds import Bounds
-from ..figures.curation import Curation
+from ..figures.curation import Curation, reading_cells
 from ..figures.problems import DataPackageError
 from ..figures.proposals import NOT_CHECKED, bounds_of_row
 
@@ -284,19 +284,10 @@ class CurationView(anywidget.AnyWidget):
         c._selection(start, end)  # refuses in one line a selection outside the text or over a decided one
         words = c.text[start:end]
         trimmed = start + len(words) - len(words.lstrip()), end - len(words) + len(words.rstrip())
-        from ..figures.parse import parse_quantity
-
         row = {"proposal_id": "selection", "kind": "figure", "number_text": c.text[trimmed[0]:trimmed[1]],
                "number_start": str(trimmed[0]), "number_end": str(trimmed[1]), "unit": "(to be described)",
                "measure": "(to be described)", "period_text": "", "attributed_to": "", "reason": "", "quote": ""}
-        try:
-            bounds = parse_quantity(row["number_text"])
-            row.update(lower=_bound_text(float(bounds.lower)), upper=_bound_text(float(bounds.upper)),
-                       lower_open=str(bounds.lower_open).lower(), upper_open=str(bounds.upper_open).lower(),
-                       bound=bounds.bound or "")
-        except ValueError as err:
-            row.update(lower="", upper="", lower_open="false", upper_open="false", bound="",
-                       reason=f"unread: {err}")
+        row.update(reading_cells(row["number_text"], lambda v: _bound_text(float(v))))
         self.selection = row
         self.card = self._card_of(row, "A figure the draft missed (your selection)")
         return "check the fields, then Accept (or Edit… to give bounds the grammar cannot read)"

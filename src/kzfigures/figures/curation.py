@@ -43,6 +43,17 @@ OVERRIDE_FIELDS = ("lower", "upper", "lower_open", "upper_open", "override_reaso
 PERSON_FIELDS = ("role", "kind")
 
 
+def reading_cells(words: str, shown: Any = lambda v: repr(float(v))) -> dict[str, str]:
+    """The cells of a selection's reading by the grammar: its bounds (as ``shown`` writes them), their openness and
+    bound, or empty bounds and the reason it cannot be read."""
+    try:
+        bounds = parse_quantity(words)
+    except ValueError as err:
+        return {"lower": "", "upper": "", "lower_open": "false", "upper_open": "false", "bound": "",
+                "reason": f"unread: {err}"}
+    return {"lower": shown(bounds.lower), "upper": shown(bounds.upper), "lower_open": str(bounds.lower_open).lower(),
+            "upper_open": str(bounds.upper_open).lower(), "bound": bounds.bound or "", "reason": ""}
+
 @dataclass
 class Decision:
     """One decision not yet saved: the rows it adds, the span it decides, and the proposals it settles."""
@@ -141,13 +152,7 @@ class Curation:
                "quote": self.text[q0:q1], "start": str(q0), "end": str(q1), "number_text": self.text[start:end],
                "number_start": str(start), "number_end": str(end), "unit": TO_DESCRIBE, "measure": TO_DESCRIBE,
                "period_text": "", "attributed_to": "", "reason": ""}
-        try:
-            bounds = parse_quantity(row["number_text"])
-            row.update(lower=repr(float(bounds.lower)), upper=repr(float(bounds.upper)),
-                       lower_open=str(bounds.lower_open).lower(), upper_open=str(bounds.upper_open).lower(),
-                       bound=bounds.bound or "")
-        except ValueError as err:
-            row["reason"] = f"unread: {err}"
+        row.update(reading_cells(row["number_text"]))
         return self._figure(row, settles, start, end, fields, "added")
 
     def add_words(self, words: str, occurrence: int = 1, **fields: Any) -> str:
