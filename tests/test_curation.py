@@ -439,3 +439,19 @@ def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(draft
     within = load_figures(root, seed=article).set_index("number_text").loc["five years"]
     assert (within["lower"], within["upper"]) == (0, 5)
     assert not list((root / "data").rglob("*.partial"))
+
+
+def test_a_save_journal_never_moves_a_file_out_of_the_project(tmp_path):
+    """A journal names only files of its own save: one pointing outside the project (hand-made, or damaged) moves
+    nothing there."""
+    import json
+
+    from kzfigures.figures import files
+
+    root, outside = tmp_path / "project", tmp_path / "elsewhere.txt"
+    (root / "data").mkdir(parents=True)
+    outside.write_text("mine", encoding="utf-8")
+    (root / "data" / ".x.partial").write_text("new", encoding="utf-8")
+    (root / files.SAVE_JOURNAL).write_text(json.dumps([["data/.x.partial", "../elsewhere.txt"]]), encoding="utf-8")
+    assert files.finish_save(root / files.SAVE_JOURNAL)
+    assert outside.read_text(encoding="utf-8") == "mine" and not (root / files.SAVE_JOURNAL).exists()

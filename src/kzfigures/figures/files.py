@@ -86,10 +86,12 @@ def finish_save(journal: Path) -> bool:
         return False
     except (OSError, ValueError):
         body = []
+    root = journal.parent.resolve()
     for partial, target in body if isinstance(body, list) else []:
-        new = journal.parent / str(partial)
-        if new.is_file() and journal.parent in new.parents and new.name.endswith(".partial"):
-            os.replace(new, journal.parent / str(target))
+        new, old = (journal.parent / str(partial)).resolve(), (journal.parent / str(target)).resolve()
+        inside = root in new.parents and root in old.parents  # a journal never moves a file out of the project
+        if inside and new.is_file() and new.name.endswith(".partial") and new.parent == old.parent:
+            os.replace(new, old)
     journal.unlink(missing_ok=True)
     return True
 
