@@ -7,8 +7,14 @@ credit, under docs/conventions.md. The texts stay in ../shared; without them eve
 
 Scores, per split: figures found (a proposal, read or unread, overlaps the key's phrase), found with the right
 bounds (both ends and their openness), with the exact span, proposals that are no figure (a proposed figure
-overlapping no key), and, over the figures found, the share with the key's unit (its last word, case folded), its
-change, and its credit (right on figures the key credits; wrong = a name where the key has another or none).
+overlapping no key), and, over the figures read: the share with the key's unit (its last word, a plural's s dropped;
+both empty agree), its change, its measure (where the key names one: the head word of one is a word of the other),
+and its credit: on figures the key credits, right (the same name: "Brusca" is "Robert Brusca"), wrong (another name)
+or not found; on figures the key credits to no one, a credit proposed anyway. Keys credit the article's own narration
+to no one (the draft runs without a publisher); a quote's speaker named by a pronoun is the person the pronoun names.
+
+Splits: "dev" articles were looked at while changing the grammar; "test" articles were keyed and scored only
+(held out: at least a third of the set). Every figure was keyed by reading the article, before the draft's output.
 """
 from __future__ import annotations
 
@@ -31,9 +37,22 @@ def _bounds_equal(key: dict, row) -> bool:
             and bool(row.lower_open) == key["lower_open"] and bool(row.upper_open) == key["upper_open"])
 
 
+def _words(text: str) -> list[str]:
+    """Case-folded words, a plural's or possessive's s dropped ("Tonnes" -> "tonne", "Hofer's" -> "hofer")."""
+    words = [w.strip(".,'’\"()").lower() for w in text.split()]
+    return [w[:-2] if w.endswith("'s") else w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w]
+
+
 def _unit_equal(key: str, ours: str) -> bool:
-    """The key's unit and ours agree on their last word, case folded ("dlrs", "percent", "children")."""
-    return bool(key) and bool(ours) and key.lower().split()[-1] == ours.lower().split()[-1]
+    """The key's unit and ours agree on their last word ("dlrs", "percent", "children"), or both are empty."""
+    k, o = _words(key), _words(ours)
+    return k[-1:] == o[-1:]
+
+
+def _names_same(key: str, ours: str) -> bool:
+    """Two names (a credit, a measure) agree: the last word of one is a word of the other ("Brusca", "Robert Brusca")."""
+    k, o = _words(key), _words(ours)
+    return bool(k) and bool(o) and (k[-1] in o or o[-1] in k)
 
 
 def score_article(text: str, figures: list[dict], counts: Counter) -> None:
@@ -56,10 +75,17 @@ def score_article(text: str, figures: list[dict], counts: Counter) -> None:
         counts["read"] += 1
         counts["unit"] += _unit_equal(key["unit"], best.unit)
         counts["change"] += best.change == key["change"]
-        counts["credited"] += bool(key["credit"])
-        counts["credit right"] += bool(key["credit"]) and best.credit == key["credit"]
-        counts["credit wrong"] += bool(best.credit) and best.credit != key["credit"]
-        counts["credit given"] += bool(best.credit)
+        if key.get("measure"):
+            counts["measured"] += 1
+            counts["measure"] += _names_same(key["measure"], best.measure)
+        if key["credit"]:
+            counts["credited"] += 1
+            counts["credit right"] += _names_same(key["credit"], best.credit)
+            counts["credit wrong"] += bool(best.credit) and not _names_same(key["credit"], best.credit)
+            counts["credit missed"] += not best.credit
+        else:
+            counts["uncredited"] += 1
+            counts["credit invented"] += bool(best.credit)
     counts["extra"] += sum(1 for r in proposals if not math.isnan(r.lower) and not any(
         r.number_start < k["end"] and k["start"] < r.number_end for k in figures))
 
@@ -91,11 +117,18 @@ def section() -> list[tuple[str, str, str]]:
                      f"found {_pct(counts['found'], n)}, right bounds {_pct(counts['right'], n)}, exact span "
                      f"{_pct(counts['exact'], n)}; not figures {_pct(counts['extra'], counts['proposed'])} of proposals",
                      "goal: found ≥ 95%, right bounds ≥ 90%, not figures ≤ 8%"))
+        wrong = counts["credit wrong"] + counts["credit invented"]
         rows.append((f"draft: news {split} set, what is proposed around the figures read ({counts['read']})",
                      f"unit {_pct(counts['unit'], counts['read'])}, change {_pct(counts['change'], counts['read'])}, "
-                     f"credit right {_pct(counts['credit right'], counts['credited'])} of those the key credits, "
-                     f"wrong {_pct(counts['credit wrong'], counts['read'])}",
-                     "goal: credit right ≥ 80%, wrong ≤ 5% (measure: not keyed yet)"))
+                     f"measure {_pct(counts['measure'], counts['measured'])} of those the key names one",
+                     "measure: the key's head word in ours or ours in the key's"))
+        rows.append((f"draft: news {split} set, credit on the {counts['credited']} figures read that the key credits",
+                     f"right {_pct(counts['credit right'], counts['credited'])}, wrong "
+                     f"{_pct(counts['credit wrong'], counts['credited'])}, not found "
+                     f"{_pct(counts['credit missed'], counts['credited'])}; a credit where the key has none "
+                     f"{_pct(counts['credit invented'], counts['uncredited'])}; wrong in all "
+                     f"{_pct(wrong, counts['read'])} of figures read",
+                     "goal: credit right ≥ 80%, wrong ≤ 5%"))
     return [*rows, _timing()]
 
 
