@@ -81,7 +81,8 @@ def _draft_tables() -> dict[str, Any]:
     d["any_not_count"] = re.compile("|".join(f"(?:{p.pattern})" for p, _ in d["not_counts"]), re.IGNORECASE)
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles))
+    says = "(?:" + "|".join(d["credit_verbs"]) + ")"
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says))
                             for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
@@ -596,10 +597,11 @@ def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str
     return _name_in(text, spans[index][0], spans[index][1])
 
 
-def _name_in(text: str, lo: int, hi: int) -> str:
-    """The first name a credit pattern finds in text[lo:hi], cleaned of titles; "" when none."""
+def _name_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> str:
+    """The first name a credit pattern finds in text[lo:hi], cleaned of titles; "" when none (``speakers_only``: a
+    speaker, "X said", not a source, "according to X")."""
     d = _draft_tables()
-    for pattern in d["credit_patterns"]:
+    for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name:
@@ -643,6 +645,13 @@ def speaker(text: str, quotation: tuple[int, int]) -> str:
         r"(?:said|says|told [\w ]{1,30}|added|wrote|stated|explained|warned)[:,]?\s*$", before.group()) else ""
 
 
+#: A pronoun that says ("he said", "She also told"): it stands for the speaker just named, if any.
+_PRONOUN_SAYS = re.compile(r"\b(?:[Hh]e|[Ss]he)(?: also| later)? (?:said|says|added|told|believes|expects|estimates|"
+                           r"estimated|warned|thinks)\b")
+#: How many sentences back a pronoun or a quotation looks for the speaker it stands for.
+SPEAKER_REACH = 2
+
+
 def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
     """The period phrase in the quote nearest to offset ``at`` ("since 2011", "in 2013 and 2014"): words and offsets."""
     best: tuple[int, str, int, int] | None = None
@@ -669,13 +678,55 @@ class _Context:
         i = bisect.bisect_right(self.quoted, (at, math.inf)) - 1
         if i >= 0 and self.quoted[i][0] < at < self.quoted[i][1]:
             if ("quote", i) not in self.found:
-                self.found["quote", i] = speaker(text, self.quoted[i])
+                self.found["quote", i] = speaker(text, self.quoted[i]) or self._quote_borrows(text, self.quoted[i])
             name = self.found["quote", i]
             return (name, "inferred") if name else ("", "none")
         if ("sentence", index) not in self.found:
             self.found["sentence", index] = candidate_credit(text, self.spans, index)
         name = self.found["sentence", index]
-        return (name, "explicit") if name else ("", "narration")
+        if name:
+            return name, "explicit"
+        if ("pronoun", index) not in self.found:
+            self.found["pronoun", index] = self.pronoun_speaker(text, index)
+        name = self.found["pronoun", index]
+        return (name, "inferred") if name else ("", "narration")
+
+    def speaker_of(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
+        """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for; "" when none."""
+        if ("speaker", index) not in self.found:
+            lo, hi = self.spans[index]
+            self.found["speaker", index] = _name_in(text, lo, hi, speakers_only=True)
+        return self.found["speaker", index] or (self.pronoun_speaker(text, index, depth) if depth else "")
+
+    def pronoun_speaker(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
+        """Whom a "he said" in sentence ``index`` stands for: the speaker named in one of the SPEAKER_REACH
+        sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is that near."""
+        lo, hi = self.spans[index]
+        if not _PRONOUN_SAYS.search(text, lo, hi):
+            return ""
+        return self._speaker_before(text, index, depth - 1)
+
+    def _speaker_before(self, text: str, index: int, depth: int) -> str:
+        """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
+        for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
+            name = self.speaker_of(text, j, depth)
+            if name:
+                return name
+        return ""
+
+    def _quote_borrows(self, text: str, quotation: tuple[int, int]) -> str:
+        """The speaker of a quotation no name stands beside: whom its "he said" stands for, or, when it opens its
+        sentence, the speaker of the sentence just before ("Lord Moynihan said … “We aim …”")."""
+        q0, q1 = quotation
+        index = _sentence_of(self.spans, q0)
+        gap = re.match(r"[\s,]*", text[q1:q1 + 5])
+        if _PRONOUN_SAYS.match(text, q1 + (gap.end() if gap else 0)) or _PRONOUN_SAYS.search(
+                text, self.spans[index][0], q0):
+            return self._speaker_before(text, index, SPEAKER_REACH - 1)
+        if self.spans[index][0] == q0 and index > 0:
+            lo, hi = self.spans[index - 1]
+            return _name_in(text, lo, hi, speakers_only=True)
+        return ""
 
 
 #: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
@@ -799,7 +850,8 @@ def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
     number is a change rather than a level; a phrase the grammar cannot read for sure, or a numeric word that is no
     figure (a year, a rank, part of a name), has empty bounds and its ``reason``. ``credit`` is who the text says
     gives the figure: "explicit" when its sentence names them ("according to X", "X said"), "inferred" when it stands
-    in a quotation whose speaker is named beside it, "narration" for the article's own words (credited to
+    in a quotation whose speaker is named beside it or just before, or in a sentence whose "he said" stands for the
+    speaker just named, "narration" for the article's own words (credited to
     ``publisher`` when given), "none" inside a quotation whose speaker is not named. docs/conventions.md lists the
     rules, each with an example.
     """
