@@ -26,7 +26,7 @@ from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
-from .parse import parse_quantity
+from .parse import SOFT_HYPHEN_GAP, parse_quantity
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
@@ -744,6 +744,8 @@ def propose(text: str) -> list[Proposal]:
     if len(text) > MAX_CHARS:
         raise ValueError(f"the text is too long to draft at once: {len(text):,} characters (at most {MAX_CHARS:,}); "
                          "split it into articles")
+    if "\u00ad" in text:
+        return _read_through_soft_hyphens(text)
     spans = sentences(text)
     tokens = token_spans(text)
     if len(tokens) > MAX_TOKENS:
@@ -761,6 +763,26 @@ def propose(text: str) -> list[Proposal]:
     _periods_account(text, out)
     _restatements(text, out)
     return out
+
+
+def _read_through_soft_hyphens(text: str) -> list[Proposal]:
+    """propose() for a text with soft hyphens (U+00AD, invisible break points: "15\u00admillion", "mil\u00adlion"): read
+    without them (one between digits and a word as a space), every offset mapped back to the text as given."""
+    spaced = SOFT_HYPHEN_GAP.sub(" ", text)  # the same length: offsets unchanged
+    kept = [i for i, c in enumerate(spaced) if c != "\u00ad"]
+    proposals = propose("".join(spaced[i] for i in kept))
+
+    def start(at: int) -> int:
+        return kept[at] if at < len(kept) else len(text)
+
+    def end(at: int) -> int:
+        return kept[at - 1] + 1 if at > 0 else 0
+
+    for p in proposals:
+        p.start, p.end = start(p.start), end(p.end)
+        p.phrase, p.quote = text[p.start:p.end], (start(p.quote[0]), end(p.quote[1]))
+        p.tokens = [(start(a), end(b)) for a, b in p.tokens]
+    return proposals
 
 
 def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:

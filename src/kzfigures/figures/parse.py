@@ -46,13 +46,17 @@ def _longest_first(table: str, key: str = "") -> tuple[str, ...]:
 
 
 def _normalise(phrase: str) -> str:
-    """Lower-case, fold white space and non-breaking spaces, join digit groups set apart by a space ("15 000"), keep
-    dashes as they are."""
-    text = re.sub(r"\s+", " ", phrase.replace("\u00a0", " ").strip().lower())
+    """Lower-case, fold white space and non-breaking spaces, drop soft hyphens (U+00AD, an invisible break point; one
+    between digits and a word stands for a space: "15\u00admillion"), join digit groups set apart by a space
+    ("15 000"), keep dashes as they are."""
+    text = re.sub(r"\s+", " ", SOFT_HYPHEN_GAP.sub(" ", phrase).replace("\u00ad", "").replace("\u00a0", " ")
+                  .strip().lower())
     text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
+#: A soft hyphen (U+00AD) between digits and a word: where the text may break, so a space ("15\u00admillion").
+SOFT_HYPHEN_GAP = re.compile(r"(?<=\d)\u00ad(?=[^\W\d_])")
 #: Digit groups of three set apart by single spaces, as DIGITS reads them.
 _SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 
@@ -354,6 +358,10 @@ def parse_quantity(phrase: str) -> Bounds:
         text = text.replace(dash, plain)
     lex = lexicon()
     shown = repr(phrase if len(phrase) <= 60 else phrase[:57] + "…")
+    significant = _most_significant_digits(text)
+    if significant > FLOAT_DIGITS:
+        raise ValueError(f"cannot parse {shown}: the number has {significant} significant digits, more than are kept "
+                         f"exactly (at most {FLOAT_DIGITS}); it would be shown rounded")
     try:
         return _parse(text, lex)
     except BoundsOrderError as err:
@@ -366,6 +374,18 @@ def parse_quantity(phrase: str) -> Bounds:
             raise ValueError(f"cannot parse {shown}: a dot before three digits may be a thousands separator or a "
                              "decimal point; write 15,000 or 15.0") from None
         raise ValueError(f"cannot parse {shown} as a quantity") from None
+
+
+#: The most significant digits a number may have: bounds are floats, which keep 15 decimal digits exactly (a longer
+#: number would be shown rounded: 12345678901234567890 as 12,345,678,901,234,567,168).
+FLOAT_DIGITS = 15
+
+
+def _most_significant_digits(text: str) -> int:
+    """The most significant digits of a number written in digits in ``text`` (zeros leading or trailing not counted:
+    "1,000,000" has one, "0.0015" two)."""
+    runs = (re.sub(r"[^\d]", "", m.group()).strip("0") for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", text))
+    return max((len(run) for run in runs), default=0)
 
 
 def _odd(text: str, lex: dict) -> Bounds | None:
