@@ -112,3 +112,26 @@ def test_a_huge_number_is_proposed_unread_with_its_reason():
                                            ("$1.5 trillion", 1.5e12), ("0.000000000000001", 1e-15)])
 def test_large_numbers_a_float_keeps_are_read(phrase, value):
     assert parse_quantity(phrase).lower == value
+
+
+def test_a_curator_s_bound_with_more_digits_than_kept_is_refused_in_one_line():
+    from kzfigures.figures.curation import _number
+
+    for given in (12345678901234567890, "12,345,678,901,234,567,890"):
+        with pytest.raises(ValueError, match="19 significant digits") as err:
+            _number(given)
+        assert "\n" not in str(err.value)
+    assert _number("15,000") == 15000 and _number(10**18) == 1e18 and _number("inf") == math.inf
+
+
+def test_validation_flags_an_override_with_more_digits_than_kept():
+    from types import SimpleNamespace
+
+    from kzfigures.figures.validation import override_is_an_interval
+
+    table = SimpleNamespace(file="data/overrides.csv")
+    row = {"lower": "12345678901234567890", "upper": "12345678901234567890", "lower_open": "false",
+           "upper_open": "false"}
+    (problem,) = override_is_an_interval(None, table, row, "f1")
+    assert "significant digits" in str(problem)
+    assert override_is_an_interval(None, table, {**row, "lower": "15000", "upper": "15000"}, "f1") == []

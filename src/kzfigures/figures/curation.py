@@ -28,7 +28,7 @@ from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .package import Package, read_package
-from .parse import parse_quantity
+from .parse import kept_exactly, parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, bounds_of_row, frame, proposal_rows, resource_path
@@ -387,10 +387,10 @@ def _cell(value: Any) -> str:
 
 
 def _number(value: Any) -> float:
-    """A bound as given (a number, "inf", "15,000")."""
+    """A bound as given (a number, "inf", "15,000"); ValueError for one with more digits than a bound keeps."""
     if isinstance(value, str):
-        return float(value.replace(",", "").strip())
-    return float(value)
+        return float(kept_exactly(value.replace(",", "").strip()))
+    return float(kept_exactly(str(value)) if isinstance(value, int) else value)
 
 
 def _decided_spans(package: Package, article: str) -> list[tuple[int, int, str]]:

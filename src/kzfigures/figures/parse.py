@@ -358,10 +358,10 @@ def parse_quantity(phrase: str) -> Bounds:
         text = text.replace(dash, plain)
     lex = lexicon()
     shown = repr(phrase if len(phrase) <= 60 else phrase[:57] + "…")
-    significant = _most_significant_digits(text)
-    if significant > FLOAT_DIGITS:
-        raise ValueError(f"cannot parse {shown}: the number has {significant} significant digits, more than are kept "
-                         f"exactly (at most {FLOAT_DIGITS}); it would be shown rounded")
+    try:
+        kept_exactly(text)
+    except ValueError as err:
+        raise ValueError(f"cannot parse {shown}: {err}") from None
     try:
         return _parse(text, lex)
     except BoundsOrderError as err:
@@ -386,6 +386,16 @@ def _most_significant_digits(text: str) -> int:
     "1,000,000" has one, "0.0015" two)."""
     runs = (re.sub(r"[^\d]", "", m.group()).strip("0") for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", text))
     return max((len(run) for run in runs), default=0)
+
+
+def kept_exactly(written: str) -> str:
+    """``written`` when every number in it keeps its digits as a bound; ValueError (one line) when one has more than
+    FLOAT_DIGITS significant digits and would be shown rounded."""
+    significant = _most_significant_digits(written)
+    if significant > FLOAT_DIGITS:
+        raise ValueError(f"the number has {significant} significant digits, more than are kept exactly (at most "
+                         f"{FLOAT_DIGITS}); it would be shown rounded")
+    return written
 
 
 def _odd(text: str, lex: dict) -> Bounds | None:

@@ -349,9 +349,10 @@ def phrase_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Pr
 def override_is_an_interval(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """A curator's bounds make an interval (lower <= upper, an open end not on a single value)."""
     from .bounds import Bounds
+    from .parse import kept_exactly
 
     try:
-        Bounds(float(row["lower"]), float(row["upper"]), row.get("lower_open") == "true",
+        Bounds(float(kept_exactly(row["lower"])), float(kept_exactly(row["upper"])), row.get("lower_open") == "true",
                row.get("upper_open") == "true")
     except (KeyError, ValueError) as err:
         return [Problem(table.file, rid, "upper", f"the curator's bounds are no interval: {err}")]
