@@ -54,3 +54,34 @@ def test_a_pronoun_before_a_quotation_stands_for_the_speaker_just_named():
     text = "Jane Doe met us. Jane Doe said prices rose. He said: “We sold 40 cars.”"
     (row,) = draft_text(text).itertuples()
     assert (row.credit, row.attribution) == ("Jane Doe", "inferred")
+
+
+# shapes of the dev set's Reuters articles
+MORE = [
+    ("Josef Example, chief economist of the West German Example-Institut, said revenue would be some 11 billion "
+     "marks below estimates.", "11 billion", "Josef Example", "explicit"),
+    ("Peter Example, spokesman for Example Bank AG said rates may fall to 5 pct.", "5 pct", "Peter Example",
+     "explicit"),
+    ("The Example Institute, a leading research body, is still expecting growth of three pct.", "three",
+     "Example Institute", "explicit"),
+    ("Stoltenberg declined to comment on what he would consider an undervalued dollar but said a dollar around "
+     "1.80 marks created problems.", "1.80", "Stoltenberg", "explicit"),
+    ("Stoltenberg noted that exports fell by two pct.", "two pct", "Stoltenberg", "explicit"),
+    # an apposition needs its name before it: a clause between commas is no speaker's
+    ("In 1986, when exports fell 5 pct, analysts said little.", "5 pct", "", "narration"),
+    ("Sales rose. Exports, which fell 5 pct in 1986, said nothing of it.", "5 pct", "", "narration"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", MORE, ids=[f"{t[:40]}|{p}" for t, p, *_ in MORE])
+def test_credit_with_an_apposition_or_a_second_verb(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", [
+    ("As the dollar fell to a 40-year low against the yen Friday, currency traders said the Fed acted.", "40", "",
+     "narration"),  # a day is no speaker, and "currency traders" no apposition of it
+    ("Sales rose 5% on Monday, Jane Doe said.", "5%", "Jane Doe", "explicit"),
+], ids=["a day before traders said", "a name after a day"])
+def test_a_day_is_never_a_speaker(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)

@@ -82,8 +82,9 @@ def _draft_tables() -> dict[str, Any]:
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     says = "(?:" + "|".join(d["credit_verbs"]) + ")"
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says))
-                            for p in d["credit_patterns"]]
+    aux = "(?:" + "|".join(d["credit_auxiliaries"]) + ") "
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says)
+                                       .replace("AUX", aux)) for p in d["credit_patterns"]]
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
