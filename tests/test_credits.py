@@ -85,3 +85,30 @@ def test_credit_with_an_apposition_or_a_second_verb(text, phrase, credit, attrib
 ], ids=["a day before traders said", "a name after a day"])
 def test_a_day_is_never_a_speaker(text, phrase, credit, attribution):
     test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", [
+    # "it said" stands for the organisation just named as a speaker
+    ("Interior wants to open the 1.5 million acre plain, but it said only with safeguards. It said the region could "
+     "hold billions of barrels.", "billions", "Interior", "inferred"),
+    # someone unnamed speaks in between: the pronoun stands for no one named further back
+    ("Hofer said the tax would hurt. Dealers said the rate is 12 pct. They said it would fall to 5 pct.", "5 pct", "",
+     "narration"),
+    ("Hofer said the tax would hurt. Gold dealers said trade fell. He said it would fall to 5 pct.", "5 pct", "",
+     "narration"),
+    # a quotation opening its sentence after a "he said" is the speaker that pronoun stands for
+    ("But Mr Example said Britain had fallen. “Can we compete?” he said. “We plan on saving £12bn by 2008.”", "£12bn",
+     "Example", "inferred"),
+], ids=["it said", "they after dealers", "he after dealers", "quote after he said"])
+def test_a_pronoun_stands_for_the_nearest_speaker(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+def test_a_word_opening_the_sentence_is_no_part_of_the_name():
+    test_credit_as_news_writes_it("But Mr Example said Britain had fallen 7 places.", "7", "Example", "explicit")
+
+
+def test_a_subject_s_but_said_credits_what_follows_it_only():
+    text = "Interior wants to open the 1.5 million acre plain, but it said only 19 pct of it may hold oil."
+    test_credit_as_news_writes_it(text, "1.5", "", "narration")
+    test_credit_as_news_writes_it(text, "19", "Interior", "explicit")

@@ -588,6 +588,8 @@ def _written_unit(phrase: str) -> str:
     return ""
 
 
+#: Words that open a sentence before its speaker's name ("But Mr Letwin said", "And Jones added").
+_OPENING_WORDS = frozenset({"but", "and", "yet", "so", "however,", "meanwhile,"})
 #: Lower-case words a name may hold ("Office for National Statistics", "Bank of England").
 _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 
@@ -595,19 +597,25 @@ _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 def candidate_credit(text: str, spans: list[tuple[int, int]], index: int) -> str:
     """Who a sentence itself credits ("according to X", "X said"): a name, or "" (a neighbour's speaker is never
     borrowed: a narrator's sentence is not the last person quoted)."""
-    return _name_in(text, spans[index][0], spans[index][1])
+    return _credit_in(text, spans[index][0], spans[index][1])[0]
 
 
 def _name_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> str:
     """The first name a credit pattern finds in text[lo:hi], cleaned of titles; "" when none (``speakers_only``: a
     speaker, "X said", not a source, "according to X")."""
+    return _credit_in(text, lo, hi, speakers_only)[0]
+
+
+def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tuple[str, int]:
+    """_name_in's name and the offset from which it credits the sentence's numbers: ``lo``, or where the words said
+    begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …": from "said" on)."""
     d = _draft_tables()
     for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name:
-                return name
-    return ""
+                return name, (m.end("said") if "said" in pattern.groupindex else lo)
+    return "", lo
 
 
 def _clean_name(name: str, text: str) -> str:
@@ -617,8 +625,8 @@ def _clean_name(name: str, text: str) -> str:
     if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
         return name  # "the chancellor said": the role as the article writes it
     words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
-    while words and words[0].lower().strip(".") in d["credit_titles_set"]:
-        words = words[1:]
+    while words and (words[0].lower().strip(".") in d["credit_titles_set"] or words[0].lower() in _OPENING_WORDS):
+        words = words[1:]  # a title, or a word opening the sentence ("But Mr Letwin said")
     if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
         return ""
     return " ".join(words) if words and words[0][0].isupper() and " ".join(words) in text else ""
@@ -647,8 +655,11 @@ def speaker(text: str, quotation: tuple[int, int]) -> str:
 
 
 #: A pronoun that says ("he said", "She also told"): it stands for the speaker just named, if any.
-_PRONOUN_SAYS = re.compile(r"\b(?:[Hh]e|[Ss]he)(?: also| later)? (?:said|says|added|told|believes|expects|estimates|"
-                           r"estimated|warned|thinks)\b")
+_PRONOUN_SAYS = re.compile(r"\b(?:[Hh]e|[Ss]he|[Ii]t)(?: also| later)? (?:said|says|added|told|believes|expects|"
+                           r"estimates|estimated|warned|thinks|noted)\b")
+#: A verb of saying with or without a name: a sentence where someone unnamed speaks ("dealers said") ends the search
+#: for whom a later pronoun stands for.
+_SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|reported|claimed|claims)\b")
 #: How many sentences back a pronoun or a quotation looks for the speaker it stands for.
 SPEAKER_REACH = 2
 
@@ -673,6 +684,7 @@ class _Context:
     quoted: list[tuple[int, int]]
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
+    credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
         """credit_of, each sentence's and each quotation's credit looked for once (a long sentence stays linear)."""
@@ -683,9 +695,10 @@ class _Context:
             name = self.found["quote", i]
             return (name, "inferred") if name else ("", "none")
         if ("sentence", index) not in self.found:
-            self.found["sentence", index] = candidate_credit(text, self.spans, index)
+            self.credits_from[index] = _credit_in(text, *self.spans[index])
+            self.found["sentence", index] = self.credits_from[index][0]
         name = self.found["sentence", index]
-        if name:
+        if name and at >= self.credits_from[index][1]:
             return name, "explicit"
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
@@ -711,8 +724,8 @@ class _Context:
         """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
         for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
             name = self.speaker_of(text, j, depth)
-            if name:
-                return name
+            if name or _SAYS.search(text, *self.spans[j]):
+                return name  # the nearest who speaks: named, or not ("dealers said"), then no one further back
         return ""
 
     def _quote_borrows(self, text: str, quotation: tuple[int, int]) -> str:
@@ -725,8 +738,7 @@ class _Context:
                 text, self.spans[index][0], q0):
             return self._speaker_before(text, index, SPEAKER_REACH - 1)
         if self.spans[index][0] == q0 and index > 0:
-            lo, hi = self.spans[index - 1]
-            return _name_in(text, lo, hi, speakers_only=True)
+            return self.speaker_of(text, index - 1)
         return ""
 
 
