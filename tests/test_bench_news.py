@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import news  # noqa: E402
+import news
 
 TEXT = ("Jane Doe said sales rose 5% to 40 cars. The firm sold more than 30 vans. "
         "Prices fell 2%, Acme Corp said. In 2014, 12 shops closed.")
