@@ -112,3 +112,8 @@ def test_a_subject_s_but_said_credits_what_follows_it_only():
     text = "Interior wants to open the 1.5 million acre plain, but it said only 19 pct of it may hold oil."
     test_credit_as_news_writes_it(text, "1.5", "", "narration")
     test_credit_as_news_writes_it(text, "19", "Interior", "explicit")
+
+
+def test_a_capitalised_subject_after_a_comma_is_the_speaker_not_an_apposition():
+    text = "The drop came from exports from Centrally Planned Economies, the IEA said, to 15.5 bpd."
+    test_credit_as_news_writes_it(text, "15.5", "IEA", "explicit")

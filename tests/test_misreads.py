@@ -135,3 +135,15 @@ def test_validation_flags_an_override_with_more_digits_than_kept():
     (problem,) = override_is_an_interval(None, table, row, "f1")
     assert "significant digits" in str(problem)
     assert override_is_an_interval(None, table, {**row, "lower": "15000", "upper": "15000"}, "f1") == []
+
+
+@pytest.mark.parametrize("text, date", [("Stocks stood at 428 mln tonnes on April one this year.", "April one"),
+                                        ("Stocks fell from the level of January one.", "January one")])
+def test_a_day_written_in_words_after_its_month_is_a_date(text, date):
+    rows = _rows_over(text, date)
+    assert rows and all(math.isnan(r.lower) and "says when" in r.reason for r in rows), rows
+
+
+def test_may_one_day_is_no_date_when_may_is_a_verb():
+    (row,) = [r for r in draft_text("Prices may one day fall by 5 pct.").itertuples() if r.number_text == "5 pct"]
+    assert row.lower == 5
