@@ -117,3 +117,27 @@ def test_a_subject_s_but_said_credits_what_follows_it_only():
 def test_a_capitalised_subject_after_a_comma_is_the_speaker_not_an_apposition():
     text = "The drop came from exports from Centrally Planned Economies, the IEA said, to 15.5 bpd."
     test_credit_as_news_writes_it(text, "15.5", "IEA", "explicit")
+
+
+# a quotation over paragraphs opens each again without closing the one before (BBC style)
+RUNS_ON = [
+    ('"Physically I am fit," said Ferrero. "I was working hard. "It would take two or three months to recover. '
+     '"Those five months were difficult."', "five", "Ferrero", "inferred"),
+    ('Joe Example, a specialist at Example Thornton, said support was "utterly crucial". "The bid needs it. '
+     '"The shares will need a price of about 300 pence, maybe 305. "Then it could go ahead."', "305",
+     "Joe Example", "inferred"),
+    ('"We sold 40 cars." The firm sold 30 vans. "It was hard," said Jane Doe.', "30", "", "narration"),
+    ('He said "yes" to 3 offers.', "3", "", "narration"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", RUNS_ON, ids=[f"{t[:40]}|{p}" for t, p, *_ in RUNS_ON])
+def test_a_quotation_running_on_over_paragraphs_is_its_speaker_s(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+def test_quotations_are_found_in_one_pass_and_an_unclosed_mark_opens_nothing():
+    from kzfigures.figures.draft import quotations
+
+    text = 'A "b" c. "D e. "F g." H "' + "x" * 3100
+    assert quotations(text) == [(2, 5), (9, 21)]

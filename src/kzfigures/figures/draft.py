@@ -632,13 +632,35 @@ def _clean_name(name: str, text: str) -> str:
     return " ".join(words) if words and words[0][0].isupper() and " ".join(words) in text else ""
 
 
-#: A quotation: curly quotes, or straight double quotes, at most this long (an unclosed mark opens nothing).
-_QUOTATION = re.compile(r"“[^“”]{1,3000}”|\"[^\"]{1,3000}\"")
+#: The longest quotation read as one (an unclosed mark opens nothing).
+QUOTATION_REACH = 3000
+_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
-    """The quotations of a text as (start, end) offsets, quote marks included, in order."""
-    return [m.span() for m in _QUOTATION.finditer(text)]
+    """The quotations of a text as (start, end) offsets, quote marks included, in order. A quotation that runs on
+    over paragraphs opens each again without closing the one before (“… now. “The difficult …”): one quotation."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for m in _QUOTE_MARK.finditer(text):
+        at, mark = m.start(), m.group()
+        if start is not None and at - start > QUOTATION_REACH:
+            start = None  # never closed: it opens nothing
+        if start is None:
+            start = at if mark != "”" else None
+        elif _opens_again(text, at, mark):
+            continue  # the same quotation, a new paragraph of it
+        else:
+            spans.append((start, at + 1))
+            start = None
+    return spans
+
+
+def _opens_again(text: str, at: int, mark: str) -> bool:
+    """True for a mark that opens a new paragraph of the quotation still open: after the end of a sentence and a space,
+    before a word (“… until now. “The difficult”)."""
+    return (mark == "“" or (mark == '"' and at + 1 < len(text) and text[at + 1].isalnum())) and \
+        bool(re.search(r"[.?!…]\s+$", text[max(0, at - 4):at]))
 
 
 def speaker(text: str, quotation: tuple[int, int]) -> str:
