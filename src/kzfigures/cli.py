@@ -5,6 +5,7 @@ Heavy libraries (papermill, nbconvert, pandas) are imported only by the subcomma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -119,11 +120,31 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
     check_output(folder, STUDENT, flag)
 
 
-def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
-    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it, and each file is copied
-    into place, except one changed since this command wrote it (a student's saved answers), which is kept. Before
-    any file is replaced, the marker records the sha256 it will have (pending), so a run killed half-way leaves
-    no file taken for a student's. Returns the number of files written and the kept ones."""
+def _prepare(folder: Path, write: Any) -> Path:
+    """Fill a fresh work folder beside ``folder`` with ``write(tmp)`` and return it; on failure it is removed, and
+    ``folder`` is untouched."""
+    from .report.folders import remove_stale, remove_work, work_folder
+
+    made = [p for p in folder.parents if not p.exists()]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder)  # the work folder of a run killed outright
+    tmp = work_folder(folder, "new")
+    try:
+        write(tmp)
+    except BaseException:
+        remove_work(tmp)
+        for parent in made:  # the folders this run made, deepest first, if still empty
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        raise
+    return tmp
+
+
+def _place(folder: Path, tmp: Path, kind: Any = None) -> tuple[int, list[str]]:
+    """Copy a prepared work folder's files into place, except one changed since this command wrote it (a student's
+    saved answers), which is kept. Before any file is replaced, the marker records the sha256 it will have
+    (pending), so a run killed half-way leaves no file taken for a student's. The work folder is removed. Returns
+    the number of files written and the kept ones."""
     from .figures.files import write_atomic
     from .report.folders import (
         STUDENT,
@@ -131,19 +152,13 @@ def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, li
         changed_since,
         mark_report,
         recorded_files,
-        remove_stale,
         remove_work,
-        work_folder,
         written_files,
     )
 
     kind = kind or STUDENT
-    kept = changed_since(folder, kind) if folder.is_dir() else {}
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder)  # the work folder of a run killed outright
-    tmp = work_folder(folder, "new")
     try:
-        write(tmp)
+        kept = changed_since(folder, kind) if folder.is_dir() else {}
         names = sorted(n for p in tmp.rglob("*") if p.is_file() and (n := p.relative_to(tmp).as_posix()) != WORK_MARKER)
         new = written_files(tmp, [n for n in names if n not in kept])
         old = recorded_files(folder, kind) or {}
@@ -161,6 +176,12 @@ def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, li
             recorded[name] = old[name]
     mark_report(folder, kind, dict(sorted(recorded.items())))
     return len(names) - len(kept), sorted(kept)
+
+
+def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
+    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it (_prepare), then each file
+    is copied into place (_place). Returns the number of files written and the kept ones."""
+    return _place(folder, _prepare(folder, write), kind)
 
 
 def _student(args: argparse.Namespace) -> int:
@@ -181,19 +202,22 @@ def _student(args: argparse.Namespace) -> int:
         outputs.append(("--printables", Path(args.printables), lambda tmp: _printables(lessons, tmp, args.no_pdf),
                         "worksheet and answer key file(s) (the answer keys are for the teacher only)"))
     if args.class_folder:
-        from .classroom.bundle import write_class_folder
+        from .classroom.bundle import checkout_files, write_class_folder
 
+        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
     _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
-    for flag, folder, write, what in outputs:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        with locked(folder, say):
+    with contextlib.ExitStack() as held:
+        for _, folder, _, _ in sorted(outputs, key=lambda o: str(o[1].resolve())):  # one order: no two runs deadlock
+            held.enter_context(locked(folder, say))
+        for flag, folder, _, _ in outputs:
             _student_folder(flag, folder, source)
-            count, kept = _write_in_place(folder, write)
+        placed = [(flag, folder, what, _place(folder, tmp)) for (flag, folder, what), tmp in _prepare_all(outputs)]
+    for flag, folder, what, (count, kept) in placed:
         say(f"{count} {what} written to {folder}")
         if flag == "--class-folder":  # what has to fit on a USB stick or go over a school's network
             from .classroom.bundle import WHEELS, folder_size
@@ -204,6 +228,22 @@ def _student(args: argparse.Namespace) -> int:
             say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
                 "delete it to get a fresh copy")
     return 0
+
+
+def _prepare_all(outputs: list[tuple[str, Path, Any, str]]) -> list[tuple[tuple[str, Path, str], Path]]:
+    """Every output written into its work folder first; if one fails (no git checkout for the wheel, a printing
+    error), every work folder is removed and no output folder was touched."""
+    from .report.folders import remove_work
+
+    done: list[tuple[tuple[str, Path, str], Path]] = []
+    try:
+        for flag, folder, write, what in outputs:
+            done.append(((flag, folder, what), _prepare(folder, write)))
+    except BaseException:
+        for _, tmp in done:
+            remove_work(tmp)
+        raise
+    return done
 
 
 def _apart(named: list[tuple[str, Path]]) -> None:
