@@ -654,3 +654,22 @@ def test_numbers_that_name_or_score_are_no_figures(text, word, reason):
     rows = table[table.number_text == word]
     assert len(rows) >= 1 and rows.number_text.notna().all(), table.to_dict("records")
     assert all(math.isnan(r.lower) and r.reason.startswith(reason) for r in rows.itertuples())
+
+
+# Issue 33's pass: a sentence never ends inside brackets (a formula's "(1+1)", an aside with a full stop in it).
+BRACKETED_SENTENCES = [
+    ("The tally (@SUM(1+1). Then 40 more) was set. Police left.",
+     ["The tally (@SUM(1+1). Then 40 more) was set.", "Police left."]),
+    ("Then 3 trucks (or 4. Maybe 5) came. Next 6 came.", ["Then 3 trucks (or 4. Maybe 5) came.", "Next 6 came."]),
+    ("A count [see note. Here it is] of 12 was given. Then 6 came.",
+     ["A count [see note. Here it is] of 12 was given.", "Then 6 came."]),
+    ("It was 3 (!) Then 4 came.", ["It was 3 (!)", "Then 4 came."]),  # a bracket closed: the sentence may end
+    ("Open (never closed. Then 4 came.", ["Open (never closed.", "Then 4 came."]),  # one left open holds nothing
+]
+
+
+@pytest.mark.parametrize("text, expected", BRACKETED_SENTENCES, ids=[t for t, _ in BRACKETED_SENTENCES])
+def test_a_sentence_does_not_end_inside_brackets(text, expected):
+    from kzfigures.figures.draft import sentences
+
+    assert [text[a:b] for a, b in sentences(text)] == expected
