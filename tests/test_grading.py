@@ -59,7 +59,29 @@ def handed_in(tmp_path_factory) -> Path:
     (folder / "finn" / two.name).write_text(json.dumps(looping), encoding="utf-8")
     (folder / "notes.ipynb").write_text(json.dumps(blank[one.name]), encoding="utf-8")
     hostile_submissions(folder, full[one.name], one)
+    forging(folder, blank[one.name], full[one.name], one)
     return folder
+
+
+def forging(folder: Path, blank: dict, right: dict, lesson: Path) -> None:
+    """Notebooks with no answers of their own that try to make the grader record right ones (issue 33's pass):
+    one rebinds the helper the old report cell used, one installs an input transformer that rewrites any cell the
+    grader runs into a forged report; and notebooks whose run breaks off (a kernel killed, endless output)."""
+    solution = "".join(answer_cells(right)[0]["source"])
+    forge = ("import kzfigures.classroom.answers as _a\n_ns = dict(globals())\n"
+             f"exec({solution!r}, _ns)\n_real = _a.plain\n"
+             "_a.plain = lambda v: _real(_ns['answer_1']) if v is None else _real(v)\n")
+    (folder / f"val-{lesson.name}").write_text(json.dumps(with_code(blank, 1, forge)), encoding="utf-8")
+    rewrite = ("_ns = dict(globals())\n"
+               f"exec({solution!r}, _ns)\nimport json as _j\n"
+               "_forged = 'print(' + repr('<<kzfigures-answers>>' + _j.dumps({'answer_1': _ns['answer_1']})) + ')\\n'\n"
+               "get_ipython().input_transformers_cleanup.append(\n"
+               "    lambda lines: [_forged] if any('answers' in ln for ln in lines) else lines)\n")
+    (folder / f"wes-{lesson.name}").write_text(json.dumps(with_code(blank, 1, rewrite)), encoding="utf-8")
+    killed = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    (folder / f"kai-{lesson.name}").write_text(json.dumps(with_code(right, 2, killed)), encoding="utf-8")
+    endless = "while True:\n    print('x' * 10000)"
+    (folder / f"lou-{lesson.name}").write_text(json.dumps(with_code(right, 2, endless)), encoding="utf-8")
 
 
 def with_code(nb: dict, at: int, code: str) -> dict:
@@ -378,5 +400,34 @@ def test_a_file_that_is_no_notebook_gets_one_plain_line_not_the_readers_error(tm
 
     log = tmp_path / "log"
     log.write_text(f"[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback…\n{last}\n", encoding="utf-8")
-    said = _reported(tmp_path / "no-answers.json", log, 20, late=False)
+    said = _reported(tmp_path / "no-answers.json", log, 20, 1)
     assert said == "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"
+
+
+def test_a_submission_cannot_forge_the_answers_the_grader_records(rows):
+    val, wes = rows[("val", "01")], rows[("wes", "01")]
+    assert val.states[0] == "unanswered" and "rebinds kzfigures.classroom.answers.plain" in val.note, val
+    assert wes.states[0] == "unanswered" and "installs an input transformer" in wes.note, wes
+    assert "read the notebook yourself" in val.note
+
+
+def test_a_run_that_breaks_off_always_has_a_note_saying_what_happened(rows):
+    kai, lou = rows[("kai", "01")], rows[("lou", "01")]
+    assert kai.states[:2] == ["right", "right"] and kai.states[2:] == ["unanswered"] * 3, kai
+    assert "its kernel" in kai.note and kai.note.count("\n") == 0, kai.note
+    assert lou.states[:2] == ["right", "right"] and "question 3 ran past the time limit" in lou.note, lou
+
+
+@pytest.mark.parametrize("code, written, said", [
+    (1, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": ""}', "its run ended early (boom)"),
+    (None, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": ""}', "stopped after 20 s"),
+    (0, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": "its kernel died"}ended": "x"}',
+     "its kernel died"),  # killed between writing a shorter state and cutting the old one's tail
+])
+def test_a_run_that_ended_early_is_always_said_on_its_row(tmp_path, code, written, said):
+    from kzfigures.classroom.grading import _reported
+
+    (tmp_path / "answers.json").write_text(written, encoding="utf-8")
+    (tmp_path / "log").write_text("[IPKernelApp] WARNING | x\nRuntimeError: boom\nboom\n", encoding="utf-8")
+    ran = _reported(tmp_path / "answers.json", tmp_path / "log", 20, code)
+    assert not isinstance(ran, str) and ran.answers == {"answer_1": 3} and said in ran.ended, ran
