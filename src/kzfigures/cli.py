@@ -409,10 +409,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
-    from .figures.articles import add_article
+    from .figures.articles import FLAGS, add_article
 
     new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
-                         rights=args.rights)
+                         rights=args.rights, names=FLAGS)
     print(f"added {args.file} to the collection as {new_id}")
     return 0
 
