@@ -185,6 +185,7 @@ def test_student_refuses_the_instructor_lessons_and_a_folder_it_did_not_write(tm
     shutil.copytree(lessons, copy)
     done = student("--output", str(copy), cwd=tmp_path)
     assert done.returncode == 2 and "holds the instructor lessons" in done.stderr
+    assert f"({', '.join(p.name for p in sorted(lessons.glob('*.ipynb')))})" in done.stderr  # every one, in order
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("mine", encoding="utf-8")

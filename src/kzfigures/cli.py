@@ -111,11 +111,11 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
     from .report.folders import STUDENT, OutputRefused, check_output
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
-    instructor = [p.name for p in (folder.glob("*.ipynb") if folder.is_dir() else [])
+    instructor = [p.name for p in sorted(folder.glob("*.ipynb") if folder.is_dir() else [])
                   if BEGIN_SOLUTION in (text := p.read_text(encoding="utf-8", errors="replace")) or BEGIN_HIDDEN in text]
     if inside or instructor:
         raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
-                            f"{' (' + ', '.join(instructor[:3]) + ')' if instructor else ''}; name another folder, "
+                            f"{' (' + ', '.join(instructor) + ')' if instructor else ''}; name another folder, "
                             "such as dist/student")
     check_output(folder, STUDENT, flag)
 
