@@ -331,3 +331,28 @@ def test_a_failure_while_preparing_one_folder_leaves_every_folder_of_the_run_unt
     with pytest.raises(OSError):
         cli._prepare_all([("--output", first, fine, "x"), ("--class-folder", second, broken, "y")])
     assert list(tmp_path.iterdir()) == []  # both work folders removed, the folder made for the second too
+
+
+def test_a_folder_the_student_command_wrote_is_never_written_through_a_link(tmp_path):
+    """Its wheels/ (or any sub-folder or file) replaced by a link to elsewhere: refused in one line before anything
+    is written, and nothing appears where the link points."""
+    from kzfigures import cli
+    from kzfigures.report.folders import OutputRefused
+
+    out, elsewhere = tmp_path / "class", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def write(tmp: Path) -> None:
+        (tmp / "wheels").mkdir()
+        (tmp / "wheels" / "kzfigures.whl").write_text("wheel", encoding="utf-8")
+        (tmp / "README.md").write_text("read me", encoding="utf-8")
+
+    assert cli._write_in_place(out, write) == (2, [])
+    shutil.rmtree(out / "wheels")
+    (out / "wheels").symlink_to(elsewhere)
+    (out / "README.md").unlink()
+    (out / "README.md").symlink_to(elsewhere / "notes.md")
+    with pytest.raises(OutputRefused, match="is a link, and kzfigures never writes through one"):
+        cli._write_in_place(out, write)
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "elsewhere"]  # no work folder left

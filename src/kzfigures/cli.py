@@ -140,6 +140,21 @@ def _prepare(folder: Path, write: Any) -> Path:
     return tmp
 
 
+def _refuse_links(flag: str, folder: Path, tmp: Path) -> None:
+    """Refuse, before anything is written, a folder where a file of the work folder would go through a link (a
+    sub-folder or the file itself replaced by a link): kzfigures never writes through one."""
+    from .report.folders import WORK_MARKER, OutputRefused
+
+    for path in sorted(tmp.rglob("*")):
+        rel = path.relative_to(tmp)
+        if path.is_file() and rel.as_posix() != WORK_MARKER:
+            linked = next((folder.joinpath(*rel.parts[: i + 1]) for i in range(len(rel.parts))
+                           if folder.joinpath(*rel.parts[: i + 1]).is_symlink()), None)
+            if linked is not None:
+                raise OutputRefused(f"{flag} {folder}: {linked.relative_to(folder)} is a link, and kzfigures never "
+                                    "writes through one: remove the link (or name another folder)")
+
+
 def _place(folder: Path, tmp: Path, kind: Any = None) -> tuple[int, list[str]]:
     """Copy a prepared work folder's files into place, except one changed since this command wrote it (a student's
     saved answers), which is kept. Before any file is replaced, the marker records the sha256 it will have
@@ -181,7 +196,15 @@ def _place(folder: Path, tmp: Path, kind: Any = None) -> tuple[int, list[str]]:
 def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
     """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it (_prepare), then each file
     is copied into place (_place). Returns the number of files written and the kept ones."""
-    return _place(folder, _prepare(folder, write), kind)
+    tmp = _prepare(folder, write)
+    try:
+        _refuse_links("--output", folder, tmp)
+    except BaseException:
+        from .report.folders import remove_work
+
+        remove_work(tmp)
+        raise
+    return _place(folder, tmp, kind)
 
 
 def _student(args: argparse.Namespace) -> int:
@@ -189,7 +212,7 @@ def _student(args: argparse.Namespace) -> int:
     from .classroom.edition import make_student
     from .collection.listing import LESSONS
     from .figures.paths import notebooks_root, project_root
-    from .report.folders import locked
+    from .report.folders import locked, remove_work
 
     say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
@@ -216,7 +239,15 @@ def _student(args: argparse.Namespace) -> int:
             held.enter_context(locked(folder, say))
         for flag, folder, _, _ in outputs:
             _student_folder(flag, folder, source)
-        placed = [(flag, folder, what, _place(folder, tmp)) for (flag, folder, what), tmp in _prepare_all(outputs)]
+        prepared = _prepare_all(outputs)
+        try:
+            for (flag, folder, _), tmp in prepared:
+                _refuse_links(flag, folder, tmp)
+        except BaseException:
+            for _, tmp in prepared:
+                remove_work(tmp)
+            raise
+        placed = [(flag, folder, what, _place(folder, tmp)) for (flag, folder, what), tmp in prepared]
     for flag, folder, what, (count, kept) in placed:
         say(f"{count} {what} written to {folder}")
         if flag == "--class-folder":  # what has to fit on a USB stick or go over a school's network
