@@ -267,3 +267,17 @@ def test_a_refusal_of_the_api_names_the_argument_not_a_flag(package_copy):
     assert str(refused.value).startswith("title must be one line of text") and "--" not in str(refused.value)
     with pytest.raises(ArticleRefused, match=r"^published '24/07/2024' is not an ISO date"):
         add_article(ECONOMY, "Budget", "Test Gazette", "24/07/2024", root=package_copy)
+
+
+def test_a_file_name_with_an_escape_or_a_new_line_shows_and_does_nothing(package_copy, tmp_path, capsys, monkeypatch):
+    """Found in issue 33's own pass: a file named with an escape sequence and a new line reached the terminal as
+    they are (two lines, red text) and the article's provenance; each is shown as its escape now."""
+    evil = tmp_path / "evil\x1b[31m\nname.txt"
+    evil.write_text("Sales rose 12% in May, officials said.\n", encoding="utf-8")
+    code, out, err = _run(_add_args(evil), package_copy, capsys, monkeypatch)
+    assert code == 0 and out.count("\n") == 1 and "\x1b" not in out and "evil\\x1b[31m\\nname.txt" in out, out
+    new_id = out.split()[-1]
+    meta = json.loads((package_copy / "seeds" / f"{new_id}.json").read_text(encoding="utf-8"))
+    assert "\x1b" not in meta["provenance"] and "\n" not in meta["provenance"]
+    code, _, err = _run(_add_args(tmp_path / "gone\x1b[2J\n.txt"), package_copy, capsys, monkeypatch)
+    assert code == 1 and err.count("\n") == 1 and "\x1b" not in err, err

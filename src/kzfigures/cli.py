@@ -441,10 +441,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
     from .figures.articles import FLAGS, add_article
+    from .figures.literal import printable
 
     new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
                          rights=args.rights, names=FLAGS)
-    print(f"added {args.file} to the collection as {new_id}")
+    print(f"added {printable(str(args.file))} to the collection as {new_id}")
     return 0
 
 
@@ -586,9 +587,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except user_errors as err:
         if args.debug:
             raise
+        from .figures.literal import printable
+
         lines = [str(p) for p in err.problems] if isinstance(err, DataPackageError) else [str(err)]
-        for line in lines:
-            print(f"kzfigures: error: {line}", file=sys.stderr)
+        for line in lines:  # a file name's new line or escape sequence shows, and does nothing: one line each
+            print(f"kzfigures: error: {printable(line)}", file=sys.stderr)
         return 2 if isinstance(err, (ParameterError, OutputRefused)) else 1
     except OSError as err:
         if args.debug:
@@ -596,7 +599,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = {"report": "; nothing was changed in the report folder",
                  "student": "; a file already in place is whole (each goes in whole or not at all)",
                  "lesson": "; a file already in place is whole (each goes in whole or not at all)"}
-        print(f"kzfigures: error: {_os_error(err)}{where.get(args.command, '')}", file=sys.stderr)
+        from .figures.literal import printable
+
+        print(f"kzfigures: error: {printable(_os_error(err))}{where.get(args.command, '')}", file=sys.stderr)
         return 1
 
 

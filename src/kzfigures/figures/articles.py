@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .literal import hidden_character, is_blank
+from .literal import hidden_character, is_blank, printable
 from .paths import project_root
 from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds
 
@@ -181,7 +181,7 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         **({"url": url} if url else {}), "published": published,
         "published_precision": {4: "year", 7: "month", 10: "day"}[len(published)], "encoding": "utf-8",
         "sha256": digest, "rights": rights or DEFAULT_RIGHTS,
-        "provenance": f"Added with `kzfigures add` from {source.name} on {dt.date.today().isoformat()}; "
+        "provenance": f"Added with `kzfigures add` from {printable(source.name)} on {dt.date.today().isoformat()}; "
                       f"{len(text):,} characters, stored byte for byte.",
     }
     _write_new(folder / f"{new_id}.txt", raw, new_id)
