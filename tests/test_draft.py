@@ -273,11 +273,13 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
     (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/ or seeds/"),
     (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is a file of the project"),
     (["draft", FLAGSHIP, "--output", "{elsewhere}/kept.csv"], "exists; give a new file name, or --force"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/proposed/rows.csv", "--force"], "is inside data/ or seeds/"),
 ], ids=["unknown id", "output into data", "output is a folder", "not csv", "txt", "missing folder",
-        "data file", "project file even with force", "existing file"])
+        "data file", "project file even with force", "existing file", "a sub-folder of data"])
 def test_draft_refusals_are_one_line(args, words, package_copy, tmp_path_factory, capsys, monkeypatch):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     (package_copy / "notebooks" / "old.csv").write_text("mine\n", encoding="utf-8")
+    (package_copy / "data" / "proposed").mkdir(exist_ok=True)  # where a draft keeps its proposals
     (elsewhere / "kept.csv").write_text("mine\n", encoding="utf-8")
     before = {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()}
     args = [a.replace("{root}", str(package_copy)).replace("{elsewhere}", str(elsewhere)) for a in args]
