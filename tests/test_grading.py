@@ -4,10 +4,12 @@ child process with a time limit; the verdicts come from this process's answer ke
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -431,3 +433,38 @@ def test_a_run_that_ended_early_is_always_said_on_its_row(tmp_path, code, writte
     (tmp_path / "log").write_text("[IPKernelApp] WARNING | x\nRuntimeError: boom\nboom\n", encoding="utf-8")
     ran = _reported(tmp_path / "answers.json", tmp_path / "log", 20, code)
     assert not isinstance(ran, str) and ran.answers == {"answer_1": 3} and said in ran.ended, ran
+
+
+PROBED = ["from fractions import Fraction\nclass Lying(int):\n    def __repr__(self):\n        return '4300'\n"
+          "a = []\na.append(a)\nanswer_1, answer_2, answer_3 = {1, 2}, Lying(5), (Fraction(1, 3), [1.5, float('inf')])\n"
+          "answer_4, answer_5 = a, 10 ** 5000",
+          "import kzfigures.classroom.answers as _a\n_a.plain = lambda v: 4300\n"
+          "get_ipython().input_transformers_cleanup.append(lambda lines: ['answer_1 = 4300\\n'])"]
+
+
+def test_the_probe_reads_what_the_kernel_holds_whatever_the_notebook_rebinds():
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ask
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in [*PROBED, "answer_1 = 7", "answer_1 = 8"]])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    names = [f"answer_{n}" for n in range(1, 6)]
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        first = ask(client, names, 20)
+        client.execute_cell(nb.cells[1], 1)
+        second = ask(client, names, 20)
+        client.execute_cell(nb.cells[2], 2)  # rewritten by the transformer, as the notebook asked
+        rewritten = ask(client, ["answer_1"], 20, reset=True)
+        client.execute_cell(nb.cells[3], 3)  # the transformer was taken out: run as written
+        after = ask(client, ["answer_1"], 20)
+    assert first[1] == [] and first[0]["answer_1"] == {1, 2} and first[0]["answer_2"] == 5  # not its repr's 4300
+    assert first[0]["answer_3"] == (Fraction(1, 3), [1.5, math.inf])
+    assert "nested too deep" in str(first[0]["answer_4"]) and first[0]["answer_5"] == "an answer the grader could not read"
+    assert second[0] == first[0]  # the rebound helper forged nothing
+    assert second[1] == ["it installs an input transformer (cleanup_transforms)",
+                         "it rebinds kzfigures.classroom.answers.plain"]
+    assert rewritten[0] == {"answer_1": 4300} and after[0] == {"answer_1": 8}
+    assert after[1] == ["it rebinds kzfigures.classroom.answers.plain"]

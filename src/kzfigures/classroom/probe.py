@@ -180,7 +180,11 @@ def _probe(user, names, reset, roots):
             trouble.append('it rebinds Python\'s ' + name)
     answers = []
     for name in names:
-        answers.append(STR.__repr__(name) + ': ' + enc(DICT.get(user, name)))
+        try:
+            text = enc(DICT.get(user, name))
+        except:
+            text = "{'$repr': 'an answer the grader could not read'}"
+        answers.append(STR.__repr__(name) + ': ' + text)
     return ("{'answers': {" + ', '.join(answers) + "}, 'trouble': [" + ', '.join(STR.__repr__(t) for t in trouble)
             + ']}')
 
