@@ -468,3 +468,26 @@ def test_the_probe_reads_what_the_kernel_holds_whatever_the_notebook_rebinds():
                          "it rebinds kzfigures.classroom.answers.plain"]
     assert rewritten[0] == {"answer_1": 4300} and after[0] == {"answer_1": 8}
     assert after[1] == ["it rebinds kzfigures.classroom.answers.plain"]
+
+
+def test_what_a_grading_killed_outright_left_running_is_killed_by_the_next(tmp_path):
+    """kill -9 of `kzfigures grade` leaves its submissions' processes (sessions of their own) running; the next
+    grading kills those whose mark names a grader that is gone, and no other (found in issue 33's own pass)."""
+    from kzfigures.classroom.grading import TOKEN_ENV, kill_orphans
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    started = {}
+    for name, mark in (("orphan", f"{gone.pid}-0123456789abcdef"), ("live grader's", f"{os.getpid()}-0123456789abcdef"),
+                       ("unmarked", None)):
+        env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+        started[name] = subprocess.Popen(["sleep", "7795"], env={**env, TOKEN_ENV: mark} if mark else env,
+                                         start_new_session=True)
+    try:
+        killed = kill_orphans()
+        assert started["orphan"].wait(timeout=10) == -9 and started["orphan"].pid in killed
+        assert started["live grader's"].poll() is None and started["unmarked"].poll() is None
+    finally:
+        for proc in started.values():
+            proc.kill()
+            proc.wait()

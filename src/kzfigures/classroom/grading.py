@@ -157,6 +157,39 @@ def _marked(token: str) -> Iterator[int]:
             continue
 
 
+def _graders_mark(value: bytes) -> int | None:
+    """The grader's process id a grading mark names ("PID-HEX"), or None for a value that is no mark."""
+    found = re.fullmatch(rb"(\d+)-[0-9a-f]{16}", value)
+    return int(found.group(1)) if found else None
+
+
+def kill_orphans() -> list[int]:
+    """Kill the processes a grading left when it was killed outright (kill -9 gives it no time to stop them): this
+    user's processes whose grading mark names a grader that is gone. Returns their ids."""
+    prefix, killed = f"{TOKEN_ENV}=".encode(), []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            marks = [v[len(prefix):] for v in (entry / "environ").read_bytes().split(b"\0") if v.startswith(prefix)]
+        except OSError:
+            continue
+        grader = _graders_mark(marks[0]) if marks else None
+        if grader is not None and grader != os.getpid() and not _running(grader):
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
+    return killed
+
+
+def _running(pid: int) -> bool:
+    """True when a process with this id runs (a zombie does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
 def kill_session(pid: int, token: str) -> None:
     """Kill a child's whole session (its process group), and every process carrying its grading mark, until
     none is left (a process that forks while it is killed is found on the next round)."""
@@ -197,7 +230,7 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
         json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return "not a notebook: the file is not JSON (damaged, or saved as something else)"
-    token = secrets.token_hex(8)
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
     with tempfile.TemporaryDirectory(prefix="kzfigures-grade-", ignore_cleanup_errors=True) as scratch, \
             tempfile.TemporaryDirectory(prefix="kzfigures-graded-") as private:
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
@@ -520,6 +553,7 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     folders = folder if isinstance(folder, list) else [folder]
+    kill_orphans()  # what a grading killed outright left running
     known = lesson_questions(lessons)
     todo = _jobs(folders, list(known))
     if not todo:
