@@ -122,3 +122,16 @@ def test_an_outputs_lock_is_kept_in_kzfigures_own_folder_never_beside_the_output
         assert list(out.parent.iterdir()) == []
     assert list(out.parent.iterdir()) == [] and not held[0].exists()
     assert lock_path(out) != lock_path(tmp_path / "other" / "reports")  # one lock per output, by its full path
+
+
+def test_with_no_home_to_write_the_locks_go_to_the_temporary_folder(tmp_path, monkeypatch):
+    unwritable = tmp_path / "home-is-a-file"
+    unwritable.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(unwritable))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    where = lock_path(tmp_path / "reports")
+    assert where.parent == tmp_path / "tmp" / f"kzfigures-locks-{os.getuid()}" and where.parent.is_dir()

@@ -145,11 +145,11 @@ def lock_path(target: Path) -> Path:
     ($XDG_CACHE_HOME/kzfigures/locks, else ~/.cache/...), named for the output's absolute path, so no lock file is
     ever left beside what the user owns."""
     try:
-        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder to be found: the system's temporary folder, one for each user
-        cache = Path(tempfile.gettempdir()) / f"kzfigures-{os.getuid()}"
-    folder = cache / "kzfigures" / "locks"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kzfigures" / "locks"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (RuntimeError, OSError):  # no home folder, or one that cannot be written: one in the temporary folder
+        folder = Path(tempfile.gettempdir()) / f"kzfigures-locks-{os.getuid()}"
+        folder.mkdir(exist_ok=True, mode=0o700)
     where = target.absolute().parent.resolve() / target.name
     key = hashlib.sha256(os.fsencode(where)).hexdigest()[:20]
     return folder / f"{''.join(c if c.isalnum() or c in '-_' else '_' for c in target.name)[:40]}-{key}.lock"
