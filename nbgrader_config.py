@@ -32,10 +32,17 @@ from nbconvert.preprocessors import Preprocessor  # noqa: E402
 from nbgrader.converters.autograde import Autograde  # noqa: E402
 from nbgrader.converters.generate_feedback import GenerateFeedback  # noqa: E402
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback  # noqa: E402
-from nbgrader.preprocessors import OverwriteCells  # noqa: E402
+from nbgrader.preprocessors import Execute, OverwriteCells  # noqa: E402
 from traitlets import Bool  # noqa: E402
 
-from kzfigures.classroom.feedback import own_require, quiet_results, student_feedback, without_hidden  # noqa: E402
+from kzfigures.classroom.feedback import (  # noqa: E402
+    is_check,
+    own_require,
+    quiet_results,
+    student_feedback,
+    verified_test,
+    without_hidden,
+)
 
 
 class HiddenTestsRestored(OverwriteCells):
@@ -98,11 +105,24 @@ class ReleaseFeedbackOrSay(ExchangeReleaseFeedback):
         return super().copy_files()
 
 
+class HiddenTestsVerified(Execute):
+    """nbgrader's Execute, making sure of each hidden test: transformers the notebook installed are reset before it,
+    and its answer is read and checked by the grader's own code after it (classroom/feedback.py, verified_test), so
+    a test the notebook silenced or rebound scores nothing, never full."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if is_check(cell):
+            run = super().preprocess_cell
+            return verified_test(self, cell, lambda: run(cell, resources, cell_index))
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
 _autograde = Autograde.class_traits()
 _sanitize = _autograde["sanitize_preprocessors"].default()
 c.Autograde.sanitize_preprocessors = [HiddenTestsRestored if p is OverwriteCells else p for p in _sanitize]
 _execute, *_after = _autograde["autograde_preprocessors"].default()  # nbgrader's Execute comes first
-c.Autograde.autograde_preprocessors = [_execute, CheckBoxesAsDisplays, *_after]
+assert _execute is Execute, _execute  # nbgrader's own Execute, made sure of by HiddenTestsVerified
+c.Autograde.autograde_preprocessors = [HiddenTestsVerified, CheckBoxesAsDisplays, *_after]
 _get_grades, *_rest = GenerateFeedback.class_traits()["preprocessors"].default()
 c.GenerateFeedback.preprocessors = [_get_grades, LessonFeedback, *_rest]
 c.ExchangeFactory.release_feedback = ReleaseFeedbackOrSay

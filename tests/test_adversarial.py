@@ -400,8 +400,7 @@ build_report(out, parameters={"search": "officers"}, only=["00"], progress=lambd
 
 
 def _beside(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and not
-                  p.name.endswith(".lock"))
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
 
 
 def test_a_kill_between_the_two_renames_is_finished_by_the_next_build(two_page_report, tmp_path):
@@ -464,7 +463,7 @@ def test_a_build_killed_outright_leaves_its_kernels_key_only_for_the_next_build_
     proc.wait(timeout=60)
     assert sorted(p.name for p in tmp.rglob("*")) == []
     remove_stale(out)  # what the next build does first, under the lock
-    assert sorted(p.name for p in out.parent.iterdir()) == [".reports.lock"]
+    assert sorted(p.name for p in out.parent.iterdir()) == []  # no lock file beside the output either
 
 
 # -- low: the cache ------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -107,6 +108,11 @@ REFUSALS = [
     ("publisher with an escape", lambda tmp: ECONOMY, {"publisher": "Test\x1b[31m Gazette"}, "U+001B"),
     ("title of a zero-width space only", lambda tmp: ECONOMY, {"title": "\u200b"}, "--title must be one line"),
     ("rights with a NUL", lambda tmp: ECONOMY, {"rights": "All rights\x00 reserved"}, "U+0000"),
+    ("a link to the article", lambda tmp: (tmp / "link.txt", (tmp / "link.txt").symlink_to(ECONOMY))[0], {},
+     "is a link, not the article's file: add the file it points to"),
+    ("a link to a pipe", lambda tmp: (tmp / "p.txt", os.mkfifo(tmp / "fifo"), (tmp / "p.txt").symlink_to(tmp / "fifo"))[0],
+     {}, "is a link"),
+    ("a pipe", lambda tmp: (tmp / "fifo", os.mkfifo(tmp / "fifo"))[0], {}, "is not a file"),
 ]
 
 
@@ -239,3 +245,39 @@ def test_an_article_without_a_url_is_a_data_package_source_without_a_path(url):
     cite = footer("page", meta, Provenance("0.1.0", "abc", "2024-06-01T00:00:00Z"))
     assert "P</a>" not in cite
     assert ("“T” (2024-05), <a class=\"kz-url\" href" in cite) if url else ("“T” (2024-05).</p>" in cite)
+
+
+def test_add_never_writes_through_a_link_in_seeds(package_copy, tmp_path, capsys, monkeypatch):
+    """A link where the new article's files would go (dangling, or to a file of the user's) is never written
+    through: the id is taken, in one line, and the link's target is untouched."""
+    mine = tmp_path / "mine.txt"
+    mine.write_text("my notes\n", encoding="utf-8")
+    (package_copy / "seeds" / "budget.txt").symlink_to(mine)
+    (package_copy / "seeds" / "budget.json").symlink_to(tmp_path / "nowhere.json")
+    code, _, err = _run(_add_args(ECONOMY, id="budget"), package_copy, capsys, monkeypatch)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "budget" in err, err
+    assert mine.read_text(encoding="utf-8") == "my notes\n" and not (tmp_path / "nowhere.json").exists()
+
+
+def test_a_refusal_of_the_api_names_the_argument_not_a_flag(package_copy):
+    from kzfigures.figures.curation import add_pasted
+
+    with pytest.raises(ArticleRefused) as refused:
+        add_pasted("Sales rose 12% in May.", "", "Test Gazette", "2024", root=package_copy)
+    assert str(refused.value).startswith("title must be one line of text") and "--" not in str(refused.value)
+    with pytest.raises(ArticleRefused, match=r"^published '24/07/2024' is not an ISO date"):
+        add_article(ECONOMY, "Budget", "Test Gazette", "24/07/2024", root=package_copy)
+
+
+def test_a_file_name_with_an_escape_or_a_new_line_shows_and_does_nothing(package_copy, tmp_path, capsys, monkeypatch):
+    """Found in issue 33's own pass: a file named with an escape sequence and a new line reached the terminal as
+    they are (two lines, red text) and the article's provenance; each is shown as its escape now."""
+    evil = tmp_path / "evil\x1b[31m\nname.txt"
+    evil.write_text("Sales rose 12% in May, officials said.\n", encoding="utf-8")
+    code, out, err = _run(_add_args(evil), package_copy, capsys, monkeypatch)
+    assert code == 0 and out.count("\n") == 1 and "\x1b" not in out and "evil\\x1b[31m\\nname.txt" in out, out
+    new_id = out.split()[-1]
+    meta = json.loads((package_copy / "seeds" / f"{new_id}.json").read_text(encoding="utf-8"))
+    assert "\x1b" not in meta["provenance"] and "\n" not in meta["provenance"]
+    code, _, err = _run(_add_args(tmp_path / "gone\x1b[2J\n.txt"), package_copy, capsys, monkeypatch)
+    assert code == 1 and err.count("\n") == 1 and "\x1b" not in err, err

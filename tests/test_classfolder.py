@@ -185,6 +185,7 @@ def test_student_refuses_the_instructor_lessons_and_a_folder_it_did_not_write(tm
     shutil.copytree(lessons, copy)
     done = student("--output", str(copy), cwd=tmp_path)
     assert done.returncode == 2 and "holds the instructor lessons" in done.stderr
+    assert f"({', '.join(p.name for p in sorted(lessons.glob('*.ipynb')))})" in done.stderr  # every one, in order
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("mine", encoding="utf-8")
@@ -298,3 +299,60 @@ def test_the_student_command_prints_the_class_folders_size(tmp_path):
     size = float(line.split("holds ")[1].split(" MB")[0])
     total = sum(p.stat().st_size for p in (tmp_path / "class").rglob("*") if p.is_file()) / 1e6
     assert abs(size - total) < 0.1 and size > 0
+
+
+def test_student_with_a_class_folder_outside_a_git_checkout_writes_nothing_and_says_one_line(tmp_path):
+    root = tmp_path / "installed"  # a copy of the project with no .git: the wheel cannot be built from it
+    root.mkdir()
+    for name in ("data", "seeds", "notebooks"):
+        (root / name).symlink_to(ROOT / name)
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "student", "--no-pdf", "--output", "out/student",
+                           "--printables", "out/printables", "--class-folder", "out/class"], cwd=work,
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "KZFIGURES_ROOT": str(root)})
+    assert done.returncode == 1 and "is not a git checkout" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert list(work.iterdir()) == []  # no student edition, no printables, no folder made
+
+
+def test_a_failure_while_preparing_one_folder_leaves_every_folder_of_the_run_untouched(tmp_path, monkeypatch):
+    from kzfigures import cli
+
+    first, second = tmp_path / "first", tmp_path / "new" / "second"
+
+    def fine(tmp: Path) -> None:
+        (tmp / "a.ipynb").write_text("new", encoding="utf-8")
+
+    def broken(tmp: Path) -> None:
+        (tmp / "half.ipynb").write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        cli._prepare_all([("--output", first, fine, "x"), ("--class-folder", second, broken, "y")])
+    assert list(tmp_path.iterdir()) == []  # both work folders removed, the folder made for the second too
+
+
+def test_a_folder_the_student_command_wrote_is_never_written_through_a_link(tmp_path):
+    """Its wheels/ (or any sub-folder or file) replaced by a link to elsewhere: refused in one line before anything
+    is written, and nothing appears where the link points."""
+    from kzfigures import cli
+    from kzfigures.report.folders import OutputRefused
+
+    out, elsewhere = tmp_path / "class", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def write(tmp: Path) -> None:
+        (tmp / "wheels").mkdir()
+        (tmp / "wheels" / "kzfigures.whl").write_text("wheel", encoding="utf-8")
+        (tmp / "README.md").write_text("read me", encoding="utf-8")
+
+    assert cli._write_in_place(out, write) == (2, [])
+    shutil.rmtree(out / "wheels")
+    (out / "wheels").symlink_to(elsewhere)
+    (out / "README.md").unlink()
+    (out / "README.md").symlink_to(elsewhere / "notes.md")
+    with pytest.raises(OutputRefused, match="is a link, and kzfigures never writes through one"):
+        cli._write_in_place(out, write)
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "elsewhere"]  # no work folder left

@@ -273,11 +273,13 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
     (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/ or seeds/"),
     (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is a file of the project"),
     (["draft", FLAGSHIP, "--output", "{elsewhere}/kept.csv"], "exists; give a new file name, or --force"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/proposed/rows.csv", "--force"], "is inside data/ or seeds/"),
 ], ids=["unknown id", "output into data", "output is a folder", "not csv", "txt", "missing folder",
-        "data file", "project file even with force", "existing file"])
+        "data file", "project file even with force", "existing file", "a sub-folder of data"])
 def test_draft_refusals_are_one_line(args, words, package_copy, tmp_path_factory, capsys, monkeypatch):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     (package_copy / "notebooks" / "old.csv").write_text("mine\n", encoding="utf-8")
+    (package_copy / "data" / "proposed").mkdir(exist_ok=True)  # where a draft keeps its proposals
     (elsewhere / "kept.csv").write_text("mine\n", encoding="utf-8")
     before = {p: p.read_bytes() for folder in (package_copy, elsewhere) for p in folder.rglob("*") if p.is_file()}
     args = [a.replace("{root}", str(package_copy)).replace("{elsewhere}", str(elsewhere)) for a in args]
@@ -654,3 +656,22 @@ def test_numbers_that_name_or_score_are_no_figures(text, word, reason):
     rows = table[table.number_text == word]
     assert len(rows) >= 1 and rows.number_text.notna().all(), table.to_dict("records")
     assert all(math.isnan(r.lower) and r.reason.startswith(reason) for r in rows.itertuples())
+
+
+# Issue 33's pass: a sentence never ends inside brackets (a formula's "(1+1)", an aside with a full stop in it).
+BRACKETED_SENTENCES = [
+    ("The tally (@SUM(1+1). Then 40 more) was set. Police left.",
+     ["The tally (@SUM(1+1). Then 40 more) was set.", "Police left."]),
+    ("Then 3 trucks (or 4. Maybe 5) came. Next 6 came.", ["Then 3 trucks (or 4. Maybe 5) came.", "Next 6 came."]),
+    ("A count [see note. Here it is] of 12 was given. Then 6 came.",
+     ["A count [see note. Here it is] of 12 was given.", "Then 6 came."]),
+    ("It was 3 (!) Then 4 came.", ["It was 3 (!)", "Then 4 came."]),  # a bracket closed: the sentence may end
+    ("Open (never closed. Then 4 came.", ["Open (never closed.", "Then 4 came."]),  # one left open holds nothing
+]
+
+
+@pytest.mark.parametrize("text, expected", BRACKETED_SENTENCES, ids=[t for t, _ in BRACKETED_SENTENCES])
+def test_a_sentence_does_not_end_inside_brackets(text, expected):
+    from kzfigures.figures.draft import sentences
+
+    assert [text[a:b] for a, b in sentences(text)] == expected

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kzfigures.figures.files import locked, write_atomic
+from kzfigures.figures.files import lock_path, locked, write_atomic
 
 
 def refuse() -> None:
@@ -49,7 +49,7 @@ def test_a_new_file_gets_the_umask_s_permissions_not_a_private_temporary_file_s(
     assert (tmp_path / "shared.txt").stat().st_mode & 0o777 == 0o644
 
 
-def test_a_held_lock_refuses_or_waits_as_busy_says_and_its_file_stays(tmp_path):
+def test_a_held_lock_refuses_or_waits_as_busy_says_and_its_file_goes_when_done(tmp_path):
     lock = tmp_path / ".lock"
     with open(lock, "a+b") as other:  # another writer (flock locks are per open file, so one process can play both)
         fcntl.flock(other, fcntl.LOCK_EX)
@@ -64,8 +64,8 @@ def test_a_held_lock_refuses_or_waits_as_busy_says_and_its_file_stays(tmp_path):
         with locked(lock, wait):
             assert waited == [True]
     with locked(lock, refuse):  # free now: busy is not called
-        pass
-    assert lock.is_file()
+        assert lock.is_file()
+    assert not lock.exists()
 
 
 def test_a_killed_holder_s_lock_is_free_at_once(tmp_path):
@@ -82,3 +82,56 @@ def test_a_killed_holder_s_lock_is_free_at_once(tmp_path):
         holder.wait()
     with locked(lock, lambda: pytest.fail("a killed process still held the lock")):
         pass
+
+
+WAITER = """
+import sys, time
+from pathlib import Path
+from kzfigures.figures.files import locked
+with locked(Path(sys.argv[1]), lambda: print("waiting", flush=True)):
+    print("got", flush=True)
+    time.sleep(3)
+"""
+
+
+def test_a_lock_removed_by_its_holder_is_never_held_twice(tmp_path):
+    """The holder removes the file when done; a process that waited on it opens the new file, so a third
+    process is refused while the waiter holds it (two holders of two files of one name would both write)."""
+    lock = tmp_path / "out.lock"
+    with locked(lock, refuse):
+        waiter = subprocess.Popen([sys.executable, "-c", WAITER, str(lock)], stdout=subprocess.PIPE, text=True)
+        assert waiter.stdout is not None and waiter.stdout.readline() == "waiting\n"
+    try:
+        assert waiter.stdout.readline() == "got\n"
+        with pytest.raises(ValueError, match="busy"), locked(lock, refuse):
+            pytest.fail("a second holder while the waiter holds the lock")
+    finally:
+        waiter.wait(timeout=30)
+    assert not lock.exists()
+
+
+def test_an_outputs_lock_is_kept_in_kzfigures_own_folder_never_beside_the_output(tmp_path, monkeypatch):
+    from kzfigures.report.folders import locked as output_locked
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "user" / "reports"
+    out.parent.mkdir()
+    with output_locked(out, lambda line: pytest.fail(line)):
+        held = list((tmp_path / "cache" / "kzfigures" / "locks").iterdir())
+        assert len(held) == 1 and held[0].name.startswith("reports-")
+        assert list(out.parent.iterdir()) == []
+    assert list(out.parent.iterdir()) == [] and not held[0].exists()
+    assert lock_path(out) != lock_path(tmp_path / "other" / "reports")  # one lock per output, by its full path
+
+
+def test_with_no_home_to_write_the_locks_go_to_the_temporary_folder(tmp_path, monkeypatch):
+    unwritable = tmp_path / "home-is-a-file"
+    unwritable.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(unwritable))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    where = lock_path(tmp_path / "reports")
+    assert where.parent == tmp_path / "tmp" / f"kzfigures-locks-{os.getuid()}" and where.parent.is_dir()

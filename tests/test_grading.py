@@ -4,10 +4,12 @@ child process with a time limit; the verdicts come from this process's answer ke
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -59,7 +61,29 @@ def handed_in(tmp_path_factory) -> Path:
     (folder / "finn" / two.name).write_text(json.dumps(looping), encoding="utf-8")
     (folder / "notes.ipynb").write_text(json.dumps(blank[one.name]), encoding="utf-8")
     hostile_submissions(folder, full[one.name], one)
+    forging(folder, blank[one.name], full[one.name], one)
     return folder
+
+
+def forging(folder: Path, blank: dict, right: dict, lesson: Path) -> None:
+    """Notebooks with no answers of their own that try to make the grader record right ones (issue 33's pass):
+    one rebinds the helper the old report cell used, one installs an input transformer that rewrites any cell the
+    grader runs into a forged report; and notebooks whose run breaks off (a kernel killed, endless output)."""
+    solution = "".join(answer_cells(right)[0]["source"])
+    forge = ("import kzfigures.classroom.answers as _a\n_ns = dict(globals())\n"
+             f"exec({solution!r}, _ns)\n_real = _a.plain\n"
+             "_a.plain = lambda v: _real(_ns['answer_1']) if v is None else _real(v)\n")
+    (folder / f"val-{lesson.name}").write_text(json.dumps(with_code(blank, 1, forge)), encoding="utf-8")
+    rewrite = ("_ns = dict(globals())\n"
+               f"exec({solution!r}, _ns)\nimport json as _j\n"
+               "_forged = 'print(' + repr('<<kzfigures-answers>>' + _j.dumps({'answer_1': _ns['answer_1']})) + ')\\n'\n"
+               "get_ipython().input_transformers_cleanup.append(\n"
+               "    lambda lines: [_forged] if any('answers' in ln for ln in lines) else lines)\n")
+    (folder / f"wes-{lesson.name}").write_text(json.dumps(with_code(blank, 1, rewrite)), encoding="utf-8")
+    killed = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    (folder / f"kai-{lesson.name}").write_text(json.dumps(with_code(right, 2, killed)), encoding="utf-8")
+    endless = "while True:\n    print('x' * 10000)"
+    (folder / f"lou-{lesson.name}").write_text(json.dumps(with_code(right, 2, endless)), encoding="utf-8")
 
 
 def with_code(nb: dict, at: int, code: str) -> dict:
@@ -378,5 +402,92 @@ def test_a_file_that_is_no_notebook_gets_one_plain_line_not_the_readers_error(tm
 
     log = tmp_path / "log"
     log.write_text(f"[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback…\n{last}\n", encoding="utf-8")
-    said = _reported(tmp_path / "no-answers.json", log, 20, late=False)
+    said = _reported(tmp_path / "no-answers.json", log, 20, 1)
     assert said == "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"
+
+
+def test_a_submission_cannot_forge_the_answers_the_grader_records(rows):
+    val, wes = rows[("val", "01")], rows[("wes", "01")]
+    assert val.states[0] == "unanswered" and "rebinds kzfigures.classroom.answers.plain" in val.note, val
+    assert wes.states[0] == "unanswered" and "installs an input transformer" in wes.note, wes
+    assert "read the notebook yourself" in val.note
+
+
+def test_a_run_that_breaks_off_always_has_a_note_saying_what_happened(rows):
+    kai, lou = rows[("kai", "01")], rows[("lou", "01")]
+    assert kai.states[:2] == ["right", "right"] and kai.states[2:] == ["unanswered"] * 3, kai
+    assert "its kernel" in kai.note and kai.note.count("\n") == 0, kai.note
+    assert lou.states[:2] == ["right", "right"] and "question 3 ran past the time limit" in lou.note, lou
+
+
+@pytest.mark.parametrize("code, written, said", [
+    (1, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": ""}', "its run ended early (boom)"),
+    (None, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": ""}', "stopped after 20 s"),
+    (0, '{"answers": {"answer_1": 3}, "errors": [], "stopped": null, "ended": "its kernel died"}ended": "x"}',
+     "its kernel died"),  # killed between writing a shorter state and cutting the old one's tail
+])
+def test_a_run_that_ended_early_is_always_said_on_its_row(tmp_path, code, written, said):
+    from kzfigures.classroom.grading import _reported
+
+    (tmp_path / "answers.json").write_text(written, encoding="utf-8")
+    (tmp_path / "log").write_text("[IPKernelApp] WARNING | x\nRuntimeError: boom\nboom\n", encoding="utf-8")
+    ran = _reported(tmp_path / "answers.json", tmp_path / "log", 20, code)
+    assert not isinstance(ran, str) and ran.answers == {"answer_1": 3} and said in ran.ended, ran
+
+
+PROBED = ["from fractions import Fraction\nclass Lying(int):\n    def __repr__(self):\n        return '4300'\n"
+          "a = []\na.append(a)\nanswer_1, answer_2, answer_3 = {1, 2}, Lying(5), (Fraction(1, 3), [1.5, float('inf')])\n"
+          "answer_4, answer_5 = a, 10 ** 5000",
+          "import kzfigures.classroom.answers as _a\n_a.plain = lambda v: 4300\n"
+          "get_ipython().input_transformers_cleanup.append(lambda lines: ['answer_1 = 4300\\n'])"]
+
+
+def test_the_probe_reads_what_the_kernel_holds_whatever_the_notebook_rebinds():
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ask
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in [*PROBED, "answer_1 = 7", "answer_1 = 8"]])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    names = [f"answer_{n}" for n in range(1, 6)]
+    with client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        first = ask(client, names, 20)
+        client.execute_cell(nb.cells[1], 1)
+        second = ask(client, names, 20)
+        client.execute_cell(nb.cells[2], 2)  # rewritten by the transformer, as the notebook asked
+        rewritten = ask(client, ["answer_1"], 20, reset=True)
+        client.execute_cell(nb.cells[3], 3)  # the transformer was taken out: run as written
+        after = ask(client, ["answer_1"], 20)
+    assert first[1] == [] and first[0]["answer_1"] == {1, 2} and first[0]["answer_2"] == 5  # not its repr's 4300
+    assert first[0]["answer_3"] == (Fraction(1, 3), [1.5, math.inf])
+    assert "nested too deep" in str(first[0]["answer_4"]) and first[0]["answer_5"] == "an answer the grader could not read"
+    assert second[0] == first[0]  # the rebound helper forged nothing
+    assert second[1] == ["it installs an input transformer (cleanup_transforms)",
+                         "it rebinds kzfigures.classroom.answers.plain"]
+    assert rewritten[0] == {"answer_1": 4300} and after[0] == {"answer_1": 8}
+    assert after[1] == ["it rebinds kzfigures.classroom.answers.plain"]
+
+
+def test_what_a_grading_killed_outright_left_running_is_killed_by_the_next(tmp_path):
+    """kill -9 of `kzfigures grade` leaves its submissions' processes (sessions of their own) running; the next
+    grading kills those whose mark names a grader that is gone, and no other (found in issue 33's own pass)."""
+    from kzfigures.classroom.grading import TOKEN_ENV, kill_orphans
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    started = {}
+    for name, mark in (("orphan", f"{gone.pid}-0123456789abcdef"), ("live grader's", f"{os.getpid()}-0123456789abcdef"),
+                       ("unmarked", None)):
+        env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+        started[name] = subprocess.Popen(["sleep", "7795"], env={**env, TOKEN_ENV: mark} if mark else env,
+                                         start_new_session=True)
+    try:
+        killed = kill_orphans()
+        assert started["orphan"].wait(timeout=10) == -9 and started["orphan"].pid in killed
+        assert started["live grader's"].poll() is None and started["unmarked"].poll() is None
+    finally:
+        for proc in started.values():
+            proc.kill()
+            proc.wait()

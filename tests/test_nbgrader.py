@@ -88,6 +88,13 @@ def solved(released: dict, instructor: dict) -> dict:
 #: Rebinding what the hidden tests call: require on the module (refused), or the notebook's own ``lessons`` name.
 REBIND = "from kzfigures import lessons as _L\n_L.require = lambda *a: None\n"
 RENAME = "import types\nlessons = types.SimpleNamespace(require=lambda *a: None, check=lambda *a: 'right')\n"
+#: Silencing the hidden tests from a student's cell: an input transformer that empties every later test cell, and
+#: an AST transformer that drops every call in it (issue 33's pass: each scored full before).
+SILENCE = ("get_ipython().input_transformers_cleanup.append(\n"
+           "    lambda lines: ['pass\\n'] if any('require(' in ln for ln in lines) else lines)\n")
+AST_SILENCE = ("import ast\nclass _Quiet(ast.NodeTransformer):\n"
+               "    def visit_Expr(self, node):\n        return ast.Pass() if 'require' in ast.dump(node) else node\n"
+               "get_ipython().ast_transformers.append(_Quiet())\n")
 
 
 def answer_cells(nb: dict) -> list[dict]:
@@ -96,10 +103,11 @@ def answer_cells(nb: dict) -> list[dict]:
 
 def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course):
     release = course / "build" / "nbgrader" / "release" / "lessons"
-    students = ("filled", "untouched", "tamperer", "rebinder", "renamer", "half")
+    students = ("filled", "untouched", "tamperer", "rebinder", "renamer", "half", "silencer", "astsilencer")
     for student in students:
         (course / "build" / "nbgrader" / "submitted" / student / "lessons").mkdir(parents=True)
-    for student, line in (("tamperer", TAMPER), ("rebinder", REBIND), ("renamer", RENAME)):
+    for student, line in (("tamperer", TAMPER), ("rebinder", REBIND), ("renamer", RENAME), ("silencer", SILENCE),
+                          ("astsilencer", AST_SILENCE)):
         tampered = json.loads((release / "02-shares-and-rates.ipynb").read_text(encoding="utf-8"))
         answer_cells(tampered)[0]["source"] = line + "".join(answer_cells(tampered)[0]["source"])
         (course / f"build/nbgrader/submitted/{student}/lessons/02-shares-and-rates.ipynb").write_text(json.dumps(tampered))
@@ -126,7 +134,8 @@ def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course
         got, most = scores["filled"][lesson.stem]
         assert most >= 4 and got == most, (lesson.stem, got, most)
     assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
-    for student in ("tamperer", "rebinder", "renamer"):  # rebinding the library's names changes no grade
+    for student in ("tamperer", "rebinder", "renamer", "silencer", "astsilencer"):  # nothing a notebook rebinds or
+        # installs (a transformer that silences the hidden tests) gives credit
         assert scores[student]["02-shares-and-rates"] == [0, 6], student
     assert scores["half"][LESSONS[0].stem] == [3, 5]
 

@@ -188,3 +188,61 @@ def test_a_hanging_chromium_is_one_line_and_leaves_no_process(tmp_path, monkeypa
     while any(alive(p) for p in started) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [p for p in started if alive(p)] and os.getpid() not in started
+
+
+PRINTING = """
+import sys
+from pathlib import Path
+from kzfigures.classroom.printables import print_pdf
+print_pdf(Path(sys.argv[1]), Path(sys.argv[2]), timeout=600)
+"""
+
+
+def test_a_printing_run_killed_outright_leaves_nothing_the_next_run_does_not_remove(tmp_path, monkeypatch):
+    """kill -9 of a printing run: its chromium (a session of its own) and its profile stay; the next run kills that
+    chromium and removes the profile, both marked as ours, and leaves a folder it did not make."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kzfigures.classroom.printables import PRINT_MARKER, print_pdf
+
+    scratch = tmp_path / "scratch"
+    hanging, printing = tmp_path / "hanging", tmp_path / "printing"
+    hanging.write_text("#!/bin/sh\nsleep 7794\n", encoding="utf-8")  # its command line names its profile
+    printing.write_text('#!/bin/sh\nfor a in "$@"; do case "$a" in --print-to-pdf=*) echo pdf > "${a#*=}";; esac; '
+                        "done\n", encoding="utf-8")
+    for fake in (hanging, printing):
+        fake.chmod(0o755)
+    page = tmp_path / "page.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    env = {**os.environ, "KZFIGURES_CHROMIUM": str(hanging), "KZFIGURES_PRINT_SCRATCH": str(scratch)}
+    run = subprocess.Popen([sys.executable, "-c", PRINTING, str(page), str(tmp_path / "page.pdf")], env=env)
+    deadline, marker = time.monotonic() + 60, None
+    while time.monotonic() < deadline and marker is None:
+        marker = next((m for m in scratch.glob(f"*/{PRINT_MARKER}") if m.read_text().split()[-1] != "0"), None)
+        time.sleep(0.05)
+    assert marker is not None
+    browser = int(marker.read_text().split()[1])
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    assert alive(browser) and marker.parent.is_dir()  # left behind by the kill
+    (scratch / "mine").mkdir()  # a folder the program did not make
+    monkeypatch.setenv("KZFIGURES_CHROMIUM", str(printing))
+    monkeypatch.setenv("KZFIGURES_PRINT_SCRATCH", str(scratch))
+    print_pdf(page, tmp_path / "page.pdf")
+    assert (tmp_path / "page.pdf").read_text() == "pdf\n"
+    assert sorted(p.name for p in scratch.iterdir()) == ["mine"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(browser):
+        time.sleep(0.05)
+    assert not alive(browser)  # the orphaned chromium was killed
+
+
+def alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False

@@ -122,7 +122,9 @@ def test_clean_up_removes_only_folders_a_build_marked(small_report, tmp_path):
 # -- 2. two builds at once -------------------------------------------------------------------------------------
 def test_a_second_build_waits_for_the_lock_and_says_so(small_report, tmp_path):
     out = copy_of(small_report, tmp_path)
-    with open(tmp_path / ".reports.lock", "a+b") as lock:
+    from kzfigures.figures.files import lock_path
+
+    with open(lock_path(out), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "report", "--only", "00", "--no-cache",
                                  "--output", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
@@ -298,7 +300,7 @@ def test_a_full_disk_is_one_line_and_the_previous_report_stays(small_report, tmp
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and err[-1] == ("kzfigures: error: No space left on device; nothing was changed in the report "
                                      "folder")
-    assert files(out) == before and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".reports.lock"]
+    assert files(out) == before and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_output_under_a_file_is_one_line(tmp_path):

@@ -5,6 +5,7 @@ Heavy libraries (papermill, nbconvert, pandas) are imported only by the subcomma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -110,20 +111,55 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
     from .report.folders import STUDENT, OutputRefused, check_output
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
-    instructor = [p.name for p in (folder.glob("*.ipynb") if folder.is_dir() else [])
+    instructor = [p.name for p in sorted(folder.glob("*.ipynb") if folder.is_dir() else [])
                   if BEGIN_SOLUTION in (text := p.read_text(encoding="utf-8", errors="replace")) or BEGIN_HIDDEN in text]
     if inside or instructor:
         raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
-                            f"{' (' + ', '.join(instructor[:3]) + ')' if instructor else ''}; name another folder, "
+                            f"{' (' + ', '.join(instructor) + ')' if instructor else ''}; name another folder, "
                             "such as dist/student")
     check_output(folder, STUDENT, flag)
 
 
-def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
-    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it, and each file is copied
-    into place, except one changed since this command wrote it (a student's saved answers), which is kept. Before
-    any file is replaced, the marker records the sha256 it will have (pending), so a run killed half-way leaves
-    no file taken for a student's. Returns the number of files written and the kept ones."""
+def _prepare(folder: Path, write: Any) -> Path:
+    """Fill a fresh work folder beside ``folder`` with ``write(tmp)`` and return it; on failure it is removed, and
+    ``folder`` is untouched."""
+    from .report.folders import remove_stale, remove_work, work_folder
+
+    made = [p for p in folder.parents if not p.exists()]
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder)  # the work folder of a run killed outright
+    tmp = work_folder(folder, "new")
+    try:
+        write(tmp)
+    except BaseException:
+        remove_work(tmp)
+        for parent in made:  # the folders this run made, deepest first, if still empty
+            with contextlib.suppress(OSError):
+                parent.rmdir()
+        raise
+    return tmp
+
+
+def _refuse_links(flag: str, folder: Path, tmp: Path) -> None:
+    """Refuse, before anything is written, a folder where a file of the work folder would go through a link (a
+    sub-folder or the file itself replaced by a link): kzfigures never writes through one."""
+    from .report.folders import WORK_MARKER, OutputRefused
+
+    for path in sorted(tmp.rglob("*")):
+        rel = path.relative_to(tmp)
+        if path.is_file() and rel.as_posix() != WORK_MARKER:
+            linked = next((folder.joinpath(*rel.parts[: i + 1]) for i in range(len(rel.parts))
+                           if folder.joinpath(*rel.parts[: i + 1]).is_symlink()), None)
+            if linked is not None:
+                raise OutputRefused(f"{flag} {folder}: {linked.relative_to(folder)} is a link, and kzfigures never "
+                                    "writes through one: remove the link (or name another folder)")
+
+
+def _place(folder: Path, tmp: Path, kind: Any = None) -> tuple[int, list[str]]:
+    """Copy a prepared work folder's files into place, except one changed since this command wrote it (a student's
+    saved answers), which is kept. Before any file is replaced, the marker records the sha256 it will have
+    (pending), so a run killed half-way leaves no file taken for a student's. The work folder is removed. Returns
+    the number of files written and the kept ones."""
     from .figures.files import write_atomic
     from .report.folders import (
         STUDENT,
@@ -131,19 +167,13 @@ def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, li
         changed_since,
         mark_report,
         recorded_files,
-        remove_stale,
         remove_work,
-        work_folder,
         written_files,
     )
 
     kind = kind or STUDENT
-    kept = changed_since(folder, kind) if folder.is_dir() else {}
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder)  # the work folder of a run killed outright
-    tmp = work_folder(folder, "new")
     try:
-        write(tmp)
+        kept = changed_since(folder, kind) if folder.is_dir() else {}
         names = sorted(n for p in tmp.rglob("*") if p.is_file() and (n := p.relative_to(tmp).as_posix()) != WORK_MARKER)
         new = written_files(tmp, [n for n in names if n not in kept])
         old = recorded_files(folder, kind) or {}
@@ -163,12 +193,26 @@ def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, li
     return len(names) - len(kept), sorted(kept)
 
 
+def _write_in_place(folder: Path, write: Any, kind: Any = None) -> tuple[int, list[str]]:
+    """Write a student-command folder: ``write(tmp)`` fills a fresh work folder beside it (_prepare), then each file
+    is copied into place (_place). Returns the number of files written and the kept ones."""
+    tmp = _prepare(folder, write)
+    try:
+        _refuse_links("--output", folder, tmp)
+    except BaseException:
+        from .report.folders import remove_work
+
+        remove_work(tmp)
+        raise
+    return _place(folder, tmp, kind)
+
+
 def _student(args: argparse.Namespace) -> int:
     """kzfigures student: write the student versions of the lessons (and their printables, and the class folder)."""
     from .classroom.edition import make_student
     from .collection.listing import LESSONS
     from .figures.paths import notebooks_root, project_root
-    from .report.folders import locked
+    from .report.folders import locked, remove_work
 
     say = lambda line: print(line, file=sys.stderr)
     source = (Path(args.notebooks) if args.notebooks else notebooks_root()) / LESSONS
@@ -181,19 +225,30 @@ def _student(args: argparse.Namespace) -> int:
         outputs.append(("--printables", Path(args.printables), lambda tmp: _printables(lessons, tmp, args.no_pdf),
                         "worksheet and answer key file(s) (the answer keys are for the teacher only)"))
     if args.class_folder:
-        from .classroom.bundle import write_class_folder
+        from .classroom.bundle import checkout_files, write_class_folder
 
+        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
     _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
-    for flag, folder, write, what in outputs:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        with locked(folder, say):
+    with contextlib.ExitStack() as held:
+        for _, folder, _, _ in sorted(outputs, key=lambda o: str(o[1].resolve())):  # one order: no two runs deadlock
+            held.enter_context(locked(folder, say))
+        for flag, folder, _, _ in outputs:
             _student_folder(flag, folder, source)
-            count, kept = _write_in_place(folder, write)
+        prepared = _prepare_all(outputs)
+        try:
+            for (flag, folder, _), tmp in prepared:
+                _refuse_links(flag, folder, tmp)
+        except BaseException:
+            for _, tmp in prepared:
+                remove_work(tmp)
+            raise
+        placed = [(flag, folder, what, _place(folder, tmp)) for (flag, folder, what), tmp in prepared]
+    for flag, folder, what, (count, kept) in placed:
         say(f"{count} {what} written to {folder}")
         if flag == "--class-folder":  # what has to fit on a USB stick or go over a school's network
             from .classroom.bundle import WHEELS, folder_size
@@ -204,6 +259,22 @@ def _student(args: argparse.Namespace) -> int:
             say(f"  kept {folder / name}: changed since it was written (a student's saved work?); "
                 "delete it to get a fresh copy")
     return 0
+
+
+def _prepare_all(outputs: list[tuple[str, Path, Any, str]]) -> list[tuple[tuple[str, Path, str], Path]]:
+    """Every output written into its work folder first; if one fails (no git checkout for the wheel, a printing
+    error), every work folder is removed and no output folder was touched."""
+    from .report.folders import remove_work
+
+    done: list[tuple[tuple[str, Path, str], Path]] = []
+    try:
+        for flag, folder, write, what in outputs:
+            done.append(((flag, folder, what), _prepare(folder, write)))
+    except BaseException:
+        for _, tmp in done:
+            remove_work(tmp)
+        raise
+    return done
 
 
 def _apart(named: list[tuple[str, Path]]) -> None:
@@ -369,11 +440,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
-    from .figures.articles import add_article
+    from .figures.articles import FLAGS, add_article
+    from .figures.literal import printable
 
     new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
-                         rights=args.rights)
-    print(f"added {args.file} to the collection as {new_id}")
+                         rights=args.rights, names=FLAGS)
+    print(f"added {printable(str(args.file))} to the collection as {new_id}")
     return 0
 
 
@@ -515,9 +587,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except user_errors as err:
         if args.debug:
             raise
+        from .figures.literal import printable
+
         lines = [str(p) for p in err.problems] if isinstance(err, DataPackageError) else [str(err)]
-        for line in lines:
-            print(f"kzfigures: error: {line}", file=sys.stderr)
+        for line in lines:  # a file name's new line or escape sequence shows, and does nothing: one line each
+            print(f"kzfigures: error: {printable(line)}", file=sys.stderr)
         return 2 if isinstance(err, (ParameterError, OutputRefused)) else 1
     except OSError as err:
         if args.debug:
@@ -525,7 +599,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = {"report": "; nothing was changed in the report folder",
                  "student": "; a file already in place is whole (each goes in whole or not at all)",
                  "lesson": "; a file already in place is whole (each goes in whole or not at all)"}
-        print(f"kzfigures: error: {_os_error(err)}{where.get(args.command, '')}", file=sys.stderr)
+        from .figures.literal import printable
+
+        print(f"kzfigures: error: {printable(_os_error(err))}{where.get(args.command, '')}", file=sys.stderr)
         return 1
 
 

@@ -91,3 +91,42 @@ def student_feedback(nb: Any) -> Any:
                 outputs.append(_one_line(output))
         cell["outputs"] = outputs
     return nb
+
+
+#: A hidden test's call: ``lessons.require("lesson", "question", answer_N)`` (or through OWN_REQUIRE).
+REQUIRE = re.compile(r'require\("([^"]+)", "([^"]+)", (answer_\d+)\)')
+
+
+def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20) -> Any:
+    """Run a hidden test cell (``run()``, nbgrader's own execution) as nbgrader's autograde does, made sure of by
+    this process: before it, the notebook's input transformers are reset (probe.py), and after it, its answers are
+    read by the grader's own probe and checked here with the answer key. A test the notebook silenced, or whose
+    answer is not right, or a notebook that changed how its cells run, gets an error output: no credit, never full
+    credit. Returns what ``run()`` returned."""
+    from nbformat.v4 import new_output
+
+    from . import lessons
+    from .probe import ProbeFailed, ask
+
+    calls = REQUIRE.findall(cell.get("source", ""))
+    trouble: list[str] = []
+    try:
+        trouble += ask(client, [], timeout, reset=True)[1]
+    except ProbeFailed as err:
+        trouble.append(str(err))
+    result = run()
+    try:
+        answers, after = ask(client, [answer for _, _, answer in calls], timeout)
+    except ProbeFailed as err:
+        answers, after = {}, [str(err)]
+    trouble += [t for t in after if t not in trouble]
+    said = [lessons.check(lesson, question, answers.get(answer)) for lesson, question, answer in calls]
+    wrong = next((f for f in said if f.state not in ("right", "as asked")), None)
+    if not calls:
+        trouble.append("no hidden test found in the cell")
+    if (wrong or trouble) and not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+        name = "NotAnswered" if wrong is not None and wrong.state == "unanswered" else "NotYet"
+        text = (f"the notebook changes how its cells run ({'; '.join(trouble)}): this test is not counted"
+                if trouble else wrong.text if wrong is not None else "")
+        cell.setdefault("outputs", []).append(new_output("error", ename=name, evalue=text, traceback=[]))
+    return result

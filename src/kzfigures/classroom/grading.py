@@ -35,13 +35,6 @@ from .answers import decode
 from .edition import TEXT_PROMPT, check_call
 from .slips import GRADING_ENV
 
-MARK = "<<kzfigures-answers>>"
-#: The cell run after each of a submission's own: each answer as JSON, with sets, tuples and intervals tagged.
-REPORT_CELL = """\
-import json as _json
-from kzfigures.classroom.answers import plain as _plain
-print(%(mark)r + _json.dumps({name: _plain(globals().get(name)) for name in %(names)r}))
-"""
 SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·"}
 #: The grading mark: an environment variable every process a submission starts inherits, so that the ones that
 #: leave its session (a daemon, ``setsid``) are found and killed too.
@@ -96,6 +89,7 @@ class Ran:
     errors: list[tuple[int, str, str]]  # (cell index in the notebook, exception name, its message)
     stopped: int | None = None  # the cell running when the time ran out
     ended: str = ""  # why the run ended early, in words ("the kernel died", …)
+    trouble: list[str] = field(default_factory=list)  # what the notebook changed in how it runs (probe.py)
 
 
 LessonQuestions = tuple[str, str, list[Asked]]  # (its key in the answer key, its file stem, its questions)
@@ -163,6 +157,39 @@ def _marked(token: str) -> Iterator[int]:
             continue
 
 
+def _graders_mark(value: bytes) -> int | None:
+    """The grader's process id a grading mark names ("PID-HEX"), or None for a value that is no mark."""
+    found = re.fullmatch(rb"(\d+)-[0-9a-f]{16}", value)
+    return int(found.group(1)) if found else None
+
+
+def kill_orphans() -> list[int]:
+    """Kill the processes a grading left when it was killed outright (kill -9 gives it no time to stop them): this
+    user's processes whose grading mark names a grader that is gone. Returns their ids."""
+    prefix, killed = f"{TOKEN_ENV}=".encode(), []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            marks = [v[len(prefix):] for v in (entry / "environ").read_bytes().split(b"\0") if v.startswith(prefix)]
+        except OSError:
+            continue
+        grader = _graders_mark(marks[0]) if marks else None
+        if grader is not None and grader != os.getpid() and not _running(grader):
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
+    return killed
+
+
+def _running(pid: int) -> bool:
+    """True when a process with this id runs (a zombie does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
+
+
 def kill_session(pid: int, token: str) -> None:
     """Kill a child's whole session (its process group), and every process carrying its grading mark, until
     none is left (a process that forks while it is killed is found on the next round)."""
@@ -203,7 +230,7 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
         json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return "not a notebook: the file is not JSON (damaged, or saved as something else)"
-    token = secrets.token_hex(8)
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
     with tempfile.TemporaryDirectory(prefix="kzfigures-grade-", ignore_cleanup_errors=True) as scratch, \
             tempfile.TemporaryDirectory(prefix="kzfigures-graded-") as private:
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
@@ -214,40 +241,51 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
                                      cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
                                      stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
             RUNNING[token] = child.pid
+            code: int | None = None
             try:
-                child.wait(timeout=timeout + GRACE)
-                late = False
+                code = child.wait(timeout=timeout + GRACE)
             except subprocess.TimeoutExpired:
-                late = True
+                pass
             finally:
                 kill_session(child.pid, token)
                 child.wait()
                 RUNNING.pop(token, None)
-        return _reported(report, log, timeout, late)
+        return _reported(report, log, timeout, code)
 
 
 #: Errors that say a submission is no notebook nbformat can read (the child's last line names one).
 UNREADABLE = ("NotJSONError", "ValidationError", "JSONDecodeError", "AttributeError", "UnicodeDecodeError")
 
 
-def _reported(report: Path, log: Path, timeout: int, late: bool) -> Ran | str:
-    """What the child wrote to its answers file, or why it wrote nothing (the last line it printed)."""
+def _last_line(log: Path) -> str:
+    """The last line the child printed (the kernel's own start-up lines left out), or ""."""
+    said = [line for line in _tail(log).strip().splitlines() if line.strip() and "[IPKernelApp]" not in line]
+    return said[-1][:160] if said else ""
+
+
+def _reported(report: Path, log: Path, timeout: int, code: int | None) -> Ran | str:
+    """What the child wrote to its answers file, or why it wrote nothing (the last line it printed); ``code`` is
+    the child's exit code, None when it was stopped at the time limit. A run that ended early always says why."""
+    late = code is None
     try:
         with report.open("rb") as file:
-            body = json.loads(file.read(LARGEST_NOTEBOOK))
+            body = json.JSONDecoder().raw_decode(file.read(LARGEST_NOTEBOOK).decode())[0]  # its first value: a
+            # run killed between writing and cutting a shorter state leaves the old one's tail after it
         ran = Ran({k: decode(v) for k, v in body["answers"].items()},
                   [(int(c), str(e)[:80], str(m)[:160]) for c, e, m in body["errors"]],
-                  body.get("stopped"), str(body.get("ended", ""))[:160])
+                  body.get("stopped"), str(body.get("ended", ""))[:160],
+                  [str(t)[:120] for t in body.get("trouble", [])][:3])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         if late:
             return f"stopped after {timeout} s (the time limit) before its first cell ran: no answers from it"
-        said = [line for line in _tail(log).strip().splitlines() if line.strip() and "[IPKernelApp]" not in line]
-        last = (said or ["no answers reported"])[-1]
+        last = _last_line(log) or "no answers reported"
         if any(name in last for name in UNREADABLE):
             return "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"
-        return f"could not be run: {last[:160]}"
+        return f"could not be run: {last}"
     if late and ran.stopped is None:
         ran.ended = ran.ended or f"stopped after {timeout} s (the time limit)"
+    elif code and ran.stopped is None and not ran.ended:  # the run itself broke off (its kernel or the grader's run)
+        ran.ended = f"its run ended early ({_last_line(log) or f'exit code {code}'})"
     return ran
 
 
@@ -267,10 +305,10 @@ def _limit_child() -> None:
 class _Runner:
     """In the child: a notebook run cell by cell against one deadline, its answers written after each cell."""
 
-    def __init__(self, client: Any, probe: Any, answers: int, timeout: int) -> None:
-        self.client, self.probe, self.answers = client, probe, answers
+    def __init__(self, client: Any, names: list[str], answers: int, timeout: int) -> None:
+        self.client, self.names, self.answers = client, names, answers
         self.deadline = time.monotonic() + timeout
-        self.state: dict[str, Any] = {"answers": {}, "errors": [], "stopped": None, "ended": ""}
+        self.state: dict[str, Any] = {"answers": {}, "errors": [], "stopped": None, "ended": "", "trouble": []}
 
     def left(self) -> int:
         """Whole seconds left before the deadline (at least one)."""
@@ -287,6 +325,8 @@ class _Runner:
             self.state["stopped"] = index
         except DeadKernelError:
             self.state["ended"] = "its kernel died (it used too much memory, or ended itself)"
+        except Exception as err:  # the kernel's messages broke off (a kernel killed mid-reply, its session damaged)
+            self.state["ended"] = f"its kernel stopped answering ({type(err).__name__}: {str(err)[:80]})"
         self.state["errors"] += [(index, o.get("ename", ""), o.get("evalue", "")) for o in cell.outputs
                                  if o.get("output_type") == "error"][:1]
         cell.outputs = []  # nothing of it is needed now: memory stays small
@@ -297,43 +337,43 @@ class _Runner:
         return going
 
     def ask(self) -> bool:
-        """Ask the kernel for every answer (within the time left); False when it does not answer."""
+        """Ask the kernel for every answer (within the time left), by the grader's own probe (probe.py); False
+        when it does not answer."""
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-        self.client.timeout = min(20, self.left())
+        from .answers import plain
+        from .probe import ProbeFailed, ask
+
         try:
-            self.client.execute_cell(self.probe, 0, store_history=False)
+            answers, trouble = ask(self.client, self.names, min(20, self.left()))
         except (CellTimeoutError, DeadKernelError):
             self.state["ended"] = "its kernel stopped answering (out of time, or gone)"
             return False
-        text = "".join(o.get("text", "") for o in self.probe.outputs if o.get("name") == "stdout")
-        self.probe.outputs = []
-        lines = [line for line in text.splitlines() if line.startswith(MARK)]
-        with contextlib.suppress(ValueError):
-            self.state["answers"] = json.loads(lines[-1][len(MARK):]) if lines else self.state["answers"]
+        except ProbeFailed as err:
+            self.state["ended"] = f"{err}: its answers are not counted"
+            self.state["answers"] = {}
+            return False
+        self.state["answers"] = {name: plain(value) for name, value in answers.items()}
+        self.state["trouble"] = list(dict.fromkeys([*self.state["trouble"], *trouble]))
         return True
 
     def write(self) -> None:
         """Write the answers so far over the answers file."""
         body = json.dumps(self.state).encode()
-        os.ftruncate(self.answers, 0)
-        os.pwrite(self.answers, body, 0)
+        os.pwrite(self.answers, body, 0)  # over the old, then cut to length: never empty, even when killed between
+        os.ftruncate(self.answers, len(body))
 
 
 def _client(nb: Any, timeout: int, folder: Path) -> Any:
-    """In the child: an nbclient that keeps of a cell's outputs only its error and the answers' line, so a cell
-    that prints hundreds of megabytes costs no memory here."""
+    """In the child: an nbclient that keeps of a cell's outputs only its error, so a cell that prints hundreds of
+    megabytes costs no memory here."""
     from nbclient import NotebookClient
 
     class Kept(NotebookClient):
-        """nbclient's client, keeping only errors and the answers' line of each cell's outputs."""
+        """nbclient's client, keeping only the errors of each cell's outputs."""
 
         def output(self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int) -> Any:
-            content = msg.get("content", {})
-            if msg["msg_type"] == "stream" and MARK in content.get("text", ""):
-                kept = "\n".join(ln for ln in content["text"].splitlines() if ln.startswith(MARK))
-                msg = {**msg, "content": {**content, "text": kept}}
-            elif msg["msg_type"] != "error":
+            if msg["msg_type"] != "error":
                 return None
             return super().output(outs, msg, display_id, cell_index)
 
@@ -348,10 +388,9 @@ def _execute(path: Path, names: list[str], timeout: int, answers: int) -> None:
 
     _limit_child()
     nb = nbformat.reads(path.read_text(encoding="utf-8-sig"), as_version=4)  # a BOM is harmless: read past it
-    probe = nbformat.v4.new_code_cell(REPORT_CELL % {"mark": MARK, "names": names})
     client = _client(nb, timeout, path.parent)
     with client.setup_kernel():
-        runner = _Runner(client, probe, answers, timeout)
+        runner = _Runner(client, names, answers, timeout)
         runner.write()
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and cell.source.strip() and not runner.run(cell, index):
@@ -455,6 +494,9 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
                      "it are kept, the ones after it were not run")
     if ran.ended:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
+    if ran.trouble:
+        parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers were "
+                     "read by the grader's own code; read the notebook yourself")
     return "; ".join(parts)
 
 
@@ -511,6 +553,7 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     folders = folder if isinstance(folder, list) else [folder]
+    kill_orphans()  # what a grading killed outright left running
     known = lesson_questions(lessons)
     todo = _jobs(folders, list(known))
     if not todo:

@@ -252,16 +252,74 @@ def chromium() -> str:
     return found
 
 
+#: Where printing runs keep chromium's profiles: one folder per user, one marked folder per run inside it.
+PRINT_SCRATCH_ENV = "KZFIGURES_PRINT_SCRATCH"
+#: Inside a run's folder: "OWNER_PID CHROMIUM_PID", so a later run knows it as ours and whether it is still used.
+PRINT_MARKER = ".kzfigures-print"
+
+
+def print_scratch() -> Path:
+    """The folder printing runs keep their chromium profiles in ($KZFIGURES_PRINT_SCRATCH, else one of this user's
+    own in the system's temporary folder), made private when missing."""
+    folder = Path(os.environ.get(PRINT_SCRATCH_ENV) or Path(tempfile.gettempdir()) / f"kzfigures-print-{os.getuid()}")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.lstat()
+    if folder.is_symlink() or info.st_uid != os.getuid():
+        raise PrintUnavailable(f"{folder} is not a folder of this user's own; set {PRINT_SCRATCH_ENV} to one")
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id runs (a zombie is not running)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError, ValueError):
+        return False
+
+
+def remove_stale_profiles(scratch: Path) -> None:
+    """Remove the profile folders of printing runs that were killed outright: marked as ours, their run gone. A
+    chromium such a run left printing (it has a session of its own) is killed first, if its command line still
+    names that folder (so a reused process id is never killed)."""
+    for folder in scratch.iterdir():
+        try:
+            owner, browser = (int(x) for x in (folder / PRINT_MARKER).read_text(encoding="utf-8").split())
+        except (OSError, ValueError):
+            continue  # not a folder a printing run made: never touched
+        if folder.is_symlink() or _alive(owner):
+            continue
+        with contextlib.suppress(OSError):
+            if browser and str(folder) in Path(f"/proc/{browser}/cmdline").read_bytes().decode(errors="replace"):
+                os.killpg(browser, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _profile() -> Any:
+    """A new profile folder for one chromium, in the printing scratch folder, marked as this run's; removed after.
+    Folders that killed runs left there are removed first."""
+    scratch = print_scratch()
+    remove_stale_profiles(scratch)
+    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=scratch))
+    try:
+        (folder / PRINT_MARKER).write_text(f"{os.getpid()} 0", encoding="utf-8")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def print_pdf(page: Path, pdf: Path, timeout: int = 120) -> None:
     """Print an HTML page to PDF with chromium's own print engine (A4, the page's print stylesheet). chromium runs
     in a session of its own, its output to a file (no pipe to hang on); one that hangs is killed with every
-    process it started, and said in one line."""
-    with tempfile.TemporaryDirectory(prefix="kzfigures-print-") as profile:
+    process it started, and said in one line. Its profile is a marked folder of the printing scratch folder, so a
+    run killed outright leaves nothing the next one does not remove."""
+    with _profile() as profile:
         log = Path(profile) / "chromium.log"
         with log.open("wb") as out:
             child = subprocess.Popen([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}/user",
                                       f"--print-to-pdf={pdf}", page.resolve().as_uri()],
                                      stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+            (profile / PRINT_MARKER).write_text(f"{os.getpid()} {child.pid}", encoding="utf-8")
             try:
                 child.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

@@ -11,11 +11,12 @@ import json
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 
 import pandas as pd
 
-from .literal import hidden_character, is_blank
+from .literal import hidden_character, is_blank, printable
 from .paths import project_root
 from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds
 
@@ -53,16 +54,28 @@ def article_id(title: str, publisher: str, published: str) -> str:
 
 
 def _read_article(source: Path) -> tuple[bytes, str]:
-    """The file's bytes and text, or ArticleRefused when it is not a regular file, empty, too large (told by its
-    size before anything is read), binary or not UTF-8."""
-    if not source.is_file():
-        raise ArticleRefused(f"{source} is not a file")
-    size = source.stat().st_size
-    if size > MAX_BYTES:
-        raise ArticleRefused(f"{source.name} is {size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
-                             "is it an article's text?")
-    with source.open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)  # a file that grew since stat() is still read no further than the limit
+    """The file's bytes and text, or ArticleRefused when it is a link, not a regular file, empty, too large (told
+    by its size before anything is read), binary or not UTF-8.
+
+    A link is refused, naming its target, rather than followed: the article's provenance records the name of the
+    file read, and a link names another file (which it may no longer point to tomorrow); adding the target itself
+    costs one more command. The file is opened without following a link and without blocking (a pipe put there
+    between two checks is never waited on), and checked on what was opened."""
+    if source.is_symlink():
+        raise ArticleRefused(f"{source} is a link, not the article's file: add the file it points to "
+                             f"({source.resolve()}) by its own name")
+    try:
+        handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        raise ArticleRefused(f"{source} is not a file") from None
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleRefused(f"{source} is not a file")
+        if info.st_size > MAX_BYTES:
+            raise ArticleRefused(f"{source.name} is {info.st_size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
+                                 "is it an article's text?")
+        raw = file.read(MAX_BYTES + 1)  # a file that grew since fstat() is still read no further than the limit
     return raw, _text_of(raw, source.name)
 
 
@@ -88,13 +101,18 @@ def _text_of(raw: bytes, name: str) -> str:
 
 
 #: The longest title, publisher, URL and id `kzfigures add` takes (an id names a file; a title heads a page).
-LONGEST = {"--title": 300, "--publisher": 200, "--url": 2000, "--id": 80}
+LONGEST = {"title": 300, "publisher": 200, "url": 2000, "seed_id": 80}
+#: How the command line names add_article's arguments (a refusal names what the person typed: a flag on the
+#: command line, the argument in a call from Python).
+FLAGS = {"title": "--title", "publisher": "--publisher", "published": "--published", "url": "--url", "seed_id": "--id",
+         "rights": "--rights"}
 
 
-def _check_length(name: str, value: str | None) -> None:
+def _check_length(name: str, value: str | None, names: dict[str, str] | None = None) -> None:
     """ArticleRefused when a value is longer than LONGEST allows (the line says how long, not the value)."""
     if value is not None and len(value) > LONGEST[name]:
-        raise ArticleRefused(f"{name} is {len(value):,} characters long; at most {LONGEST[name]} are taken")
+        raise ArticleRefused(f"{(names or {}).get(name, name)} is {len(value):,} characters long; at most "
+                             f"{LONGEST[name]} are taken")
 
 
 def _check_visible(name: str, value: str | None) -> None:
@@ -107,35 +125,41 @@ def _check_visible(name: str, value: str | None) -> None:
                              "page; write one line of plain text")
 
 
-def check_metadata(title: str, publisher: str, published: str, url: str | None) -> None:
+def check_metadata(title: str, publisher: str, published: str, url: str | None,
+                   names: dict[str, str] | None = None) -> None:
     """ArticleRefused when a title or publisher is blank or too long, the date is not ISO, or the URL is not
-    http(s)."""
-    for name, value in (("--title", title), ("--publisher", publisher)):
-        _check_length(name, value)
-        _check_visible(name, value)
-    _check_length("--url", url)
+    http(s); each named as ``names`` says (FLAGS for the command line), else by its argument's name."""
+    said = (names or {}).get
+    for name, value in (("title", title), ("publisher", publisher)):
+        _check_length(name, value, names)
+        _check_visible(said(name, name), value)
+    _check_length("url", url, names)
     if not PUBLISHED.fullmatch(published or ""):
-        raise ArticleRefused(f"--published {published!r} is not an ISO date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ArticleRefused(f"{said('published', 'published')} {published!r} is not an ISO date: write YYYY, "
+                             "YYYY-MM or YYYY-MM-DD")
     try:
         day = dt.date.fromisoformat((published + "-01-01")[:10])
     except ValueError:
-        raise ArticleRefused(f"--published {published!r} is not a date that exists") from None
+        raise ArticleRefused(f"{said('published', 'published')} {published!r} is not a date that exists") from None
     if day > dt.date.today():
-        raise ArticleRefused(f"--published {published} is after today")
+        raise ArticleRefused(f"{said('published', 'published')} {published} is after today")
     if url is not None and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", url):
-        raise ArticleRefused(f"--url {url!r} is not an http(s) URL (it must start with http:// or https://)")
+        raise ArticleRefused(f"{said('url', 'url')} {url!r} is not an http(s) URL (it must start with http:// or "
+                             "https://)")
 
 
 def add_article(path: str | Path, title: str, publisher: str, published: str, url: str | None = None,
-                seed_id: str | None = None, rights: str | None = None, root: str | Path | None = None) -> str:
-    """Add the article at ``path`` to seeds/ byte for byte, with its metadata and sha256; return its id."""
+                seed_id: str | None = None, rights: str | None = None, root: str | Path | None = None,
+                names: dict[str, str] | None = None) -> str:
+    """Add the article at ``path`` to seeds/ byte for byte, with its metadata and sha256; return its id. A refusal
+    names a value by its argument's name, or as ``names`` says (FLAGS: the command line's flags)."""
     base = project_root(root)
     source = Path(path)
-    check_metadata(title, publisher, published, url)
+    check_metadata(title, publisher, published, url, names)
     raw, text = _read_article(source)
     if rights is not None:
-        _check_visible("--rights", rights)
-    _check_length("--id", seed_id)
+        _check_visible((names or {}).get("rights", "rights"), rights)
+    _check_length("seed_id", seed_id, names)
     new_id = seed_id or article_id(title, publisher, published)
     if not ARTICLE_ID.fullmatch(new_id):
         raise ArticleRefused(f"id {new_id!r} is not lower-case letters and digits joined by hyphens")
@@ -157,7 +181,7 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         **({"url": url} if url else {}), "published": published,
         "published_precision": {4: "year", 7: "month", 10: "day"}[len(published)], "encoding": "utf-8",
         "sha256": digest, "rights": rights or DEFAULT_RIGHTS,
-        "provenance": f"Added with `kzfigures add` from {source.name} on {dt.date.today().isoformat()}; "
+        "provenance": f"Added with `kzfigures add` from {printable(source.name)} on {dt.date.today().isoformat()}; "
                       f"{len(text):,} characters, stored byte for byte.",
     }
     _write_new(folder / f"{new_id}.txt", raw, new_id)

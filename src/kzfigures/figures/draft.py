@@ -107,12 +107,38 @@ def _draft_tables() -> dict[str, Any]:
 
 
 # -- sentences ------------------------------------------------------------------------------------------
+def bracketed(text: str) -> list[tuple[int, int]]:
+    """The outermost (…) and […] pairs that close on their own line, as (open, close) offsets, in order; a bracket
+    left open is none."""
+    pairs, stack = [], list[tuple[int, str]]()
+    for m in re.finditer(r"[(\[)\]\n]", text):
+        sign = m.group()
+        if sign == "\n":
+            stack.clear()
+        elif sign in "([":
+            stack.append((m.start(), ")" if sign == "(" else "]"))
+        elif stack and stack[-1][1] == sign:
+            start = stack.pop()[0]
+            if not stack:
+                pairs.append((start, m.start()))
+    return pairs
+
+
+def _inside(pairs: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when start..end lies inside one of the bracket pairs (opened before it, closed after it)."""
+    at = bisect.bisect_left(pairs, (start, -1)) - 1
+    return at >= 0 and pairs[at][0] < start and pairs[at][1] >= end
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of a text as (start, end) offsets, white space trimmed; a dot after an abbreviation or a
-    single capital ("Jan.", "Mr.", "U.S.") ends none."""
+    single capital ("Jan.", "Mr.", "U.S.") ends none, and no sentence ends inside brackets ("(@SUM(1+1). Then…)")."""
     abbreviations = set(_draft_tables()["abbreviations"])
+    pairs = bracketed(text)
     spans, begin = [], 0
     for m in re.finditer(r"[.!?]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n", text):
+        if not m.group().startswith("\n") and _inside(pairs, m.start(), m.end()):
+            continue
         word = re.search(r"([\w.]+)\.$", text[begin:m.start() + 1])
         if m.group().startswith(".") and word and (word.group(1).lower() in abbreviations or len(word.group(1)) == 1):
             continue

@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import hashlib
 import io
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from typing import Any
 #: into place. The next writer finishes it (finish_save); validation reports it while it is there.
 SAVE_JOURNAL = ".kzfigures-save.json"
 #: The lock file one writer of data/ at a time holds (a draft or a curation's save): beside data/, so it is no file
-#: of the package. It stays in place (see locked).
+#: of the package. It is removed when its writer is done (see locked).
 LOCK_NAME = ".kzfigures-draft.lock"
 
 
@@ -102,21 +104,55 @@ def replace(target: Path, text: str, keep_bom: bool = False) -> None:
     write_atomic(target, text, encoding="utf-8-sig" if keep_bom else "utf-8", newline="")
 
 
+def _hold(handle: Any, path: Path, busy: Callable[[], None], said: list[bool]) -> bool:
+    """Take the flock of the open lock file; ``busy()`` runs once (``said``) if another process holds it. False when
+    the file was removed or replaced while this process waited (its holder removes it when done): the caller opens
+    the new one, so two processes never hold two different files of one name."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if not said:
+            said.append(True)
+            busy()
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
 @contextlib.contextmanager
 def locked(path: Path, busy: Callable[[], None]) -> Iterator[None]:
-    """Hold an exclusive lock on the file at path (made when missing, and left in place: removing it would let a
-    second writer lock a new file while a third still waits on the old one). When another process holds it,
-    ``busy()`` runs first: it raises to refuse, or returns to wait for the lock."""
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            busy()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold an exclusive lock on the file at path (made when missing). When another process holds it, ``busy()``
+    runs first: it raises to refuse, or returns to wait for the lock. The file is removed when done, while still
+    held (a waiter then finds it gone and opens a new one; see _hold); a killed holder's file stays, and the
+    kernel has released its lock, so it stops no one."""
+    said: list[bool] = []
+    while True:
+        with open(path, "a+b") as handle:
+            if not _hold(handle, path, busy, said):
+                continue
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+
+
+def lock_path(target: Path) -> Path:
+    """Where the lock of an output (a folder or file kzfigures writes) is kept: in kzfigures' own folder of locks
+    ($XDG_CACHE_HOME/kzfigures/locks, else ~/.cache/...), named for the output's absolute path, so no lock file is
+    ever left beside what the user owns."""
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kzfigures" / "locks"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (RuntimeError, OSError):  # no home folder, or one that cannot be written: one in the temporary folder
+        folder = Path(tempfile.gettempdir()) / f"kzfigures-locks-{os.getuid()}"
+        folder.mkdir(exist_ok=True, mode=0o700)
+    where = target.absolute().parent.resolve() / target.name
+    key = hashlib.sha256(os.fsencode(where)).hexdigest()[:20]
+    return folder / f"{''.join(c if c.isalnum() or c in '-_' else '_' for c in target.name)[:40]}-{key}.lock"
 
 
 @contextlib.contextmanager

@@ -81,7 +81,7 @@ def check_new_file(target: Path, base: Path, flag: str = "--output", force: bool
         raise FileRefused(f"{flag} {target} is not a .csv name; give a file name such as rows.csv")
     if not where.parent.is_dir():
         raise FileRefused(f"{flag} {target}: its folder {target.parent} does not exist; make it first")
-    if where.parent in ((base / "data").resolve(), (base / "seeds").resolve()):
+    if any(where.is_relative_to((base / name).resolve()) for name in ("data", "seeds")):  # sub-folders too
         raise FileRefused(f"{flag} {target} is inside data/ or seeds/: write it elsewhere (rows.csv)")
     if where.exists() and where.is_relative_to(base.resolve()):
         raise FileRefused(f"{flag} {target} is a file of the project; write to a new file (rows.csv)")

@@ -167,7 +167,7 @@ class Context:
     #: figures.csv rows by figure_id
     figures: dict[str, Row]
     #: the figure ids scopes.csv describes
-    scoped: frozenset[str] = frozenset()
+    scoped: frozenset[str] | None = frozenset()  # None when scopes.csv could not be read
     #: the figure ids whose bounds a curator gave (overrides.csv)
     overridden: frozenset[str] = frozenset()
     #: (file, seed id) already reported as no readable seed: once per table, not once per row
@@ -427,7 +427,7 @@ def phrase_parses_alone(ctx: Context, table: Table, row: Row, rid: str) -> list[
 def comparison_has_a_scope(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
     """The article figure an external figure is compared with has its scope in scopes.csv."""
     target = row.get("compares_with", "")
-    if target and ctx.figures.get(target) is not None and target not in ctx.scoped:
+    if target and ctx.figures.get(target) is not None and ctx.scoped is not None and target not in ctx.scoped:
         return [Problem(table.file, rid, "compares_with", f"{target!r} has no row in scopes.csv, so no relation can "
                                                           "be computed")]
     return []
@@ -501,6 +501,15 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
 PROPOSAL_RULES: tuple[RowRule, ...] = (phrase_at_offsets, candidate_credit_stands)
 
 
+def _ids(package: Package, name: str, missing: frozenset[str]) -> frozenset[str] | None:
+    """The figure ids a table holds; ``missing`` when there is no such table, None when it could not be read (its
+    one problem says so, and nothing that depends on it is checked)."""
+    table = package.tables.get(name)
+    if table is None:
+        return missing
+    return frozenset(r.get("figure_id", "") for r in table.rows) if table.readable else None
+
+
 def _context(package: Package) -> Context:
     """What the row rules need, from the package as read."""
     people = package.tables.get("people")
@@ -508,12 +517,11 @@ def _context(package: Package) -> Context:
     return Context(
         seeds=package.seeds,
         broken_seeds=frozenset(p.row for p in package.problems if p.file.startswith("seeds/")),
-        people=frozenset(r.get("name", "") for r in people.rows) if people and people.header else None,
+        people=frozenset(r.get("name", "") for r in people.rows) if people and people.readable and people.header
+        else None,
         figures={r.get("figure_id", ""): r for r in figures.rows} if figures else {},
-        scoped=frozenset(r.get("figure_id", "") for r in package.tables["scopes"].rows) if "scopes" in package.tables
-        else frozenset(),
-        overridden=frozenset(r.get("figure_id", "") for r in package.tables["overrides"].rows)
-        if "overrides" in package.tables else frozenset(),
+        scoped=_ids(package, "scopes", frozenset()),
+        overridden=_ids(package, "overrides", frozenset()) or frozenset(),
     )
 
 

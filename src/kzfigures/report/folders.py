@@ -3,8 +3,9 @@ remove. Nothing the user owns is ever deleted.
 
 A build writes only into a folder that is absent, empty, or marked as a kzfigures report by a build (the marker
 file lists every file the report wrote, with its sha256). Its work folders beside the output carry a marker of
-their own with the process id, and only such folders are ever cleaned up. A lock file beside the output lets one
-build at a time write it (figures/files.py: fcntl.flock, released by the kernel when a build dies).
+their own with the process id, and only such folders are ever cleaned up. A lock file lets one build at a time write
+an output (figures/files.py: fcntl.flock, released by the kernel when a build dies); it is kept in kzfigures' own
+folder of locks, not beside the output, and removed when the build is done.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..figures.files import lock_path
 from ..figures.files import locked as lock_file
 
 #: Inside a report folder: the files the report wrote, with their sha256.
@@ -184,6 +186,7 @@ def _alive(pid: int) -> bool:
 
 
 def locked(output: Path, say: Callable[[str], None]) -> contextlib.AbstractContextManager[None]:
-    """Hold the output's lock (a file beside it); if another build holds it, say so and wait for it."""
-    return lock_file(output.with_name(f".{output.name}.lock"),
+    """Hold the output's lock (in kzfigures' own folder of locks, never beside the output); if another build holds
+    it, say so and wait for it."""
+    return lock_file(lock_path(output),
                      lambda: say(f"another kzfigures build is writing {output}; waiting for it to finish…"))

@@ -1,0 +1,252 @@
+"""A student's answers read out of their running kernel by the grader's own code, and what the notebook changed in
+how its cells run: used by `kzfigures grade` (after each cell) and by nbgrader's autograde (before and after each
+hidden test, nbgrader_config.py).
+
+The probe is not a cell: it goes as a Jupyter "user expression" (evaluated by the kernel after an empty, silent
+execution), so no input or AST transformer the notebook installed ever sees it, and nothing of it is kept in the
+notebook's history. It does not import kzfigures in the kernel (a notebook can rebind
+``kzfigures.classroom.answers.plain``); it is compiled there from the text below, takes Python's types from
+literals (``(0).__class__``), never from names a notebook can rebind, and writes each value with the base types'
+own methods as a Python literal, which the grader reads with ``ast.literal_eval``: a value of a student's own class
+arrives as what it holds, never as what its ``__repr__`` claims.
+
+What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
+kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
+and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
+submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .answers import decode
+
+#: The key of the probe's user expression in the kernel's reply.
+KEY = "kzfigures_probe"
+#: The most characters of answers the probe writes (beyond, an answer is its words "too large").
+BUDGET = 1_000_000
+
+#: Compiled and run in the student's kernel (see the module's docstring); sets ``out`` to a Python literal's text.
+SOURCE = r'''
+def _probe(user, names, reset, roots):
+    T = (0).__class__.__class__
+    INT, FLOAT, STR, BOOL = (0).__class__, (0.0).__class__, ''.__class__, True.__class__
+    LIST, TUPLE, DICT, SET = [].__class__, ().__class__, {}.__class__, {0}.__class__
+    FUNC, BUILTIN = (lambda: 0).__class__, [].append.__class__
+    MRO, PROXY = T.__dict__['__mro__'], T.__dict__.__class__
+    FROZEN = None
+    for c in T.__base__.__subclasses__():
+        if STR.__eq__(c.__name__, 'frozenset'):
+            FROZEN = c
+    left = [BUDGET]
+
+    def isa(v, base):
+        for c in MRO.__get__(T(v)):
+            if c is base:
+                return True
+        return False
+
+    def cut(text):
+        return STR.__repr__(STR.__str__(text)[:200])
+
+    def words(v):
+        try:
+            said = T(v).__repr__(v)
+        except:
+            said = '?'
+        return "{'$repr': " + (cut(said) if isa(said, STR) else "'?'") + "}"
+
+    def seq(tag, items, depth):
+        parts = []
+        for item in items:
+            if left[0] < 0:
+                return "{'$repr': 'too large'}"
+            parts.append(enc(item, depth + 1))
+        body = '[' + ', '.join(parts) + ']'
+        return body if tag is None else '{' + STR.__repr__(tag) + ': ' + body + '}'
+
+    def duck(v, depth):
+        try:
+            ends = [v.lower, v.upper, v.lower_open, v.upper_open]
+        except:
+            ends = None
+        if ends is not None:
+            try:
+                bound = v.bound
+            except:
+                bound = None
+            shown = [enc(ends[0], depth + 1), enc(ends[1], depth + 1), 'True' if ends[2] else 'False',
+                     'True' if ends[3] else 'False', enc(bound, depth + 1)]
+            return "{'$bounds': [" + ', '.join(shown) + ']}'
+        try:
+            listed = v.tolist
+        except:
+            listed = None
+        if listed is not None:
+            return enc(listed(), depth + 1)
+        try:
+            pair = [v.numerator, v.denominator]
+        except:
+            return words(v)
+        return "{'$fraction': [" + enc(pair[0], depth + 1) + ', ' + enc(pair[1], depth + 1) + ']}'
+
+    def enc(v, depth=0):
+        if v is None or v is True or v is False:
+            text = 'None' if v is None else 'True' if v is True else 'False'
+        elif isa(v, INT):
+            text = INT.__repr__(INT.__int__(v))
+        elif isa(v, FLOAT):
+            text = FLOAT.__repr__(FLOAT.__float__(v))
+            text = '1e999' if text == 'inf' else '-1e999' if text == '-inf' else text
+            text = "{'$repr': 'nan'}" if text == 'nan' else text
+        elif isa(v, STR):
+            text = STR.__repr__(STR.__str__(v)[:10000])
+        elif depth > 20:
+            text = "{'$repr': 'nested too deep'}"
+        elif isa(v, TUPLE):
+            text = seq('$tuple', TUPLE.__iter__(v), depth)
+        elif isa(v, LIST):
+            text = seq(None, LIST.__iter__(v), depth)
+        elif isa(v, SET):
+            text = seq('$set', SET.__iter__(v), depth)
+        elif FROZEN is not None and isa(v, FROZEN):
+            text = seq('$set', FROZEN.__iter__(v), depth)
+        elif isa(v, DICT):
+            text = words(v)
+        else:
+            text = duck(v, depth)
+        left[0] = left[0] - STR.__len__(text)
+        return text
+
+    def outside(code_file):
+        for root in roots:
+            if code_file.startswith(root):
+                return False
+        return True
+
+    trouble = []
+    import sys
+    roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
+    modules = DICT.copy(sys.modules)
+    shell_module = modules.get('IPython.core.interactiveshell')
+    shell = shell_module.InteractiveShell._instance if shell_module is not None else None
+    if shell is not None:
+        fresh = modules['IPython.core.inputtransformer2'].TransformerManager()
+        manager = shell.input_transformer_manager
+        places = [(manager, 'cleanup_transforms', LIST(fresh.cleanup_transforms)),
+                  (manager, 'line_transforms', LIST(fresh.line_transforms)),
+                  (manager, 'token_transformers', LIST(fresh.token_transformers)),
+                  (shell, 'input_transformers_post', []), (shell, 'ast_transformers', [])]
+        for owner, what, want in places:
+            kept = []
+            for item in LIST(getattr(owner, what)):
+                known = False
+                for default in want:
+                    known = known or item is default or (T(item) is T(default) and T(item) is not FUNC)
+                ours = T(item) is FUNC and not outside(item.__code__.co_filename)  # IPython's or kzfigures' own
+                if known or ours:
+                    kept.append(item)
+            if LIST.__len__(kept) != LIST.__len__(LIST(getattr(owner, what))):
+                trouble.append('it installs an input transformer (' + what + ')')
+                if reset:
+                    getattr(owner, what)[:] = kept
+        for name in ('run_cell', 'run_cell_async', 'transform_cell', 'transform_ast', 'run_ast_nodes', 'run_code',
+                     'user_expressions', '_format_user_obj', 'should_run_async'):
+            if name in DICT.keys(shell.__dict__):
+                trouble.append('it replaces the shell\'s ' + name)
+                if reset:
+                    DICT.pop(shell.__dict__, name)
+            for cls in MRO.__get__(T(shell)):
+                found = PROXY.get(cls.__dict__, name)
+                if T(found) is FUNC and outside(found.__code__.co_filename):
+                    trouble.append('it replaces the shell\'s ' + name)
+        printers = shell.display_formatter.formatters['text/plain'].type_printers
+        default = DICT.get(modules['IPython.lib.pretty']._type_pprinters, STR)
+        if DICT.get(printers, STR) is not default or 'format' in DICT.keys(shell.display_formatter.__dict__):
+            trouble.append('it changes how answers are displayed')
+    for module_name, module in DICT.items(modules):
+        if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
+            continue
+        for name, value in DICT.items(DICT.copy(module.__dict__)):
+            if T(value) is FUNC and outside(value.__code__.co_filename):
+                trouble.append('it rebinds ' + module_name + '.' + name)
+    builtins = modules['builtins']
+    for name, value in DICT.items(DICT.copy(builtins.__dict__)):
+        if T(value) is FUNC and outside(value.__code__.co_filename):
+            trouble.append('it rebinds Python\'s ' + name)
+    answers = []
+    for name in names:
+        try:
+            text = enc(DICT.get(user, name))
+        except:
+            text = "{'$repr': 'an answer the grader could not read'}"
+        answers.append(STR.__repr__(name) + ': ' + text)
+    return ("{'answers': {" + ', '.join(answers) + "}, 'trouble': [" + ', '.join(STR.__repr__(t) for t in trouble)
+            + ']}')
+
+
+out = _probe(user, names, reset, roots)
+'''.replace("BUDGET", str(BUDGET))
+
+#: The user expression: run SOURCE by Python's own ``exec`` (a rebound one is not called, and the probe says so).
+EXPRESSION = ("(lambda g: (exec.__class__ is [].append.__class__ and exec.__self__.__name__ == 'builtins' "
+              "and exec(g['source'], g), g)[1].get('out'))({'user': (lambda: 0).__globals__, 'source': %r, "
+              "'names': %r, 'reset': %r, 'roots': %r})")
+
+
+def roots() -> list[str]:
+    """The folders whose code is Python's, the kernel's and kzfigures' own (a function from anywhere else, found in
+    a kzfigures module or Python's builtins, was put there by the notebook)."""
+    import IPython
+
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(IPython.__file__).parent),
+             str(Path(__file__).resolve().parents[1]), str(Path(os.__file__).parent)}
+    with_ipykernel = sys.modules.get("ipykernel")
+    if with_ipykernel is not None and with_ipykernel.__file__:
+        found.add(str(Path(with_ipykernel.__file__).parent))
+    return sorted(str(Path(f)) + os.sep for f in found)
+
+
+def expression(names: list[str], reset: bool = False) -> str:
+    """The user expression that reads these answers (and, with ``reset``, restores IPython's own transformers)."""
+    return EXPRESSION % (SOURCE, list(names), reset, roots())
+
+
+class ProbeFailed(RuntimeError):
+    """The kernel gave no reading of the answers; the message says why, in one line."""
+
+
+def read_reply(reply: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers (decoded) and the trouble found, from the kernel's execute_reply to the probe."""
+    content = reply.get("content", {})
+    value = content.get("user_expressions", {}).get(KEY, {}) if isinstance(content, dict) else {}
+    if not isinstance(value, dict) or value.get("status") != "ok":
+        raise ProbeFailed("the notebook stopped the grader from reading its answers")
+    text = value.get("data", {}).get("text/plain", "")
+    try:
+        body = ast.literal_eval(ast.literal_eval(text)) if isinstance(text, str) and len(text) < 4 * BUDGET else None
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
+        raise ProbeFailed("the notebook replaced what the grader reads its answers with")
+    trouble = [str(t)[:120] for t in body.get("trouble", []) if isinstance(t, str)]
+    return {str(k): decode(v) for k, v in body["answers"].items()}, list(dict.fromkeys(trouble))
+
+
+def ask(client: Any, names: list[str], timeout: float, reset: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Ask a running nbclient's kernel for the answers named (within ``timeout`` seconds): their values and the
+    trouble found; ProbeFailed when it gives none."""
+    msg_id = client.kc.execute("", silent=True, store_history=False,
+                               user_expressions={KEY: expression(names, reset)}, allow_stdin=False)
+    before, client.timeout = client.timeout, max(1, int(timeout))
+    try:
+        reply = client.wait_for_reply(msg_id)
+    finally:
+        client.timeout = before
+    if reply is None:
+        raise ProbeFailed("its kernel stopped answering")
+    return read_reply(reply)
