@@ -77,6 +77,7 @@ def _draft_tables() -> dict[str, Any]:
     lex = lexicon()
     d = dict(lex["draft"])
     # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
+    d["not_count_needs"] = [tuple(r.get("needs", ())) for r in d["not_counts"]]
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
     d["any_not_count"] = re.compile("|".join(f"(?:{p.pattern})" for p, _ in d["not_counts"]), re.IGNORECASE)
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
@@ -188,10 +189,14 @@ class NotCounts:
 
     @classmethod
     def of(cls, text: str) -> NotCounts:
-        """Search each pattern once over the whole text (linear, however many numbers it holds)."""
+        """Search each pattern once over the whole text (linear, however many numbers it holds); a pattern whose
+        "needs" (lexicon: strings every match holds, in lower case) are all absent is not searched."""
+        d, lower = _draft_tables(), text.lower()
+        searched = [(rank, pattern, reason) for rank, ((pattern, reason), needs) in
+                    enumerate(zip(d["not_counts"], d["not_count_needs"], strict=True))
+                    if not needs or any(n in lower for n in needs)]
         spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
-                       for rank, (pattern, reason) in enumerate(_draft_tables()["not_counts"])
-                       for m in pattern.finditer(text))
+                       for rank, pattern, reason in searched for m in pattern.finditer(text))
         return cls(spans, [s[0] for s in spans])
 
     def reason(self, start: int, end: int) -> str:
@@ -531,7 +536,7 @@ def quote_for(text: str, sentence: tuple[int, int], start: int, end: int) -> tup
     stands there more than once (a figure's number_text must stand in its quote exactly once)."""
     phrase = text[start:end]
     lo, hi = min(sentence[0], start), max(sentence[1], end)
-    others = [lo + m.start() for m in re.finditer(f"(?={re.escape(phrase)})", text[lo:hi]) if lo + m.start() != start]
+    others = [at for at in _occurrences(text, phrase, lo, hi) if at != start]
     before = [a for a in others if a < start]
     after = [a for a in others if a > start]
     if before:
@@ -543,6 +548,15 @@ def quote_for(text: str, sentence: tuple[int, int], start: int, end: int) -> tup
         space = text.rfind(" ", end, hi)
         hi = space if space >= 0 else hi
     return lo, hi
+
+
+def _occurrences(text: str, phrase: str, lo: int, hi: int) -> list[int]:
+    """Where ``phrase`` starts in text[lo:hi], overlapping occurrences included (str.find: no pattern to compile)."""
+    found, at = [], text.find(phrase, lo, hi)
+    while at >= 0:
+        found.append(at)
+        at = text.find(phrase, at + 1, hi)
+    return found
 
 
 def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
@@ -643,15 +657,15 @@ def speaker(text: str, quotation: tuple[int, int]) -> str:
         r"(?:said|says|told [\w ]{1,30}|added|wrote|stated|explained|warned)[:,]?\s*$", before.group()) else ""
 
 
-def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
-    """The period phrase in the quote nearest to offset ``at`` ("since 2011", "in 2013 and 2014"): words and offsets."""
-    best: tuple[int, str, int, int] | None = None
-    for pattern in _draft_tables()["period_patterns"]:
-        for m in pattern.finditer(text, quote[0], quote[1]):
-            distance = abs(m.start() - at)
-            if best is None or distance < best[0]:
-                best = (distance, m.group(), m.start(), m.end())
-    return (best[1], best[2], best[3]) if best else ("", 0, 0)
+def period_phrases(text: str, quote: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """Every period phrase of the lexicon's patterns in text[quote[0]:quote[1]], pattern by pattern."""
+    return [(m.group(), m.start(), m.end()) for pattern in _draft_tables()["period_patterns"]
+            for m in pattern.finditer(text, quote[0], quote[1])]
+
+
+def nearest_period(found: list[tuple[str, int, int]], at: int) -> tuple[str, int, int]:
+    """The period phrase starting nearest to offset ``at`` (the first found of equals), or ("", 0, 0)."""
+    return min(found, key=lambda f: abs(f[1] - at)) if found else ("", 0, 0)
 
 
 # -- the whole article ------------------------------------------------------------------------------------
@@ -663,6 +677,7 @@ class _Context:
     quoted: list[tuple[int, int]]
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
+    periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
         """credit_of, each sentence's and each quotation's credit looked for once (a long sentence stays linear)."""
@@ -676,6 +691,12 @@ class _Context:
             self.found["sentence", index] = candidate_credit(text, self.spans, index)
         name = self.found["sentence", index]
         return (name, "explicit") if name else ("", "narration")
+
+    def period(self, text: str, quote: tuple[int, int], at: int) -> str:
+        """The period phrase nearest to ``at`` in the quote ("since 2011"), each quote's phrases found once."""
+        if quote not in self.periods:
+            self.periods[quote] = period_phrases(text, quote)
+        return nearest_period(self.periods[quote], at)[0]
 
 
 #: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
@@ -735,7 +756,7 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
             proposal.unit = written
             proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
         proposal.credit, proposal.attribution = context.credit(text, index, left)
-        proposal.period = candidate_period(text, proposal.quote, left)[0]
+        proposal.period = context.period(text, proposal.quote, left)
         proposal.change = change_of(text, left, max(floor, sentence[0]))
     return proposal
 

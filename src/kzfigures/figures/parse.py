@@ -229,8 +229,10 @@ def _ratio(text: str, lex: dict) -> float | None:
     """ "one in five", "3 out of 10" as a share of 1; None when the text is no ratio. Only small whole numbers
     (lexicon.json ratio_joiners): "£5bn in 2020" is an amount and a year, never a ratio; "one in zero" is refused."""
     joiners = lex["ratio_joiners"]
-    for joiner in _longest_first("ratio_joiners", "joiners"):
-        m = re.fullmatch(rf"(\S+) {re.escape(joiner)} (\S+)", text)
+    if " " not in text:
+        return None
+    for pattern in _ratio_patterns():
+        m = pattern.fullmatch(text)
         if not m:
             continue
         top, bottom = _small_whole(m.group(1), lex), _small_whole(m.group(2), lex)
@@ -242,6 +244,22 @@ def _ratio(text: str, lex: dict) -> float | None:
             raise ValueError(f"{text!r}: a ratio needs 0 < its second number and the first no larger")
         return float(Fraction(top, bottom))
     return None
+
+
+@cache
+def _ratio_patterns() -> tuple[re.Pattern[str], ...]:
+    """ "X in Y", "X out of Y", … as patterns, the longest joiner first (compiled once)."""
+    return tuple(re.compile(rf"(\S+) {re.escape(j)} (\S+)") for j in _longest_first("ratio_joiners", "joiners"))
+
+
+@cache
+def _range_patterns() -> tuple[re.Pattern[str], ...]:
+    """The range shapes ("between X and Y", "from X to Y", "X to Y", "X–Y") as patterns, in the order tried."""
+    lex = lexicon()
+    openers = [rf"{re.escape(o)} (.+?) {re.escape(lex['range_openers'][o])} (.+)" for o in _longest_first("range_openers")]
+    separators = [rf"(.+?) {re.escape(s)} (.+)" if s.isalpha() else rf"(.+?)\s*{re.escape(s)}\s*(.+)"
+                  for s in lex["range_separators"]]
+    return tuple(re.compile(p) for p in (*openers, *separators))
 
 
 def _fraction(words: list[str], lex: dict) -> float:
@@ -260,15 +278,8 @@ def _fraction(words: list[str], lex: dict) -> float:
 
 def _range(text: str) -> tuple[str, str] | None:
     """Split "between X and Y", "from X to Y", "X to Y" or "X–Y" into its two ends, or None."""
-    lex = lexicon()
-    for opener in _longest_first("range_openers"):
-        joiner = lex["range_openers"][opener]
-        m = re.fullmatch(rf"{re.escape(opener)} (.+?) {re.escape(joiner)} (.+)", text)
-        if m:
-            return m.group(1), m.group(2)
-    for sep in lex["range_separators"]:
-        pattern = rf"(.+?) {re.escape(sep)} (.+)" if sep.isalpha() else rf"(.+?)\s*{re.escape(sep)}\s*(.+)"
-        m = re.fullmatch(pattern, text)
+    for pattern in _range_patterns():
+        m = pattern.fullmatch(text)
         if m:
             return m.group(1), m.group(2)
     return None
