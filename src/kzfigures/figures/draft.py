@@ -95,7 +95,8 @@ def _draft_tables() -> dict[str, Any]:
     d["glued_prefixes"], d["change_particles"] = frozenset(d["glued_prefixes"]), frozenset(d["change_particles"])
     units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
                     "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
-                    "degrees", "kilometres", "kilometers"}, key=len, reverse=True)
+                    "degrees", "kilometres", "kilometers", "megawatt", "megawatts", "gigawatt", "gigawatts",
+                    "kilowatt", "kilowatts"}, key=len, reverse=True)
     d["unit_after"] = re.compile(r"\s?(?:%|(?:" + "|".join(map(re.escape, units)) + r")\b)", re.IGNORECASE)
     d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
@@ -262,7 +263,10 @@ def _glued_name(text: str, start: int, end: int, after: str) -> str:
 
 
 def _currency_before(text: str, start: int) -> bool:
-    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3")."""
+    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3"), or before
+    a minus sign there ("$-50.8bn")."""
+    if start > 0 and text[start - 1] == "-" and _currency_before(text, start - 1):
+        return True
     for sign in lexicon()["currency_symbols"]:
         at = start - len(sign)
         if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
@@ -359,13 +363,7 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
     """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign or minus
     sign just before it, and the starts of the few words before it in the same sentence ("as many as", "more than
     $"); never before ``floor`` (the end of the phrase before: two proposals never overlap)."""
-    starts = [start]
-    for sign in lexicon()["currency_symbols"]:
-        at = start - len(sign)
-        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
-            starts.append(at)
-    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
-        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
+    starts = [start, *_sign_starts(text, start, floor)]
     glued = re.search(r"(?<![\w-])(?:minus|sub)-$", text[max(0, start - 7):start], re.IGNORECASE)
     if glued:
         starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
@@ -380,6 +378,21 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
     return sorted({s for s in starts if s >= floor})
 
 
+def _sign_starts(text: str, start: int, floor: int) -> list[int]:
+    """Where a currency sign or code, or a minus or plus sign, right before ``start`` begins ("US$5", "-0.6%",
+    "+0.2%", "$-50.8bn")."""
+    starts = []
+    for sign in lexicon()["currency_symbols"]:
+        at = start - len(sign)
+        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
+            starts.append(at)
+    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
+        if text[start - 1] == "-" and _currency_before(text, start - 1):
+            starts.extend(s for s in _left_starts(text, start - 1, floor) if s < start - 1)  # "$-50.8bn"
+    return starts
+
+
 def _is_change(text: str, left: int, phrase: str) -> bool:
     """True for "X to Y" right after a word of change, or after one and "from" ("rose from 5.1% to 5.6%", "fell
     5 to 7"): two figures, a before and an after, not a range ("range from $200 to $4m", "dropped by 1 to 1.5
@@ -388,10 +401,16 @@ def _is_change(text: str, left: int, phrase: str) -> bool:
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
     if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
+        if _FROM_END.match(text, left + len(phrase)):
+            return False  # "rose from about 14-18 mpg to 24": the phrase is the "from" end, a range itself
         before = before[:-1]
     if before[-1:] == ["by"]:
         return _change_and_level(phrase)
     return bool(before) and _moves(before[-1])
+
+
+#: The "to" of "from X to Y" after X (and its unit word): X is then one end, whole.
+_FROM_END = re.compile(r"(?:\s[A-Za-z]+)?\s(?:to|up to)\s")
 
 
 def _change_and_level(phrase: str) -> bool:
@@ -492,7 +511,21 @@ def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
             _YEAR_AFTER_IN.search(phrase):
         return None
-    return _parsed(phrase)
+    bounds = _parsed(phrase)
+    if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
+        return None
+    return bounds
+
+
+def _unit_breaks_range(text: str, phrase: str, right: int) -> bool:
+    """True for "10 per cent to 18.97" before "yuan": with the unit word after it the range is refused (its two
+    ends write different units), so it is two figures, not a range."""
+    m = _UNIT_WORD_AFTER.match(text, right)
+    return bool(m and m.group(1).lower() in lexicon()["unit_words"] and _parsed(phrase + m.group()) is None)
+
+
+#: One word right after a phrase.
+_UNIT_WORD_AFTER = re.compile(r" ([A-Za-z]+)\b")
 
 
 @lru_cache(maxsize=4096)

@@ -145,6 +145,8 @@ def _read_number(text: str) -> float:
     if ratio is not None:
         return ratio
     text = _unsigned(text, lex)
+    if re.match(r"-(?=\d)", text):
+        return -_read_number(text[1:])  # "$-50.8bn": the sign after the currency
     for reader in (_times, _abbreviated, _slash_fraction, _power_of_ten, _part_of_scale):
         value = reader(text, lex)
         if value is not None:
@@ -401,8 +403,7 @@ def _parse(text: str, lex: dict) -> Bounds:
     for words in _longest_first("qualifiers"):
         kind = lex["qualifiers"][words]
         if body.startswith(words + " "):
-            lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
-            return Bounds(lower, upper, lo_open, up_open, kind)
+            return _qualified(body[len(words) + 1:], kind, lex)
     for words in _longest_first("suffix_qualifiers"):
         kind = lex["suffix_qualifiers"][words]
         if body.endswith(" " + words):
@@ -422,6 +423,20 @@ def _parse(text: str, lex: dict) -> Bounds:
             raise ValueError("the two ends write different units (\"10 per cent to 18.97 yuan\")") from None
         return _range_bounds(ends, lex)
     return Bounds.exact(value)
+
+
+def _qualified(rest: str, kind: str, lex: dict) -> Bounds:
+    """The Bounds of a number after a qualifier of ``kind``; after "about", "around" … a range stays a range ("about
+    14-18 mpg" [14, 18]: the words soften both ends, and no tolerance is invented)."""
+    try:
+        value = _read_number(rest)
+    except ValueError:
+        ends = _range(rest)
+        if kind != "approximate" or ends is None:
+            raise
+        return _range_bounds(ends, lex)
+    lower, upper, lo_open, up_open = _QUALIFIED[kind](value)
+    return Bounds(lower, upper, lo_open, up_open, kind)
 
 
 def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:
