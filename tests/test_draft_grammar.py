@@ -100,3 +100,30 @@ def test_numbers_that_name_or_set_phrases_say_why(text, word, reason):
     rows = table[table.number_text == word]
     assert len(rows) == 1 and math.isnan(rows.iloc[0].lower), table[["number_text", "reason"]].to_dict("records")
     assert rows.iloc[0].reason.startswith(reason)
+
+
+# changes, levels and bounds around them: text, phrase, lower, upper, bound, change
+CHANGES = [
+    ("Its height was ~1.2mm at the start.", "~1.2mm", 1.2, 1.2, "approximate", ""),
+    ("Bake it ~25 – 40min in all.", "~25 – 40min", 25, 40, "range", ""),
+    ("The index was advancing about 1.7 percent at noon.", "about 1.7 percent", 1.7, 1.7, "approximate", "up"),
+    ("Its profit forecast was revised upward by Y=40 billion.", "Y=40 billion", 40e9, 40e9, "exact", "up"),
+    ("Shares are up this year after plummeting 65% last year.", "65%", 65, 65, "exact", "down"),
+    ("Jobs grew by 125,600 positions or 2.2 per cent.", "2.2 per cent", 2.2, 2.2, "exact", "up"),
+    # a conversion in parentheses keeps the bound of the figure it converts
+    ("These moths can fly more than 100 kilometers (60 miles).", "60", 60, math.inf, "more_than", ""),
+    ("The engine makes just under 296 hp (224 kW / 300 PS).", "300", 0, 300, "fewer_than", ""),
+    ("Deposits of more than 7.5 million crowns (US $1.1 million) pay a fee.", "US $1.1 million", 1.1e6, math.inf,
+     "more_than", ""),
+    ("More than 15,000 fighters (80 countries) came.", "80", 80, 80, "exact", ""),  # a count, no conversion
+]
+
+
+@pytest.mark.parametrize("text, phrase, lower, upper, bound, change", CHANGES,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in CHANGES])
+def test_changes_and_conversions_are_read_as_written(text, phrase, lower, upper, bound, change):
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)

@@ -26,7 +26,7 @@ from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
-from .parse import parse_quantity
+from .parse import parse_quantity, qualified
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
@@ -101,6 +101,7 @@ def _draft_tables() -> dict[str, Any]:
     d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
+    d["conversion_units"] = frozenset(d["conversion_units"])
     d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
     d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
@@ -390,6 +391,8 @@ def _sign_starts(text: str, start: int, floor: int) -> list[int]:
         starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
         if text[start - 1] == "-" and _currency_before(text, start - 1):
             starts.extend(s for s in _left_starts(text, start - 1, floor) if s < start - 1)  # "$-50.8bn"
+    if start > 0 and text[start - 1] == "~":
+        starts.append(start - 1)  # "~1.2mm": about
     return starts
 
 
@@ -459,15 +462,35 @@ def change_of(text: str, left: int, floor: int) -> str:
 
 
 def _restatements(text: str, proposals: list[Proposal]) -> None:
-    """A figure restating the change before it ("lost 190 points, or 0.6%") is a change the same way."""
+    """A figure restating the change before it ("lost 190 points, or 0.6%", "grew by 125,600 jobs or 2.2%") is a
+    change the same way; one converting a qualified figure into another unit ("more than 100 kilometers (60
+    miles)") keeps its bound."""
     previous: Proposal | None = None
     for p in proposals:
         if not p.is_figure:
             continue
         if previous is not None and previous.change and not p.change and \
-                re.fullmatch(r",?\s+or\s+", text[previous.end:p.start]):
+                _OR_GAP.fullmatch(text, previous.end, p.start):
             p.change = previous.change
+        if previous is not None and p.bounds is not None and _converts(text, previous, p):
+            p.bounds = qualified(float(p.bounds.lower), str(previous.bounds.bound))  # type: ignore[union-attr]
         previous = p
+
+
+#: Between a change and its restatement: ", or", or its unit word and "or" ("125,600 jobs or 2.2%").
+_OR_GAP = re.compile(r"(?:\s[A-Za-z]+)?,?\s+or\s+")
+#: Between a figure and its conversion: unit words, then "(" or "/" ("100 kilometers (", "224 kW / ").
+_CONVERSION_GAP = re.compile(r"\s?(?:[A-Za-z.]+\s?){0,3}[(/]\s?")
+#: The bound kinds a conversion keeps.
+_ONE_SIDED = frozenset({"more_than", "at_least", "at_most", "fewer_than", "approximate"})
+
+
+def _converts(text: str, previous: Proposal, p: Proposal) -> bool:
+    """True when ``p`` converts the qualified figure before it into a unit of measure ("more than 100 kilometers
+    (60 miles)"): an exact figure in parentheses or after a slash, in one of the lexicon's conversion units."""
+    return previous.bounds is not None and previous.bounds.bound in _ONE_SIDED and p.bounds is not None and \
+        p.bounds.bound == "exact" and bool(_CONVERSION_GAP.fullmatch(text, previous.end, p.start)) and \
+        p.unit.lower() in _draft_tables()["conversion_units"]
 
 
 def _is_duration_opener(phrase: str) -> bool:

@@ -50,6 +50,7 @@ def _normalise(phrase: str) -> str:
     dashes as they are."""
     text = re.sub(r"\s+", " ", phrase.replace("\u00a0", " ").strip().lower())
     text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
+    text = re.sub(r"^~\s?(?=\d)", "about ", text)  # "~1.2mm": a tilde says about
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
@@ -435,6 +436,11 @@ def _qualified(rest: str, kind: str, lex: dict) -> Bounds:
         if kind != "approximate" or ends is None:
             raise
         return _range_bounds(ends, lex)
+    return qualified(value, kind)
+
+
+def qualified(value: float, kind: str) -> Bounds:
+    """The Bounds a qualifier of ``kind`` ("more_than", "approximate" …) gives a number: "more than 5" (5, inf)."""
     lower, upper, lo_open, up_open = _QUALIFIED[kind](value)
     return Bounds(lower, upper, lo_open, up_open, kind)
 
