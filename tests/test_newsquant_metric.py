@@ -10,7 +10,7 @@ from conftest import ROOT
 from kzfigures import draft_text
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import newsquant  # noqa: E402
+import newsquant
 
 ITEMS = [
     {"text": "Prices dropped from $75 to $45.88 last month.", "quantities": [{"value": "75.0-45.88", "change": "="}]},
