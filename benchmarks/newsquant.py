@@ -207,14 +207,16 @@ def judge(items: list[dict], frames: list, predictions: list[list[Quantity]]) ->
         for i, (value, _) in enumerate(gold):
             if i in pairs:
                 continue
-            category, ends = _miss_category(frame, value, predicted, set(pairs.values()) | aside)
+            category, ends = _miss_category(frame, value, predicted, (set(pairs.values()), aside))
             judged.missed[category] += 1
             if category.startswith(OURS):
                 judged.gold_aside += 1
                 aside |= ends
         judged.predicted_aside += len(aside)
-        if aside:
-            judged.extra[OURS + "the two levels of 'from X to Y' after a change (NewsQuant: one range)"] += len(aside)
+        for j in sorted(aside):
+            judged.extra[OURS + ("'eight or nine euros' is one range (NewsQuant: two values)"
+                                 if isinstance(predicted[j][0], tuple) else
+                                 "the two levels of 'from X to Y' after a change (NewsQuant: one range)")] += 1
         for j, (value, _) in enumerate(predicted):
             if j not in pairs.values() and j not in aside:
                 judged.extra[_extra_category(gold, value)] += 1
@@ -251,24 +253,35 @@ def _pairs(gold: list[Quantity], predicted: list[Quantity]) -> dict[int, int]:
     return pairs
 
 
-def _miss_category(frame, value: Value, predicted: list[Quantity], used: set[int]) -> tuple[str, set[int]]:
+def _miss_category(frame, value: Value, predicted: list[Quantity],
+                   taken: tuple[set[int], set[int]]) -> tuple[str, set[int]]:
     """The category of one missed gold value (a convention of ours it contradicts, or what we failed to read) and
-    the unused predictions that convention made instead of it ("from $75 to $45.88": the two levels)."""
+    the unused predictions that convention made instead of it ("from $75 to $45.88": the two levels); ``taken``:
+    the predictions matched, and those already set aside (a range "eight or nine" stands for both its ends)."""
+    matched, aside = taken
     if isinstance(value, tuple):
-        return _missed_range(frame, value, predicted, used)
+        return _missed_range(frame, value, predicted, matched | aside)
     for row in frame.itertuples():
-        if not row.reason:
-            continue
-        digits = re.sub(r"[^\d.]", "", row.number_text)
-        try:
-            same = digits and np.isclose(float(digits), value, rtol=1e-5)
-        except ValueError:
-            same = False
-        if same:
+        read = _word_value(row.number_text) if row.reason else None
+        if read is not None and np.isclose(read, value, rtol=1e-5):
             return OURS + _category(row.reason), set()
+    for j, (p_value, _) in enumerate(predicted):
+        if j not in matched and isinstance(p_value, tuple) and any(np.isclose(end, value, rtol=1e-5) for end in p_value):
+            return OURS + "'eight or nine euros' is one range (NewsQuant: two values)", {j}
     if value < 0:
         return "a negative value", set()
     return "not proposed or read as another value", set()
+
+
+def _word_value(word: str) -> float | None:
+    """The value of a numeric word the draft set aside ("2014", "one", "three"), or None when it reads none."""
+    from kzfigures.figures.parse import parse_quantity
+
+    try:
+        return float(parse_quantity(word).lower)
+    except ValueError:
+        digits = re.sub(r"[^\d.]", "", word)
+        return float(digits) if re.fullmatch(r"\d+(?:\.\d+)?", digits) else None
 
 
 def _missed_range(frame, value: tuple[float, float], predicted: list[Quantity],

@@ -53,3 +53,17 @@ def test_the_set_aside_score_removes_only_what_our_conventions_account_for(judge
     aside = newsquant.aside_scores(ITEMS, predictions, j)
     assert (aside["value"].found, aside["value"].gold, aside["value"].predicted) == (3, 4, 4)
     assert (aside["value+change"].found, aside["value+change"].gold, aside["value+change"].predicted) == (2, 3, 3)
+
+
+def test_a_range_of_two_words_and_a_set_phrase_are_our_conventions():
+    items = [{"text": "Lunch costs eight or nine euros, one of the best deals in town.",
+              "quantities": [{"value": "8", "change": "="}, {"value": "9", "change": "="},
+                             {"value": "1", "change": "="}]}]
+    frames = [draft_text(items[0]["text"])]
+    predictions = [newsquant.ours(frames[0])]
+    j = newsquant.judge(items, frames, predictions)
+    assert j.missed == {newsquant.OURS + "'eight or nine euros' is one range (NewsQuant: two values)": 2,
+                        newsquant.OURS + "a set expression with “one”": 1}
+    assert (j.gold_aside, j.predicted_aside) == (3, 1)
+    aside = newsquant.aside_scores(items, predictions, j)["value"]
+    assert (aside.found, aside.gold, aside.predicted) == (0, 0, 0)
