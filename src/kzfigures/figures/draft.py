@@ -102,6 +102,10 @@ def _draft_tables() -> dict[str, Any]:
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
     d["conversion_units"] = frozenset(d["conversion_units"])
+    d["time_of_day_after"] = re.compile(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", re.IGNORECASE)
+    d["signs_by_last"] = {}
+    for sign in lex["currency_symbols"]:
+        d["signs_by_last"].setdefault(sign[-1], []).append(sign)
     d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
     d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
@@ -244,7 +248,7 @@ def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
 
 def _time_of_day(text: str, start: int, end: int, after: str) -> str:
     """A time of day ("3pm", "10 GMT"), else ""."""
-    if re.match(rf"\s?(?:{'|'.join(map(re.escape, _draft_tables()['time_of_day']))})\b", after, re.IGNORECASE):
+    if _draft_tables()["time_of_day_after"].match(after):
         return f"time of day: “{_whole_word(text, start, end)}”"
     return ""
 
@@ -268,11 +272,20 @@ def _currency_before(text: str, start: int) -> bool:
     a minus sign there ("$-50.8bn")."""
     if start > 0 and text[start - 1] == "-" and _currency_before(text, start - 1):
         return True
-    for sign in lexicon()["currency_symbols"]:
+    return bool(_signs_before(text, start))
+
+
+def _signs_before(text: str, start: int) -> list[int]:
+    """Where each currency sign or code standing right before offset ``start`` begins ("US$5": the "US$" and the
+    "$"); a code glued to a word's letters is none ("ARM5")."""
+    if start == 0:
+        return []
+    found = []
+    for sign in _draft_tables()["signs_by_last"].get(text[start - 1].lower(), ()):
         at = start - len(sign)
         if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
-            return True
-    return False
+            found.append(at)
+    return found
 
 
 def _day_or_year(text: str, start: int, end: int, after: str) -> str:
@@ -344,12 +357,14 @@ RIGHT_REACH = 120
 def _acceptable(phrase: str) -> bool:
     """A phrase the draft may propose: it ends with a number, a scale, a unit the curation keeps with it (durations,
     percent, currencies, times, ages) or a bounding word, and not with a noun such as "people"."""
-    return bool(_acceptable_pattern().search(phrase.lower().rstrip()))
+    pattern, reach = _acceptable_pattern()
+    return bool(pattern.search(phrase.lower().rstrip()[-reach:]))  # the tail only: the pattern is anchored at the end
 
 
 @lru_cache(maxsize=1)
-def _acceptable_pattern() -> re.Pattern[str]:
-    """The endings _acceptable allows, as one pattern (built once from the lexicon)."""
+def _acceptable_pattern() -> tuple[re.Pattern[str], int]:
+    """The endings _acceptable allows, as one pattern (built once from the lexicon), and how many characters at the
+    end of a phrase it can look at (the longest ending, a digit before it and the character before that)."""
     d, lex = _draft_tables(), lexicon()
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
                *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
@@ -357,7 +372,8 @@ def _acceptable_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
     glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
                                                    reverse=True))
-    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$")
+    longest = max(len(e) for e in {*endings, *lex["scale_abbreviations"], *lex["attached_units"]})
+    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$"), longest + 2
 
 
 def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
@@ -371,22 +387,23 @@ def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
     openers = _draft_tables()["openers"]
-    for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
-        if m.group().split()[0].lower() not in openers and not re.match(r"[\d$£€¥₸₽]", m.group()):
+    for m in _WORD_BEFORE.finditer(window):
+        if m.group().split()[0].lower() not in openers and not (m.group()[0].isdecimal() or m.group()[0] in "$£€¥₸₽"):
             continue  # a phrase begins with a qualifier, a number word, a currency: "as many as", "US $84"
-        if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
+        if _STOP_AT_END.search(window, m.start()) is None or window[m.start():].strip() == "":
             starts.append(base + m.start())
     return sorted({s for s in starts if s >= floor})
+
+
+#: A word (and the space after it) before a number; a stop and space at the end of the words before it.
+_WORD_BEFORE = re.compile(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+")
+_STOP_AT_END = re.compile(r"[.,;:!?”)]\s+$")
 
 
 def _sign_starts(text: str, start: int, floor: int) -> list[int]:
     """Where a currency sign or code, or a minus or plus sign, right before ``start`` begins ("US$5", "-0.6%",
     "+0.2%", "$-50.8bn")."""
-    starts = []
-    for sign in lexicon()["currency_symbols"]:
-        at = start - len(sign)
-        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
-            starts.append(at)
+    starts = _signs_before(text, start)
     if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
         starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
         if text[start - 1] == "-" and _currency_before(text, start - 1):

@@ -301,10 +301,14 @@ def _unit_written(end: str, lex: dict) -> str:
 
 def _unsigned(text: str, lex: dict) -> str:
     """The text without a leading currency sign."""
-    for sign in _longest_first("currency_symbols"):
-        if text.startswith(sign):
-            return text[len(sign):].lstrip()
-    return text
+    sign = _leading("currency_symbols", "").match(text)
+    return text[sign.end():].lstrip() if sign else text
+
+
+@cache
+def _leading(table: str, after: str) -> re.Pattern[str]:
+    """The words of a lexicon table at the start of a text (then ``after``), tried longest first as a loop would."""
+    return re.compile("(?:" + "|".join(re.escape(w) for w in _longest_first(table)) + ")" + re.escape(after))
 
 
 def _scale_of(text: str, lex: dict) -> int | None:
@@ -401,10 +405,9 @@ def _parse(text: str, lex: dict) -> Bounds:
     body = _strip_unit(text)
     if body in lex["vague_quantities"]:
         return Bounds(lex["vague_quantities"][body], INF, False, True, "vague")
-    for words in _longest_first("qualifiers"):
-        kind = lex["qualifiers"][words]
-        if body.startswith(words + " "):
-            return _qualified(body[len(words) + 1:], kind, lex)
+    qualifier = _leading("qualifiers", " ").match(body)
+    if qualifier:
+        return _qualified(body[qualifier.end():], lex["qualifiers"][qualifier.group()[:-1]], lex)
     for words in _longest_first("suffix_qualifiers"):
         kind = lex["suffix_qualifiers"][words]
         if body.endswith(" " + words):
