@@ -63,6 +63,10 @@ FIGURES = [
     # a percent and a price are two figures, even with words between the change and the percent
     ("The stock fell by the daily limit of 10 per cent to 18.97 yuan.", "10 per cent", 10, 10, "exact", "", "percent"),
     ("The stock fell by the daily limit of 10 per cent to 18.97 yuan.", "18.97 yuan", 18.97, 18.97, "exact", "", "yuan"),
+    # "m" is metres when its length in feet or "-long" follows; million otherwise
+    ("A 37m (121ft)-long skeleton stands in the hall.", "37m", 37, 37, "exact", "", "metres"),
+    ("The 30m-tall tower cost $35m.", "30m", 30, 30, "exact", "", "metres"),
+    ("The 30m-tall tower cost $35m.", "$35m", 35e6, 35e6, "exact", "", "dollars"),
     # a unit after a capitalised word: a quantity, not part of a name
     ("Agencies cut Topaz Energy's 550 megawatt farm to junk.", "550", 550, 550, "exact", "", "megawatt"),
 ]
@@ -88,6 +92,7 @@ NOT_FIGURES = [
     ("Early on, the sp 500 was down 2.1%.", "500", "part of a name"),
     ("He queued all night for a PS5.", "5", "part of a name"),
     ("Fans want double-digit wins this year.", "double", "a set expression"),
+    ("Their flat at 22 Ave Foch, Paris, was sold.", "22", "part of a name"),
     ("Sales should grow by a third this half.", "half", "part of a period"),
     ("Over the past three or four years rents rose.", "three", "after a word of order"),
     ("Over the past three or four years rents rose.", "four", "after a word of order"),  # never "four years" alone

@@ -803,7 +803,20 @@ def propose(text: str) -> list[Proposal]:
         out.append(proposal)
     _periods_account(text, out)
     _restatements(text, out)
+    _lengths(text, out)
     return out
+
+
+#: "37m" then a length in feet or "-long": the "m" is metres, not million ("the 37m (121ft)-long skeleton").
+_METRES = re.compile(r"(?i)\d+(?:\.\d+)?m")
+_LENGTH_AFTER = re.compile(r"(?i)\s?\(\s?[\d.,]+\s?(?:ft|feet|foot)\b|-(?:long|tall|high|wide|deep)\b")
+
+
+def _lengths(text: str, proposals: list[Proposal]) -> None:
+    """A bare "37m" followed by its length in feet or by "-long" is 37 metres, not 37 million."""
+    for p in proposals:
+        if p.bounds is not None and _METRES.fullmatch(p.phrase) and _LENGTH_AFTER.match(text, p.end):
+            p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
 
 
 def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
