@@ -26,7 +26,7 @@ from .files import data_lock, read_exactly, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
-from .parse import SOFT_HYPHEN_GAP, parse_quantity
+from .parse import SOFT_HYPHEN_GAP, parse_quantity, qualified
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
@@ -77,6 +77,7 @@ def _draft_tables() -> dict[str, Any]:
     lex = lexicon()
     d = dict(lex["draft"])
     # a pattern keeps a capital where it says "(?-i:…)" ("Table 14", not "would table 14")
+    d["not_count_needs"] = [tuple(r.get("needs", ())) for r in d["not_counts"]]
     d["not_counts"] = [(re.compile(r["pattern"], re.IGNORECASE), r["reason"]) for r in d["not_counts"]]
     d["any_not_count"] = re.compile("|".join(f"(?:{p.pattern})" for p, _ in d["not_counts"]), re.IGNORECASE)
     d["period_patterns"] = [re.compile(p) for p in d["period_patterns"]]
@@ -96,11 +97,17 @@ def _draft_tables() -> dict[str, Any]:
     d["glued_prefixes"], d["change_particles"] = frozenset(d["glued_prefixes"]), frozenset(d["change_particles"])
     units = sorted({*lex["scale_words"], *lex["scale_abbreviations"], *lex["attached_units"], *lex["unit_words"],
                     "inch", "inches", "mile", "miles", "feet", "foot", "metres", "meters", "tonnes", "tons", "litres",
-                    "degrees", "kilometres", "kilometers"}, key=len, reverse=True)
+                    "degrees", "kilometres", "kilometers", "megawatt", "megawatts", "gigawatt", "gigawatts",
+                    "kilowatt", "kilowatts"}, key=len, reverse=True)
     d["unit_after"] = re.compile(r"\s?(?:%|(?:" + "|".join(map(re.escape, units)) + r")\b)", re.IGNORECASE)
     d["number_run"] = frozenset({*lex["number_words"], *lex["multiplier_words"], *lex["scale_words"], "and"})
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
+    d["conversion_units"] = frozenset(d["conversion_units"])
+    d["time_of_day_after"] = re.compile(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", re.IGNORECASE)
+    d["signs_by_last"] = {}
+    for sign in lex["currency_symbols"]:
+        d["signs_by_last"].setdefault(sign[-1], []).append(sign)
     d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
     d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
     return d
@@ -216,10 +223,14 @@ class NotCounts:
 
     @classmethod
     def of(cls, text: str) -> NotCounts:
-        """Search each pattern once over the whole text (linear, however many numbers it holds)."""
+        """Search each pattern once over the whole text (linear, however many numbers it holds); a pattern whose
+        "needs" (lexicon: strings every match holds, in lower case) are all absent is not searched."""
+        d, lower = _draft_tables(), text.lower()
+        searched = [(rank, pattern, reason) for rank, ((pattern, reason), needs) in
+                    enumerate(zip(d["not_counts"], d["not_count_needs"], strict=True))
+                    if not needs or any(n in lower for n in needs)]
         spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
-                       for rank, (pattern, reason) in enumerate(_draft_tables()["not_counts"])
-                       for m in pattern.finditer(text))
+                       for rank, pattern, reason in searched for m in pattern.finditer(text))
         return cls(spans, [s[0] for s in spans])
 
     def reason(self, start: int, end: int) -> str:
@@ -265,7 +276,7 @@ def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
 
 def _time_of_day(text: str, start: int, end: int, after: str) -> str:
     """A time of day ("3pm", "10 GMT"), else ""."""
-    if re.match(rf"\s?(?:{'|'.join(map(re.escape, _draft_tables()['time_of_day']))})\b", after, re.IGNORECASE):
+    if _draft_tables()["time_of_day_after"].match(after):
         return f"time of day: “{_whole_word(text, start, end)}”"
     return ""
 
@@ -285,12 +296,24 @@ def _glued_name(text: str, start: int, end: int, after: str) -> str:
 
 
 def _currency_before(text: str, start: int) -> bool:
-    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3")."""
-    for sign in lexicon()["currency_symbols"]:
+    """True when a currency sign or code stands right before offset ``start`` ("RM79", "US$5", "HK$3"), or before
+    a minus sign there ("$-50.8bn")."""
+    if start > 0 and text[start - 1] == "-" and _currency_before(text, start - 1):
+        return True
+    return bool(_signs_before(text, start))
+
+
+def _signs_before(text: str, start: int) -> list[int]:
+    """Where each currency sign or code standing right before offset ``start`` begins ("US$5": the "US$" and the
+    "$"); a code glued to a word's letters is none ("ARM5")."""
+    if start == 0:
+        return []
+    found = []
+    for sign in _draft_tables()["signs_by_last"].get(text[start - 1].lower(), ()):
         at = start - len(sign)
         if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
-            return True
-    return False
+            found.append(at)
+    return found
 
 
 def _day_or_year(text: str, start: int, end: int, after: str) -> str:
@@ -362,12 +385,14 @@ RIGHT_REACH = 120
 def _acceptable(phrase: str) -> bool:
     """A phrase the draft may propose: it ends with a number, a scale, a unit the curation keeps with it (durations,
     percent, currencies, times, ages) or a bounding word, and not with a noun such as "people"."""
-    return bool(_acceptable_pattern().search(phrase.lower().rstrip()))
+    pattern, reach = _acceptable_pattern()
+    return bool(pattern.search(phrase.lower().rstrip()[-reach:]))  # the tail only: the pattern is anchored at the end
 
 
 @lru_cache(maxsize=1)
-def _acceptable_pattern() -> re.Pattern[str]:
-    """The endings _acceptable allows, as one pattern (built once from the lexicon)."""
+def _acceptable_pattern() -> tuple[re.Pattern[str], int]:
+    """The endings _acceptable allows, as one pattern (built once from the lexicon), and how many characters at the
+    end of a phrase it can look at (the longest ending, a digit before it and the character before that)."""
     d, lex = _draft_tables(), lexicon()
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
                *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
@@ -375,32 +400,45 @@ def _acceptable_pattern() -> re.Pattern[str]:
     words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
     glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
                                                    reverse=True))
-    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$")
+    longest = max(len(e) for e in {*endings, *lex["scale_abbreviations"], *lex["attached_units"]})
+    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$"), longest + 2
 
 
 def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
     """Offsets where a phrase ending at a token starting at ``start`` may begin: the token, a currency sign or minus
     sign just before it, and the starts of the few words before it in the same sentence ("as many as", "more than
     $"); never before ``floor`` (the end of the phrase before: two proposals never overlap)."""
-    starts = [start]
-    for sign in lexicon()["currency_symbols"]:
-        at = start - len(sign)
-        if at >= 0 and text[at:start].lower() == sign and (at == 0 or not text[at - 1].isalpha()):
-            starts.append(at)
-    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
-        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
+    starts = [start, *_sign_starts(text, start, floor)]
     glued = re.search(r"(?<![\w-])(?:minus|sub)-$", text[max(0, start - 7):start], re.IGNORECASE)
     if glued:
         starts.append(start - len(glued.group()))  # "minus-5", "sub-300"
     window = text[max(0, start - LEFT_REACH):start]
     base = start - len(window)
     openers = _draft_tables()["openers"]
-    for m in re.finditer(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+", window):
-        if m.group().split()[0].lower() not in openers and not re.match(r"[\d$£€¥₸₽]", m.group()):
+    for m in _WORD_BEFORE.finditer(window):
+        if m.group().split()[0].lower() not in openers and not (m.group()[0].isdecimal() or m.group()[0] in "$£€¥₸₽"):
             continue  # a phrase begins with a qualifier, a number word, a currency: "as many as", "US $84"
-        if re.search(r"[.,;:!?”)]\s+$", window[m.start():]) is None or window[m.start():].strip() == "":
+        if _STOP_AT_END.search(window, m.start()) is None or window[m.start():].strip() == "":
             starts.append(base + m.start())
     return sorted({s for s in starts if s >= floor})
+
+
+#: A word (and the space after it) before a number; a stop and space at the end of the words before it.
+_WORD_BEFORE = re.compile(r"(?<![\w$£€¥₸₽])[\w$£€¥₸₽][^\s]*\s+")
+_STOP_AT_END = re.compile(r"[.,;:!?”)]\s+$")
+
+
+def _sign_starts(text: str, start: int, floor: int) -> list[int]:
+    """Where a currency sign or code, or a minus or plus sign, right before ``start`` begins ("US$5", "-0.6%",
+    "+0.2%", "$-50.8bn")."""
+    starts = _signs_before(text, start)
+    if start > 0 and text[start - 1] in "+-\u2212" and (start < 2 or not text[start - 2].isalnum()):
+        starts.append(start - 1)  # "-0.6%": a minus sign, not a hyphen; "+0.2%" a plus sign
+        if text[start - 1] == "-" and _currency_before(text, start - 1):
+            starts.extend(s for s in _left_starts(text, start - 1, floor) if s < start - 1)  # "$-50.8bn"
+    if start > 0 and text[start - 1] == "~":
+        starts.append(start - 1)  # "~1.2mm": about
+    return starts
 
 
 def _is_change(text: str, left: int, phrase: str) -> bool:
@@ -411,10 +449,16 @@ def _is_change(text: str, left: int, phrase: str) -> bool:
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
     if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
+        if _FROM_END.match(text, left + len(phrase)):
+            return False  # "rose from about 14-18 mpg to 24": the phrase is the "from" end, a range itself
         before = before[:-1]
     if before[-1:] == ["by"]:
         return _change_and_level(phrase)
     return bool(before) and _moves(before[-1])
+
+
+#: The "to" of "from X to Y" after X (and its unit word): X is then one end, whole.
+_FROM_END = re.compile(r"(?:\s[A-Za-z]+)?\s(?:to|up to)\s")
 
 
 def _change_and_level(phrase: str) -> bool:
@@ -463,15 +507,35 @@ def change_of(text: str, left: int, floor: int) -> str:
 
 
 def _restatements(text: str, proposals: list[Proposal]) -> None:
-    """A figure restating the change before it ("lost 190 points, or 0.6%") is a change the same way."""
+    """A figure restating the change before it ("lost 190 points, or 0.6%", "grew by 125,600 jobs or 2.2%") is a
+    change the same way; one converting a qualified figure into another unit ("more than 100 kilometers (60
+    miles)") keeps its bound."""
     previous: Proposal | None = None
     for p in proposals:
         if not p.is_figure:
             continue
         if previous is not None and previous.change and not p.change and \
-                re.fullmatch(r",?\s+or\s+", text[previous.end:p.start]):
+                _OR_GAP.fullmatch(text, previous.end, p.start):
             p.change = previous.change
+        if previous is not None and p.bounds is not None and _converts(text, previous, p):
+            p.bounds = qualified(float(p.bounds.lower), str(previous.bounds.bound))  # type: ignore[union-attr]
         previous = p
+
+
+#: Between a change and its restatement: ", or", or its unit word and "or" ("125,600 jobs or 2.2%").
+_OR_GAP = re.compile(r"(?:\s[A-Za-z]+)?,?\s+or\s+")
+#: Between a figure and its conversion: unit words, then "(" or "/" ("100 kilometers (", "224 kW / ").
+_CONVERSION_GAP = re.compile(r"\s?(?:[A-Za-z.]+\s?){0,3}[(/]\s?")
+#: The bound kinds a conversion keeps.
+_ONE_SIDED = frozenset({"more_than", "at_least", "at_most", "fewer_than", "approximate"})
+
+
+def _converts(text: str, previous: Proposal, p: Proposal) -> bool:
+    """True when ``p`` converts the qualified figure before it into a unit of measure ("more than 100 kilometers
+    (60 miles)"): an exact figure in parentheses or after a slash, in one of the lexicon's conversion units."""
+    return previous.bounds is not None and previous.bounds.bound in _ONE_SIDED and p.bounds is not None and \
+        p.bounds.bound == "exact" and bool(_CONVERSION_GAP.fullmatch(text, previous.end, p.start)) and \
+        p.unit.lower() in _draft_tables()["conversion_units"]
 
 
 def _is_duration_opener(phrase: str) -> bool:
@@ -515,7 +579,21 @@ def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
             _YEAR_AFTER_IN.search(phrase):
         return None
-    return _parsed(phrase)
+    bounds = _parsed(phrase)
+    if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
+        return None
+    return bounds
+
+
+def _unit_breaks_range(text: str, phrase: str, right: int) -> bool:
+    """True for "10 per cent to 18.97" before "yuan": with the unit word after it the range is refused (its two
+    ends write different units), so it is two figures, not a range."""
+    m = _UNIT_WORD_AFTER.match(text, right)
+    return bool(m and m.group(1).lower() in lexicon()["unit_words"] and _parsed(phrase + m.group()) is None)
+
+
+#: One word right after a phrase.
+_UNIT_WORD_AFTER = re.compile(r" ([A-Za-z]+)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -559,7 +637,7 @@ def quote_for(text: str, sentence: tuple[int, int], start: int, end: int) -> tup
     stands there more than once (a figure's number_text must stand in its quote exactly once)."""
     phrase = text[start:end]
     lo, hi = min(sentence[0], start), max(sentence[1], end)
-    others = [lo + m.start() for m in re.finditer(f"(?={re.escape(phrase)})", text[lo:hi]) if lo + m.start() != start]
+    others = [at for at in _occurrences(text, phrase, lo, hi) if at != start]
     before = [a for a in others if a < start]
     after = [a for a in others if a > start]
     if before:
@@ -571,6 +649,15 @@ def quote_for(text: str, sentence: tuple[int, int], start: int, end: int) -> tup
         space = text.rfind(" ", end, hi)
         hi = space if space >= 0 else hi
     return lo, hi
+
+
+def _occurrences(text: str, phrase: str, lo: int, hi: int) -> list[int]:
+    """Where ``phrase`` starts in text[lo:hi], overlapping occurrences included (str.find: no pattern to compile)."""
+    found, at = [], text.find(phrase, lo, hi)
+    while at >= 0:
+        found.append(at)
+        at = text.find(phrase, at + 1, hi)
+    return found
 
 
 def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
@@ -712,15 +799,15 @@ _SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|rep
 SPEAKER_REACH = 2
 
 
-def candidate_period(text: str, quote: tuple[int, int], at: int) -> tuple[str, int, int]:
-    """The period phrase in the quote nearest to offset ``at`` ("since 2011", "in 2013 and 2014"): words and offsets."""
-    best: tuple[int, str, int, int] | None = None
-    for pattern in _draft_tables()["period_patterns"]:
-        for m in pattern.finditer(text, quote[0], quote[1]):
-            distance = abs(m.start() - at)
-            if best is None or distance < best[0]:
-                best = (distance, m.group(), m.start(), m.end())
-    return (best[1], best[2], best[3]) if best else ("", 0, 0)
+def period_phrases(text: str, quote: tuple[int, int]) -> list[tuple[str, int, int]]:
+    """Every period phrase of the lexicon's patterns in text[quote[0]:quote[1]], pattern by pattern."""
+    return [(m.group(), m.start(), m.end()) for pattern in _draft_tables()["period_patterns"]
+            for m in pattern.finditer(text, quote[0], quote[1])]
+
+
+def nearest_period(found: list[tuple[str, int, int]], at: int) -> tuple[str, int, int]:
+    """The period phrase starting nearest to offset ``at`` (the first found of equals), or ("", 0, 0)."""
+    return min(found, key=lambda f: abs(f[1] - at)) if found else ("", 0, 0)
 
 
 # -- the whole article ------------------------------------------------------------------------------------
@@ -733,6 +820,7 @@ class _Context:
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
     credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
         """credit_of, each sentence's and each quotation's credit looked for once (a long sentence stays linear)."""
@@ -789,6 +877,12 @@ class _Context:
             return self.speaker_of(text, index - 1)
         return ""
 
+    def period(self, text: str, quote: tuple[int, int], at: int) -> str:
+        """The period phrase nearest to ``at`` in the quote ("since 2011"), each quote's phrases found once."""
+        if quote not in self.periods:
+            self.periods[quote] = period_phrases(text, quote)
+        return nearest_period(self.periods[quote], at)[0]
+
 
 #: The most a draft reads at once: longer texts are refused in one line (split them), so drafting stays quick.
 MAX_CHARS = 1_000_000
@@ -823,6 +917,7 @@ def propose(text: str) -> list[Proposal]:
         out.append(proposal)
     _periods_account(text, out)
     _restatements(text, out)
+    _lengths(text, out)
     return out
 
 
@@ -844,6 +939,18 @@ def _read_through_soft_hyphens(text: str) -> list[Proposal]:
         p.phrase, p.quote = text[p.start:p.end], (start(p.quote[0]), end(p.quote[1]))
         p.tokens = [(start(a), end(b)) for a, b in p.tokens]
     return proposals
+
+
+#: "37m" then a length in feet or "-long": the "m" is metres, not million ("the 37m (121ft)-long skeleton").
+_METRES = re.compile(r"(?i)\d+(?:\.\d+)?m")
+_LENGTH_AFTER = re.compile(r"(?i)\s?\(\s?[\d.,]+\s?(?:ft|feet|foot)\b|-(?:long|tall|high|wide|deep)\b")
+
+
+def _lengths(text: str, proposals: list[Proposal]) -> None:
+    """A bare "37m" followed by its length in feet or by "-long" is 37 metres, not 37 million."""
+    for p in proposals:
+        if p.bounds is not None and _METRES.fullmatch(p.phrase) and _LENGTH_AFTER.match(text, p.end):
+            p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
 
 
 def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
@@ -869,7 +976,7 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
             proposal.unit = written
             proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
         proposal.credit, proposal.attribution = context.credit(text, index, left)
-        proposal.period = candidate_period(text, proposal.quote, left)[0]
+        proposal.period = context.period(text, proposal.quote, left)
         proposal.change = change_of(text, left, max(floor, sentence[0]))
     return proposal
 

@@ -52,6 +52,7 @@ def _normalise(phrase: str) -> str:
     text = re.sub(r"\s+", " ", SOFT_HYPHEN_GAP.sub(" ", phrase).replace("\u00ad", "").replace("\u00a0", " ")
                   .strip().lower())
     text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
+    text = re.sub(r"^~\s?(?=\d)", "about ", text)  # "~1.2mm": a tilde says about
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
@@ -149,6 +150,8 @@ def _read_number(text: str) -> float:
     if ratio is not None:
         return ratio
     text = _unsigned(text, lex)
+    if re.match(r"-(?=\d)", text):
+        return -_read_number(text[1:])  # "$-50.8bn": the sign after the currency
     for reader in (_times, _abbreviated, _slash_fraction, _power_of_ten, _part_of_scale):
         value = reader(text, lex)
         if value is not None:
@@ -233,8 +236,10 @@ def _ratio(text: str, lex: dict) -> float | None:
     """ "one in five", "3 out of 10" as a share of 1; None when the text is no ratio. Only small whole numbers
     (lexicon.json ratio_joiners): "£5bn in 2020" is an amount and a year, never a ratio; "one in zero" is refused."""
     joiners = lex["ratio_joiners"]
-    for joiner in _longest_first("ratio_joiners", "joiners"):
-        m = re.fullmatch(rf"(\S+) {re.escape(joiner)} (\S+)", text)
+    if " " not in text:
+        return None
+    for pattern in _ratio_patterns():
+        m = pattern.fullmatch(text)
         if not m:
             continue
         top, bottom = _small_whole(m.group(1), lex), _small_whole(m.group(2), lex)
@@ -246,6 +251,22 @@ def _ratio(text: str, lex: dict) -> float | None:
             raise ValueError(f"{text!r}: a ratio needs 0 < its second number and the first no larger")
         return float(Fraction(top, bottom))
     return None
+
+
+@cache
+def _ratio_patterns() -> tuple[re.Pattern[str], ...]:
+    """ "X in Y", "X out of Y", … as patterns, the longest joiner first (compiled once)."""
+    return tuple(re.compile(rf"(\S+) {re.escape(j)} (\S+)") for j in _longest_first("ratio_joiners", "joiners"))
+
+
+@cache
+def _range_patterns() -> tuple[re.Pattern[str], ...]:
+    """The range shapes ("between X and Y", "from X to Y", "X to Y", "X–Y") as patterns, in the order tried."""
+    lex = lexicon()
+    openers = [rf"{re.escape(o)} (.+?) {re.escape(lex['range_openers'][o])} (.+)" for o in _longest_first("range_openers")]
+    separators = [rf"(.+?) {re.escape(s)} (.+)" if s.isalpha() else rf"(.+?)\s*{re.escape(s)}\s*(.+)"
+                  for s in lex["range_separators"]]
+    return tuple(re.compile(p) for p in (*openers, *separators))
 
 
 def _fraction(words: list[str], lex: dict) -> float:
@@ -264,15 +285,8 @@ def _fraction(words: list[str], lex: dict) -> float:
 
 def _range(text: str) -> tuple[str, str] | None:
     """Split "between X and Y", "from X to Y", "X to Y" or "X–Y" into its two ends, or None."""
-    lex = lexicon()
-    for opener in _longest_first("range_openers"):
-        joiner = lex["range_openers"][opener]
-        m = re.fullmatch(rf"{re.escape(opener)} (.+?) {re.escape(joiner)} (.+)", text)
-        if m:
-            return m.group(1), m.group(2)
-    for sep in lex["range_separators"]:
-        pattern = rf"(.+?) {re.escape(sep)} (.+)" if sep.isalpha() else rf"(.+?)\s*{re.escape(sep)}\s*(.+)"
-        m = re.fullmatch(pattern, text)
+    for pattern in _range_patterns():
+        m = pattern.fullmatch(text)
         if m:
             return m.group(1), m.group(2)
     return None
@@ -291,10 +305,14 @@ def _unit_written(end: str, lex: dict) -> str:
 
 def _unsigned(text: str, lex: dict) -> str:
     """The text without a leading currency sign."""
-    for sign in _longest_first("currency_symbols"):
-        if text.startswith(sign):
-            return text[len(sign):].lstrip()
-    return text
+    sign = _leading("currency_symbols", "").match(text)
+    return text[sign.end():].lstrip() if sign else text
+
+
+@cache
+def _leading(table: str, after: str) -> re.Pattern[str]:
+    """The words of a lexicon table at the start of a text (then ``after``), tried longest first as a loop would."""
+    return re.compile("(?:" + "|".join(re.escape(w) for w in _longest_first(table)) + ")" + re.escape(after))
 
 
 def _scale_of(text: str, lex: dict) -> int | None:
@@ -417,11 +435,9 @@ def _parse(text: str, lex: dict) -> Bounds:
     body = _strip_unit(text)
     if body in lex["vague_quantities"]:
         return Bounds(lex["vague_quantities"][body], INF, False, True, "vague")
-    for words in _longest_first("qualifiers"):
-        kind = lex["qualifiers"][words]
-        if body.startswith(words + " "):
-            lower, upper, lo_open, up_open = _QUALIFIED[kind](_read_number(body[len(words) + 1:]))
-            return Bounds(lower, upper, lo_open, up_open, kind)
+    qualifier = _leading("qualifiers", " ").match(body)
+    if qualifier:
+        return _qualified(body[qualifier.end():], lex["qualifiers"][qualifier.group()[:-1]], lex)
     for words in _longest_first("suffix_qualifiers"):
         kind = lex["suffix_qualifiers"][words]
         if body.endswith(" " + words):
@@ -441,6 +457,25 @@ def _parse(text: str, lex: dict) -> Bounds:
             raise ValueError("the two ends write different units (\"10 per cent to 18.97 yuan\")") from None
         return _range_bounds(ends, lex)
     return Bounds.exact(value)
+
+
+def _qualified(rest: str, kind: str, lex: dict) -> Bounds:
+    """The Bounds of a number after a qualifier of ``kind``; after "about", "around" … a range stays a range ("about
+    14-18 mpg" [14, 18]: the words soften both ends, and no tolerance is invented)."""
+    try:
+        value = _read_number(rest)
+    except ValueError:
+        ends = _range(rest)
+        if kind != "approximate" or ends is None:
+            raise
+        return _range_bounds(ends, lex)
+    return qualified(value, kind)
+
+
+def qualified(value: float, kind: str) -> Bounds:
+    """The Bounds a qualifier of ``kind`` ("more_than", "approximate" …) gives a number: "more than 5" (5, inf)."""
+    lower, upper, lo_open, up_open = _QUALIFIED[kind](value)
+    return Bounds(lower, upper, lo_open, up_open, kind)
 
 
 def _range_bounds(ends: tuple[str, str], lex: dict) -> Bounds:

@@ -1,0 +1,134 @@
+"""Issue 30, second pass: misreads NewsQuant showed in the draft's grammar, each held by phrases written for these
+tests around a real news phrase ("rose 6.5%" is a fact, the sentences are ours), and the quick paths of the draft
+(a pattern searched only where it can match) giving the same reading as the slow ones."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kzfigures import draft_text
+from kzfigures.figures.draft import NotCounts, _draft_tables
+
+# a text for each not-a-count pattern that declares "needs": the quick path must find what the full search finds
+NEEDS_EXAMPLES = [
+    "In the first half of the year sales fell by 3.",
+    "There were too many to count, perhaps 40.",
+    "The one that got away weighed 5 kg.",
+    "Over the past two years 40 shops closed.",
+    "The file is stamped 2019-09-01T10:38Z and the talk began at 9:35.",
+    "The hunt runs Sept. 20-24 this year.",
+    "The match ended 2-2 after extra time.",
+    "Chelsea won 3-1 at home, a 2-0 win the week before.",
+    "In the first quarter 12 shops opened.",
+    "How many people came? About 40.",
+    "Never forget 9/11; the shop is open 24/7.",
+]
+
+
+def _full_search(text: str) -> list[tuple[int, int, int, str]]:
+    """Every not-a-count pattern searched over the whole text, needs ignored."""
+    return sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
+                  for rank, (pattern, reason) in enumerate(_draft_tables()["not_counts"])
+                  for m in pattern.finditer(text))
+
+
+@pytest.mark.parametrize("text", NEEDS_EXAMPLES)
+def test_a_pattern_skipped_for_its_needs_would_have_found_nothing(text):
+    found = NotCounts.of(text).spans
+    assert found and found == _full_search(text)
+
+
+def test_every_declared_need_is_in_lower_case():
+    for needs in _draft_tables()["not_count_needs"]:
+        assert all(n == n.lower() for n in needs)
+
+
+# text (ours, around a real news phrase), phrase, lower, upper, bound, change, unit
+FIGURES = [
+    # currencies as an ASCII transliteration writes £ and ¥ (unidecode: "PS", "Y=")
+    ("The board paid him a PS6m golden hello.", "PS6m", 6e6, 6e6, "exact", "", "pounds"),
+    ("Those flights cost PS21,700 in all.", "PS21,700", 21700, 21700, "exact", "", "pounds"),
+    ("Profit is seen at Y=590 billion this year.", "Y=590 billion", 590e9, 590e9, "exact", "", "yen"),
+    ("Profit is seen at Y=590 billion, up Y=50 billion.", "Y=50 billion", 50e9, 50e9, "exact", "up", "yen"),
+    # a minus sign after the currency
+    ("The trade balance fell to $-50.8bn in April.", "$-50.8bn", -50.8e9, -50.8e9, "exact", "", "dollars"),
+    # "about" before a range softens both ends; the range stays
+    ("Big cars did about 14-18 mpg then.", "about 14-18", 14, 18, "range", "", ""),
+    ("Mileage rose from about 14-18 mpg to 24.", "about 14-18", 14, 18, "range", "", ""),
+    ("Adults need around 2000 - 2500 calories a day.", "around 2000 - 2500", 2000, 2500, "range", "", ""),
+    # a multiple written as one word
+    ("Sales grew more than sixfold in a decade.", "more than sixfold", 6, math.inf, "more_than", "up", ""),
+    ("Output rose tenfold.", "tenfold", 10, 10, "exact", "up", ""),
+    # a percent and a price are two figures, even with words between the change and the percent
+    ("The stock fell by the daily limit of 10 per cent to 18.97 yuan.", "10 per cent", 10, 10, "exact", "", "percent"),
+    ("The stock fell by the daily limit of 10 per cent to 18.97 yuan.", "18.97 yuan", 18.97, 18.97, "exact", "", "yuan"),
+    # "m" is metres when its length in feet or "-long" follows; million otherwise
+    ("A 37m (121ft)-long skeleton stands in the hall.", "37m", 37, 37, "exact", "", "metres"),
+    ("The 30m-tall tower cost $35m.", "30m", 30, 30, "exact", "", "metres"),
+    ("The 30m-tall tower cost $35m.", "$35m", 35e6, 35e6, "exact", "", "dollars"),
+    # a unit after a capitalised word: a quantity, not part of a name
+    ("Agencies cut Topaz Energy's 550 megawatt farm to junk.", "550", 550, 550, "exact", "", "megawatt"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, lower, upper, bound, change, unit", FIGURES,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in FIGURES])
+def test_phrases_newsquant_showed_are_read_as_written(text, phrase, lower, upper, bound, change, unit):
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
+    assert not unit or row.unit == unit
+
+
+# text, numeric word, the start of the reason it is no figure
+NOT_FIGURES = [
+    ("Labs ran thousands of COVID -19 tests a day.", "19", "part of a name"),
+    ("The lab ran SARS-CoV-2 tests.", "2", "part of a name"),
+    ("The car passed the ISO 3888-2 lane test.", "2", "part of a name"),
+    ("The category 4 storm came ashore.", "4", "part of a name"),
+    ("Early on, the sp 500 was down 2.1%.", "500", "part of a name"),
+    ("He queued all night for a PS5.", "5", "part of a name"),
+    ("Fans want double-digit wins this year.", "double", "a set expression"),
+    ("Their flat at 22 Ave Foch, Paris, was sold.", "22", "part of a name"),
+    ("Sales should grow by a third this half.", "half", "part of a period"),
+    ("Over the past three or four years rents rose.", "three", "after a word of order"),
+    ("Over the past three or four years rents rose.", "four", "after a word of order"),  # never "four years" alone
+]
+
+
+@pytest.mark.parametrize("text, word, reason", NOT_FIGURES, ids=[f"{t[:40]}|{w}" for t, w, _ in NOT_FIGURES])
+def test_numbers_that_name_or_set_phrases_say_why(text, word, reason):
+    table = draft_text(text)
+    rows = table[table.number_text == word]
+    assert len(rows) == 1 and math.isnan(rows.iloc[0].lower), table[["number_text", "reason"]].to_dict("records")
+    assert rows.iloc[0].reason.startswith(reason)
+
+
+# changes, levels and bounds around them: text, phrase, lower, upper, bound, change
+CHANGES = [
+    ("Its height was ~1.2mm at the start.", "~1.2mm", 1.2, 1.2, "approximate", ""),
+    ("Bake it ~25 – 40min in all.", "~25 – 40min", 25, 40, "range", ""),
+    ("The index was advancing about 1.7 percent at noon.", "about 1.7 percent", 1.7, 1.7, "approximate", "up"),
+    ("Its profit forecast was revised upward by Y=40 billion.", "Y=40 billion", 40e9, 40e9, "exact", "up"),
+    ("Shares are up this year after plummeting 65% last year.", "65%", 65, 65, "exact", "down"),
+    ("Jobs grew by 125,600 positions or 2.2 per cent.", "2.2 per cent", 2.2, 2.2, "exact", "up"),
+    # a conversion in parentheses keeps the bound of the figure it converts
+    ("These moths can fly more than 100 kilometers (60 miles).", "60", 60, math.inf, "more_than", ""),
+    ("The engine makes just under 296 hp (224 kW / 300 PS).", "300", 0, 300, "fewer_than", ""),
+    ("Deposits of more than 7.5 million crowns (US $1.1 million) pay a fee.", "US $1.1 million", 1.1e6, math.inf,
+     "more_than", ""),
+    ("More than 15,000 fighters (80 countries) came.", "80", 80, 80, "exact", ""),  # a count, no conversion
+]
+
+
+@pytest.mark.parametrize("text, phrase, lower, upper, bound, change", CHANGES,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in CHANGES])
+def test_changes_and_conversions_are_read_as_written(text, phrase, lower, upper, bound, change):
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
