@@ -161,13 +161,13 @@ def _row(cells: list[str], layout: _Layout, labels: Mapping[str, str]) -> str:
         # one box for the value, so a stacked row keeps it whole
         shown.append(f'<td{right} data-label="{_attribute(name)}"><div class="kz-value">'
                      f'{words(cells[i], name, labels)}</div></td>')
-    line = f'<tr class="kz-row">{"".join(shown)}</tr>\n'
+    line = f'<tr class="kz-row">\n{"".join(shown)}</tr>'
     notes = [f'<span class="kz-note kz-note-{_attribute(layout.names[i].replace(" ", "-"))}"><span class="kz-note-label">'
-             f'{escape(layout.names[i], quote=False)}: </span>{words(cells[i], layout.names[i], labels)}</span>'
+             f'{escape(layout.names[i], quote=False)}: </span>{words(cells[i], layout.names[i], labels)}</span> '
              for i in layout.under if cells[i].strip()]
     if notes:
-        line += f'<tr class="kz-under"><td colspan="{len(layout.order)}">{" ".join(notes)}</td></tr>\n'
-    return line
+        line += f'<tr class="kz-under"><td colspan="{len(layout.order)}">{"".join(notes)}</td></tr>'
+    return line + "\n"
 
 
 def reader_table(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
