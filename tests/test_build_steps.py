@@ -244,6 +244,8 @@ def test_render_keeps_a_tables_html_as_the_notebook_displayed_it():
 def test_every_table_on_a_page_is_the_executed_notebooks_output_unchanged(default_report):
     """Each table of each page is, byte for byte, the text/html its executed notebook (reports/notebooks/) holds,
     and that is the library's reader table (a kz-stack table, no index)."""
+    from kzfigures.charts.tables import STYLE
+
     seen = 0
     for executed in sorted((default_report / "notebooks").glob("*.ipynb")):
         page = (default_report / f"{executed.stem}.html").read_text(encoding="utf-8")
@@ -252,6 +254,6 @@ def test_every_table_on_a_page_is_the_executed_notebooks_output_unchanged(defaul
             html = output.get("data", {}).get("text/html", "")
             if 'class="dataframe' in html:
                 seen += 1
-                assert html.startswith('<table class="dataframe kz-stack">'), (executed.name, html[:80])
+                assert html.startswith(STYLE + '<table class="dataframe kz-stack">'), (executed.name, html[:80])
                 assert html in page, executed.name
     assert seen >= 20

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures.charts.tables import UNDER, ReaderTable, column_texts, figure_labels, header, reader_table
+from kzfigures.charts.tables import STYLE, UNDER, ReaderTable, column_texts, figure_labels, header, reader_table
 
 LABELS = {"foreign_fighters": "foreign fighters who fought in Syria", "kz_fighters_karin": "Kazakhstan citizens"}
 QUOTE = "Some estimates count more than 15,000 foreign fighters from more than 80 nations fighting in Syria."
@@ -127,7 +127,7 @@ def test_a_float_column_reads_as_pandas_prints_it(values):
 
 def test_every_cell_is_labelled_and_the_table_stacks_on_a_phone():
     html = reader_table(pd.DataFrame({"measure": ["a", "b"], "number_text": ["one", "two"], "quote": [QUOTE] * 2}))
-    assert html.startswith('<table class="dataframe kz-stack">') and "<th></th>" not in html  # no index column
+    assert html.startswith(STYLE + '<table class="dataframe kz-stack">') and "<th></th>" not in html  # no index
     assert html.count('data-label="what is counted"') == 2 and html.count('data-label="as written"') == 2
     assert html.count('<tr class="kz-under"><td colspan="2">') == 2
 

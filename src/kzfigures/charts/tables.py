@@ -60,6 +60,13 @@ URL = re.compile(r"^https?://[^\s<>\"']+$")
 #: How a right-aligned cell is marked (the page's stylesheet aligns it). Attributes are written in alphabetical
 #: order, as nbconvert's page writer (BeautifulSoup) writes them, so a page holds the table's very bytes.
 NUM = ' class="num"'
+#: How the table reads in JupyterLab, which knows none of the report's stylesheet: text left (over JupyterLab's
+#: right), numbers right, each value under a row on a line of its own after its name in bold. Every rule names
+#: table.dataframe.kz-stack and says what the report's own stylesheet (templates/kzreport/index.html.j2) says, so a
+#: page looks as without it (the phone's stacked rows are the report's alone).
+STYLE = ("<style>table.dataframe.kz-stack th, table.dataframe.kz-stack td { text-align: left; } "
+         "table.dataframe.kz-stack td { vertical-align: top; } table.dataframe.kz-stack .num { text-align: right; } "
+         "table.kz-stack .kz-note { display: block; } table.kz-stack .kz-note-label { font-weight: 600; }</style>\n")
 #: Decimals a float column is shown with at most (pandas' display.precision).
 PRECISION = 6
 
@@ -181,7 +188,8 @@ def reader_table(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -
     heads = "".join(f'<th{NUM if i in layout.numeric else ""} scope="col">{escape(layout.names[i], quote=False)}</th>'
                     for i in layout.order)
     body = "".join(_row(cells, layout, labels or {}) for cells in rows)
-    return f'<table class="dataframe kz-stack">\n<thead>\n<tr>{heads}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>\n'
+    return (f'{STYLE}<table class="dataframe kz-stack">\n<thead>\n<tr>{heads}</tr>\n</thead>\n'
+            f'<tbody>\n{body}</tbody>\n</table>\n')
 
 
 def figure_labels(root: str | Path | None = None) -> dict[str, str]:
