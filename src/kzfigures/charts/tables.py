@@ -11,7 +11,7 @@ executed notebook holds the reader's table and the report shows that output as i
 - a figure id without its measure beside it becomes the measure in words (``labels``) with the id under it;
 - a snake_case value reads as words ("more_than" -> "more than"); an id is shown in code;
 - an empty cell (None, NaN, NaT) is empty; a cited http(s) address is a link (a link, never a load);
-- a column is right-aligned only when every cell in it is a number;
+- a column is right-aligned only when every cell in it is a number or empty (and one is a number);
 - each cell carries its column's name (data-label), so a phone can stack the rows.
 
 Values become text as pandas shows them: a float column with the same number of decimals in every row (at most six,
