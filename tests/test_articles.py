@@ -241,10 +241,10 @@ def test_an_article_without_a_url_is_a_data_package_source_without_a_path(url):
 
     meta = {"title": "T", "publisher": "P", "published": "2024-05", **({"url": url} if url else {})}
     source = article_source(meta)
-    assert source["title"] == "P, “T” (2024-05)" and source.get("path") == url
+    assert source["title"] == "P, “T”, May 2024" and source.get("path") == url
     cite = footer("page", meta, Provenance("0.1.0", "abc", "2024-06-01T00:00:00Z"))
     assert "P</a>" not in cite
-    assert ("“T” (2024-05), <a class=\"kz-url\" href" in cite) if url else ("“T” (2024-05).</p>" in cite)
+    assert ("“T”, May 2024, <a class=\"kz-url\" href" in cite) if url else ("“T”, May 2024.</p>" in cite)
 
 
 def test_add_never_writes_through_a_link_in_seeds(package_copy, tmp_path, capsys, monkeypatch):

@@ -218,3 +218,42 @@ def test_an_added_article_with_an_unaccounted_number_is_left_out_and_the_flagshi
     assert f"non-figure: “21” at {at + 1});" in line and "more lines" not in line  # after its "$"
     assert "\n" not in line
     assert "previous report" not in line and (tmp_path / "reports" / "00-article-in-numbers.html").is_file()
+
+
+# -- render: a page shows the tables the executed notebook holds, as they are -------------------------------------
+def test_render_keeps_a_tables_html_as_the_notebook_displayed_it():
+    """Issue 28: tables are written for readers when the notebook shows them (charts/tables.py); render used to
+    rewrite every pandas table after the run (a BeautifulSoup pass). A table the notebook displayed, even a plain
+    pandas one, reaches the page byte for byte."""
+    import pandas as pd
+
+    from kzfigures.charts.tables import reader_table
+    from kzfigures.report.pages import exporter, for_readers
+
+    info = list_notebooks()[0]
+    table = pd.DataFrame({"figure_id": ["foreign_fighters"], "attributed_to": ["Erlan Karin"]})
+    shown = [table.to_html(), reader_table(table, {"foreign_fighters": "foreign fighters"})]
+    outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "t"}) for html in shown]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title"),
+                                         nbformat.v4.new_code_cell("show()", outputs=outputs)])
+    page = for_readers(nb, info, {}, {})
+    assert [o.data["text/html"] for o in page.cells[-1].outputs] == shown
+    assert shown[1] in exporter().from_notebook_node(page)[0]  # nbconvert re-indents pandas' own HTML, not ours
+
+
+def test_every_table_on_a_page_is_the_executed_notebooks_output_unchanged(default_report):
+    """Each table of each page is, byte for byte, the text/html its executed notebook (reports/notebooks/) holds,
+    and that is the library's reader table (a kz-stack table, no index)."""
+    from kzfigures.charts.tables import STYLE
+
+    seen = 0
+    for executed in sorted((default_report / "notebooks").glob("*.ipynb")):
+        page = (default_report / f"{executed.stem}.html").read_text(encoding="utf-8")
+        nb = nbformat.read(executed, as_version=4)
+        for output in (o for cell in nb.cells for o in cell.get("outputs", [])):
+            html = output.get("data", {}).get("text/html", "")
+            if 'class="dataframe' in html:
+                seen += 1
+                assert html.startswith(STYLE + '<table class="dataframe kz-stack">'), (executed.name, html[:80])
+                assert html in page, executed.name
+    assert seen >= 20

@@ -28,7 +28,7 @@ def _parameters(args: argparse.Namespace) -> dict[str, Any]:
 #: that gives each: pyproject.toml's [report] extra.
 REPORT_MODULES = {"nbformat": "nbformat", "nbclient": "nbclient", "nbconvert": "nbconvert", "papermill": "papermill",
                   "ipykernel": "ipykernel", "jupyter_client": "jupyter_client", "jinja2": "Jinja2",
-                  "bs4": "beautifulsoup4", "yaml": "PyYAML", "mistune": "mistune", "packaging": "packaging"}
+                  "yaml": "PyYAML", "mistune": "mistune", "packaging": "packaging"}
 
 
 class NotInstalled(RuntimeError):

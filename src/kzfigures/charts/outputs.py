@@ -140,17 +140,19 @@ class Outputs:
         display(Markdown(f"*{_md_escape(chart.caption)}*"))
 
     def table(self, table: pd.DataFrame, name: str) -> None:
-        """Show a table and keep it for ``save`` (as CSV, without the index).
+        """Show a table as a reader reads it (tables.ReaderTable) and keep it for ``save`` (as CSV, without the index).
 
         The CSV has every column; the table shown leaves out SHOWN_WITHOUT (its words say the same). The display
         carries the table's name in its metadata, so the report can link the shown table to its CSV.
         """
         from IPython.display import display
 
+        from .tables import ReaderTable
+
         self._keep(name, {f"{name}.csv": csv_bytes(table)})
         self._manifest.tables.append(TableEntry(name))
         shown = table.drop(columns=[c for c in SHOWN_WITHOUT if c in table.columns])
-        display(shown, metadata={TABLE_KEY: {"table": name}})
+        display(ReaderTable(shown), metadata={TABLE_KEY: {"table": name}})
 
     def save(self, folder: str | os.PathLike[str] | None = None) -> None:
         """Write every kept file, then outputs.json, to ``folder`` (default: the report builder's); say what was done.

@@ -10,6 +10,7 @@ import pandas as pd
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
 from ..figures.formatting import number, percent, unread
 from ..figures.table import bounds_of, credit_line, curator_reading, figure_bounds, load_figures, select
+from .tables import ReaderTable as ReaderTable  # a notebook shows a table as a reader reads it: views.ReaderTable(t)
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [

@@ -177,7 +177,7 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
            building: Path, kernels: Path) -> BuildResult:
     """Run, render and publish into ``building``."""
     from .cache import cache_dir, inputs_fingerprint
-    from .pages import exporter, figure_labels, page_targets
+    from .pages import exporter, page_targets
     from .provenance import article_epoch, provenance
 
     names = {page.name for page in pages}
@@ -188,8 +188,7 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
 
     @cache
     def renderer() -> Renderer:  # made once the kernels have started, while they run
-        return Renderer(building, build.base, exporter(), page_targets(build.collection, build.folder),
-                        figure_labels(build.base), made)
+        return Renderer(building, build.base, exporter(), page_targets(build.collection, build.folder), made)
 
     def ready(page: PageRun, executed: Any) -> None:
         entries[page.name] = render_page(page, executed, renderer())

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..figures.citation import cite
+
 DATA_LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (the curation: ids, units, measures, "
                 "periods, notes, and the tables and charts made from them)",
                 "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -82,9 +84,9 @@ def article_epoch(root: Path) -> int:
 
 
 def article_source(article: dict[str, Any]) -> dict[str, str]:
-    """The article as a Data Package source: title, publisher, URL (when it has one: `kzfigures add --url` is
-    optional) and date."""
-    source = {"title": f"{article['publisher']}, “{article['title']}” ({article['published']})",
+    """The article as a Data Package source: title (its citation, citation.cite), publisher, URL (when it has one:
+    `kzfigures add --url` is optional) and date."""
+    source = {"title": cite(article),
               "publisher": article["publisher"], "published": article["published"]}
     return {**source, "path": article["url"]} if article.get("url") else source
 
@@ -148,10 +150,12 @@ def write_datapackage(folder: Path, title: str, article: dict[str, Any], made: P
 
 def footer_context(title: str, article: dict[str, Any], made: Provenance, download: str | None = None
                    ) -> dict[str, Any]:
-    """What a page's footer (templates/kzreport/footer.html.j2) says: how to cite it, the licence, what built it."""
+    """What a page's footer (templates/kzreport/footer.html.j2) says: how to cite it (the article as citation.cite
+    cites it), the licence, what built it."""
     licence = {"name": DATA_LICENCE["name"], "path": DATA_LICENCE["path"],
                "short": DATA_LICENCE["title"].split(" (")[0], "code": CODE_LICENCE}
-    return {"title": title, "article": article, "made": made, "download": download, "licence": licence}
+    return {"title": title, "article": article, "cited": cite(article), "made": made, "download": download,
+            "licence": licence}
 
 
 def footer(title: str, article: dict[str, Any], made: Provenance, download: str | None = None) -> str:

@@ -25,13 +25,12 @@ DATE_FORMATS = {"year": "%Y", "month": "%Y-%m"}
 
 @dataclass(frozen=True)
 class Renderer:
-    """What every page of one build is rendered with: the exporter, where links go, figure labels, what built it."""
+    """What every page of one build is rendered with: the exporter, where links go, what built it."""
 
     building: Path
     base: Path
     exporter: Any
     targets: dict[Path, str]
-    labels: dict[str, str]
     made: Provenance
 
 
@@ -58,8 +57,7 @@ def render_page(page: PageRun, executed: Any, renderer: Renderer) -> dict[str, A
     if download:
         write_datapackage(folder, page.notebook.title, article, renderer.made)
     closing = footer_context(page.notebook.title, article, renderer.made, download)
-    html = export(executed, page.notebook, page.parameters, renderer.targets, renderer.exporter, renderer.labels,
-                  closing)
+    html = export(executed, page.notebook, page.parameters, renderer.targets, renderer.exporter, closing)
     (renderer.building / f"{page.name}.html").write_text(html, encoding="utf-8")
     return page_entry(page.notebook, page.parameters, renderer.building, page.key)
 
