@@ -551,8 +551,11 @@ def row_article(ctx: Context, table: Table, row: Row) -> str:
 
 
 def _row_articles(ctx: Context, table: Table) -> dict[str, str]:
-    """Each row of a table, by the id problems name it with, -> its article ("" for none)."""
-    return {table.row_id(row, line): row_article(ctx, table, row) for line, row in enumerate(table.rows, start=2)}
+    """Each row of a table, by the id problems name it with, -> its article ("" for none, and for an id that names
+    no article of the collection: a row no article owns is the whole package's to fix)."""
+    known = set(ctx.seeds) | ctx.broken_seeds
+    found = {table.row_id(row, line): row_article(ctx, table, row) for line, row in enumerate(table.rows, start=2)}
+    return {rid: article if article in known else "" for rid, article in found.items()}
 
 
 def _scope(problem: Problem, owners: dict[str, dict[str, str]]) -> Problem:
