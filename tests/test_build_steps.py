@@ -329,3 +329,17 @@ def test_a_bad_flagship_row_still_stops_the_whole_build_before_a_kernel_starts(p
     with pytest.raises(DataPackageError, match="row killed_officers, column attributed_to"):
         build_report(tmp_path / "reports", only=["00"], root=package_copy, **QUIET)
     assert ran == [] and not (tmp_path / "reports").exists()
+
+
+@pytest.mark.full  # two kernels
+def test_the_flagship_pages_really_run_beside_an_added_article_with_a_bad_row(package_copy, tmp_path):
+    """The same, with real kernels: the flagship's notebooks read the checked package (store.py), which sets the bad
+    article apart, so they run as if it were not there; its page is left out in one line."""
+    new_id, problems = _article_with_a_bad_row(package_copy)
+    result = build_report(tmp_path / "reports", only=["00", "01"], root=package_copy, use_cache=False, **QUIET)
+    assert sorted(p["name"] for p in result.pages) == ["00-article-in-numbers", "01-foreign-fighters"]
+    (line,) = result.left_out
+    assert line.startswith(f"article {new_id} (00-article-in-numbers--{new_id} not built): ") and \
+        str(problems[0]) in line
+    page = (tmp_path / "reports" / "00-article-in-numbers.html").read_text(encoding="utf-8")
+    assert "Traceback" not in page and new_id not in page
