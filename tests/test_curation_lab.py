@@ -176,7 +176,9 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
 ECONOMY = ROOT / "tests" / "articles" / "economy-budget.txt"
 #: The notebook's cells and which is active, as JupyterLab holds them (a key JupyterLab handled would change them).
 CELLS = """() => { const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
-  return [cells.length, cells.findIndex(c => c.classList.contains('jp-mod-active'))]; }"""
+  return [cells.map(c => c.classList.contains('jp-CodeCell') ? 'code' : 'markdown'),
+          cells.findIndex(c => c.classList.contains('jp-mod-active')),
+          document.querySelector('.jp-Notebook').classList.contains('jp-mod-commandMode')]; }"""
 
 
 def _choose(page, form, path) -> None:
@@ -237,5 +239,10 @@ def test_a_teacher_uploads_a_file_and_curates_it_with_the_keys(browser, curating
     assert view.locator("form.kz-rejecting").is_visible()
     assert view.locator(".kz-reason-pick").evaluate("e => e === document.activeElement")
     view.screenshot(path=str(ARTEFACTS / "lab-curate-keys.png"))
-    assert page.evaluate(CELLS) == before, "JupyterLab saw a key the view handled"
+    view.locator(".kz-article span").first.click()
+    for key in ("d", "d", "x", "m", "b", "Enter"):  # JupyterLab's: delete, cut, Markdown, insert, edit the cell
+        page.keyboard.press(key)
+    _progress(view, "0 of 18 decided")
+    assert page.evaluate(CELLS) == before, "JupyterLab saw a key pressed in the view"
+    assert before[2], "the notebook was not in command mode, where JupyterLab's keys act"
     page.close()

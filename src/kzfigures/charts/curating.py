@@ -188,7 +188,9 @@ function render({ model, el }) {
     q(".kz-selection").hidden = true;
   };
   // Keys, on this element only: handled here and stopped, so JupyterLab (whose keydown listener is on the document,
-  // in the bubbling phase) never sees them; a key typed into a field of the forms is the field's.
+  // in the bubbling phase) never sees them; a key typed into a field of the forms is the field's. Every other plain
+  // key is stopped too while the view has the focus (JupyterLab's d d would delete its cell, m make it Markdown,
+  // Enter open its code); Escape, Tab, Shift+Enter and keys with Ctrl, Alt or Cmd stay JupyterLab's.
   const KEYS = {a: "accept", e: "edit", r: "reject", u: "undo", j: "next", k: "previous",
                 ArrowRight: "next", ArrowDown: "next", ArrowLeft: "previous", ArrowUp: "previous"};
   function onKey(e) {
@@ -198,10 +200,11 @@ function render({ model, el }) {
       if (e.key !== "Escape" && e.key !== "Tab") e.stopPropagation();
       return;
     }
+    if (e.key === "Escape" || e.key === "Tab" || (e.shiftKey && e.key === "Enter")) return;
+    e.stopPropagation();
     const what = e.shiftKey ? undefined : KEYS[e.key];
     if (!what) return;
     e.preventDefault();
-    e.stopPropagation();
     const pid = model.get("card").pid;
     if (what === "accept" && pid) send({action: "accept", pid, changes: {}});
     else if (what === "edit" && pid) {
