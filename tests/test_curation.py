@@ -3,6 +3,7 @@ before it writes and loses nothing (issue 29 parts 2, 5 and 6). The article is o
 (tests/articles/harbour-plan.txt)."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -455,3 +456,70 @@ def test_a_save_journal_never_moves_a_file_out_of_the_project(tmp_path):
     (root / files.SAVE_JOURNAL).write_text(json.dumps([["data/.x.partial", "../elsewhere.txt"]]), encoding="utf-8")
     assert files.finish_save(root / files.SAVE_JOURNAL)
     assert outside.read_text(encoding="utf-8") == "mine" and not (root / files.SAVE_JOURNAL).exists()
+
+
+# -- an article brought as a file (notebook 05's upload form, beside pasting) -----------------------------------------
+@pytest.mark.parametrize("raw, name, words", [
+    (b"The port handled 12 ships.\x1b[2J\n", "story.txt", "story.txt holds the control character U+001B at character 26"),
+    ("Le port a reçu 12 navires.\n".encode("latin-1"), "story.txt", "story.txt is not UTF-8 text (byte 12 is 0xe7)"),
+    (b"x" * 1_000_001, "big.txt", "big.txt is 1,000,001 bytes, larger than 1 MB"),
+    (b"  \n", "blank.txt", "blank.txt is empty"),
+    (b"PK\x03\x04 a word processor's file", "story.docx", "story.docx is not a .txt file: save the article as plain text"),
+    (b"The port handled 12 ships.\n", "../../etc/story.txt\x07", "the uploaded file is not a .txt file"),
+], ids=["control character", "not UTF-8", "too large", "empty", "not .txt", "hostile name"])
+def test_an_uploaded_file_is_refused_as_add_refuses_it_in_one_line(package_copy, raw, name, words):
+    from kzfigures.figures.articles import ArticleRefused
+    from kzfigures.figures.curation import add_uploaded
+
+    before = sorted(p.name for p in (package_copy / "seeds").iterdir())
+    with pytest.raises(ArticleRefused) as caught:
+        add_uploaded(raw, name, "Harbour plan approved", "Test Gazette", "2024-05-06", root=package_copy)
+    assert str(caught.value).startswith(words) and "\n" not in str(caught.value)
+    assert sorted(p.name for p in (package_copy / "seeds").iterdir()) == before  # nothing written
+
+
+def test_an_uploaded_file_is_added_byte_for_byte_drafted_and_opened_once(package_copy):
+    from kzfigures.figures.curation import add_uploaded
+
+    raw = HARBOUR.read_bytes().replace(b"\n", b"\r\n")  # saved on Windows: kept as it is, as `add` keeps a file
+    article, said = add_uploaded(raw, "harbour.txt", "Harbour plan approved", "Test Gazette", "2024-05-06",
+                                 "https://example.org/harbour", root=package_copy)
+    assert said == f"added harbour.txt as {article}; drafted: 5 figure(s) and 2 non-figure(s) proposed"
+    assert (package_copy / "seeds" / f"{article}.txt").read_bytes() == raw
+    again, said = add_uploaded(memoryview(raw), "copy.txt", "Another title", "Test Gazette", "2024-05-06",
+                               root=package_copy)
+    assert (again, said) == (article, f"copy.txt is already in the collection, as {article}")
+    with pytest.raises(ValueError, match=r"^published '6 May' is not an ISO date"):
+        add_uploaded(b"Another story with 3 boats.\n", "b.txt", "Boats", "Test Gazette", "6 May", root=package_copy)
+
+
+def test_the_upload_form_adds_the_file_and_opens_it_in_the_view(drafted, monkeypatch):
+    """The ipywidgets form of notebook 05 without a browser: a file chosen, its fields, one click; a refusal is one
+    line under the form, and decisions not saved in the view are never dropped by opening another article."""
+    from kzfigures.charts.curating import ArticleUpload, CurationView
+
+    root, harbour = drafted
+    monkeypatch.setenv("KZFIGURES_ROOT", str(root))
+    view = CurationView(curation(harbour, root))
+    form = ArticleUpload(view)
+    form.add.click()
+    assert "choose a .txt file first" in form.message.value and view.curation.article == harbour
+    economy = (ROOT / "tests" / "articles" / "economy-budget.txt").read_bytes()
+    form.file.value = ({"name": "budget.txt", "type": "text/plain", "size": len(economy),
+                        "content": memoryview(economy), "last_modified": dt.datetime(2024, 7, 24, tzinfo=dt.UTC)},)
+    form.title.value, form.publisher.value, form.published.value = "Budget gap widens", "Test Gazette", "2024-07-24"
+    view.curation.accept(view.card["pid"])
+    form.add.click()
+    assert "1 decision(s) for" in form.message.value and "are not saved" in form.message.value
+    assert view.curation.article == harbour and len(view.curation.decisions()) == 1
+    view.curation.undo()
+    form.published.value = "24 July"
+    form.add.click()
+    assert "is not an ISO date" in form.message.value and "#A0001F" in form.message.value
+    form.published.value = "2024-07-24"
+    form.add.click()
+    article = view.curation.article
+    assert article != harbour and article.startswith("test-gazette-2024-07-24-budget")
+    assert f"added budget.txt as {article}; drafted: " in form.message.value
+    assert f"now curating {article}: 0 of " in form.message.value and view.text == economy.decode("utf-8")
+    assert view.card["pid"] in view.curation.proposals.index and view.message.startswith("now curating")

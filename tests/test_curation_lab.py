@@ -171,3 +171,78 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     assert "0 proposed, 5 curated" in shown and "read as at most 5 by the curator" in shown
     assert "Traceback" not in shown
 
+
+
+ECONOMY = ROOT / "tests" / "articles" / "economy-budget.txt"
+#: The notebook's cells and which is active, as JupyterLab holds them (a key JupyterLab handled would change them).
+CELLS = """() => { const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+  return [cells.map(c => c.classList.contains('jp-CodeCell') ? 'code' : 'markdown'),
+          cells.findIndex(c => c.classList.contains('jp-mod-active')),
+          document.querySelector('.jp-Notebook').classList.contains('jp-mod-commandMode')]; }"""
+
+
+def _choose(page, form, path) -> None:
+    """Click the form's file button and choose ``path`` in the file chooser it opens, as a person does."""
+    with page.expect_file_chooser() as chooser:
+        form.locator(".widget-upload").click()
+    chooser.value.set_files(str(path))
+
+
+def test_a_teacher_uploads_a_file_and_curates_it_with_the_keys(browser, curating_lab):
+    """Issue 29 part 4 (a file uploaded, beside pasting) and the view's keys: a .txt file chosen in the form, its
+    title, publisher and date typed, one click opens it drafted in the view; then a accept, u undo, j/k and the
+    arrows next and previous, e edit, r reject, each answered by the view and none seen by JupyterLab (whose own
+    a, j, k would insert a cell or move the active one)."""
+    url, root, _ = curating_lab
+    page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb")
+    seen = run_all(page, 0)
+    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
+    form = page.locator(".kz-upload")
+    form.wait_for(timeout=60_000)
+    form.scroll_into_view_if_needed()
+    (root / "refused.txt").write_bytes(b"The port handled 12 ships.\x1b[2J\n")
+    _choose(page, form, root / "refused.txt")
+    for name, value in (("title", "Budget gap widens"), ("publisher", "Test Gazette"), ("published", "2024-07-24")):
+        form.locator(".widget-text", has_text=name).locator("input").fill(value)
+    form.get_by_role("button", name="Add, draft and curate").click()
+    form.locator(".kz-upload-message").filter(has_text="refused.txt holds the control character U+001B").wait_for(
+        timeout=30_000)
+    _choose(page, form, ECONOMY)
+    form.get_by_role("button", name="Add, draft and curate").click()
+    form.locator(".kz-upload-message").filter(has_text="added economy-budget.txt as ").wait_for(timeout=60_000)
+    form.screenshot(path=str(ARTEFACTS / "lab-curate-upload.png"))
+    view = page.locator(".kz-curate")
+    view.locator(".kz-message").filter(has_text="now curating test-gazette-2024-07-24-budget").wait_for(timeout=30_000)
+    _progress(view, "0 of 18 decided")
+    _card(view, "£10.8bn")
+    assert "a accept · e edit · r reject · u undo" in view.locator(".kz-keys").inner_text()
+
+    view.locator(".kz-article span").first.click()  # the view has the focus; the notebook is in command mode
+    before = page.evaluate(CELLS)
+    for key, words in (("j", "$21bn"), ("ArrowRight", "0.4%"), ("k", "$21bn"), ("ArrowLeft", "£10.8bn")):
+        page.keyboard.press(key)
+        _card(view, words)
+    page.keyboard.press("a")
+    _progress(view, "1 of 18 decided; 1 not saved yet")
+    _card(view, "$21bn")
+    page.keyboard.press("u")
+    _progress(view, "0 of 18 decided")
+    view.locator(".kz-message").filter(has_text="undone: accepted “£10.8bn”").wait_for(timeout=30_000)
+    page.keyboard.press("e")
+    unit = view.locator("form.kz-form input[name=unit]")
+    unit.wait_for(timeout=10_000)
+    assert unit.evaluate("e => e === document.activeElement")
+    page.keyboard.type(" ja")  # keys typed in a field are the field's: no accept, no next
+    assert unit.input_value().endswith(" ja") and view.locator(".kz-progress").inner_text() == "0 of 18 decided"
+    view.locator(".kz-article span").first.click()
+    page.keyboard.press("r")
+    assert view.locator("form.kz-rejecting").is_visible()
+    assert view.locator(".kz-reason-pick").evaluate("e => e === document.activeElement")
+    view.screenshot(path=str(ARTEFACTS / "lab-curate-keys.png"))
+    view.locator(".kz-article span").first.click()
+    for key in ("d", "d", "x", "m", "b", "Enter"):  # JupyterLab's: delete, cut, Markdown, insert, edit the cell
+        page.keyboard.press(key)
+    _progress(view, "0 of 18 decided")
+    assert page.evaluate(CELLS) == before, "JupyterLab saw a key pressed in the view"
+    assert before[2], "the notebook was not in command mode, where JupyterLab's keys act"
+    page.close()

@@ -218,3 +218,92 @@ def test_seed_metadata_is_checked(package_copy, change, column, words):
         assert problems == []
     else:
         assert any(p.column == column and words in p.message for p in problems), [str(p) for p in problems]
+
+
+# -- each problem knows its article: one article's problems set it apart, the others are read as if it were not there --
+ECONOMY = SEED_TEXT.parents[1] / "tests" / "articles" / "economy-budget.txt"
+
+
+@pytest.fixture
+def curated_article(package_copy):
+    """A copy with an added article, drafted, and its first two proposals accepted (the second with a curator's
+    bounds): rows of its own in figures.csv, overrides.csv and its proposal file."""
+    from kzfigures import add_article, curation, draft_article
+
+    new_id = add_article(ECONOMY, "Budget gap widens as oil revenue falls", "Test Gazette", "2024-07-24",
+                         root=package_copy)
+    draft_article(new_id, root=package_copy)
+    c = curation(new_id, root=package_copy)
+    first, second = c.proposals.index[:2]
+    c.accept(first)
+    c.accept(second, lower=20, upper=22, override_reason="as the ministry's table gives it")
+    c.save()
+    assert validate_package(package_copy) == []
+    return package_copy, new_id
+
+
+def _row_of(seed_id):
+    """A change that breaks the start of the first row of one article."""
+    def change(rows):
+        next(r for r in rows if r.get("seed_id") == seed_id)["start"] = "7"
+    return change
+
+
+def _override(rows):
+    rows[-1]["lower"] = "99"
+
+
+def _proposal(rows):
+    rows[0]["number_start"] = str(int(rows[0]["number_start"]) + 1)
+
+
+def _a_person_of(seed_id):
+    return lambda rows: [*rows, {**rows[0], "person_id": "nobody_here", "seed_id": seed_id, "name": "Nobody Here"}]
+
+
+SCOPES = [
+    # (name, csv under data/ ("ARTICLE" stands for the added article's id), change, whose problems they are)
+    ("a figure row of the added article", "figures.csv", lambda new: _row_of(new), "added"),
+    ("its curator's bounds (overrides.csv names its figure)", "overrides.csv", lambda new: _override, "added"),
+    ("a row of its proposal file", "proposed/ARTICLE.csv", lambda new: _proposal, "added"),
+    ("a person of its", "people.csv", _a_person_of, "added"),
+    ("a proposal deleted: its number unaccounted", "proposed/ARTICLE.csv", lambda new: lambda rows: rows[1:], "added"),
+    ("a figure row of the flagship", "figures.csv", lambda new: _row_of("astanatimes-2014-09-terrorism"), "flagship"),
+    ("a figure row of no article in the collection (its seed_id mistyped)", "figures.csv",
+     lambda new: lambda rows: rows[0].update(seed_id="astanatimes-2014-09-terrorisn"), "none, and the flagship's"),
+    ("a column missing from people.csv", "people.csv",
+     lambda new: lambda rows: [{k: v for k, v in r.items() if k != "role"} for r in rows], ""),
+]
+
+
+@pytest.mark.parametrize("name, csv_name, change, whose", SCOPES, ids=[s[0] for s in SCOPES])
+def test_each_problem_knows_its_article(curated_article, edit_csv, name, csv_name, change, whose):
+    """Issue 29 part 5: a problem of one article's row names that article (its pages alone are left out of the
+    report); a problem of a whole table names none (every page waits for it)."""
+    base, new_id = curated_article
+    edit_csv(base, csv_name.replace("ARTICLE", new_id), change(new_id))
+    problems = validate_package(base)
+    flagship = "astanatimes-2014-09-terrorism"  # the row gone from it leaves its number unaccounted, below
+    expected = {"added": {new_id}, "flagship": {flagship}, "": {""}, "none, and the flagship's": {"", flagship}}[whose]
+    assert problems and {p.article for p in problems} == expected, [(str(p), p.article) for p in problems]
+
+
+def test_an_article_with_problems_of_its_own_is_set_apart_and_the_others_read_as_if_it_were_not_there(
+        curated_article, edit_csv):
+    from kzfigures import coverage_audit, proposals
+    from kzfigures.figures.store import checked_package
+
+    base, new_id = curated_article
+    flagship = load_figures(base, seed="astanatimes-2014-09-terrorism")
+    edit_csv(base, "figures.csv", _row_of(new_id))
+    (problem,) = [p for p in validate_package(base) if p.column == "start"]
+    package = checked_package(base)
+    assert new_id not in package.seeds and list(package.set_apart) == [new_id]
+    assert not any(r["seed_id"] == new_id for r in package.tables["figures"].rows)
+    assert not package.tables[f"proposed-{new_id}"].rows and not package.tables["overrides"].rows
+    assert load_figures(base, seed="astanatimes-2014-09-terrorism").equals(flagship)
+    for ask in (lambda: load_figures(base, seed=new_id), lambda: proposals(new_id, base),
+                lambda: coverage_audit(base, seed=new_id)):
+        with pytest.raises(DataPackageError, match=f"^article {new_id} has 1 problem") as err:
+            ask()
+        assert err.value.problems == [problem] and err.value.article == new_id

@@ -434,8 +434,24 @@ def _validate(args: argparse.Namespace) -> int:
     warnings = spreadsheet_warnings()
     for warning in warnings:
         print(f"warning: {warning}")
-    print(f"{len(problems)} problem(s)" + (f", {len(warnings)} warning(s)" if warnings else ""), file=sys.stderr)
+    print(f"{len(problems)} problem(s)" + _by_article(problems) + (f", {len(warnings)} warning(s)" if warnings else ""),
+          file=sys.stderr)
     return 1 if problems else 0
+
+
+def _by_article(problems: list[Any]) -> str:
+    """Whose the problems are, as the report sees them: " (2 of article X: its pages are left out of the report; 1
+    of the whole package)", or "" when none is one article's."""
+    from .figures.problems import by_article
+    from .figures.seeds import FLAGSHIP
+
+    whole, own = by_article(problems)
+    if not own:
+        return ""
+    said = [f"{len(found)} of article {article}: " + ("the report is not built" if article == FLAGSHIP else
+                                                       "its pages are left out of the report")
+            for article, found in sorted(own.items())]
+    return f" ({'; '.join(said + ([f'{len(whole)} of the whole package'] if whole else []))})"
 
 
 def _add(args: argparse.Namespace) -> int:

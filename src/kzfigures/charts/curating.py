@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 
 from ..figures.bounds import Bounds
@@ -50,6 +51,9 @@ function render({ model, el }) {
     .kz-curate button {margin:.2em .3em .2em 0; padding:.3em .7em}
     .kz-curate .kz-message {min-height:1.4em; font-size:95%}
     .kz-curate .kz-error {color:#A0001F}
+    .kz-curate .kz-keys {font-size:85%; color:#555; margin-top:.4em}
+    .kz-curate:focus-within .kz-keys {color:#111}
+    .kz-curate:focus-within .kz-keys::before {content:"● "; color:#0072B2}
   </style>
   <div class="kz-article" tabindex="0" aria-label="the article: click a dashed mark, or select words to add a figure"></div>
   <div class="kz-side">
@@ -71,6 +75,8 @@ function render({ model, el }) {
     <div class="kz-selection" hidden>Selected: “<span class="kz-selected"></span>”
       <button class="kz-propose">Propose as a figure</button></div>
     <div><button class="kz-undo">Undo</button><button class="kz-save">Save</button></div>
+    <div class="kz-keys">Keys, once you click in the view: a accept · e edit · r reject · u undo · j or → next ·
+      k or ← previous</div>
   </div>`;
   const article = el.querySelector(".kz-article");
   const q = (s) => el.querySelector(s);
@@ -181,6 +187,38 @@ function render({ model, el }) {
     if (selection) send({action: "select", start: selection[0], end: selection[1]});
     q(".kz-selection").hidden = true;
   };
+  // Keys, on this element only: handled here and stopped, so JupyterLab (whose keydown listener is on the document,
+  // in the bubbling phase) never sees them; a key typed into a field of the forms is the field's. Every other plain
+  // key is stopped too while the view has the focus (JupyterLab's d d would delete its cell, m make it Markdown,
+  // Enter open its code); Escape, Tab, Shift+Enter and keys with Ctrl, Alt or Cmd stay JupyterLab's.
+  const KEYS = {a: "accept", e: "edit", r: "reject", u: "undo", j: "next", k: "previous",
+                ArrowRight: "next", ArrowDown: "next", ArrowLeft: "previous", ArrowUp: "previous"};
+  function onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;  // Ctrl+S and the like stay JupyterLab's
+    const typing = e.target.closest("input, select, textarea");
+    if (typing) {
+      if (e.key !== "Escape" && e.key !== "Tab") e.stopPropagation();
+      return;
+    }
+    if (e.key === "Escape" || e.key === "Tab" || (e.shiftKey && e.key === "Enter")) return;
+    e.stopPropagation();
+    const what = e.shiftKey ? undefined : KEYS[e.key];
+    if (!what) return;
+    e.preventDefault();
+    const pid = model.get("card").pid;
+    if (what === "accept" && pid) send({action: "accept", pid, changes: {}});
+    else if (what === "edit" && pid) {
+      openForm();
+      const unit = q(".kz-form").elements.unit;
+      unit.focus(); unit.setSelectionRange(unit.value.length, unit.value.length);  // typing goes on from its end
+    }
+    else if (what === "reject" && pid) {
+      q(".kz-rejecting").hidden = false; q(".kz-form").hidden = true; q(".kz-reason-pick").focus();
+    }
+    else if (what === "undo") send({action: "undo"});
+    else if (what === "next" || what === "previous") send({action: what});
+  }
+  el.addEventListener("keydown", onKey);
   function drawStatus() {
     q(".kz-progress").textContent = model.get("progress");
     const m = q(".kz-message");
@@ -219,13 +257,33 @@ class CurationView(anywidget.AnyWidget):
 
     def __init__(self, curation: Curation, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.on_msg(self._on_message)
+        self._start(curation)
+
+    def _start(self, curation: Curation) -> None:
+        """Show one article's curation, from its first proposal."""
         self.curation = curation
         self.selection: dict[str, str] | None = None
         self.text = curation.text
         drafted = sorted({r for r in curation.proposals["reason"] if r and not r.startswith("unread")})
         self.reasons = drafted + [r for r in REASONS if r not in drafted]
-        self.on_msg(self._on_message)
+        self.card = {}
         self._refresh(first=True)
+
+    def ensure_saved(self, before: str) -> None:
+        """ValueError in one line when decisions of the article shown are not saved yet (``before``: what waits)."""
+        pending = len(self.curation.decisions())
+        if pending:
+            raise ValueError(f"{pending} decision(s) for {self.curation.article} are not saved: Save (or Undo) them "
+                             f"before {before}")
+
+    def open_article(self, article: str) -> str:
+        """Curate another article in this view (drafted first if it never was); what a person reads, in one line.
+        Decisions not saved for the article shown are refused first: nothing a person decided is lost."""
+        self.ensure_saved(f"opening {article}")
+        self._start(curation_of(article))
+        self.message, self.error = f"now curating {article}: {self.curation.progress()}", False
+        return self.message
 
     def __repr__(self) -> str:
         return f"<the curation view of {self.curation.article}: {self.curation.progress()}>"
@@ -267,8 +325,8 @@ class CurationView(anywidget.AnyWidget):
         if action == "show":
             self.card = self._card(str(pid))
             return ""
-        if action == "next":
-            self.card = self._card(self._next_pid())
+        if action in ("next", "previous"):
+            self.card = self._card(self._next_pid(forward=action == "next"))
             return ""
         if action == "select":
             return self._select(int(content["start"]), int(content["end"]))
@@ -293,16 +351,18 @@ class CurationView(anywidget.AnyWidget):
         return "check the fields, then Accept (or Edit… to give bounds the grammar cannot read)"
 
     # -- what the browser shows ----------------------------------------------------------------------------
-    def _next_pid(self) -> str:
-        """The first proposal after the one under review (wrapping), or "" when none is left."""
-        pending = list(self.curation.proposals.index)
+    def _next_pid(self, forward: bool = True) -> str:
+        """The first proposal after the one under review (``forward``) or the last before it, wrapping round; "" when
+        none is left."""
+        starts = {pid: int(r["number_start"]) for pid, r in self.curation.proposals.iterrows()}
+        pending = sorted(starts, key=lambda p: starts[p])
         if not pending:
             return ""
-        current = self.card.get("pid", "")
-        starts = {pid: int(r["number_start"]) for pid, r in self.curation.proposals.iterrows()}
-        at = int(self.card.get("start", -1)) if current else -1
-        later = [p for p in pending if starts[p] > at]
-        return later[0] if later else pending[0]
+        at = int(self.card.get("start", -1)) if self.card.get("pid", "") else -1
+        if forward:
+            return next((p for p in pending if starts[p] > at), pending[0])
+        before = [p for p in pending if starts[p] < at]
+        return before[-1] if before else pending[-1]
 
     def _card(self, pid: str) -> dict[str, Any]:
         """The card of one pending proposal ({} with a note when there is none)."""
@@ -385,13 +445,66 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def curate(article: str) -> CurationView:
-    """The curation view of one article (notebook 05); an article never drafted is drafted first (its proposals are
-    the library's own file, data/proposed/)."""
+def curation_of(article: str) -> Curation:
+    """One article's curation; an article never drafted is drafted first (its proposals are the library's own file,
+    data/proposed/)."""
     from ..figures.curation import curation, drafted
     from ..figures.draft import draft_article
 
     if not drafted(article):
         draft_article(article)
-    return CurationView(curation(article))
+    return curation(article)
+
+
+def curate(article: str) -> CurationView:
+    """The curation view of one article (notebook 05)."""
+    return CurationView(curation_of(article))
+
+
+class ArticleUpload(widgets.VBox):
+    """A new article brought as a .txt file, with its title, publisher, date and URL (notebook 05, beside pasting):
+    added with the checks of `kzfigures add`, drafted, and opened in ``view``; a refusal is one line under the form.
+    Built on ipywidgets' FileUpload, which a plain JupyterLab shows as it is."""
+
+    def __init__(self, view: CurationView, **kwargs: Any) -> None:
+        self.view = view
+        wide, fits = widgets.Layout(width="min(100%, 40em)"), widgets.Layout(width="auto", align_self="flex-start")
+        self.file = widgets.FileUpload(accept=".txt,text/plain", multiple=False, description="Choose a .txt file",
+                                       layout=fits)
+        self.title = widgets.Text(description="title", placeholder="the headline, as published", layout=wide)
+        self.publisher = widgets.Text(description="publisher", placeholder="who published it", layout=wide)
+        self.published = widgets.Text(description="published", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", layout=wide)
+        self.url = widgets.Text(description="URL", placeholder="http… (or leave empty)", layout=wide)
+        self.add = widgets.Button(description="Add, draft and curate", button_style="primary", layout=fits)
+        self.message = widgets.HTML("")
+        self.add.on_click(self._add)
+        heading = widgets.HTML("<strong>Or bring a new article as a file</strong>: a plain text (.txt, UTF-8) file of "
+                               "its words, with its title, publisher and date.")
+        super().__init__([heading, self.file, self.title, self.publisher, self.published, self.url, self.add,
+                          self.message], **kwargs)
+        self.add_class("kz-upload")
+
+    def _add(self, _button: Any = None) -> None:
+        """Add the chosen file and open it in the view; say what happened, or why not, in one line."""
+        from ..figures.curation import add_uploaded
+
+        try:
+            if not self.file.value:
+                raise ValueError("choose a .txt file first (the button above the title)")
+            self.view.ensure_saved("adding another article")
+            upload = self.file.value[0]
+            article, said = add_uploaded(bytes(upload["content"]), str(upload["name"]), self.title.value,
+                                         self.publisher.value, self.published.value, self.url.value)
+            said += "; " + self.view.open_article(article)
+        except ValueError as err:
+            self.say(str(err), error=True)
+        else:
+            self.say(said)
+
+    def say(self, line: str, error: bool = False) -> None:
+        """One line under the form (data text as text)."""
+        import html
+
+        colour = "#A0001F" if error else "#111"
+        self.message.value = f'<span class="kz-upload-message" style="color:{colour}">{html.escape(line)}</span>'
 

@@ -76,10 +76,10 @@ def _read_article(source: Path) -> tuple[bytes, str]:
             raise ArticleRefused(f"{source.name} is {info.st_size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
                                  "is it an article's text?")
         raw = file.read(MAX_BYTES + 1)  # a file that grew since fstat() is still read no further than the limit
-    return raw, _text_of(raw, source.name)
+    return raw, article_text(raw, source.name)
 
 
-def _text_of(raw: bytes, name: str) -> str:
+def article_text(raw: bytes, name: str) -> str:
     """The file's text, or ArticleRefused when it is empty, too large, binary or not UTF-8."""
     if len(raw) > MAX_BYTES:
         raise ArticleRefused(f"{name} is {len(raw):,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "

@@ -12,7 +12,7 @@ from .package import Package
 from .parse import DIGITS, ODD_DIGITS
 from .problems import Problem
 from .proposals import proposal_rows
-from .store import checked_package
+from .store import check_article, checked_package
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +52,8 @@ def coverage_audit(root: str | Path | None = None, seed: str | None = None) -> p
     for tokens as decided rows do, and the ``proposed`` column says which did; ``seed`` audits one article.
     """
     package = checked_package(root)
-    if seed is not None and seed not in package.seeds:
-        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(package.seeds))}")
+    if seed is not None:
+        check_article(package, seed)
     return audit(package, seed)
 
 
@@ -116,7 +116,7 @@ def coverage_problems(package: Package) -> list[Problem]:
                                     "-", f"the numeric word {row.token!r} is accounted for by no figure, period or "
                                          f"non-figure: decide it in notebooks/05-curate.ipynb (or "
                                          f"kzfigures.curation({seed_id!r}).add({row.start}, {row.end}, …)), or "
-                                         "run kzfigures draft again"))
+                                         "run kzfigures draft again", seed_id))
     return problems
 
 

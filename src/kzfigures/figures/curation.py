@@ -27,6 +27,7 @@ from .bounds import Bounds
 from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
+from .literal import hidden_character
 from .package import Package, read_package
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
@@ -443,27 +444,58 @@ def add_pasted(text: str, title: str, publisher: str, published: str, url: str =
     """Add an article pasted as text (a teacher without a terminal: notebook 05) and draft it; the same text again
     gives the id it already has, and a draft is made only for an article with no proposals or decisions yet.
     Returns the id and what was done, in one line."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
+    raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    return _add_and_draft(raw, "pasted.txt", "the pasted article", (title, publisher, published, url), root)
+
+
+#: The file names an uploaded article may have: a plain text file.
+TEXT_SUFFIXES = (".txt", ".text")
+
+
+def add_uploaded(raw: bytes, name: str, title: str, publisher: str, published: str, url: str = "",
+                 root: str | Path | None = None) -> tuple[str, str]:
+    """Add an article uploaded as a .txt file (notebook 05) byte for byte, with the checks of `kzfigures add` (its
+    size, its encoding, no control character: ArticleRefused in one line), and draft it; the same file again gives
+    the id it already has. Returns the id and what was done, in one line."""
+    from .articles import ArticleRefused
+
+    given = Path(str(name or "")).name
+    shown = given if 0 < len(given) <= 200 and hidden_character(given) is None else "the uploaded file"
+    if not given.lower().endswith(TEXT_SUFFIXES):
+        raise ArticleRefused(f"{shown} is not a .txt file: save the article as plain text (UTF-8, .txt) and upload "
+                             "that")
+    shown = shown if shown != "the uploaded file" else "uploaded.txt"
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise ArticleRefused(f"{shown}: nothing was uploaded; choose the file again")
+    return _add_and_draft(bytes(raw), shown, shown, (title, publisher, published, url), root)
+
+
+def _add_and_draft(raw: bytes, name: str, what: str, meta: tuple[str, str, str, str],
+                   root: str | Path | None) -> tuple[str, str]:
+    """Add an article's bytes under a file name (as `kzfigures add` would add that file) unless the collection holds
+    them already, then draft it if nothing of it is proposed or decided yet; its id and what was done."""
     import hashlib
     import tempfile
 
-    from .articles import add_article
+    from .articles import add_article, article_text
     from .draft import draft_article
     from .seeds import read_seeds
 
     base = project_root(root)
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
-    raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    article_text(raw, name)  # refused in one line before anything is written: size, encoding, a control character
+    title, publisher, published, url = meta
     digest = hashlib.sha256(raw).hexdigest()
     known = next((s.seed_id for s in read_seeds(base)[0].values() if s.meta.get("sha256") == digest), None)
     if known is None:
         with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "pasted.txt"
+            source = Path(folder) / name
             source.write_bytes(raw)
             known = add_article(source, title, publisher, published, url=url or None, root=base)
-        said = f"added the pasted article as {known}"
+        said = f"added {what} as {known}"
     else:
-        said = f"the pasted article is already in the collection, as {known}"
+        said = f"{what} is already in the collection, as {known}"
     package = read_package(base)
     if not proposal_rows(package, known) and not _decided_spans(package, known) and \
             f"proposed-{known}" not in package.tables:

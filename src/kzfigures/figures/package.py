@@ -60,6 +60,8 @@ class Package:
     tables: dict[str, Table]
     problems: list[Problem]
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the articles left out of a checked package for problems of their own (id -> its problems): store.py
+    set_apart: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 #: Where the descriptor is, from the root.

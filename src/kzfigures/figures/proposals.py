@@ -119,9 +119,8 @@ def frame(rows: list[dict[str, str]]) -> pd.DataFrame:
 
 def proposals(seed: str, root: str | Path | None = None) -> pd.DataFrame:
     """An article's proposals not yet decided, one row each (empty before its draft): never curated facts."""
-    from .store import checked_package
+    from .store import check_article, checked_package
 
     package = checked_package(root)
-    if seed not in package.seeds:
-        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(package.seeds))}")
+    check_article(package, seed)
     return frame(proposal_rows(package, seed))

@@ -16,7 +16,7 @@ from .bounds import OPERATIONS, Bounds
 from .package import Package
 from .parse import parse_quantity
 from .seeds import FLAGSHIP
-from .store import checked_package, memo
+from .store import check_article, checked_package, memo
 from .validation import UNATTRIBUTED
 
 #: The columns of load_figures(), in order (the table contract; datapackage.json describes each).
@@ -150,10 +150,9 @@ def load_figures(root: str | Path | None = None, include_derived: bool = False, 
 
 
 def _check_seed(root: str | Path | None, seed: str) -> None:
-    """ValueError in one line when ``seed`` is not an article of the collection."""
-    seeds = checked_package(root).seeds
-    if seed not in seeds:
-        raise ValueError(f"no article {seed!r} in the collection; articles: {', '.join(sorted(seeds))}")
+    """ValueError in one line when ``seed`` is not an article of the collection; DataPackageError with its own
+    problems when it was set apart for them."""
+    check_article(checked_package(root), seed)
 
 
 def derived_figures(root: str | Path | None = None) -> pd.DataFrame:
@@ -187,7 +186,10 @@ def figure_bounds(figures: pd.DataFrame, figure_id: str) -> Bounds:
 
 def _article_meta(root: str | Path | None, seed: str | None) -> dict[str, Any]:
     """An article's metadata: ``seed``'s; by default the only article's, else the flagship's."""
-    seeds = checked_package(root).seeds
+    package = checked_package(root)
+    if seed is not None:
+        check_article(package, seed)
+    seeds = package.seeds
     chosen = seeds[seed] if seed in seeds else (next(iter(seeds.values())) if len(seeds) == 1 and seed is None
                                                  else seeds.get(FLAGSHIP if seed is None else seed))
     if chosen is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from .literal import hidden_character
 from .package import Package, Row, Table, read_package
 from .parse import parse_quantity
 from .problems import Problem
+from .proposals import PREFIX as PROPOSED
 from .seeds import Seed
 
 #: The credit of a figure whose source the article does not name.
@@ -510,7 +511,7 @@ def _ids(package: Package, name: str, missing: frozenset[str]) -> frozenset[str]
     return frozenset(r.get("figure_id", "") for r in table.rows) if table.readable else None
 
 
-def _context(package: Package) -> Context:
+def context_of(package: Package) -> Context:
     """What the row rules need, from the package as read."""
     people = package.tables.get("people")
     figures = package.tables.get("figures")
@@ -526,19 +527,55 @@ def _context(package: Package) -> Context:
 
 
 def validate(package: Package) -> list[Problem]:
-    """Every problem in a package as read: reading, schema, and the row rules of each table."""
-    problems = list(package.problems)
-    ctx = _context(package)
+    """Every problem in a package as read: reading, schema, and the row rules of each table; each problem of one
+    article's row (or proposal file, or seed) knows its article (Problem.article), the others are package-wide."""
+    ctx = context_of(package)
+    owners = {table.file: _row_articles(ctx, table) for table in package.tables.values()}
+    problems = [_scope(p, owners) for p in package.problems]
     for table in package.tables.values():
-        problems += _schema_problems(table, package.tables)
+        problems += [_scope(p, owners) for p in _schema_problems(table, package.tables)]
         fields = {f["name"] for f in table.descriptor["schema"]["fields"]}
-        own = PROPOSAL_RULES if table.name.startswith("proposed-") else RESOURCE_RULES.get(table.name, ())
+        own = PROPOSAL_RULES if table.name.startswith(PROPOSED) else RESOURCE_RULES.get(table.name, ())
         rules = [rule for needs, rule in FIELD_RULES if needs <= fields] + list(own)
         for line, row in enumerate(table.rows, start=2):
             rid = table.row_id(row, line)
             for rule in rules:
-                problems += rule(ctx, table, row, rid)
+                problems += [replace(p, article=owners[table.file].get(rid, "")) for p in rule(ctx, table, row, rid)]
     return problems
+
+
+#: Columns that name a figure, so a row holding one is of that figure's article.
+FIGURE_COLUMNS = ("figure_id", "compares_with", "left", "right")
+
+
+def row_article(ctx: Context, table: Table, row: Row) -> str:
+    """The article a row is of: its proposal file's, its seed_id, or the article of the figure it names; "" when it
+    is of none (a table of the whole package)."""
+    if table.name.startswith(PROPOSED):
+        return table.name.removeprefix(PROPOSED)
+    if row.get("seed_id"):
+        return row["seed_id"]
+    named = next((ctx.figures[row[c]] for c in FIGURE_COLUMNS if row.get(c) in ctx.figures), None)
+    return named.get("seed_id", "") if named else ""
+
+
+def _row_articles(ctx: Context, table: Table) -> dict[str, str]:
+    """Each row of a table, by the id problems name it with, -> its article ("" for none, and for an id that names
+    no article of the collection: a row no article owns is the whole package's to fix)."""
+    known = set(ctx.seeds) | ctx.broken_seeds
+    found = {table.row_id(row, line): row_article(ctx, table, row) for line, row in enumerate(table.rows, start=2)}
+    return {rid: article if article in known else "" for rid, article in found.items()}
+
+
+def _scope(problem: Problem, owners: dict[str, dict[str, str]]) -> Problem:
+    """A problem with its article, when it is one article's: a row of a table, a proposal file, a seed."""
+    if problem.article:
+        return problem
+    if problem.file.startswith("data/proposed/") and problem.file.endswith(".csv"):
+        return replace(problem, article=problem.file.removeprefix("data/proposed/").removesuffix(".csv"))
+    if problem.file.startswith("seeds/") and problem.row not in ("-", ""):
+        return replace(problem, article=problem.row)  # a seed's problems name its id as their row
+    return replace(problem, article=owners.get(problem.file, {}).get(problem.row, ""))
 
 
 def validate_package(root: str | Path | None = None) -> list[Problem]:

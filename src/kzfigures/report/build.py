@@ -26,7 +26,7 @@ from .folders import (
     remove_work,
     work_folder,
 )
-from .plan import PageRun, collection_articles, page_run, plan, repairs
+from .plan import PageRun, collection_articles, page_run, plan, repairs, set_apart
 from .publish import carry_over, previous_pages, publish, recover_swap
 from .render import Renderer, index_page, render_page
 from .run import NotebookFailed, Runner, run_pages, say_on_stderr
@@ -62,6 +62,9 @@ class Build:
     timeout: int
     use_cache: bool
     partial: bool
+    #: one line for each article whose own problems keep its pages out (plan.set_apart), and the names of those pages
+    apart: tuple[str, ...] = ()
+    apart_pages: frozenset[str] = frozenset()
 
 
 def default_jobs() -> int:
@@ -93,11 +96,15 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     run), each in a fresh kernel, each cell for at most ``timeout`` seconds. With ``use_cache`` a notebook whose
     inputs are unchanged is taken from the cache, and a report that is already up to date (and undamaged) is left
     alone; without it every notebook runs and its cache entry is written anew. The output must be absent, empty or
-    a report a build wrote (folders.check_output). A page of an added article that fails is left out
-    (``BuildResult.left_out`` says why); any other failure raises NotebookFailed.
+    a report a build wrote (folders.check_output). The pages of an added article with problems of its own (those
+    `kzfigures validate` lists for it) are left out before any kernel starts, and a page of an added article that
+    fails is left out as it ends (``BuildResult.left_out`` says why, one line each); a problem of the whole package
+    raises DataPackageError, any other failure NotebookFailed.
     """
     from ..figures.paths import notebooks_root, project_root
+    from ..figures.problems import by_article
     from ..figures.store import checked_package
+    from ..figures.validation import validate_package
     from .cache import cache_dir, inputs_fingerprint
 
     say = progress or say_on_stderr
@@ -114,9 +121,12 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
     pages = plan(chosen, parameters or {}, collection, collection_articles(base), fingerprint,
                  cache_dir(base) if use_cache else None)
     checked_package(base)  # the data package checked here, before any kernel starts: each problem in one line
+    planned = {page.name for page in pages}
+    pages, apart = set_apart(pages, by_article(validate_package(base))[1])  # validate's problems, by article
     check_output(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    build = Build(base, target, folder, collection, say, jobs or default_jobs(), timeout, use_cache, bool(only))
+    build = Build(base, target, folder, collection, say, jobs or default_jobs(), timeout, use_cache, bool(only),
+                  tuple(apart), frozenset(planned - {page.name for page in pages}))
     with locked(target, say):
         recover_swap(target, say)
         remove_stale(target)  # the work folders of a build killed outright (its kernels' keys among them)
@@ -127,14 +137,12 @@ def build_report(output: str | Path = "reports", parameters: dict[str, Any] | No
 def _build(build: Build, pages: list[PageRun], fingerprint: str) -> BuildResult:
     """Under the output's lock: leave an up-to-date report alone, else plan the repairs and build."""
     output, say = build.output, build.say
-    previous = previous_pages(output)
-    if build.partial and not previous and "manifest.json" in (recorded_files(output) or {}):
-        raise OutputRefused(f"--output {output}: the report's manifest.json cannot be read, so --only would lose "
-                            "the pages it does not rebuild; build the whole report (without --only)")
+    previous = _previous(build)
     broken = damaged(output) if previous else []
-    if build.use_cache and not broken and _up_to_date(output, previous, pages, build.partial):
-        say(f"report is up to date: {output}/index.html")
-        return BuildResult(output, previous, up_to_date=True)
+    stale = [p for p in previous if p["name"] in build.apart_pages]  # built before its article had problems
+    if build.use_cache and not broken and not stale and _up_to_date(output, previous, pages, build.partial):
+        return _unchanged(build, previous)
+    previous = [p for p in previous if p not in stale]
     if broken:
         say(f"the report in {output} is damaged ({', '.join(broken[:3])}{' …' if len(broken) > 3 else ''}): "
             "building it again")
@@ -144,6 +152,23 @@ def _build(build: Build, pages: list[PageRun], fingerprint: str) -> BuildResult:
                          for nb, values, article in repairs(previous, broken, planned, build.collection, say)]
         previous = [p for p in previous if p["name"] in planned or p["name"] not in _damaged_names(previous, broken)]
     return _write(build, pages, previous if build.partial else [], fingerprint)
+
+
+def _previous(build: Build) -> list[dict[str, Any]]:
+    """The pages of the report already in the output; refused for --only when its manifest cannot be read."""
+    previous = previous_pages(build.output)
+    if build.partial and not previous and "manifest.json" in (recorded_files(build.output) or {}):
+        raise OutputRefused(f"--output {build.output}: the report's manifest.json cannot be read, so --only would "
+                            "lose the pages it does not rebuild; build the whole report (without --only)")
+    return previous
+
+
+def _unchanged(build: Build, previous: list[dict[str, Any]]) -> BuildResult:
+    """An up-to-date report, left alone: said, with the articles its pages still leave out."""
+    build.say(f"report is up to date: {build.output}/index.html")
+    for line in build.apart:
+        build.say(f"left out of the report: {line}")
+    return BuildResult(build.output, previous, up_to_date=True, left_out=list(build.apart))
 
 
 def _damaged_names(previous: list[dict[str, Any]], broken: list[str]) -> set[str]:
@@ -203,9 +228,10 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
         for entry in entries.values():
             entry["key"] = "inputs-changed-during-build"
     result = BuildResult(build.output, [entries[name] for name in sorted(entries)], seconds=runner.seconds,
-                         left_out=[str(failed) for failed in failures])
+                         left_out=list(build.apart) + [str(failed) for failed in failures])
     values = _page_values(result.pages, build.collection)
-    publish(building, build.output, result.pages, index_page(result.pages, values, build.base, made))
+    not_built = list(build.apart) + [failed.brief for failed in failures]
+    publish(building, build.output, result.pages, index_page(result.pages, values, build.base, made, not_built))
     return result
 
 

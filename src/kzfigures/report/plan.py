@@ -15,6 +15,8 @@ from typing import Any
 
 from ..collection.listing import NotebookInfo
 from ..collection.params import ParameterError, check_parameter, check_parameters
+from ..figures.problems import DataPackageError, Problem, article_line
+from ..figures.seeds import FLAGSHIP
 from .cache import CHECKSUMS, page_key
 from .pages import ARTICLE_PAGE, built_with
 
@@ -104,6 +106,20 @@ def plan(chosen: list[NotebookInfo], given: dict[str, Any], collection: list[Not
     pages += [(nb, {**resolved[nb.name.split(ARTICLE_PAGE)[0]], ARTICLE_PARAMETER: seed_id}, seed_id)
               for nb, seed_id in article_pages(chosen, given, articles)]
     return [page_run(nb, values, fingerprint, cache, article) for nb, values, article in pages]
+
+
+def set_apart(pages: list[PageRun], own: dict[str, list[Problem]]) -> tuple[list[PageRun], list[str]]:
+    """The pages to run without those of the articles with problems of their own (``own``: id -> problems, as
+    ``kzfigures validate`` lists them), and one line for each such article naming its pages. DataPackageError
+    when one is a page's own article, not another article's (the flagship's pages, or the article -p chose): the
+    build stops, as for any other page that cannot be built."""
+    for page in pages:
+        article = page.values.get(ARTICLE_PARAMETER, FLAGSHIP)
+        if page.article is None and article in own:
+            raise DataPackageError(own[article], article)
+    lines = [article_line(article, problems, [p.name for p in pages if p.article == article])
+             for article, problems in sorted(own.items())]
+    return [page for page in pages if page.article not in own], lines
 
 
 def page_run(nb: NotebookInfo, parameters: dict[str, Any], fingerprint: str, cache: Path | None,

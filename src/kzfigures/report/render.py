@@ -75,9 +75,11 @@ def page_entry(nb: NotebookInfo, parameters: dict[str, Any], folder: Path, key: 
             "datapackage": f"{nb.name}/datapackage.json" if charts or tables else None}
 
 
-def index_page(pages: list[dict[str, Any]], values: dict[str, dict[str, Any]], root: Path, made: Provenance) -> str:
+def index_page(pages: list[dict[str, Any]], values: dict[str, dict[str, Any]], root: Path, made: Provenance,
+               not_built: list[str] | None = None) -> str:
     """The index page (autoescaped: data text stays text): what the numbers allow us to say first (findings.py,
-    each from the parameters its page was built with, ``values``), then every page with its charts and downloads."""
+    each from the parameters its page was built with, ``values``), the pages left out and why (``not_built``, one
+    line each, with no link), then every page with its charts and downloads."""
     from .findings import findings
 
     article = article_meta(root)
@@ -85,4 +87,5 @@ def index_page(pages: list[dict[str, Any]], values: dict[str, dict[str, Any]], r
     said = [f for f in findings(root, pages=values) if f.page in built]
     closing = footer_context("Every number in one article", article, made)
     return environment().get_template("index_page.html.j2").render(
-        pages=pages, article=article, findings=said, titles={p["name"]: p["title"] for p in pages}, footer=closing)
+        pages=pages, article=article, findings=said, titles={p["name"]: p["title"] for p in pages}, footer=closing,
+        not_built=not_built or [])

@@ -35,9 +35,11 @@ ERROR_WORDS = 200
 class NotebookFailed(RuntimeError):
     """A notebook raised while it ran; the message names it, the cell and the error, in one line."""
 
-    def __init__(self, message: str, page: PageRun | None = None):
+    def __init__(self, message: str, page: PageRun | None = None, brief: str = ""):
         super().__init__(message)
         self.page = page
+        #: the same line without where the executed notebook is kept (a path outside the report), for its index
+        self.brief = brief or message
 
 
 @dataclass
@@ -197,7 +199,8 @@ def _run_one(page: PageRun, runner: Runner) -> Any:
     except ExecutionFailed as err:
         if runner.stopping.is_set():
             raise  # stopped by the build itself (interrupted, or another notebook failed): nothing to keep
-        raise NotebookFailed(_failure_line(page, err, keep_failed(target, runner), runner.output), page) from None
+        raise NotebookFailed(_failure_line(page, err, keep_failed(target, runner), runner.output), page,
+                             _failure_line(page, err, "", runner.output)) from None
     shown_by = page.notebook.solutions_shown_by
     if shown_by and not page.values[shown_by]:
         import nbformat
