@@ -120,6 +120,19 @@ def test_a_table_saved_with_semicolons_is_one_line_and_nothing_that_depends_on_i
                                        "not commas: save the file again as “CSV UTF-8 (comma delimited)”"]
 
 
+def test_a_spreadsheets_empty_columns_are_one_line(package_copy):
+    """Found in issue 33's own pass: "name,role,,," gave two lines per empty column ("column : column is not
+    described", "column appears twice")."""
+    path = package_copy / "data" / "people.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([[*row, "", "", ""] for row in rows])
+    width = len(rows[0])
+    assert _problems(package_copy) == [f"data/people.csv, row header, column -: 3 column(s) have no name (column(s) "
+                                       f"{width + 1}, {width + 2}, {width + 3}; a spreadsheet's empty columns?): "
+                                       "delete them"]
+
+
 def test_a_spreadsheets_blank_row_is_one_line(package_copy):
     path = package_copy / "data" / "people.csv"
     width = len(read_rows(path)[0])

@@ -165,6 +165,18 @@ def test_the_command_prints_the_table_and_refuses_a_missing_folder_in_one_line(h
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no such folder" in done.stderr
 
 
+@pytest.mark.parametrize("given, words", [(("{t}/class", "{t}/class/ana"), "is inside"),
+                                          (("{t}/class/ana", "{t}/class"), "is inside"),
+                                          (("{t}/class", "{t}/class/"), "is the same folder as")])
+def test_grade_refuses_a_folder_named_twice_or_inside_another(tmp_path, given, words):
+    """Found in issue 33's own pass: `grade class class/ana` graded ana's notebooks twice, once as a student named
+    after the lesson, and counted both in the class's results."""
+    (tmp_path / "class" / "ana").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", *[g.format(t=tmp_path) for g in given]],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and words in done.stderr, done.stderr
+
+
 def test_the_csv_neutralises_a_name_a_spreadsheet_would_run():
     from kzfigures.classroom.grading import Graded, csv_text, lesson_questions
 

@@ -402,6 +402,13 @@ def _grade(args: argparse.Namespace) -> int:
     missing = next((f for f in folders if not f.is_dir()), None)
     if missing is not None:
         raise FileNotFoundError(f"{missing}: no such folder (name the folder that holds the submitted notebooks)")
+    for index, here in enumerate(folders):  # a notebook graded twice, under two names, would count twice
+        for seen in folders[:index]:
+            if here.resolve() == seen.resolve() or seen.resolve() in here.resolve().parents:
+                raise ParameterError(f"{here} is {'the same folder as' if here.resolve() == seen.resolve() else 'inside'}"
+                                     f" {seen}: name each folder of submissions once")
+            if here.resolve() in seen.resolve().parents:
+                raise ParameterError(f"{seen} is inside {here}: name each folder of submissions once")
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
     if args.csv:  # refused before minutes of grading, as draft --output is

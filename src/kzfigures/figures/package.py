@@ -185,8 +185,15 @@ def _header_problems(rel: str, header: list[str], declared: list[str], problems:
     for name in declared:
         if name not in header:
             problems.append(Problem(rel, "header", name, "column is missing"))
+    blank = [number for number, name in enumerate(header, start=1) if not name.strip()]
+    if blank:  # a spreadsheet's empty columns beside the table ("name,role,,,"): one line, not two per column
+        problems.append(Problem(rel, "header", "-", f"{len(blank)} column(s) have no name (column(s) "
+                                                    f"{', '.join(map(str, blank[:5]))}{'…' if len(blank) > 5 else ''}"
+                                                    "; a spreadsheet's empty columns?): delete them"))
     seen: dict[str, int] = {}
     for number, name in enumerate(header, start=1):
+        if not name.strip():
+            continue
         if name in seen:
             problems.append(Problem(rel, "header", name, f"column appears twice (columns {seen[name]} and {number})"))
         seen.setdefault(name, number)
