@@ -115,6 +115,10 @@ CHANGES = [
     ("Its profit forecast was revised upward by Y=40 billion.", "Y=40 billion", 40e9, 40e9, "exact", "up"),
     ("Shares are up this year after plummeting 65% last year.", "65%", 65, 65, "exact", "down"),
     ("Jobs grew by 125,600 positions or 2.2 per cent.", "2.2 per cent", 2.2, 2.2, "exact", "up"),
+    ("Fees rose by up to £24 a year.", "up to £24", 0, 24, "at_most", "up"),
+    ("Growth is seen inching back up to 4.8 percent next year.", "4.8 percent", 4.8, 4.8, "exact", ""),
+    ("Prices went up to 300 pence.", "300 pence", 300, 300, "exact", ""),
+    ("The plan costs up to $5 billion.", "up to $5 billion", 0, 5e9, "at_most", ""),
     # a conversion in parentheses keeps the bound of the figure it converts
     ("These moths can fly more than 100 kilometers (60 miles).", "60", 60, math.inf, "more_than", ""),
     ("The engine makes just under 296 hp (224 kW / 300 PS).", "300", 0, 300, "fewer_than", ""),

@@ -102,6 +102,7 @@ def _draft_tables() -> dict[str, Any]:
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
     d["conversion_units"] = frozenset(d["conversion_units"])
+    d["motion_before_up_to"] = frozenset(d["motion_before_up_to"])
     d["time_of_day_after"] = re.compile(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", re.IGNORECASE)
     d["signs_by_last"] = {}
     for sign in lex["currency_symbols"]:
@@ -549,12 +550,18 @@ def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
     phrase = text[left:right]
     if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
-            _YEAR_AFTER_IN.search(phrase):
+            _YEAR_AFTER_IN.search(phrase) or _moved_up_to(text, left, phrase):
         return None
     bounds = _parsed(phrase)
     if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
         return None
     return bounds
+
+
+def _moved_up_to(text: str, left: int, phrase: str) -> bool:
+    """True for "up to 4.8 percent" after a word of movement ("inching back up to 4.8 percent"): a level reached,
+    not "at most"."""
+    return phrase[:6].lower() == "up to " and _word_before(text, left).lower() in _draft_tables()["motion_before_up_to"]
 
 
 def _unit_breaks_range(text: str, phrase: str, right: int) -> bool:
@@ -585,7 +592,8 @@ _QUARTERS = re.compile(r"(?i)\b(?:[a-z]+|\d+) quarters$")
 def _doubtful(text: str, left: int, right: int) -> str:
     """Why a phrase the grammar reads is still not sure (the reason of an unread proposal), or ""."""
     phrase = text[left:right]
-    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase):
+    ends = re.sub(r"(?i)^up to\s", "", phrase)  # "by up to £24": at most £24, one end
+    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", ends):
         return (f"unread: “by {phrase}” may be a change between two values or a change and the level it reached; "
                 "a person decides")
     if _QUARTERS.search(phrase) and not re.match(r"\s+of\b", text[right:right + 4]):
