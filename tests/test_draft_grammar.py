@@ -123,6 +123,10 @@ CHANGES = [
     ("Growth is seen inching back up to 4.8 percent next year.", "4.8 percent", 4.8, 4.8, "exact", ""),
     ("Prices went up to 300 pence.", "300 pence", 300, 300, "exact", ""),
     ("The plan costs up to $5 billion.", "up to $5 billion", 0, 5e9, "at_most", ""),
+    # "from X to Y": a bare first level takes the second's scale when its number is smaller
+    ("Sales rose from 5 to 7 million last year.", "5", 5e6, 5e6, "exact", ""),
+    ("Its value will increase from 24.2 to 33-35 billion euros.", "24.2", 24.2e9, 24.2e9, "exact", ""),
+    ("Sales rose from 500,000 to 2 million last year.", "500,000", 5e5, 5e5, "exact", ""),
     # a conversion in parentheses keeps the bound of the figure it converts
     ("These moths can fly more than 100 kilometers (60 miles).", "60", 60, math.inf, "more_than", ""),
     ("The engine makes just under 296 hp (224 kW / 300 PS).", "300", 0, 300, "fewer_than", ""),

@@ -16,7 +16,9 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -812,7 +814,31 @@ def propose(text: str) -> list[Proposal]:
     _periods_account(text, out)
     _restatements(text, out)
     _lengths(text, out)
+    _shared_scale(text, out)
     return out
+
+
+#: "from X to Y": the gap between the two levels, and a bare number (no scale, no sign) as X.
+_FROM_BEFORE = re.compile(r"(?i)\bfrom\s+$")
+_TO_BETWEEN = re.compile(r"\s+to\s+")
+_BARE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SCALED = re.compile(r"(?i)(\d[\d,]*(?:\.\d+)?)(?:[-–]\d[\d,]*(?:\.\d+)?)?\s?([a-z]+)\b")
+
+
+def _shared_scale(text: str, proposals: list[Proposal]) -> None:
+    """ "from 5 to 7 million", "from 24.2 to 33-35 billion euros": the bare first level takes the second's scale
+    when its number is smaller than the second's, as for a range ("from 500,000 to 2 million" stays)."""
+    scales = {**lexicon()["scale_words"], **lexicon()["scale_abbreviations"]}
+    for p, q in pairwise(proposals):
+        if p.bounds is None or q.bounds is None or not _BARE.fullmatch(p.phrase) or \
+                not _TO_BETWEEN.fullmatch(text, p.end, q.start) or \
+                not _FROM_BEFORE.search(text[max(0, p.start - 6):p.start]):
+            continue
+        m = _SCALED.search(q.phrase)
+        scale = scales.get(m.group(2).lower()) if m else None
+        first = Fraction(p.phrase.replace(",", ""))
+        if m and isinstance(scale, int) and first < Fraction(m.group(1).replace(",", "")):
+            p.bounds = Bounds.exact(float(first * scale))
 
 
 #: "37m" then a length in feet or "-long": the "m" is metres, not million ("the 37m (121ft)-long skeleton").
