@@ -217,10 +217,12 @@ def judge(items: list[dict], frames: list, predictions: list[list[Quantity]]) ->
             judged.extra[OURS + ("'eight or nine euros' is one range (NewsQuant: two values)"
                                  if isinstance(predicted[j][0], tuple) else
                                  "the two levels of 'from X to Y' after a change (NewsQuant: one range)")] += 1
+        rows = figure_rows(frame)
         for j, (value, _) in enumerate(predicted):
             if j not in pairs.values() and j not in aside:
-                judged.extra[_extra_category(gold, value)] += 1
-        rows = figure_rows(frame)
+                category = _extra_category(gold, value, rows[j].number_text)
+                judged.extra[category] += 1
+                judged.predicted_aside += category.startswith(OURS)
         for i, j in pairs.items():
             if gold[i][1] != predicted[j][1]:
                 category = _change_category(item["text"], rows, j, gold[i][1])
@@ -235,11 +237,17 @@ def disagreements(items: list[dict], frames: list, predictions: list[list[Quanti
     return judged.missed, judged.extra
 
 
-def _extra_category(gold: list[Quantity], value: Value) -> str:
-    """The category of one prediction NewsQuant has no value for."""
+def _extra_category(gold: list[Quantity], value: Value, words: str) -> str:
+    """The category of one prediction NewsQuant has no value for (``words``: its phrase)."""
+    if _MULTIPLE.search(words):
+        return OURS + "a multiple ('doubled', 'twice') is a figure (NewsQuant tags none)"
     if not gold:
         return "NewsQuant tags no quantity in the sentence"
     return "a range NewsQuant reads otherwise" if isinstance(value, tuple) else "a value NewsQuant does not tag"
+
+
+#: A multiple as the draft reads it ("doubled", "more than double", "twice", "12-fold").
+_MULTIPLE = re.compile(r"(?i)\b(?:doubl\w*|twice|tripl\w*|trebl\w*|quadrupl\w*|halv\w*|\w*-?fold)$")
 
 
 def _pairs(gold: list[Quantity], predicted: list[Quantity]) -> dict[int, int]:

@@ -67,3 +67,13 @@ def test_a_range_of_two_words_and_a_set_phrase_are_our_conventions():
     assert (j.gold_aside, j.predicted_aside) == (3, 1)
     aside = newsquant.aside_scores(items, predictions, j)["value"]
     assert (aside.found, aside.gold, aside.predicted) == (0, 0, 0)
+
+
+def test_a_multiple_newsquant_does_not_tag_is_our_convention_and_set_aside():
+    items = [{"text": "Sales more than doubled, to 40 cars.", "quantities": [{"value": "40", "change": "="}]}]
+    frames = [draft_text(items[0]["text"])]
+    predictions = [newsquant.ours(frames[0])]
+    j = newsquant.judge(items, frames, predictions)
+    assert j.extra == {newsquant.OURS + "a multiple ('doubled', 'twice') is a figure (NewsQuant tags none)": 1}
+    aside = newsquant.aside_scores(items, predictions, j)["value"]
+    assert (aside.found, aside.gold, aside.predicted) == (1, 1, 1)

@@ -16,7 +16,9 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +106,7 @@ def _draft_tables() -> dict[str, Any]:
     d["change_up"], d["change_down"] = frozenset(d["change_up"]), frozenset(d["change_down"])
     d["written_units"], d["change_links"] = frozenset(d["written_units"]), frozenset(d["change_links"])
     d["conversion_units"] = frozenset(d["conversion_units"])
+    d["motion_before_up_to"] = frozenset(d["motion_before_up_to"])
     d["time_of_day_after"] = re.compile(rf"\s?(?:{'|'.join(map(re.escape, d['time_of_day']))})\b", re.IGNORECASE)
     d["signs_by_last"] = {}
     for sign in lex["currency_symbols"]:
@@ -577,12 +580,18 @@ def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
     phrase = text[left:right]
     if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
-            _YEAR_AFTER_IN.search(phrase):
+            _YEAR_AFTER_IN.search(phrase) or _moved_up_to(text, left, phrase):
         return None
     bounds = _parsed(phrase)
     if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
         return None
     return bounds
+
+
+def _moved_up_to(text: str, left: int, phrase: str) -> bool:
+    """True for "up to 4.8 percent" after a word of movement ("inching back up to 4.8 percent"): a level reached,
+    not "at most"."""
+    return phrase[:6].lower() == "up to " and _word_before(text, left).lower() in _draft_tables()["motion_before_up_to"]
 
 
 def _unit_breaks_range(text: str, phrase: str, right: int) -> bool:
@@ -613,7 +622,8 @@ _QUARTERS = re.compile(r"(?i)\b(?:[a-z]+|\d+) quarters$")
 def _doubtful(text: str, left: int, right: int) -> str:
     """Why a phrase the grammar reads is still not sure (the reason of an unread proposal), or ""."""
     phrase = text[left:right]
-    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase):
+    ends = re.sub(r"(?i)^up to\s", "", phrase)  # "by up to £24": at most £24, one end
+    if re.search(r"\bby\s+$", text[max(0, left - 4):left]) and re.search(r"\s(?:to|–|-)\s|\d[–-]\d", ends):
         return (f"unread: “by {phrase}” may be a change between two values or a change and the level it reached; "
                 "a person decides")
     if _QUARTERS.search(phrase) and not re.match(r"\s+of\b", text[right:right + 4]):
@@ -918,6 +928,7 @@ def propose(text: str) -> list[Proposal]:
     _periods_account(text, out)
     _restatements(text, out)
     _lengths(text, out)
+    _shared_scale(text, out)
     return out
 
 
@@ -939,6 +950,29 @@ def _read_through_soft_hyphens(text: str) -> list[Proposal]:
         p.phrase, p.quote = text[p.start:p.end], (start(p.quote[0]), end(p.quote[1]))
         p.tokens = [(start(a), end(b)) for a, b in p.tokens]
     return proposals
+
+
+#: "from X to Y": the gap between the two levels, and a bare number (no scale, no sign) as X.
+_FROM_BEFORE = re.compile(r"(?i)\bfrom\s+$")
+_TO_BETWEEN = re.compile(r"\s+to\s+")
+_BARE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SCALED = re.compile(r"(?i)(\d[\d,]*(?:\.\d+)?)(?:[-–]\d[\d,]*(?:\.\d+)?)?\s?([a-z]+)\b")
+
+
+def _shared_scale(text: str, proposals: list[Proposal]) -> None:
+    """ "from 5 to 7 million", "from 24.2 to 33-35 billion euros": the bare first level takes the second's scale
+    when its number is smaller than the second's, as for a range ("from 500,000 to 2 million" stays)."""
+    scales = {**lexicon()["scale_words"], **lexicon()["scale_abbreviations"]}
+    for p, q in pairwise(proposals):
+        if p.bounds is None or q.bounds is None or not _BARE.fullmatch(p.phrase) or \
+                not _TO_BETWEEN.fullmatch(text, p.end, q.start) or \
+                not _FROM_BEFORE.search(text[max(0, p.start - 6):p.start]):
+            continue
+        m = _SCALED.search(q.phrase)
+        scale = scales.get(m.group(2).lower()) if m else None
+        first = Fraction(p.phrase.replace(",", ""))
+        if m and isinstance(scale, int) and first < Fraction(m.group(1).replace(",", "")):
+            p.bounds = Bounds.exact(float(first * scale))
 
 
 #: "37m" then a length in feet or "-long": the "m" is metres, not million ("the 37m (121ft)-long skeleton").
