@@ -144,3 +144,35 @@ def test_changes_and_conversions_are_read_as_written(text, phrase, lower, upper,
     assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
     row = rows.iloc[0]
     assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
+
+
+# The fact-check of docs/conventions.md's examples (issue 30): rows the page promised and the draft did not keep.
+# text (ours), phrase, lower, upper, bound, unit (the counted noun)
+CONVENTION_EXAMPLES = [
+    # a power of ten in superscript digits ends the phrase, as "^8" does
+    ("Light goes 3×10⁸ metres a second.", "3×10⁸", 3e8, 3e8, "exact", "metres"),
+    ("A mass of 1.99×10⁻³⁰ kg was set.", "1.99×10⁻³⁰", 1.99e-30, 1.99e-30, "exact", "kg"),
+    # a part "out of" a whole counts what the whole counts
+    ("He said 12 out of 23 agencies failed.", "12", 12, 12, "exact", "agencies"),
+    ("Three out of the 20 teams lost.", "Three", 3, 3, "exact", "teams"),
+    # "some" before an "-odd" figure: the "-odd" already says how vague it is
+    ("Some 300-odd came to the hall.", "Some 300-odd", 300, 400, "range", ""),
+]
+
+
+@pytest.mark.parametrize("text, phrase, lower, upper, bound, unit", CONVENTION_EXAMPLES,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in CONVENTION_EXAMPLES])
+def test_the_conventions_pages_examples_are_read_as_it_says(text, phrase, lower, upper, bound, unit):
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "unit", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    assert (row.lower, row.upper, row.bound) == (pytest.approx(lower), pytest.approx(upper), bound)
+    assert not unit or row.unit == unit
+
+
+@pytest.mark.parametrize("opening", ["…", "...", "… "])
+def test_a_quotation_opening_with_an_ellipsis_is_the_speaker_before_its(opening):
+    text = f"Lord Moynihan said the plan would help. “{opening}the 151,000 sports clubs in the UK.”"
+    row = draft_text(text).iloc[0]
+    assert (row.number_text, row.credit, row.attribution) == ("151,000", "Lord Moynihan", "inferred")

@@ -142,11 +142,12 @@ def _inside(pairs: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of a text as (start, end) offsets, white space trimmed; a dot after an abbreviation or a
-    single capital ("Jan.", "Mr.", "U.S.") ends none, and no sentence ends inside brackets ("(@SUM(1+1). Then…)")."""
+    single capital ("Jan.", "Mr.", "U.S.") ends none, and no sentence ends inside brackets ("(@SUM(1+1). Then…)"); a
+    quotation opening with an ellipsis (“… the 151,000”) starts one."""
     abbreviations = set(_draft_tables()["abbreviations"])
     pairs = bracketed(text)
     spans, begin = [], 0
-    for m in re.finditer(r"[.!?]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])|\n\s*\n|\n", text):
+    for m in re.finditer(r"[.!?]+[”’\"')\]]*(?=\s+(?:[“‘\"'(\[]?[A-Z0-9]|[“‘\"'](?:…|\.\.\.)))|\n\s*\n|\n", text):
         if not m.group().startswith("\n") and _inside(pairs, m.start(), m.end()):
             continue
         word = re.search(r"([\w.]+)\.$", text[begin:m.start() + 1])
@@ -404,7 +405,7 @@ def _acceptable_pattern() -> tuple[re.Pattern[str], int]:
     glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
                                                    reverse=True))
     longest = max(len(e) for e in {*endings, *lex["scale_abbreviations"], *lex["attached_units"]})
-    return re.compile(rf"(?:\d%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$"), longest + 2
+    return re.compile(rf"(?:[\d⁰¹²³⁴⁵⁶⁷⁸⁹]%?|(?<![^\W\d_])(?:{words})|\d(?:{glued}))$"), longest + 2
 
 
 def _left_starts(text: str, start: int, floor: int = 0) -> list[int]:
@@ -670,10 +671,16 @@ def _occurrences(text: str, phrase: str, lo: int, hi: int) -> list[int]:
     return found
 
 
+#: "out of" and the whole after a part ("12 out of 23 agencies"): the part counts what the whole counts.
+_OUT_OF = re.compile(r"\s+out of\s+(?:the\s+)?(?:\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?=\s)", re.IGNORECASE)
+
+
 def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     """The words after a number up to a stop word or punctuation: the measure ("foreign fighters") and its last word
     as the unit ("fighters"); TO_DESCRIBE when none follow."""
     stops = set(_draft_tables()["measure_stops"])
+    whole = _OUT_OF.match(text, end, limit)  # "12 out of 23 agencies": the 12 counts agencies too
+    end = whole.end() if whole else end
     words: list[str] = []
     for m in re.finditer(r"[A-Za-z][\w’'-]*|[^\sA-Za-z]", text[end:limit]):
         word = m.group()

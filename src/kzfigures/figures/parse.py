@@ -461,7 +461,11 @@ def _parse(text: str, lex: dict) -> Bounds:
 
 def _qualified(rest: str, kind: str, lex: dict) -> Bounds:
     """The Bounds of a number after a qualifier of ``kind``; after "about", "around" … a range stays a range ("about
-    14-18 mpg" [14, 18]: the words soften both ends, and no tolerance is invented)."""
+    14-18 mpg" [14, 18]: the words soften both ends, and no tolerance is invented), and so does an "-odd" figure
+    ("some 300-odd" (300, 400))."""
+    odd = _odd(rest, lex) if kind == "approximate" else None
+    if odd is not None:
+        return odd
     try:
         value = _read_number(rest)
     except ValueError:
