@@ -264,6 +264,7 @@ def main() -> int:
     parser.add_argument("--skip-tests", action="store_true", help="do not time `make test`")
     parser.add_argument("--skip-check", action="store_true", help="do not time `make check`")
     parser.add_argument("--skip-first-run", action="store_true", help="do not time a fresh clone's first report")
+    parser.add_argument("--skip-draft", action="store_true", help="do not run the draft and NewsQuant section")
     parser.add_argument("--only", choices=["draft"], default=None,
                         help="run one section alone (draft: the draft of the flagship against its curated figures)")
     args = parser.parse_args()
@@ -309,7 +310,8 @@ def main() -> int:
         rows.append(("(f) first report, plain way: venv + `pip install -r requirements.txt` + report", f"{f:.0f} s", ""))
         rows.append(("(g) first report, README's way: `make report` on a fresh clone", f"{g:.0f} s",
                      f"g/f = {g / f:.2f} (goal ≤ 0.40)"))
-    rows += draft_section()
+    if not args.skip_draft:
+        rows += draft_section()
     print(f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.\n")
     print("| measurement | time | ratio / goal |\n|---|---|---|")
     for name, value, note in rows:
