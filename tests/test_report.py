@@ -1,5 +1,5 @@
 """The report checked as a reader would: the default report (built once per run, shared with test_notebooks), and in
-the full tier one built with non-default parameters for every notebook, which change what each page shows."""
+the full tier the same checks on one built with non-default parameters for every notebook, and what they change."""
 from __future__ import annotations
 
 import csv
@@ -29,6 +29,13 @@ def report(tmp_path_factory, default_report) -> Path:
         patch.setenv(CACHE_ENV, str(default_report.parent / "cache"))
         build_report(out, PARAMS, progress=lambda line: None)
     return out
+
+
+@pytest.fixture(params=["defaults", pytest.param("parameters", marks=pytest.mark.full)])
+def built(request) -> Path:
+    """A report as a reader finds it: the default one (the fast tier), and the one built with parameters (the full
+    tier: four more kernels)."""
+    return request.getfixturevalue("default_report" if request.param == "defaults" else "report")
 
 
 def executed(report: Path, stem: str) -> str:
@@ -78,8 +85,8 @@ def test_parameters_change_03(report):
     assert "(external)" not in text
 
 
-def test_index_links_every_page_and_asset(default_report):
-    report = default_report
+def test_index_links_every_page_and_asset(built):
+    report = built
     index = (report / "index.html").read_text(encoding="utf-8")
     pages = sorted(p.name for p in report.glob("*.html") if p.name != "index.html")
     assert pages == sorted(f"{nb.name}.html" for nb in list_notebooks())
@@ -90,8 +97,8 @@ def test_index_links_every_page_and_asset(default_report):
         assert (report / link).is_file(), link
 
 
-def test_every_chart_as_png_and_svg_and_tables_as_csv(default_report):
-    report = default_report
+def test_every_chart_as_png_and_svg_and_tables_as_csv(built):
+    report = built
     pngs = sorted(p for p in report.rglob("*.png") if not p.stem.endswith("-phone"))
     assert all(png.with_name(f"{png.stem}-phone.png").is_file() for png in pngs)  # each with its phone drawing
     shown = sum("image/png" in o.get("data", {}) for nb in (report / "notebooks").glob("*.ipynb")
@@ -107,8 +114,8 @@ def test_every_chart_as_png_and_svg_and_tables_as_csv(default_report):
     assert len([p for p in report.rglob("*.csv") if not p.stem.endswith("-data")]) == published
 
 
-def test_pages_fetch_nothing_and_images_have_alt_text(default_report):
-    report = default_report
+def test_pages_fetch_nothing_and_images_have_alt_text(built):
+    report = built
     for page in report.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'<script[^>]+src=', html), page.name
@@ -208,9 +215,9 @@ def test_only_rebuilds_one_page_and_keeps_the_others(report, tmp_path):
     assert len(json.loads((out / "manifest.json").read_text())) == len(list_notebooks())
 
 
-def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(default_report):
+def test_each_page_s_charts_and_tables_are_what_its_outputs_json_lists(built):
     """The index is built from each notebook's outputs.json (read_outputs), which lists every file it saved."""
-    report = default_report
+    report = built
     from kzfigures.charts.outputs import MANIFEST, read_outputs
 
     pages = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
@@ -258,10 +265,10 @@ def test_navigation_is_generated_from_the_notebook_list(tmp_path):
     assert "[05 — Extra](05-extra.ipynb): Is this linked?" in (folder / "contents.md").read_text(encoding="utf-8")
 
 
-def test_every_download_is_a_valid_data_package_under_frictionless_validate(default_report):
+def test_every_download_is_a_valid_data_package_under_frictionless_validate(built):
     """Each page's downloads carry their source: frictionless' own validator passes every datapackage.json, which
     names the article, the external sources, the licence, and the kzfigures version and commit."""
-    report = default_report
+    report = built
     folders = sorted(p.parent for p in report.glob("*/outputs.json"))
     assert len(folders) >= 5
     from frictionless import validate
@@ -303,8 +310,8 @@ def test_a_download_that_breaks_its_schema_fails_frictionless_validate(default_r
     assert not validate(folder / "datapackage.json").valid
 
 
-def test_every_page_ends_with_how_to_cite_it_the_licence_version_commit_and_date(default_report):
-    report = default_report
+def test_every_page_ends_with_how_to_cite_it_the_licence_version_commit_and_date(built):
+    report = built
     for page in report.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         foot = text[text.index('<footer class="kz-footer">'):]
