@@ -194,37 +194,56 @@ def test_the_report_has_a_page_of_notebook_00_for_each_added_article(package_cop
     assert [nb.name for nb in list_notebooks(package_copy / "notebooks")] == [nb.name for nb in collection]
 
 
+@pytest.fixture(scope="module")
+def page_00(tmp_path_factory):
+    """Notebook 00 run in a kernel for an article added to a copy of the package, once per text for this module
+    (two tests read the same run of the budget story): run(text) -> (the copy, the article's id, the notebook)."""
+    import shutil
+
+    from kzfigures.report.execute import execute
+
+    runs: dict[str, tuple[Path, str, object]] = {}
+
+    def run(text: str) -> tuple[Path, str, object]:
+        if text not in runs:
+            root = tmp_path_factory.mktemp("collection")
+            for folder in ("seeds", "data", "notebooks"):
+                shutil.copytree(ROOT / folder, root / folder)
+            source = root / "article.txt"
+            source.write_text(text, encoding="utf-8")
+            new_id = add_article(source, **META, root=root)
+            nb = execute(root / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": new_id},
+                         env={"KZFIGURES_ROOT": str(root)})
+            runs[text] = (root, new_id, nb)
+        return runs[text]
+
+    return run
+
+
 # An added article with no figure rows (added but not drafted, or a text with no numbers) still gets its page
 # (issue 21 adversarial item 4: notebook 00 failed in count_chart with "max() arg is an empty sequence").
 @pytest.mark.parametrize("text", [
     "The council met on Tuesday and agreed that the plan would wait for the spring.\n",
     ECONOMY.read_text(encoding="utf-8"),  # numbers, none drafted yet
 ], ids=["no numbers", "not drafted"])
-def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, package_copy, tmp_path):
-    from kzfigures.report.execute import execute
-
-    source = tmp_path / "article.txt"
-    source.write_text(text, encoding="utf-8")
-    new_id = add_article(source, **META, root=package_copy)
-    nb = execute(package_copy / "notebooks" / "00-article-in-numbers.ipynb", None, {"article": new_id},
-                 env={"KZFIGURES_ROOT": str(package_copy)})
+def test_notebook_00_runs_for_an_article_with_no_figure_rows(text, page_00):
+    _, _, nb = page_00(text)
     shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
     assert "no figures drafted yet" in shown.lower()
     assert "Error" not in shown and "Traceback" not in shown
 
 
-def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(package_copy):
+def test_another_articles_page_shows_none_of_the_flagships_words_or_navigation(page_00):
     """Issue 21 adversarial item 8: the page of notebook 00 for an added article drops the cells tagged
     flagship-only and links to the contents alone (the flagship's own page keeps both)."""
     from kzfigures.collection.listing import list_notebooks
-    from kzfigures.report.execute import execute
     from kzfigures.report.pages import exporter, for_readers
     from kzfigures.report.plan import article_pages, collection_articles
 
-    new_id = add_article(ECONOMY, **META, root=package_copy)
-    collection = list_notebooks(package_copy / "notebooks")
-    ((info, seed_id),) = article_pages(collection, {}, collection_articles(package_copy))
-    nb = execute(info.path, None, {"article": seed_id}, env={"KZFIGURES_ROOT": str(package_copy)})
+    root, new_id, nb = page_00(ECONOMY.read_text(encoding="utf-8"))  # the run the test above reads too
+    collection = list_notebooks(root / "notebooks")
+    ((info, seed_id),) = article_pages(collection, {}, collection_articles(root))
+    assert seed_id == new_id and info.path == root / "notebooks" / "00-article-in-numbers.ipynb"
     html = exporter().from_notebook_node(for_readers(nb, info, {"article": new_id}, {}))[0]
     for flagship in ("Astana Times", "Foreign fighters", "Deputy Prosecutor General", "growing rapidly"):
         assert flagship not in html

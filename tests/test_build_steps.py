@@ -50,6 +50,21 @@ def test_plan_gives_one_run_per_page_with_its_parameters_key_and_cache_state(pac
         "population" not in r.notebook.parameters for r in runs]
 
 
+def test_run_starts_the_largest_notebooks_first_and_keeps_names_in_order_among_equals():
+    """A cold build starts the notebooks with the most saved output (the longest to run) first, so the short ones
+    fill the gaps instead of a long one running alone at the end."""
+    from kzfigures.report.plan import PageRun
+
+    collection = list_notebooks()
+    runs = [PageRun(nb, {}, "k") for nb in collection]
+    ordered = run_step.longest_first(runs)
+    sizes = [r.notebook.path.stat().st_size for r in ordered]
+    assert sizes == sorted(sizes, reverse=True) and sorted(r.name for r in ordered) == sorted(nb.name for nb in collection)
+    assert ordered[0].name == max(collection, key=lambda nb: nb.path.stat().st_size).name != collection[0].name
+    twins = [PageRun(collection[0], {}, "k"), PageRun(collection[0], {"article": "b"}, "k", article="b")]
+    assert [r.article for r in run_step.longest_first(twins)] == [None, "b"]  # equal sizes keep their order
+
+
 @pytest.mark.parametrize("given, words", [
     ({"article": "nope"}, "-p article nope: no such article in the collection; its articles are: "
                           "astanatimes-2014-09-terrorism"),

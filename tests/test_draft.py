@@ -577,6 +577,7 @@ def _cpu_seconds(text: str) -> float:
     return best
 
 
+@pytest.mark.full  # drafts 6,000 and 1,500 numbers, each three times: 3.5 s of CPU, the longest unit test of the fast tier
 def test_drafting_a_long_sentence_of_numbers_grows_linearly_and_quotes_are_capped():
     from kzfigures.figures.draft import QUOTE_REACH
 
