@@ -918,6 +918,8 @@ def propose(text: str) -> list[Proposal]:
     _periods_account(text, out)
     _restatements(text, out)
     _lengths(text, out)
+    _distances_run(text, out)
+    out = _mixed_fractions(text, out)
     return out
 
 
@@ -951,6 +953,52 @@ def _lengths(text: str, proposals: list[Proposal]) -> None:
     for p in proposals:
         if p.bounds is not None and _METRES.fullmatch(p.phrase) and _LENGTH_AFTER.match(text, p.end):
             p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
+
+
+#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun.
+_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while)\b")
+
+
+def _distances_run(text: str, proposals: list[Proposal]) -> None:
+    """In an article about races (lexicon draft.race_words), a bare "200m" with no counted noun after it is 200
+    metres run, not 200 million ("over the last 200m as Kelly dominated"); a race's name is a non-figure already."""
+    words = _draft_tables()["race_words"]
+    lower = text.lower()
+    if not any(re.search(rf"\b{re.escape(w)}\b", lower) for w in words):
+        return
+    for p in proposals:
+        if p.bounds is not None and _METRES.fullmatch(p.phrase) and _NO_NOUN_AFTER.match(text, p.end) and \
+                not _currency_before(text, p.start):
+            p.bounds, p.unit, p.measure = Bounds.exact(float(p.phrase[:-1])), "metres", "metres"
+
+
+#: A whole number, then a hyphen or a space, then a fraction with a slash: "7-3/4 pct", "6 1/2 miles".
+_MIXED_GAP = re.compile(r"[-\s]")
+_FRACTION_START = re.compile(r"(\d{1,3})/(\d{1,3})\b")
+_WHOLE_END = re.compile(r"(?<![\d.,/-])\d{1,4}$")
+_QUALIFIED_KINDS = frozenset({"exact", "approximate", "more_than", "at_least", "at_most", "fewer_than"})
+
+
+def _mixed_fractions(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """A whole number and the fraction written on after it ("7-3/4 pct", "6 1/2 miles") are one number, 7.75 and
+    6.5, not two figures (nor a range from 7 to 0.75); the fraction's unit is the number's."""
+    out: list[Proposal] = []
+    for p in proposals:
+        whole = out[-1] if out else None
+        m, n = _FRACTION_START.match(p.phrase), _WHOLE_END.search(whole.phrase) if whole else None
+        if whole is None or whole.bounds is None or p.bounds is None or m is None or n is None or \
+                str(whole.bounds.bound) not in _QUALIFIED_KINDS or not _MIXED_GAP.fullmatch(text, whole.end, p.start):
+            out.append(p)
+            continue
+        numerator, denominator = int(m.group(1)), int(m.group(2))
+        if not 0 < numerator < denominator:
+            out.append(p)
+            continue
+        whole.bounds = qualified(int(n.group()) + numerator / denominator, str(whole.bounds.bound))
+        whole.end, whole.phrase = p.end, text[whole.start:p.end]
+        whole.unit, whole.measure, whole.tokens = p.unit, p.measure, whole.tokens + p.tokens
+        whole.quote = (min(whole.quote[0], p.quote[0]), max(whole.quote[1], p.quote[1]))
+    return out
 
 
 def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
