@@ -9,7 +9,7 @@ import math
 import pytest
 
 from kzfigures import draft_text
-from kzfigures.figures.draft import NotCounts, _draft_tables
+from kzfigures.figures.draft import TO_DESCRIBE, NotCounts, _draft_tables
 
 # text (ours), numeric word, the start of the reason it is no figure
 NOT_FIGURES = [
@@ -35,6 +35,8 @@ NOT_FIGURES = [
     # a rank
     ("Former world number one Ana Ruiz is back.", "one", "a rank"),
     ("The champion has slipped to 64 in the world.", "64", "a rank"),
+    ("She moved up to number 3 in the rankings.", "3", "a rank"),
+    ("She won 200m gold in Rome.", "200", "part of a name"),
     # names: a version, a series of shares, a list of stages, a bond's maturity
     ("The firm shipped version 2.0 of its browser.", "2.0", "part of a name"),
     ("It holds 10 pct series one cumulative preferred shares.", "one", "part of a name"),
@@ -80,6 +82,11 @@ FIGURES = [
     ("Exports fell by a nominal two pct last year.", "two pct", 2, 2, "exact", "down", "percent"),
     ("Imports had risen by a much stronger 6.2 pct.", "6.2 pct", 6.2, 6.2, "exact", "up", "percent"),
     ("Imports will rise by a real four to five pct.", "four to five pct", 4, 5, "range", "up", "percent"),
+    # an age between commas after a person's name; not after a place or a firm
+    ("Tom Baker, 15, was charged.", "15", 15, 15, "exact", "", "years of age"),
+    ("Mr Jones, 61, said so.", "61", 61, 61, "exact", "", "years of age"),
+    ("In Paris, 15, were hurt.", "15", 15, 15, "exact", "", TO_DESCRIBE),
+    ("Acme Inc, 15, and Foo, 12, bid.", "15", 15, 15, "exact", "", TO_DESCRIBE),
     # vague words before a unit of time, a number, or in "as many as" are read as before
     ("Over many months of research they met 40 people.", "many months", 2, math.inf, "vague", "", ""),
     ("As many as 14 players left.", "As many as 14", 0, 14, "at_most", "", ""),

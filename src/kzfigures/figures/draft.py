@@ -920,6 +920,7 @@ def propose(text: str) -> list[Proposal]:
     _lengths(text, out)
     _distances_run(text, out)
     out = _mixed_fractions(text, out)
+    _ages_after_names(text, out)
     return out
 
 
@@ -977,6 +978,28 @@ _MIXED_GAP = re.compile(r"[-\s]")
 _FRACTION_START = re.compile(r"(\d{1,3})/(\d{1,3})\b")
 _WHOLE_END = re.compile(r"(?<![\d.,/-])\d{1,4}$")
 _QUALIFIED_KINDS = frozenset({"exact", "approximate", "more_than", "at_least", "at_most", "fewer_than"})
+
+
+#: A person's name (two capitalised words, or a title and one) and a comma: "James Lomas, 15, was charged".
+_NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][\w’'-]+|\b[A-Z][\w’'-]+ (?:[A-Z][\w’'.-]* )?[A-Z][\w’'-]+), $")
+
+#: Last words of a name that is no person's ("Apple Inc, 15, …").
+_NO_PERSON = frozenset({"inc", "ltd", "corp", "co", "plc", "group", "bank", "llc", "ag", "sa", "nv", "city", "county",
+                        "united", "fc", "club", "street", "road"})
+
+
+def _ages_after_names(text: str, proposals: list[Proposal]) -> None:
+    """A bare whole number between commas just after a person's name is an age: "James Lomas, 15," is 15 years of
+    age (newspaper style)."""
+    skip = frozenset(_draft_tables()["name_skip"])
+    for p in proposals:
+        if p.bounds is None or not re.fullmatch(r"\d{1,3}", p.phrase) or not 0 < int(p.phrase) < 120 or \
+                not text.startswith(",", p.end):
+            continue
+        name = _NAME_BEFORE.search(text[max(0, p.start - 60):p.start])
+        words = name.group().rstrip(", ").lower().split() if name else []
+        if words and words[0] not in skip and words[-1].rstrip(".") not in _NO_PERSON:
+            p.unit, p.measure = "years of age", "age"
 
 
 def _mixed_fractions(text: str, proposals: list[Proposal]) -> list[Proposal]:
