@@ -78,6 +78,10 @@ FIGURES = [
     ("Funds traded at 6-5/16 pct today.", "6-5/16", 6.3125, 6.3125, "exact", "", ""),
     ("He walked 6 1/2 miles.", "6 1/2", 6.5, 6.5, "exact", "", "miles"),
     ("Rates of more than 8-1/2 pct are likely.", "more than 8-1/2", 8.5, math.inf, "more_than", "", ""),
+    # a newswire's scale written as a word after a number word
+    ("The fund holds about four mln shares of the firm.", "about four mln", 4e6, 4e6, "approximate", "", "shares"),
+    ("The bank lent two bln dlrs last week.", "two bln", 2e9, 2e9, "exact", "", "dlrs"),
+    ("It may lend four to five mln dlrs.", "four to five mln", 4e6, 5e6, "range", "", "dlrs"),
     # a change with an adjective before its number
     ("Exports fell by a nominal two pct last year.", "two pct", 2, 2, "exact", "down", "percent"),
     ("Imports had risen by a much stronger 6.2 pct.", "6.2 pct", 6.2, 6.2, "exact", "up", "percent"),

@@ -921,6 +921,7 @@ def propose(text: str) -> list[Proposal]:
     _distances_run(text, out)
     out = _mixed_fractions(text, out)
     _ages_after_names(text, out)
+    _scales_after_words(text, out)
     return out
 
 
@@ -982,6 +983,27 @@ _QUALIFIED_KINDS = frozenset({"exact", "approximate", "more_than", "at_least", "
 
 #: A person's name (two capitalised words, or a title and one) and a comma: "James Lomas, 15, was charged".
 _NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][\w’'-]+|\b[A-Z][\w’'-]+ (?:[A-Z][\w’'.-]* )?[A-Z][\w’'-]+), $")
+
+#: A newswire's scale abbreviation written as a word after a number word: "about four mln shares", "two bln dlrs".
+_SCALE_WORD_AFTER = re.compile(r" (mln|bln|mn|bn|trn)\b")
+_SCALED = re.compile(r"(?i)\b(?:thousand|million|billion|trillion|mln|bln|mn|bn|trn)\b|\d")
+
+
+def _scales_after_words(text: str, proposals: list[Proposal]) -> None:
+    """A number in words followed by "mln", "bln" … ("about four mln shares") takes that scale: 4 million, the
+    phrase running on over it (digits take it already: "40.4 mln")."""
+    numbers, scales = lexicon()["number_words"], lexicon()["scale_abbreviations"]
+    for p in proposals:
+        m = _SCALE_WORD_AFTER.match(text, p.end)
+        last = p.phrase.rsplit(None, 1)[-1].lower() if p.phrase.strip() else ""
+        if p.bounds is None or m is None or last.split("-")[-1] not in numbers or \
+                _SCALED.search(p.phrase):
+            continue
+        scale, b = float(scales[m.group(1)]), p.bounds
+        p.bounds = Bounds(b.lower * scale, b.upper * scale, b.lower_open, b.upper_open, b.bound)
+        p.end, p.phrase = m.end(), text[p.start:m.end()]
+        p.unit, p.measure = unit_and_measure(text, p.end, p.quote[1])
+
 
 #: Last words of a name that is no person's ("Apple Inc, 15, …").
 _NO_PERSON = frozenset({"inc", "ltd", "corp", "co", "plc", "group", "bank", "llc", "ag", "sa", "nv", "city", "county",
