@@ -32,6 +32,12 @@ NOT_FIGURES = [
     ("It is the number one priority.", "one", "a set expression"),
     ("On the one hand, prices fell.", "one", "a set expression"),
     ("It was a half-hearted effort.", "half", "a set expression"),
+    ("Flags flew at half-staff all week.", "half", "a set expression"),
+    ("It asked for a third-party review.", "third", "a set expression"),
+    # a year with its era; the bottom places of a table
+    ("The fort was built between A.D. 1000 and 1260.", "1260", "a date"),
+    ("The town was founded in 500 BC.", "500", "a date"),
+    ("They slipped towards the bottom three.", "three", "after a word of order"),
     # a rank
     ("Former world number one Ana Ruiz is back.", "one", "a rank"),
     ("The champion has slipped to 64 in the world.", "64", "a rank"),
@@ -100,6 +106,7 @@ FIGURES = [
     ("She put one hand on the rail.", "one", 1, 1, "exact", "", "hand"),
     ("Only one they found was whole.", "one", 1, 1, "exact", "", ""),
     ("Half the students came.", "Half", 0.5, 0.5, "exact", "", ""),
+    ("A third of voters stayed home.", "A third", 1 / 3, 1 / 3, "exact", "", ""),
 ]
 
 
@@ -122,6 +129,7 @@ def test_a_mixed_fraction_leaves_no_second_figure():
 NEEDS_EXAMPLES = [
     "No-one knew it was one of eight.",
     "He wanted a new one, not a one-off.",
+    "They slipped towards the bottom three.",
     "Former world number one Ana Ruiz is 64 in the world now, having slipped to 64 in the world.",
 ]
 
