@@ -34,6 +34,10 @@ NOT_FIGURES = [
     ("It was a half-hearted effort.", "half", "a set expression"),
     ("Flags flew at half-staff all week.", "half", "a set expression"),
     ("It asked for a third-party review.", "third", "a set expression"),
+    # a capitalised number word inside a sentence before a capitalised word; the Group of Seven; an age group
+    ("Wales won the Six Nations title.", "Six", "part of a name"),
+    ("Ministers of the Group of Seven met.", "Seven", "part of a name"),
+    ("He played for the under-21 side.", "21", "part of a name"),
     # a year with its era; the bottom places of a table
     ("The fort was built between A.D. 1000 and 1260.", "1260", "a date"),
     ("The town was founded in 500 BC.", "500", "a date"),
@@ -107,6 +111,7 @@ FIGURES = [
     ("Only one they found was whole.", "one", 1, 1, "exact", "", ""),
     ("Half the students came.", "Half", 0.5, 0.5, "exact", "", ""),
     ("A third of voters stayed home.", "A third", 1 / 3, 1 / 3, "exact", "", ""),
+    ("He paused. Six people died.", "Six", 6, 6, "exact", "", "people"),
 ]
 
 
