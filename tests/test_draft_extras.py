@@ -101,6 +101,11 @@ FIGURES = [
     ("Mr Jones, 61, said so.", "61", 61, 61, "exact", "", "years of age"),
     ("In Paris, 15, were hurt.", "15", 15, 15, "exact", "", TO_DESCRIBE),
     ("Acme Inc, 15, and Foo, 12, bid.", "15", 15, 15, "exact", "", TO_DESCRIBE),
+    # "X to one" after "ratio" or "odds" is the ratio X; elsewhere two levels
+    ("The debt to equity ratio fell to 1.8 to one from 2.1 to one.", "1.8 to one", 1.8, 1.8, "exact", "", "ratio"),
+    ("The debt to equity ratio fell to 1.8 to one from 2.1 to one.", "2.1 to one", 2.1, 2.1, "exact", "", "ratio"),
+    ("Bookmakers put the odds at 3 to 1.", "3 to 1", 3, 3, "exact", "", "ratio"),
+    ("Stocks of cars fell from 5 to one.", "one", 1, 1, "exact", "", ""),
     # vague words before a unit of time, a number, or in "as many as" are read as before
     ("Over many months of research they met 40 people.", "many months", 2, math.inf, "vague", "", ""),
     ("As many as 14 players left.", "As many as 14", 0, 14, "at_most", "", ""),

@@ -922,7 +922,7 @@ def propose(text: str) -> list[Proposal]:
     out = _mixed_fractions(text, out)
     _ages_after_names(text, out)
     _scales_after_words(text, out)
-    return out
+    return _ratios_to_one(text, out)
 
 
 def _read_through_soft_hyphens(text: str) -> list[Proposal]:
@@ -1003,6 +1003,25 @@ def _scales_after_words(text: str, proposals: list[Proposal]) -> None:
         p.bounds = Bounds(b.lower * scale, b.upper * scale, b.lower_open, b.upper_open, b.bound)
         p.end, p.phrase = m.end(), text[p.start:m.end()]
         p.unit, p.measure = unit_and_measure(text, p.end, p.quote[1])
+
+
+#: "ratio" or "odds" shortly before a number: its "X to one" is the ratio X.
+_RATIO_BEFORE = re.compile(r"(?i)\b(?:ratio|ratios|odds)\b")
+
+
+def _ratios_to_one(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """ "a debt to equity ratio of 1.8 to one" is the ratio 1.8: one figure, its "to one" in the phrase and no
+    figure "one" (after "ratio" or "odds" in the 60 characters before the number)."""
+    out: list[Proposal] = []
+    for p in proposals:
+        x = out[-1] if out else None
+        if x is not None and x.bounds is not None and p.bounds is not None and p.phrase.lower() in ("one", "1") and \
+                text[x.end:p.start] == " to " and _RATIO_BEFORE.search(text, max(0, x.start - 60), x.start):
+            x.end, x.phrase, x.tokens = p.end, text[x.start:p.end], x.tokens + p.tokens
+            x.unit = x.measure = "ratio"
+            continue
+        out.append(p)
+    return out
 
 
 #: Last words of a name that is no person's ("Apple Inc, 15, …").
