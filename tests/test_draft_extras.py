@@ -114,6 +114,7 @@ FIGURES = [
     ("Only one film sold a million copies.", "one", 1, 1, "exact", "", ""),
     ("She put one hand on the rail.", "one", 1, 1, "exact", "", "hand"),
     ("Only one they found was whole.", "one", 1, 1, "exact", "", ""),
+    ("They built a new one million pound stadium.", "one million", 1e6, 1e6, "exact", "", ""),
     ("Half the students came.", "Half", 0.5, 0.5, "exact", "", ""),
     ("A third of voters stayed home.", "A third", 1 / 3, 1 / 3, "exact", "", ""),
     ("He paused. Six people died.", "Six", 6, 6, "exact", "", "people"),
