@@ -964,14 +964,18 @@ _NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|w
 def _distances_run(text: str, proposals: list[Proposal]) -> None:
     """In an article about races (lexicon draft.race_words), a bare "200m" with no counted noun after it is 200
     metres run, not 200 million ("over the last 200m as Kelly dominated"); a race's name is a non-figure already."""
-    words = _draft_tables()["race_words"]
-    lower = text.lower()
-    if not any(re.search(rf"\b{re.escape(w)}\b", lower) for w in words):
-        return
-    for p in proposals:
-        if p.bounds is not None and _METRES.fullmatch(p.phrase) and _NO_NOUN_AFTER.match(text, p.end) and \
-                not _currency_before(text, p.start):
+    bare = [p for p in proposals if p.bounds is not None and _METRES.fullmatch(p.phrase) and
+            _NO_NOUN_AFTER.match(text, p.end) and not _currency_before(text, p.start)]
+    if bare and _race_words().search(text):
+        for p in bare:
             p.bounds, p.unit, p.measure = Bounds.exact(float(p.phrase[:-1])), "metres", "metres"
+
+
+@lru_cache(maxsize=1)
+def _race_words() -> re.Pattern[str]:
+    """Any of the lexicon's race words (draft.race_words), as a whole word, in any case."""
+    words = sorted(_draft_tables()["race_words"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
 
 
 #: A whole number, then a hyphen or a space, then a fraction with a slash: "7-3/4 pct", "6 1/2 miles".
@@ -1032,7 +1036,7 @@ _NO_PERSON = frozenset({"inc", "ltd", "corp", "co", "plc", "group", "bank", "llc
 def _ages_after_names(text: str, proposals: list[Proposal]) -> None:
     """A bare whole number between commas just after a person's name is an age: "James Lomas, 15," is 15 years of
     age (newspaper style)."""
-    skip = frozenset(_draft_tables()["name_skip"])
+    skip = _draft_tables()["name_skip"]
     for p in proposals:
         if p.bounds is None or not re.fullmatch(r"\d{1,3}", p.phrase) or not 0 < int(p.phrase) < 120 or \
                 not text.startswith(",", p.end):
