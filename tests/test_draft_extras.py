@@ -141,6 +141,13 @@ NEEDS_EXAMPLES = [
     "No-one knew it was one of eight.",
     "He wanted a new one, not a one-off.",
     "They slipped towards the bottom three.",
+    "She won the men's 60m and the 4x400m relay.",
+    "So many people use version 2.0 of it.",
+    "If prices are higher than 1996, firms start from zero again.",
+    "Flags flew at half-staff after a third-party report.",
+    "The fort dates from A.D. 1000; the town from 500 BC, or 1000 AD in some books.",
+    "The Group of Seven met the under-21 side.",
+    "The yield on 30-year Treasury bonds and Key Stages 1, 3 and 4.",
     "Former world number one Ana Ruiz is 64 in the world now, having slipped to 64 in the world.",
 ]
 
