@@ -936,7 +936,11 @@ def propose(text: str) -> list[Proposal]:
     _restatements(text, out)
     _lengths(text, out)
     _shared_scale(text, out)
-    return out
+    _distances_run(text, out)
+    out = _mixed_fractions(text, out)
+    _ages_after_names(text, out)
+    _scales_after_words(text, out)
+    return _ratios_to_one(text, out)
 
 
 def _read_through_soft_hyphens(text: str) -> list[Proposal]:
@@ -992,6 +996,131 @@ def _lengths(text: str, proposals: list[Proposal]) -> None:
     for p in proposals:
         if p.bounds is not None and _METRES.fullmatch(p.phrase) and _LENGTH_AFTER.match(text, p.end):
             p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
+
+
+#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun.
+_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while)\b")
+
+
+def _distances_run(text: str, proposals: list[Proposal]) -> None:
+    """In an article about races (lexicon draft.race_words), a bare "200m" with no counted noun after it is 200
+    metres run, not 200 million ("over the last 200m as Kelly dominated"), unless its sentence speaks of money
+    (lexicon draft.money_words: a sponsor "paid 5m in fees" may be millions): then it is left unread. A race's name
+    is a non-figure already."""
+    bare = [p for p in proposals if p.bounds is not None and _METRES.fullmatch(p.phrase) and
+            _NO_NOUN_AFTER.match(text, p.end) and not _currency_before(text, p.start)]
+    if not bare or not _race_words().search(text):
+        return
+    for p in bare:
+        if not _words_of("money_words").search(text, *p.quote):
+            p.bounds, p.unit, p.measure = Bounds.exact(float(p.phrase[:-1])), "metres", "metres"
+        else:
+            p.bounds, p.unit, p.measure = None, "", ""
+            p.reason = (f"unread: “{p.phrase}” in an article about races may be metres or millions; a person "
+                        "decides how to read it")
+
+
+def _race_words() -> re.Pattern[str]:
+    """Any of the lexicon's race words (draft.race_words), as a whole word, in any case."""
+    return _words_of("race_words")
+
+
+@lru_cache(maxsize=4)
+def _words_of(table: str) -> re.Pattern[str]:
+    """Any word of one of the lexicon's draft word lists, as a whole word, in any case."""
+    words = sorted(_draft_tables()[table], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+
+#: A whole number, then a hyphen or a space, then a fraction with a slash: "7-3/4 pct", "6 1/2 miles".
+_MIXED_GAP = re.compile(r"[-\s]")
+_FRACTION_START = re.compile(r"(\d{1,3})/(\d{1,3})\b")
+_WHOLE_END = re.compile(r"(?<![\d.,/-])\d{1,4}$")
+_QUALIFIED_KINDS = frozenset({"exact", "approximate", "more_than", "at_least", "at_most", "fewer_than"})
+
+
+#: A person's name (two capitalised words, or a title and one) and a comma: "Anna Berg, 15, was charged".
+_NAME_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr)\.? [A-Z][\w’'-]+|\b[A-Z][\w’'-]+ (?:[A-Z][\w’'.-]* )?[A-Z][\w’'-]+), $")
+
+#: A newswire's scale abbreviation written as a word after a number word: "about four mln shares", "two bln dlrs".
+_SCALE_WORD_AFTER = re.compile(r" (mln|bln|mn|bn|trn)\b")
+_SCALE_OR_DIGIT = re.compile(r"(?i)\b(?:thousand|million|billion|trillion|mln|bln|mn|bn|trn)\b|\d")
+
+
+def _scales_after_words(text: str, proposals: list[Proposal]) -> None:
+    """A number in words followed by "mln", "bln" … ("about four mln shares") takes that scale: 4 million, the
+    phrase running on over it (digits take it already: "40.4 mln")."""
+    numbers, scales = lexicon()["number_words"], lexicon()["scale_abbreviations"]
+    for p in proposals:
+        m = _SCALE_WORD_AFTER.match(text, p.end)
+        last = p.phrase.rsplit(None, 1)[-1].lower() if p.phrase.strip() else ""
+        if p.bounds is None or m is None or last.split("-")[-1] not in numbers or \
+                _SCALE_OR_DIGIT.search(p.phrase):
+            continue
+        scale, b = float(scales[m.group(1)]), p.bounds
+        p.bounds = Bounds(b.lower * scale, b.upper * scale, b.lower_open, b.upper_open, b.bound)
+        p.end, p.phrase = m.end(), text[p.start:m.end()]
+        p.unit, p.measure = unit_and_measure(text, p.end, p.quote[1])
+
+
+#: "ratio" or "odds" shortly before a number: its "X to one" is the ratio X.
+_RATIO_BEFORE = re.compile(r"(?i)\b(?:ratio|ratios|odds)\b")
+
+
+def _ratios_to_one(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """ "a debt to equity ratio of 1.8 to one" is the ratio 1.8: one figure, its "to one" in the phrase and no
+    figure "one" (after "ratio" or "odds" in the 60 characters before the number)."""
+    out: list[Proposal] = []
+    for p in proposals:
+        x = out[-1] if out else None
+        if x is not None and x.bounds is not None and p.bounds is not None and p.phrase.lower() in ("one", "1") and \
+                text[x.end:p.start] == " to " and _RATIO_BEFORE.search(text, max(0, x.start - 60), x.start):
+            x.end, x.phrase, x.tokens = p.end, text[x.start:p.end], x.tokens + p.tokens
+            x.unit = x.measure = "ratio"
+            continue
+        out.append(p)
+    return out
+
+
+#: Last words of a name that is no person's ("Apple Inc, 15, …").
+_NO_PERSON = frozenset({"inc", "ltd", "corp", "co", "plc", "group", "bank", "llc", "ag", "sa", "nv", "city", "county",
+                        "united", "fc", "club", "street", "road"})
+
+
+def _ages_after_names(text: str, proposals: list[Proposal]) -> None:
+    """A bare whole number between commas just after a person's name is an age: "Anna Berg, 15," is 15 years of
+    age (newspaper style)."""
+    skip = _draft_tables()["name_skip"]
+    for p in proposals:
+        if p.bounds is None or not re.fullmatch(r"\d{1,3}", p.phrase) or not 0 < int(p.phrase) < 120 or \
+                not text.startswith(",", p.end):
+            continue
+        name = _NAME_BEFORE.search(text[max(0, p.start - 60):p.start])
+        words = name.group().rstrip(", ").lower().split() if name else []
+        if words and words[0] not in skip and words[-1].rstrip(".") not in _NO_PERSON:
+            p.unit, p.measure = "years of age", "age"
+
+
+def _mixed_fractions(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """A whole number and the fraction written on after it ("7-3/4 pct", "6 1/2 miles") are one number, 7.75 and
+    6.5, not two figures (nor a range from 7 to 0.75); the fraction's unit is the number's."""
+    out: list[Proposal] = []
+    for p in proposals:
+        whole = out[-1] if out else None
+        m, n = _FRACTION_START.match(p.phrase), _WHOLE_END.search(whole.phrase) if whole else None
+        if whole is None or whole.bounds is None or p.bounds is None or m is None or n is None or \
+                str(whole.bounds.bound) not in _QUALIFIED_KINDS or not _MIXED_GAP.fullmatch(text, whole.end, p.start):
+            out.append(p)
+            continue
+        numerator, denominator = int(m.group(1)), int(m.group(2))
+        if not 0 < numerator < denominator:
+            out.append(p)
+            continue
+        whole.bounds = qualified(int(n.group()) + numerator / denominator, str(whole.bounds.bound))
+        whole.end, whole.phrase = p.end, text[whole.start:p.end]
+        whole.unit, whole.measure, whole.tokens = p.unit, p.measure, whole.tokens + p.tokens
+        whole.quote = (min(whole.quote[0], p.quote[0]), max(whole.quote[1], p.quote[1]))
+    return out
 
 
 def _propose_token(text: str, context: _Context, token: tuple[int, int, str], floor: int) -> Proposal:
