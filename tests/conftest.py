@@ -45,6 +45,25 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def assert_read_as(text: str, phrase: str, lower: float | None, upper: float | None, bound: str, change: str = "",
+                   unit: str = "") -> None:
+    """The draft of ``text`` proposes ``phrase`` once, read as these bounds (None: unread with its reason), this kind
+    of bound and change, and this unit when one is given: the check every table of real phrases makes."""
+    import math
+
+    from kzfigures import draft_text
+
+    table = draft_text(text)
+    rows = table[table.number_text == phrase]
+    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
+    row = rows.iloc[0]
+    if lower is None:  # what cannot be read for sure: a proposal with empty bounds and its reason
+        assert math.isnan(row.lower) and row.reason.startswith("unread: ")
+        return
+    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
+    assert not unit or row.unit == unit
+
+
 def write_rows(path: Path, rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> None:
     """Write rows back as CSV, in the project's style."""
     names = fieldnames or list(rows[0])

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, assert_read_as
 from kzfigures import FLAGSHIP, add_article, coverage_audit, curation, draft_text, load_figures, proposals, validate_package
 from kzfigures.cli import main
 from kzfigures.figures.draft import OUTPUT_EXTRA, propose, sentences
@@ -466,15 +466,7 @@ ISSUE_30 = [
 @pytest.mark.parametrize("text, phrase, lower, upper, bound, change, unit", ISSUE_30,
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in ISSUE_30])
 def test_issue_30_classes_are_read_as_written(text, phrase, lower, upper, bound, change, unit):
-    table = draft_text(text)
-    rows = table[table.number_text == phrase]
-    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
-    row = rows.iloc[0]
-    if lower is None:  # what cannot be read for sure: a proposal with empty bounds and its reason
-        assert math.isnan(row.lower) and row.reason.startswith("unread: ")
-        return
-    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
-    assert not unit or row.unit == unit
+    assert_read_as(text, phrase, lower, upper, bound, change, unit)
 
 
 # text, the numeric word, the start of the reason it is no figure

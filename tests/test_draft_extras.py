@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from conftest import assert_read_as
 from kzfigures import draft_text
 from kzfigures.figures.draft import TO_DESCRIBE, NotCounts, _draft_tables
 
@@ -124,12 +125,7 @@ FIGURES = [
 @pytest.mark.parametrize("text, phrase, lower, upper, bound, change, unit", FIGURES,
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in FIGURES])
 def test_figures_beside_them_are_read_as_written(text, phrase, lower, upper, bound, change, unit):
-    table = draft_text(text)
-    rows = table[table.number_text == phrase]
-    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
-    row = rows.iloc[0]
-    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
-    assert not unit or row.unit == unit
+    assert_read_as(text, phrase, lower, upper, bound, change, unit)
 
 
 def test_a_mixed_fraction_leaves_no_second_figure():

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from conftest import assert_read_as
 from kzfigures import draft_text
 from kzfigures.figures.draft import NotCounts, _draft_tables
 
@@ -75,12 +76,7 @@ FIGURES = [
 @pytest.mark.parametrize("text, phrase, lower, upper, bound, change, unit", FIGURES,
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in FIGURES])
 def test_phrases_newsquant_showed_are_read_as_written(text, phrase, lower, upper, bound, change, unit):
-    table = draft_text(text)
-    rows = table[table.number_text == phrase]
-    assert len(rows) == 1, table[["number_text", "bound", "reason"]].to_dict("records")
-    row = rows.iloc[0]
-    assert (row.lower, row.upper, row.bound, row.change) == (pytest.approx(lower), pytest.approx(upper), bound, change)
-    assert not unit or row.unit == unit
+    assert_read_as(text, phrase, lower, upper, bound, change, unit)
 
 
 # text, numeric word, the start of the reason it is no figure
@@ -163,12 +159,7 @@ CONVENTION_EXAMPLES = [
 @pytest.mark.parametrize("text, phrase, lower, upper, bound, unit", CONVENTION_EXAMPLES,
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in CONVENTION_EXAMPLES])
 def test_the_conventions_pages_examples_are_read_as_it_says(text, phrase, lower, upper, bound, unit):
-    table = draft_text(text)
-    rows = table[table.number_text == phrase]
-    assert len(rows) == 1, table[["number_text", "bound", "unit", "reason"]].to_dict("records")
-    row = rows.iloc[0]
-    assert (row.lower, row.upper, row.bound) == (pytest.approx(lower), pytest.approx(upper), bound)
-    assert not unit or row.unit == unit
+    assert_read_as(text, phrase, lower, upper, bound, "", unit)
 
 
 @pytest.mark.parametrize("opening", ["…", "...", "… "])
