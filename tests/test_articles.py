@@ -159,6 +159,64 @@ def test_adding_changes_no_flagship_row_or_file(package_copy):
                                   rows.drop(columns="bounds"))
 
 
+HARBOUR = ARTICLES / "harbour-plan.txt"
+#: The flagship's topics, which an added article's figures may use too.
+TOPICS = ("fighters", "attacks", "legal", "society", "cooperation")
+
+
+def _flagship_pages(root: Path) -> dict[str, str]:
+    """What the flagship's pages show from the data, as CSV text: the index's findings, each topic's table (pages
+    01 to 03), the places, events and fighter categories they chart."""
+    from kzfigures import events, fighter_categories, places, topic_view
+    from kzfigures.charts import views
+    from kzfigures.report.findings import findings
+
+    shown = {f"topic {t}": views.readable(topic_view(t, root, include_restatements=True)) for t in TOPICS}
+    shown |= {"places": places(root), "events": events(root), "categories": fighter_categories(root)}
+    texts = {name: table.drop(columns="bounds", errors="ignore").to_csv(index=False) for name, table in shown.items()}
+    return texts | {"findings": "\n".join(f.text for f in findings(root, last_year=2022))}
+
+
+def _curated(root: Path) -> str:
+    """The harbour story added to ``root``, drafted, and every proposal accepted under one of the flagship's topics,
+    with a dated event of its own: an added article that shares the flagship's topics."""
+    from kzfigures import curation
+    from kzfigures.figures.draft import draft_article
+
+    new_id = add_article(HARBOUR, "Harbour plan approved", "Test Gazette", "2024-05-06", root=root)
+    draft_article(new_id, root=root)
+    c = curation(new_id, root)
+    for n, (pid, row) in enumerate(c.proposals.iterrows()):
+        if row["kind"] == "figure":
+            c.accept(pid, topic=TOPICS[n % 3], **({"lower": 0, "upper": 5, "override_reason": "within five years"}
+                                                   if row["number_text"] == "five years" else {}))
+        else:
+            c.accept(pid)
+    c.save()
+    return new_id
+
+
+# The README promises "Adding an article changes no flagship row or page": an added article's curated figures once
+# counted in the index's findings (22 distinct figures, not the flagship's 20) and stood in pages 01 to 03's topic
+# tables and charts, credited to the flagship's publisher (adversarial H1).
+def test_an_added_curated_article_changes_nothing_the_flagships_pages_show(package_copy, edit_csv):
+    from kzfigures import events
+
+    before = _flagship_pages(package_copy)
+    new_id = _curated(package_copy)
+    text = HARBOUR.read_text(encoding="utf-8")
+    quote = "The council said the first phase would open in 2027."
+    at = text.index(quote)
+    edit_csv(package_copy, "events.csv", lambda rows: rows.append({
+        "event_id": "harbour_first_phase", "seed_id": new_id, "quote": quote, "start": str(at),
+        "end": str(at + len(quote)), "date_text": "2027", "date_start": "2027-01-01", "date_end": "2027-12-31",
+        "precision": "year", "label": "The harbour's first phase opens", "notes": ""}) or None)
+    ours = load_figures(package_copy, seed=new_id)
+    assert len(ours) >= 5 and set(ours["topic"]) == {"fighters", "attacks", "legal"}  # the test adds what it means to
+    assert "harbour_first_phase" in set(events(package_copy, seed=None)["event_id"])
+    assert _flagship_pages(package_copy) == before
+
+
 def test_load_figures_of_one_article(package_copy, edit_csv):
     new_id = add_article(ECONOMY, **META, root=package_copy)
     assert load_figures(package_copy, seed=new_id).empty

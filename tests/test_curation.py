@@ -523,3 +523,36 @@ def test_the_upload_form_adds_the_file_and_opens_it_in_the_view(drafted, monkeyp
     assert f"added budget.txt as {article}; drafted: " in form.message.value
     assert f"now curating {article}: 0 of " in form.message.value and view.text == economy.decode("utf-8")
     assert view.card["pid"] in view.curation.proposals.index and view.message.startswith("now curating")
+
+
+# A restatement or a derivation linked to another article's figure was saved and passed validation, and
+# load_figures() showed the harbour story's figure as a restatement of the flagship's (adversarial M2).
+def test_a_figure_links_only_to_figures_of_its_own_article(drafted, edit_csv):
+    root, article = drafted
+    c = curation(article, root)
+    pid = _pid(c, "£240m")
+    before = (c.progress(), _bytes(root))
+    with pytest.raises(ValueError) as caught:
+        c.accept(pid, same_as="foreign_fighters")
+    said = str(caught.value)
+    assert "'foreign_fighters' is a figure of astanatimes-2014-09-terrorism, not of " + article in said
+    assert "\n" not in said and (c.progress(), _bytes(root)) == before
+    own = c.accept(pid, unit="pounds", measure="cost of the harbour plan")
+    other = c.accept(_pid(c, "About 1,200"), unit="people", measure="people working at the harbour")
+    c.accept(_pid(c, "one in four"), same_as=other)  # a figure of its own article: accepted
+    c.save()
+
+    saved = (root / "data" / "figures.csv").read_bytes()
+    edit_csv(root, "figures.csv", lambda rows: next(r for r in rows if r["figure_id"] == own).update(
+        same_as="foreign_fighters"))
+    found = [p for p in validate_package(root) if p.column == "same_as"]
+    assert [(p.file, p.row) for p in found] == [("data/figures.csv", own)]
+    assert "'foreign_fighters' is a figure of astanatimes-2014-09-terrorism" in found[0].message
+    (root / "data" / "figures.csv").write_bytes(saved)
+
+    edit_csv(root, "derived.csv", lambda rows: rows.append({
+        "figure_id": "cost_per_fighter", "topic": "fighters", "op": "divide", "left": own, "right": "foreign_fighters",
+        "unit": "pounds", "measure": "cost per foreign fighter", "notes": ""}) or None)
+    found = [p for p in validate_package(root) if p.row == "cost_per_fighter"]
+    assert [(p.file, p.column) for p in found] == [("data/derived.csv", "right")]
+    assert f"is a figure of astanatimes-2014-09-terrorism, not of {article}" in found[0].message

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
 from ..figures.formatting import number, percent, unread
+from ..figures.seeds import FLAGSHIP
 from ..figures.table import bounds_of, credit_line, curator_reading, figure_bounds, load_figures, select
 from .tables import ReaderTable as ReaderTable  # a notebook shows a table as a reader reads it: views.ReaderTable(t)
 
@@ -26,9 +27,10 @@ def show_full_text() -> None:
 
 
 def topic_view(topic: str, root: str | Path | None = None, include_restatements: bool = False,
-               include_derived: bool = True) -> pd.DataFrame:
-    """The figures of one topic (the ``topic`` column: fighters, attacks, legal, society, cooperation)."""
-    figures = load_figures(root, include_derived=include_derived)
+               include_derived: bool = True, seed: str = FLAGSHIP) -> pd.DataFrame:
+    """The figures of one topic (the ``topic`` column: fighters, attacks, legal, society, cooperation) of one
+    article, the flagship by default: a topic is never counted across articles."""
+    figures = load_figures(root, include_derived=include_derived, seed=seed)
     topics = sorted(set(figures["topic"]))
     if topic not in topics:
         raise ValueError(f"topic {topic!r} is not one of: {', '.join(topics)}")

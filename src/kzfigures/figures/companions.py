@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .seeds import FLAGSHIP
 from .store import checked_package
 
 
@@ -25,9 +26,15 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.sort_values(columns[0], kind="stable").reset_index(drop=True)
 
 
-def fighter_categories(root: str | Path | None = None) -> pd.DataFrame:
-    """The three categories of fighters in Erlan Karin's report, with the article's description of each."""
-    return companion("categories", root).sort_values("position").reset_index(drop=True)
+def _of_article(frame: pd.DataFrame, seed: str | None) -> pd.DataFrame:
+    """The rows of one article (``seed``), or every article's when ``seed`` is None."""
+    return frame if seed is None else frame.loc[frame["seed_id"] == seed].reset_index(drop=True)
+
+
+def fighter_categories(root: str | Path | None = None, seed: str | None = FLAGSHIP) -> pd.DataFrame:
+    """The three categories of fighters in Erlan Karin's report, with the article's description of each (the
+    flagship's by default; ``seed`` None: every article's)."""
+    return _of_article(companion("categories", root), seed).sort_values("position").reset_index(drop=True)
 
 
 def people(root: str | Path | None = None) -> pd.DataFrame:
@@ -54,9 +61,10 @@ def claims(root: str | Path | None = None) -> pd.DataFrame:
     return companion("claims", root)
 
 
-def events(root: str | Path | None = None) -> pd.DataFrame:
-    """Dated events the article names, with the words that date them and dates as Timestamps."""
-    return _dates(companion("events", root), "date_start", "date_end")
+def events(root: str | Path | None = None, seed: str | None = FLAGSHIP) -> pd.DataFrame:
+    """Dated events the article names, with the words that date them and dates as Timestamps (the flagship's by
+    default; ``seed`` None: every article's)."""
+    return _dates(_of_article(companion("events", root), seed), "date_start", "date_end")
 
 
 def external_events(root: str | Path | None = None) -> pd.DataFrame:
@@ -64,12 +72,14 @@ def external_events(root: str | Path | None = None) -> pd.DataFrame:
     return _dates(companion("external_events", root), "date")
 
 
-def places(root: str | Path | None = None, include_reference: bool = True) -> pd.DataFrame:
-    """Places the article names, with external coordinates (see coordinates_source).
+def places(root: str | Path | None = None, include_reference: bool = True,
+           seed: str | None = FLAGSHIP) -> pd.DataFrame:
+    """Places the article names, with external coordinates (see coordinates_source); the flagship's by default
+    (``seed`` None: every article's).
 
     Without ``include_reference`` only the places named as where attacks occurred are kept.
     """
-    frame = companion("places", root)
+    frame = _of_article(companion("places", root), seed)
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
     if not include_reference:
         frame = frame.loc[frame["role"] == "attacks"]

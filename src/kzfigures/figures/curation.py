@@ -248,6 +248,7 @@ class Curation:
         if unknown:
             raise ValueError(f"{', '.join(unknown)}: not a field a person sets; fields: {', '.join(known)}")
         override = self._override(row, changes)
+        self._check_same_as(changes.get("same_as"))
         figure_id = self._figure_id(start)
         credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
         checked = "attributed_to" in changes
@@ -272,6 +273,17 @@ class Curation:
                                         figure=figure, override=override and {"figure_id": figure_id, **override},
                                         person=person, said=said))
         return figure_id
+
+    def _check_same_as(self, same: Any) -> None:
+        """One line when ``same_as`` names a figure of another article: a restatement links to its own article's."""
+        if not same:
+            return
+        table = read_package(self.root).tables.get("figures")
+        owner = next((r.get("seed_id", "") for r in (table.rows if table else []) if r.get("figure_id") == same),
+                     self.article)
+        if owner != self.article:
+            raise ValueError(f"same_as {same!r} is a figure of {owner}, not of {self.article}: a restatement links "
+                             "only to a figure of the same article")
 
     def _override(self, row: dict[str, str], changes: dict[str, Any]) -> dict[str, str] | None:
         """The curator's bounds, when any is given (a reason required), else None; one line when the grammar read

@@ -367,7 +367,23 @@ def restates_a_first_statement(ctx: Context, table: Table, row: Row, rid: str) -
         return [Problem(table.file, rid, "same_as", "a figure cannot restate itself")]
     if same in ctx.figures and ctx.figures[same].get("same_as"):
         return [Problem(table.file, rid, "same_as", f"{same!r} is itself a restatement; link to the first statement")]
-    return []
+    return _of_its_article(ctx, table, rid, "same_as", same, row.get("seed_id", ""))
+
+
+def _of_its_article(ctx: Context, table: Table, rid: str, column: str, figure_id: str, article: str) -> list[Problem]:
+    """A figure a row names (a restated figure, a derivation's input) is one of the row's own article: a figure is
+    traced to the words of its own article, never linked to another's."""
+    other = ctx.figures.get(figure_id, {}).get("seed_id", "")
+    if not figure_id or not other or not article or other == article:
+        return []
+    return [Problem(table.file, rid, column, f"{figure_id!r} is a figure of {other}, not of {article}: link only to "
+                                             f"a figure of the same article")]
+
+
+def inputs_of_one_article(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
+    """A derived figure's two inputs are figures of one article (a derivation never mixes articles)."""
+    left = ctx.figures.get(row.get("left", ""), {}).get("seed_id", "")
+    return _of_its_article(ctx, table, rid, "right", row.get("right", ""), left)
 
 
 def attribution_matches_credit(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
@@ -492,7 +508,7 @@ RESOURCE_RULES: dict[str, tuple[RowRule, ...]] = {
     "figures": (phrase_parses, credit_is_named_or_unattributed, attribution_matches_credit, restates_a_first_statement),
     "categories": (credit_is_named,),
     "claims": (credit_is_named,),
-    "derived": (new_figure_id, derivation_is_possible),
+    "derived": (new_figure_id, derivation_is_possible, inputs_of_one_article),
     "external_figures": (phrase_parses_alone, dates_are_real_and_past, comparison_has_a_scope,
                          origin_names_its_original),
     "scopes": (dates_are_real_and_past,),

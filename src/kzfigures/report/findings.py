@@ -11,6 +11,7 @@ from typing import Any
 
 from ..figures.context import NOT_INDEPENDENT, UNSETTLED, in_context
 from ..figures.formatting import number, percent
+from ..figures.seeds import FLAGSHIP
 from ..figures.table import figure_bounds, load_figures, share
 
 
@@ -32,7 +33,7 @@ def findings(root: str | Path | None = None, last_year: int | None = None,
     figures from other sources up to that year, as the page shows them), or read from ``pages`` (each page's name
     with the parameters it was built with) when that page is there."""
     last_year = (pages or {}).get(CONTEXT_PAGE, {}).get("last_year", last_year)
-    figures = load_figures(root, include_derived=True)
+    figures = load_figures(root, include_derived=True, seed=FLAGSHIP)  # the flagship's findings: its rows only
     words = dict(zip(figures["figure_id"], figures["number_text"], strict=True))
     stated = figures.loc[~figures["derived"] & figures["same_as"].isna()]
     exact = int((stated["bound"] == "exact").sum())
