@@ -167,12 +167,13 @@ TOPICS = ("fighters", "attacks", "legal", "society", "cooperation")
 def _flagship_pages(root: Path) -> dict[str, str]:
     """What the flagship's pages show from the data, as CSV text: the index's findings, each topic's table (pages
     01 to 03), the places, events and fighter categories they chart."""
-    from kzfigures import events, fighter_categories, places, topic_view
+    from kzfigures import events, fighter_categories, in_context, places, topic_view
     from kzfigures.charts import views
     from kzfigures.report.findings import findings
 
     shown = {f"topic {t}": views.readable(topic_view(t, root, include_restatements=True)) for t in TOPICS}
-    shown |= {"places": places(root), "events": events(root), "categories": fighter_categories(root)}
+    shown |= {"places": places(root), "events": events(root), "categories": fighter_categories(root),
+              "in context": in_context(root, last_year=2022)}
     texts = {name: table.drop(columns="bounds", errors="ignore").to_csv(index=False) for name, table in shown.items()}
     return texts | {"findings": "\n".join(f.text for f in findings(root, last_year=2022))}
 
@@ -200,7 +201,7 @@ def _curated(root: Path) -> str:
 # counted in the index's findings (22 distinct figures, not the flagship's 20) and stood in pages 01 to 03's topic
 # tables and charts, credited to the flagship's publisher (adversarial H1).
 def test_an_added_curated_article_changes_nothing_the_flagships_pages_show(package_copy, edit_csv):
-    from kzfigures import events
+    from kzfigures import events, in_context
 
     before = _flagship_pages(package_copy)
     new_id = _curated(package_copy)
@@ -212,6 +213,11 @@ def test_an_added_curated_article_changes_nothing_the_flagships_pages_show(packa
         "end": str(at + len(quote)), "date_text": "2027", "date_start": "2027-01-01", "date_end": "2027-12-31",
         "precision": "year", "label": "The harbour's first phase opens", "notes": ""}) or None)
     ours = load_figures(package_copy, seed=new_id)
+    workers = ours.loc[ours["number_text"] == "About 1,200", "figure_id"].iloc[0]
+    edit_csv(package_copy, "scopes.csv", lambda rows: rows.append({**rows[0], "figure_id": workers}) or None)
+    edit_csv(package_copy, "external_figures.csv", lambda rows: rows.append(
+        {**rows[0], "external_id": "port_count", "compares_with": workers, "number_text": "1,300"}) or None)
+    assert "port_count" in set(in_context(package_copy, seed=new_id)["external_id"])
     assert len(ours) >= 5 and set(ours["topic"]) == {"fighters", "attacks", "legal"}  # the test adds what it means to
     assert "harbour_first_phase" in set(events(package_copy, seed=None)["event_id"])
     assert _flagship_pages(package_copy) == before

@@ -34,6 +34,7 @@ from .companions import companion
 from .formatting import number
 from .lexicon import lexicon
 from .parse import parse_quantity
+from .seeds import FLAGSHIP
 from .table import figure_bounds, load_figures
 from .validation import partial_date
 
@@ -158,13 +159,15 @@ def scopes(root: str | Path | None = None) -> pd.DataFrame:
 
 
 def in_context(root: str | Path | None = None, last_year: int | None = None,
-               include_different_scope: bool = True) -> pd.DataFrame:
+               include_different_scope: bool = True, seed: str = FLAGSHIP) -> pd.DataFrame:
     """One row per (article figure, external figure) pair, with the relation computed from bounds, scopes and dates;
-    only figures describing ``last_year`` or before, and without those of another scope unless asked."""
-    figures = load_figures(root).set_index("figure_id", drop=False)
+    only figures describing ``last_year`` or before, and without those of another scope unless asked; the figures
+    of one article (``seed``, the flagship by default), never several articles' at once."""
+    figures = load_figures(root, seed=seed).set_index("figure_id", drop=False)
     article_scopes = scopes(root).set_index("figure_id")
     rows = []
-    for _, ext in external_figures(root).iterrows():
+    external = external_figures(root)
+    for _, ext in external.loc[external["compares_with"].isin(figures.index)].iterrows():
         mine = article_scopes.loc[ext["compares_with"]]
         article = figure_bounds(figures, ext["compares_with"])
         counts = counted_whole(ext["unit"]) and counted_whole(figures.loc[ext["compares_with"], "unit"])
