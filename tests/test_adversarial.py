@@ -602,3 +602,25 @@ def test_a_damaged_page_of_another_article_is_rebuilt_from_its_notebook_with_its
     ((nb, values, article),) = repairs([page], [page["html"]], {"01-foreign-fighters"}, list_notebooks(), lines.append)
     assert nb.name == page["name"] and nb.path.name == "00-article-in-numbers.ipynb" and article == "other-2015"
     assert values == {"article": "other-2015"} and "damaged, so built again too (article = other-2015)" in lines[0]
+
+
+# Adversarial H1: an added article curated under the flagship's topics changed the flagship's pages (its figures in
+# page 02's table and chart, credited to the flagship's publisher; 22 distinct figures on the index, not 20). Built
+# in real kernels, each flagship page is the committed notebook byte for byte, and the index says the flagship's
+# findings.
+def test_an_added_curated_article_leaves_every_flagship_page_as_committed(package_copy, tmp_path):
+    from kzfigures.report.findings import findings
+    from test_articles import _curated
+
+    new_id = _curated(package_copy)
+    pages = ["00-article-in-numbers", "01-foreign-fighters", "02-attacks-and-security", "03-legal-penalties",
+             "04-in-context"]
+    out = tmp_path / "reports"
+    build_report(out, only=[p[:2] for p in pages], root=package_copy, use_cache=False, **QUIET)
+    assert (out / "notebooks" / f"00-article-in-numbers--{new_id}.ipynb").is_file()  # the added article's own page
+    for page in pages:
+        assert (out / "notebooks" / f"{page}.ipynb").read_bytes() == (ROOT / "notebooks" / f"{page}.ipynb").read_bytes()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "The article states 20 distinct figures" in index
+    assert [f.text for f in findings(package_copy, pages={"04-in-context": {"last_year": 2022}})] == [
+        f.text for f in findings(ROOT, pages={"04-in-context": {"last_year": 2022}})]
