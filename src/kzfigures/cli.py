@@ -105,10 +105,13 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
-    """Refuse a folder the student command may not write: one holding the instructor lessons, or the report's
-    rule (absent, empty, or marked as written by this command)."""
+    """Refuse a folder the student command may not write: one inside the project's own folders, one holding the
+    instructor lessons, or the report's rule (absent, empty, or marked as written by this command)."""
     from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+    from .figures.paths import check_outside_project, project_root
     from .report.folders import STUDENT, OutputRefused, check_output
+
+    check_outside_project(folder, project_root(), flag, OutputRefused)
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
     instructor = [p.name for p in sorted(folder.glob("*.ipynb") if folder.is_dir() else [])
@@ -227,13 +230,14 @@ def _student(args: argparse.Namespace) -> int:
     if args.class_folder:
         from .classroom.bundle import checkout_files, write_class_folder
 
-        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
     _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
+    if args.class_folder:
+        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
     with contextlib.ExitStack() as held:
         for _, folder, _, _ in sorted(outputs, key=lambda o: str(o[1].resolve())):  # one order: no two runs deadlock
             held.enter_context(locked(folder, say))
@@ -325,7 +329,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
     from .classroom.exercises import article as curated_article
     from .classroom.exercises import lesson_name, lesson_notebook
     from .collection.listing import write_notebook_json
-    from .figures.paths import project_root
+    from .figures.paths import check_outside_project, project_root
     from .report.execute import execute
     from .report.folders import Kind, OutputRefused, check_output, locked, recorded_files
 
@@ -341,6 +345,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
     flag = "--output"
 
     def refuse_foreign() -> None:
+        check_outside_project(folder, project_root(), flag, OutputRefused)
         check_output(folder, kind, flag)
         recorded = recorded_files(folder, kind) or {}
         foreign = [n for n in names if (folder / n).exists() and n not in recorded]
