@@ -400,7 +400,7 @@ def test_drafting_the_curated_flagship_proposes_nothing(package_copy, capsys, mo
     before = _curated_bytes(package_copy)
     code, out, err = _cli(["draft", FLAGSHIP], package_copy, capsys, monkeypatch)
     assert code == 0, err
-    assert out.startswith("0 figure(s) and 0 non-figure(s) proposed") and _curated_bytes(package_copy) == before
+    assert out.startswith(f"nothing to propose for {FLAGSHIP}: all ") and _curated_bytes(package_copy) == before
     assert proposals(FLAGSHIP, package_copy).empty and validate_package(package_copy) == []
 
 

@@ -137,3 +137,32 @@ def test_the_class_folders_wheel_carries_no_lesson_or_key_written_inside_data(tm
     names = zipfile.ZipFile(wheel).namelist()
     assert "kzfigures/_data/data/datapackage.json" in names and "kzfigures/cli.py" in names
     assert not [n for n in names if "/les/" in n or n.endswith(("-key.html", ".ipynb"))], names
+
+
+def test_a_draft_of_the_flagship_writes_no_empty_proposals_and_declares_nothing(package_copy, capsys, monkeypatch):
+    flagship = "astanatimes-2014-09-terrorism"
+    descriptor = (package_copy / "data" / "datapackage.json").read_bytes()
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    assert main(["draft", flagship]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"nothing to propose for {flagship}: all ") and "nothing was written" in out, out
+    assert (package_copy / "data" / "datapackage.json").read_bytes() == descriptor
+    assert not (package_copy / "data" / "proposed").exists()
+
+
+def test_a_byte_order_mark_is_kept_in_the_stored_bytes_and_out_of_the_text_and_quotes(package_copy, tmp_path):
+    from conftest import read_rows
+    from kzfigures import add_article, draft_article
+    from kzfigures.figures.seeds import load_seed
+
+    story = tmp_path / "story.txt"
+    story.write_bytes(b"\xef\xbb\xbf" + ECONOMY.read_bytes())
+    new_id = add_article(story, "Budget gap widens as oil revenue falls", "Test Gazette", "2024-07-24",
+                         root=package_copy)
+    seed = load_seed(new_id, package_copy)
+    assert (package_copy / "seeds" / seed.meta["file"]).read_bytes() == story.read_bytes()  # stored as given
+    assert seed.text == ECONOMY.read_text(encoding="utf-8")
+    draft_article(new_id, root=package_copy)
+    rows = read_rows(package_copy / "data" / "proposed" / f"{new_id}.csv")
+    assert rows and not [r for r in rows if "\ufeff" in r["quote"]]
+    assert all(seed.text[int(r["start"]):int(r["end"])] == r["quote"] for r in rows)

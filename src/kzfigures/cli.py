@@ -484,6 +484,9 @@ def _draft(args: argparse.Namespace) -> int:
     result = draft_article(args.id, output=args.output, force=args.force)
     if result.output is not None:
         print(f"{result.figures_added} proposed figure row(s) written to {result.output}; nothing else was changed")
+    elif not result.written:
+        print(f"nothing to propose for {args.id}: all {result.already_covered} number phrase(s) are already decided by "
+              "a person; nothing was written")
     else:
         print(f"{result.figures_added} figure(s) and {result.non_figures_added} non-figure(s) proposed for {args.id} "
               f"in data/proposed/{args.id}.csv (no curated table changed); {result.already_covered} already decided "
