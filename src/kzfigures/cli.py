@@ -105,13 +105,11 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
-    """Refuse a folder the student command may not write: one inside the project's own folders, one holding the
-    instructor lessons, or the report's rule (absent, empty, or marked as written by this command)."""
+    """Refuse a folder the student command may not write: one holding the instructor lessons, one inside the
+    project's own folders, or the report's rule (absent, empty, or marked as written by this command)."""
     from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
     from .figures.paths import check_outside_project, project_root
     from .report.folders import STUDENT, OutputRefused, check_output
-
-    check_outside_project(folder, project_root(), flag, OutputRefused)
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
     instructor = [p.name for p in sorted(folder.glob("*.ipynb") if folder.is_dir() else [])
@@ -120,6 +118,7 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
         raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
                             f"{' (' + ', '.join(instructor) + ')' if instructor else ''}; name another folder, "
                             "such as dist/student")
+    check_outside_project(folder, project_root(), flag, OutputRefused)
     check_output(folder, STUDENT, flag)
 
 
