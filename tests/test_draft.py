@@ -264,16 +264,16 @@ def test_draft_output_writes_the_contract_and_touches_nothing_else(added, tmp_pa
 
 @pytest.mark.parametrize("args, words", [
     (["draft", "no-such-article"], "no article 'no-such-article' in the collection"),
-    (["draft", FLAGSHIP, "--output", "{root}/data/rows.csv"], "is inside data/ or seeds/"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/rows.csv"], "is inside data/"),
     (["draft", FLAGSHIP, "--output", "{root}/data"], "is a folder"),
     # issue 21 adversarial item 6: --output may lose no file
     (["draft", FLAGSHIP, "--output", "{root}/data/lexicon.json"], "is not a .csv name"),
     (["draft", FLAGSHIP, "--output", "{root}/rows.txt"], "is not a .csv name"),
     (["draft", FLAGSHIP, "--output", "{root}/no-such-folder/rows.csv"], "does not exist"),
-    (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/ or seeds/"),
-    (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is a file of the project"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/figures.csv"], "is inside data/"),
+    (["draft", FLAGSHIP, "--output", "{root}/notebooks/old.csv", "--force"], "is inside notebooks/"),
     (["draft", FLAGSHIP, "--output", "{elsewhere}/kept.csv"], "exists; give a new file name, or --force"),
-    (["draft", FLAGSHIP, "--output", "{root}/data/proposed/rows.csv", "--force"], "is inside data/ or seeds/"),
+    (["draft", FLAGSHIP, "--output", "{root}/data/proposed/rows.csv", "--force"], "is inside data/"),
 ], ids=["unknown id", "output into data", "output is a folder", "not csv", "txt", "missing folder",
         "data file", "project file even with force", "existing file", "a sub-folder of data"])
 def test_draft_refusals_are_one_line(args, words, package_copy, tmp_path_factory, capsys, monkeypatch):
@@ -400,7 +400,7 @@ def test_drafting_the_curated_flagship_proposes_nothing(package_copy, capsys, mo
     before = _curated_bytes(package_copy)
     code, out, err = _cli(["draft", FLAGSHIP], package_copy, capsys, monkeypatch)
     assert code == 0, err
-    assert out.startswith("0 figure(s) and 0 non-figure(s) proposed") and _curated_bytes(package_copy) == before
+    assert out.startswith(f"nothing to propose for {FLAGSHIP}: all ") and _curated_bytes(package_copy) == before
     assert proposals(FLAGSHIP, package_copy).empty and validate_package(package_copy) == []
 
 

@@ -294,7 +294,7 @@ def test_a_progress_line_on_many_submissions(tmp_path):
 
 
 @pytest.mark.parametrize("target, force, refused", [
-    ("{root}/data/figures.csv", True, "is inside data/ or seeds/"),
+    ("{root}/data/figures.csv", True, "is inside data/"),
     ("{root}/grades.csv", True, "is a file of the project"),
     ("{elsewhere}/kept.csv", False, "exists; give a new file name, or --force"),
     ("{elsewhere}/grades.txt", False, "is not a .csv name"),

@@ -105,9 +105,10 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
-    """Refuse a folder the student command may not write: one holding the instructor lessons, or the report's
-    rule (absent, empty, or marked as written by this command)."""
+    """Refuse a folder the student command may not write: one holding the instructor lessons, one inside the
+    project's own folders, or the report's rule (absent, empty, or marked as written by this command)."""
     from .classroom.edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+    from .figures.paths import check_outside_project, project_root
     from .report.folders import STUDENT, OutputRefused, check_output
 
     inside = folder.resolve() == lessons.resolve() or lessons.resolve() in folder.resolve().parents
@@ -117,6 +118,7 @@ def _student_folder(flag: str, folder: Path, lessons: Path) -> None:
         raise OutputRefused(f"{flag} {folder}: holds the instructor lessons, with their solutions"
                             f"{' (' + ', '.join(instructor) + ')' if instructor else ''}; name another folder, "
                             "such as dist/student")
+    check_outside_project(folder, project_root(), flag, OutputRefused)
     check_output(folder, STUDENT, flag)
 
 
@@ -227,13 +229,14 @@ def _student(args: argparse.Namespace) -> int:
     if args.class_folder:
         from .classroom.bundle import checkout_files, write_class_folder
 
-        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
         wheelhouse = project_root() / "dist" / "wheelhouse"
         outputs.append(("--class-folder", Path(args.class_folder), lambda tmp: write_class_folder(
             source, tmp, project_root(), wheelhouse if wheelhouse.is_dir() else None), "class folder file(s)"))
     _apart([(flag, folder) for flag, folder, _, _ in outputs])
     for flag, folder, _, _ in outputs:  # every folder is checked before anything is written
         _student_folder(flag, folder, source)
+    if args.class_folder:
+        checkout_files(project_root())  # the wheel is built from a git checkout: refused before anything is made
     with contextlib.ExitStack() as held:
         for _, folder, _, _ in sorted(outputs, key=lambda o: str(o[1].resolve())):  # one order: no two runs deadlock
             held.enter_context(locked(folder, say))
@@ -325,7 +328,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
     from .classroom.exercises import article as curated_article
     from .classroom.exercises import lesson_name, lesson_notebook
     from .collection.listing import write_notebook_json
-    from .figures.paths import project_root
+    from .figures.paths import check_outside_project, project_root
     from .report.execute import execute
     from .report.folders import Kind, OutputRefused, check_output, locked, recorded_files
 
@@ -341,6 +344,7 @@ def make_lesson(article: str, output: str | Path | None = None, pdf: bool = True
     flag = "--output"
 
     def refuse_foreign() -> None:
+        check_outside_project(folder, project_root(), flag, OutputRefused)
         check_output(folder, kind, flag)
         recorded = recorded_files(folder, kind) or {}
         foreign = [n for n in names if (folder / n).exists() and n not in recorded]
@@ -479,6 +483,9 @@ def _draft(args: argparse.Namespace) -> int:
     result = draft_article(args.id, output=args.output, force=args.force)
     if result.output is not None:
         print(f"{result.figures_added} proposed figure row(s) written to {result.output}; nothing else was changed")
+    elif not result.written:
+        print(f"nothing to propose for {args.id}: all {result.already_covered} number phrase(s) are already decided by "
+              "a person; nothing was written")
     else:
         print(f"{result.figures_added} figure(s) and {result.non_figures_added} non-figure(s) proposed for {args.id} "
               f"in data/proposed/{args.id}.csv (no curated table changed); {result.already_covered} already decided "

@@ -7,6 +7,8 @@ checkout, copied to a temporary folder, so the checkout gains no build/ folder.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import shutil
 import subprocess
@@ -85,14 +87,49 @@ def checkout_files(root: Path) -> list[str]:
     return sorted({name for name in done.stdout.split("\0") if name and (root / name).is_file()})
 
 
+def _declared(root: Path) -> set[str]:
+    """The files of data/ and seeds/ that are the data package: data/datapackage.json and each resource's path, and
+    each article of seeds/ (its metadata and the text it names), as paths relative to root."""
+    declared = {"data/datapackage.json"}
+    with contextlib.suppress(OSError, ValueError):
+        resources = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8")).get("resources")
+        for resource in resources if isinstance(resources, list) else []:
+            paths = resource.get("path") if isinstance(resource, dict) else None
+            declared |= {f"data/{path}" for path in (paths if isinstance(paths, list) else [paths])
+                         if isinstance(path, str)}
+    for meta in (root / "seeds").glob("*.json"):
+        with contextlib.suppress(OSError, ValueError):
+            text = json.loads(meta.read_text(encoding="utf-8")).get("file")
+            declared |= {f"seeds/{meta.name}"} | ({f"seeds/{text}"} if isinstance(text, str) else set())
+    return declared
+
+
+def _instructor(path: Path) -> bool:
+    """True for a teacher's file: an answer key, or a notebook with solutions or hidden tests."""
+    from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION
+
+    if path.name.endswith(("-key.html", "-key.pdf")):
+        return True
+    text = path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".ipynb" else ""
+    return BEGIN_SOLUTION in text or BEGIN_HIDDEN in text
+
+
+def wheel_files(root: Path) -> list[str]:
+    """The checkout's files the wheel is built from (checkout_files): of data/ and seeds/ only the data package
+    (_declared), so a folder written there (a lesson, printables) is left out; and never a teacher's file."""
+    declared = _declared(root)
+    return [name for name in checkout_files(root)
+            if (name in declared or not name.startswith(("data/", "seeds/"))) and not _instructor(root / name)]
+
+
 def build_wheel(root: Path, target: Path) -> Path:
-    """Build the kzfigures wheel with ``pip wheel`` from the checkout's files (checkout_files) into target; return it.
+    """Build the kzfigures wheel with ``pip wheel`` from the checkout's files (wheel_files) into target; return it.
 
     pip builds in a temporary copy of those files, so the checkout gains no build/ folder.
     """
     with tempfile.TemporaryDirectory(prefix="kzfigures-wheel-") as tmp:
         source = Path(tmp) / "source"
-        for name in checkout_files(root):
+        for name in wheel_files(root):
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, source / name)
         target.mkdir(parents=True, exist_ok=True)

@@ -85,7 +85,7 @@ def article_text(raw: bytes, name: str) -> str:
         raise ArticleRefused(f"{name} is {len(raw):,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
                              "is it an article's text?")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # without a leading byte-order mark, as the seed is read (seeds.py)
     except UnicodeDecodeError as err:
         raise ArticleRefused(f"{name} is not UTF-8 text (byte {err.start} is 0x{raw[err.start]:02x}): save it as "
                              "UTF-8 and add it again") from None

@@ -1310,6 +1310,7 @@ class DraftResult:
     non_figures_added: int
     already_covered: int
     output: Path | None = None
+    written: bool = True  # False: every phrase already decided and no proposal file yet, so none was made or declared
 
 
 def _covered(rows: list[dict[str, str]], seed_id: str) -> list[tuple[int, int]]:
@@ -1420,6 +1421,8 @@ def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal]) -> Draft
     every = proposal_file_rows(seed, proposals)
     kept = [r for r in every if not _overlaps(int(r["number_start"]), int(r["number_end"]), taken)]
     name, rel = resource_name(seed.seed_id), resource_path(seed.seed_id)
+    if every and not kept and not (base / "data" / rel).is_file():  # every phrase decided (the flagship): no empty file
+        return DraftResult(0, 0, len(every), written=False)
     table = Table(name, f"data/{rel}", descriptor(seed.seed_id), [{k: str(v) for k, v in r.items()} for r in kept],
                   list(COLUMNS))
     package.tables[name] = table

@@ -70,10 +70,28 @@ class FileRefused(ValueError):
     """A file a command was asked to write that could lose a file of the user's or the project's; one line."""
 
 
+#: The project's own folders: its inputs (the data package, the articles) and its code. No file or folder a person
+#: names for a command's output goes inside them (the project writes there itself only where it says so).
+PROJECT_FOLDERS = ("data", "seeds", "src", "notebooks")
+
+
+def check_outside_project(target: Path, base: Path, flag: str = "--output",
+                          refused: type[ValueError] = FileRefused) -> None:
+    """Refuse, in one line, an output (file or folder) inside one of the project's own folders (PROJECT_FOLDERS
+    of ``base``, symbolic links resolved): shared by every command that writes where a person says."""
+    where = target.resolve()
+    inside = next((name for name in PROJECT_FOLDERS if where.is_relative_to((base / name).resolve())), None)
+    if inside is not None:
+        folders = ", ".join(f"{name}/" for name in PROJECT_FOLDERS)
+        raise refused(f"{flag} {target} is inside {inside}/, one of the project's own folders ({folders}): "
+                      "name one outside them")
+
+
 def check_new_file(target: Path, base: Path, flag: str = "--output", force: bool = False) -> None:
     """Refuse, in one line, a CSV to write that could lose a file: a folder, no .csv name, a missing parent folder,
-    a place in data/ or seeds/, an existing file inside the project (``base``), or any existing file without
-    ``force``. Shared by every command that writes a CSV a person names (``draft --output``, ``grade --csv``)."""
+    a place in the project's own folders (check_outside_project), an existing file inside the project (``base``), or
+    any existing file without ``force``. Shared by every command that writes a CSV a person names (``draft
+    --output``, ``grade --csv``)."""
     where = target.resolve()
     if target.is_dir():
         raise FileRefused(f"{flag} {target} is a folder; give a file name such as rows.csv")
@@ -81,8 +99,7 @@ def check_new_file(target: Path, base: Path, flag: str = "--output", force: bool
         raise FileRefused(f"{flag} {target} is not a .csv name; give a file name such as rows.csv")
     if not where.parent.is_dir():
         raise FileRefused(f"{flag} {target}: its folder {target.parent} does not exist; make it first")
-    if any(where.is_relative_to((base / name).resolve()) for name in ("data", "seeds")):  # sub-folders too
-        raise FileRefused(f"{flag} {target} is inside data/ or seeds/: write it elsewhere (rows.csv)")
+    check_outside_project(target, base, flag)  # sub-folders too
     if where.exists() and where.is_relative_to(base.resolve()):
         raise FileRefused(f"{flag} {target} is a file of the project; write to a new file (rows.csv)")
     if (where.exists() or target.is_symlink()) and not force:

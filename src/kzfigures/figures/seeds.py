@@ -98,7 +98,7 @@ def _read_text(meta_path: Path, rel: str, meta: dict[str, Any]) -> Seed | Proble
             "restore the original text (quotes and offsets were checked against it)",
         )
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a leading byte-order mark is no character of the article: kept out of quotes
     except UnicodeDecodeError as err:
         return Problem(text_rel, meta["seed_id"], "file", f"byte {err.start} is not UTF-8: a seed's text is UTF-8")
     return Seed(meta["seed_id"], meta, text)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..collection.listing import NotebookInfo, choose, ignored_notebooks, list_notebooks
+from ..figures.paths import check_outside_project
 from .folders import (
     OutputRefused,
     check_output,
@@ -79,10 +80,7 @@ def _output(output: str | Path, base: Path) -> Path:
     if not str(output).strip():
         raise OutputRefused("--output: give a folder name for the report")
     resolved = Path(output).resolve()
-    for inside in ("data", "seeds"):  # a report there would be part of the inputs it is built from
-        if resolved.is_relative_to((base / inside).resolve()):
-            raise OutputRefused(f"--output {resolved}: is inside {inside}/, which the report is built from; name a "
-                                f"folder outside {base / 'data'} and {base / 'seeds'}")
+    check_outside_project(resolved, base, "--output", OutputRefused)  # a report in data/ would be one of its inputs
     return resolved
 
 
