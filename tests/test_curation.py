@@ -523,3 +523,29 @@ def test_the_upload_form_adds_the_file_and_opens_it_in_the_view(drafted, monkeyp
     assert f"added budget.txt as {article}; drafted: " in form.message.value
     assert f"now curating {article}: 0 of " in form.message.value and view.text == economy.decode("utf-8")
     assert view.card["pid"] in view.curation.proposals.index and view.message.startswith("now curating")
+
+
+# -- the adversarial tester's findings (M1): a save checks a cell's size as reading the file does ----------------------
+def test_a_decision_too_long_to_save_is_refused_in_one_line_and_can_be_undone(drafted):
+    root, article = drafted
+    before = _bytes(root)
+    c = curation(article, root)
+    c.reject(_pid(c, "one"), "x" * 200_000)
+    with pytest.raises(ValueError) as caught:
+        c.save()
+    said = str(caught.value)
+    assert said.startswith("the decision on “one”: reason is 195 KiB long; a field may hold at most 128 KiB")
+    assert "\n" not in said and len(said) < 300
+    assert _bytes(root) == before and c.unsaved == 1
+    assert c.undo().startswith("undone: rejected “one”")
+    assert validate_package(root) == []
+
+
+def test_a_cell_too_long_in_a_file_is_one_problem_not_two(drafted):
+    root, article = drafted
+    path = root / "data" / "non_figures.csv"
+    text = path.read_text(encoding="utf-8")
+    at = HARBOUR.read_text(encoding="utf-8").index(" one ") + 1
+    path.write_text(text + f"{article},one,{at},{at + 3},{'y' * 200_000}\n", encoding="utf-8")
+    found = [str(p) for p in validate_package(root) if p.file == "data/non_figures.csv"]
+    assert len(found) == 1 and found[0].endswith("column reason: is 195 KiB long; a field may hold at most 128 KiB")

@@ -68,10 +68,12 @@ def _read_article(source: Path) -> tuple[bytes, str]:
         handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         raise ArticleRefused(f"{source} is not a file") from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise ArticleRefused(f"{source} is a folder, not an article's file" if stat.S_ISDIR(info.st_mode)
+                             else f"{source} is not a file")
     with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ArticleRefused(f"{source} is not a file")
         if info.st_size > MAX_BYTES:
             raise ArticleRefused(f"{source.name} is {info.st_size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
                                  "is it an article's text?")
@@ -93,7 +95,8 @@ def article_text(raw: bytes, name: str) -> str:
         raise ArticleRefused(f"{name} is empty: there is no text to add")
     if "\x00" in text:
         raise ArticleRefused(f"{name} holds NUL bytes, so it is not a text file")
-    hidden = next(((i, c) for i, c in enumerate(text) if c < " " and c not in "\t\n\r"), None)
+    hidden = next(((i, c) for i, c in enumerate(text) if hidden_character(c, allow="\t\n\r") is not None
+                   or (c == "\r" and text[i + 1: i + 2] != "\n")), None)  # a return alone would stand in a quote
     if hidden is not None:
         raise ArticleRefused(f"{name} holds the control character U+{ord(hidden[1]):04X} at character {hidden[0]:,}, "
                              "which no reader can see: remove it and add the article again")

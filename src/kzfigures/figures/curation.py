@@ -28,7 +28,7 @@ from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character
-from .package import Package, read_package
+from .package import Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
@@ -190,6 +190,7 @@ class Curation:
             self._check_still_open(package)
             before = {str(p) for p in validate(package) + coverage_problems(package)}
             added = self._add_rows(package)
+            self._check_sizes(package)
             after = validate(package) + coverage_problems(package)
             problems = [p for p in after if str(p) not in before]
             if problems:
@@ -337,6 +338,17 @@ class Curation:
                 raise ValueError(f"“{d.words}” was decided by another save since this curation opened ({clash}); "
                                  f"nothing was written: undo that decision here, or open kzfigures.curation("
                                  f"{self.article!r}) again")
+
+    def _check_sizes(self, package: Package) -> None:
+        """One line, nothing written, when a decision's row holds a cell longer than a field may hold (the rule
+        reading the file applies: package.too_long)."""
+        for d in self._decisions:
+            for table, row in (("figures", d.figure), ("non_figures", d.non_figure), ("overrides", d.override),
+                               ("people", d.person)):
+                found = too_long(package.tables[table], row, d.words) if row is not None else []
+                if found:
+                    raise ValueError(f"the decision on “{d.words}”: {found[0].column} {found[0].message}; nothing "
+                                     "was saved: undo that decision and make it again, shorter")
 
     def _add_rows(self, package: Package) -> dict[str, list[dict[str, str]]]:
         """Put the decisions' rows in the package as read (to check them); returns them by table."""
