@@ -219,6 +219,8 @@ class Curation:
         if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or \
                 not isinstance(end, int):
             raise ValueError(f"a selection is two whole offsets, not {start!r} and {end!r}")
+        if 0 <= end < start <= len(self.text):
+            raise ValueError(f"the selection {start}:{end} is reversed: give its start first ({end}:{start})")
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"the selection {start}:{end} is outside the text of {self.article} (0:{len(self.text)})")
         words = self.text[start:end]
@@ -456,10 +458,29 @@ def add_pasted(text: str, title: str, publisher: str, published: str, url: str =
     """Add an article pasted as text (a teacher without a terminal: notebook 05) and draft it; the same text again
     gives the id it already has, and a draft is made only for an article with no proposals or decisions yet.
     Returns the id and what was done, in one line."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
+    from .articles import ArticleRefused, article_text
+
+    if not isinstance(text, str):
+        raise ArticleRefused(f"pasted_text must be text between quotes, not {type(text).__name__}")
+    if not text.strip():
+        raise ArticleRefused("pasted_text is empty: paste the article's words between the quotes")
     raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    article_text(raw, "pasted_text")  # its size and characters, named as the argument
     return _add_and_draft(raw, "pasted.txt", "the pasted article", (title, publisher, published, url), root)
+
+
+def article_to_curate(article: str, pasted_text: Any, title: Any, publisher: Any, published: Any, url: Any = "",
+                      root: str | Path | None = None) -> tuple[str, str]:
+    """Notebook 05's first step: the pasted article (added and drafted, as add_pasted does) when text is pasted,
+    else ``article``; and what was done, in one line. A paste refused is that line, never an exception, so Run All
+    goes on (with ``article``)."""
+    if isinstance(pasted_text, str) and not pasted_text.strip():
+        return article, ""
+    try:
+        return add_pasted(pasted_text, title, publisher, published, url, root)
+    except ValueError as err:  # ArticleRefused, or a refusal of the draft
+        return article, (f"the pasted article was not added: {err}; correct the parameters cell and run again "
+                         f"(meanwhile, {article} is shown)")
 
 
 #: The file names an uploaded article may have: a plain text file.
@@ -491,15 +512,21 @@ def _add_and_draft(raw: bytes, name: str, what: str, meta: tuple[str, str, str, 
     import hashlib
     import tempfile
 
-    from .articles import add_article, article_text
+    from .articles import ArticleRefused, add_article, article_id, article_text, check_metadata
     from .draft import draft_article
     from .seeds import read_seeds
 
     base = project_root(root)
     article_text(raw, name)  # refused in one line before anything is written: size, encoding, a control character
     title, publisher, published, url = meta
+    check_metadata(title, publisher, published, url or None)
     digest = hashlib.sha256(raw).hexdigest()
-    known = next((s.seed_id for s in read_seeds(base)[0].values() if s.meta.get("sha256") == digest), None)
+    seeds = read_seeds(base)[0]
+    known = next((s.seed_id for s in seeds.values() if s.meta.get("sha256") == digest), None)
+    if known is None and article_id(title, publisher, published) in seeds:
+        other = article_id(title, publisher, published)
+        raise ArticleRefused(f"{what}: the collection holds other words as {other} (the same title, publisher and "
+                             f"date): give this one another title, or curate that one (its id: {other})")
     if known is None:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / name
