@@ -605,3 +605,35 @@ def test_notebook_05_run_all_with_a_refused_paste_shows_one_line(package_copy):
     assert said.startswith("the pasted article was not added: published must be text between quotes (such as "
                            "\"2024-05-06\"), not 2024; correct the parameters cell"), said
     assert "Traceback" not in said
+
+
+# -- M9: a new draft never silently drops a hand edit to the proposal file ----------------------------------------------
+def test_a_new_draft_keeps_a_hand_edited_proposal_file_unless_forced(drafted, capsys, monkeypatch):
+    root, article = drafted
+    path = root / "data" / "proposed" / f"{article}.csv"
+    c = curation(article, root)
+    c.reject(_pid(c, "one"), "idiom: one of many, not a count")
+    c.save()  # the save rewrites the proposal file: its hash follows, so a draft after it is no hand edit
+    draft_article(article, root=root)
+    edited = path.read_text(encoding="utf-8").replace(",pounds,", ",pounds sterling,", 1)
+    assert ",pounds sterling," in edited
+    path.write_text(edited, encoding="utf-8")
+    assert validate_package(root) == []
+    monkeypatch.setenv("KZFIGURES_ROOT", str(root))
+    assert main(["draft", article]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "was changed since kzfigures wrote it" in err
+    assert f"kzfigures draft {article} --force" in err and path.read_text(encoding="utf-8") == edited
+    assert curation(article, root).proposals.set_index("number_text").loc["£240m", "unit"] == "pounds sterling"
+    assert main(["draft", article, "--force"]) == 0
+    assert ",pounds sterling," not in path.read_text(encoding="utf-8")
+    draft_article(article, root=root)  # written by the library again: no refusal
+
+
+def test_an_upload_with_a_date_that_is_no_text_is_one_line(package_copy):
+    from kzfigures.figures.articles import ArticleRefused
+    from kzfigures.figures.curation import add_uploaded
+
+    with pytest.raises(ArticleRefused, match=r"^published must be text between quotes \(such as \"2024-05-06\"\), "
+                                             "not 2024$"):
+        add_uploaded(HARBOUR.read_bytes(), "h.txt", "Harbour plan approved", "Test Gazette", 2024, root=package_copy)

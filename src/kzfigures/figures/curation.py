@@ -28,11 +28,11 @@ from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character
-from .package import Package, read_package, too_long
+from .package import DESCRIPTOR, Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
-from .proposals import COLUMNS, bounds_of_row, frame, proposal_rows, resource_path
+from .proposals import COLUMNS, bounds_of_row, declared, frame, proposal_rows, resource_path
 from .validation import UNATTRIBUTED, validate
 
 #: What a person may set on a figure (figures.csv's own columns).
@@ -382,9 +382,10 @@ class Curation:
             files.append((path, old + csv_lines(package.tables[table].header, rows, old),
                           "utf-8-sig" if has_bom(path) else "utf-8", ""))
         name = f"proposed-{self.article}"
-        if name in package.tables:
-            files.append((self.root / "data" / resource_path(self.article),
-                          whole_csv(COLUMNS, package.tables[name].rows), "utf-8", ""))
+        if name in package.tables:  # the library's own file, and its hash in the descriptor (draft keeps hand edits)
+            text = whole_csv(COLUMNS, package.tables[name].rows)
+            files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
+            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
         replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._people |= {r["name"] for r in added["people"]}
 
