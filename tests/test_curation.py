@@ -539,6 +539,7 @@ def test_a_decision_too_long_to_save_is_refused_in_one_line_and_can_be_undone(dr
     assert said.startswith("the decision on “one”: reason is 195 KiB long; a field may hold at most 128 KiB")
     assert "\n" not in said and len(said) < 300
     assert _bytes(root) == before and c.unsaved == 1
+    assert c.decisions()[0].startswith("rejected “one”: xxx") and len(c.decisions()[0]) < 150  # a line, not 195 KiB
     assert c.undo().startswith("undone: rejected “one”")
     assert validate_package(root) == []
 

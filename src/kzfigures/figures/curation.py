@@ -326,7 +326,7 @@ class Curation:
         start, end = int(row["number_start"]), int(row["number_end"])
         non = {"seed_id": self.article, "quote": self.text[start:end], "start": str(start), "end": str(end),
                "reason": reason}
-        said = f"{verb} “{row['number_text']}”: {reason}"
+        said = f"{verb} “{row['number_text']}”: {reason if len(reason) <= 120 else reason[:119] + '…'}"
         self._decisions.append(Decision("reject", (start, end), row["number_text"], [row["proposal_id"]],
                                         non_figure=non, said=said))
         return ""
