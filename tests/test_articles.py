@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from kzfigures import FLAGSHIP, ArticleRefused, add_article, articles, load_figures
@@ -113,6 +115,11 @@ REFUSALS = [
     ("a link to a pipe", lambda tmp: (tmp / "p.txt", os.mkfifo(tmp / "fifo"), (tmp / "p.txt").symlink_to(tmp / "fifo"))[0],
      {}, "is a link"),
     ("a pipe", lambda tmp: (tmp / "fifo", os.mkfifo(tmp / "fifo"))[0], {}, "is not a file"),
+    ("a folder", lambda tmp: (tmp / "stories", (tmp / "stories").mkdir())[0], {},
+     "stories is a folder, not an article's file"),
+    *[(f"U+{ord(c):04X} in the text", lambda tmp, c=c: (tmp / "s.txt", (tmp / "s.txt").write_text(
+        f"Sales rose{c} 12%.", encoding="utf-8"))[0], {}, f"holds the control character U+{ord(c):04X} at character 10")
+      for c in ("\u2028", "\u2029", "\x85", "\x7f", "\u202a", "\u202e", "\u2066", "\u2069")],
 ]
 
 
@@ -364,3 +371,25 @@ def test_a_file_name_with_an_escape_or_a_new_line_shows_and_does_nothing(package
     assert "\x1b" not in meta["provenance"] and "\n" not in meta["provenance"]
     code, _, err = _run(_add_args(tmp_path / "gone\x1b[2J\n.txt"), package_copy, capsys, monkeypatch)
     assert code == 1 and err.count("\n") == 1 and "\x1b" not in err, err
+
+
+# -- M4: every character `add` takes, the draft can write (validation's own rule, text_is_plain, on each cell) ---------
+@settings(max_examples=300, deadline=None)
+@given(st.characters(codec="utf-8"), st.sampled_from(["Sales rose{c} 12% in 2024.\n", "Sales rose 12%{c}in 2024.\r\n",
+                                                      "The port{c}had 3 ships{c}. It had 4 more.\n"]))
+def test_every_character_add_accepts_the_draft_can_write(char, template):
+    from kzfigures.figures.articles import article_text
+    from kzfigures.figures.draft import proposal_file_rows, propose
+    from kzfigures.figures.package import Table
+    from kzfigures.figures.seeds import Seed
+    from kzfigures.figures.validation import text_is_plain
+
+    raw = template.replace("{c}", char).encode("utf-8")
+    try:
+        text = article_text(raw, "s.txt")
+    except ArticleRefused as err:
+        assert "\n" not in str(err) and (f"U+{ord(char):04X}" in str(err) or char == "\x00")
+        return
+    table = Table("proposed-a", "data/proposed/a.csv", {})
+    for row in proposal_file_rows(Seed("a", {}, text), propose(text)):
+        assert text_is_plain(None, table, {k: str(v) for k, v in row.items()}, "r") == []  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,7 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     (lambda c, t: c.add(len(t) - 2, len(t) + 5), "is outside the text"),
     (lambda c, t: c.add(-1, 3), "is outside the text"),
     (lambda c, t: c.add(5, 5), "is outside the text"),
+    (lambda c, t: c.add(50, 40), "the selection 50:40 is reversed: give its start first (40:50)"),
     (lambda c, t: c.add(t.index("A score of"), t.index("A score of") + 10), "the grammar cannot read “A score of”"),
     (lambda c, t: c.reject(_pid(c, "one"), " "), "needs a reason"),
     (lambda c, t: c.accept("no_such_proposal"), "is no proposal of"),
@@ -109,8 +111,8 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     (lambda c, t: c.accept(_pid(c, "£240m"), attributed_to="Jane Nobody"), "stands nowhere in the article"),
     (lambda c, t: c.undo(), "nothing to undo"),
 ], ids=["override without reason", "reason without bounds", "lower above upper", "past the end", "negative",
-        "empty", "unread words, no bounds", "blank reason", "unknown proposal", "unknown field", "credit not in text",
-        "undo with nothing"])
+        "empty", "reversed", "unread words, no bounds", "blank reason", "unknown proposal", "unknown field",
+        "credit not in text", "undo with nothing"])
 def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     root, article = drafted
     c = curation(article, root)
@@ -556,3 +558,116 @@ def test_a_figure_links_only_to_figures_of_its_own_article(drafted, edit_csv):
     found = [p for p in validate_package(root) if p.row == "cost_per_fighter"]
     assert [(p.file, p.column) for p in found] == [("data/derived.csv", "right")]
     assert f"is a figure of astanatimes-2014-09-terrorism, not of {article}" in found[0].message
+
+
+# -- the adversarial tester's findings (M1): a save checks a cell's size as reading the file does ----------------------
+def test_a_decision_too_long_to_save_is_refused_in_one_line_and_can_be_undone(drafted):
+    root, article = drafted
+    before = _bytes(root)
+    c = curation(article, root)
+    c.reject(_pid(c, "one"), "x" * 200_000)
+    with pytest.raises(ValueError) as caught:
+        c.save()
+    said = str(caught.value)
+    assert said.startswith("the decision on “one”: reason is 195 KiB long; a field may hold at most 128 KiB")
+    assert "\n" not in said and len(said) < 300
+    assert _bytes(root) == before and c.unsaved == 1
+    assert c.decisions()[0].startswith("rejected “one”: xxx") and len(c.decisions()[0]) < 150  # a line, not 195 KiB
+    assert c.undo().startswith("undone: rejected “one”")
+    assert validate_package(root) == []
+
+
+def test_a_cell_too_long_in_a_file_is_one_problem_not_two(drafted):
+    root, article = drafted
+    path = root / "data" / "non_figures.csv"
+    text = path.read_text(encoding="utf-8")
+    at = HARBOUR.read_text(encoding="utf-8").index(" one ") + 1
+    path.write_text(text + f"{article},one,{at},{at + 3},{'y' * 200_000}\n", encoding="utf-8")
+    found = [str(p) for p in validate_package(root) if p.file == "data/non_figures.csv"]
+    assert len(found) == 1 and found[0].endswith("column reason: is 195 KiB long; a field may hold at most 128 KiB")
+
+
+# -- M3: a paste refused in notebook 05 is one line, never a traceback, and Run All goes on --------------------------
+PASTE = ("Harbour plan approved", "Test Gazette", "2024-05-06")
+
+
+@pytest.mark.parametrize("text, meta, words", [
+    (None, (*PASTE[:2], 2024), "published must be text between quotes (such as \"2024-05-06\"), not 2024"),
+    (None, (*PASTE[:2], ""), "published '' is not an ISO date"),
+    (None, (5, *PASTE[1:]), "title must be text between quotes, not 5"),
+    (b"The port handled 12 ships.", PASTE, "pasted_text must be text between quotes, not bytes"),
+    ("The port handled 12 ships." * 40_000, PASTE, "pasted_text is 1,040,001 bytes, larger than 1 MB"),
+    ("The port\u2028handled 12 ships.", PASTE, "pasted_text holds the control character U+2028 at character 8"),
+], ids=["published a number", "published empty", "title a number", "bytes", "too large", "line separator"])
+def test_a_refused_paste_is_one_line_naming_the_argument(package_copy, text, meta, words):
+    from kzfigures.figures.curation import add_pasted, article_to_curate
+
+    text = HARBOUR.read_text(encoding="utf-8") if text is None else text
+    before = sorted(p.name for p in (package_copy / "seeds").iterdir())
+    with pytest.raises(ValueError) as caught:
+        add_pasted(text, *meta, root=package_copy)
+    said = str(caught.value)
+    assert said.startswith(words) and "\n" not in said and "--" not in said, said
+    assert article_to_curate("the-default", text, *meta, root=package_copy) == (
+        "the-default", f"the pasted article was not added: {said}; correct the parameters cell and run again "
+                       "(meanwhile, the-default is shown)")
+    assert sorted(p.name for p in (package_copy / "seeds").iterdir()) == before
+
+
+def test_a_corrected_paste_with_the_same_title_names_no_cli_flag(package_copy):
+    from kzfigures.figures.curation import add_pasted
+
+    text = HARBOUR.read_text(encoding="utf-8")
+    article, _ = add_pasted(text, *PASTE, root=package_copy)
+    with pytest.raises(ValueError) as caught:
+        add_pasted(text.replace("£240m", "£250m"), *PASTE, root=package_copy)
+    assert str(caught.value) == (f"the pasted article: the collection holds other words as {article} (the same title, "
+                                 "publisher and date): give this one another title, or curate that one (its id: "
+                                 f"{article})")
+
+
+def test_notebook_05_run_all_with_a_refused_paste_shows_one_line(package_copy):
+    from kzfigures.report.execute import execute
+
+    params = {"pasted_text": HARBOUR.read_text(encoding="utf-8"), "title": PASTE[0], "publisher": PASTE[1],
+              "published": 2024}
+    nb = execute(package_copy / "notebooks" / "05-curate.ipynb", None, params,
+                 env={**os.environ, "KZFIGURES_ROOT": str(package_copy)})
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    said = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert said.startswith("the pasted article was not added: published must be text between quotes (such as "
+                           "\"2024-05-06\"), not 2024; correct the parameters cell"), said
+    assert "Traceback" not in said
+
+
+# -- M9: a new draft never silently drops a hand edit to the proposal file ----------------------------------------------
+def test_a_new_draft_keeps_a_hand_edited_proposal_file_unless_forced(drafted, capsys, monkeypatch):
+    root, article = drafted
+    path = root / "data" / "proposed" / f"{article}.csv"
+    c = curation(article, root)
+    c.reject(_pid(c, "one"), "idiom: one of many, not a count")
+    c.save()  # the save rewrites the proposal file: its hash follows, so a draft after it is no hand edit
+    draft_article(article, root=root)
+    edited = path.read_text(encoding="utf-8").replace(",pounds,", ",pounds sterling,", 1)
+    assert ",pounds sterling," in edited
+    path.write_text(edited, encoding="utf-8")
+    assert validate_package(root) == []
+    monkeypatch.setenv("KZFIGURES_ROOT", str(root))
+    assert main(["draft", article]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "was changed since kzfigures wrote it" in err
+    assert f"kzfigures draft {article} --force" in err and path.read_text(encoding="utf-8") == edited
+    assert curation(article, root).proposals.set_index("number_text").loc["£240m", "unit"] == "pounds sterling"
+    assert main(["draft", article, "--force"]) == 0
+    assert ",pounds sterling," not in path.read_text(encoding="utf-8")
+    draft_article(article, root=root)  # written by the library again: no refusal
+
+
+def test_an_upload_with_a_date_that_is_no_text_is_one_line(package_copy):
+    from kzfigures.figures.articles import ArticleRefused
+    from kzfigures.figures.curation import add_uploaded
+
+    with pytest.raises(ArticleRefused, match=r"^published must be text between quotes \(such as \"2024-05-06\"\), "
+                                             "not 2024$"):
+        add_uploaded(HARBOUR.read_bytes(), "h.txt", "Harbour plan approved", "Test Gazette", 2024, root=package_copy)

@@ -575,7 +575,8 @@ def parser() -> argparse.ArgumentParser:
     draft.add_argument("--output", default=None, metavar="ROWS.csv",
                        help="write the proposed figure rows to this new .csv file and change nothing else")
     draft.add_argument("--force", action="store_true",
-                       help="let --output replace an existing file outside the project")
+                       help="let --output replace an existing file outside the project; or write "
+                       "data/proposed/ARTICLE.csv anew though it was changed by hand (its changes are lost)")
     draft.set_defaults(run=_draft)
     params = sub.add_parser("params", help="list the notebooks' parameters")
     params.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)

@@ -68,10 +68,12 @@ def _read_article(source: Path) -> tuple[bytes, str]:
         handle = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         raise ArticleRefused(f"{source} is not a file") from None
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise ArticleRefused(f"{source} is a folder, not an article's file" if stat.S_ISDIR(info.st_mode)
+                             else f"{source} is not a file")
     with os.fdopen(handle, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ArticleRefused(f"{source} is not a file")
         if info.st_size > MAX_BYTES:
             raise ArticleRefused(f"{source.name} is {info.st_size:,} bytes, larger than 1 MB ({MAX_BYTES:,} bytes): "
                                  "is it an article's text?")
@@ -93,7 +95,8 @@ def article_text(raw: bytes, name: str) -> str:
         raise ArticleRefused(f"{name} is empty: there is no text to add")
     if "\x00" in text:
         raise ArticleRefused(f"{name} holds NUL bytes, so it is not a text file")
-    hidden = next(((i, c) for i, c in enumerate(text) if c < " " and c not in "\t\n\r"), None)
+    hidden = next(((i, c) for i, c in enumerate(text) if hidden_character(c, allow="\t\n\r") is not None
+                   or (c == "\r" and text[i + 1: i + 2] != "\n")), None)  # a return alone would stand in a quote
     if hidden is not None:
         raise ArticleRefused(f"{name} holds the control character U+{ord(hidden[1]):04X} at character {hidden[0]:,}, "
                              "which no reader can see: remove it and add the article again")
@@ -130,6 +133,10 @@ def check_metadata(title: str, publisher: str, published: str, url: str | None,
     """ArticleRefused when a title or publisher is blank or too long, the date is not ISO, or the URL is not
     http(s); each named as ``names`` says (FLAGS for the command line), else by its argument's name."""
     said = (names or {}).get
+    for name, value in (("title", title), ("publisher", publisher), ("published", published), ("url", url)):
+        if not isinstance(value, str) and not (name == "url" and value is None):
+            example = " (such as \"2024-05-06\")" if name == "published" else ""
+            raise ArticleRefused(f"{said(name, name)} must be text between quotes{example}, not {value!r}")
     for name, value in (("title", title), ("publisher", publisher)):
         _check_length(name, value, names)
         _check_visible(said(name, name), value)
@@ -161,6 +168,7 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         _check_visible((names or {}).get("rights", "rights"), rights)
     _check_length("seed_id", seed_id, names)
     new_id = seed_id or article_id(title, publisher, published)
+    id_flag = (names or {}).get("seed_id", "seed_id")
     if not ARTICLE_ID.fullmatch(new_id):
         raise ArticleRefused(f"id {new_id!r} is not lower-case letters and digits joined by hyphens")
     digest = hashlib.sha256(raw).hexdigest()
@@ -172,10 +180,10 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     _sweep_stale(folder)
     if (folder / f"{new_id}.txt").exists() and not (folder / f"{new_id}.json").exists():
         raise ArticleRefused(f"seeds/{new_id}.txt is there without its metadata (an add that did not finish?): "
-                             "delete it and add the article again, or choose another id with --id")
+                             f"delete it and add the article again, or choose another id with {id_flag}")
     taken = new_id in seeds or any(p.stem == new_id for p in folder.iterdir())
     if taken:
-        raise ArticleRefused(f"id {new_id!r} is already taken: choose another with --id")
+        raise ArticleRefused(f"id {new_id!r} is already taken: choose another with {id_flag}")
     meta = {
         "seed_id": new_id, "file": f"{new_id}.txt", "title": title.strip(), "publisher": publisher.strip(),
         **({"url": url} if url else {}), "published": published,

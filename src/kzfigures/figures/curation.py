@@ -28,11 +28,11 @@ from .coverage import coverage_problems
 from .draft import TO_DESCRIBE
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character
-from .package import Package, read_package
+from .package import DESCRIPTOR, Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
-from .proposals import COLUMNS, bounds_of_row, frame, proposal_rows, resource_path
+from .proposals import COLUMNS, bounds_of_row, declared, frame, proposal_rows, resource_path
 from .validation import UNATTRIBUTED, validate
 
 #: What a person may set on a figure (figures.csv's own columns).
@@ -190,6 +190,7 @@ class Curation:
             self._check_still_open(package)
             before = {str(p) for p in validate(package) + coverage_problems(package)}
             added = self._add_rows(package)
+            self._check_sizes(package)
             after = validate(package) + coverage_problems(package)
             problems = [p for p in after if str(p) not in before]
             if problems:
@@ -218,6 +219,8 @@ class Curation:
         if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or \
                 not isinstance(end, int):
             raise ValueError(f"a selection is two whole offsets, not {start!r} and {end!r}")
+        if 0 <= end < start <= len(self.text):
+            raise ValueError(f"the selection {start}:{end} is reversed: give its start first ({end}:{start})")
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"the selection {start}:{end} is outside the text of {self.article} (0:{len(self.text)})")
         words = self.text[start:end]
@@ -335,7 +338,7 @@ class Curation:
         start, end = int(row["number_start"]), int(row["number_end"])
         non = {"seed_id": self.article, "quote": self.text[start:end], "start": str(start), "end": str(end),
                "reason": reason}
-        said = f"{verb} “{row['number_text']}”: {reason}"
+        said = f"{verb} “{row['number_text']}”: {reason if len(reason) <= 120 else reason[:119] + '…'}"
         self._decisions.append(Decision("reject", (start, end), row["number_text"], [row["proposal_id"]],
                                         non_figure=non, said=said))
         return ""
@@ -349,6 +352,17 @@ class Curation:
                 raise ValueError(f"“{d.words}” was decided by another save since this curation opened ({clash}); "
                                  f"nothing was written: undo that decision here, or open kzfigures.curation("
                                  f"{self.article!r}) again")
+
+    def _check_sizes(self, package: Package) -> None:
+        """One line, nothing written, when a decision's row holds a cell longer than a field may hold (the rule
+        reading the file applies: package.too_long)."""
+        for d in self._decisions:
+            for table, row in (("figures", d.figure), ("non_figures", d.non_figure), ("overrides", d.override),
+                               ("people", d.person)):
+                found = too_long(package.tables[table], row, d.words) if row is not None else []
+                if found:
+                    raise ValueError(f"the decision on “{d.words}”: {found[0].column} {found[0].message}; nothing "
+                                     "was saved: undo that decision and make it again, shorter")
 
     def _add_rows(self, package: Package) -> dict[str, list[dict[str, str]]]:
         """Put the decisions' rows in the package as read (to check them); returns them by table."""
@@ -380,9 +394,10 @@ class Curation:
             files.append((path, old + csv_lines(package.tables[table].header, rows, old),
                           "utf-8-sig" if has_bom(path) else "utf-8", ""))
         name = f"proposed-{self.article}"
-        if name in package.tables:
-            files.append((self.root / "data" / resource_path(self.article),
-                          whole_csv(COLUMNS, package.tables[name].rows), "utf-8", ""))
+        if name in package.tables:  # the library's own file, and its hash in the descriptor (draft keeps hand edits)
+            text = whole_csv(COLUMNS, package.tables[name].rows)
+            files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
+            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
         replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._people |= {r["name"] for r in added["people"]}
 
@@ -456,10 +471,29 @@ def add_pasted(text: str, title: str, publisher: str, published: str, url: str =
     """Add an article pasted as text (a teacher without a terminal: notebook 05) and draft it; the same text again
     gives the id it already has, and a draft is made only for an article with no proposals or decisions yet.
     Returns the id and what was done, in one line."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("pasted_text is empty: paste the article's words between the quotes")
+    from .articles import ArticleRefused, article_text
+
+    if not isinstance(text, str):
+        raise ArticleRefused(f"pasted_text must be text between quotes, not {type(text).__name__}")
+    if not text.strip():
+        raise ArticleRefused("pasted_text is empty: paste the article's words between the quotes")
     raw = text.strip().replace("\r\n", "\n").encode("utf-8") + b"\n"
+    article_text(raw, "pasted_text")  # its size and characters, named as the argument
     return _add_and_draft(raw, "pasted.txt", "the pasted article", (title, publisher, published, url), root)
+
+
+def article_to_curate(article: str, pasted_text: Any, title: Any, publisher: Any, published: Any, url: Any = "",
+                      root: str | Path | None = None) -> tuple[str, str]:
+    """Notebook 05's first step: the pasted article (added and drafted, as add_pasted does) when text is pasted,
+    else ``article``; and what was done, in one line. A paste refused is that line, never an exception, so Run All
+    goes on (with ``article``)."""
+    if isinstance(pasted_text, str) and not pasted_text.strip():
+        return article, ""
+    try:
+        return add_pasted(pasted_text, title, publisher, published, url, root)
+    except ValueError as err:  # ArticleRefused, or a refusal of the draft
+        return article, (f"the pasted article was not added: {err}; correct the parameters cell and run again "
+                         f"(meanwhile, {article} is shown)")
 
 
 #: The file names an uploaded article may have: a plain text file.
@@ -491,15 +525,21 @@ def _add_and_draft(raw: bytes, name: str, what: str, meta: tuple[str, str, str, 
     import hashlib
     import tempfile
 
-    from .articles import add_article, article_text
+    from .articles import ArticleRefused, add_article, article_id, article_text, check_metadata
     from .draft import draft_article
     from .seeds import read_seeds
 
     base = project_root(root)
     article_text(raw, name)  # refused in one line before anything is written: size, encoding, a control character
     title, publisher, published, url = meta
+    check_metadata(title, publisher, published, url or None)
     digest = hashlib.sha256(raw).hexdigest()
-    known = next((s.seed_id for s in read_seeds(base)[0].values() if s.meta.get("sha256") == digest), None)
+    seeds = read_seeds(base)[0]
+    known = next((s.seed_id for s in seeds.values() if s.meta.get("sha256") == digest), None)
+    if known is None and article_id(title, publisher, published) in seeds:
+        other = article_id(title, publisher, published)
+        raise ArticleRefused(f"{what}: the collection holds other words as {other} (the same title, publisher and "
+                             f"date): give this one another title, or curate that one (its id: {other})")
     if known is None:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / name

@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
 from .coverage import token_spans
-from .files import data_lock, read_exactly, replace, whole_csv
+from .files import data_lock, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
 from .parse import SOFT_HYPHEN_GAP, parse_quantity, qualified
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
-from .proposals import COLUMNS, NOT_CHECKED, declare, descriptor, resource_name, resource_path
+from .proposals import COLUMNS, NOT_CHECKED, changed_by_hand, declare, descriptor, resource_name, resource_path
 from .seeds import Seed, read_seeds
 from .validation import validate
 
@@ -1357,7 +1357,7 @@ def draft_article(seed_id: str, root: str | Path | None = None, output: str | Pa
     if output is not None:
         return _write_output(seed, proposals, Path(output), base)
     with data_lock(base):
-        return _write_proposals(base, seed, proposals)
+        return _write_proposals(base, seed, proposals, force)
 
 
 def _write_output(seed: Seed, proposals: list[Proposal], target: Path, base: Path) -> DraftResult:
@@ -1412,10 +1412,18 @@ def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, 
     return sorted(rows, key=lambda r: int(r["number_start"]))
 
 
-def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal]) -> DraftResult:
+def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal], force: bool = False) -> DraftResult:
     """Write the article's proposal file whole (spans a person decided left out), after checking it with the
-    package, and declare it in data/datapackage.json; no curated table is opened for writing."""
+    package, and declare it in data/datapackage.json with its hash; no curated table is opened for writing. A
+    proposal file a person changed since the library wrote it is kept (one line) unless ``force``; one that cannot
+    be used (curation() refuses it) is written anew."""
     package = read_package(base)
+    own = f"data/{resource_path(seed.seed_id)}"
+    if not force and changed_by_hand(package, seed.seed_id) and not [p for p in validate(package) if p.file == own]:
+        raise ValueError(f"data/{resource_path(seed.seed_id)} was changed since kzfigures wrote it (by hand?), so a "
+                         f"new draft would lose that change: nothing was written; curate it as it is "
+                         f"(kzfigures.curation({seed.seed_id!r})), or run kzfigures draft {seed.seed_id} --force to "
+                         "write the proposals anew")
     taken = _covered(package.tables["figures"].rows, seed.seed_id) + \
         _covered(package.tables["non_figures"].rows, seed.seed_id)
     every = proposal_file_rows(seed, proposals)
@@ -1430,8 +1438,8 @@ def _write_proposals(base: Path, seed: Seed, proposals: list[Proposal]) -> Draft
     if problems:
         raise DataPackageError(problems)
     target, text = base / "data" / rel, whole_csv(COLUMNS, kept)
-    if not target.is_file() or read_exactly(target) != text:
+    if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
         replace(target, text)
-    declare(base, seed.seed_id)
+    declare(base, seed.seed_id, text)
     figures = sum(r["kind"] == "figure" for r in kept)
     return DraftResult(figures, len(kept) - figures, len(every) - len(kept))

@@ -31,6 +31,8 @@ class Table:
     #: False when the file could not be read at all (missing, outside data/, not UTF-8, not CSV): its one problem
     #: is reported, and no other table's reference to it is reported again
     readable: bool = True
+    #: the cells read as too long (row id, column): emptied, their one problem said, and checked for nothing else
+    oversized: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def key(self) -> list[str]:
@@ -211,12 +213,18 @@ def _add_row(table: Table, header: list[str], record: list[str], line: int, prob
         problems.append(Problem(table.file, rid, header[-1] if header else "-",
                                 f"the row has {len(record)} fields, {more} than the header's {len(header)} "
                                 "(a comma in an unquoted value?)"))
-    for name, value in zip(header, record[: len(header)], strict=False):
-        if len(value) > MAX_FIELD:
-            problems.append(Problem(table.file, rid, name, f"is {len(value) // 1024} KiB long; a field may hold at "
-                                                           f"most {MAX_FIELD // 1024} KiB"))
-            row[name] = ""
+    for problem in too_long(table, row, rid):
+        problems.append(problem)
+        row[problem.column] = ""
+        table.oversized.add((rid, problem.column))
     table.rows.append(row)
+
+
+def too_long(table: Table, row: Row, rid: str) -> list[Problem]:
+    """Each cell of a row longer than a field may hold (MAX_FIELD): read from a file, or about to be written."""
+    return [Problem(table.file, rid, name, f"is {len(value) // 1024} KiB long; a field may hold at most "
+                                           f"{MAX_FIELD // 1024} KiB") for name, value in row.items()
+            if len(value) > MAX_FIELD]
 
 
 def read_package(root: str | Path | None = None) -> Package:

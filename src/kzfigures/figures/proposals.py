@@ -7,6 +7,7 @@ curated tables. No curated table ever holds a proposal, so nothing proposed can 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -73,14 +74,41 @@ def descriptor(seed_id: str) -> dict[str, Any]:
             "schema": {"fields": fields, "primaryKey": ["proposal_id"]}}
 
 
-def declare(base: Path, seed_id: str) -> None:
-    """Declare an article's proposal file in data/datapackage.json, if it is not declared yet (the rest unchanged)."""
+def file_hash(text: str) -> str:
+    """A proposal file's hash as a data package resource records it (Frictionless "hash": "sha256:…")."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def declared(package: dict[str, Any], seed_id: str, text: str) -> str:
+    """data/datapackage.json's text with an article's proposal file declared (if it was not) and the hash of
+    ``text``, what the library writes to it, recorded on its resource; the rest unchanged."""
+    resource = next((r for r in package.get("resources", []) if isinstance(r, dict)
+                     and r.get("name") == resource_name(seed_id)), None)
+    if resource is None:
+        resource = descriptor(seed_id)
+        package["resources"].append(resource)
+    resource["hash"] = file_hash(text)
+    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+
+
+def declare(base: Path, seed_id: str, text: str) -> None:
+    """Declare an article's proposal file in data/datapackage.json with the hash of what was written to it."""
     path = base / DESCRIPTOR
-    package = json.loads(path.read_text(encoding="utf-8"))
-    if any(r.get("name") == resource_name(seed_id) for r in package.get("resources", [])):
-        return
-    package["resources"].append(descriptor(seed_id))
-    replace(path, json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+    before = path.read_text(encoding="utf-8")
+    after = declared(json.loads(before), seed_id, text)
+    if after != before:
+        replace(path, after)
+
+
+def changed_by_hand(package: Package, seed_id: str) -> bool:
+    """True when an article's proposal file is not what the library last wrote to it (its recorded hash differs:
+    a person edited it); False when it matches, or when no hash was recorded."""
+    resource = next((r for r in package.descriptor.get("resources", []) if isinstance(r, dict)
+                     and r.get("name") == resource_name(seed_id)), None)
+    path = package.root / "data" / resource_path(seed_id)
+    if resource is None or not isinstance(resource.get("hash"), str) or not path.is_file():
+        return False
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest() != resource["hash"]
 
 
 def proposal_tables(package: Package) -> list[Any]:

@@ -56,7 +56,7 @@ def _check_field(table: Table, row: Row, rid: str, spec: dict[str, Any]) -> list
     cons = spec.get("constraints", {})
     say = lambda msg: [Problem(table.file, rid, name, msg)]
     if value == "":
-        return say("is empty but required") if cons.get("required") else []
+        return say("is empty but required") if cons.get("required") and (rid, name) not in table.oversized else []
     check, expected = TYPE_CHECKS[spec.get("type", "string")]
     if not check(value):
         return say(f"{value!r} is not {expected}")
