@@ -259,7 +259,7 @@ def _first_row(edit):
 BROKEN = {
     "310-digit number_text": (lambda b: _csv(b, _first_row(lambda r: r.update(
         number_text="1" * 310, quote=r["quote"].replace(r["number_text"], "1" * 310)))),
-        "data/figures.csv, row foreign_fighters, column ", "too large to compute with (310 digits)"),
+        "data/figures.csv, row foreign_fighters, column ", "has 310 significant digits, more than are kept exactly"),
     "a field over 128 KiB": (lambda b: _csv(b, _first_row(lambda r: r.update(notes="x" * 140_000))),
                              "data/figures.csv, row foreign_fighters, column notes:", "is 136 KiB long"),
     "a Latin-1 CSV": (lambda b: _figures_text(b, lambda raw: raw.decode("utf-8").replace(
