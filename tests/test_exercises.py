@@ -25,6 +25,7 @@ from kzfigures import lessons as L
 from kzfigures.classroom.edition import BEGIN_SOLUTION, CODE_PROMPT, END_SOLUTION, MARKERS, leaks
 from kzfigures.classroom.exercises import TEMPLATE_WORDS, article, exercises, lesson_name, skills
 from kzfigures.cli import main, make_lesson
+from kzfigures.collection.kernels import on_unix_sockets
 from kzfigures.figures.draft import TO_DESCRIBE
 
 #: The full tier (make test): every generated lesson is executed, nbval-checked and graded.
@@ -212,8 +213,10 @@ def _run(nb_path: Path, env: dict[str, str]) -> dict:
     old = dict(os.environ)
     os.environ.update(env)
     try:
-        NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
-                       resources={"metadata": {"path": str(nb_path.parent)}}).execute()
+        client = NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True,
+                                resources={"metadata": {"path": str(nb_path.parent)}})
+        with on_unix_sockets(client):
+            client.execute()
     finally:
         os.environ.clear()
         os.environ.update(old)

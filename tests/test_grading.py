@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 from kzfigures.classroom.edition import make_student
 from kzfigures.classroom.grading import Graded, csv_text, grade, lesson_questions, student_and_lesson, table
+from kzfigures.collection.kernels import on_unix_sockets
 from test_classfolder import filled
 
 #: The full tier (make test): a real client, an install, or report builds of its own.
@@ -463,7 +464,7 @@ def test_the_probe_reads_what_the_kernel_holds_whatever_the_notebook_rebinds():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in [*PROBED, "answer_1 = 7", "answer_1 = 8"]])
     client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
     names = [f"answer_{n}" for n in range(1, 6)]
-    with client.setup_kernel():
+    with on_unix_sockets(client), client.setup_kernel():
         client.execute_cell(nb.cells[0], 0)
         first = ask(client, names, 20)
         client.execute_cell(nb.cells[1], 1)

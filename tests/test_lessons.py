@@ -15,6 +15,7 @@ from conftest import ROOT
 from kzfigures import Bounds, parse_quantity
 from kzfigures import lessons as L
 from kzfigures.classroom.edition import BEGIN_HIDDEN, END_HIDDEN, MARKERS, MarkerError, leaks, make_student, strip_cell
+from kzfigures.collection.kernels import on_unix_sockets
 
 LESSONS = sorted((ROOT / "notebooks" / "lessons").glob("*.ipynb"))
 
@@ -317,8 +318,10 @@ def test_student_run_all_runs_to_the_end_with_feedback(students):
 
     for student in students:
         nb = nbformat.read(str(student), as_version=4)
-        NotebookClient(nb, kernel_name="python3", timeout=300,
-                       resources={"metadata": {"path": str(student.parent)}}).execute()
+        client = NotebookClient(nb, kernel_name="python3", timeout=300,
+                                resources={"metadata": {"path": str(student.parent)}})
+        with on_unix_sockets(client):
+            client.execute()
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
         assert errors == [], student.name
         checks = [c for c in nb.cells if c.cell_type == "code" and "lessons.check(" in c.source]
@@ -504,7 +507,9 @@ def test_slips_in_an_answer_cell_get_one_line_and_run_all_goes_on():
                        f'lessons.check("{lesson}", "{question}", {variable})')
     sources.append('print("the end")')
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    client = NotebookClient(nb, kernel_name="python3", timeout=300)
+    with on_unix_sockets(client):
+        client.execute()
     states = {"right": "✓ Right: ", "not yet": "Not yet: ", "unanswered": "Not answered yet: "}
     for cell, (_, question, lines, state, words) in zip(nb.cells[1:], SLIPS, strict=False):
         (out,) = cell.outputs

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..collection.kernels import on_unix_sockets
 from ..collection.listing import cell_source
 from ..figures.literal import printable, spreadsheet_cell
 from .answers import decode
@@ -389,7 +390,7 @@ def _execute(path: Path, names: list[str], timeout: int, answers: int) -> None:
     _limit_child()
     nb = nbformat.reads(path.read_text(encoding="utf-8-sig"), as_version=4)  # a BOM is harmless: read past it
     client = _client(nb, timeout, path.parent)
-    with client.setup_kernel():
+    with on_unix_sockets(client), client.setup_kernel():
         runner = _Runner(client, names, answers, timeout)
         runner.write()
         for index, cell in enumerate(nb.cells):

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from ..collection.kernels import on_unix_sockets
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -60,7 +62,8 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     Parameters are injected with papermill's own function (the same "injected-parameters" cell as the
     papermill command). The kernel is run with nbclient directly so that it can be given its own environment
     and several can run at once from threads; while it runs, its client is in ``running`` (for stop_kernel).
-    The kernel is started as papermill starts one (jupyter_client's own manager) and killed once the last cell is done.
+    The kernel is started as papermill starts one (jupyter_client's own manager; on Unix sockets, see
+    collection/kernels.py) and killed once the last cell is done.
     On failure ExecutionFailed is raised (a cell that raised, ran longer than ``timeout`` seconds, or a kernel
     that died); the executed notebook is written to target first. Adjacent stream outputs are merged, so a
     print that the kernel flushed in two pieces under load gives the same notebook. ``connection_file``: where the
@@ -69,7 +72,6 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -80,13 +82,25 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
                             shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(source.parent)}},
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    if connection_file is not None:  # nbclient's own manager (the client still owns it), its key file where told
-        client.km = client.create_kernel_manager()
-        client.km.connection_file = str(connection_file)
     started = [-1]
     client.on_cell_start = lambda cell, cell_index: started.__setitem__(0, cell_index)
     if running is not None:
         running.add(client)
+    # nbclient's own manager (the client still owns it) on Unix sockets, its key file where told
+    with on_unix_sockets(client, str(connection_file) if connection_file is not None else None):
+        _run(client, nb, target, env, running, timeout, started)
+    nb = clean(nb)
+    if target is not None:
+        nbformat.write(nb, str(target))
+    return nb
+
+
+def _run(client: Any, nb: Any, target: Path | None, env: dict[str, str] | None, running: set[Any] | None,
+         timeout: int, started: list[int]) -> None:
+    """execute()'s run: the kernel started, every cell run, the kernel stopped; a failure as ExecutionFailed."""
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     try:
         # the kernel's own stderr (a timeout's KeyboardInterrupt, start-up noise) would print a traceback; what
         # matters reaches us as cell outputs and errors
@@ -107,7 +121,3 @@ def execute(source: Path, target: Path | None, parameters: dict[str, Any], env: 
         # a kernel that died while starting leaves nbclient's exit hook behind, which would print a traceback at exit
         atexit.unregister(client._cleanup_kernel)
         stop_kernel(client)
-    nb = clean(nb)
-    if target is not None:
-        nbformat.write(nb, str(target))
-    return nb
