@@ -97,19 +97,35 @@ def student_feedback(nb: Any) -> Any:
 REQUIRE = re.compile(r'require\("([^"]+)", "([^"]+)", (answer_\d+)\)')
 
 
-def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20) -> Any:
+def probed_cell(client: Any, run: Any, found: list[str], timeout: float = 20) -> Any:
+    """Run any other code cell (``run()``), then add to ``found`` what the grader's probe finds changed in how
+    the notebook's cells run (a hook registered now and gone before the next test is still seen). Returns what
+    ``run()`` returned."""
+    from .probe import ProbeFailed, ask
+
+    result = run()
+    try:
+        seen = ask(client, [], timeout)[1]
+    except ProbeFailed as err:
+        seen = [str(err)]
+    found += [t for t in seen if t not in found]
+    return result
+
+
+def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20, earlier: list[str] | None = None) -> Any:
     """Run a hidden test cell (``run()``, nbgrader's own execution) as nbgrader's autograde does, made sure of by
     this process: before it, the notebook's input transformers are reset (probe.py), and after it, its answers are
     read by the grader's own probe and checked here with the answer key. A test the notebook silenced, or whose
     answer is not right, or a notebook that changed how its cells run, gets an error output: no credit, never full
-    credit. Returns what ``run()`` returned."""
+    credit; so does every test after a cell that did (``earlier``: what probed_cell found). Returns what ``run()``
+    returned."""
     from nbformat.v4 import new_output
 
     from . import lessons
     from .probe import ProbeFailed, ask
 
     calls = REQUIRE.findall(cell.get("source", ""))
-    trouble: list[str] = []
+    trouble: list[str] = list(earlier or [])
     try:
         trouble += ask(client, [], timeout, reset=True)[1]
     except ProbeFailed as err:

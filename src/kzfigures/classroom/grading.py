@@ -332,9 +332,18 @@ class _Runner:
         cell.outputs = []  # nothing of it is needed now: memory stays small
         going = self.state["stopped"] is None and not self.state["ended"]
         if going:
+            before = json.dumps(self.state["answers"], sort_keys=True, default=str)
             going = self.ask()
+            self.changed_elsewhere(json.loads(before), "".join(cell.source), index)
         self.write()
         return going
+
+    def changed_elsewhere(self, before: dict[str, Any], source: str, index: int) -> None:
+        """Say so when an answer changed while a cell ran that does not name it (a hook, a thread, a timer)."""
+        now = json.loads(json.dumps(self.state["answers"], sort_keys=True, default=str))
+        changed = [n for n in self.names if before.get(n) != now.get(n) and not re.search(rf"\b{n}\b", source)]
+        self.state["trouble"] = list(dict.fromkeys([*self.state["trouble"], *(
+            f"{name} changed while cell {index + 1} ran, which does not set it" for name in changed)]))
 
     def ask(self) -> bool:
         """Ask the kernel for every answer (within the time left), by the grader's own probe (probe.py); False
@@ -495,8 +504,8 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
     if ran.ended:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
     if ran.trouble:
-        parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers were "
-                     "read by the grader's own code; read the notebook yourself")
+        parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers may "
+                     "not be its answer cells' own; read the notebook yourself")
     return "; ".join(parts)
 
 
