@@ -13,7 +13,11 @@ arrives as what it holds, never as what its ``__repr__`` claims.
 What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
 and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
-submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``.
+submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
+and AST transformers, the shell's methods, IPython event callbacks, threads and tracers that are not IPython's,
+the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
+kzfigures functions and builtins rebound. Not looked for: callbacks on the kernel's event loop, signal and audit
+hooks, finalizers.
 """
 from __future__ import annotations
 
