@@ -570,3 +570,22 @@ def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_pat
         assert "the notebook changes how it is run or graded" in rows[name].note and said in rows[name].note, \
             rows[name]
     assert "answer_3 changed while cell" in rows["thread"].note
+
+
+def test_a_probe_that_gets_no_answer_in_time_scores_the_test_nothing_and_never_stops_autograde():
+    """nbclient raises AssertionError for a reply that times out outside a cell: under nbgrader that stopped the
+    whole student's autograde (a hook that sleeps on post_execute could do it on purpose)."""
+    from types import SimpleNamespace
+
+    from kzfigures.classroom.feedback import probed_cell, verified_test
+
+    def late(msg_id):
+        raise AssertionError
+
+    client = SimpleNamespace(kc=SimpleNamespace(execute=lambda *a, **k: "id"), wait_for_reply=late, timeout=30)
+    found: list[str] = []
+    assert probed_cell(client, lambda: "ran", found) == "ran"
+    assert found == ["its kernel did not answer the grader within 20 s (AssertionError)"]
+    cell = {"source": 'lessons.require("reading", "karin-range", answer_2)', "outputs": []}
+    assert verified_test(client, cell, lambda: "ran", earlier=found) == "ran"
+    assert "did not answer the grader" in cell["outputs"][0]["evalue"] and cell["outputs"][0]["output_type"] == "error"
