@@ -38,6 +38,7 @@ from traitlets import Bool  # noqa: E402
 from kzfigures.classroom.feedback import (  # noqa: E402
     is_check,
     own_require,
+    probed_cell,
     quiet_results,
     student_feedback,
     verified_test,
@@ -108,13 +109,17 @@ class ReleaseFeedbackOrSay(ExchangeReleaseFeedback):
 class HiddenTestsVerified(Execute):
     """nbgrader's Execute, making sure of each hidden test: transformers the notebook installed are reset before it,
     and its answer is read and checked by the grader's own code after it (classroom/feedback.py, verified_test), so
-    a test the notebook silenced or rebound scores nothing, never full."""
+    a test the notebook silenced or rebound scores nothing, never full; after every other code cell, the same probe
+    looks for hooks and threads of the notebook's own (probed_cell), and once one is seen no later test scores."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        run = super().preprocess_cell
+        found = resources.setdefault("kzfigures_trouble", [])  # this notebook's: an event hook, a thread, …
         if is_check(cell):
-            run = super().preprocess_cell
-            return verified_test(self, cell, lambda: run(cell, resources, cell_index))
-        return super().preprocess_cell(cell, resources, cell_index)
+            return verified_test(self, cell, lambda: run(cell, resources, cell_index), earlier=found)
+        if cell.cell_type == "code":
+            return probed_cell(self, lambda: run(cell, resources, cell_index), found)
+        return run(cell, resources, cell_index)
 
 
 _autograde = Autograde.class_traits()

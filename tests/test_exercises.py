@@ -623,3 +623,23 @@ def test_a_figure_the_curator_read_otherwise_is_never_a_question_on_the_words_bo
     for bound in set(figures.loc[overridden, "bound"]):  # whichever kind of bound the curator's reading has
         asked = {fid for e in _bounds_exercises(first, set()) for fid in e.figures}
         assert not asked & set(figures.loc[overridden & (figures["bound"] == bound), "figure_id"])
+
+
+def test_kzfigures_grade_grades_the_lesson_of_an_added_article(made, collection, tmp_path, monkeypatch):
+    """M6: `kzfigures grade` knows the lessons `kzfigures lesson` makes (it said "not one of the lessons"): a copy
+    filled with the instructor's answers is all right, an untouched one unanswered, in the collection they came from."""
+    from kzfigures.classroom.grading import grade
+
+    seed = "test-politics-vote"
+    name = lesson_name(seed)
+    student = _nb(made[seed] / "student" / name)
+    answers = _solutions(_nb(made[seed] / name))
+    folder = tmp_path / "class"
+    (folder / "ana").mkdir(parents=True)
+    (folder / "ana" / name).write_text(json.dumps(_filled(student, answers)), encoding="utf-8")
+    (folder / f"ben-{name}").write_text(json.dumps(student), encoding="utf-8")
+    monkeypatch.setenv("KZFIGURES_ROOT", str(collection[0]))
+    rows = {r.student: r for r in grade(folder, ROOT / "notebooks" / "lessons", timeout=120, jobs=2)}
+    assert rows["ana"].lesson == name.removesuffix(".ipynb") and rows["ana"].note == "", rows["ana"]
+    assert rows["ana"].states == ["right"] * len(answers), rows["ana"]
+    assert rows["ben"].states == ["unanswered"] * len(answers), rows["ben"]

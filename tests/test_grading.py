@@ -504,3 +504,89 @@ def test_what_a_grading_killed_outright_left_running_is_killed_by_the_next(tmp_p
         for proc in started.values():
             proc.kill()
             proc.wait()
+
+
+#: A notebook's event hook that makes a wrong answer_3 right after every cell (the adversarial tester's H2); the
+#: same hook that unregisters itself once it has fired; a thread that sets it once answer_4 is set.
+HOOK = ("ip = get_ipython()\nfrom kzfigures import lessons as _L\n"
+        "def _f(*a, **k):\n    import contextlib, io\n    for v in range(0, 10001, 500):\n"
+        "        with contextlib.redirect_stdout(io.StringIO()): fb = _L.check('reading', 'least-thousands', v)\n"
+        "        if getattr(fb, 'state', None) == 'right':\n            ip.user_ns['answer_3'] = v\n            return\n")
+HOOKED = {"post_execute": HOOK + "ip.events.register('post_execute', _f)\n",
+          "pre_run_cell": HOOK + "ip.events.register('pre_run_cell', _f)\n",
+          "once": HOOK + "def _once(*a):\n    if 'answer_3' in ip.user_ns:\n        _f()\n"
+                         "        ip.events.unregister('post_execute', _once)\n"
+                         "ip.events.register('post_execute', _once)\n",
+          "thread": HOOK + "import threading, time\ndef _later():\n    while 'answer_4' not in ip.user_ns:\n"
+                           "        time.sleep(0.05)\n    _f()\nthreading.Thread(target=_later, daemon=True).start()\n"}
+
+
+def test_the_probe_names_event_hooks_and_threads_of_the_notebooks_own_and_nothing_a_plain_notebook_runs():
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ask
+
+    plain = ("import matplotlib.pyplot as plt\n%matplotlib inline\nplt.plot([1, 2])\n%load_ext autoreload\n"
+             "%autoreload 2\nimport pandas, kzfigures\nanswer_3 = 1000")
+    sources = [plain, HOOKED["post_execute"], "answer_3 = 1000", "get_ipython().events.unregister('post_execute', _f)",
+               "import threading, time\nthreading.Thread(target=lambda: time.sleep(20)).start()"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in sources])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    seen = []
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+            seen.append(ask(client, ["answer_3"], 20))
+    assert seen[0] == ({"answer_3": 1000}, [])  # matplotlib's inline hook and IPython's autoreload are not the notebook's
+    assert seen[2] == ({"answer_3": 2000}, ["it registers a callback on IPython's post_execute event"])
+    assert seen[3] == ({"answer_3": 2000}, [])
+    assert seen[4][1] == ["it runs code of its own in another thread"]
+
+
+def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_path):
+    """H2: a wrong answer_3 made right by an event hook (kept, or gone once it fired) or by a timer: the row's note
+    says the notebook changes how it is run, and the right answers of an honest copy say nothing."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    cells = answer_cells(right)
+    cells[2]["source"] = "answer_3 = 1000"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name, code in list(HOOKED.items())[:3]:
+        (folder / f"{name.replace('_', '')}-{lesson.name}").write_text(json.dumps(with_code(right, 1, code)),
+                                                                       encoding="utf-8")
+    (folder / f"honest-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    thread = with_code(right, 4, "import time\ntime.sleep(1)")  # the thread acts once answer_4 is set
+    (folder / f"thread-{lesson.name}").write_text(json.dumps(with_code(thread, 1, HOOKED["thread"])), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=60, jobs=2)}
+    assert rows["honest"].states[2] == "not yet" and rows["honest"].note == "", rows["honest"]
+    for name, said in (("postexecute", "callback on IPython's post_execute event"),
+                       ("preruncell", "callback on IPython's pre_run_cell event"),
+                       ("once", "callback on IPython's post_execute event"),
+                       ("thread", "another thread")):
+        assert "the notebook changes how it is run or graded" in rows[name].note and said in rows[name].note, \
+            rows[name]
+    assert "answer_3 changed while cell" in rows["thread"].note
+
+
+def test_a_probe_that_gets_no_answer_in_time_scores_the_test_nothing_and_never_stops_autograde():
+    """nbclient raises AssertionError for a reply that times out outside a cell: under nbgrader that stopped the
+    whole student's autograde (a hook that sleeps on post_execute could do it on purpose)."""
+    from types import SimpleNamespace
+
+    from kzfigures.classroom.feedback import probed_cell, verified_test
+
+    def late(msg_id):
+        raise AssertionError
+
+    client = SimpleNamespace(kc=SimpleNamespace(execute=lambda *a, **k: "id"), wait_for_reply=late, timeout=30)
+    found: list[str] = []
+    assert probed_cell(client, lambda: "ran", found) == "ran"
+    assert found == ["its kernel did not answer the grader within 20 s (AssertionError)"]
+    cell = {"source": 'lessons.require("reading", "karin-range", answer_2)', "outputs": []}
+    assert verified_test(client, cell, lambda: "ran", earlier=found) == "ran"
+    assert "did not answer the grader" in cell["outputs"][0]["evalue"] and cell["outputs"][0]["output_type"] == "error"

@@ -101,9 +101,23 @@ def answer_cells(nb: dict) -> list[dict]:
     return [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c["cell_type"] == "code"]
 
 
+def hooked(filled: dict, once: bool) -> dict:
+    """A filled-in copy whose answer_2 is wrong, made right after every cell by an IPython event hook registered in
+    the first answer cell (H2: it scored full), or by one that unregisters itself once it has fired."""
+    nb = json.loads(json.dumps(filled))
+    right = "".join(answer_cells(nb)[1]["source"])
+    answer_cells(nb)[1]["source"] = "answer_2 = 'nowhere'"
+    gone = "        get_ipython().events.unregister('post_execute', _f)\n" if once else ""
+    hook = (f"def _f():\n    if 'answer_2' in get_ipython().user_ns:\n        exec({right!r}, get_ipython().user_ns)\n"
+            f"{gone}get_ipython().events.register('post_execute', _f)\n")
+    answer_cells(nb)[0]["source"] = hook + "".join(answer_cells(nb)[0]["source"])
+    return nb
+
+
 def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course):
     release = course / "build" / "nbgrader" / "release" / "lessons"
-    students = ("filled", "untouched", "tamperer", "rebinder", "renamer", "half", "silencer", "astsilencer")
+    students = ("filled", "untouched", "tamperer", "rebinder", "renamer", "half", "silencer", "astsilencer", "hooker",
+                "oncer")
     for student in students:
         (course / "build" / "nbgrader" / "submitted" / student / "lessons").mkdir(parents=True)
     for student, line in (("tamperer", TAMPER), ("rebinder", REBIND), ("renamer", RENAME), ("silencer", SILENCE),
@@ -115,6 +129,10 @@ def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course
         released = json.loads((release / lesson.name).read_text(encoding="utf-8"))
         filled = solved(released, json.loads(lesson.read_text(encoding="utf-8")))
         (course / "build/nbgrader/submitted/filled/lessons" / lesson.name).write_text(json.dumps(filled))
+        if lesson.stem == "02-shares-and-rates":
+            for student in ("hooker", "oncer"):
+                (course / f"build/nbgrader/submitted/{student}/lessons/{lesson.name}").write_text(
+                    json.dumps(hooked(filled, student == "oncer")))
         if lesson == LESSONS[0]:  # half: question 2 wrong, question 3 a syntax error, the rest right
             half = json.loads(json.dumps(filled))
             answer_cells(half)[1]["source"], answer_cells(half)[2]["source"] = "answer_2 = (180, 251)", "answer_3 = (2000"
@@ -134,8 +152,8 @@ def test_autograde_scores_a_filled_in_copy_full_and_an_untouched_one_zero(course
         got, most = scores["filled"][lesson.stem]
         assert most >= 4 and got == most, (lesson.stem, got, most)
     assert scores["untouched"]["02-shares-and-rates"] == [0, 6]
-    for student in ("tamperer", "rebinder", "renamer", "silencer", "astsilencer"):  # nothing a notebook rebinds or
-        # installs (a transformer that silences the hidden tests) gives credit
+    for student in ("tamperer", "rebinder", "renamer", "silencer", "astsilencer", "hooker", "oncer"):  # nothing a
+        # notebook rebinds or installs (a transformer that silences the hidden tests, an event hook) gives credit
         assert scores[student]["02-shares-and-rates"] == [0, 6], student
     assert scores["half"][LESSONS[0].stem] == [3, 5]
 
@@ -173,7 +191,7 @@ def test_the_whole_loop_release_fetch_submit_collect_autograde_feedback(course, 
     assert done.returncode == 0 and "Collecting submission" in done.stderr, done.stderr[-2000:]
     student = next(p.name for p in (course / "build/nbgrader/submitted").iterdir()
                    if p.name not in ("filled", "untouched", "tamperer", "rebinder", "renamer", "half", "byhand",
-                                     "silencer", "astsilencer"))
+                                     "silencer", "astsilencer", "hooker", "oncer"))
     done = nbgrader(course, "autograde", "lessons", "--student", student)
     assert done.returncode == 0, done.stderr[-3000:]
     assert nbgrader(course, "generate_feedback", "lessons", "--student", student).returncode == 0

@@ -422,12 +422,12 @@ def _grade(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt("signal 15")  # as report does: the notebooks running are stopped, then it ends
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    known = lesson_questions(source, generated=True)  # and the lessons kzfigures lesson makes
     try:
-        rows = grade(folders, source, timeout=args.timeout, progress=lambda line: print(line, file=sys.stderr,
-                                                                                       flush=True))
+        rows = grade(folders, source, timeout=args.timeout, known=known,
+                     progress=lambda line: print(line, file=sys.stderr, flush=True))
     finally:
         signal.signal(signal.SIGTERM, previous)
-    known = lesson_questions(source)
     print(table(rows, known), end="")
     if args.csv:
         write_atomic(Path(args.csv), csv_text(rows, known), newline="")

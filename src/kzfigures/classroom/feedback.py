@@ -97,28 +97,45 @@ def student_feedback(nb: Any) -> Any:
 REQUIRE = re.compile(r'require\("([^"]+)", "([^"]+)", (answer_\d+)\)')
 
 
-def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20) -> Any:
+def probed_cell(client: Any, run: Any, found: list[str], timeout: float = 20) -> Any:
+    """Run any other code cell (``run()``), then add to ``found`` what the grader's probe finds changed in how
+    the notebook's cells run (a hook registered now and gone before the next test is still seen). Returns what
+    ``run()`` returned."""
+    result = run()
+    seen = _probe(client, [], timeout)[1]
+    found += [t for t in seen if t not in found]
+    return result
+
+
+def _probe(client: Any, names: list[str], timeout: float, reset: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """The probe's answers and trouble; a probe that gets no answer in time is trouble too, never a crash of
+    nbgrader's autograde (nbclient raises AssertionError for a reply that times out outside a cell)."""
+    from .probe import ProbeFailed, ask
+
+    try:
+        return ask(client, names, timeout, reset)
+    except ProbeFailed as err:
+        return {}, [str(err)]
+    except (AssertionError, TimeoutError, RuntimeError) as err:
+        return {}, [f"its kernel did not answer the grader within {timeout:.0f} s ({type(err).__name__})"]
+
+
+def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20, earlier: list[str] | None = None) -> Any:
     """Run a hidden test cell (``run()``, nbgrader's own execution) as nbgrader's autograde does, made sure of by
     this process: before it, the notebook's input transformers are reset (probe.py), and after it, its answers are
     read by the grader's own probe and checked here with the answer key. A test the notebook silenced, or whose
     answer is not right, or a notebook that changed how its cells run, gets an error output: no credit, never full
-    credit. Returns what ``run()`` returned."""
+    credit; so does every test after a cell that did (``earlier``: what probed_cell found). Returns what ``run()``
+    returned."""
     from nbformat.v4 import new_output
 
     from . import lessons
-    from .probe import ProbeFailed, ask
 
     calls = REQUIRE.findall(cell.get("source", ""))
-    trouble: list[str] = []
-    try:
-        trouble += ask(client, [], timeout, reset=True)[1]
-    except ProbeFailed as err:
-        trouble.append(str(err))
+    trouble: list[str] = list(earlier or [])
+    trouble += _probe(client, [], timeout, reset=True)[1]
     result = run()
-    try:
-        answers, after = ask(client, [answer for _, _, answer in calls], timeout)
-    except ProbeFailed as err:
-        answers, after = {}, [str(err)]
+    answers, after = _probe(client, [answer for _, _, answer in calls], timeout)
     trouble += [t for t in after if t not in trouble]
     said = [lessons.check(lesson, question, answers.get(answer)) for lesson, question, answer in calls]
     wrong = next((f for f in said if f.state not in ("right", "as asked")), None)

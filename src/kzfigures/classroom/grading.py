@@ -32,6 +32,8 @@ from typing import Any
 from ..collection.kernels import on_unix_sockets
 from ..collection.listing import cell_source
 from ..figures.literal import printable, spreadsheet_cell
+from ..figures.paths import ENV_VAR as ROOT_ENV
+from ..figures.paths import project_root
 from .answers import decode
 from .edition import TEXT_PROMPT, check_call
 from .slips import GRADING_ENV
@@ -103,18 +105,47 @@ def _title(markdown: str) -> str:
     return text if len(text) <= 70 else text[:69].rstrip() + "…"
 
 
-def lesson_questions(lessons: Path) -> dict[str, LessonQuestions]:
-    """Each instructor lesson's file stem -> (its key in the answer key, its stem, its questions in order)."""
+def _questions(cells: list[dict[str, Any]]) -> tuple[str, list[Asked]]:
+    """A lesson's key in the answer key and its questions in order, from its cells."""
+    heading, key, questions = "", "", list[Asked]()
+    for cell in cells:
+        source = cell_source(cell)
+        if cell["cell_type"] == "markdown" and source.startswith("### Question"):
+            heading = source
+        elif m := check_call(cell):
+            key = m["lesson"]
+            questions.append(Asked(len(questions) + 1, m["question"], m["answer"], _title(heading)))
+    return key, questions
+
+
+def generated_questions() -> dict[str, LessonQuestions]:
+    """The lessons ``kzfigures lesson`` makes, one per curated article ("01-<article>"), as lesson_questions gives
+    them: each made again here from the same table, so its questions are the ones its check cells name."""
+    from ..figures.store import checked_package
+    from .exercises import NoLesson, lesson_name, lesson_notebook
+
     found = {}
+    try:
+        seeds = list(checked_package().seeds)
+    except (OSError, ValueError):  # no collection to read: the hand-written lessons only
+        return {}
+    for seed in seeds:
+        try:
+            key, questions = _questions(lesson_notebook(seed)["cells"])
+        except (NoLesson, OSError, ValueError, KeyError):
+            continue
+        stem = lesson_name(seed).removesuffix(".ipynb")
+        if questions:
+            found[stem] = (key, stem, questions)
+    return found
+
+
+def lesson_questions(lessons: Path, generated: bool = False) -> dict[str, LessonQuestions]:
+    """Each instructor lesson's file stem -> (its key in the answer key, its stem, its questions in order); with
+    ``generated``, the lessons ``kzfigures lesson`` makes from curated articles too."""
+    found = generated_questions() if generated else {}
     for path in sorted(lessons.glob("[0-9][0-9]-*.ipynb")):
-        heading, key, questions = "", "", list[Asked]()
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            source = cell_source(cell)
-            if cell["cell_type"] == "markdown" and source.startswith("### Question"):
-                heading = source
-            elif m := check_call(cell):
-                key = m["lesson"]
-                questions.append(Asked(len(questions) + 1, m["question"], m["answer"], _title(heading)))
+        key, questions = _questions(json.loads(path.read_text(encoding="utf-8"))["cells"])
         if questions:
             found[path.stem] = (key, path.stem, questions)
     return found
@@ -210,6 +241,8 @@ def _child_env(scratch: str, token: str) -> dict[str, str]:
     """The child's environment: the grader's, less Jupyter's and kzfigures' settings, HOME in the scratch folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER_", "IPYTHON"))}
     env.update(HOME=scratch, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    with contextlib.suppress(FileNotFoundError):  # the collection the grader checks against: a lesson made from
+        env[ROOT_ENV] = str(project_root().resolve())  # an article added outside the checkout reads it there too
     env[TOKEN_ENV] = token
     return env
 
@@ -333,9 +366,18 @@ class _Runner:
         cell.outputs = []  # nothing of it is needed now: memory stays small
         going = self.state["stopped"] is None and not self.state["ended"]
         if going:
+            before = json.dumps(self.state["answers"], sort_keys=True, default=str)
             going = self.ask()
+            self.changed_elsewhere(json.loads(before), "".join(cell.source), index)
         self.write()
         return going
+
+    def changed_elsewhere(self, before: dict[str, Any], source: str, index: int) -> None:
+        """Say so when an answer changed while a cell ran that does not name it (a hook, a thread, a timer)."""
+        now = json.loads(json.dumps(self.state["answers"], sort_keys=True, default=str))
+        changed = [n for n in self.names if before.get(n) != now.get(n) and not re.search(rf"\b{n}\b", source)]
+        self.state["trouble"] = list(dict.fromkeys([*self.state["trouble"], *(
+            f"{name} changed while cell {index + 1} ran, which does not set it" for name in changed)]))
 
     def ask(self) -> bool:
         """Ask the kernel for every answer (within the time left), by the grader's own probe (probe.py); False
@@ -455,7 +497,8 @@ def _why_not(path: Path, stem: str | None) -> str | None:
         if path.is_symlink() and path.is_dir():
             return "a link to a folder: not followed, nothing in it graded"
         return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
-    return None if stem else "not one of the lessons (its name holds no lesson's)"
+    return None if stem else ("not one of the lessons (its name holds no lesson's, nor a curated article's "
+                              "lesson's: 01-ARTICLE.ipynb, as kzfigures lesson names it)")
 
 
 def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
@@ -496,8 +539,8 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
     if ran.ended:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
     if ran.trouble:
-        parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers were "
-                     "read by the grader's own code; read the notebook yourself")
+        parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers may "
+                     "not be its answer cells' own; read the notebook yourself")
     return "; ".join(parts)
 
 
@@ -549,13 +592,15 @@ def _copies(rows: list[Graded]) -> None:
 
 
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
-          progress: Callable[[str], None] | None = None) -> list[Graded]:
-    """Grade every .ipynb under the folder(s) (checkpoint copies left out), ``jobs`` at once; one row per file."""
+          progress: Callable[[str], None] | None = None,
+          known: dict[str, LessonQuestions] | None = None) -> list[Graded]:
+    """Grade every .ipynb under the folder(s) (checkpoint copies left out), ``jobs`` at once; one row per file. The
+    lessons are those in ``lessons`` and the ones made from curated articles, unless ``known`` names them."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     folders = folder if isinstance(folder, list) else [folder]
     kill_orphans()  # what a grading killed outright left running
-    known = lesson_questions(lessons)
+    known = known if known is not None else lesson_questions(lessons, generated=True)
     todo = _jobs(folders, list(known))
     if not todo:
         raise FileNotFoundError(f"{', '.join(map(str, folders))}: no .ipynb files in it (or below it) to grade")

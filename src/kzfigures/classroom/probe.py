@@ -13,7 +13,11 @@ arrives as what it holds, never as what its ``__repr__`` claims.
 What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
 and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
-submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``.
+submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
+and AST transformers, the shell's methods, IPython event callbacks, threads and tracers that are not IPython's,
+the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
+kzfigures functions and builtins rebound. Not looked for: callbacks on the kernel's event loop, signal and audit
+hooks, finalizers.
 """
 from __future__ import annotations
 
@@ -128,10 +132,26 @@ def _probe(user, names, reset, roots):
                 return False
         return True
 
+    def home(cls):
+        try:
+            where = DICT.get(modules, PROXY.get(cls.__dict__, '__module__'))
+            named = DICT.get(where.__dict__, T.__dict__['__name__'].__get__(cls))
+            return named is cls and not outside(where.__file__)
+        except:
+            return False
+
+    def own(f):
+        if T(f) is FUNC:
+            return not outside(f.__code__.co_filename)
+        if T(f) is METHOD:
+            return own(f.__func__) and home(T(f.__self__))
+        return False
+
     trouble = []
     import sys
     roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
     modules = DICT.copy(sys.modules)
+    METHOD = (lambda: 0).__get__(0).__class__
     shell_module = modules.get('IPython.core.interactiveshell')
     shell = shell_module.InteractiveShell._instance if shell_module is not None else None
     if shell is not None:
@@ -164,6 +184,17 @@ def _probe(user, names, reset, roots):
                 found = PROXY.get(cls.__dict__, name)
                 if T(found) is FUNC and outside(found.__code__.co_filename):
                     trouble.append('it replaces the shell\'s ' + name)
+        events = shell.events
+        kind = DICT.get(modules, 'IPython.core.events')
+        if kind is None or T(events) is not kind.EventManager or T(events.callbacks) is not DICT:
+            trouble.append('it replaces the shell\'s events')
+        else:
+            for event, listed in DICT.items(events.callbacks):
+                kept = [f for f in LIST(listed) if own(f)]
+                if LIST.__len__(kept) != LIST.__len__(LIST(listed)):
+                    trouble.append('it registers a callback on IPython\'s ' + event + ' event')
+                    if reset:
+                        listed[:] = kept
         printers = shell.display_formatter.formatters['text/plain'].type_printers
         default = DICT.get(modules['IPython.lib.pretty']._type_pprinters, STR)
         if DICT.get(printers, STR) is not default or 'format' in DICT.keys(shell.display_formatter.__dict__):
@@ -174,6 +205,23 @@ def _probe(user, names, reset, roots):
         for name, value in DICT.items(DICT.copy(module.__dict__)):
             if T(value) is FUNC and outside(value.__code__.co_filename):
                 trouble.append('it rebinds ' + module_name + '.' + name)
+    me = modules['_thread'].get_ident()
+    for ident, frame in DICT.items(sys._current_frames()):
+        while ident != me and frame is not None:
+            where = frame.f_code.co_filename
+            if outside(where) and not STR.startswith(where, '<frozen '):
+                trouble.append('it runs code of its own in another thread')
+                break
+            frame = frame.f_back
+    for thread in LIST(modules['threading'].enumerate()):
+        for name in ('_target', 'function'):
+            f = DICT.get(thread.__dict__, name)
+            if f is not None and not own(f):
+                trouble.append('it runs code of its own in another thread')
+    for name in ('gettrace', 'getprofile'):
+        f = getattr(sys, name)()
+        if (T(f) is FUNC or T(f) is METHOD) and not own(f):
+            trouble.append('it traces the code it runs (sys.set' + name[3:] + ')')
     builtins = modules['builtins']
     for name, value in DICT.items(DICT.copy(builtins.__dict__)):
         if T(value) is FUNC and outside(value.__code__.co_filename):
