@@ -546,7 +546,8 @@ def test_the_probe_names_event_hooks_and_threads_of_the_notebooks_own_and_nothin
 
 def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_path):
     """H2: a wrong answer_3 made right by an event hook (kept, or gone once it fired) or by a timer: the row's note
-    says the notebook changes how it is run, and the right answers of an honest copy say nothing."""
+    says the notebook changes how it is run and it scores nothing (it scored 5/5), and the right answers of an honest
+    copy say nothing."""
     student = tmp_path / "student"
     make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
@@ -570,6 +571,7 @@ def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_pat
                        ("thread", "another thread")):
         assert "the notebook changes how it is run or graded" in rows[name].note and said in rows[name].note, \
             rows[name]
+        assert "right" not in rows[name].states and "none is counted as right" in rows[name].note, rows[name]
     assert "answer_3 changed while cell" in rows["thread"].note
 
 

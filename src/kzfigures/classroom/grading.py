@@ -540,7 +540,7 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
     if ran.trouble:
         parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers may "
-                     "not be its answer cells' own; read the notebook yourself")
+                     "not be its answer cells' own, so none is counted as right; read the notebook yourself")
     return "; ".join(parts)
 
 
@@ -571,6 +571,8 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
             states.append(checks.check(key, question.name, ran.answers.get(question.answer)).state)
         except Exception:  # an answer the check cannot take is not right (the check should never raise)
             states.append("not yet")
+    if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
+        states = ["not yet" if state == "right" else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
     return Graded(job.student, job.stem, states, _note(ran, nb, timeout),
                   [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
