@@ -592,3 +592,43 @@ def test_a_probe_that_gets_no_answer_in_time_scores_the_test_nothing_and_never_s
     cell = {"source": 'lessons.require("reading", "karin-range", answer_2)', "outputs": []}
     assert verified_test(client, cell, lambda: "ran", earlier=found) == "ran"
     assert "did not answer the grader" in cell["outputs"][0]["evalue"] and cell["outputs"][0]["output_type"] == "error"
+
+
+#: Ways a second fresh adversarial pass forged a full score with no note (each a cell of the notebook's own).
+FORGERIES = {
+    "a callable object as the tracer": ("import sys\nclass _T:\n    def __call__(self, *a):\n        return None\n"
+                                        "sys.settrace(_T())", "it traces the code it runs (sys.settrace)"),
+    "a callable object as the profiler": ("import sys\nclass _T:\n    def __call__(self, *a):\n        return None\n"
+                                          "sys.setprofile(_T())", "it traces the code it runs (sys.setprofile)"),
+    "a callable object for exec": ("import builtins\nclass _X:\n    def __call__(self, *a):\n        return None\n"
+                                   "builtins.exec = _X()", None),  # the probe refuses to run: no answer counted
+    "a replaced transformer manager": (
+        "from IPython.core.inputtransformer2 import TransformerManager\nclass _M(TransformerManager):\n"
+        "    def transform_cell(self, cell):\n        return super().transform_cell(cell)\n"
+        "get_ipython().input_transformer_manager = _M()", "it replaces the shell's input_transformer_manager"),
+    "a patched display hook": ("_cls = type(get_ipython().displayhook)\n_old = _cls.__call__\n"
+                               "def _call(self, result=None):\n    return _old(self, result)\n_cls.__call__ = _call",
+                               "it changes the shell's display hook"),
+    "lessons rebound": ("class _L:\n    pass\nlessons = _L()", "it rebinds lessons"),
+}
+
+
+def test_the_probe_names_the_forgeries_a_second_adversarial_pass_found():
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ProbeFailed, ask
+
+    for name, (code, said) in FORGERIES.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ["answer_3 = 1000", code]])
+        client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+        with on_unix_sockets(client), client.setup_kernel():
+            client.execute_cell(nb.cells[0], 0)
+            assert ask(client, ["answer_3"], 20) == ({"answer_3": 1000}, []), name
+            client.execute_cell(nb.cells[1], 1)
+            if said is None:
+                with pytest.raises(ProbeFailed, match="replaced what the grader reads its answers with"):
+                    ask(client, ["answer_3"], 20)
+                continue
+            _, trouble = ask(client, ["answer_3"], 20)
+        assert said in trouble, (name, trouble)

@@ -157,6 +157,14 @@ def _probe(user, names, reset, roots):
     if shell is not None:
         fresh = modules['IPython.core.inputtransformer2'].TransformerManager()
         manager = shell.input_transformer_manager
+        if T(manager) is not T(fresh):
+            trouble.append('it replaces the shell\'s input_transformer_manager')
+            if reset:
+                shell.input_transformer_manager = manager = fresh
+        for cls in MRO.__get__(T(shell.displayhook)):
+            found = PROXY.get(cls.__dict__, '__call__')
+            if T(found) is FUNC and outside(found.__code__.co_filename):
+                trouble.append('it changes the shell\'s display hook')
         places = [(manager, 'cleanup_transforms', LIST(fresh.cleanup_transforms)),
                   (manager, 'line_transforms', LIST(fresh.line_transforms)),
                   (manager, 'token_transformers', LIST(fresh.token_transformers)),
@@ -220,12 +228,19 @@ def _probe(user, names, reset, roots):
                 trouble.append('it runs code of its own in another thread')
     for name in ('gettrace', 'getprofile'):
         f = getattr(sys, name)()
-        if (T(f) is FUNC or T(f) is METHOD) and not own(f):
+        if f is not None and not own(f):  # a callable object too, not only a function
             trouble.append('it traces the code it runs (sys.set' + name[3:] + ')')
     builtins = modules['builtins']
     for name, value in DICT.items(DICT.copy(builtins.__dict__)):
         if T(value) is FUNC and outside(value.__code__.co_filename):
             trouble.append('it rebinds Python\'s ' + name)
+    for name in ('exec', 'eval', 'compile', '__import__', 'getattr', 'isinstance', 'repr', 'print'):
+        value = DICT.get(builtins.__dict__, name)
+        if T(value) is not BUILTIN or value.__name__ != name:  # a builtin replaced by a callable object
+            trouble.append('it rebinds Python\'s ' + name)
+    kept_lessons = DICT.get(user, 'lessons')
+    if kept_lessons is not None and kept_lessons is not DICT.get(modules, 'kzfigures.classroom.lessons'):
+        trouble.append('it rebinds lessons')
     answers = []
     for name in names:
         try:
@@ -241,7 +256,8 @@ out = _probe(user, names, reset, roots)
 '''.replace("BUDGET", str(BUDGET))
 
 #: The user expression: run SOURCE by Python's own ``exec`` (a rebound one is not called, and the probe says so).
-EXPRESSION = ("(lambda g: (exec.__class__ is [].append.__class__ and exec.__self__.__name__ == 'builtins' "
+EXPRESSION = ("(lambda g: ((1).__class__.__class__(exec) is (1).__class__.__class__([].append) "
+              "and exec.__name__ == 'exec' and exec.__self__.__name__ == 'builtins' "
               "and exec(g['source'], g), g)[1].get('out'))({'user': (lambda: 0).__globals__, 'source': %r, "
               "'names': %r, 'reset': %r, 'roots': %r})")
 
