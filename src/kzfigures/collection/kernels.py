@@ -20,25 +20,23 @@ SOCKET_PATH_MAX = 100
 
 @contextmanager
 def on_unix_sockets(client: Any, connection_file: str | None = None) -> Iterator[Any]:
-    """Give an nbclient client (before it starts its kernel) a kernel manager on Unix sockets, its connection file
-    at ``connection_file`` or in the sockets' own folder; the folder is removed when the block ends."""
-    folder = tempfile.mkdtemp(prefix="kzk-")  # short: a socket's path holds at most 107 bytes
+    """Give an nbclient client (before it starts its kernel) a kernel manager on Unix sockets: beside
+    ``connection_file`` when given (a build's folder, which the next build removes if this one is killed), else in
+    a folder of its own, removed when the block ends. A connection file whose path is too long for a socket keeps
+    TCP (a socket's path holds at most 107 bytes; nothing is then left in the temporary folder by a kill)."""
+    km = client.km or client.create_kernel_manager()
+    client.km = km
+    if connection_file:
+        km.connection_file = connection_file
+        beside = os.path.splitext(connection_file)[0] + "-ipc"
+        if len(beside) <= SOCKET_PATH_MAX:
+            km.transport, km.ip = "ipc", beside
+        yield km
+        return
+    folder = tempfile.mkdtemp(prefix="kzk-")  # short: /tmp/kzk-XXXXXXXX/k-NNNNN
     try:
-        km = client.km or client.create_kernel_manager()
-        km.transport = "ipc"
-        km.ip = socket_prefix(folder, connection_file)
-        km.connection_file = connection_file or os.path.join(folder, "kernel.json")
-        client.km = km
+        km.transport, km.ip = "ipc", os.path.join(folder, "k")
+        km.connection_file = os.path.join(folder, "kernel.json")
         yield km
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def socket_prefix(folder: str, connection_file: str | None) -> str:
-    """Where the kernel's sockets go: beside its connection file when that path is short enough (a build's folder,
-    removed by the next build if this one is killed), else in ``folder``."""
-    if connection_file:
-        beside = os.path.splitext(connection_file)[0] + "-ipc"
-        if len(beside) <= SOCKET_PATH_MAX:
-            return beside
-    return os.path.join(folder, "k")
