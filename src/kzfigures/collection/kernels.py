@@ -22,21 +22,27 @@ SOCKET_PATH_MAX = 100
 def on_unix_sockets(client: Any, connection_file: str | None = None) -> Iterator[Any]:
     """Give an nbclient client (before it starts its kernel) a kernel manager on Unix sockets: beside
     ``connection_file`` when given (a build's folder, which the next build removes if this one is killed), else in
-    a folder of its own, removed when the block ends. A connection file whose path is too long for a socket keeps
-    TCP (a socket's path holds at most 107 bytes; nothing is then left in the temporary folder by a kill)."""
+    a folder of its own, removed when the block ends. A path too long for a socket (a long output
+    folder or TMPDIR, counted in bytes) keeps TCP: a socket's path holds at most 107 bytes."""
     km = client.km or client.create_kernel_manager()
     client.km = km
     if connection_file:
         km.connection_file = connection_file
         beside = os.path.splitext(connection_file)[0] + "-ipc"
-        if len(beside) <= SOCKET_PATH_MAX:
+        if fits(beside):
             km.transport, km.ip = "ipc", beside
         yield km
         return
-    folder = tempfile.mkdtemp(prefix="kzk-")  # short: /tmp/kzk-XXXXXXXX/k-NNNNN
+    folder = tempfile.mkdtemp(prefix="kzk-")  # short, unless TMPDIR is long: /tmp/kzk-XXXXXXXX/k-NNNNN
     try:
-        km.transport, km.ip = "ipc", os.path.join(folder, "k")
-        km.connection_file = os.path.join(folder, "kernel.json")
+        if fits(os.path.join(folder, "k")):
+            km.transport, km.ip = "ipc", os.path.join(folder, "k")
+            km.connection_file = os.path.join(folder, "kernel.json")
         yield km
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fits(prefix: str) -> bool:
+    """Whether sockets named ``prefix``-NNNNN fit a Unix socket's path (counted in bytes, as the system counts)."""
+    return len(os.fsencode(prefix)) <= SOCKET_PATH_MAX
