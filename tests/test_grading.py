@@ -602,6 +602,9 @@ FORGERIES = {
                                           "sys.setprofile(_T())", "it traces the code it runs (sys.setprofile)"),
     "a callable object for exec": ("import builtins\nclass _X:\n    def __call__(self, *a):\n        return None\n"
                                    "builtins.exec = _X()", None),  # the probe refuses to run: no answer counted
+    "exec shadowed by an object whose __class__ lies": (
+        "class _X:\n    __class__ = property(lambda self: [].append.__class__)\n    __self__ = __builtins__\n"
+        "    def __call__(self, *a):\n        return None\nexec = _X()", None),
     "a replaced transformer manager": (
         "from IPython.core.inputtransformer2 import TransformerManager\nclass _M(TransformerManager):\n"
         "    def transform_cell(self, cell):\n        return super().transform_cell(cell)\n"
