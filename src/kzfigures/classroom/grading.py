@@ -432,7 +432,8 @@ def _execute(path: Path, names: list[str], timeout: int, answers: int) -> None:
     _limit_child()
     nb = nbformat.reads(path.read_text(encoding="utf-8-sig"), as_version=4)  # a BOM is harmless: read past it
     client = _client(nb, timeout, path.parent)
-    with on_unix_sockets(client), client.setup_kernel():
+    # the kernel's key and sockets in the submission's scratch folder, which the grader removes even if this child is killed
+    with on_unix_sockets(client, str(path.parent / ".kernel.json")), client.setup_kernel():
         runner = _Runner(client, names, answers, timeout)
         runner.write()
         for index, cell in enumerate(nb.cells):
