@@ -343,6 +343,12 @@ class _Runner:
         self.client, self.names, self.answers = client, names, answers
         self.deadline = time.monotonic() + timeout
         self.state: dict[str, Any] = {"answers": {}, "errors": [], "stopped": None, "ended": "", "trouble": []}
+        client.on_cell_error = self.failed  # from the kernel's reply: an error whose output was lost is still seen
+
+    def failed(self, cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        """nbclient's hook for a cell whose reply is an error: note it (its name and message)."""
+        content = execute_reply.get("content", {})
+        self.state["errors"].append((cell_index, str(content.get("ename", ""))[:80], str(content.get("evalue", ""))[:160]))
 
     def left(self) -> int:
         """Whole seconds left before the deadline (at least one)."""
@@ -361,8 +367,6 @@ class _Runner:
             self.state["ended"] = "its kernel died (it used too much memory, or ended itself)"
         except Exception as err:  # the kernel's messages broke off (a kernel killed mid-reply, its session damaged)
             self.state["ended"] = f"its kernel stopped answering ({type(err).__name__}: {str(err)[:80]})"
-        self.state["errors"] += [(index, o.get("ename", ""), o.get("evalue", "")) for o in cell.outputs
-                                 if o.get("output_type") == "error"][:1]
         cell.outputs = []  # nothing of it is needed now: memory stays small
         going = self.state["stopped"] is None and not self.state["ended"]
         if going:
@@ -408,17 +412,15 @@ class _Runner:
 
 
 def _client(nb: Any, timeout: int, folder: Path) -> Any:
-    """In the child: an nbclient that keeps of a cell's outputs only its error, so a cell that prints hundreds of
-    megabytes costs no memory here."""
+    """In the child: an nbclient that keeps none of a cell's outputs (its errors come from the kernel's reply), so
+    a cell that prints hundreds of megabytes costs no memory here."""
     from nbclient import NotebookClient
 
     class Kept(NotebookClient):
-        """nbclient's client, keeping only the errors of each cell's outputs."""
+        """nbclient's client, keeping no output."""
 
         def output(self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int) -> Any:
-            if msg["msg_type"] != "error":
-                return None
-            return super().output(outs, msg, display_id, cell_index)
+            return None
 
     return Kept(nb, kernel_name="python3", timeout=timeout, allow_errors=True, shutdown_kernel="immediate",
                 resources={"metadata": {"path": str(folder)}})
