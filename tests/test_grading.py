@@ -738,3 +738,67 @@ def test_nbgraders_autograde_counts_a_right_notebook_that_loads_rich(tmp_path):
                 probed_cell(client, lambda c=cell, i=index: client.execute_cell(c, i), found)
     errors = [o for c in lesson.cells if is_check(c) for o in c.outputs if o.output_type == "error"]
     assert checks == 5 and found == [] and errors == [], (found, errors)
+
+
+def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_else(tmp_path, monkeypatch):
+    """Issue 33: kill -9 of `kzfigures grade` left its kzfigures-grade-* and kzfigures-graded-* folders (the kernel's
+    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else."""
+    import tempfile
+
+    from kzfigures.classroom.grading import remove_orphan_folders
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    outside = tmp_path / "teachers-notes"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    names = {"orphan": f"kzfigures-grade-{gone.pid}-0123456789abcdef-ab12_cd",
+             "orphan's private": f"kzfigures-graded-{gone.pid}-0123456789abcdef-zz9",
+             "live grader's": f"kzfigures-grade-{os.getpid()}-0123456789abcdef-ab12",
+             "live parent's": f"kzfigures-grade-{os.getppid()}-0123456789abcdef-ab12",
+             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{gone.pid}-0123456789abcdef-x"}
+    for name in names.values():
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / ".kernel.json").write_text("{}", encoding="utf-8")
+    link = tmp_path / f"kzfigures-grade-{gone.pid}-0123456789abcdef-link"
+    link.symlink_to(outside)
+    (tmp_path / f"kzfigures-graded-{gone.pid}-0123456789abcdef-file").write_text("a file", encoding="utf-8")
+    removed = remove_orphan_folders()
+    assert sorted(p.name for p in removed) == sorted([names["orphan"], names["orphan's private"]])
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]}
+                    | {"teachers-notes", link.name, f"kzfigures-graded-{gone.pid}-0123456789abcdef-file"})
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(tmp_path):
+    """The same by hand: `kzfigures grade` killed with kill -9 while a notebook runs, then run again."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    blank = json.loads((student / lesson.name).read_text(encoding="utf-8"))
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / f"slow-{lesson.name}").write_text(
+        json.dumps(with_code(blank, 0, "import time\ntime.sleep(600)")), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.ipynb").write_text(json.dumps(blank), encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    grader = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "class")], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(scratch.glob("kzfigures-grade-*/.kernel.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(scratch.glob("kzfigures-grade-*/.kernel.json")), "no kernel started"
+    finally:
+        grader.kill()
+        grader.wait()
+    left = sorted(p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
+    assert len(left) == 2 and all(f"-{grader.pid}-" in name for name in left), left
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "other")], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade")]

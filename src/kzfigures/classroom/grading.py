@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import stat
 import subprocess
@@ -214,6 +215,31 @@ def kill_orphans() -> list[int]:
     return killed
 
 
+#: The scratch folders a grading makes for each submission (in the temporary folder), each named with its grading
+#: mark ("PID-HEX", the grader's process id first) after one of these prefixes.
+SCRATCH = ("kzfigures-grade-", "kzfigures-graded-")
+
+
+def remove_orphan_folders() -> list[Path]:
+    """Remove the scratch folders a grading killed outright left (kill -9 gives it no time): folders of this user in
+    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone; never a link, a
+    file, a folder named otherwise or a live grader's. Returns those removed."""
+    removed = []
+    for entry in Path(tempfile.gettempdir()).iterdir():
+        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"(\d+)-[0-9a-f]{16}-\w+", entry.name)
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        grader = int(found.group(1)) if found else None
+        if (grader is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or grader == os.getpid()
+                or _running(grader)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 def _running(pid: int) -> bool:
     """True when a process with this id runs (a zombie does not)."""
     try:
@@ -265,8 +291,8 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     except (ValueError, UnicodeDecodeError):
         return "not a notebook: the file is not JSON (damaged, or saved as something else)"
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
-    with tempfile.TemporaryDirectory(prefix="kzfigures-grade-", ignore_cleanup_errors=True) as scratch, \
-            tempfile.TemporaryDirectory(prefix="kzfigures-graded-") as private:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
+            tempfile.TemporaryDirectory(prefix=f"{SCRATCH[1]}{token}-") as private:
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
         copy.write_bytes(data)
         with report.open("wb") as answers, log.open("wb") as out:
@@ -604,7 +630,10 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     folders = folder if isinstance(folder, list) else [folder]
-    kill_orphans()  # what a grading killed outright left running
+    killed, since = kill_orphans(), time.monotonic()  # what a grading killed outright left running,
+    while any(map(_running, killed)) and time.monotonic() - since < 5:
+        time.sleep(0.05)
+    remove_orphan_folders()  # then its scratch folders, once nothing writes there
     known = known if known is not None else lesson_questions(lessons, generated=True)
     todo = _jobs(folders, list(known))
     if not todo:
