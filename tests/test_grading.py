@@ -802,3 +802,22 @@ def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(t
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert not [p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade")]
+
+
+def test_grade_takes_one_notebook_named_alone(tmp_path):
+    """Issue 33: `kzfigures grade FILE.ipynb` said "no such folder"; a notebook is graded alone, its student named by
+    its file or, when the file holds only the lesson's name, by its folder; a file of another kind is one line."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    blank = json.loads((student / lesson.name).read_text(encoding="utf-8"))
+    (tmp_path / "ana").mkdir()
+    (tmp_path / "ana" / lesson.name).write_text(json.dumps(blank), encoding="utf-8")
+    (tmp_path / f"ben-{lesson.name}").write_text(json.dumps(blank), encoding="utf-8")
+    (tmp_path / "ana" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    rows = grade([tmp_path / "ana" / lesson.name, tmp_path / f"ben-{lesson.name}"], LESSONS_DIR, timeout=60, jobs=2)
+    assert [(r.student, r.lesson, r.states) for r in rows] == [(n, lesson.stem, ["unanswered"] * 5)
+                                                              for n in ("ana", "ben")]
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "ana" / "notes.pdf")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a notebook (.ipynb)" in done.stderr

@@ -486,7 +486,10 @@ def _given(value: Any) -> str:
 def _handed_in(folder: Path) -> Iterator[Path]:
     """Every .ipynb under folder, and every file handed in as something else (a .pdf, a .html), links and folders
     named like notebooks included (they get a note); checkpoints and hidden folders left out; links to folders are
-    not followed."""
+    not followed; a notebook named alone, itself."""
+    if not folder.is_dir():
+        yield folder
+        return
     for top, dirs, files in os.walk(folder):
         keep = sorted(d for d in dirs if not d.startswith(".") and not d.endswith(".ipynb"))
         odd = sorted(d for d in dirs if not d.startswith(".") and d.endswith(".ipynb"))
@@ -533,9 +536,12 @@ def _why_not(path: Path, stem: str | None) -> str | None:
 def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
     """The files to grade in every folder, each read (or refused) here, once."""
     jobs = []
-    for folder in folders:
-        for path in _handed_in(folder):
+    for given in folders:
+        folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
+        for path in _handed_in(given):
             student, stem = student_and_lesson(path, folder, stems)
+            if folder is not given and stem is not None and student == path.stem:
+                student = folder.name  # ana/01-….ipynb named alone, its name only the lesson's: ana's
             stem = stem if path.name.lower().endswith(".ipynb") else None
             why = _why_not(path, stem)
             jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
@@ -625,7 +631,8 @@ def _copies(rows: list[Graded]) -> None:
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
           progress: Callable[[str], None] | None = None,
           known: dict[str, LessonQuestions] | None = None) -> list[Graded]:
-    """Grade every .ipynb under the folder(s) (checkpoint copies left out), ``jobs`` at once; one row per file. The
+    """Grade every .ipynb under the folder(s) (checkpoint copies left out), or a notebook named alone, ``jobs`` at
+    once; one row per file. The
     lessons are those in ``lessons`` and the ones made from curated articles, unless ``known`` names them."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
