@@ -172,3 +172,27 @@ def test_a_byte_order_mark_is_kept_in_the_stored_bytes_and_out_of_the_text_and_q
     rows = read_rows(package_copy / "data" / "proposed" / f"{new_id}.csv")
     assert rows and not [r for r in rows if "\ufeff" in r["quote"]]
     assert all(seed.text[int(r["start"]):int(r["end"])] == r["quote"] for r in rows)
+
+
+def test_load_figures_says_in_one_line_which_article_it_left_out(package_copy):
+    """Issue 33: load_figures() dropped an article whose rows are broken without a word; now a warning names it (and
+    its first problem), while its rows stay out, an article asked for by name says nothing, and a sound package
+    says nothing."""
+    import warnings
+
+    from kzfigures import load_figures
+    from kzfigures.figures.seeds import FLAGSHIP
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        before = load_figures(package_copy)
+    new_id = _broken_article(package_copy)
+    with pytest.warns(UserWarning) as caught:
+        table = load_figures(package_copy, include_derived=True)
+    (said,) = [str(w.message) for w in caught]
+    assert said.startswith(f"load_figures left out 1 article(s) whose rows have problems: {new_id} (first: "), said
+    assert "\n" not in said and said.endswith("run `kzfigures validate` to see every one")
+    assert new_id not in set(table["seed_id"]) and len(table.loc[~table["derived"]]) == len(before)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert set(load_figures(package_copy, seed=FLAGSHIP)["seed_id"]) == {FLAGSHIP}
