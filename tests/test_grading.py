@@ -656,5 +656,168 @@ def test_the_probe_names_the_forgeries_a_second_adversarial_pass_found():
                 with pytest.raises(ProbeFailed, match="replaced what the grader reads its answers with"):
                     ask(client, ["answer_3"], 20)
                 continue
-            _, trouble = ask(client, ["answer_3"], 20)
-        assert said in trouble, (name, trouble)
+            answers, trouble = ask(client, ["answer_3"], 20)
+        assert said in trouble and answers == {"answer_3": 1000}, (name, answers, trouble)
+
+
+#: Forgeries on the path the probe's reading takes now (its own mimetype through IPython's mimebundle formatter).
+FORGERIES.update({
+    "a mimebundle printer for every object": (
+        "get_ipython().display_formatter.mimebundle_formatter.for_type(\n"
+        "    object, lambda o: {'text/x-kzfigures-probe': \"{'answers': {'answer_3': 2000}, 'trouble': []}\"})",
+        "it changes how the grader's reading is displayed"),
+    "a formatter for the probe's own mimetype": (
+        "from IPython.core.formatters import BaseFormatter\nclass _F(BaseFormatter):\n"
+        "    def lookup(self, obj):\n        return lambda o: \"{'answers': {'answer_3': 2000}, 'trouble': []}\"\n"
+        "get_ipython().display_formatter.formatters['text/x-kzfigures-probe'] = _F()",
+        "it changes how the grader's reading is displayed"),
+    "a display formatter of its own": (
+        "from IPython.core.formatters import DisplayFormatter\nclass _D(DisplayFormatter):\n"
+        "    def format(self, obj, include=None, exclude=None):\n        return super().format(obj, include, exclude)\n"
+        "get_ipython().display_formatter = _D(parent=get_ipython())",
+        "it changes how the grader's reading is displayed"),
+})
+
+#: Ordinary display customisations an honest notebook makes (issue 33: rich's made a right notebook score 0).
+HONEST_DISPLAY = {
+    "rich-pretty": "from rich import pretty\npretty.install()",
+    "rich-ext": "%load_ext rich",
+    "rich-traceback": "import rich.traceback\nrich.traceback.install()",
+    "own-printer": ("class Mine:\n    pass\nget_ipython().display_formatter.formatters['text/plain'].for_type(\n"
+                    "    Mine, lambda obj, p, cycle: p.text('mine'))"),
+    "text-printer": ("get_ipython().display_formatter.formatters['text/plain'].for_type(\n"
+                     "    str, lambda obj, p, cycle: p.text(obj.upper()))"),
+    "sympy-like": ("_f = get_ipython().display_formatter.formatters\n"  # sympy.init_printing's own registrations
+                   "for _t in (float, tuple, list, set, frozenset, dict, int):\n"
+                   "    _f['text/plain'].for_type(_t, lambda obj, p, cycle: p.text('<' + repr(obj) + '>'))\n"
+                   "    _f['text/latex'].for_type(_t, lambda obj: '$' + repr(obj) + '$')"),
+    "pandas": "import pandas as pd\npd.set_option('display.max_rows', 5)\npd.set_option('display.precision', 2)",
+    "inline": "%matplotlib inline\n%config InlineBackend.figure_formats = ['svg']",
+}
+
+
+def test_a_notebook_that_customises_its_display_grades_like_its_plain_twin(tmp_path):
+    """Issue 33: `%load_ext rich` (or rich's pretty.install) replaced the text formatter the probe's answers came
+    back through, so an all-right notebook scored 0 ("replaced what the grader reads its answers with")."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"plain-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    for name, code in HONEST_DISPLAY.items():
+        (folder / f"{name}-{lesson.name}").write_text(json.dumps(with_code(right, 0, code)), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=60, jobs=2)}
+    assert rows["plain"].states == ["right"] * 5 and rows["plain"].note == "", rows["plain"]
+    for name in HONEST_DISPLAY:
+        assert (rows[name].states, rows[name].note) == (rows["plain"].states, ""), rows[name]
+
+
+def test_nbgraders_autograde_counts_a_right_notebook_that_loads_rich(tmp_path):
+    """The same under nbgrader's autograde: each hidden test of the instructor lesson run as nbgrader_config.py's
+    HiddenTestsVerified runs it (feedback.verified_test, probed_cell), in a kernel where rich is loaded first."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.feedback import is_check, own_require, probed_cell, verified_test
+
+    lesson = own_require(nbformat.read(LESSONS[0], as_version=4))
+    answer_cells(lesson)[0]["source"] = "%load_ext rich\n" + answer_cells(lesson)[0]["source"]
+    client = NotebookClient(lesson, kernel_name="python3", timeout=60, allow_errors=True,
+                            resources={"metadata": {"path": str(LESSONS_DIR)}})
+    found: list[str] = []
+    checks = 0
+    with on_unix_sockets(client), client.setup_kernel():
+        for index, cell in enumerate(lesson.cells):
+            if is_check(cell):
+                checks += 1
+                verified_test(client, cell, lambda c=cell, i=index: client.execute_cell(c, i), earlier=found)
+            elif cell.cell_type == "code":
+                probed_cell(client, lambda c=cell, i=index: client.execute_cell(c, i), found)
+    errors = [o for c in lesson.cells if is_check(c) for o in c.outputs if o.output_type == "error"]
+    assert checks == 5 and found == [] and errors == [], (found, errors)
+
+
+def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_else(tmp_path, monkeypatch):
+    """Issue 33: kill -9 of `kzfigures grade` left its kzfigures-grade-* and kzfigures-graded-* folders (the kernel's
+    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else."""
+    import tempfile
+
+    from kzfigures.classroom.grading import remove_orphan_folders
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    outside = tmp_path / "teachers-notes"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    names = {"orphan": f"kzfigures-grade-{gone.pid}-0123456789abcdef-ab12_cd",
+             "orphan's private": f"kzfigures-graded-{gone.pid}-0123456789abcdef-zz9",
+             "live grader's": f"kzfigures-grade-{os.getpid()}-0123456789abcdef-ab12",
+             "live parent's": f"kzfigures-grade-{os.getppid()}-0123456789abcdef-ab12",
+             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{gone.pid}-0123456789abcdef-x"}
+    for name in names.values():
+        (tmp_path / name / "sub").mkdir(parents=True)
+        (tmp_path / name / "sub" / ".kernel.json").write_text("{}", encoding="utf-8")
+    link = tmp_path / f"kzfigures-grade-{gone.pid}-0123456789abcdef-link"
+    link.symlink_to(outside)
+    (tmp_path / f"kzfigures-graded-{gone.pid}-0123456789abcdef-file").write_text("a file", encoding="utf-8")
+    removed = remove_orphan_folders()
+    assert sorted(p.name for p in removed) == sorted([names["orphan"], names["orphan's private"]])
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]}
+                    | {"teachers-notes", link.name, f"kzfigures-graded-{gone.pid}-0123456789abcdef-file"})
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(tmp_path):
+    """The same by hand: `kzfigures grade` killed with kill -9 while a notebook runs, then run again."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    blank = json.loads((student / lesson.name).read_text(encoding="utf-8"))
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / f"slow-{lesson.name}").write_text(
+        json.dumps(with_code(blank, 0, "import time\ntime.sleep(600)")), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.ipynb").write_text(json.dumps(blank), encoding="utf-8")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    grader = subprocess.Popen([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "class")], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(scratch.glob("kzfigures-grade-*/.kernel.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(scratch.glob("kzfigures-grade-*/.kernel.json")), "no kernel started"
+    finally:
+        grader.kill()
+        grader.wait()
+    left = sorted(p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
+    assert len(left) == 2 and all(f"-{grader.pid}-" in name for name in left), left
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "other")], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade")]
+
+
+def test_grade_takes_one_notebook_named_alone(tmp_path):
+    """Issue 33: `kzfigures grade FILE.ipynb` said "no such folder"; a notebook is graded alone, its student named by
+    its file or, when the file holds only the lesson's name, by its folder; a file of another kind is one line."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    blank = json.loads((student / lesson.name).read_text(encoding="utf-8"))
+    (tmp_path / "ana").mkdir()
+    (tmp_path / "ana" / lesson.name).write_text(json.dumps(blank), encoding="utf-8")
+    (tmp_path / f"ben-{lesson.name}").write_text(json.dumps(blank), encoding="utf-8")
+    (tmp_path / "ana" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    rows = grade([tmp_path / "ana" / lesson.name, tmp_path / f"ben-{lesson.name}"], LESSONS_DIR, timeout=60, jobs=2)
+    assert [(r.student, r.lesson, r.states) for r in rows] == [(n, lesson.stem, ["unanswered"] * 5)
+                                                              for n in ("ana", "ben")]
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "ana" / "notes.pdf")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a notebook (.ipynb)" in done.stderr

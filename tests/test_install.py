@@ -148,3 +148,32 @@ def test_an_offline_classroom_install_from_the_wheelhouse_uses_no_index(tmp_path
                            "import kzfigures, jupyterlab, nbformat; print(kzfigures.__file__)"],
                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == str(checkout / "src" / "kzfigures" / "__init__.py"), done.stderr
+
+
+def answers_of_the_key() -> list[str]:
+    """What the answer key holds that a student must not read: each why of the printables' key (and the digest of
+    its answer), and each solution the instructor lessons write."""
+    import json
+
+    from kzfigures.classroom.edition import BEGIN_SOLUTION, END_SOLUTION
+
+    key = json.loads((ROOT / "src" / "kzfigures" / "classroom" / "printables-key.json").read_text(encoding="utf-8"))
+    found = [text for lesson in key["lessons"].values() for part in ("why", "why_checked_against")
+             for text in lesson[part].values()]
+    for path in sorted((ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if BEGIN_SOLUTION in source:
+                solution = source.split(BEGIN_SOLUTION, 1)[1].split(END_SOLUTION, 1)[0]
+                found += [line.strip() for line in solution.splitlines() if line.strip()]
+    return found
+
+
+def test_the_class_folders_wheel_holds_no_answer_of_the_key(wheel):
+    """Issue 33: the wheel carried printables.json, whose whys tell each answer of the hand-written lessons."""
+    answers = answers_of_the_key()
+    assert len(answers) > 20
+    with zipfile.ZipFile(wheel) as shipped:
+        texts = {name: shipped.read(name).decode("utf-8", errors="replace") for name in shipped.namelist()}
+    leaks = {(name, answer[:60]) for name, text in texts.items() for answer in answers if answer in text}
+    assert not leaks, sorted(leaks)

@@ -152,7 +152,7 @@ def test_each_why_was_written_for_the_answer_the_key_now_prints():
         for q in lesson.questions:
             if q.name != "written":
                 assert digests.get(q.name) == hashlib.sha256(q.answer.encode()).hexdigest()[:12], (
-                    f"{lesson.key} {q.name}: the answer is now {q.answer!r}; read its why in printables.json again, "
+                    f"{lesson.key} {q.name}: the answer is now {q.answer!r}; read its why in printables-key.json again, "
                     "then update why_checked_against")
 
 
@@ -246,3 +246,17 @@ def alive(pid: int) -> bool:
         return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] not in "ZX"
     except (OSError, IndexError):
         return False
+
+
+def test_without_the_teachers_key_file_a_worksheet_prints_and_a_key_says_why_not_in_one_line(monkeypatch):
+    """Issue 33: the class folder's wheel leaves printables-key.json out (each answer's why); the worksheet needs
+    nothing of it, and a key asked for there says so in one line."""
+    lesson = lesson_of(LESSONS[0])
+    without = {name: {k: v for k, v in chosen.items() if k not in ("why", "why_checked_against")}
+               for name, chosen in P.SETTINGS.items()}
+    monkeypatch.setattr(P, "SETTINGS", without)
+    lesson.why = {}
+    assert "Your answer" in P.render(lesson, "worksheet")
+    with pytest.raises(FileNotFoundError, match=r"printables-key\.json .* is a teacher's file") as caught:
+        P.render(lesson, "key")
+    assert "\n" not in str(caught.value)

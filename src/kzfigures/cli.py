@@ -403,9 +403,14 @@ def _grade(args: argparse.Namespace) -> int:
     from .figures.paths import check_new_file, notebooks_root, project_root
 
     folders = [Path(f) for f in args.folder]
-    missing = next((f for f in folders if not f.is_dir()), None)
+    missing = next((f for f in folders if not f.is_dir() and not f.is_file()), None)
     if missing is not None:
-        raise FileNotFoundError(f"{missing}: no such folder (name the folder that holds the submitted notebooks)")
+        raise FileNotFoundError(f"{missing}: no such folder or notebook (name the folder that holds the submitted "
+                                "notebooks, or one .ipynb file)")
+    other = next((f for f in folders if f.is_file() and f.suffix.lower() != ".ipynb"), None)
+    if other is not None:
+        raise ParameterError(f"{other}: not a notebook (.ipynb): name the folder that holds the submitted notebooks, "
+                             "or one .ipynb file")
     for index, here in enumerate(folders):  # a notebook graded twice, under two names, would count twice
         for seen in folders[:index]:
             if here.resolve() == seen.resolve() or seen.resolve() in here.resolve().parents:
@@ -538,11 +543,11 @@ def parser() -> argparse.ArgumentParser:
                          help="also write a class folder: the lessons, the article, the wheel, a README for students")
     student.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     student.set_defaults(run=_student)
-    grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks (runs each one: untrusted "
-                                          "code, in a child process with a time limit)")
+    grade_ = sub.add_parser("grade", help="grade a folder of submitted lesson notebooks, or one notebook (runs each "
+                                          "one: untrusted code, in a child process with a time limit)")
     grade_.add_argument("folder", nargs="+", help="the folder(s) of submitted .ipynb files (one folder per student, "
-                                                  "or names such as alice-01-reading-numbers-in-the-news.ipynb); "
-                                                  "with several, each student's total is across all of them")
+                                                  "or names such as alice-01-reading-numbers-in-the-news.ipynb), or "
+                                                  ".ipynb files; with several, each student's total is across all")
     grade_.add_argument("--timeout", type=int, default=180, metavar="SECONDS",
                         help="stop a notebook that runs longer than this (default: 180)")
     grade_.add_argument("--csv", default=None, metavar="FILE.csv",

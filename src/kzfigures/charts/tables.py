@@ -194,9 +194,9 @@ def reader_table(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -
 
 def figure_labels(root: str | Path | None = None) -> dict[str, str]:
     """Each figure id (stated or derived) with what it counts in words, for tables that show only the id."""
-    from ..figures.table import load_figures
+    from ..figures.table import curated_rows
 
-    figures = load_figures(root, include_derived=True)
+    figures = curated_rows(root, include_derived=True)
     return dict(zip(figures["figure_id"], figures["measure"], strict=True))
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
 from ..figures.formatting import number, percent, unread
 from ..figures.seeds import FLAGSHIP
-from ..figures.table import bounds_of, credit_line, curator_reading, figure_bounds, load_figures, select
+from ..figures.table import bounds_of, credit_line, curated_rows, curator_reading, figure_bounds, load_figures, select
 from .tables import ReaderTable as ReaderTable  # a notebook shows a table as a reader reads it: views.ReaderTable(t)
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
@@ -99,7 +99,7 @@ def proposed_view(proposals: pd.DataFrame) -> pd.DataFrame:
 def derivation_in_words(derived_from: str, root: str | Path | None = None) -> str:
     """How a derived figure is computed, in the article's words for its inputs, never their ids: "not in the article:
     kzfigures computes it from “between 180 and 250” ÷ “more than 15,000”"."""
-    words = dict(zip(*load_figures(root, include_derived=True)[["figure_id", "number_text"]].to_numpy().T,
+    words = dict(zip(*curated_rows(root, include_derived=True)[["figure_id", "number_text"]].to_numpy().T,
                      strict=True))
     said = re.sub(r"[a-z][a-z0-9_]*", lambda m: f"“{words[m.group()]}”" if isinstance(words.get(m.group()), str)
                   else m.group(), str(derived_from))

@@ -108,7 +108,7 @@ def _instructor(path: Path) -> bool:
     """True for a teacher's file: an answer key, or a notebook with solutions or hidden tests."""
     from .edition import BEGIN_HIDDEN, BEGIN_SOLUTION
 
-    if path.name.endswith(("-key.html", "-key.pdf")):
+    if path.name.endswith(("-key.html", "-key.pdf", "-key.json")):  # printables-key.json: each answer's why
         return True
     text = path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".ipynb" else ""
     return BEGIN_SOLUTION in text or BEGIN_HIDDEN in text

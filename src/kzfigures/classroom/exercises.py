@@ -79,17 +79,19 @@ class Article:
 def article(seed_id: str, root: str | Path | None = None) -> Article:
     """The curated data of one article; NoLesson in one line for an unknown article or one with nothing curated."""
     from ..figures.companions import people
-    from ..figures.problems import article_line
+    from ..figures.problems import article_line, by_article
     from ..figures.seeds import load_seed
     from ..figures.store import checked_package
-    from ..figures.table import load_figures
+    from ..figures.table import curated_rows
+    from ..figures.validation import validate_package
 
     package = checked_package(root)
-    if seed_id in package.set_apart:  # there, but with broken rows of its own: say which, not "no article"
-        raise NoLesson(f"no lesson yet: {article_line(seed_id, package.set_apart[seed_id])}")
+    if seed_id in package.set_apart:  # there, but with broken rows of its own: say which, not "no article", and
+        found = by_article(validate_package(root))[1].get(seed_id)  # as many as validate lists (its audit's too)
+        raise NoLesson(f"no lesson yet: {article_line(seed_id, found or package.set_apart[seed_id])}")
     if seed_id not in package.seeds:
         raise NoLesson(f"no article {seed_id!r} in the collection; articles: {', '.join(sorted(package.seeds))}")
-    figures = load_figures(root, include_derived=True)
+    figures = curated_rows(root, include_derived=True)
     figures = figures.loc[figures["seed_id"] == seed_id].reset_index(drop=True)
     if not (~figures["derived"]).any():
         raise NoLesson(f"{seed_id} has no curated figures yet: draft it (kzfigures draft {seed_id}) and curate the "

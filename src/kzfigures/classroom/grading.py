@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import stat
 import subprocess
@@ -214,6 +215,31 @@ def kill_orphans() -> list[int]:
     return killed
 
 
+#: The scratch folders a grading makes for each submission (in the temporary folder), each named with its grading
+#: mark ("PID-HEX", the grader's process id first) after one of these prefixes.
+SCRATCH = ("kzfigures-grade-", "kzfigures-graded-")
+
+
+def remove_orphan_folders() -> list[Path]:
+    """Remove the scratch folders a grading killed outright left (kill -9 gives it no time): folders of this user in
+    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone; never a link, a
+    file, a folder named otherwise or a live grader's. Returns those removed."""
+    removed = []
+    for entry in Path(tempfile.gettempdir()).iterdir():
+        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"(\d+)-[0-9a-f]{16}-\w+", entry.name)
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        grader = int(found.group(1)) if found else None
+        if (grader is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or grader == os.getpid()
+                or _running(grader)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 def _running(pid: int) -> bool:
     """True when a process with this id runs (a zombie does not)."""
     try:
@@ -265,8 +291,8 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     except (ValueError, UnicodeDecodeError):
         return "not a notebook: the file is not JSON (damaged, or saved as something else)"
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
-    with tempfile.TemporaryDirectory(prefix="kzfigures-grade-", ignore_cleanup_errors=True) as scratch, \
-            tempfile.TemporaryDirectory(prefix="kzfigures-graded-") as private:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
+            tempfile.TemporaryDirectory(prefix=f"{SCRATCH[1]}{token}-") as private:
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
         copy.write_bytes(data)
         with report.open("wb") as answers, log.open("wb") as out:
@@ -460,7 +486,10 @@ def _given(value: Any) -> str:
 def _handed_in(folder: Path) -> Iterator[Path]:
     """Every .ipynb under folder, and every file handed in as something else (a .pdf, a .html), links and folders
     named like notebooks included (they get a note); checkpoints and hidden folders left out; links to folders are
-    not followed."""
+    not followed; a notebook named alone, itself."""
+    if not folder.is_dir():
+        yield folder
+        return
     for top, dirs, files in os.walk(folder):
         keep = sorted(d for d in dirs if not d.startswith(".") and not d.endswith(".ipynb"))
         odd = sorted(d for d in dirs if not d.startswith(".") and d.endswith(".ipynb"))
@@ -507,9 +536,12 @@ def _why_not(path: Path, stem: str | None) -> str | None:
 def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
     """The files to grade in every folder, each read (or refused) here, once."""
     jobs = []
-    for folder in folders:
-        for path in _handed_in(folder):
+    for given in folders:
+        folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
+        for path in _handed_in(given):
             student, stem = student_and_lesson(path, folder, stems)
+            if folder is not given and stem is not None and student == path.stem:
+                student = folder.name  # ana/01-….ipynb named alone, its name only the lesson's: ana's
             stem = stem if path.name.lower().endswith(".ipynb") else None
             why = _why_not(path, stem)
             jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
@@ -599,12 +631,16 @@ def _copies(rows: list[Graded]) -> None:
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
           progress: Callable[[str], None] | None = None,
           known: dict[str, LessonQuestions] | None = None) -> list[Graded]:
-    """Grade every .ipynb under the folder(s) (checkpoint copies left out), ``jobs`` at once; one row per file. The
+    """Grade every .ipynb under the folder(s) (checkpoint copies left out), or a notebook named alone, ``jobs`` at
+    once; one row per file. The
     lessons are those in ``lessons`` and the ones made from curated articles, unless ``known`` names them."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     folders = folder if isinstance(folder, list) else [folder]
-    kill_orphans()  # what a grading killed outright left running
+    killed, since = kill_orphans(), time.monotonic()  # what a grading killed outright left running,
+    while any(map(_running, killed)) and time.monotonic() - since < 5:
+        time.sleep(0.05)
+    remove_orphan_folders()  # then its scratch folders, once nothing writes there
     known = known if known is not None else lesson_questions(lessons, generated=True)
     todo = _jobs(folders, list(known))
     if not todo:

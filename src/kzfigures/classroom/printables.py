@@ -31,7 +31,12 @@ from .edition import BEGIN_SOLUTION, END_SOLUTION, without_hidden_tests
 
 HERE = Path(__file__).parent
 _DATA = json.loads((HERE / "printables.json").read_text(encoding="utf-8"))
-SETTINGS, LEAVE_OUT, PAPER_FORM = _DATA["lessons"], tuple(_DATA["leave_out"]), _DATA["paper_form"]
+#: The answer key's why per question of the hand-written lessons: a teacher's file, which the class folder's wheel
+#: leaves out (bundle.py), so a student with the class folder cannot read the answers; without it no key is printed.
+KEY_FILE = HERE / "printables-key.json"
+_KEY = json.loads(KEY_FILE.read_text(encoding="utf-8"))["lessons"] if KEY_FILE.is_file() else {}
+SETTINGS = {name: {**chosen, **_KEY.get(name, {})} for name, chosen in _DATA["lessons"].items()}
+LEAVE_OUT, PAPER_FORM = tuple(_DATA["leave_out"]), _DATA["paper_form"]
 LESSON_NAME = re.compile(r'lessons\.(?:check|summary)\("(?P<lesson>[a-z0-9-]+)"')
 CHECK = re.compile(r'lessons\.check\("[a-z0-9-]+", "(?P<question>[a-z0-9-]+)", (?P<answer>\w+)\)')
 ANSWER_LINE = re.compile(r"^(?P<answer>answer_\w+) = None\s*(?:#\s*(?P<form>.*))?$", re.M)
@@ -168,7 +173,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
     chosen = settings(nb, key)
     source, paragraphs = article_passage(key, chosen)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,
-                  chosen["article"] == "all", chosen["why"])
+                  chosen["article"] == "all", chosen.get("why", {}))
 
 
 def article_passage(lesson: str, chosen: dict[str, Any] | None = None) -> tuple[str, list[str]]:
@@ -239,8 +244,11 @@ _ENV.filters["markdown"] = lambda text: jinja2.utils.markupsafe.Markup(_markdown
 
 def render(lesson: Lesson, kind: str) -> str:
     """The worksheet ("worksheet") or the answer key ("key") of a lesson, as one HTML page."""
-    why = lesson.why or SETTINGS[lesson.key]["why"]
-    return _ENV.get_template("printable.html.j2").render(lesson=lesson, kind=kind, why=why)
+    why = lesson.why or SETTINGS.get(lesson.key, {}).get("why")
+    if why is None and kind == "key":
+        raise FileNotFoundError(f"no answer key here: {KEY_FILE.name} (each answer's why) is a teacher's file, left "
+                                "out of the class folder's wheel; print the keys in a kzfigures checkout")
+    return _ENV.get_template("printable.html.j2").render(lesson=lesson, kind=kind, why=why or {})
 
 
 def chromium() -> str:

@@ -8,7 +8,9 @@ notebook's history. It does not import kzfigures in the kernel (a notebook can r
 ``kzfigures.classroom.answers.plain``); it is compiled there from the text below, takes Python's types from
 literals (``(0).__class__``), never from names a notebook can rebind, and writes each value with the base types'
 own methods as a Python literal, which the grader reads with ``ast.literal_eval``: a value of a student's own class
-arrives as what it holds, never as what its ``__repr__`` claims.
+arrives as what it holds, never as what its ``__repr__`` claims. The literal comes back under a mimetype of the
+probe's own (MIME, by IPython's mimebundle formatter), never as text/plain: a notebook that changes how text is
+shown (rich's ``%load_ext rich``, sympy's printing, a type printer of its own) grades as its plain twin.
 
 What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
@@ -16,8 +18,10 @@ and can only be caught by reading the notebook; the teacher's guide says so, and
 submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
 and AST transformers, the shell's methods, IPython event callbacks, threads and tracers that are not IPython's,
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
-kzfigures functions and builtins rebound. Not looked for: callbacks on the kernel's event loop, signal and audit
-hooks, finalizers.
+kzfigures functions and builtins rebound, a display formatter or mimebundle formatter of the notebook's own (a
+printer that would catch the probe's reading, or a formatter of its mimetype, is taken out of the kernel, as
+``reset`` takes out transformers). Not looked for: callbacks on the kernel's event loop, signal and audit hooks,
+finalizers.
 """
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ from .answers import decode
 
 #: The key of the probe's user expression in the kernel's reply.
 KEY = "kzfigures_probe"
+#: The mimetype of the probe's reading: one of its own, so no display formatter a notebook installs for text (rich,
+#: sympy's printing, a type printer of its own) changes the text the grader reads.
+MIME = "text/x-kzfigures-probe"
 #: The most characters of answers the probe writes (beyond, an answer is its words "too large").
 BUDGET = 1_000_000
 
@@ -203,10 +210,28 @@ def _probe(user, names, reset, roots):
                     trouble.append('it registers a callback on IPython\'s ' + event + ' event')
                     if reset:
                         listed[:] = kept
-        printers = shell.display_formatter.formatters['text/plain'].type_printers
-        default = DICT.get(modules['IPython.lib.pretty']._type_pprinters, STR)
-        if DICT.get(printers, STR) is not default or 'format' in DICT.keys(shell.display_formatter.__dict__):
-            trouble.append('it changes how answers are displayed')
+        shown = shell.display_formatter  # the reading goes through its format and mimebundle formatter only
+        for item, what in ((shown, ('format',)), (shown.mimebundle_formatter, ('__call__', 'lookup', 'lookup_by_type',
+                                                                             '_check_return'))):
+            for name in what:
+                if name in DICT.keys(item.__dict__):
+                    trouble.append('it changes how the grader\'s reading is displayed')
+                for cls in MRO.__get__(T(item)):
+                    found = PROXY.get(cls.__dict__, name)
+                    if T(found) is FUNC and outside(found.__code__.co_filename):
+                        trouble.append('it changes how the grader\'s reading is displayed')
+        if T(shown.formatters) is not DICT or 'MIME' in DICT.keys(shown.formatters):
+            trouble.append('it changes how the grader\'s reading is displayed')
+            if T(shown.formatters) is DICT:
+                DICT.pop(shown.formatters, 'MIME')  # a formatter of the probe's own mimetype would write the reading
+        try:
+            shown.mimebundle_formatter.lookup(READING)
+            caught = True
+        except KeyError:
+            caught = False
+        if caught:  # a printer for every object would write the reading: a fresh formatter of IPython's own
+            trouble.append('it changes how the grader\'s reading is displayed')
+            shown.mimebundle_formatter = modules['IPython.core.formatters'].MimeBundleFormatter(parent=shown)
     for module_name, module in DICT.items(modules):
         if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
             continue
@@ -248,12 +273,16 @@ def _probe(user, names, reset, roots):
         except:
             text = "{'$repr': 'an answer the grader could not read'}"
         answers.append(STR.__repr__(name) + ': ' + text)
-    return ("{'answers': {" + ', '.join(answers) + "}, 'trouble': [" + ', '.join(STR.__repr__(t) for t in trouble)
-            + ']}')
+    READING.text = ("{'answers': {" + ', '.join(answers) + "}, 'trouble': ["
+                    + ', '.join(STR.__repr__(t) for t in trouble) + ']}')
+    return READING
 
 
+READING = (0).__class__.__class__('GradersReading', (), {
+    '_repr_mimebundle_': lambda self, include=None, exclude=None: {'MIME': self.text,
+                                                                   'text/plain': "the grader's reading"}})()
 out = _probe(user, names, reset, roots)
-'''.replace("BUDGET", str(BUDGET))
+'''.replace("BUDGET", str(BUDGET)).replace("MIME", MIME)
 
 #: The user expression: run SOURCE by Python's own ``exec`` (a rebound one is not called, and the probe says so).
 EXPRESSION = ("(lambda g: ((1).__class__.__class__(exec) is (1).__class__.__class__([].append) "
@@ -290,9 +319,10 @@ def read_reply(reply: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     value = content.get("user_expressions", {}).get(KEY, {}) if isinstance(content, dict) else {}
     if not isinstance(value, dict) or value.get("status") != "ok":
         raise ProbeFailed("the notebook stopped the grader from reading its answers")
-    text = value.get("data", {}).get("text/plain", "")
+    data = value.get("data", {})
+    text = data.get(MIME) if isinstance(data, dict) else None
     try:
-        body = ast.literal_eval(ast.literal_eval(text)) if isinstance(text, str) and len(text) < 4 * BUDGET else None
+        body = ast.literal_eval(text) if isinstance(text, str) and len(text) < 4 * BUDGET else None
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):

@@ -7,6 +7,7 @@ data/derived.csv and for what a notebook computes.
 """
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -133,14 +134,31 @@ def _tables(root: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     return memo(checked_package(root), "figures", _build_tables)
 
 
+#: How load_figures' warning begins when it leaves an article out (the report names those articles itself, so its
+#: pages do not repeat it: report/run.py).
+LEFT_OUT = "load_figures left out"
+
+
 def load_figures(root: str | Path | None = None, include_derived: bool = False, seed: str | None = None) -> pd.DataFrame:
     """Every figure the articles state, as a person curated it, one row each (``seed_id`` says whose); validates the
     whole package first.
 
     ``seed`` keeps one article's rows. What `kzfigures draft` proposed is never here (kzfigures.proposals() has
     it). With ``include_derived`` the derived figures (derived_figures()) are appended, flagged ``derived``. The
-    package is read and checked once per file state; each call returns a table of its own to change at will.
+    package is read and checked once per file state; each call returns a table of its own to change at will. An
+    article whose rows have problems of their own is left out, and a warning says so in one line.
     """
+    table = curated_rows(root, include_derived, seed)
+    apart = checked_package(root).set_apart if seed is None else {}
+    if apart:
+        said = "; ".join(f"{article} (first: {problems[0]})" for article, problems in sorted(apart.items()))
+        warnings.warn(f"{LEFT_OUT} {len(apart)} article(s) whose rows have problems: {said}; run `kzfigures "
+                      "validate` to see every one", UserWarning, stacklevel=2)
+    return table
+
+
+def curated_rows(root: str | Path | None = None, include_derived: bool = False, seed: str | None = None) -> pd.DataFrame:
+    """load_figures' table, without its warning: for the library's own look-ups."""
     stated, derived = _tables(root)
     table = pd.concat([stated, derived], ignore_index=True) if include_derived else stated
     if seed is not None:

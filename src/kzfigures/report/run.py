@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 from ..charts.outputs import OUTPUT_ENV, OutputsError, read_outputs
 from ..figures.paths import ENV_VAR
+from ..figures.table import LEFT_OUT
 from .execute import ExecutionFailed, execute, stop_kernel
 from .plan import PageRun
 
@@ -198,7 +200,8 @@ def _run_one(page: PageRun, runner: Runner) -> Any:
     started = runner.started[page.name] = time.perf_counter()
     target = runner.building / "notebooks" / f"{page.name}.ipynb"
     env = {OUTPUT_ENV: str(runner.building / page.name), ENV_VAR: str(runner.base),
-           "SOURCE_DATE_EPOCH": runner.epoch}
+           "SOURCE_DATE_EPOCH": runner.epoch,  # the articles load_figures leaves out: named by the build, not on pages
+           "PYTHONWARNINGS": ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), f"ignore:{LEFT_OUT}"]))}
     try:
         executed = execute(page.notebook.path, target, page.parameters, env=env, running=runner.running,
                            timeout=runner.timeout, connection_file=runner.kernels / f"{page.name}.json")
