@@ -70,6 +70,22 @@ FIGURES = [
     ("The 30m-tall tower cost $35m.", "$35m", 35e6, 35e6, "exact", "", "dollars"),
     # a unit after a capitalised word: a quantity, not part of a name
     ("Agencies cut Topaz Energy's 550 megawatt farm to junk.", "550", 550, 550, "exact", "", "megawatt"),
+    # "for over" is "for more than"; "over five years" alone stays a period (test_draft: "five years")
+    ("Some had been out of work for over two years.", "over two years", 2, math.inf, "more_than", "", "years"),
+    ("The queue lasted for over 30 minutes.", "over 30", 30, math.inf, "more_than", "", "minutes"),
+    # an age bound: "under the age of 5" is younger than five
+    ("Most of the sick were children under the age of 5.", "under the age of 5", 0, 5, "fewer_than", "",
+     "years of age"),
+    ("The club kept just 17 players over the age of 21.", "over the age of 21", 21, math.inf, "more_than", "",
+     "years of age"),
+    # "from X up to Y" is a range as "from X to Y" is
+    ("Day passes cost from £5 up to £20 a month.", "from £5 up to £20", 5, 20, "range", "", "pounds"),
+    # "X or Y … respectively": each number goes with its own thing, two figures, not a range
+    ("The S9 costs around 25k or 40k less than its two rivals respectively.", "around 25k", 25e3, 25e3,
+     "approximate", "", ""),
+    ("The S9 costs around 25k or 40k less than its two rivals respectively.", "40k", 40e3, 40e3, "exact", "", ""),
+    ("Tickets cost eight or nine euros, and 3 or 4 euros and 5 euros respectively.", "eight or nine euros", 8, 9,
+     "range", "", "euros"),
 ]
 
 
@@ -96,6 +112,11 @@ NOT_FIGURES = [
     ("Sales should grow by a third this half.", "half", "part of a period"),
     ("Over the past three or four years rents rose.", "three", "after a word of order"),
     ("Over the past three or four years rents rose.", "four", "after a word of order"),  # never "four years" alone
+    # a number joined to the name of a kind of machine or home; a model's number before its edition word
+    ("The car has a six-speed gearbox.", "six", "part of a name"),
+    ("A two-door coupe costs more.", "two", "part of a name"),
+    ("They rent a three-bed flat in town.", "three", "part of a name"),
+    ("Reviews of the Pixel and the 14 Pro Max came out.", "14", "part of a name"),
 ]
 
 
@@ -129,6 +150,10 @@ CHANGES = [
     ("Deposits of more than 7.5 million crowns (US $1.1 million) pay a fee.", "US $1.1 million", 1.1e6, math.inf,
      "more_than", ""),
     ("More than 15,000 fighters (80 countries) came.", "80", 80, 80, "exact", ""),  # a count, no conversion
+    # a list whose verb is left out after the first change: ", B by 2.6%" changes as the one before it
+    ("Shares of Acme were down 2.3%, Bolt by 2.6% and Cray was up 1%.", "2.6%", 2.6, 2.6, "exact", "down"),
+    ("Exports rose 5%, and Imports by 3 points.", "3 points", 3, 3, "exact", "up"),
+    ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
 ]
 
 

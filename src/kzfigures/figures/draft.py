@@ -519,7 +519,7 @@ def _restatements(text: str, proposals: list[Proposal]) -> None:
         if not p.is_figure:
             continue
         if previous is not None and previous.change and not p.change and \
-                _OR_GAP.fullmatch(text, previous.end, p.start):
+                (_OR_GAP.fullmatch(text, previous.end, p.start) or _GAPPED_BY.fullmatch(text, previous.end, p.start)):
             p.change = previous.change
         if previous is not None and p.bounds is not None and _converts(text, previous, p):
             p.bounds = qualified(float(p.bounds.lower), str(previous.bounds.bound))  # type: ignore[union-attr]
@@ -528,6 +528,9 @@ def _restatements(text: str, proposals: list[Proposal]) -> None:
 
 #: Between a change and its restatement: ", or", or its unit word and "or" ("125,600 jobs or 2.2%").
 _OR_GAP = re.compile(r"(?:\s[A-Za-z]+)?,?\s+or\s+")
+#: Between a change and the next one of a list whose verb is left out: ", another name by" ("A was down 2.3%,
+#: B by 2.6%").
+_GAPPED_BY = re.compile(r"(?:\s[A-Za-z]+)?,\s+(?:and\s+)?(?:[A-Z][\w&’'.-]*\s+){1,4}by\s+")
 #: Between a figure and its conversion: unit words, then "(" or "/" ("100 kilometers (", "224 kW / ").
 _CONVERSION_GAP = re.compile(r"\s?(?:[A-Za-z.]+\s?){0,3}[(/]\s?")
 #: The bound kinds a conversion keeps.
@@ -542,11 +545,13 @@ def _converts(text: str, previous: Proposal, p: Proposal) -> bool:
         p.unit.lower() in _draft_tables()["conversion_units"]
 
 
-def _is_duration_opener(phrase: str) -> bool:
+def _is_duration_opener(text: str, left: int, phrase: str) -> bool:
     """True for "over five years": a period a figure covers, not "more than five years" (the duration alone is
-    proposed instead)."""
+    proposed instead); but "for over two years" is "for more than two years"."""
     words = phrase.lower().split()
     time_units = ("year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades")
+    if words[:1] == ["over"] and _word_before(text, left).lower() == "for":
+        return False
     return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
 
 
@@ -580,13 +585,26 @@ def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tu
 def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
     phrase = text[left:right]
-    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(text, left, phrase) or \
             _YEAR_AFTER_IN.search(phrase) or _moved_up_to(text, left, phrase):
         return None
     bounds = _parsed(phrase)
-    if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
+    if bounds is not None and bounds.bound == "range" and (_unit_breaks_range(text, phrase, right) or
+                                                            _respectively(text, phrase, right)):
         return None
     return bounds
+
+
+def _respectively(text: str, phrase: str, right: int) -> bool:
+    """True for "25k or 40k" when "respectively" follows in the sentence ("25k or 40k cheaper than its two rivals
+    respectively"): each number goes with its own thing, two figures, not a range."""
+    return bool(_OR_OR_AND.search(phrase) and _RESPECTIVELY.match(text, right))
+
+
+#: The "or" of "X or Y" (never the "and" of "between X and Y", which opens its range itself).
+_OR_OR_AND = re.compile(r"(?i)^(?!between\b|somewhere\b).*\d.*\s(?:or|and)\s")
+#: "respectively" later in the same sentence, with no other number before it.
+_RESPECTIVELY = re.compile(r"[^.;!?\d]*\brespectively\b")
 
 
 def _moved_up_to(text: str, left: int, phrase: str) -> bool:
@@ -707,8 +725,8 @@ def _written_unit(phrase: str) -> str:
     attached = re.search(r"\d\s?([a-z]+)$", low)
     if attached and attached.group(1) in lex["attached_units"]:
         return str(lex["attached_units"][attached.group(1)])
-    if re.search(r"[- ]years?[- ]old$", low):
-        return "years of age"
+    if re.search(r"[- ]years?[- ]old$", low) or re.search(r"\bthe age of [\w.]+$", low):
+        return "years of age"  # "a 15-year-old", "under the age of 5"
     if low.endswith(("%", "percent", "per cent", " pct")):
         return "percent"
     words = low.split()
