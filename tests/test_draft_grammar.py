@@ -154,6 +154,14 @@ CHANGES = [
     ("Shares of Acme were down 2.3%, Bolt by 2.6% and Cray was up 1%.", "2.6%", 2.6, 2.6, "exact", "down"),
     ("Exports rose 5%, and Imports by 3 points.", "3 points", 3, 3, "exact", "up"),
     ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
+    # a noun of change right after a figure, in a noun phrase opened by an article, is that change
+    ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
+    ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),
+    ("The bank forecast an unchanged 2.5 pct rise in output.", "2.5 pct", 2.5, 2.5, "exact", "up"),
+    ("Markets expect a 25 basis point cut next week.", "25", 25, 25, "exact", "down"),
+    ("Fuel duty saw a 5 cent rise.", "5", 5, 5, "exact", "up"),
+    ("The 3 firms rise together each spring.", "3", 3, 3, "exact", ""),  # a plural subject and its verb
+    ("Its 5% fall-back plan was dropped.", "5%", 5, 5, "exact", ""),  # a compound, no noun of change
 ]
 
 

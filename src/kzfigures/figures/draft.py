@@ -526,6 +526,27 @@ def _restatements(text: str, proposals: list[Proposal]) -> None:
         previous = p
 
 
+def _changes_named_after(text: str, proposals: list[Proposal]) -> None:
+    """A figure a noun of change follows, in a noun phrase opened by an article ("a 19% drop", "an overall 3%
+    increase"), is that change."""
+    d = _draft_tables()
+    for p in proposals:
+        if not p.is_figure or p.change:
+            continue
+        noun = _CHANGE_NOUN_AFTER.match(text, p.end)
+        opened = _ARTICLE_BEFORE.search(text, max(0, p.start - 60), p.start)
+        if noun and noun.group(1).lower() in d["change_nouns"] and opened:
+            p.change = "up" if noun.group(1).lower() in d["change_up"] else "down"
+
+
+#: The word right after a figure, with a space or a hyphen between, past a unit of points or cents ("19% drop",
+#: "3-point rise", "25 basis point cut").
+_CHANGE_NOUN_AFTER = re.compile(r"(?i)(?:[- ](?:basis[- ])?points?|[- ]cents?|[- ]pence)?[- ]([a-z]+)\b(?![-’'])")
+#: An article or a possessive and at most two words before a figure: a noun phrase, not a plural subject ("the
+#: 3 firms rise" has its unit word between).
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:a|an|the|its|their|his|her|our|this|that|another)(?:\s+[a-z][\w-]*){0,2}\s+$")
+
+
 #: Between a change and its restatement: ", or", or its unit word and "or" ("125,600 jobs or 2.2%").
 _OR_GAP = re.compile(r"(?:\s[A-Za-z]+)?,?\s+or\s+")
 #: Between a change and the next one of a list whose verb is left out: ", another name by" ("A was down 2.3%,
@@ -951,6 +972,7 @@ def propose(text: str) -> list[Proposal]:
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
+    _changes_named_after(text, out)
     _restatements(text, out)
     _lengths(text, out)
     _shared_scale(text, out)
