@@ -70,6 +70,8 @@ FIGURES = [
     ("The 30m-tall tower cost $35m.", "$35m", 35e6, 35e6, "exact", "", "dollars"),
     # a unit after a capitalised word: a quantity, not part of a name
     ("Agencies cut Topaz Energy's 550 megawatt farm to junk.", "550", 550, 550, "exact", "", "megawatt"),
+    # "over than" (written for "more than") is more than
+    ("It serves over than 60% of the top firms.", "over than 60%", 60, math.inf, "more_than", "", "percent"),
     # "for over" is "for more than"; "over five years" alone stays a period (test_draft: "five years")
     ("Some had been out of work for over two years.", "over two years", 2, math.inf, "more_than", "", "years"),
     ("The queue lasted for over 30 minutes.", "over 30", 30, math.inf, "more_than", "", "minutes"),
@@ -162,6 +164,10 @@ CHANGES = [
     ("Fuel duty saw a 5 cent rise.", "5", 5, 5, "exact", "up"),
     ("The 3 firms rise together each spring.", "3", 3, 3, "exact", ""),  # a plural subject and its verb
     ("Its 5% fall-back plan was dropped.", "5%", 5, 5, "exact", ""),  # a compound, no noun of change
+    # "a" or "an" right before the number after a word of change: the number names a thing, it is no change
+    ("Acme cut a 5% stake in Bolt.", "5%", 5, 5, "exact", ""),
+    ("He added a 30 yard goal late on.", "30", 30, 30, "exact", ""),
+    ("Shares rose a hefty 5% on Monday.", "5%", 5, 5, "exact", "up"),
 ]
 
 

@@ -495,6 +495,8 @@ def change_of(text: str, left: int, floor: int) -> str:
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
+    if words[-1:] in (["a"], ["an"]):
+        return ""  # "cut a 5% stake", "added a 30 degree homer": the number names a thing, not the change
     by = False
     while words and words[-1] in d["change_links"]:
         by = words.pop() == "by" or by
