@@ -119,6 +119,9 @@ NOT_FIGURES = [
     ("A two-door coupe costs more.", "two", "part of a name"),
     ("They rent a three-bed flat in town.", "three", "part of a name"),
     ("Reviews of the Pixel and the 14 Pro Max came out.", "14", "part of a name"),
+    # a year beyond 2100 after "by", "in", "until" … with nothing counted after it
+    ("Seas could cover the port by 2120, the study warns.", "2120", "year"),
+    ("The lease runs until 2150.", "2150", "year"),
 ]
 
 
@@ -156,6 +159,7 @@ CHANGES = [
     ("Shares of Acme were down 2.3%, Bolt by 2.6% and Cray was up 1%.", "2.6%", 2.6, 2.6, "exact", "down"),
     ("Exports rose 5%, and Imports by 3 points.", "3 points", 3, 3, "exact", "up"),
     ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
+    ("The firm sold 2150 cars by then.", "2150", 2150, 2150, "exact", ""),  # no year: cars are counted
     # a noun of change right after a figure, in a noun phrase opened by an article, is that change
     ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
     ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),

@@ -333,7 +333,14 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
         left = text[max(0, start - 20):start].lower().rstrip()
         if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
+    if digits_only and len(token) == 4 and high < int(token) < 3000 and \
+            before.lower() in _FUTURE_YEAR_OPENERS and re.match(r"\s?(?:[,.;:!?)]|$)", after):
+        return "year: says when, not how many"  # "sea levels may rise by 2120, …"
     return ""
+
+
+#: The words before a year beyond the usual range ("by 2120,", "in 2150."), when nothing is counted after it.
+_FUTURE_YEAR_OPENERS = frozenset({"by", "in", "until", "till", "before", "after", "from", "since"})
 
 
 def _fiscal_year(text: str, start: int, end: int) -> str:
