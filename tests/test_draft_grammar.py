@@ -82,6 +82,10 @@ FIGURES = [
      "years of age"),
     # "from X up to Y" is a range as "from X to Y" is
     ("Day passes cost from £5 up to £20 a month.", "from £5 up to £20", 5, 20, "range", "", "pounds"),
+    # "X-to-Y" is a range as "X to Y" is; a unit after a hyphen is read; an age written on after the number
+    ("Viewers in the 18-to-34 age group left.", "18-to-34", 18, 34, "range", "", "age"),
+    ("It cut two seconds off its 0-to-60-mph time.", "0-to-60", 0, 60, "range", "", "mph"),
+    ("Two 16-year-olds were hurt.", "16", 16, 16, "exact", "", "years of age"),
     # "X or Y … respectively": each number goes with its own thing, two figures, not a range
     ("The S9 costs around 25k or 40k less than its two rivals respectively.", "around 25k", 25e3, 25e3,
      "approximate", "", ""),

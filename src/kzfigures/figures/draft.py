@@ -371,9 +371,8 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
         m = _NEXT_WORD.match(text, pos, limit)
         if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
             break
-        hyphen = m.group().find("-", 1)
-        if hyphen > 0 and m.group()[:hyphen].strip():
-            ends.append(pos + hyphen)  # "1.8 billion-mile": the phrase may stop at the hyphen
+        # "1.8 billion-mile", "0-to-60-mph": the phrase may stop at any hyphen inside the word
+        ends.extend(pos + i for i, ch in enumerate(m.group()) if ch == "-" and i > 0 and m.group()[:i].strip())
         pos = m.end()
         ends.append(pos)
         words += m.group().strip(" -–—").lower() not in number_words  # "four hundred and fifty-six" runs on
@@ -728,7 +727,7 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     as the unit ("fighters"); TO_DESCRIBE when none follow."""
     stops = set(_draft_tables()["measure_stops"])
     whole = _OUT_OF.match(text, end, limit)  # "12 out of 23 agencies": the 12 counts agencies too
-    end = whole.end() if whole else end
+    end = whole.end() if whole else end + bool(re.match(r"-[A-Za-z]", text[end:end + 2]))  # "0-to-60-mph time"
     words: list[str] = []
     for m in re.finditer(r"[A-Za-z][\w’'-]*|[^\sA-Za-z]", text[end:limit]):
         word = m.group()
@@ -764,6 +763,10 @@ def _written_unit(phrase: str) -> str:
         if len(words) > 1 and tail in _draft_tables()["written_units"]:
             return tail
     return ""
+
+
+#: An age written on after the number ("16-year-olds", "16 year olds").
+_AGE_AFTER = re.compile(r"[- ]years?[- ]olds?\b")
 
 
 #: Words that open a sentence before its speaker's name ("But Mr Letwin said", "And Jones added").
@@ -1190,7 +1193,7 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
     if bounds is not None:
         proposal.quote = quote_for(text, window, left, right)
         proposal.unit, proposal.measure = unit_and_measure(text, right, window[1])
-        written = _written_unit(proposal.phrase)
+        written = _written_unit(proposal.phrase) or ("years of age" if _AGE_AFTER.match(text, right) else "")
         if written:
             proposal.unit = written
             proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written
