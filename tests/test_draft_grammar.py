@@ -14,6 +14,7 @@ from kzfigures.figures.draft import NotCounts, _draft_tables
 # a text for each not-a-count pattern that declares "needs": the quick path must find what the full search finds
 NEEDS_EXAMPLES = [
     "In the first half of the year sales fell by 3.",
+    "Dull game. Ann Lee: 6 Tidy on the ball.",
     "There were too many to count, perhaps 40.",
     "The one that got away weighed 5 kg.",
     "Over the past two years 40 shops closed.",
@@ -123,6 +124,8 @@ NOT_FIGURES = [
     ("A two-door coupe costs more.", "two", "part of a name"),
     ("They rent a three-bed flat in town.", "three", "part of a name"),
     ("Reviews of the Pixel and the 14 Pro Max came out.", "14", "part of a name"),
+    # a mark out of ten after a player's name and a colon, opening a sentence
+    ("Solid display. Jan de Vries: 7 Saved twice late on.", "7", "a rating"),
     # a year beyond 2100 after "by", "in", "until" … with nothing counted after it
     ("Seas could cover the port by 2120, the study warns.", "2120", "year"),
     ("The lease runs until 2150.", "2150", "year"),
@@ -164,6 +167,7 @@ CHANGES = [
     ("Exports rose 5%, and Imports by 3 points.", "3 points", 3, 3, "exact", "up"),
     ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
     ("The firm sold 2150 cars by then.", "2150", 2150, 2150, "exact", ""),  # no year: cars are counted
+    ("Jan de Vries: 7 goals this season.", "7", 7, 7, "exact", ""),  # no rating: goals are counted
     # a noun of change right after a figure, in a noun phrase opened by an article, is that change
     ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
     ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),
