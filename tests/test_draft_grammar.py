@@ -15,6 +15,7 @@ from kzfigures.figures.draft import NotCounts, _draft_tables
 NEEDS_EXAMPLES = [
     "In the first half of the year sales fell by 3.",
     "Dull game. Ann Lee: 6 Tidy on the ball.",
+    "Over the past 8 weeks the top 5 shops sold 40 bikes.",
     "There were too many to count, perhaps 40.",
     "The one that got away weighed 5 kg.",
     "Over the past two years 40 shops closed.",
@@ -124,6 +125,11 @@ NOT_FIGURES = [
     ("A two-door coupe costs more.", "two", "part of a name"),
     ("They rent a three-bed flat in town.", "three", "part of a name"),
     ("Reviews of the Pixel and the 14 Pro Max came out.", "14", "part of a name"),
+    # digits after a word of order, after a preposition or "top": a period or members already counted
+    ("In his first 100 days in office he signed 40 orders.", "100", "after a word of order"),
+    ("The top 10 firms paid 70% of the tax.", "10", "after a word of order"),
+    # "one" in "get one's hands on one": a thing named before
+    ("Fans queued to get their hands on one, the shop said.", "one", "a set expression"),
     # a mark out of ten after a player's name and a colon, opening a sentence
     ("Solid display. Jan de Vries: 7 Saved twice late on.", "7", "a rating"),
     # a year beyond 2100 after "by", "in", "until" … with nothing counted after it
@@ -168,6 +174,7 @@ CHANGES = [
     ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
     ("The firm sold 2150 cars by then.", "2150", 2150, 2150, "exact", ""),  # no year: cars are counted
     ("Jan de Vries: 7 goals this season.", "7", 7, 7, "exact", ""),  # no rating: goals are counted
+    ("He has spent the last 200 days in space.", "200 days", 200, 200, "exact", ""),  # a duration, no period
     # a noun of change right after a figure, in a noun phrase opened by an article, is that change
     ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
     ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),
