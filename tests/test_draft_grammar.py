@@ -16,6 +16,7 @@ NEEDS_EXAMPLES = [
     "In the first half of the year sales fell by 3.",
     "Dull game. Ann Lee: 6 Tidy on the ball.",
     "Over the past 8 weeks the top 5 shops sold 40 bikes.",
+    "He wore the number 9 shirt in a 4-4-2.",
     "There were too many to count, perhaps 40.",
     "The one that got away weighed 5 kg.",
     "Over the past two years 40 shops closed.",
@@ -130,6 +131,9 @@ NOT_FIGURES = [
     ("The top 10 firms paid 70% of the tax.", "10", "after a word of order"),
     # "one" in "get one's hands on one": a thing named before
     ("Fans queued to get their hands on one, the shop said.", "one", "a set expression"),
+    # a shirt's number and a team's formation are labels
+    ("He took the number 7 shirt last summer.", "7", "part of a name"),
+    ("They lined up in a 4-2-3-1 at home.", "3", "part of a name"),
     # a mark out of ten after a player's name and a colon, opening a sentence
     ("Solid display. Jan de Vries: 7 Saved twice late on.", "7", "a rating"),
     # a year beyond 2100 after "by", "in", "until" … with nothing counted after it
@@ -175,6 +179,7 @@ CHANGES = [
     ("The firm sold 2150 cars by then.", "2150", 2150, 2150, "exact", ""),  # no year: cars are counted
     ("Jan de Vries: 7 goals this season.", "7", 7, 7, "exact", ""),  # no rating: goals are counted
     ("He has spent the last 200 days in space.", "200 days", 200, 200, "exact", ""),  # a duration, no period
+    ("The club sold 7 shirts.", "7", 7, 7, "exact", ""),  # shirts counted, no shirt's number
     # a noun of change right after a figure, in a noun phrase opened by an article, is that change
     ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
     ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),
