@@ -231,3 +231,11 @@ def test_from_x_to_y_and_from_x_up_to_y_are_the_same_range(low, width, sign, clo
     """ "from £5 up to £20" is the range "from £5 to £20" is: both ends as written, closed."""
     b = parse_quantity(f"from {sign}{low:,} {closer} {sign}{low + width:,}")
     assert (b.lower, b.upper, b.bound, b.lower_open, b.upper_open) == (low, low + width, "range", False, False)
+
+
+@given(st.integers(0, 999), st.integers(1, 999))
+def test_x_to_y_with_hyphens_is_the_range_x_to_y_is(low, width):
+    """ "18-to-34" is the range "18 to 34" is."""
+    hyphens, spaces = parse_quantity(f"{low}-to-{low + width}"), parse_quantity(f"{low} to {low + width}")
+    assert (hyphens.lower, hyphens.upper, hyphens.bound) == (spaces.lower, spaces.upper, spaces.bound) == \
+        (low, low + width, "range")
