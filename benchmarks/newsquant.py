@@ -320,12 +320,18 @@ def _change_category(text: str, rows: list, j: int, gold_change: str) -> str:
         return OURS + "'nearly', 'almost' say less than (NewsQuant: about)"
     if gold_change in ("up", "down") and row.change == gold_change:
         return OURS + "a qualified change ('rose about 1.5%') keeps its bound's symbol; the change is in `change`"
+    if row.change and gold_change == "=" and _CHANGE_NOUN_AFTER.match(text, row.number_end):
+        return OURS + "a noun of change after a figure ('a 19% drop') is that change (NewsQuant: '=')"
     if row.change and gold_change not in ("up", "down"):
         return "a change NewsQuant does not mark ('grew by just 3%': '=')"
     if gold_change in ("up", "down"):
         return "a change we read as a level"
     return f"bound read otherwise (NewsQuant '{gold_change}')"
 
+
+#: A noun of change right after a figure ("a 19% drop", "a 25 basis point cut"; docs/conventions.md).
+_CHANGE_NOUN_AFTER = re.compile(r"(?i)(?:[- ](?:basis[- ])?points?|[- ]cents?|[- ]pence)?[- ](?:rise|increase|gain|jump|"
+                                r"surge|boost|hike|climb|drop|fall|decline|decrease|cut|slump|plunge|slide|dip)\b")
 
 #: A word of change and "to" right before a number: the level reached ("climbed to 6.7%", "fell to 49.55 Hz").
 _LEVEL_REACHED = re.compile(r"\b(?:rose|climbed|increased|jumped|fell|dropped|decreased?|declined|dipped|dip down|"

@@ -14,6 +14,9 @@ from kzfigures.figures.draft import NotCounts, _draft_tables
 # a text for each not-a-count pattern that declares "needs": the quick path must find what the full search finds
 NEEDS_EXAMPLES = [
     "In the first half of the year sales fell by 3.",
+    "Dull game. Ann Lee: 6 Tidy on the ball.",
+    "Over the past 8 weeks the top 5 shops sold 40 bikes.",
+    "He wore the number 9 shirt in a 4-4-2.",
     "There were too many to count, perhaps 40.",
     "The one that got away weighed 5 kg.",
     "Over the past two years 40 shops closed.",
@@ -70,6 +73,28 @@ FIGURES = [
     ("The 30m-tall tower cost $35m.", "$35m", 35e6, 35e6, "exact", "", "dollars"),
     # a unit after a capitalised word: a quantity, not part of a name
     ("Agencies cut Topaz Energy's 550 megawatt farm to junk.", "550", 550, 550, "exact", "", "megawatt"),
+    # "over than" (written for "more than") is more than
+    ("It serves over than 60% of the top firms.", "over than 60%", 60, math.inf, "more_than", "", "percent"),
+    # "for over" is "for more than"; "over five years" alone stays a period (test_draft: "five years")
+    ("Some had been out of work for over two years.", "over two years", 2, math.inf, "more_than", "", "years"),
+    ("The queue lasted for over 30 minutes.", "over 30", 30, math.inf, "more_than", "", "minutes"),
+    # an age bound: "under the age of 5" is younger than five
+    ("Most of the sick were children under the age of 5.", "under the age of 5", 0, 5, "fewer_than", "",
+     "years of age"),
+    ("The club kept just 17 players over the age of 21.", "over the age of 21", 21, math.inf, "more_than", "",
+     "years of age"),
+    # "from X up to Y" is a range as "from X to Y" is
+    ("Day passes cost from £5 up to £20 a month.", "from £5 up to £20", 5, 20, "range", "", "pounds"),
+    # "X-to-Y" is a range as "X to Y" is; a unit after a hyphen is read; an age written on after the number
+    ("Viewers in the 18-to-34 age group left.", "18-to-34", 18, 34, "range", "", "age"),
+    ("It cut two seconds off its 0-to-60-mph time.", "0-to-60", 0, 60, "range", "", "mph"),
+    ("Two 16-year-olds were hurt.", "16", 16, 16, "exact", "", "years of age"),
+    # "X or Y … respectively": each number goes with its own thing, two figures, not a range
+    ("The S9 costs around 25k or 40k less than its two rivals respectively.", "around 25k", 25e3, 25e3,
+     "approximate", "", ""),
+    ("The S9 costs around 25k or 40k less than its two rivals respectively.", "40k", 40e3, 40e3, "exact", "", ""),
+    ("Tickets cost eight or nine euros, and 3 or 4 euros and 5 euros respectively.", "eight or nine euros", 8, 9,
+     "range", "", "euros"),
 ]
 
 
@@ -96,6 +121,24 @@ NOT_FIGURES = [
     ("Sales should grow by a third this half.", "half", "part of a period"),
     ("Over the past three or four years rents rose.", "three", "after a word of order"),
     ("Over the past three or four years rents rose.", "four", "after a word of order"),  # never "four years" alone
+    # a number joined to the name of a kind of machine or home; a model's number before its edition word
+    ("The car has a six-speed gearbox.", "six", "part of a name"),
+    ("A two-door coupe costs more.", "two", "part of a name"),
+    ("They rent a three-bed flat in town.", "three", "part of a name"),
+    ("Reviews of the Pixel and the 14 Pro Max came out.", "14", "part of a name"),
+    # digits after a word of order, after a preposition or "top": a period or members already counted
+    ("In his first 100 days in office he signed 40 orders.", "100", "after a word of order"),
+    ("The top 10 firms paid 70% of the tax.", "10", "after a word of order"),
+    # "one" in "get one's hands on one": a thing named before
+    ("Fans queued to get their hands on one, the shop said.", "one", "a set expression"),
+    # a shirt's number and a team's formation are labels
+    ("He took the number 7 shirt last summer.", "7", "part of a name"),
+    ("They lined up in a 4-2-3-1 at home.", "3", "part of a name"),
+    # a mark out of ten after a player's name and a colon, opening a sentence
+    ("Solid display. Jan de Vries: 7 Saved twice late on.", "7", "a rating"),
+    # a year beyond 2100 after "by", "in", "until" … with nothing counted after it
+    ("Seas could cover the port by 2120, the study warns.", "2120", "year"),
+    ("The lease runs until 2150.", "2150", "year"),
 ]
 
 
@@ -129,6 +172,26 @@ CHANGES = [
     ("Deposits of more than 7.5 million crowns (US $1.1 million) pay a fee.", "US $1.1 million", 1.1e6, math.inf,
      "more_than", ""),
     ("More than 15,000 fighters (80 countries) came.", "80", 80, 80, "exact", ""),  # a count, no conversion
+    # a list whose verb is left out after the first change: ", B by 2.6%" changes as the one before it
+    ("Shares of Acme were down 2.3%, Bolt by 2.6% and Cray was up 1%.", "2.6%", 2.6, 2.6, "exact", "down"),
+    ("Exports rose 5%, and Imports by 3 points.", "3 points", 3, 3, "exact", "up"),
+    ("Exports rose 5% while imports fell by 3 points.", "3 points", 3, 3, "exact", "down"),
+    ("The firm sold 2150 cars by then.", "2150", 2150, 2150, "exact", ""),  # no year: cars are counted
+    ("Jan de Vries: 7 goals this season.", "7", 7, 7, "exact", ""),  # no rating: goals are counted
+    ("He has spent the last 200 days in space.", "200 days", 200, 200, "exact", ""),  # a duration, no period
+    ("The club sold 7 shirts.", "7", 7, 7, "exact", ""),  # shirts counted, no shirt's number
+    # a noun of change right after a figure, in a noun phrase opened by an article, is that change
+    ("Analysts see a 19% drop in sales.", "19%", 19, 19, "exact", "down"),
+    ("The club posted an overall 3% increase in gate receipts.", "3%", 3, 3, "exact", "up"),
+    ("The bank forecast an unchanged 2.5 pct rise in output.", "2.5 pct", 2.5, 2.5, "exact", "up"),
+    ("Markets expect a 25 basis point cut next week.", "25", 25, 25, "exact", "down"),
+    ("Fuel duty saw a 5 cent rise.", "5", 5, 5, "exact", "up"),
+    ("The 3 firms rise together each spring.", "3", 3, 3, "exact", ""),  # a plural subject and its verb
+    ("Its 5% fall-back plan was dropped.", "5%", 5, 5, "exact", ""),  # a compound, no noun of change
+    # "a" or "an" right before the number after a word of change: the number names a thing, it is no change
+    ("Acme cut a 5% stake in Bolt.", "5%", 5, 5, "exact", ""),
+    ("He added a 30 yard goal late on.", "30", 30, 30, "exact", ""),
+    ("Shares rose a hefty 5% on Monday.", "5%", 5, 5, "exact", "up"),
 ]
 
 

@@ -77,3 +77,16 @@ def test_a_multiple_newsquant_does_not_tag_is_our_convention_and_set_aside():
     assert j.extra == {newsquant.OURS + "a multiple ('doubled', 'twice') is a figure (NewsQuant tags none)": 1}
     aside = newsquant.aside_scores(items, predictions, j)["value"]
     assert (aside.found, aside.gold, aside.predicted) == (1, 1, 1)
+
+
+def test_a_noun_of_change_newsquant_marks_equal_is_our_convention_and_a_bare_change_is_not():
+    items = [{"text": "Analysts see a 19% drop in sales.", "quantities": [{"value": "19", "change": "="}]},
+             {"text": "Output grew by just 3% last year.", "quantities": [{"value": "3", "change": "="}]}]
+    frames = [draft_text(item["text"]) for item in items]
+    predictions = [newsquant.ours(f) for f in frames]
+    assert [p[0][1] for p in predictions] == ["down", "up"]  # what the words say, in our columns
+    j = newsquant.judge(items, frames, predictions)
+    assert j.change == {newsquant.OURS + "a noun of change after a figure ('a 19% drop') is that change (NewsQuant: "
+                                         "'=')": 1,
+                        "a change NewsQuant does not mark ('grew by just 3%': '=')": 1}
+    assert j.change_aside == 1

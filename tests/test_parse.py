@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, read_rows
 from kzfigures import BoundsOrderError, parse_quantity
@@ -221,3 +223,19 @@ def test_a_multiple_is_no_end_of_a_range():
 ])
 def test_a_fraction_of_a_scale_is_one_number(phrase, value):
     assert parse_quantity(phrase).lower == pytest.approx(value)
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**6), st.sampled_from(["", "£", "$"]),
+       st.sampled_from(["to", "up to"]))
+def test_from_x_to_y_and_from_x_up_to_y_are_the_same_range(low, width, sign, closer):
+    """ "from £5 up to £20" is the range "from £5 to £20" is: both ends as written, closed."""
+    b = parse_quantity(f"from {sign}{low:,} {closer} {sign}{low + width:,}")
+    assert (b.lower, b.upper, b.bound, b.lower_open, b.upper_open) == (low, low + width, "range", False, False)
+
+
+@given(st.integers(0, 999), st.integers(1, 999))
+def test_x_to_y_with_hyphens_is_the_range_x_to_y_is(low, width):
+    """ "18-to-34" is the range "18 to 34" is."""
+    hyphens, spaces = parse_quantity(f"{low}-to-{low + width}"), parse_quantity(f"{low} to {low + width}")
+    assert (hyphens.lower, hyphens.upper, hyphens.bound) == (spaces.lower, spaces.upper, spaces.bound) == \
+        (low, low + width, "range")

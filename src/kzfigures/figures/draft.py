@@ -333,7 +333,14 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
         left = text[max(0, start - 20):start].lower().rstrip()
         if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
+    if digits_only and len(token) == 4 and high < int(token) < 3000 and \
+            before.lower() in _FUTURE_YEAR_OPENERS and re.match(r"\s?(?:[,.;:!?)]|$)", after):
+        return "year: says when, not how many"  # "sea levels may rise by 2120, …"
     return ""
+
+
+#: The words before a year beyond the usual range ("by 2120,", "in 2150."), when nothing is counted after it.
+_FUTURE_YEAR_OPENERS = frozenset({"by", "in", "until", "till", "before", "after", "from", "since"})
 
 
 def _fiscal_year(text: str, start: int, end: int) -> str:
@@ -364,9 +371,8 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
         m = _NEXT_WORD.match(text, pos, limit)
         if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
             break
-        hyphen = m.group().find("-", 1)
-        if hyphen > 0 and m.group()[:hyphen].strip():
-            ends.append(pos + hyphen)  # "1.8 billion-mile": the phrase may stop at the hyphen
+        # "1.8 billion-mile", "0-to-60-mph": the phrase may stop at any hyphen inside the word
+        ends.extend(pos + i for i, ch in enumerate(m.group()) if ch == "-" and i > 0 and m.group()[:i].strip())
         pos = m.end()
         ends.append(pos)
         words += m.group().strip(" -–—").lower() not in number_words  # "four hundred and fifty-six" runs on
@@ -495,6 +501,8 @@ def change_of(text: str, left: int, floor: int) -> str:
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
+    if words[-1:] in (["a"], ["an"]):
+        return ""  # "cut a 5% stake", "added a 30 degree homer": the number names a thing, not the change
     by = False
     while words and words[-1] in d["change_links"]:
         by = words.pop() == "by" or by
@@ -519,15 +527,39 @@ def _restatements(text: str, proposals: list[Proposal]) -> None:
         if not p.is_figure:
             continue
         if previous is not None and previous.change and not p.change and \
-                _OR_GAP.fullmatch(text, previous.end, p.start):
+                (_OR_GAP.fullmatch(text, previous.end, p.start) or _GAPPED_BY.fullmatch(text, previous.end, p.start)):
             p.change = previous.change
         if previous is not None and p.bounds is not None and _converts(text, previous, p):
             p.bounds = qualified(float(p.bounds.lower), str(previous.bounds.bound))  # type: ignore[union-attr]
         previous = p
 
 
+def _changes_named_after(text: str, proposals: list[Proposal]) -> None:
+    """A figure a noun of change follows, in a noun phrase opened by an article ("a 19% drop", "an overall 3%
+    increase"), is that change."""
+    d = _draft_tables()
+    for p in proposals:
+        if not p.is_figure or p.change:
+            continue
+        noun = _CHANGE_NOUN_AFTER.match(text, p.end)
+        opened = _ARTICLE_BEFORE.search(text, max(0, p.start - 60), p.start)
+        if noun and noun.group(1).lower() in d["change_nouns"] and opened:
+            p.change = "up" if noun.group(1).lower() in d["change_up"] else "down"
+
+
+#: The word right after a figure, with a space or a hyphen between, past a unit of points or cents ("19% drop",
+#: "3-point rise", "25 basis point cut").
+_CHANGE_NOUN_AFTER = re.compile(r"(?i)(?:[- ](?:basis[- ])?points?|[- ]cents?|[- ]pence)?[- ]([a-z]+)\b(?![-’'])")
+#: An article or a possessive and at most two words before a figure: a noun phrase, not a plural subject ("the
+#: 3 firms rise" has its unit word between).
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(?:a|an|the|its|their|his|her|our|this|that|another)(?:\s+[a-z][\w-]*){0,2}\s+$")
+
+
 #: Between a change and its restatement: ", or", or its unit word and "or" ("125,600 jobs or 2.2%").
 _OR_GAP = re.compile(r"(?:\s[A-Za-z]+)?,?\s+or\s+")
+#: Between a change and the next one of a list whose verb is left out: ", another name by" ("A was down 2.3%,
+#: B by 2.6%").
+_GAPPED_BY = re.compile(r"(?:\s[A-Za-z]+)?,\s+(?:and\s+)?(?:[A-Z][\w&’'.-]*\s+){1,4}by\s+")
 #: Between a figure and its conversion: unit words, then "(" or "/" ("100 kilometers (", "224 kW / ").
 _CONVERSION_GAP = re.compile(r"\s?(?:[A-Za-z.]+\s?){0,3}[(/]\s?")
 #: The bound kinds a conversion keeps.
@@ -542,11 +574,13 @@ def _converts(text: str, previous: Proposal, p: Proposal) -> bool:
         p.unit.lower() in _draft_tables()["conversion_units"]
 
 
-def _is_duration_opener(phrase: str) -> bool:
+def _is_duration_opener(text: str, left: int, phrase: str) -> bool:
     """True for "over five years": a period a figure covers, not "more than five years" (the duration alone is
-    proposed instead)."""
+    proposed instead); but "for over two years" is "for more than two years"."""
     words = phrase.lower().split()
     time_units = ("year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades")
+    if words[:1] == ["over"] and _word_before(text, left).lower() == "for":
+        return False
     return len(words) > 2 and words[0] in _draft_tables()["duration_openers"] and words[-1] in time_units
 
 
@@ -580,13 +614,26 @@ def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tu
 def _phrase_bounds(text: str, left: int, right: int) -> Bounds | None:
     """The bounds of text[left:right] when the draft may propose it as one phrase, else None."""
     phrase = text[left:right]
-    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(phrase) or \
+    if not _acceptable(phrase) or _is_change(text, left, phrase) or _is_duration_opener(text, left, phrase) or \
             _YEAR_AFTER_IN.search(phrase) or _moved_up_to(text, left, phrase):
         return None
     bounds = _parsed(phrase)
-    if bounds is not None and bounds.bound == "range" and _unit_breaks_range(text, phrase, right):
+    if bounds is not None and bounds.bound == "range" and (_unit_breaks_range(text, phrase, right) or
+                                                            _respectively(text, phrase, right)):
         return None
     return bounds
+
+
+def _respectively(text: str, phrase: str, right: int) -> bool:
+    """True for "25k or 40k" when "respectively" follows in the sentence ("25k or 40k cheaper than its two rivals
+    respectively"): each number goes with its own thing, two figures, not a range."""
+    return bool(_OR_OR_AND.search(phrase) and _RESPECTIVELY.match(text, right))
+
+
+#: The "or" of "X or Y" (never the "and" of "between X and Y", which opens its range itself).
+_OR_OR_AND = re.compile(r"(?i)^(?!between\b|somewhere\b).*\d.*\s(?:or|and)\s")
+#: "respectively" later in the same sentence, with no other number before it.
+_RESPECTIVELY = re.compile(r"[^.;!?\d]*\brespectively\b")
 
 
 def _moved_up_to(text: str, left: int, phrase: str) -> bool:
@@ -680,7 +727,7 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     as the unit ("fighters"); TO_DESCRIBE when none follow."""
     stops = set(_draft_tables()["measure_stops"])
     whole = _OUT_OF.match(text, end, limit)  # "12 out of 23 agencies": the 12 counts agencies too
-    end = whole.end() if whole else end
+    end = whole.end() if whole else end + bool(re.match(r"-[A-Za-z]", text[end:end + 2]))  # "0-to-60-mph time"
     words: list[str] = []
     for m in re.finditer(r"[A-Za-z][\w’'-]*|[^\sA-Za-z]", text[end:limit]):
         word = m.group()
@@ -707,8 +754,8 @@ def _written_unit(phrase: str) -> str:
     attached = re.search(r"\d\s?([a-z]+)$", low)
     if attached and attached.group(1) in lex["attached_units"]:
         return str(lex["attached_units"][attached.group(1)])
-    if re.search(r"[- ]years?[- ]old$", low):
-        return "years of age"
+    if re.search(r"[- ]years?[- ]old$", low) or re.search(r"\bthe age of [\w.]+$", low):
+        return "years of age"  # "a 15-year-old", "under the age of 5"
     if low.endswith(("%", "percent", "per cent", " pct")):
         return "percent"
     words = low.split()
@@ -716,6 +763,10 @@ def _written_unit(phrase: str) -> str:
         if len(words) > 1 and tail in _draft_tables()["written_units"]:
             return tail
     return ""
+
+
+#: An age written on after the number ("16-year-olds", "16 year olds").
+_AGE_AFTER = re.compile(r"[- ]years?[- ]olds?\b")
 
 
 #: Words that open a sentence before its speaker's name ("But Mr Letwin said", "And Jones added").
@@ -933,6 +984,7 @@ def propose(text: str) -> list[Proposal]:
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
     _periods_account(text, out)
+    _changes_named_after(text, out)
     _restatements(text, out)
     _lengths(text, out)
     _shared_scale(text, out)
@@ -1141,7 +1193,7 @@ def _propose_token(text: str, context: _Context, token: tuple[int, int, str], fl
     if bounds is not None:
         proposal.quote = quote_for(text, window, left, right)
         proposal.unit, proposal.measure = unit_and_measure(text, right, window[1])
-        written = _written_unit(proposal.phrase)
+        written = _written_unit(proposal.phrase) or ("years of age" if _AGE_AFTER.match(text, right) else "")
         if written:
             proposal.unit = written
             proposal.measure = proposal.measure if proposal.measure != TO_DESCRIBE else written

@@ -263,7 +263,8 @@ def _ratio_patterns() -> tuple[re.Pattern[str], ...]:
 def _range_patterns() -> tuple[re.Pattern[str], ...]:
     """The range shapes ("between X and Y", "from X to Y", "X to Y", "X–Y") as patterns, in the order tried."""
     lex = lexicon()
-    openers = [rf"{re.escape(o)} (.+?) {re.escape(lex['range_openers'][o])} (.+)" for o in _longest_first("range_openers")]
+    closers = {o: [c] if isinstance(c, str) else c for o, c in lex["range_openers"].items() if not o.startswith("_")}
+    openers = [rf"{re.escape(o)} (.+?) {re.escape(c)} (.+)" for o in _longest_first("range_openers") for c in closers[o]]
     separators = [rf"(.+?) {re.escape(s)} (.+)" if s.isalpha() else rf"(.+?)\s*{re.escape(s)}\s*(.+)"
                   for s in lex["range_separators"]]
     return tuple(re.compile(p) for p in (*openers, *separators))
