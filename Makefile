@@ -84,10 +84,10 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
-	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
+	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, the report with its defaults, its notebooks as committed
-	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
+	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the top .py files; mypy on src/ (pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py
