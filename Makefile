@@ -82,8 +82,9 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 # and this machine's shell) every test process rewrote about 160 modules each run, 2.1 s of CPU each here. The tests
 # run with it unset; the folders are the checkout's own __pycache__ (ignored by git) and .venv's.
 # nbval is left out (-p no:nbval): the tiers check the notebooks by the report they build, and its plugin imported
-# coverage, jupyter_client and tornado into every test process, 0.4 s of CPU each.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:nbval
+# coverage, jupyter_client and tornado into every test process, 0.4 s of CPU each; so is anyio's plugin, which no
+# test uses (0.1 s each).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:nbval -p no:anyio
 
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
 	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
