@@ -81,13 +81,16 @@ report: $(STAMP) ## Execute every notebook and write the HTML report to reports/
 # __pycache__, but only where bytecode may be written: where PYTHONDONTWRITEBYTECODE is set (as in many Docker images
 # and this machine's shell) every test process rewrote about 160 modules each run, 2.1 s of CPU each here. The tests
 # run with it unset; the folders are the checkout's own __pycache__ (ignored by git) and .venv's.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
+# nbval is left out (-p no:nbval): the tiers check the notebooks by the report they build, and its plugin imported
+# coverage, jupyter_client and tornado into every test process, 0.4 s of CPU each; so is anyio's plugin, which no
+# test uses (0.1 s each).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:nbval -p no:anyio
 
 test: $(STAMP) $(NBGRADER_VENV)/.installed ## Run the whole test suite on every core (unit, data, notebooks, report, browser)
-	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
+	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 check: $(STAMP) ## The fast tier for the edit-test loop: unit, property, data, the report with its defaults, its notebooks as committed
-	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
+	$(PYTEST) -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder -m "not full" --hypothesis-profile=check $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint, import order) on src/, tests/, benchmarks/ and the top .py files; mypy on src/ (pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks conftest.py setup.py nbgrader_config.py

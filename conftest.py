@@ -12,8 +12,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 
 
+#: The patterns nbval's comparison ignores (`pytest --nbval notebooks/`; make check and make test leave nbval out).
+SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
+
+
 def pytest_configure(config) -> None:
-    """Read nbval's sanitize file relative to the checkout, not to the folder pytest was started from."""
-    given = getattr(config.option, "nbval_sanitize_with", None)
-    if given and not Path(given).is_absolute() and not Path(given).is_file() and (ROOT / given).is_file():
+    """Where nbval is loaded, it reads the checkout's sanitize file unless given one, and a relative one from the
+    checkout, not from the folder pytest was started from (the repository root or notebooks/).
+
+    make check and make test run with -p no:nbval: the notebooks are checked by the report the tests build, and
+    nbval's plugin imported coverage, jupyter_client and tornado into every test process (0.4 s of CPU each)."""
+    if not hasattr(config.option, "nbval_sanitize_with"):
+        return
+    given = config.option.nbval_sanitize_with
+    if not given:
+        config.option.nbval_sanitize_with = str(SANITIZE)
+    elif not Path(given).is_absolute() and not Path(given).is_file() and (ROOT / given).is_file():
         config.option.nbval_sanitize_with = str(ROOT / given)

@@ -25,6 +25,22 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 SEED_TEXT = ROOT / "seeds" / "astanatimes-2014-09-terrorism-multi-pronged-threat.txt"
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected the other tier
+def pytest_collection_modifyitems(config, items) -> None:
+    """The order in which pytest-xdist hands out the files (make check and make test pass --no-loadscope-reorder):
+    the first file whose first test reads the default report goes first, so the run's longest piece of work, that
+    report's cold build (three kernels at once), starts at once beside the other worker's files instead of midway,
+    where one worker was left to finish the run alone; then the files with the most tests first, as xdist orders them
+    itself. Each file's tests keep their order."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    first = next((name for name, tests in files.items()
+                  if "default_report" in getattr(tests[0], "fixturenames", ())), None)
+    order = sorted(files, key=lambda name: (name != first, -len(files[name])))
+    items[:] = [item for name in order for item in files[name]]
+
+
 @pytest.fixture
 def root() -> Path:
     """The checkout's root (seeds/, data/)."""

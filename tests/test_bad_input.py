@@ -157,6 +157,22 @@ def test_a_control_character_in_a_data_field_is_a_problem(package_copy, char):
                                        "text"]
 
 
+def test_the_hidden_characters_are_exactly_unicodes_controls_separators_and_bidirectional_controls():
+    """literal._HIDDEN, one expression, matches every code point whose Unicode category is Cc, Zl or Zp and every
+    bidirectional control, and nothing else: checked against this Python's unicodedata over the Basic Multilingual
+    Plane, where Unicode keeps every Cc, Zl and Zp character (its stability policy fixes the Cc set)."""
+    import unicodedata
+
+    from kzfigures.figures import literal
+
+    every = "".join(chr(c) for c in range(0x10000))
+    matched = {found.group() for found in literal._HIDDEN.finditer(every)}
+    hidden = {ch for ch in every if unicodedata.category(ch) in ("Cc", "Zl", "Zp")} | literal._BIDI_CONTROLS
+    assert matched == hidden and len(hidden) == 67 + 9
+    assert literal.hidden_character("tab\tand line\nkept, then \x1b", allow="\n\t") == "\x1b"
+    assert literal.hidden_character("plain text, a tab\t", allow="\t") is None
+
+
 def test_a_line_feed_in_a_field_is_text(package_copy):
     path = package_copy / "data" / "people.csv"
     rows = read_rows(path)
