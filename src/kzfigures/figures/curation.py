@@ -25,7 +25,7 @@ import pandas as pd
 
 from .bounds import Bounds
 from .coverage import coverage_problems
-from .draft import TO_DESCRIBE
+from .draft import TO_DESCRIBE, publisher_of
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character
 from .package import DESCRIPTOR, Package, read_package, too_long
@@ -81,6 +81,8 @@ class Curation:
     _decisions: list[Decision] = field(default_factory=list, repr=False)
     _people: set[str] = field(default_factory=set, repr=False)
     saved: int = 0
+    #: the article's publisher (its metadata), credited with what the article says in its own voice
+    publisher: str = ""
 
     # -- what there is to decide -----------------------------------------------------------------------------
     @property
@@ -143,7 +145,7 @@ class Curation:
         start, end = self._selection(start, end)
         settles = [pid for pid, r in self.proposals.iterrows() if int(r["number_start"]) < end
                    and start < int(r["number_end"])]
-        from .draft import quote_for, sentences
+        from .draft import credit_at, quote_for, sentences
 
         spans = sentences(self.text)
         first = min((a for a, b in spans if a <= start < b), default=start)
@@ -152,7 +154,7 @@ class Curation:
         row = {"proposal_id": self._figure_id(start), "kind": "figure", "seed_id": self.article,
                "quote": self.text[q0:q1], "start": str(q0), "end": str(q1), "number_text": self.text[start:end],
                "number_start": str(start), "number_end": str(end), "unit": TO_DESCRIBE, "measure": TO_DESCRIBE,
-               "period_text": "", "attributed_to": "", "reason": ""}
+               "period_text": "", "attributed_to": credit_at(self.text, start, self.publisher), "reason": ""}
         row.update(reading_cells(row["number_text"]))
         return self._figure(row, settles, start, end, fields, "added")
 
@@ -254,9 +256,9 @@ class Curation:
         self._check_same_as(changes.get("same_as"))
         figure_id = self._figure_id(start)
         credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
-        checked = "attributed_to" in changes
+        checked, narration = "attributed_to" in changes, bool(self.publisher) and credit == self.publisher
         attribution = changes.get("attribution") or (
-            "none" if credit == UNATTRIBUTED else ("explicit" if checked else "inferred"))
+            "none" if credit == UNATTRIBUTED else ("explicit" if checked or narration else "inferred"))
         notes = changes.get("notes") or "Curated with kzfigures.curation from the draft's proposal" + (
             "" if verb != "added" else " (a figure the draft missed, added by a person)")
         figure = {"figure_id": figure_id, "seed_id": self.article, "topic": changes.get("topic", "general"),
@@ -266,7 +268,8 @@ class Curation:
                   "period_start": changes.get("period_start", ""), "period_end": changes.get("period_end", ""),
                   "period_text": changes.get("period_text", row.get("period_text", "")),
                   "place": changes.get("place", ""), "attributed_to": credit,
-                  "source_type": changes.get("source_type", "unclassified"), "attribution": attribution,
+                  "source_type": changes.get("source_type", "article narration" if narration else "unclassified"),
+                  "attribution": attribution,
                   "same_as": changes.get("same_as", ""), "notes": notes}
         figure = {k: _cell(v) for k, v in figure.items()}
         person = self._person(credit, changes.get("role"), changes.get("kind"))
@@ -324,6 +327,11 @@ class Curation:
         if credit == UNATTRIBUTED or credit in self._people or credit in pending:
             return None
         at = self.text.find(credit)
+        if credit == self.publisher:  # named by the article's metadata; a people row only where its text names it
+            role = role or "publisher of the article; credited with what the article states in its own voice"
+            kind = kind or "organisation"
+            if at < 0:
+                return None
         if at < 0:
             raise ValueError(f"the credit “{credit}” stands nowhere in the article: a credit is a name the article "
                              "gives, as written there, or 'unattributed'")
@@ -463,7 +471,8 @@ def curation(article_id: str, root: str | Path | None = None) -> Curation:
     rows = {r["proposal_id"]: r for r in proposal_rows(package, article_id)
             if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
     people = {r.get("name", "") for r in package.tables["people"].rows}
-    return Curation(article_id, base, package.seeds[article_id].text, rows, [], people)
+    seed = package.seeds[article_id]
+    return Curation(article_id, base, seed.text, rows, [], people, publisher=publisher_of(seed))
 
 
 def add_pasted(text: str, title: str, publisher: str, published: str, url: str = "",

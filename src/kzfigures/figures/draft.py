@@ -1225,10 +1225,28 @@ def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
+def credit_of(p: Proposal, publisher: str = "") -> str:
+    """A proposal's credit: the name the text gives, or ``publisher`` for the article's own narration ("" if none)."""
+    return p.credit or (publisher if p.attribution == "narration" else "")
+
+
+def credit_at(text: str, at: int, publisher: str = "") -> str:
+    """Who the text credits for a figure at offset ``at``, as draft_text would (narration: ``publisher``)."""
+    spans = sentences(text)
+    name, attribution = _Context(spans, quotations(text), NotCounts.of(text)).credit(text, _sentence_of(spans, at), at)
+    return name or (publisher if attribution == "narration" else "")
+
+
+def publisher_of(seed: Seed) -> str:
+    """The article's publisher as its metadata names it (credited with the article's own narration), or ""."""
+    publisher = seed.meta.get("publisher")
+    return publisher.strip() if isinstance(publisher, str) else ""
+
+
 def _draft_row(p: Proposal, publisher: str = "") -> dict[str, Any]:
     """One proposal as a row of draft_text's table (narration credited to ``publisher`` when given)."""
     b = p.bounds
-    credit = p.credit or (publisher if p.attribution == "narration" else "")
+    credit = credit_of(p, publisher)
     return {"number_start": p.start, "number_end": p.end, "number_text": p.phrase,
             "lower": float(b.lower) if b else math.nan, "upper": float(b.upper) if b else math.nan,
             "lower_open": bool(b.lower_open) if b else None, "upper_open": bool(b.upper_open) if b else None,
@@ -1247,22 +1265,24 @@ def _slug(seed_id: str) -> str:
 def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """The figure proposals as rows of data/figures.csv, plus the extra columns of the --output contract."""
     rows = []
-    text = seed.text
+    text, publisher = seed.text, publisher_of(seed)
     for p in proposals:
         if not p.is_figure:
             continue
         assert p.bounds is not None
         q0, q1 = p.quote
-        credit = p.credit
+        credit, narration = credit_of(p, publisher), not p.credit and p.attribution == "narration" and publisher
         rows.append({
             "figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
             "quote": text[q0:q1], "start": q0, "end": q1, "number_text": p.phrase, "unit": p.unit,
             "measure": p.measure, "period_start": "", "period_end": "", "period_text": p.period, "place": "",
-            "attributed_to": credit, "source_type": "unclassified",  # no credit found: not yet checked, never "none"
-            "attribution": "inferred" if credit else "", "same_as": "",
-            "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its quotation" if credit else
-                                                         f"; credit {NOT_CHECKED}")
+            "attributed_to": credit,  # no credit found: not yet checked, never "none"
+            "source_type": "article narration" if narration else "unclassified",
+            "attribution": "explicit" if narration else ("inferred" if credit else ""), "same_as": "",
+            "notes": "Proposed by kzfigures draft" + (
+                f"; the article's own words, credited to its publisher, {credit}" if narration else
+                f"; the credit “{credit}” is a candidate, inferred from the sentence or its quotation" if credit else
+                f"; credit {NOT_CHECKED}")
                      + ("; the quote is cut from a longer sentence" if p.quote_cut else ""),
             "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
@@ -1392,7 +1412,7 @@ def _proposal_cells(bounds: Bounds | None) -> dict[str, str]:
 def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """Every proposal as a row of data/proposed/<article>.csv: a figure (with the grammar's bounds, or none and the
     reason when it cannot read the phrase) or a non-figure word (with its reason), in the order of the text."""
-    text, rows = seed.text, []
+    text, rows, publisher = seed.text, [], publisher_of(seed)
     for p in proposals:
         if p.is_figure or p.reason.startswith("unread"):
             q0, q1 = p.quote
@@ -1401,7 +1421,7 @@ def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, 
                          "number_text": p.phrase, "number_start": p.start, "number_end": p.end,
                          **_proposal_cells(p.bounds), "unit": p.unit if p.is_figure else TO_DESCRIBE,
                          "measure": p.measure if p.is_figure else TO_DESCRIBE, "period_text": p.period,
-                         "attributed_to": p.credit, "reason": p.reason})
+                         "attributed_to": credit_of(p, publisher) if p.is_figure else p.credit, "reason": p.reason})
             continue
         for start, end in p.tokens:
             rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{start}", "kind": "non-figure",
