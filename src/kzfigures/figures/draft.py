@@ -86,8 +86,13 @@ def _draft_tables() -> dict[str, Any]:
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     says = "(?:" + "|".join(d["credit_verbs"]) + ")"
     aux = "(?:" + "|".join(d["credit_auxiliaries"]) + ") "
+    groups = "(?:" + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in d["credit_groups"]) + ")"
+    mods = "(?:" + "|".join(map(re.escape, sorted(d["credit_group_modifiers"], key=len, reverse=True))) + ")"
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says)
-                                       .replace("AUX", aux)) for p in d["credit_patterns"]]
+                                       .replace("AUX", aux).replace("GROUP", groups).replace("MODS", mods))
+                            for p in d["credit_patterns"]]
+    d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
+    d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
@@ -720,6 +725,9 @@ def _written_unit(phrase: str) -> str:
 
 #: Words that open a sentence before its speaker's name ("But Mr Letwin said", "And Jones added").
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "however,", "meanwhile,"})
+#: Words before a lower-case source that are no part of it ("Some analysts", "Yesterday dealers").
+_GROUP_OPENERS = frozenset({"some", "many", "most", "other", "several", "few", "two", "three", "all", "both", "a", "an",
+                            "however", "yesterday", "today", "meanwhile", "earlier", "also", "but", "and"})
 #: Lower-case words a name may hold ("Office for National Statistics", "Bank of England").
 _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 
@@ -744,8 +752,46 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name:
-                return name, (m.end("said") if "said" in pattern.groupindex else lo)
+                return _resolve_role(text, name, m.start()), (
+                    m.end("said") if "said" in pattern.groupindex else
+                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo)
     return "", lo
+
+
+#: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
+_CLAUSE_ENDS = re.compile(r"(?:\s+(?:on|in|at|late|early|yesterday|today|last|this|earlier|later|recently|after|"
+                          r"before)\b[^,;:]{0,60})?[\s.!?”\"’']*")
+
+
+def _reported_from(text: str, m: re.Match[str], lo: int, hi: int) -> int:
+    """Where the words a lower-case source reports begin: the sentence's start when its reporting clause closes the
+    sentence ("Prices fell 5 pct, dealers said."), else the source itself ("As the dollar fell to a 40-year low,
+    traders said …": the 40-year low is the narrator's)."""
+    return lo if _CLAUSE_ENDS.fullmatch(text, m.end(), hi) else m.start("name")
+
+
+#: Roles that stand for the organisation the article named before them ("the department" after "the Interior
+#: Department"); other roles ("the chancellor") stand as written.
+_RESOLVED_ROLES = frozenset({"company", "firm", "bank", "department", "agency", "board", "commission", "committee",
+                             "institute", "federation", "association", "authority", "group", "organisation",
+                             "organization", "ministry"})
+#: How far back (in characters) a role looks for the name it stands for.
+ROLE_REACH = 3000
+
+
+def _resolve_role(text: str, name: str, at: int) -> str:
+    """A role as the nearest speaker before ``at`` whose name holds its word ("the company" after "<Hudson's Bay Co>
+    said"), or the role as written; any other name unchanged."""
+    first, _, role = name.partition(" ")
+    if first.lower() != "the" or role.lower() not in _RESOLVED_ROLES:
+        return name
+    d = _draft_tables()
+    words = d["credit_company_words"] if role.lower() in ("company", "firm") else {role.capitalize()}
+    found = ""
+    for m in d["name_says"].finditer(text, max(0, at - ROLE_REACH), at):
+        if words & {w.strip(".,’'") for w in m.group("name").replace("’s", "").replace("'s", "").split()}:
+            found = m.group("name")
+    return _clean_name(found, text) or name
 
 
 def _clean_name(name: str, text: str) -> str:
@@ -754,6 +800,11 @@ def _clean_name(name: str, text: str) -> str:
     d = _draft_tables()
     if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
         return name  # "the chancellor said": the role as the article writes it
+    if name.rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:  # "Some currency traders": "currency traders"
+        words = name.split()
+        while len(words) > 1 and words[0].lower().strip(",") in _GROUP_OPENERS | {*d["name_skip"], *_OPENING_WORDS}:
+            words = words[1:]
+        return " ".join(words)
     words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
     while words and (words[0].lower().strip(".") in d["credit_titles_set"] or words[0].lower() in _OPENING_WORDS):
         words = words[1:]  # a title, or a word opening the sentence ("But Mr Letwin said")
@@ -862,7 +913,9 @@ class _Context:
         """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for; "" when none."""
         if ("speaker", index) not in self.found:
             lo, hi = self.spans[index]
-            self.found["speaker", index] = _name_in(text, lo, hi, speakers_only=True)
+            name = _name_in(text, lo, hi, speakers_only=True)  # a group ("dealers") is no one a pronoun stands for
+            groups = _draft_tables()["credit_groups_set"]
+            self.found["speaker", index] = "" if name.rsplit(" ", 1)[-1].lower() in groups else name
         return self.found["speaker", index] or (self.pronoun_speaker(text, index, depth) if depth else "")
 
     def pronoun_speaker(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
