@@ -672,3 +672,20 @@ def test_an_upload_with_a_date_that_is_no_text_is_one_line(package_copy):
     with pytest.raises(ArticleRefused, match=r"^published must be text between quotes \(such as \"2024-05-06\"\), "
                                              "not 2024$"):
         add_uploaded(HARBOUR.read_bytes(), "h.txt", "Harbour plan approved", "Test Gazette", 2024, root=package_copy)
+
+
+def test_two_credits_alike_but_for_case_get_two_people_rows(package_copy):
+    """Issue 30: "Officials said" and "officials said" are two credits as written; accepted, each gets its own
+    people.csv row (a person_id never repeats one: the data package refused the save)."""
+    new_id = add_article(ROOT / "tests" / "articles" / "roads-repair.txt", "Road repairs", "Test Gazette",
+                         "2025-05-05", root=package_copy)
+    draft_article(new_id, root=package_copy)
+    c = curation(new_id, package_copy)
+    for words in ("40", "£3m"):
+        c.accept(_pid(c, words), measure="what the article counts here", role="named in the article")
+    c.save()
+    assert validate_package(package_copy) == []
+    rows = [r for r in read_rows(package_copy / "data" / "people.csv") if r["seed_id"] == new_id]
+    assert sorted(r["name"] for r in rows) == ["Officials", "officials"]
+    assert len({r["person_id"] for r in read_rows(package_copy / "data" / "people.csv")}) == \
+        len(read_rows(package_copy / "data" / "people.csv"))

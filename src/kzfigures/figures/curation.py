@@ -81,6 +81,8 @@ class Curation:
     _decisions: list[Decision] = field(default_factory=list, repr=False)
     _people: set[str] = field(default_factory=set, repr=False)
     saved: int = 0
+    #: the person_ids people.csv holds (a new one never repeats one: "Officials" and "officials" are two rows)
+    _people_ids: set[str] = field(default_factory=set, repr=False)
     #: the article's publisher (its metadata), credited with what the article says in its own voice
     publisher: str = ""
 
@@ -337,6 +339,9 @@ class Curation:
                              "gives, as written there, or 'unattributed'")
         person_id = re.sub(r"[^a-z0-9]+", "_", credit.lower()).strip("_")
         person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
+        taken = self._people_ids | {d.person["person_id"] for d in self._decisions if d.person}
+        person_id = next(f"{person_id}{n or ''}" for n in (0, *range(2, len(taken) + 3))
+                         if f"{person_id}{n or ''}" not in taken)
         return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": kind or "person",
                 "role": str(role).strip() if role else "named in the article as a figure's source",
                 "quote": credit, "start": str(at), "end": str(at + len(credit))}
@@ -472,7 +477,8 @@ def curation(article_id: str, root: str | Path | None = None) -> Curation:
             if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
     people = {r.get("name", "") for r in package.tables["people"].rows}
     seed = package.seeds[article_id]
-    return Curation(article_id, base, seed.text, rows, [], people, publisher=publisher_of(seed))
+    ids = {r.get("person_id", "") for r in package.tables["people"].rows}
+    return Curation(article_id, base, seed.text, rows, [], people, publisher=publisher_of(seed), _people_ids=ids)
 
 
 def add_pasted(text: str, title: str, publisher: str, published: str, url: str = "",
