@@ -158,6 +158,12 @@ SOURCES = [
      "3 billion", "currency traders", "explicit"),
     # a source named by its role: the speaker named before it whose name holds the role's word, or as written
     ("Imports rose 4 pct, according to the ministry.", "4 pct", "the ministry", "explicit"),
+    ("About 900 people work at the quay, according to the port authority.", "About 900", "the port authority",
+     "explicit"),
+    # a body whose data or figures show it
+    ("Example Statistical Board data published in the weekly Example Gazette showed output was up 0.8 pct.",
+     "0.8 pct", "Example Statistical Board", "explicit"),
+    ("Official figures show output fell 2 pct.", "2 pct", "", "narration"),  # no one named
     ("<Example Mills Inc> said it would close a plant. The company said sales fell 12 pct.", "12 pct",
      "Example Mills Inc", "explicit"),
     ("The Example Rivers Federation said the plan was flawed. The federation, in letters to mayors, proposed a "

@@ -798,8 +798,10 @@ def _clean_name(name: str, text: str) -> str:
     """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
     ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
     d = _draft_tables()
-    if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
-        return name  # "the chancellor said": the role as the article writes it
+    first, _, rest = name.partition(" ")
+    if first.lower() == "the" and (rest.lower() in d["credit_roles"] or (
+            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"])):
+        return name  # "the chancellor said", "according to the port authority": the role as the article writes it
     if name.rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:  # "Some currency traders": "currency traders"
         words = name.split()
         while len(words) > 1 and words[0].lower().strip(",") in _GROUP_OPENERS | {*d["name_skip"], *_OPENING_WORDS}:
