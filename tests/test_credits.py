@@ -184,6 +184,9 @@ SOURCES = [
     ("More than 63,000 phones were lost, according to a survey.", "63,000", "", "narration"),
     ("The report sent to officials puts the cost at 5 mln dlrs.", "5 mln", "", "narration"),
     ("Analysts said rates would rise. He said they would reach 6 pct.", "6 pct", "", "narration"),  # a group is no "he"
+    # a run of "she said" sentences, each standing for the one before, however long
+    ("Jane Doe said sales rose 1 pct. She said costs rose 2 pct. She said profit fell 3 pct. She added that staff "
+     "fell 4 pct. She said rents rose 5 pct.", "5 pct", "Jane Doe", "inferred"),
 ]
 
 

@@ -890,6 +890,7 @@ class _Context:
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
     credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
@@ -911,27 +912,34 @@ class _Context:
         name = self.found["pronoun", index]
         return (name, "inferred") if name else ("", "narration")
 
-    def speaker_of(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
-        """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for; "" when none."""
-        if ("speaker", index) not in self.found:
-            lo, hi = self.spans[index]
-            name = _name_in(text, lo, hi, speakers_only=True)  # a group ("dealers") is no one a pronoun stands for
-            groups = _draft_tables()["credit_groups_set"]
-            self.found["speaker", index] = "" if name.rsplit(" ", 1)[-1].lower() in groups else name
-        return self.found["speaker", index] or (self.pronoun_speaker(text, index, depth) if depth else "")
+    def speaker_of(self, text: str, index: int) -> str:
+        """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
+        standing for the one before); "" when none. Found in text order, each sentence once (no recursion)."""
+        groups = _draft_tables()["credit_groups_set"]
+        while len(self.speakers) <= index:
+            i = len(self.speakers)
+            lo, hi = self.spans[i]
+            name = _name_in(text, lo, hi, speakers_only=True)
+            if name.rsplit(" ", 1)[-1].lower() in groups:
+                name = ""  # a group ("dealers") is no one a pronoun stands for
+            elif not name and _PRONOUN_SAYS.search(text, lo, hi):
+                name = self._speaker_before(text, i)
+            self.speakers.append(name)
+        return self.speakers[index]
 
-    def pronoun_speaker(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
-        """Whom a "he said" in sentence ``index`` stands for: the speaker named in one of the SPEAKER_REACH
-        sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is that near."""
+    def pronoun_speaker(self, text: str, index: int) -> str:
+        """Whom a "he said" in sentence ``index`` stands for: the speaker named (or stood for) in one of the
+        SPEAKER_REACH sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is
+        that near."""
         lo, hi = self.spans[index]
-        if not _PRONOUN_SAYS.search(text, lo, hi):
-            return ""
-        return self._speaker_before(text, index, depth - 1)
+        return self._speaker_before(text, index) if _PRONOUN_SAYS.search(text, lo, hi) else ""
 
-    def _speaker_before(self, text: str, index: int, depth: int) -> str:
+    def _speaker_before(self, text: str, index: int) -> str:
         """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
+        if index > 0:
+            self.speaker_of(text, index - 1)  # every sentence before it, found once
         for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
-            name = self.speaker_of(text, j, depth)
+            name = self.speakers[j]
             if name or _SAYS.search(text, *self.spans[j]):
                 return name  # the nearest who speaks: named, or not ("dealers said"), then no one further back
         return ""
@@ -944,7 +952,7 @@ class _Context:
         gap = re.match(r"[\s,]*", text[q1:q1 + 5])
         if _PRONOUN_SAYS.match(text, q1 + (gap.end() if gap else 0)) or _PRONOUN_SAYS.search(
                 text, self.spans[index][0], q0):
-            return self._speaker_before(text, index, SPEAKER_REACH - 1)
+            return self._speaker_before(text, index)
         if self.spans[index][0] == q0 and index > 0:
             return self.speaker_of(text, index - 1)
         return ""
