@@ -257,10 +257,7 @@ class Curation:
         override = self._override(row, changes)
         self._check_same_as(changes.get("same_as"))
         figure_id = self._figure_id(start)
-        credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
-        checked, narration = "attributed_to" in changes, bool(self.publisher) and credit == self.publisher
-        attribution = changes.get("attribution") or (
-            "none" if credit == UNATTRIBUTED else ("explicit" if checked or narration else "inferred"))
+        credit, attribution, source_type = self._credit_cells(row, changes)
         notes = changes.get("notes") or "Curated with kzfigures.curation from the draft's proposal" + (
             "" if verb != "added" else " (a figure the draft missed, added by a person)")
         figure = {"figure_id": figure_id, "seed_id": self.article, "topic": changes.get("topic", "general"),
@@ -270,8 +267,7 @@ class Curation:
                   "period_start": changes.get("period_start", ""), "period_end": changes.get("period_end", ""),
                   "period_text": changes.get("period_text", row.get("period_text", "")),
                   "place": changes.get("place", ""), "attributed_to": credit,
-                  "source_type": changes.get("source_type", "article narration" if narration else "unclassified"),
-                  "attribution": attribution,
+                  "source_type": source_type, "attribution": attribution,
                   "same_as": changes.get("same_as", ""), "notes": notes}
         figure = {k: _cell(v) for k, v in figure.items()}
         person = self._person(credit, changes.get("role"), changes.get("kind"))
@@ -281,6 +277,16 @@ class Curation:
                                         figure=figure, override=override and {"figure_id": figure_id, **override},
                                         person=person, said=said))
         return figure_id
+
+    def _credit_cells(self, row: dict[str, str], changes: dict[str, Any]) -> tuple[str, str, str]:
+        """A figure's attributed_to, attribution and source_type: the person's, else the proposal's credit (the
+        publisher's own words explicit and "article narration", as the flagship's; another candidate inferred)."""
+        credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
+        narration = bool(self.publisher) and credit == self.publisher
+        attribution = changes.get("attribution") or (
+            "none" if credit == UNATTRIBUTED else ("explicit" if "attributed_to" in changes or narration else
+                                                   "inferred"))
+        return credit, attribution, changes.get("source_type", "article narration" if narration else "unclassified")
 
     def _check_same_as(self, same: Any) -> None:
         """One line when ``same_as`` names a figure of another article: a restatement links to its own article's."""
@@ -337,14 +343,18 @@ class Curation:
         if at < 0:
             raise ValueError(f"the credit “{credit}” stands nowhere in the article: a credit is a name the article "
                              "gives, as written there, or 'unattributed'")
-        person_id = re.sub(r"[^a-z0-9]+", "_", credit.lower()).strip("_")
-        person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
-        taken = self._people_ids | {d.person["person_id"] for d in self._decisions if d.person}
-        person_id = next(f"{person_id}{n or ''}" for n in (0, *range(2, len(taken) + 3))
-                         if f"{person_id}{n or ''}" not in taken)
-        return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": kind or "person",
+        return {"person_id": self._new_person_id(credit), "seed_id": self.article, "name": credit,
+                "kind": kind or "person",
                 "role": str(role).strip() if role else "named in the article as a figure's source",
                 "quote": credit, "start": str(at), "end": str(at + len(credit))}
+
+    def _new_person_id(self, name: str) -> str:
+        """A people.csv id for a name, never one the table or a pending decision holds ("officials", "officials2")."""
+        person_id = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
+        taken = self._people_ids | {d.person["person_id"] for d in self._decisions if d.person}
+        return next(f"{person_id}{n or ''}" for n in (0, *range(2, len(taken) + 3))
+                    if f"{person_id}{n or ''}" not in taken)
 
     def _decide_non_figure(self, row: dict[str, str], reason: str, verb: str) -> str:
         """Record a non-figure decision for a proposal's words."""
