@@ -231,13 +231,14 @@ def test_validate_runs_the_coverage_audit_and_names_file_row_and_column(drafted,
 
 
 def test_proposals_are_never_stated_as_facts(drafted):
-    """Issue 29 part 6: what is curated and what is proposed, said apart; a credit not looked for is not checked."""
+    """Issue 29 part 6: what is curated and what is proposed, said apart; the article's own words are its publisher's
+    (issue 30), never "no source"."""
     root, article = drafted
     pending, curated = proposals(article, root), load_figures(root, seed=article)
     assert views.decided_summary(curated, pending).startswith("5 proposed, 0 curated")
     assert "5 proposed by kzfigures draft" in views.no_figures_note(curated, article, pending)
     shown = views.proposed_view(pending).set_index("proposed (not curated)")
-    assert shown.loc["one", "candidate credit"] == "not yet checked"
+    assert shown.loc["one", "candidate credit"] == "Test Gazette"  # the article's own words: its publisher's
     assert "names no source" not in shown.to_string()
     assert math.isnan(pending.set_index("number_text").loc["first", "lower"])
 
@@ -260,7 +261,7 @@ def test_the_view_does_each_action_through_the_curation(drafted):
     _click(view, action="accept", pid=view.card["pid"], changes={"lower": "0", "override_reason": "within: up to"})
     assert not view.error and view.card["words"] == "£240m" and view.progress == "1 of 7 decided; 1 not saved yet"
     _click(view, action="show", pid=_pid(view.curation, "one"))
-    assert view.card["credit"].startswith("not yet checked")
+    assert view.card["credit"].startswith("Test Gazette (the publisher: the article's own words")
     _click(view, action="reject", pid=view.card["pid"], reason="pronoun: not a quantity")
     text = HARBOUR.read_text(encoding="utf-8")
     at = text.index("A score of")
@@ -307,7 +308,7 @@ def test_an_article_drafted_but_not_curated_states_no_proposal_as_a_fact(drafted
                  env={"KZFIGURES_ROOT": str(root)})
     shown = "\n".join(str(out) for cell in nb.cells for out in cell.get("outputs", []))
     assert "5 proposed, 0 curated" in shown and "No figure of this article is curated yet" in shown
-    assert "not yet checked" in shown and "names no source" not in shown and "drafted yet" not in shown
+    assert "Test Gazette" in shown and "names no source" not in shown and "drafted yet" not in shown
     assert "Traceback" not in shown
 
 
@@ -671,3 +672,20 @@ def test_an_upload_with_a_date_that_is_no_text_is_one_line(package_copy):
     with pytest.raises(ArticleRefused, match=r"^published must be text between quotes \(such as \"2024-05-06\"\), "
                                              "not 2024$"):
         add_uploaded(HARBOUR.read_bytes(), "h.txt", "Harbour plan approved", "Test Gazette", 2024, root=package_copy)
+
+
+def test_two_credits_alike_but_for_case_get_two_people_rows(package_copy):
+    """Issue 30: "Officials said" and "officials said" are two credits as written; accepted, each gets its own
+    people.csv row (a person_id never repeats one: the data package refused the save)."""
+    new_id = add_article(ROOT / "tests" / "articles" / "roads-repair.txt", "Road repairs", "Test Gazette",
+                         "2025-05-05", root=package_copy)
+    draft_article(new_id, root=package_copy)
+    c = curation(new_id, package_copy)
+    for words in ("40", "£3m"):
+        c.accept(_pid(c, words), measure="what the article counts here", role="named in the article")
+    c.save()
+    assert validate_package(package_copy) == []
+    rows = [r for r in read_rows(package_copy / "data" / "people.csv") if r["seed_id"] == new_id]
+    assert sorted(r["name"] for r in rows) == ["Officials", "officials"]
+    assert len({r["person_id"] for r in read_rows(package_copy / "data" / "people.csv")}) == \
+        len(read_rows(package_copy / "data" / "people.csv"))

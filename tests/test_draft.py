@@ -668,3 +668,39 @@ def test_a_sentence_does_not_end_inside_brackets(text, expected):
     from kzfigures.figures.draft import sentences
 
     assert [text[a:b] for a, b in sentences(text)] == expected
+
+
+def test_the_article_own_words_are_credited_to_its_publisher_end_to_end(package_copy, tmp_path, capsys, monkeypatch):
+    """Issue 30: `kzfigures draft` credits an added article's narration to its publisher (seeds/ metadata), as the
+    flagship's curated narration is; a speaker's figure stays the speaker's; accepted, the figure reads "according to
+    the publisher", never "unattributed (… the article names no source)"."""
+    from kzfigures.figures.table import credit_line
+
+    add = ["add", str(ARTICLES / "library-hours.txt"), "--title", "Town library to open longer",
+           "--publisher", "Riverside Courier", "--published", "2025-03-04", "--id", "courier-library"]
+    assert _cli(add, package_copy, capsys, monkeypatch)[0] == 0
+    code, _out, err = _cli(["draft", "courier-library"], package_copy, capsys, monkeypatch)
+    assert code == 0, err
+    with (package_copy / "data" / "proposed" / "courier-library.csv").open(encoding="utf-8", newline="") as handle:
+        credits = {r["number_text"]: r["attributed_to"] for r in csv.DictReader(handle)}
+    assert credits == {"62 hours": "Riverside Courier", "48 hours": "Riverside Courier",
+                       "About 1,500": "Riverside Courier", "9,000": "Ada Berg"}
+    assert validate_package(package_copy) == []
+    c = curation("courier-library", package_copy)
+    c.accept(c.proposals.index[c.proposals["number_text"] == "62 hours"][0], measure="opening hours a week")
+    c.add_words("1,500")  # a selection of a person's own: credited as the draft would
+    c.save()
+    assert validate_package(package_copy) == []
+    figures = load_figures(package_copy, seed="courier-library").set_index("number_text")
+    hours = figures.loc["62 hours"]
+    assert (hours["attributed_to"], hours["source_type"], hours["attribution"]) == \
+        ("Riverside Courier", "article narration", "explicit")
+    assert credit_line(hours) == "according to Riverside Courier (article narration)"
+    assert credit_line(figures.loc["1,500"]) == "according to Riverside Courier (article narration)"
+    target = tmp_path / "rows.csv"
+    assert _cli(["draft", "courier-library", "--output", str(target)], package_copy, capsys, monkeypatch)[0] == 0
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = {r["number_text"]: r for r in csv.DictReader(handle)}
+    assert (rows["About 1,500"]["attributed_to"], rows["About 1,500"]["source_type"],
+            rows["About 1,500"]["attribution"]) == ("Riverside Courier", "article narration", "explicit")
+    assert rows["9,000"]["attributed_to"] == "Ada Berg"

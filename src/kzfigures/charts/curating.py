@@ -390,6 +390,8 @@ class CurationView(anywidget.AnyWidget):
         return {"pid": row["proposal_id"], "heading": heading, "words": row["number_text"], "start": start,
                 "bounds_words": read, "unit": row.get("unit", ""), "measure": row.get("measure", ""),
                 "credit": "—" if row["kind"] == "non-figure" else (
+                    f"{credit} (the publisher: the article's own words; check it)" if credit and
+                    credit == self.curation.publisher else
                     f"{credit} (a candidate the draft found; check it)" if credit else
                     f"{NOT_CHECKED}: accepting as it is says the article names no source"),
                 "credit_value": credit, "period": row.get("period_text", ""), "sentence": text[sentence[0]:sentence[1]],

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .bounds import Bounds
 from .coverage import coverage_problems
-from .draft import TO_DESCRIBE
+from .draft import TO_DESCRIBE, publisher_of
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character
 from .package import DESCRIPTOR, Package, read_package, too_long
@@ -81,6 +81,10 @@ class Curation:
     _decisions: list[Decision] = field(default_factory=list, repr=False)
     _people: set[str] = field(default_factory=set, repr=False)
     saved: int = 0
+    #: the person_ids people.csv holds (a new one never repeats one: "Officials" and "officials" are two rows)
+    _people_ids: set[str] = field(default_factory=set, repr=False)
+    #: the article's publisher (its metadata), credited with what the article says in its own voice
+    publisher: str = ""
 
     # -- what there is to decide -----------------------------------------------------------------------------
     @property
@@ -143,7 +147,7 @@ class Curation:
         start, end = self._selection(start, end)
         settles = [pid for pid, r in self.proposals.iterrows() if int(r["number_start"]) < end
                    and start < int(r["number_end"])]
-        from .draft import quote_for, sentences
+        from .draft import credit_at, quote_for, sentences
 
         spans = sentences(self.text)
         first = min((a for a, b in spans if a <= start < b), default=start)
@@ -152,7 +156,7 @@ class Curation:
         row = {"proposal_id": self._figure_id(start), "kind": "figure", "seed_id": self.article,
                "quote": self.text[q0:q1], "start": str(q0), "end": str(q1), "number_text": self.text[start:end],
                "number_start": str(start), "number_end": str(end), "unit": TO_DESCRIBE, "measure": TO_DESCRIBE,
-               "period_text": "", "attributed_to": "", "reason": ""}
+               "period_text": "", "attributed_to": credit_at(self.text, start, self.publisher), "reason": ""}
         row.update(reading_cells(row["number_text"]))
         return self._figure(row, settles, start, end, fields, "added")
 
@@ -253,10 +257,7 @@ class Curation:
         override = self._override(row, changes)
         self._check_same_as(changes.get("same_as"))
         figure_id = self._figure_id(start)
-        credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
-        checked = "attributed_to" in changes
-        attribution = changes.get("attribution") or (
-            "none" if credit == UNATTRIBUTED else ("explicit" if checked else "inferred"))
+        credit, attribution, source_type = self._credit_cells(row, changes)
         notes = changes.get("notes") or "Curated with kzfigures.curation from the draft's proposal" + (
             "" if verb != "added" else " (a figure the draft missed, added by a person)")
         figure = {"figure_id": figure_id, "seed_id": self.article, "topic": changes.get("topic", "general"),
@@ -266,7 +267,7 @@ class Curation:
                   "period_start": changes.get("period_start", ""), "period_end": changes.get("period_end", ""),
                   "period_text": changes.get("period_text", row.get("period_text", "")),
                   "place": changes.get("place", ""), "attributed_to": credit,
-                  "source_type": changes.get("source_type", "unclassified"), "attribution": attribution,
+                  "source_type": source_type, "attribution": attribution,
                   "same_as": changes.get("same_as", ""), "notes": notes}
         figure = {k: _cell(v) for k, v in figure.items()}
         person = self._person(credit, changes.get("role"), changes.get("kind"))
@@ -276,6 +277,16 @@ class Curation:
                                         figure=figure, override=override and {"figure_id": figure_id, **override},
                                         person=person, said=said))
         return figure_id
+
+    def _credit_cells(self, row: dict[str, str], changes: dict[str, Any]) -> tuple[str, str, str]:
+        """A figure's attributed_to, attribution and source_type: the person's, else the proposal's credit (the
+        publisher's own words explicit and "article narration", as the flagship's; another candidate inferred)."""
+        credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
+        narration = bool(self.publisher) and credit == self.publisher
+        attribution = changes.get("attribution") or (
+            "none" if credit == UNATTRIBUTED else ("explicit" if "attributed_to" in changes or narration else
+                                                   "inferred"))
+        return credit, attribution, changes.get("source_type", "article narration" if narration else "unclassified")
 
     def _check_same_as(self, same: Any) -> None:
         """One line when ``same_as`` names a figure of another article: a restatement links to its own article's."""
@@ -324,14 +335,26 @@ class Curation:
         if credit == UNATTRIBUTED or credit in self._people or credit in pending:
             return None
         at = self.text.find(credit)
+        if credit == self.publisher:  # named by the article's metadata; a people row only where its text names it
+            role = role or "publisher of the article; credited with what the article states in its own voice"
+            kind = kind or "organisation"
+            if at < 0:
+                return None
         if at < 0:
             raise ValueError(f"the credit “{credit}” stands nowhere in the article: a credit is a name the article "
                              "gives, as written there, or 'unattributed'")
-        person_id = re.sub(r"[^a-z0-9]+", "_", credit.lower()).strip("_")
-        person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
-        return {"person_id": person_id, "seed_id": self.article, "name": credit, "kind": kind or "person",
+        return {"person_id": self._new_person_id(credit), "seed_id": self.article, "name": credit,
+                "kind": kind or "person",
                 "role": str(role).strip() if role else "named in the article as a figure's source",
                 "quote": credit, "start": str(at), "end": str(at + len(credit))}
+
+    def _new_person_id(self, name: str) -> str:
+        """A people.csv id for a name, never one the table or a pending decision holds ("officials", "officials2")."""
+        person_id = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        person_id = person_id if person_id[:1].isalpha() else f"p_{person_id}"
+        taken = self._people_ids | {d.person["person_id"] for d in self._decisions if d.person}
+        return next(f"{person_id}{n or ''}" for n in (0, *range(2, len(taken) + 3))
+                    if f"{person_id}{n or ''}" not in taken)
 
     def _decide_non_figure(self, row: dict[str, str], reason: str, verb: str) -> str:
         """Record a non-figure decision for a proposal's words."""
@@ -463,7 +486,9 @@ def curation(article_id: str, root: str | Path | None = None) -> Curation:
     rows = {r["proposal_id"]: r for r in proposal_rows(package, article_id)
             if not any(a < int(r["number_end"]) and int(r["number_start"]) < b for a, b, _ in decided)}
     people = {r.get("name", "") for r in package.tables["people"].rows}
-    return Curation(article_id, base, package.seeds[article_id].text, rows, [], people)
+    seed = package.seeds[article_id]
+    ids = {r.get("person_id", "") for r in package.tables["people"].rows}
+    return Curation(article_id, base, seed.text, rows, [], people, publisher=publisher_of(seed), _people_ids=ids)
 
 
 def add_pasted(text: str, title: str, publisher: str, published: str, url: str = "",

@@ -86,8 +86,13 @@ def _draft_tables() -> dict[str, Any]:
     roles = "(?:" + "|".join(map(re.escape, sorted(d["credit_roles"], key=len, reverse=True))) + ")"
     says = "(?:" + "|".join(d["credit_verbs"]) + ")"
     aux = "(?:" + "|".join(d["credit_auxiliaries"]) + ") "
+    groups = "(?:" + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in d["credit_groups"]) + ")"
+    mods = "(?:" + "|".join(map(re.escape, sorted(d["credit_group_modifiers"], key=len, reverse=True))) + ")"
     d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says)
-                                       .replace("AUX", aux)) for p in d["credit_patterns"]]
+                                       .replace("AUX", aux).replace("GROUP", groups).replace("MODS", mods))
+                            for p in d["credit_patterns"]]
+    d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
+    d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
@@ -771,6 +776,9 @@ _AGE_AFTER = re.compile(r"[- ]years?[- ]olds?\b")
 
 #: Words that open a sentence before its speaker's name ("But Mr Letwin said", "And Jones added").
 _OPENING_WORDS = frozenset({"but", "and", "yet", "so", "however,", "meanwhile,"})
+#: Words before a lower-case source that are no part of it ("Some analysts", "Yesterday dealers").
+_GROUP_OPENERS = frozenset({"some", "many", "most", "other", "several", "few", "two", "three", "all", "both", "a", "an",
+                            "however", "yesterday", "today", "meanwhile", "earlier", "also", "but", "and"})
 #: Lower-case words a name may hold ("Office for National Statistics", "Bank of England").
 _CONNECTORS = frozenset({"of", "the", "for", "de", "van", "von"})
 
@@ -795,16 +803,61 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name:
-                return name, (m.end("said") if "said" in pattern.groupindex else lo)
+                return _resolve_role(text, name, m.start()), (
+                    m.end("said") if "said" in pattern.groupindex else
+                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo)
     return "", lo
+
+
+#: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
+_CLAUSE_ENDS = re.compile(r"(?:\s+(?:on|in|at|late|early|yesterday|today|last|this|earlier|later|recently|after|"
+                          r"before)\b[^,;:]{0,60})?[\s.!?”\"’']*")
+
+
+def _reported_from(text: str, m: re.Match[str], lo: int, hi: int) -> int:
+    """Where the words a lower-case source reports begin: the sentence's start when its reporting clause closes the
+    sentence ("Prices fell 5 pct, dealers said."), else the source itself ("As the dollar fell to a 40-year low,
+    traders said …": the 40-year low is the narrator's)."""
+    return lo if _CLAUSE_ENDS.fullmatch(text, m.end(), hi) else m.start("name")
+
+
+#: Roles that stand for the organisation the article named before them ("the department" after "the Interior
+#: Department"); other roles ("the chancellor") stand as written.
+_RESOLVED_ROLES = frozenset({"company", "firm", "bank", "department", "agency", "board", "commission", "committee",
+                             "institute", "federation", "association", "authority", "group", "organisation",
+                             "organization", "ministry"})
+#: How far back (in characters) a role looks for the name it stands for.
+ROLE_REACH = 3000
+
+
+def _resolve_role(text: str, name: str, at: int) -> str:
+    """A role as the nearest speaker before ``at`` whose name holds its word ("the company" after "<Hudson's Bay Co>
+    said"), or the role as written; any other name unchanged."""
+    first, _, role = name.partition(" ")
+    if first.lower() != "the" or role.lower() not in _RESOLVED_ROLES:
+        return name
+    d = _draft_tables()
+    words = d["credit_company_words"] if role.lower() in ("company", "firm") else {role.capitalize()}
+    found = ""
+    for m in d["name_says"].finditer(text, max(0, at - ROLE_REACH), at):
+        if words & {w.strip(".,’'") for w in m.group("name").replace("’s", "").replace("'s", "").split()}:
+            found = m.group("name")
+    return _clean_name(found, text) or name
 
 
 def _clean_name(name: str, text: str) -> str:
     """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
     ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
     d = _draft_tables()
-    if name.split(" ", 1)[0].lower() == "the" and name.split(" ", 1)[-1].lower() in d["credit_roles"]:
-        return name  # "the chancellor said": the role as the article writes it
+    first, _, rest = name.partition(" ")
+    if first.lower() == "the" and (rest.lower() in d["credit_roles"] or (
+            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"])):
+        return name  # "the chancellor said", "according to the port authority": the role as the article writes it
+    if name.rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:  # "Some currency traders": "currency traders"
+        words = name.split()
+        while len(words) > 1 and words[0].lower().strip(",") in _GROUP_OPENERS | {*d["name_skip"], *_OPENING_WORDS}:
+            words = words[1:]
+        return " ".join(words)
     words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
     while words and (words[0].lower().strip(".") in d["credit_titles_set"] or words[0].lower() in _OPENING_WORDS):
         words = words[1:]  # a title, or a word opening the sentence ("But Mr Letwin said")
@@ -888,6 +941,7 @@ class _Context:
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
     credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def credit(self, text: str, index: int, at: int) -> tuple[str, str]:
@@ -909,25 +963,34 @@ class _Context:
         name = self.found["pronoun", index]
         return (name, "inferred") if name else ("", "narration")
 
-    def speaker_of(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
-        """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for; "" when none."""
-        if ("speaker", index) not in self.found:
-            lo, hi = self.spans[index]
-            self.found["speaker", index] = _name_in(text, lo, hi, speakers_only=True)
-        return self.found["speaker", index] or (self.pronoun_speaker(text, index, depth) if depth else "")
+    def speaker_of(self, text: str, index: int) -> str:
+        """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
+        standing for the one before); "" when none. Found in text order, each sentence once (no recursion)."""
+        groups = _draft_tables()["credit_groups_set"]
+        while len(self.speakers) <= index:
+            i = len(self.speakers)
+            lo, hi = self.spans[i]
+            name = _name_in(text, lo, hi, speakers_only=True)
+            if name.rsplit(" ", 1)[-1].lower() in groups:
+                name = ""  # a group ("dealers") is no one a pronoun stands for
+            elif not name and _PRONOUN_SAYS.search(text, lo, hi):
+                name = self._speaker_before(text, i)
+            self.speakers.append(name)
+        return self.speakers[index]
 
-    def pronoun_speaker(self, text: str, index: int, depth: int = SPEAKER_REACH) -> str:
-        """Whom a "he said" in sentence ``index`` stands for: the speaker named in one of the SPEAKER_REACH
-        sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is that near."""
+    def pronoun_speaker(self, text: str, index: int) -> str:
+        """Whom a "he said" in sentence ``index`` stands for: the speaker named (or stood for) in one of the
+        SPEAKER_REACH sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is
+        that near."""
         lo, hi = self.spans[index]
-        if not _PRONOUN_SAYS.search(text, lo, hi):
-            return ""
-        return self._speaker_before(text, index, depth - 1)
+        return self._speaker_before(text, index) if _PRONOUN_SAYS.search(text, lo, hi) else ""
 
-    def _speaker_before(self, text: str, index: int, depth: int) -> str:
+    def _speaker_before(self, text: str, index: int) -> str:
         """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
+        if index > 0:
+            self.speaker_of(text, index - 1)  # every sentence before it, found once
         for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
-            name = self.speaker_of(text, j, depth)
+            name = self.speakers[j]
             if name or _SAYS.search(text, *self.spans[j]):
                 return name  # the nearest who speaks: named, or not ("dealers said"), then no one further back
         return ""
@@ -940,7 +1003,7 @@ class _Context:
         gap = re.match(r"[\s,]*", text[q1:q1 + 5])
         if _PRONOUN_SAYS.match(text, q1 + (gap.end() if gap else 0)) or _PRONOUN_SAYS.search(
                 text, self.spans[index][0], q0):
-            return self._speaker_before(text, index, SPEAKER_REACH - 1)
+            return self._speaker_before(text, index)
         if self.spans[index][0] == q0 and index > 0:
             return self.speaker_of(text, index - 1)
         return ""
@@ -1277,10 +1340,28 @@ def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
+def credit_of(p: Proposal, publisher: str = "") -> str:
+    """A proposal's credit: the name the text gives, or ``publisher`` for the article's own narration ("" if none)."""
+    return p.credit or (publisher if p.attribution == "narration" else "")
+
+
+def credit_at(text: str, at: int, publisher: str = "") -> str:
+    """Who the text credits for a figure at offset ``at``, as draft_text would (narration: ``publisher``)."""
+    spans = sentences(text)
+    name, attribution = _Context(spans, quotations(text), NotCounts.of(text)).credit(text, _sentence_of(spans, at), at)
+    return name or (publisher if attribution == "narration" else "")
+
+
+def publisher_of(seed: Seed) -> str:
+    """The article's publisher as its metadata names it (credited with the article's own narration), or ""."""
+    publisher = seed.meta.get("publisher")
+    return publisher.strip() if isinstance(publisher, str) else ""
+
+
 def _draft_row(p: Proposal, publisher: str = "") -> dict[str, Any]:
     """One proposal as a row of draft_text's table (narration credited to ``publisher`` when given)."""
     b = p.bounds
-    credit = p.credit or (publisher if p.attribution == "narration" else "")
+    credit = credit_of(p, publisher)
     return {"number_start": p.start, "number_end": p.end, "number_text": p.phrase,
             "lower": float(b.lower) if b else math.nan, "upper": float(b.upper) if b else math.nan,
             "lower_open": bool(b.lower_open) if b else None, "upper_open": bool(b.upper_open) if b else None,
@@ -1299,22 +1380,24 @@ def _slug(seed_id: str) -> str:
 def figure_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """The figure proposals as rows of data/figures.csv, plus the extra columns of the --output contract."""
     rows = []
-    text = seed.text
+    text, publisher = seed.text, publisher_of(seed)
     for p in proposals:
         if not p.is_figure:
             continue
         assert p.bounds is not None
         q0, q1 = p.quote
-        credit = p.credit
+        credit, narration = credit_of(p, publisher), not p.credit and p.attribution == "narration" and publisher
         rows.append({
             "figure_id": f"{_slug(seed.seed_id)}_at_{p.start}", "seed_id": seed.seed_id, "topic": "general",
             "quote": text[q0:q1], "start": q0, "end": q1, "number_text": p.phrase, "unit": p.unit,
             "measure": p.measure, "period_start": "", "period_end": "", "period_text": p.period, "place": "",
-            "attributed_to": credit, "source_type": "unclassified",  # no credit found: not yet checked, never "none"
-            "attribution": "inferred" if credit else "", "same_as": "",
-            "notes": "Proposed by kzfigures draft" + (f"; the credit “{credit}” is a candidate, inferred from the "
-                                                         "sentence or its quotation" if credit else
-                                                         f"; credit {NOT_CHECKED}")
+            "attributed_to": credit,  # no credit found: not yet checked, never "none"
+            "source_type": "article narration" if narration else "unclassified",
+            "attribution": "explicit" if narration else ("inferred" if credit else ""), "same_as": "",
+            "notes": "Proposed by kzfigures draft" + (
+                f"; the article's own words, credited to its publisher, {credit}" if narration else
+                f"; the credit “{credit}” is a candidate, inferred from the sentence or its quotation" if credit else
+                f"; credit {NOT_CHECKED}")
                      + ("; the quote is cut from a longer sentence" if p.quote_cut else ""),
             "number_start": p.start, "number_end": p.end, **_interval_cells(p.bounds),
         })
@@ -1444,7 +1527,7 @@ def _proposal_cells(bounds: Bounds | None) -> dict[str, str]:
 def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, Any]]:
     """Every proposal as a row of data/proposed/<article>.csv: a figure (with the grammar's bounds, or none and the
     reason when it cannot read the phrase) or a non-figure word (with its reason), in the order of the text."""
-    text, rows = seed.text, []
+    text, rows, publisher = seed.text, [], publisher_of(seed)
     for p in proposals:
         if p.is_figure or p.reason.startswith("unread"):
             q0, q1 = p.quote
@@ -1453,7 +1536,7 @@ def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, 
                          "number_text": p.phrase, "number_start": p.start, "number_end": p.end,
                          **_proposal_cells(p.bounds), "unit": p.unit if p.is_figure else TO_DESCRIBE,
                          "measure": p.measure if p.is_figure else TO_DESCRIBE, "period_text": p.period,
-                         "attributed_to": p.credit, "reason": p.reason})
+                         "attributed_to": credit_of(p, publisher) if p.is_figure else p.credit, "reason": p.reason})
             continue
         for start, end in p.tokens:
             rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{start}", "kind": "non-figure",

@@ -45,8 +45,8 @@ _FIELDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("unit", "string", "The unit word after the phrase, a candidate.", {}),
     ("measure", "string", "What is counted, a candidate (or '(to be described)').", {}),
     ("period_text", "string", "A candidate period phrase in the sentence.", {}),
-    ("attributed_to", "string", "A candidate credit standing in the article (\"according to X\"); empty when the "
-                                "draft found none: not yet checked.", {}),
+    ("attributed_to", "string", "A candidate credit standing in the article (\"according to X\"), or its publisher "
+                                "for the article's own words; empty when the draft found none: not yet checked.", {}),
     ("reason", "string", "Why a non-figure is not a figure, or why a phrase could not be read.", {}),
 ]
 

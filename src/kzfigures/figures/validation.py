@@ -309,9 +309,11 @@ _TOUCH_AFTER = re.compile(rf"[{_JOINERS}]?\d")
 
 
 def _credit(ctx: Context, table: Table, row: Row, rid: str, allowed: frozenset[str]) -> list[Problem]:
-    """attributed_to names someone in people.csv, or one of ``allowed``."""
+    """attributed_to names someone in people.csv, the publisher of the row's article (its own narration's source, named
+    by its metadata), or one of ``allowed``."""
     credit = row.get("attributed_to", "")
-    if not credit or credit in allowed or ctx.people is None or credit in ctx.people:
+    if not credit or credit in allowed or ctx.people is None or credit in ctx.people or \
+            credit == _publisher(ctx, row):
         return []
     also = f" nor {', '.join(repr(a) for a in sorted(allowed))}" if allowed else ""
     return [Problem(table.file, rid, "attributed_to", f"{credit!r} is not a name in people.csv{also}")]
@@ -328,13 +330,21 @@ def credit_is_named_or_unattributed(ctx: Context, table: Table, row: Row, rid: s
 
 
 def candidate_credit_stands(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
-    """A proposal's candidate credit is words standing in its article, or a name in people.csv."""
+    """A proposal's candidate credit is words standing in its article, its publisher, or a name in people.csv."""
     seed = ctx.seeds.get(row.get("seed_id", ""))
     credit = row.get("attributed_to", "")
-    if seed is None or not credit or credit in seed.text or (ctx.people is not None and credit in ctx.people):
+    if seed is None or not credit or credit in seed.text or (ctx.people is not None and credit in ctx.people) or \
+            credit == _publisher(ctx, row):
         return []
     return [Problem(table.file, rid, "attributed_to", f"{credit!r}, a candidate credit, stands nowhere in the "
-                                                      "article nor in people.csv")]
+                                                      "article nor in people.csv, and is not its publisher")]
+
+
+def _publisher(ctx: Context, row: Row) -> str:
+    """The publisher of the row's article as its metadata names it, or "" (no such article, or none named)."""
+    seed = ctx.seeds.get(row.get("seed_id", ""))
+    publisher = seed.meta.get("publisher") if seed is not None else None
+    return publisher.strip() if isinstance(publisher, str) and publisher.strip() else ""
 
 
 def phrase_at_offsets(ctx: Context, table: Table, row: Row, rid: str) -> list[Problem]:
