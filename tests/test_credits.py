@@ -121,8 +121,8 @@ def test_a_capitalised_subject_after_a_comma_is_the_speaker_not_an_apposition():
 
 # a quotation over paragraphs opens each again without closing the one before (BBC style)
 RUNS_ON = [
-    ('"Physically I am fit," said Ferrero. "I was working hard. "It would take two or three months to recover. '
-     '"Those five months were difficult."', "five", "Ferrero", "inferred"),
+    ('"I am fit again," said Dana Example. "I trained every day. "It would take two or three months. '
+     '"Those five months were long."', "five", "Dana Example", "inferred"),
     ('Joe Example, a specialist at Example Thornton, said support was "utterly crucial". "The bid needs it. '
      '"The shares will need a price of about 300 pence, maybe 305. "Then it could go ahead."', "305",
      "Joe Example", "inferred"),
