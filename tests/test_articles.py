@@ -45,6 +45,7 @@ def test_add_stores_the_text_byte_for_byte_and_prints_the_id_last(package_copy, 
     code, out, err = _run(_add_args(ECONOMY), package_copy, capsys, monkeypatch)
     assert code == 0, err
     new_id = out.strip().splitlines()[-1].split()[-1]
+    assert f" in {package_copy / 'seeds'} as {new_id}" in out  # where it went: a venv of another checkout writes there
     stored = package_copy / "seeds" / f"{new_id}.txt"
     assert stored.read_bytes() == ECONOMY.read_bytes()
     meta = json.loads(stored.with_suffix(".json").read_text(encoding="utf-8"))

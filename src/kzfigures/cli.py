@@ -474,10 +474,12 @@ def _add(args: argparse.Namespace) -> int:
     """kzfigures add: store an article's text and metadata in seeds/; the new id is the last word printed."""
     from .figures.articles import FLAGS, add_article
     from .figures.literal import printable
+    from .figures.paths import project_root
 
     new_id = add_article(args.file, args.title, args.publisher, args.published, url=args.url, seed_id=args.id,
                          rights=args.rights, names=FLAGS)
-    print(f"added {printable(str(args.file))} to the collection as {new_id}")
+    where = printable(str(project_root() / "seeds"))  # the checkout this kzfigures belongs to, not the current folder
+    print(f"added {printable(str(args.file))} to the collection in {where} as {new_id}")
     return 0
 
 
