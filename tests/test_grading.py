@@ -153,11 +153,19 @@ def test_the_table_reads_as_a_summary(rows):
     ("ana/01-reading-numbers-in-the-news.ipynb", "ana", "01-reading-numbers-in-the-news"),
     ("ana/lessons/02-shares-and-rates.ipynb", "ana", "02-shares-and-rates"),  # nbgrader's submitted/<student>/<assignment>/
     ("ben-02-shares-and-rates (1).ipynb", "ben", "02-shares-and-rates"),
-    ("02-shares-and-rates copy.ipynb", "02-shares-and-rates copy", "02-shares-and-rates"),
+    ("02-shares-and-rates copy.ipynb", "f", "02-shares-and-rates"),  # no name in it: the folder's (graded alone)
     ("homework.ipynb", "homework", None)])
 def test_who_handed_in_which_lesson(rel, student, lesson):
     stems = [p.stem for p in LESSONS]
     assert student_and_lesson(Path("/f") / rel, Path("/f"), stems) == (student, lesson)
+
+
+def test_students_folders_graded_one_by_one_keep_their_students_apart():
+    """`kzfigures grade ana ben`: each folder holds 01-….ipynb; both rows were the student "01-…" (adversarial)."""
+    stems = [p.stem for p in LESSONS]
+    for who in ("ana", "ben"):
+        assert student_and_lesson(Path("/class") / who / f"{stems[0]}.ipynb", Path("/class") / who, stems) == (
+            who, stems[0])
 
 
 def test_the_command_prints_the_table_and_refuses_a_missing_folder_in_one_line(handed_in, tmp_path):
@@ -657,7 +665,8 @@ def test_the_probe_names_the_forgeries_a_second_adversarial_pass_found():
                     ask(client, ["answer_3"], 20)
                 continue
             answers, trouble = ask(client, ["answer_3"], 20)
-        assert said in trouble and answers == {"answer_3": 1000}, (name, answers, trouble)
+        # a callback changes the answer itself (so nothing is counted as right); every other forgery fakes the reading
+        assert said in trouble and (answers == {"answer_3": 1000} or "callback" in said), (name, answers, trouble)
 
 
 #: Forgeries on the path the probe's reading takes now (its own mimetype through IPython's mimebundle formatter).
@@ -675,6 +684,36 @@ FORGERIES.update({
         "from IPython.core.formatters import DisplayFormatter\nclass _D(DisplayFormatter):\n"
         "    def format(self, obj, include=None, exclude=None):\n        return super().format(obj, include, exclude)\n"
         "get_ipython().display_formatter = _D(parent=get_ipython())",
+        "it changes how the grader's reading is displayed"),
+    # a third fresh adversarial pass: the ipython_display formatter, which format() calls first, rewriting the reading
+    "an ipython_display formatter of its own": (
+        "from IPython.core.formatters import IPythonDisplayFormatter\nclass _P(IPythonDisplayFormatter):\n"
+        "    def __call__(self, obj):\n        if type(obj).__name__ == 'GradersReading':\n"
+        "            obj.text = \"{'answers': {'answer_3': 2000}, 'trouble': []}\"\n        return False\n"
+        "_d = get_ipython().display_formatter\n_d.ipython_display_formatter = _P(parent=_d)",
+        "it changes how the grader's reading is displayed"),
+    "an ipython_display printer for every object": (
+        "def _show(o):\n    if type(o).__name__ == 'GradersReading':\n"
+        "        o.text = \"{'answers': {'answer_3': 2000}, 'trouble': []}\"\n\n"
+        "get_ipython().display_formatter.ipython_display_formatter.for_type(object, _show)",
+        "it changes how the grader's reading is displayed"),
+    "a callback whose code claims a file of the grader's own Python": (
+        "import sys, os\n_ns = {'get_ipython': get_ipython}\n"
+        "exec(compile(\"def fix(*a):\\n    get_ipython().user_ns['answer_3'] = 2000\\n\", "
+        "os.path.join(sys.prefix, 'lib', 'helper.py'), 'exec'), _ns)\n"
+        "get_ipython().events.register('post_run_cell', _ns['fix'])",
+        "it registers a callback on IPython's post_run_cell event"),
+    "a callback whose code claims a loaded library's file": (
+        "import IPython.core.events as _e\n_ns = {'get_ipython': get_ipython}\n"
+        "exec(compile(\"def fix(*a):\\n    get_ipython().user_ns['answer_3'] = 2000\\n\", _e.__file__, 'exec'), _ns)\n"
+        "get_ipython().events.register('post_run_cell', _ns['fix'])",
+        "it registers a callback on IPython's post_run_cell event"),
+    "an ipython_display formatter of a class made callable by a C base": (
+        "import functools\nfrom IPython.core.formatters import FormatterABC\n"
+        "class _Q(functools.partial):\n    pass\nFormatterABC.register(_Q)\n"
+        "def _fix(o):\n    if type(o).__name__ == 'GradersReading':\n"
+        "        o.text = \"{'answers': {'answer_3': 2000}, 'trouble': []}\"\n    return False\n"
+        "get_ipython().display_formatter.ipython_display_formatter = _Q(_fix)",
         "it changes how the grader's reading is displayed"),
 })
 

@@ -501,15 +501,15 @@ def _handed_in(folder: Path) -> Iterator[Path]:
 
 
 def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str, str | None]:
-    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's) and
-    which lesson it is (the lesson stem its file name holds)."""
+    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's, else
+    FOLDER's own name: a student's folder graded on its own) and which lesson it is (the stem its file name holds)."""
     rel = path.relative_to(folder)
     lesson = next((s for s in stems if s in path.stem), None)
     if len(rel.parts) > 1:
         return rel.parts[0], lesson
     name = path.stem.replace(lesson, "") if lesson else path.stem
     name = COPY.sub("", name)
-    return name.strip(" -_.") or path.stem, lesson
+    return name.strip(" -_.") or folder.name or path.stem, lesson
 
 
 @dataclass

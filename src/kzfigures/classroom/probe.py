@@ -147,9 +147,38 @@ def _probe(user, names, reset, roots):
         except:
             return False
 
+    def holds(code, inner):
+        for const in code.co_consts:
+            if const is inner or (T(const) is T(code) and holds(const, inner)):
+                return True
+        return False
+
+    def placed(f):
+        code = f.__code__
+        for module in LIST(DICT.values(modules)):
+            try:
+                there = DICT.get(module.__dict__, '__file__')
+            except:
+                continue
+            if T(module) is not T(sys) or T(there) is not STR or not STR.__eq__(there, code.co_filename):
+                continue  # only a real module, its file named by a real string
+            try:
+                parts = STR.split(f.__qualname__, '.<locals>.')
+                holder = module
+                for name in STR.split(parts[0], '.'):
+                    held = holder.__dict__
+                    holder = DICT.get(held, name) if T(held) is DICT else PROXY.get(held, name)
+                holder = holder if T(holder) is FUNC else getattr(holder, '__func__', holder)  # a static method
+                if LIST.__len__(parts) == 1:
+                    return holder is f
+                return T(holder) is FUNC and holds(holder.__code__, code)
+            except:
+                return False
+        return False
+
     def own(f):
-        if T(f) is FUNC:
-            return not outside(f.__code__.co_filename)
+        if T(f) is FUNC:  # a library's own: its file a loaded module's, itself found there (a file name is no proof)
+            return not outside(f.__code__.co_filename) and placed(f)
         if T(f) is METHOD:
             return own(f.__func__) and home(T(f.__self__))
         return False
@@ -210,9 +239,18 @@ def _probe(user, names, reset, roots):
                     trouble.append('it registers a callback on IPython\'s ' + event + ' event')
                     if reset:
                         listed[:] = kept
-        shown = shell.display_formatter  # the reading goes through its format and mimebundle formatter only
+        shown = shell.display_formatter  # the reading goes through its format, its ipython_display formatter (called
+        # first: one that says it displayed the reading stops it) and its mimebundle formatter only
+        fmt = modules['IPython.core.formatters']
+        for attr, kind in (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
+                           ('mimebundle_formatter', fmt.MimeBundleFormatter)):
+            if T(getattr(shown, attr)) is not kind:  # a formatter of another class: IPython's own put back
+                trouble.append('it changes how the grader\'s reading is displayed')
+                setattr(shown, attr, kind(parent=shown))
         for item, what in ((shown, ('format',)), (shown.mimebundle_formatter, ('__call__', 'lookup', 'lookup_by_type',
-                                                                             '_check_return'))):
+                                                                             '_check_return')),
+                           (shown.ipython_display_formatter, ('__call__', 'lookup', 'lookup_by_type',
+                                                              '_check_return'))):
             for name in what:
                 if name in DICT.keys(item.__dict__):
                     trouble.append('it changes how the grader\'s reading is displayed')
@@ -224,14 +262,16 @@ def _probe(user, names, reset, roots):
             trouble.append('it changes how the grader\'s reading is displayed')
             if T(shown.formatters) is DICT:
                 DICT.pop(shown.formatters, 'MIME')  # a formatter of the probe's own mimetype would write the reading
-        try:
-            shown.mimebundle_formatter.lookup(READING)
-            caught = True
-        except KeyError:
-            caught = False
-        if caught:  # a printer for every object would write the reading: a fresh formatter of IPython's own
-            trouble.append('it changes how the grader\'s reading is displayed')
-            shown.mimebundle_formatter = modules['IPython.core.formatters'].MimeBundleFormatter(parent=shown)
+        for attr, kind in (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
+                           ('mimebundle_formatter', fmt.MimeBundleFormatter)):
+            try:
+                getattr(shown, attr).lookup(READING)
+                caught = True
+            except KeyError:
+                caught = False
+            if caught:  # a printer for every object would catch the reading: a fresh formatter of IPython's own
+                trouble.append('it changes how the grader\'s reading is displayed')
+                setattr(shown, attr, kind(parent=shown))
     for module_name, module in DICT.items(modules):
         if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
             continue
