@@ -195,6 +195,9 @@ SOURCES = [
     # an age describing a speaker is the reporter's words, not the speaker's
     ("Fares rose, said Dana Example, 34, who rides the bus daily.", "34", "", "narration"),
     ("Dana Example, 52, said she paid 300 dlrs for the permit.", "52", "", "narration"),
+    ("Jane Doe said that in Paris, 12, 15 and 20 homes burned.", "12", "Jane Doe", "explicit"),  # a list, no age
+    ("The council has a say over 30 homes.", "30", "", "narration"),  # "a say" says nothing
+    ("All told, 300 people came.", "300", "", "narration"),  # "all told" tells nothing
     # a run of "she said" sentences, each standing for the one before, however long
     ("Jane Doe said sales rose 1 pct. She said costs rose 2 pct. She said profit fell 3 pct. She added that staff "
      "fell 4 pct. She said rents rose 5 pct.", "5 pct", "Jane Doe", "inferred"),

@@ -920,10 +920,12 @@ _SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|rep
 SPEAKER_REACH = 2
 #: A sentence that credits someone of its own ("according to …", "an official said"): its figures are never the
 #: narrator's, even when the draft cannot name whom ("all told" tells nothing; "estimated" is a bound word).
-_ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|say|(?<!all )told|stated|claimed|claims|warned|insisted)\b")
+_ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|(?<!a )say|(?<![Aa]ll )told|stated|claimed|claims|warned|"
+                         r"insisted)\b")  # "have a say" says nothing
 #: An age between commas after a name ("Dana Example, 34, who …"): the reporter describing a speaker, not the
-#: speaker's claim.
+#: speaker's claim; a list after a name ("in Paris, 12, 15 and 20 homes") is no age.
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w’'.-]*, $")
+_AGE_ENDS = re.compile(r"\d{1,3}, (?:who|whose|said|says|told|added|also|an?|the|from|of|is|was|has|had)\b")
 
 
 def period_phrases(text: str, quote: tuple[int, int]) -> list[tuple[str, int, int]]:
@@ -958,7 +960,7 @@ class _Context:
                 self.found["quote", i] = speaker(text, self.quoted[i]) or self._quote_borrows(text, self.quoted[i])
             name = self.found["quote", i]
             return (name, "inferred") if name else ("", "none")
-        if _AGE_AFTER_NAME.search(text, max(0, at - 40), at) and re.match(r"\d{1,3},", text[at:at + 4]):
+        if _AGE_AFTER_NAME.search(text, max(0, at - 40), at) and _AGE_ENDS.match(text, at):
             return "", "narration"
         if ("sentence", index) not in self.found:
             self.credits_from[index] = _credit_in(text, *self.spans[index])
