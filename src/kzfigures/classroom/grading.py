@@ -539,9 +539,7 @@ def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
     for given in folders:
         folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
         for path in _handed_in(given):
-            student, stem = student_and_lesson(path, folder, stems)
-            if folder is not given and stem is not None and student == path.stem:
-                student = folder.name  # ana/01-….ipynb named alone, its name only the lesson's: ana's
+            student, stem = student_and_lesson(path, folder, stems)  # ana/01-….ipynb named alone: ana's
             stem = stem if path.name.lower().endswith(".ipynb") else None
             why = _why_not(path, stem)
             jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
