@@ -18,9 +18,11 @@ and can only be caught by reading the notebook; the teacher's guide says so, and
 submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
 and AST transformers, the shell's methods, IPython event callbacks, threads and tracers that are not IPython's,
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
-kzfigures functions and builtins rebound, a display formatter or mimebundle formatter of the notebook's own (a
-printer that would catch the probe's reading, or a formatter of its mimetype, is taken out of the kernel, as
-``reset`` takes out transformers). Not looked for: callbacks on the kernel's event loop, signal and audit hooks,
+kzfigures functions and builtins rebound, a display, ipython_display or mimebundle formatter of the notebook's own
+(a formatter of another class than IPython's, a printer that would catch the probe's reading, or a formatter of its
+mimetype, is taken out of the kernel, as ``reset`` takes out transformers). A function counts as a library's only
+when its file is a loaded module's and the function itself is found in that module (a code object can name any
+file). Not looked for: callbacks on the kernel's event loop, signal and audit hooks,
 finalizers.
 """
 from __future__ import annotations
@@ -241,11 +243,12 @@ def _probe(user, names, reset, roots):
                         listed[:] = kept
         shown = shell.display_formatter  # the reading goes through its format, its ipython_display formatter (called
         # first: one that says it displayed the reading stops it) and its mimebundle formatter only
-        fmt = modules['IPython.core.formatters']
-        for attr, kind in (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
-                           ('mimebundle_formatter', fmt.MimeBundleFormatter)):
+        fmt, SHOWN = modules['IPython.core.formatters'], 'it changes how the grader\'s reading is displayed'
+        kinds = (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
+                 ('mimebundle_formatter', fmt.MimeBundleFormatter))
+        for attr, kind in kinds:
             if T(getattr(shown, attr)) is not kind:  # a formatter of another class: IPython's own put back
-                trouble.append('it changes how the grader\'s reading is displayed')
+                trouble.append(SHOWN)
                 setattr(shown, attr, kind(parent=shown))
         for item, what in ((shown, ('format',)), (shown.mimebundle_formatter, ('__call__', 'lookup', 'lookup_by_type',
                                                                              '_check_return')),
@@ -253,24 +256,23 @@ def _probe(user, names, reset, roots):
                                                               '_check_return'))):
             for name in what:
                 if name in DICT.keys(item.__dict__):
-                    trouble.append('it changes how the grader\'s reading is displayed')
+                    trouble.append(SHOWN)
                 for cls in MRO.__get__(T(item)):
                     found = PROXY.get(cls.__dict__, name)
                     if T(found) is FUNC and outside(found.__code__.co_filename):
-                        trouble.append('it changes how the grader\'s reading is displayed')
+                        trouble.append(SHOWN)
         if T(shown.formatters) is not DICT or 'MIME' in DICT.keys(shown.formatters):
-            trouble.append('it changes how the grader\'s reading is displayed')
+            trouble.append(SHOWN)
             if T(shown.formatters) is DICT:
                 DICT.pop(shown.formatters, 'MIME')  # a formatter of the probe's own mimetype would write the reading
-        for attr, kind in (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
-                           ('mimebundle_formatter', fmt.MimeBundleFormatter)):
+        for attr, kind in kinds:
             try:
                 getattr(shown, attr).lookup(READING)
                 caught = True
             except KeyError:
                 caught = False
             if caught:  # a printer for every object would catch the reading: a fresh formatter of IPython's own
-                trouble.append('it changes how the grader\'s reading is displayed')
+                trouble.append(SHOWN)
                 setattr(shown, attr, kind(parent=shown))
     for module_name, module in DICT.items(modules):
         if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
