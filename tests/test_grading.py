@@ -697,6 +697,10 @@ FORGERIES.update({
         "        o.text = \"{'answers': {'answer_3': 2000}, 'trouble': []}\"\n\n"
         "get_ipython().display_formatter.ipython_display_formatter.for_type(object, _show)",
         "it changes how the grader's reading is displayed"),
+    # a fourth pass: builtins of the notebook's own in its namespace, whose __import__ gave the probe a fake sys
+    "builtins of its own in its namespace": (
+        "import builtins as _b\n_own = dict(vars(_b))\nget_ipython().user_ns['__builtins__'] = _own",
+        "it replaces Python's builtins in its namespace (__builtins__)"),
     "a callback whose code claims a file of the grader's own Python": (
         "import sys, os\n_ns = {'get_ipython': get_ipython}\n"
         "exec(compile(\"def fix(*a):\\n    get_ipython().user_ns['answer_3'] = 2000\\n\", "

@@ -298,6 +298,8 @@ def _probe(user, names, reset, roots):
         if f is not None and not own(f):  # a callable object too, not only a function
             trouble.append('it traces the code it runs (sys.set' + name[3:] + ')')
     builtins = modules['builtins']
+    if DICT.get(user, '__builtins__') is not builtins:  # the probe runs with Python's own (EXPRESSION)
+        trouble.append('it replaces Python\'s builtins in its namespace (__builtins__)')
     for name, value in DICT.items(DICT.copy(builtins.__dict__)):
         if T(value) is FUNC and outside(value.__code__.co_filename):
             trouble.append('it rebinds Python\'s ' + name)
@@ -329,7 +331,8 @@ out = _probe(user, names, reset, roots)
 #: The user expression: run SOURCE by Python's own ``exec`` (a rebound one is not called, and the probe says so).
 EXPRESSION = ("(lambda g: ((1).__class__.__class__(exec) is (1).__class__.__class__([].append) "
               "and exec.__name__ == 'exec' and exec.__self__.__name__ == 'builtins' "
-              "and exec(g['source'], g), g)[1].get('out'))({'user': (lambda: 0).__globals__, 'source': %r, "
+              "and g.__setitem__('__builtins__', exec.__self__) is None and exec(g['source'], g), g)[1].get('out'))("
+              "{'user': (lambda: 0).__globals__, 'source': %r, "
               "'names': %r, 'reset': %r, 'roots': %r})")
 
 
