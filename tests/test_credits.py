@@ -212,6 +212,11 @@ def test_a_lower_case_or_institutional_source(text, phrase, credit, attribution)
 # with a publisher: the article's own words are its publisher's; a sentence that credits someone of its own never is
 WITH_PUBLISHER = [
     ("The firm sold 30 vans.", "30", "The Daily Example"),
+    # someone else's count, after the number or before it (a fourth adversarial pass): never the publisher's
+    ("Some 300 people marched, police estimated.", "300", ""),
+    ("Organisers put the number at 2,000.", "2,000", ""),
+    ("Witnesses counted at least 20 tanks.", "20", ""),
+    ("An estimated 300 people marched.", "300", "The Daily Example"),  # a bound word, said by the narrator
     ("According to a report by the Example Transit Institute, more than 40,000 residents ride buses.", "40,000",
      "Example Transit Institute"),
     ("Spending grew by 8 percent last year, the health ministry said.", "8 percent", "the health ministry"),

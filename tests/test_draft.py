@@ -602,7 +602,7 @@ CREDITS = [
     ("“Sales fell. We sold 40 cars. It was hard,” said Jane Doe.", "40", "Jane Doe", "inferred"),  # across sentences
     ("Jane Doe said: “We sold 40 cars.”", "40", "Jane Doe", "inferred"),
     ("“We sold 40 cars,” he said.", "40", "", "none"),  # a pronoun names no one
-    ("Some estimates put the total at 15,000.", "15,000", "", "narration"),  # "Some estimates" is no name
+    ("Some estimates put the total at 15,000.", "15,000", "", "none"),  # no name, yet someone's: as the flagship curates it
     ("Mr Smith spoke. The firm sold 30 vans.", "30", "", "narration"),
     ("Lord Moynihan spoke. “We help the 151,000 clubs.” The Tories say it failed.", "151,000", "", "none"),
 ]

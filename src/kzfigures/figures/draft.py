@@ -921,7 +921,9 @@ SPEAKER_REACH = 2
 #: A sentence that credits someone of its own ("according to …", "an official said"): its figures are never the
 #: narrator's, even when the draft cannot name whom ("all told" tells nothing; "estimated" is a bound word).
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|(?<!a )say|(?<![Aa]ll )told|stated|claimed|claims|warned|"
-                         r"insisted)\b")  # "have a say" says nothing
+                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|put (?:the|its|their) \w+ at)\b")
+# "have a say" says nothing; "police estimated", "witnesses counted", "organisers put the number at" credit someone
+# ("an estimated 300" is a bound)
 #: An age between commas after a name ("Dana Example, 34, who …"): the reporter describing a speaker, not the
 #: speaker's claim; a list after a name ("in Paris, 12, 15 and 20 homes") is no age.
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w’'.-]*, $")
