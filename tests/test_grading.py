@@ -864,3 +864,19 @@ def test_grade_takes_one_notebook_named_alone(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "ana" / "notes.pdf")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a notebook (.ipynb)" in done.stderr
+
+
+def test_a_notebook_that_changed_how_it_runs_scores_nothing_even_on_a_question_answered_as_asked(monkeypatch):
+    """A fourth adversarial pass: a flagged lesson 02 kept 1/6 ("as asked" still counted)."""
+    from types import SimpleNamespace
+
+    from kzfigures.classroom import grading, lessons
+
+    known = lesson_questions(LESSONS_DIR)
+    stem = LESSONS[1].stem
+    job = grading._Job(LESSONS[1], LESSONS_DIR, "ana", stem, b"{}")
+    monkeypatch.setitem(vars(lessons), "check", lambda *a: SimpleNamespace(state="as asked"))  # past its guard
+    ran = grading.Ran({}, [], trouble=["it registers a callback on IPython's post_run_cell event"])
+    row = grading._graded(job, known, ran, 60)
+    assert row.right == 0 and "as asked" not in row.states, row
+    assert grading._graded(job, known, grading.Ran({}, []), 60).right == len(row.states)  # unflagged: all count

@@ -605,7 +605,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
         except Exception:  # an answer the check cannot take is not right (the check should never raise)
             states.append("not yet")
     if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
-        states = ["not yet" if state == "right" else state for state in states]
+        states = ["not yet" if state in ("right", "as asked") else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
     return Graded(job.student, job.stem, states, _note(ran, nb, timeout),
                   [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
