@@ -750,3 +750,26 @@ def test_nothing_to_take_back_is_one_line_and_changes_nothing(drafted, edit_csv,
         c.take_back("foreign_fighters" if what == "written by hand" else pid)
     assert words in str(caught.value) and "\n" not in str(caught.value)
     assert (_bytes(root), (root / "data" / "datapackage.json").read_bytes()) == before
+
+
+def test_the_view_takes_back_a_saved_decision(drafted):
+    """A saved decision's mark in the view: clicked, it shows what was saved; Take back returns its proposal."""
+    from kzfigures.charts.curating import CurationView
+
+    root, article = drafted
+    before = _bytes(root)
+    view = CurationView(curation(article, root))
+    pounds = _pid(view.curation, "£240m")
+    _click(view, action="show", pid=pounds)
+    _click(view, action="accept", pid=pounds, changes={})
+    unsaved = next(m for m in view.marks if m["decided"])
+    assert unsaved["pid"] == ""  # not saved yet: undo takes it back, not take back
+    _click(view, action="save")
+    (mark,) = [m for m in view.marks if m["decided"] and m["pid"]]
+    assert mark["pid"] == pounds and mark["title"].endswith("click to take it back")
+    _click(view, action="show_saved", pid=pounds)
+    assert view.card["saved"] == pounds and view.card["empty"].startswith("Saved: accepted “£240m”")
+    assert _click(view, action="take_back", pid=pounds).startswith("taken back: accepted “£240m”") and not view.error
+    assert view.card["pid"] == pounds and not any(m["decided"] for m in view.marks)
+    assert _bytes(root) == before and validate_package(root) == []
+    assert _click(view, action="take_back", pid=pounds).startswith("nothing to take back") and view.error

@@ -125,6 +125,25 @@ class Curation:
         saved = _decided_spans(read_package(self.root), self.article)
         return saved + [(d.span[0], d.span[1], f"{d.said} (not saved yet)") for d in self._decisions]
 
+    def saved_decisions(self) -> list[tuple[int, int, str, str]]:
+        """Each saved decision take_back() can take back: its span in the article, its id and what it was."""
+        package = read_package(self.root)
+        found = []
+        for record in _saved_list(package, self.article):
+            if not isinstance(record, dict) or not record.get("ids"):
+                continue
+            rows = record.get("rows", {})
+            figures = [r for r in rows.get("figures", []) if r.get("number_text", "") in r.get("quote", "")]
+            if figures:
+                at = int(figures[0]["start"]) + figures[0]["quote"].index(figures[0]["number_text"])
+                span = (at, at + len(figures[0]["number_text"]))
+            elif rows.get("non_figures"):
+                span = (int(rows["non_figures"][0]["start"]), int(rows["non_figures"][0]["end"]))
+            else:
+                continue
+            found.append((*span, str(record["ids"][0]), str(record.get("said", ""))))
+        return found
+
     # -- decisions -------------------------------------------------------------------------------------------
     def accept(self, pid: str, **changes: Any) -> str:
         """Accept a figure proposal, with any field changed (see FIGURE_FIELDS, OVERRIDE_FIELDS, PERSON_FIELDS);
