@@ -4,6 +4,7 @@ before it writes and loses nothing (issue 29 parts 2, 5 and 6). The article is o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 from pathlib import Path
@@ -731,6 +732,7 @@ def test_a_saved_decision_is_taken_back_and_its_proposal_returns(drafted):
     ("saved then changed by hand", "no longer holds the row saved for “£240m”"),
     ("written by hand", "nothing to take back: foreign_fighters is no saved decision of kzfigures.curation"),
     ("taken back twice", "nothing to take back: "),
+    ("its record edited by hand", "nothing to take back: "),
 ])
 def test_nothing_to_take_back_is_one_line_and_changes_nothing(drafted, edit_csv, what, words):
     root, article = drafted
@@ -743,6 +745,15 @@ def test_nothing_to_take_back_is_one_line_and_changes_nothing(drafted, edit_csv,
         edit_csv(root, "figures.csv", lambda rows: [{**r, "notes": r["notes"] + " (checked)"} for r in rows])
     if what == "taken back twice":
         c.take_back(pid)
+    if what == "its record edited by hand":  # the record a save keeps, made nonsense in data/datapackage.json
+        c.accept(pid)
+        c.save()
+        path = root / "data" / "datapackage.json"
+        package = json.loads(path.read_text(encoding="utf-8"))
+        (saved,) = [r["saved_decisions"] for r in package["resources"] if "saved_decisions" in r]
+        saved[0]["ids"] = pid  # a string where a list was: "in" would find it as a substring
+        saved[0]["rows"] = {"seeds": [{"x": "y"}]}
+        path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if what == "not saved":
         c.accept(pid)
     before = (_bytes(root), (root / "data" / "datapackage.json").read_bytes())

@@ -130,15 +130,18 @@ class Curation:
         package = read_package(self.root)
         found = []
         for record in _saved_list(package, self.article):
-            if not isinstance(record, dict) or not record.get("ids"):
+            if not _usable(record) or not record["ids"]:
                 continue
             rows = record.get("rows", {})
-            figures = [r for r in rows.get("figures", []) if r.get("number_text", "") in r.get("quote", "")]
+            figures = [r for r in rows.get("figures", []) if str(r.get("start", "")).isdigit() and
+                       str(r.get("number_text", "")) in str(r.get("quote", ""))]
+            nons = [r for r in rows.get("non_figures", []) if str(r.get("start", "")).isdigit() and
+                    str(r.get("end", "")).isdigit()]
             if figures:
                 at = int(figures[0]["start"]) + figures[0]["quote"].index(figures[0]["number_text"])
                 span = (at, at + len(figures[0]["number_text"]))
-            elif rows.get("non_figures"):
-                span = (int(rows["non_figures"][0]["start"]), int(rows["non_figures"][0]["end"]))
+            elif nons:
+                span = (int(nons[0]["start"]), int(nons[0]["end"]))
             else:
                 continue
             found.append((*span, str(record["ids"][0]), str(record.get("said", ""))))
@@ -478,10 +481,11 @@ class Curation:
         with data_lock(self.root, "the take-back"):
             package = read_package(self.root)
             saved = _saved_list(package, self.article)
-            record = next((r for r in reversed(saved) if isinstance(r, dict) and pid in r.get("ids", [])), None)
+            record = next((r for r in reversed(saved) if _usable(r) and pid in r["ids"]), None)
             if record is None:
                 raise ValueError(f"nothing to take back: {pid} is no saved decision of kzfigures.curation for "
-                                 f"{self.article} (a row written by hand is changed in its CSV file in data/)")
+                                 f"{self.article} (a row written by hand, or saved before decisions could be taken "
+                                 "back, is changed in its CSV file in data/)")
             before = {str(p) for p in validate(package) + coverage_problems(package)}
             files = self._without_record(package, record)
             saved.remove(record)
@@ -539,6 +543,21 @@ def _saved_list(package: Package, article: str) -> list[Any]:
         resource["saved_decisions"] = []
     saved: list[Any] = resource["saved_decisions"]
     return saved
+
+
+#: The tables a saved decision writes rows to (and take_back removes them from).
+_DECIDED_TABLES = ("figures", "non_figures", "overrides", "people")
+
+
+def _usable(record: Any) -> bool:
+    """True for a saved decision's record as save() writes it (a descriptor edited by hand may hold anything)."""
+    if not isinstance(record, dict) or not isinstance(record.get("ids"), list):
+        return False
+    rows, proposals = record.get("rows"), record.get("proposals", [])
+    return isinstance(rows, dict) and all(
+        t in _DECIDED_TABLES and isinstance(v, list) and all(isinstance(r, dict) for r in v) for t, v in rows.items()
+    ) and isinstance(proposals, list) and all(isinstance(r, dict) and isinstance(r.get("proposal_id"), str) and
+                                              str(r.get("number_start", "")).isdigit() for r in proposals)
 
 
 def _still_credited(package: Package, name: str, record: dict[str, Any]) -> bool:
