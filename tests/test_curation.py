@@ -4,6 +4,7 @@ before it writes and loses nothing (issue 29 parts 2, 5 and 6). The article is o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 from pathlib import Path
@@ -689,3 +690,97 @@ def test_two_credits_alike_but_for_case_get_two_people_rows(package_copy):
     assert sorted(r["name"] for r in rows) == ["Officials", "officials"]
     assert len({r["person_id"] for r in read_rows(package_copy / "data" / "people.csv")}) == \
         len(read_rows(package_copy / "data" / "people.csv"))
+
+
+def _others(root: Path, article: str) -> dict[str, list[bytes]]:
+    """Every line of the curated files that is no row of ``article`` (the header, the other articles' rows)."""
+    return {name: [line for line in (root / "data" / name).read_bytes().splitlines(keepends=True)
+                   if article.encode() not in line] for name in CURATED}
+
+
+def test_a_saved_decision_is_taken_back_and_its_proposal_returns(drafted):
+    root, article = drafted
+    before, proposed = _bytes(root), proposals(article, root).loc[:, ["number_text", "unit", "attributed_to"]]
+    c = curation(article, root)
+    pounds, one, first = _pid(c, "£240m"), _pid(c, "one"), _pid(c, "first")
+    c.accept(pounds)  # a figure, and Dana Okafor new to people.csv
+    c.reject(one, "pronoun: “one of the longest meetings”, not a count")
+    c.accept(first)
+    c.save()
+    saved, others = _bytes(root), _others(root, article)
+    assert c.take_back(pounds).startswith("taken back: accepted “£240m”")
+    assert pounds in c.proposals.index and validate_package(root) == []
+    after = _bytes(root)
+    # its figure and its new person gone, byte for byte; the other decisions and every other article untouched
+    assert (after["figures.csv"], after["people.csv"]) == (before["figures.csv"], before["people.csv"])
+    assert after["non_figures.csv"] == saved["non_figures.csv"] and _others(root, article) == others
+    again = proposals(article, root).loc[:, ["number_text", "unit", "attributed_to"]]
+    assert again.sort_index().equals(proposed.drop([one, first]).sort_index())  # the proposal as the draft made it
+    # another session takes back a decision saved earlier; the first one can be decided anew
+    later = curation(article, root)
+    assert later.take_back(one).startswith("taken back: rejected “one”")
+    lines = saved["non_figures.csv"].splitlines(keepends=True)
+    own = f"{article},one,".encode()
+    assert _bytes(root)["non_figures.csv"] == b"".join(line for line in lines if not line.startswith(own))
+    later.accept(pounds, unit="pounds")
+    assert later.save().startswith("saved 1 decision(s)") and validate_package(root) == []
+
+
+@pytest.mark.parametrize("what, words", [
+    ("never decided", "nothing to take back: "),
+    ("not saved", "is not saved yet (accepted “£240m”"),
+    ("saved then changed by hand", "no longer holds the row saved for “£240m”"),
+    ("written by hand", "nothing to take back: foreign_fighters is no saved decision of kzfigures.curation"),
+    ("taken back twice", "nothing to take back: "),
+    ("its record edited by hand", "nothing to take back: "),
+])
+def test_nothing_to_take_back_is_one_line_and_changes_nothing(drafted, edit_csv, what, words):
+    root, article = drafted
+    c = curation(article, root)
+    pid = _pid(c, "£240m")
+    if what in ("saved then changed by hand", "taken back twice"):
+        c.accept(pid)
+        c.save()
+    if what == "saved then changed by hand":
+        edit_csv(root, "figures.csv", lambda rows: [{**r, "notes": r["notes"] + " (checked)"} for r in rows])
+    if what == "taken back twice":
+        c.take_back(pid)
+    if what == "its record edited by hand":  # the record a save keeps, made nonsense in data/datapackage.json
+        c.accept(pid)
+        c.save()
+        path = root / "data" / "datapackage.json"
+        package = json.loads(path.read_text(encoding="utf-8"))
+        (saved,) = [r["saved_decisions"] for r in package["resources"] if "saved_decisions" in r]
+        saved[0]["ids"] = pid  # a string where a list was: "in" would find it as a substring
+        saved[0]["rows"] = {"seeds": [{"x": "y"}]}
+        path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if what == "not saved":
+        c.accept(pid)
+    before = (_bytes(root), (root / "data" / "datapackage.json").read_bytes())
+    with pytest.raises(ValueError) as caught:
+        c.take_back("foreign_fighters" if what == "written by hand" else pid)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert (_bytes(root), (root / "data" / "datapackage.json").read_bytes()) == before
+
+
+def test_the_view_takes_back_a_saved_decision(drafted):
+    """A saved decision's mark in the view: clicked, it shows what was saved; Take back returns its proposal."""
+    from kzfigures.charts.curating import CurationView
+
+    root, article = drafted
+    before = _bytes(root)
+    view = CurationView(curation(article, root))
+    pounds = _pid(view.curation, "£240m")
+    _click(view, action="show", pid=pounds)
+    _click(view, action="accept", pid=pounds, changes={})
+    unsaved = next(m for m in view.marks if m["decided"])
+    assert unsaved["pid"] == ""  # not saved yet: undo takes it back, not take back
+    _click(view, action="save")
+    (mark,) = [m for m in view.marks if m["decided"] and m["pid"]]
+    assert mark["pid"] == pounds and mark["title"].endswith("click to take it back")
+    _click(view, action="show_saved", pid=pounds)
+    assert view.card["saved"] == pounds and view.card["empty"].startswith("Saved: accepted “£240m”")
+    assert _click(view, action="take_back", pid=pounds).startswith("taken back: accepted “£240m”") and not view.error
+    assert view.card["pid"] == pounds and not any(m["decided"] for m in view.marks)
+    assert _bytes(root) == before and validate_package(root) == []
+    assert _click(view, action="take_back", pid=pounds).startswith("nothing to take back") and view.error

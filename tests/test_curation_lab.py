@@ -153,6 +153,22 @@ def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     view.locator("button.kz-save").click()
     view.locator(".kz-message").filter(has_text="saved 8 decision(s)").wait_for(timeout=60_000)
     _progress(view, "8 of 8 decided")
+
+    # a saved decision taken back in the view: its mark clicked, Take back, its proposal to decide again
+    at = HARBOUR.read_text(encoding="utf-8").index("£240m")
+    view.locator(f".kz-article mark.kz-decided[data-pid$='_at_{at}']").click()
+    view.locator(".kz-card").filter(has_text="Saved: accepted “£240m”").wait_for(timeout=30_000)
+    view.scroll_into_view_if_needed()
+    view.screenshot(path=str(ARTEFACTS / "lab-curate-take-back.png"))
+    view.locator("button.kz-take-back").click()
+    view.locator(".kz-message").filter(has_text="taken back: accepted “£240m”").wait_for(timeout=60_000)
+    _progress(view, "7 of 8 decided")
+    _card(view, "£240m")
+    view.screenshot(path=str(ARTEFACTS / "lab-curate-taken-back.png"))
+    assert "£240m" in proposals(article, root)["number_text"].tolist()
+    view.locator("button.kz-accept").click()
+    view.locator("button.kz-save").click()
+    view.locator(".kz-message").filter(has_text="saved 1 decision(s)").wait_for(timeout=60_000)
     page.close()
 
     assert validate_package(root) == []

@@ -704,3 +704,29 @@ def test_the_article_own_words_are_credited_to_its_publisher_end_to_end(package_
     assert (rows["About 1,500"]["attributed_to"], rows["About 1,500"]["source_type"],
             rows["About 1,500"]["attribution"]) == ("Riverside Courier", "article narration", "explicit")
     assert rows["9,000"]["attributed_to"] == "Ada Berg"
+
+
+# text (news-like, written for this test), the number phrase, the unit and measure as the article writes them:
+# accented words whole, a decomposed accent (e + U+0301, as pasted from some sources) kept as written
+ACCENTED_UNITS = [
+    ("The square now has 12 cafés.", "12", "cafés", "cafés"),
+    ("The square now has 12 cafe\u0301s.", "12", "cafe\u0301s", "cafe\u0301s"),
+    ("About 300 niños were vaccinated.", "About 300", "niños", "niños"),
+    ("About 300 nin\u0303os were vaccinated.", "About 300", "nin\u0303os", "nin\u0303os"),
+    ("Some 40 élèves sat the exam.", "Some 40", "élèves", "élèves"),
+    ("Some 40 e\u0301le\u0300ves sat the exam.", "Some 40", "e\u0301le\u0300ves", "e\u0301le\u0300ves"),
+    ("Nearly 2,000 Zürich residents signed.", "Nearly 2,000", "residents", "Zürich residents"),
+    ("Nearly 2,000 Zu\u0308rich residents signed.", "Nearly 2,000", "residents", "Zu\u0308rich residents"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, unit, measure", ACCENTED_UNITS, ids=[ascii(t) for t, *_ in ACCENTED_UNITS])
+def test_an_accented_unit_is_the_word_as_written_and_its_row_the_articles_characters(text, phrase, unit, measure):
+    from kzfigures.figures.draft import proposal_file_rows
+    from kzfigures.figures.seeds import Seed
+
+    (found,) = [p for p in propose(text) if p.is_figure]
+    assert (found.phrase, found.unit, found.measure) == (phrase, unit, measure)
+    (row,) = proposal_file_rows(Seed("accents", {"publisher": "Test"}, text), [found])
+    assert row["unit"] == unit and row["number_text"] == text[row["number_start"]:row["number_end"]] == phrase
+    assert row["quote"] == text[row["start"]:row["end"]] and row["quote"] in (text, text[:-1])  # the sentence

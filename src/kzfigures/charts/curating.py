@@ -1,6 +1,7 @@
 """The curation view of notebook 05: the article with every proposal marked in place and, beside it, the proposal
 under review; accept in one click, edit its fields, reject with a reason, select words to add a figure the draft
-missed, undo, save. Every action is a call of kzfigures.curation() (figures/curation.py), which does the work.
+missed, undo, save, take back a saved decision. Every action is a call of kzfigures.curation()
+(figures/curation.py), which does the work.
 
 Built on anywidget: selecting words needs a few lines of browser code, and anywidget runs them from a string in a
 plain JupyterLab (a prebuilt extension, nothing to build, no server extension), on top of ipywidgets.
@@ -44,6 +45,7 @@ function render({ model, el }) {
     .kz-curate mark {padding:0 1px; cursor:pointer; background:#E69F0040; border-bottom:2px dashed #000; color:inherit}
     .kz-curate mark.kz-current {outline:3px solid #0072B2; background:#56B4E960}
     .kz-curate mark.kz-decided {background:none; border-bottom:2px solid #009E73; cursor:default}
+    .kz-curate mark.kz-decided[data-pid]:not([data-pid=""]) {cursor:pointer}
     .kz-curate .kz-card {border:1px solid #999; padding:.6em; margin:.5em 0; background:#fafafa; color:#111}
     .kz-curate label {display:block; margin:.25em 0}
     .kz-curate fieldset {margin:.4em 0; padding:.3em .5em; min-width:0}
@@ -74,6 +76,8 @@ function render({ model, el }) {
     </form>
     <div class="kz-selection" hidden>Selected: “<span class="kz-selected"></span>”
       <button class="kz-propose">Propose as a figure</button></div>
+    <div><button class="kz-take-back" title="take back this saved decision: its proposal is to decide again" hidden>
+      Take back this saved decision</button></div>
     <div><button class="kz-undo">Undo</button><button class="kz-save">Save</button></div>
     <div class="kz-keys">Keys, once you click in the view: a accept · e edit · r reject · u undo · j or → next ·
       k or ← previous</div>
@@ -104,6 +108,7 @@ function render({ model, el }) {
     const has = !!c.pid;
     for (const b of ["accept", "edit", "reject"]) q(".kz-" + b).disabled = !has;
     q(".kz-form").hidden = true; q(".kz-rejecting").hidden = true;
+    q(".kz-take-back").hidden = !c.saved;
     if (!has) { q(".kz-card").innerHTML = esc(c.empty || "Nothing left to decide."); return; }
     const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words],
       ["unit", c.unit], ["what is counted", c.measure], ["candidate credit", c.credit], ["period", c.period || "—"],
@@ -154,6 +159,7 @@ function render({ model, el }) {
   q(".kz-next").onclick = () => send({action: "next"});
   q(".kz-undo").onclick = () => send({action: "undo"});
   q(".kz-save").onclick = () => send({action: "save"});
+  q(".kz-take-back").onclick = () => send({action: "take_back", pid: model.get("card").saved});
   q(".kz-reject").onclick = () => { q(".kz-rejecting").hidden = false; q(".kz-form").hidden = true; };
   q(".kz-rejecting").onsubmit = (e) => {
     e.preventDefault();
@@ -165,6 +171,8 @@ function render({ model, el }) {
     const m = e.target.closest("mark");
     if (m && !m.classList.contains("kz-decided") && window.getSelection().isCollapsed) {
       send({action: "show", pid: m.dataset.pid});
+    } else if (m && m.dataset.pid && window.getSelection().isCollapsed) {
+      send({action: "show_saved", pid: m.dataset.pid});  // a saved decision: it can be taken back
     }
   };
   function offsetOf(node, offset) {
@@ -330,6 +338,16 @@ class CurationView(anywidget.AnyWidget):
             return ""
         if action == "select":
             return self._select(int(content["start"]), int(content["end"]))
+        if action == "show_saved":
+            said = next((w for _, _, i, w in c.saved_decisions() if i == pid), None)
+            if said is None:
+                raise ValueError(f"nothing to take back: {pid} is no saved decision of this view's article")
+            self.card = {"saved": str(pid), "empty": f"Saved: {said}. Take it back to decide it again."}
+            return ""
+        if action == "take_back":
+            said = c.take_back(str(pid))
+            self.card = self._card(str(pid) if pid in c.proposals.index else self._next_pid())
+            return said
         if action == "undo":
             return c.undo()
         if action == "save":
@@ -410,12 +428,15 @@ class CurationView(anywidget.AnyWidget):
                      else f"{pid}: {r['reason'] or 'proposed'} (proposed, not yet curated)")
             marks.append({"pid": pid, "start": int(r["number_start"]), "end": int(r["number_end"]), "decided": False,
                           "title": title})
+        saved = {(a, b): i for a, b, i, _ in c.saved_decisions()}
         for start, end, said in c.decided_spans():
-            marks.append({"pid": "", "start": start, "end": end, "decided": True, "title": said})
+            again = "" if said.endswith("(not saved yet)") else saved.get((start, end), "")
+            marks.append({"pid": again, "start": start, "end": end, "decided": True,
+                          "title": said + ("; click to take it back" if again else "")})
         self.marks = sorted(marks, key=lambda m: (m["start"], -m["end"]))
         self.progress = c.progress()
         current = self.card.get("pid", "")
-        if current == "selection" and self.selection is not None:
+        if (current == "selection" and self.selection is not None) or self.card.get("saved"):
             return
         if first or current not in c.proposals.index:
             self.card = self._card(self._next_pid() if not first else next(iter(c.proposals.index), ""))

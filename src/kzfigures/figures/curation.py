@@ -7,11 +7,14 @@
 >>> c.reject(pid, "year: says when, not how many")  # becomes a non-figure with that reason
 >>> c.add_words("A score of", lower=20, upper=20, override_reason="a score is twenty")  # one the draft missed
 >>> c.undo(); c.save()                            # save checks everything, then writes atomically
+>>> c.take_back(pid)                              # a saved decision taken back: its proposal is to decide again
 
 Decisions are kept in memory until ``save()``, which re-reads the package, refuses (in one line, writing nothing)
 a decision another save made meanwhile, checks the package with the new rows (the coverage audit included), and
 appends them to figures.csv, non_figures.csv, overrides.csv and people.csv in each file's own style, every other
-row's bytes unchanged. Ids (a figure's, a new person's) are made here, never typed.
+row's bytes unchanged. Ids (a figure's, a new person's) are made here, never typed. Each save records what it wrote
+(on the article's proposal resource in data/datapackage.json, as ``saved_decisions``), so ``take_back()`` removes
+exactly those lines, under the same lock and in one atomic replace, and refuses in one line a row changed since.
 """
 from __future__ import annotations
 
@@ -122,6 +125,28 @@ class Curation:
         saved = _decided_spans(read_package(self.root), self.article)
         return saved + [(d.span[0], d.span[1], f"{d.said} (not saved yet)") for d in self._decisions]
 
+    def saved_decisions(self) -> list[tuple[int, int, str, str]]:
+        """Each saved decision take_back() can take back: its span in the article, its id and what it was."""
+        package = read_package(self.root)
+        found = []
+        for record in _saved_list(package, self.article):
+            if not _usable(record) or not record["ids"]:
+                continue
+            rows = record.get("rows", {})
+            figures = [r for r in rows.get("figures", []) if str(r.get("start", "")).isdigit() and
+                       str(r.get("number_text", "")) in str(r.get("quote", ""))]
+            nons = [r for r in rows.get("non_figures", []) if str(r.get("start", "")).isdigit() and
+                    str(r.get("end", "")).isdigit()]
+            if figures:
+                at = int(figures[0]["start"]) + figures[0]["quote"].index(figures[0]["number_text"])
+                span = (at, at + len(figures[0]["number_text"]))
+            elif nons:
+                span = (int(nons[0]["start"]), int(nons[0]["end"]))
+            else:
+                continue
+            found.append((*span, str(record["ids"][0]), str(record.get("said", ""))))
+        return found
+
     # -- decisions -------------------------------------------------------------------------------------------
     def accept(self, pid: str, **changes: Any) -> str:
         """Accept a figure proposal, with any field changed (see FIGURE_FIELDS, OVERRIDE_FIELDS, PERSON_FIELDS);
@@ -178,8 +203,8 @@ class Curation:
     def undo(self) -> str:
         """Take back the last decision not yet saved; returns what was undone."""
         if not self._decisions:
-            raise ValueError("nothing to undo: every decision is saved (a saved row is changed by deciding again "
-                             "in the data, not by undo)" if self.saved else "nothing to undo: no decision yet")
+            raise ValueError("nothing to undo: every decision is saved (take_back(pid) takes back a saved one)"
+                             if self.saved else "nothing to undo: no decision yet")
         decision = self._decisions.pop()
         return f"undone: {decision.said}"
 
@@ -419,10 +444,127 @@ class Curation:
         name = f"proposed-{self.article}"
         if name in package.tables:  # the library's own file, and its hash in the descriptor (draft keeps hand edits)
             text = whole_csv(COLUMNS, package.tables[name].rows)
+            _saved_list(package, self.article).extend(self._records(package, added))
             files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
             files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
         replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._people |= {r["name"] for r in added["people"]}
+
+
+    def _records(self, package: Package, added: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+        """What each decision saved, as take_back() finds it again: the proposals it settled (as they were) and the
+        rows it wrote (each table's columns)."""
+        records = []
+        for d in self._decisions:
+            rows = {table: [{k: row.get(k, "") for k in package.tables[table].header}]
+                    for table, row in (("figures", d.figure), ("non_figures", d.non_figure),
+                                       ("overrides", d.override), ("people", d.person))
+                    if row is not None and any(r is row for r in added[table])}
+            ids = sorted({*d.settles, *(r["figure_id"] for r in rows.get("figures", []))})
+            records.append({"ids": ids, "said": d.said, "proposals": [self._rows[p] for p in d.settles if p in
+                                                                       self._rows], "rows": rows})
+        return records
+
+    # -- taking back a saved decision ------------------------------------------------------------------------
+    def take_back(self, pid: str) -> str:
+        """Take back a saved decision (the one that settled proposal ``pid``, or made figure ``pid``): the rows its
+        save wrote are removed, byte for byte, from the curated tables, and its proposals return to the proposal
+        file; every other row's bytes unchanged. One line (ValueError) when there is nothing to take back, or when
+        a row was changed since it was saved (it is then changed in its CSV file, never by the program)."""
+        if not isinstance(pid, str) or not pid:
+            raise ValueError(f"take_back: give a proposal id (see .decided_spans()), not {pid!r}")
+        pending = next((d for d in self._decisions if pid in d.settles), None)
+        if pending is not None:
+            raise ValueError(f"{pid} is not saved yet ({pending.said}): undo() takes it back")
+        if pid in self.proposals.index:
+            raise ValueError(f"nothing to take back: {pid} is not decided yet")
+        with data_lock(self.root, "the take-back"):
+            package = read_package(self.root)
+            saved = _saved_list(package, self.article)
+            record = next((r for r in reversed(saved) if _usable(r) and pid in r["ids"]), None)
+            if record is None:
+                raise ValueError(f"nothing to take back: {pid} is no saved decision of kzfigures.curation for "
+                                 f"{self.article} (a row written by hand, or saved before decisions could be taken "
+                                 "back, is changed in its CSV file in data/)")
+            before = {str(p) for p in validate(package) + coverage_problems(package)}
+            files = self._without_record(package, record)
+            saved.remove(record)
+            name = f"proposed-{self.article}"
+            ids = {r["proposal_id"] for r in package.tables[name].rows}
+            back = [r for r in record.get("proposals", []) if r.get("proposal_id") not in ids]
+            rows = sorted([*package.tables[name].rows, *back], key=lambda r: int(r["number_start"]))
+            package.tables[name].rows[:] = rows
+            problems = [p for p in validate(package) + coverage_problems(package) if str(p) not in before]
+            if problems:
+                raise DataPackageError(problems)
+            text = whole_csv(COLUMNS, rows)
+            files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
+            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
+            replace_all(files, journal=self.root / SAVE_JOURNAL)
+        self._rows.update({r["proposal_id"]: r for r in back})
+        self.saved = max(0, self.saved - 1)
+        return f"taken back: {record.get('said', pid)}; {len(back)} proposal(s) to decide again"
+
+    def _without_record(self, package: Package, record: dict[str, Any]) -> list[tuple[Path, str, str, str]]:
+        """Each curated file without the rows a saved decision wrote (their exact lines, the file's own style), and
+        the package's tables without them; one line when a row is no longer as it was saved."""
+        files: list[tuple[Path, str, str, str]] = []
+        for table, rows in record.get("rows", {}).items():
+            path = self.root / package.tables[table].file
+            old = read_exactly(path)
+            text = old
+            for row in rows:
+                if table == "people" and _still_credited(package, row.get("name", ""), record):
+                    continue  # another row names this person: the people row stays
+                line, ending = csv_lines(package.tables[table].header, [row], old), "\r\n" if "\r\n" in old else "\n"
+                at = text.rfind(ending + line)
+                if at < 0:
+                    raise ValueError(f"{package.tables[table].file} no longer holds the row saved for "
+                                     f"“{row.get('number_text') or row.get('quote') or row.get('figure_id')}” as it "
+                                     "was saved (changed by hand, or by a spreadsheet?): nothing was taken back; "
+                                     "change that row in the file itself")
+                text = text[:at + len(ending)] + text[at + len(ending) + len(line):]
+                kept = package.tables[table].rows
+                match = next(i for i, r in enumerate(reversed(kept)) if all(r.get(k, "") == v for k, v in row.items()))
+                del kept[len(kept) - 1 - match]
+            if text != old:
+                files.append((path, text, "utf-8-sig" if has_bom(path) else "utf-8", ""))
+        return files
+
+
+def _saved_list(package: Package, article: str) -> list[Any]:
+    """The record of the decisions kzfigures.curation saved for an article (kept on its proposal resource in
+    data/datapackage.json, beside the file's hash), made when missing."""
+    resource = next((r for r in package.descriptor.get("resources", []) if isinstance(r, dict)
+                     and r.get("name") == f"proposed-{article}"), None)
+    if resource is None:
+        return []
+    if not isinstance(resource.get("saved_decisions"), list):
+        resource["saved_decisions"] = []
+    saved: list[Any] = resource["saved_decisions"]
+    return saved
+
+
+#: The tables a saved decision writes rows to (and take_back removes them from).
+_DECIDED_TABLES = ("figures", "non_figures", "overrides", "people")
+
+
+def _usable(record: Any) -> bool:
+    """True for a saved decision's record as save() writes it (a descriptor edited by hand may hold anything)."""
+    if not isinstance(record, dict) or not isinstance(record.get("ids"), list):
+        return False
+    rows, proposals = record.get("rows"), record.get("proposals", [])
+    return isinstance(rows, dict) and all(
+        t in _DECIDED_TABLES and isinstance(v, list) and all(isinstance(r, dict) for r in v) for t, v in rows.items()
+    ) and isinstance(proposals, list) and all(isinstance(r, dict) and isinstance(r.get("proposal_id"), str) and
+                                              str(r.get("number_start", "")).isdigit() for r in proposals)
+
+
+def _still_credited(package: Package, name: str, record: dict[str, Any]) -> bool:
+    """True when a row other than the saved decision's own figure names ``name`` as its credit."""
+    own = {r.get("figure_id") for r in record.get("rows", {}).get("figures", [])}
+    return any(r.get("attributed_to") == name and r.get("figure_id") not in own
+               for t in package.tables.values() if not t.name.startswith("proposed-") for r in t.rows)
 
 
 def _cell(value: Any) -> str:

@@ -15,6 +15,7 @@ import csv
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -727,6 +728,16 @@ def _occurrences(text: str, phrase: str, lo: int, hi: int) -> list[int]:
 _OUT_OF = re.compile(r"\s+out of\s+(?:the\s+)?(?:\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?=\s)", re.IGNORECASE)
 
 
+#: A word as written, accents and combining marks included ("cafés", "élèves", "cafe" + U+0301 "s"), or one other
+#: character (which ends the measure).
+_WORD = re.compile(r"[^\W\d_][\w’'\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*|\S")
+
+
+def _compared(word: str) -> str:
+    """A word as it is compared with the word tables: NFC, lower case (never kept: a unit stays as written)."""
+    return unicodedata.normalize("NFC", word).lower()
+
+
 def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     """The words after a number up to a stop word or punctuation: the measure ("foreign fighters") and its last word
     as the unit ("fighters"); TO_DESCRIBE when none follow."""
@@ -734,12 +745,12 @@ def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     whole = _OUT_OF.match(text, end, limit)  # "12 out of 23 agencies": the 12 counts agencies too
     end = whole.end() if whole else end + bool(re.match(r"-[A-Za-z]", text[end:end + 2]))  # "0-to-60-mph time"
     words: list[str] = []
-    for m in re.finditer(r"[A-Za-z][\w’'-]*|[^\sA-Za-z]", text[end:limit]):
+    for m in _WORD.finditer(text, end, limit):
         word = m.group()
-        if not word[0].isalpha() or word.lower() in stops or len(words) == 3:
+        if not word[0].isalpha() or _compared(word) in stops or len(words) == 3:
             break
         words.append(word)
-    plural = [i for i, w in enumerate(words) if re.search(r"[a-z][^su]s$", w)]
+    plural = [i for i, w in enumerate(words) if re.search(r"[^\W\d_][^su]s$", _compared(w))]
     # "ethnic groups", "nations fighting": the measure ends with its plural noun; "people signed": with none, the
     # first word alone, unless it is a verb ("backed")
     words = words[: plural[0] + 1] if plural else [w for w in words[:1] if not re.search(r"(?:ed|ing)$", w)]
