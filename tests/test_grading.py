@@ -880,3 +880,34 @@ def test_a_notebook_that_changed_how_it_runs_scores_nothing_even_on_a_question_a
     row = grading._graded(job, known, ran, 60)
     assert row.right == 0 and "as asked" not in row.states, row
     assert grading._graded(job, known, grading.Ran({}, []), 60).right == len(row.states)  # unflagged: all count
+
+
+@pytest.mark.parametrize("where, stopped, error, said, unsaid", [
+    ("appended", True, False, "cell 24 (after the last question) ran past the time limit (60 s): the answers before "
+     "it are kept", ["question 5", "not run"]),
+    ("appended", False, True, "cell 24 (after the last question) raised ValueError: late", ["question 5"]),
+    ("summary", True, False, "cell 23 (after the last question) ran past", ["question 5"]),
+    ("question 5", True, False, "question 5 ran past the time limit (60 s): the answers before it are kept, the "
+     "ones after it were not run", ["after the last question"])], ids=["sleep", "error", "summary", "question-5"])
+def test_a_slow_cell_after_the_last_question_is_named_as_such_and_every_answer_keeps_its_score(
+        tmp_path, where, stopped, error, said, unsaid):
+    """An adversarial pass: a time.sleep after the last question's cell that ran out the time was blamed on
+    question 5; the note names the cell after the questions, and the five answers given before it keep their
+    scores."""
+    from kzfigures.classroom import grading
+
+    make_student(LESSONS_DIR, tmp_path)
+    lesson = LESSONS[0]
+    nb = json.loads((tmp_path / lesson.name).read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "import time\ntime.sleep(600)"})
+    at = {"appended": len(nb["cells"]) - 1, "summary": len(nb["cells"]) - 2,
+          "question 5": max(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader"))}[where]
+    known = lesson_questions(LESSONS_DIR)
+    right = {"answer_1": (15001, math.inf), "answer_2": (180, 250), "answer_3": 2000,
+             "answer_4": None, "answer_5": None}
+    ran = grading.Ran(right, [(at, "ValueError", "late")] if error else [], at if stopped else None)
+    row = grading._graded(grading._Job(lesson, LESSONS_DIR, "ana", lesson.stem, json.dumps(nb).encode()), known, ran,
+                          60)
+    assert said in row.note and not [u for u in unsaid if u in row.note], row.note
+    assert row.states[:3] == ["right"] * 3, row.states

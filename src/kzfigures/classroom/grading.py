@@ -546,8 +546,24 @@ def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
     return jobs
 
 
+def _asks(cell: dict[str, Any]) -> bool:
+    """True for a cell of a question: an answer or check (nbgrader's metadata says so, or it calls the check)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade") or meta.get("solution")) or (
+        cell.get("cell_type") == "code" and "lessons.check(" in cell_source(cell))
+
+
+def _after_questions(nb: dict[str, Any], index: int) -> bool:
+    """True for a cell after the last question's answer (a closing cell, or one the student added at the end)."""
+    cells = nb.get("cells", [])
+    return index > max((i for i, cell in enumerate(cells) if _asks(cell)), default=len(cells))
+
+
 def _question_of(nb: dict[str, Any], index: int) -> str:
-    """Where a cell is, for a teacher: "question 3" (the last question heading before it), or "cell 4"."""
+    """Where a cell is, for a teacher: "question 3" (the last question heading before it), "cell 24 (after the
+    last question)", or "cell 4"."""
+    if _after_questions(nb, index):
+        return f"cell {index + 1} (after the last question)"
     heading = None
     for cell in nb.get("cells", [])[: index + 1]:
         found = re.match(r"#+\s*Question\s+(\d+)", cell_source(cell)) if cell.get("cell_type") == "markdown" else None
@@ -568,7 +584,7 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
         parts.append(f"and {len(ran.errors) - 2} more error(s)")
     if ran.stopped is not None:
         parts.append(f"{_question_of(nb, ran.stopped)} ran past the time limit ({timeout} s): the answers before "
-                     "it are kept, the ones after it were not run")
+                     "it are kept" + ("" if _after_questions(nb, ran.stopped) else ", the ones after it were not run"))
     if ran.ended:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
     if ran.trouble:
