@@ -785,10 +785,13 @@ def test_nbgraders_autograde_counts_a_right_notebook_that_loads_rich(tmp_path):
 
 def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_else(tmp_path, monkeypatch):
     """Issue 33: kill -9 of `kzfigures grade` left its kzfigures-grade-* and kzfigures-graded-* folders (the kernel's
-    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else."""
+    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else. An
+    adversarial pass: it removed any folder so named; now only one holding the proof a grading wrote as it made it
+    (a look-alike without it, a copy of one with it, one whose proof names another mark or is a link, survive)."""
+    import shutil
     import tempfile
 
-    from kzfigures.classroom.grading import remove_orphan_folders
+    from kzfigures.classroom.grading import PROOF, prove_made, remove_orphan_folders
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -796,23 +799,34 @@ def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_el
     outside = tmp_path / "teachers-notes"
     outside.mkdir()
     (outside / "keep.txt").write_text("mine", encoding="utf-8")
-    names = {"orphan": f"kzfigures-grade-{gone.pid}-0123456789abcdef-ab12_cd",
-             "orphan's private": f"kzfigures-graded-{gone.pid}-0123456789abcdef-zz9",
+    mark = f"{gone.pid}-0123456789abcdef"
+    names = {"orphan": f"kzfigures-grade-{mark}-ab12_cd", "orphan's private": f"kzfigures-graded-{mark}-zz9",
              "live grader's": f"kzfigures-grade-{os.getpid()}-0123456789abcdef-ab12",
              "live parent's": f"kzfigures-grade-{os.getppid()}-0123456789abcdef-ab12",
-             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{gone.pid}-0123456789abcdef-x"}
+             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{mark}-x"}
     for name in names.values():
         (tmp_path / name / "sub").mkdir(parents=True)
         (tmp_path / name / "sub" / ".kernel.json").write_text("{}", encoding="utf-8")
-    link = tmp_path / f"kzfigures-grade-{gone.pid}-0123456789abcdef-link"
+        prove_made(tmp_path / name, name.split("-", 2)[2].rsplit("-", 1)[0])
+    mine = {"look-alike": f"kzfigures-grade-{mark}-mine", "another mark's proof": f"kzfigures-grade-{mark}-other",
+            "linked proof": f"kzfigures-graded-{mark}-linked"}
+    for name in mine.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "keep.txt").write_text("mine", encoding="utf-8")
+    prove_made(tmp_path / mine["another mark's proof"], f"{gone.pid}-fedcba9876543210")
+    (tmp_path / mine["linked proof"] / PROOF).symlink_to(tmp_path / names["orphan"] / PROOF)
+    copied = f"kzfigures-grade-{mark}-copy"  # a copy (cp -r) of a real one, the proof and all: another inode
+    shutil.copytree(tmp_path / names["orphan"], tmp_path / copied)
+    link = tmp_path / f"kzfigures-grade-{mark}-link"
     link.symlink_to(outside)
-    (tmp_path / f"kzfigures-graded-{gone.pid}-0123456789abcdef-file").write_text("a file", encoding="utf-8")
+    (tmp_path / f"kzfigures-graded-{mark}-file").write_text("a file", encoding="utf-8")
     removed = remove_orphan_folders()
     assert sorted(p.name for p in removed) == sorted([names["orphan"], names["orphan's private"]])
     left = {p.name for p in tmp_path.iterdir()}
-    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]}
-                    | {"teachers-notes", link.name, f"kzfigures-graded-{gone.pid}-0123456789abcdef-file"})
-    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]} | set(mine.values())
+                    | {"teachers-notes", link.name, copied, f"kzfigures-graded-{mark}-file"})
+    for kept in [outside, *(tmp_path / name for name in mine.values())]:
+        assert (kept / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(tmp_path):

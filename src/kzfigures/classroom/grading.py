@@ -218,22 +218,57 @@ def kill_orphans() -> list[int]:
 #: The scratch folders a grading makes for each submission (in the temporary folder), each named with its grading
 #: mark ("PID-HEX", the grader's process id first) after one of these prefixes.
 SCRATCH = ("kzfigures-grade-", "kzfigures-graded-")
+#: The file a grading writes in each scratch folder as it makes it: the folder's grading mark and its own device and
+#: inode, the proof a later grading asks for before removing it (a look-alike has none; a copy, another inode).
+PROOF = ".kzfigures-scratch"
+
+
+def _proof(folder: int, mark: str) -> bytes:
+    """What PROOF holds in the folder open as ``folder`` (a descriptor) made under the grading mark ``mark``."""
+    info = os.fstat(folder)
+    return f"{mark}\n{info.st_dev}:{info.st_ino}\n".encode()
+
+
+def prove_made(folder: Path, mark: str) -> None:
+    """Write PROOF into a scratch folder just made under the grading mark ``mark`` (a new file; no link followed)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        made = os.open(PROOF, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=handle)
+        with os.fdopen(made, "wb") as file:
+            file.write(_proof(handle, mark))
+    finally:
+        os.close(handle)
+
+
+def _made_here(entry: Path, mark: str) -> bool:
+    """True when ``entry`` is a folder of this user (not a link) holding a PROOF, a file of this user, that names
+    the grading mark ``mark`` and this very folder."""
+    try:
+        handle = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        proof = os.open(PROOF, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=handle)
+        with os.fdopen(proof, "rb") as file:
+            info = os.fstat(file.fileno())
+            return (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() == os.fstat(handle).st_uid
+                    and file.read(200) == _proof(handle, mark))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def remove_orphan_folders() -> list[Path]:
     """Remove the scratch folders a grading killed outright left (kill -9 gives it no time): folders of this user in
-    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone; never a link, a
-    file, a folder named otherwise or a live grader's. Returns those removed."""
+    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone, that hold the PROOF
+    a grading wrote as it made them; never a link, a file, a folder named otherwise, one without its proof (a
+    look-alike, a copy) or a live grader's. Returns those removed."""
     removed = []
     for entry in Path(tempfile.gettempdir()).iterdir():
-        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"(\d+)-[0-9a-f]{16}-\w+", entry.name)
-        try:
-            info = entry.lstat()
-        except OSError:
-            continue
-        grader = int(found.group(1)) if found else None
-        if (grader is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or grader == os.getpid()
-                or _running(grader)):
+        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"((\d+)-[0-9a-f]{16})-\w+", entry.name)
+        if (found is None or int(found.group(2)) == os.getpid() or _running(int(found.group(2)))
+                or not _made_here(entry, found.group(1))):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -293,6 +328,8 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
             tempfile.TemporaryDirectory(prefix=f"{SCRATCH[1]}{token}-") as private:
+        prove_made(Path(scratch), token)
+        prove_made(Path(private), token)
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
         copy.write_bytes(data)
         with report.open("wb") as answers, log.open("wb") as out:
