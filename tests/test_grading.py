@@ -139,7 +139,8 @@ def test_grade_survives_damaged_hostile_and_endless_notebooks(rows):
     assert rows[("eve", "01")].states == ["unanswered"] * 5, rows[("eve", "01")]  # its rebinding changed nothing here
     finn = rows[("finn", "02")]  # the answers given before the endless cell are kept, and the note says where
     assert finn.states[:3] == ["as asked", "right", "unanswered"] and "question 3 ran past the time limit" in finn.note
-    assert "not one of the lessons" in rows[("notes", "no")].note
+    notes = rows[("notes", "01")]  # lesson 01 saved as notes.ipynb: graded as the lesson its cells are
+    assert notes.states == ["unanswered"] * 5 and "read as 01-reading-numbers-in-the-news from its cells" in notes.note
 
 
 def test_the_table_reads_as_a_summary(rows):
@@ -154,6 +155,8 @@ def test_the_table_reads_as_a_summary(rows):
     ("ana/lessons/02-shares-and-rates.ipynb", "ana", "02-shares-and-rates"),  # nbgrader's submitted/<student>/<assignment>/
     ("ben-02-shares-and-rates (1).ipynb", "ben", "02-shares-and-rates"),
     ("02-shares-and-rates copy.ipynb", "f", "02-shares-and-rates"),  # no name in it: the folder's (graded alone)
+    ("Copy of 02-shares-and-rates.ipynb", "f", "02-shares-and-rates"),  # a drive's copy: not a student "of"
+    ("ben-02-shares-and-rate.ipynb", "ben", None),  # the lesson's name mistyped: not part of the student's
     ("homework.ipynb", "homework", None)])
 def test_who_handed_in_which_lesson(rel, student, lesson):
     stems = [p.stem for p in LESSONS]
@@ -925,3 +928,40 @@ def test_a_slow_cell_after_the_last_question_is_named_as_such_and_every_answer_k
                           60)
     assert said in row.note and not [u for u in unsaid if u in row.note], row.note
     assert row.states[:3] == ["right"] * 3, row.states
+
+
+def test_a_renamed_notebook_is_graded_as_the_lesson_its_cells_are(tmp_path):
+    """An adversarial pass: lesson 01 saved as "my work.ipynb" or "01-reading-the-numbers.ipynb" was "not one of
+    the lessons". The lesson is told by the notebook's own cells (its check calls' lesson, else its answer cells'
+    nbgrader ids), then by its name; the row says how it was read; a notebook naming none gets one note."""
+    from kzfigures.classroom import grading
+
+    make_student(LESSONS_DIR, tmp_path / "student")
+    one, two = (json.loads((tmp_path / "student" / p.name).read_text(encoding="utf-8")) for p in LESSONS[:2])
+    no_checks = json.loads(json.dumps(one))  # the check lines deleted: the nbgrader ids still say lesson 01
+    for cell in no_checks["cells"]:
+        cell["source"] = "\n".join(x for x in grading.cell_source(cell).split("\n") if "lessons." not in x)
+    both = {**one, "cells": one["cells"] + two["cells"]}  # two lessons' cells pasted together: its name decides
+    plain = {**one, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": "print(1)"}]}
+    cases = [("ana/01-reading-numbers-in-the-news (1).ipynb", one, "ana", LESSONS[0].stem, ""),
+             ("ana/Copy of 01-reading-numbers-in-the-news.ipynb", one, "ana", LESSONS[0].stem, ""),
+             ("ana/my work.ipynb", one, "ana", LESSONS[0].stem, "its file name names no lesson"),
+             ("ben-01-reading-the-numbers.ipynb", one, "ben", LESSONS[0].stem, "its file name names no lesson"),
+             ("cleo/01-reading-numbers-in-the-news.ipynb", two, "cleo", LESSONS[1].stem,
+              f"read as {LESSONS[1].stem} from its cells (its file name says {LESSONS[0].stem})"),
+             ("dan/lesson.ipynb", no_checks, "dan", LESSONS[0].stem, "its file name names no lesson"),
+             ("eve/02-shares-and-rates.ipynb", both, "eve", LESSONS[1].stem, ""),
+             ("fay/homework.ipynb", plain, "fay", None, "")]
+    folder = tmp_path / "class"
+    for rel, nb, *_ in cases:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(json.dumps(nb), encoding="utf-8")
+    jobs = {job.path.relative_to(folder).as_posix(): job for job in grading._jobs([folder], lesson_questions(LESSONS_DIR))}
+    for rel, _, student, stem, said in cases:
+        job = jobs[rel]
+        assert (job.student, job.stem) == (student, stem) and said in job.read_as and bool(said) == bool(job.read_as), \
+            (rel, job.student, job.stem, job.read_as)
+    assert jobs["fay/homework.ipynb"].data == grading.UNKNOWN and "neither its file name nor its cells" in grading.UNKNOWN
+    row = grading._graded(jobs["ana/my work.ipynb"], lesson_questions(LESSONS_DIR), grading.Ran({}, []), 60)
+    assert (row.lesson, row.states) == (LESSONS[0].stem, ["unanswered"] * 5) and "read as" in row.note, row

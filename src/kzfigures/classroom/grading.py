@@ -53,7 +53,8 @@ TAIL = 4096
 GRACE = 30
 #: Files handed in as something other than a notebook, named in the table rather than skipped.
 NOT_NOTEBOOKS = (".pdf", ".html", ".htm", ".py", ".docx", ".doc", ".odt", ".rtf", ".md", ".png", ".jpg", ".zip")
-COPY = re.compile(r"-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # JupyterLab's "-Copy1", a browser's "(1)", "copy"
+COPY = re.compile(r"\bCopy of\b|-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # "Copy of", "-Copy1", "(1)", "copy"
+LESSON_LIKE = re.compile(r"\b\d\d-[\w-]+")  # a lesson's name, mistyped ("01-reading-the-numbers"): not a student's
 
 
 @dataclass
@@ -538,13 +539,13 @@ def _handed_in(folder: Path) -> Iterator[Path]:
 
 
 def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str, str | None]:
-    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's, else
-    FOLDER's own name: a student's folder graded on its own) and which lesson it is (the stem its file name holds)."""
+    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's or one like
+    it, else FOLDER's own name: a student's folder graded on its own) and which lesson its file name holds."""
     rel = path.relative_to(folder)
     lesson = next((s for s in stems if s in path.stem), None)
     if len(rel.parts) > 1:
         return rel.parts[0], lesson
-    name = path.stem.replace(lesson, "") if lesson else path.stem
+    name = path.stem.replace(lesson, "") if lesson else LESSON_LIKE.sub("", path.stem)
     name = COPY.sub("", name)
     return name.strip(" -_.") or folder.name or path.stem, lesson
 
@@ -558,28 +559,56 @@ class _Job:
     student: str
     stem: str | None
     data: bytes | str
+    read_as: str = ""  # how its lesson was told, when not by its file name
 
 
-def _why_not(path: Path, stem: str | None) -> str | None:
-    """Why a file found in the folder is not run (in words for its row), or None for a lesson notebook."""
-    if not path.name.lower().endswith(".ipynb"):
-        if path.is_symlink() and path.is_dir():
-            return "a link to a folder: not followed, nothing in it graded"
-        return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
-    return None if stem else ("not one of the lessons (its name holds no lesson's, nor a curated article's "
-                              "lesson's: 01-ARTICLE.ipynb, as kzfigures lesson names it)")
+#: A call in a lesson's cells that names its lesson's key in the answer key: ``lessons.check("reading", …)``.
+NAMES_LESSON = re.compile(r'\blessons\.(?:check|require|summary)\(\s*"([a-z0-9-]+)"')
+UNKNOWN = ("not one of the lessons: neither its file name nor its cells name one (hand in the lesson's notebook, "
+           "01-reading-numbers-in-the-news.ipynb, or 01-ARTICLE.ipynb as kzfigures lesson names it)")
 
 
-def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
-    """The files to grade in every folder, each read (or refused) here, once."""
+def lesson_in(data: bytes, known: dict[str, LessonQuestions]) -> str | None:
+    """The lesson a notebook's own cells are, whatever its file is called: the one lesson whose key its
+    ``lessons.check("KEY", …)`` calls name, else the one whose questions its answer cells' nbgrader ids name
+    ("answer-karin-range"); None when its cells name no lesson, or more than one."""
+    try:
+        cells = json.loads(data.decode("utf-8-sig"))["cells"]
+        sources = [cell_source(c) for c in cells if c.get("cell_type") == "code"]
+        ids = {str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")).split("-", 1)[-1] for c in cells}
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return None
+    keys = {key for source in sources for key in NAMES_LESSON.findall(source)}
+    found = {stem for stem, (key, _, _) in known.items() if key in keys}
+    if not found:
+        found = {stem for stem, (_, _, questions) in known.items() if ids & {q.name for q in questions}}
+    return found.pop() if len(found) == 1 else None
+
+
+def _why_not(path: Path) -> str:
+    """Why a file found in the folder, not a notebook, is not run (in words for its row)."""
+    if path.is_symlink() and path.is_dir():
+        return "a link to a folder: not followed, nothing in it graded"
+    return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
+
+
+def _jobs(folders: list[Path], known: dict[str, LessonQuestions]) -> list[_Job]:
+    """The files to grade in every folder, each read (or refused) here, once; a notebook is the lesson its cells
+    are (lesson_in), else the one its file name holds."""
     jobs = []
     for given in folders:
         folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
         for path in _handed_in(given):
-            student, stem = student_and_lesson(path, folder, stems)  # ana/01-….ipynb named alone: ana's
-            stem = stem if path.name.lower().endswith(".ipynb") else None
-            why = _why_not(path, stem)
-            jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
+            student, named = student_and_lesson(path, folder, list(known))  # ana/01-….ipynb named alone: ana's
+            if not path.name.lower().endswith(".ipynb"):
+                jobs.append(_Job(path, folder, student, None, _why_not(path)))
+                continue
+            data = read_notebook(path)
+            stem = (lesson_in(data, known) if isinstance(data, bytes) else None) or named
+            said = "" if stem == named else (f"read as {stem} from its cells (its file name "
+                                             f"{f'says {named}' if named else 'names no lesson'})")
+            jobs.append(_Job(path, folder, student, stem, UNKNOWN if stem is None and isinstance(data, bytes)
+                             else data, said))
     return jobs
 
 
@@ -650,7 +679,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
         return Graded(job.student, job.path.name, note=str(ran), file=file)
     key, _, questions = known[job.stem]
     if isinstance(ran, str):  # not run: no answers to count, the reason instead
-        return Graded(job.student, job.stem, note=ran, file=file)
+        return Graded(job.student, job.stem, note="; ".join(filter(None, [job.read_as, ran])), file=file)
     states = []
     for question in questions:
         try:
@@ -660,7 +689,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
     if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
         states = ["not yet" if state in ("right", "as asked") else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
-    return Graded(job.student, job.stem, states, _note(ran, nb, timeout),
+    return Graded(job.student, job.stem, states, "; ".join(filter(None, [job.read_as, _note(ran, nb, timeout)])),
                   [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
 
 
@@ -693,13 +722,13 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
         time.sleep(0.05)
     remove_orphan_folders()  # then its scratch folders, once nothing writes there
     known = known if known is not None else lesson_questions(lessons, generated=True)
-    todo = _jobs(folders, list(known))
+    todo = _jobs(folders, known)
     if not todo:
         raise FileNotFoundError(f"{', '.join(map(str, folders))}: no .ipynb files in it (or below it) to grade")
 
     def run(job: _Job) -> Ran | str:
         if isinstance(job.data, str) or job.stem is None:
-            return job.data if isinstance(job.data, str) else "not one of the lessons"
+            return job.data if isinstance(job.data, str) else UNKNOWN
         return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
 
     started, said = time.monotonic(), time.monotonic()
