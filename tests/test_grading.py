@@ -139,7 +139,8 @@ def test_grade_survives_damaged_hostile_and_endless_notebooks(rows):
     assert rows[("eve", "01")].states == ["unanswered"] * 5, rows[("eve", "01")]  # its rebinding changed nothing here
     finn = rows[("finn", "02")]  # the answers given before the endless cell are kept, and the note says where
     assert finn.states[:3] == ["as asked", "right", "unanswered"] and "question 3 ran past the time limit" in finn.note
-    assert "not one of the lessons" in rows[("notes", "no")].note
+    notes = rows[("notes", "01")]  # lesson 01 saved as notes.ipynb: graded as the lesson its cells are
+    assert notes.states == ["unanswered"] * 5 and "read as 01-reading-numbers-in-the-news from its cells" in notes.note
 
 
 def test_the_table_reads_as_a_summary(rows):
@@ -154,6 +155,8 @@ def test_the_table_reads_as_a_summary(rows):
     ("ana/lessons/02-shares-and-rates.ipynb", "ana", "02-shares-and-rates"),  # nbgrader's submitted/<student>/<assignment>/
     ("ben-02-shares-and-rates (1).ipynb", "ben", "02-shares-and-rates"),
     ("02-shares-and-rates copy.ipynb", "f", "02-shares-and-rates"),  # no name in it: the folder's (graded alone)
+    ("Copy of 02-shares-and-rates.ipynb", "f", "02-shares-and-rates"),  # a drive's copy: not a student "of"
+    ("ben-02-shares-and-rate.ipynb", "ben", None),  # the lesson's name mistyped: not part of the student's
     ("homework.ipynb", "homework", None)])
 def test_who_handed_in_which_lesson(rel, student, lesson):
     stems = [p.stem for p in LESSONS]
@@ -785,10 +788,13 @@ def test_nbgraders_autograde_counts_a_right_notebook_that_loads_rich(tmp_path):
 
 def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_else(tmp_path, monkeypatch):
     """Issue 33: kill -9 of `kzfigures grade` left its kzfigures-grade-* and kzfigures-graded-* folders (the kernel's
-    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else."""
+    key in them); the next grading removes those whose mark names a grader that is gone, and nothing else. An
+    adversarial pass: it removed any folder so named; now only one holding the proof a grading wrote as it made it
+    (a look-alike without it, a copy of one with it, one whose proof names another mark or is a link, survive)."""
+    import shutil
     import tempfile
 
-    from kzfigures.classroom.grading import remove_orphan_folders
+    from kzfigures.classroom.grading import PROOF, prove_made, remove_orphan_folders
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -796,23 +802,34 @@ def test_the_scratch_folders_of_a_grader_that_is_gone_are_removed_and_nothing_el
     outside = tmp_path / "teachers-notes"
     outside.mkdir()
     (outside / "keep.txt").write_text("mine", encoding="utf-8")
-    names = {"orphan": f"kzfigures-grade-{gone.pid}-0123456789abcdef-ab12_cd",
-             "orphan's private": f"kzfigures-graded-{gone.pid}-0123456789abcdef-zz9",
+    mark = f"{gone.pid}-0123456789abcdef"
+    names = {"orphan": f"kzfigures-grade-{mark}-ab12_cd", "orphan's private": f"kzfigures-graded-{mark}-zz9",
              "live grader's": f"kzfigures-grade-{os.getpid()}-0123456789abcdef-ab12",
              "live parent's": f"kzfigures-grade-{os.getppid()}-0123456789abcdef-ab12",
-             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{gone.pid}-0123456789abcdef-x"}
+             "no mark": "kzfigures-grade-ab12cd34", "another prefix": f"kzfigures-grades-{mark}-x"}
     for name in names.values():
         (tmp_path / name / "sub").mkdir(parents=True)
         (tmp_path / name / "sub" / ".kernel.json").write_text("{}", encoding="utf-8")
-    link = tmp_path / f"kzfigures-grade-{gone.pid}-0123456789abcdef-link"
+        prove_made(tmp_path / name, name.split("-", 2)[2].rsplit("-", 1)[0])
+    mine = {"look-alike": f"kzfigures-grade-{mark}-mine", "another mark's proof": f"kzfigures-grade-{mark}-other",
+            "linked proof": f"kzfigures-graded-{mark}-linked"}
+    for name in mine.values():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "keep.txt").write_text("mine", encoding="utf-8")
+    prove_made(tmp_path / mine["another mark's proof"], f"{gone.pid}-fedcba9876543210")
+    (tmp_path / mine["linked proof"] / PROOF).symlink_to(tmp_path / names["orphan"] / PROOF)
+    copied = f"kzfigures-grade-{mark}-copy"  # a copy (cp -r) of a real one, the proof and all: another inode
+    shutil.copytree(tmp_path / names["orphan"], tmp_path / copied)
+    link = tmp_path / f"kzfigures-grade-{mark}-link"
     link.symlink_to(outside)
-    (tmp_path / f"kzfigures-graded-{gone.pid}-0123456789abcdef-file").write_text("a file", encoding="utf-8")
+    (tmp_path / f"kzfigures-graded-{mark}-file").write_text("a file", encoding="utf-8")
     removed = remove_orphan_folders()
     assert sorted(p.name for p in removed) == sorted([names["orphan"], names["orphan's private"]])
     left = {p.name for p in tmp_path.iterdir()}
-    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]}
-                    | {"teachers-notes", link.name, f"kzfigures-graded-{gone.pid}-0123456789abcdef-file"})
-    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert left == (set(names.values()) - {names["orphan"], names["orphan's private"]} | set(mine.values())
+                    | {"teachers-notes", link.name, copied, f"kzfigures-graded-{mark}-file"})
+    for kept in [outside, *(tmp_path / name for name in mine.values())]:
+        assert (kept / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(tmp_path):
@@ -880,3 +897,71 @@ def test_a_notebook_that_changed_how_it_runs_scores_nothing_even_on_a_question_a
     row = grading._graded(job, known, ran, 60)
     assert row.right == 0 and "as asked" not in row.states, row
     assert grading._graded(job, known, grading.Ran({}, []), 60).right == len(row.states)  # unflagged: all count
+
+
+@pytest.mark.parametrize("where, stopped, error, said, unsaid", [
+    ("appended", True, False, "cell 24 (after the last question) ran past the time limit (60 s): the answers before "
+     "it are kept", ["question 5", "not run"]),
+    ("appended", False, True, "cell 24 (after the last question) raised ValueError: late", ["question 5"]),
+    ("summary", True, False, "cell 23 (after the last question) ran past", ["question 5"]),
+    ("question 5", True, False, "question 5 ran past the time limit (60 s): the answers before it are kept, the "
+     "ones after it were not run", ["after the last question"])], ids=["sleep", "error", "summary", "question-5"])
+def test_a_slow_cell_after_the_last_question_is_named_as_such_and_every_answer_keeps_its_score(
+        tmp_path, where, stopped, error, said, unsaid):
+    """An adversarial pass: a time.sleep after the last question's cell that ran out the time was blamed on
+    question 5; the note names the cell after the questions, and the five answers given before it keep their
+    scores."""
+    from kzfigures.classroom import grading
+
+    make_student(LESSONS_DIR, tmp_path)
+    lesson = LESSONS[0]
+    nb = json.loads((tmp_path / lesson.name).read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "import time\ntime.sleep(600)"})
+    at = {"appended": len(nb["cells"]) - 1, "summary": len(nb["cells"]) - 2,
+          "question 5": max(i for i, c in enumerate(nb["cells"]) if c["metadata"].get("nbgrader"))}[where]
+    known = lesson_questions(LESSONS_DIR)
+    right = {"answer_1": (15001, math.inf), "answer_2": (180, 250), "answer_3": 2000,
+             "answer_4": None, "answer_5": None}
+    ran = grading.Ran(right, [(at, "ValueError", "late")] if error else [], at if stopped else None)
+    row = grading._graded(grading._Job(lesson, LESSONS_DIR, "ana", lesson.stem, json.dumps(nb).encode()), known, ran,
+                          60)
+    assert said in row.note and not [u for u in unsaid if u in row.note], row.note
+    assert row.states[:3] == ["right"] * 3, row.states
+
+
+def test_a_renamed_notebook_is_graded_as_the_lesson_its_cells_are(tmp_path):
+    """An adversarial pass: lesson 01 saved as "my work.ipynb" or "01-reading-the-numbers.ipynb" was "not one of
+    the lessons". The lesson is told by the notebook's own cells (its check calls' lesson, else its answer cells'
+    nbgrader ids), then by its name; the row says how it was read; a notebook naming none gets one note."""
+    from kzfigures.classroom import grading
+
+    make_student(LESSONS_DIR, tmp_path / "student")
+    one, two = (json.loads((tmp_path / "student" / p.name).read_text(encoding="utf-8")) for p in LESSONS[:2])
+    no_checks = json.loads(json.dumps(one))  # the check lines deleted: the nbgrader ids still say lesson 01
+    for cell in no_checks["cells"]:
+        cell["source"] = "\n".join(x for x in grading.cell_source(cell).split("\n") if "lessons." not in x)
+    both = {**one, "cells": one["cells"] + two["cells"]}  # two lessons' cells pasted together: its name decides
+    plain = {**one, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                               "source": "print(1)"}]}
+    cases = [("ana/01-reading-numbers-in-the-news (1).ipynb", one, "ana", LESSONS[0].stem, ""),
+             ("ana/Copy of 01-reading-numbers-in-the-news.ipynb", one, "ana", LESSONS[0].stem, ""),
+             ("ana/my work.ipynb", one, "ana", LESSONS[0].stem, "its file name names no lesson"),
+             ("ben-01-reading-the-numbers.ipynb", one, "ben", LESSONS[0].stem, "its file name names no lesson"),
+             ("cleo/01-reading-numbers-in-the-news.ipynb", two, "cleo", LESSONS[1].stem,
+              f"read as {LESSONS[1].stem} from its cells (its file name says {LESSONS[0].stem})"),
+             ("dan/lesson.ipynb", no_checks, "dan", LESSONS[0].stem, "its file name names no lesson"),
+             ("eve/02-shares-and-rates.ipynb", both, "eve", LESSONS[1].stem, ""),
+             ("fay/homework.ipynb", plain, "fay", None, "")]
+    folder = tmp_path / "class"
+    for rel, nb, *_ in cases:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(json.dumps(nb), encoding="utf-8")
+    jobs = {job.path.relative_to(folder).as_posix(): job for job in grading._jobs([folder], lesson_questions(LESSONS_DIR))}
+    for rel, _, student, stem, said in cases:
+        job = jobs[rel]
+        assert (job.student, job.stem) == (student, stem) and said in job.read_as and bool(said) == bool(job.read_as), \
+            (rel, job.student, job.stem, job.read_as)
+    assert jobs["fay/homework.ipynb"].data == grading.UNKNOWN and "neither its file name nor its cells" in grading.UNKNOWN
+    row = grading._graded(jobs["ana/my work.ipynb"], lesson_questions(LESSONS_DIR), grading.Ran({}, []), 60)
+    assert (row.lesson, row.states) == (LESSONS[0].stem, ["unanswered"] * 5) and "read as" in row.note, row

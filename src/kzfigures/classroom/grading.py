@@ -53,7 +53,8 @@ TAIL = 4096
 GRACE = 30
 #: Files handed in as something other than a notebook, named in the table rather than skipped.
 NOT_NOTEBOOKS = (".pdf", ".html", ".htm", ".py", ".docx", ".doc", ".odt", ".rtf", ".md", ".png", ".jpg", ".zip")
-COPY = re.compile(r"-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # JupyterLab's "-Copy1", a browser's "(1)", "copy"
+COPY = re.compile(r"\bCopy of\b|-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # "Copy of", "-Copy1", "(1)", "copy"
+LESSON_LIKE = re.compile(r"\b\d\d-[\w-]+")  # a lesson's name, mistyped ("01-reading-the-numbers"): not a student's
 
 
 @dataclass
@@ -218,22 +219,57 @@ def kill_orphans() -> list[int]:
 #: The scratch folders a grading makes for each submission (in the temporary folder), each named with its grading
 #: mark ("PID-HEX", the grader's process id first) after one of these prefixes.
 SCRATCH = ("kzfigures-grade-", "kzfigures-graded-")
+#: The file a grading writes in each scratch folder as it makes it: the folder's grading mark and its own device and
+#: inode, the proof a later grading asks for before removing it (a look-alike has none; a copy, another inode).
+PROOF = ".kzfigures-scratch"
+
+
+def _proof(folder: int, mark: str) -> bytes:
+    """What PROOF holds in the folder open as ``folder`` (a descriptor) made under the grading mark ``mark``."""
+    info = os.fstat(folder)
+    return f"{mark}\n{info.st_dev}:{info.st_ino}\n".encode()
+
+
+def prove_made(folder: Path, mark: str) -> None:
+    """Write PROOF into a scratch folder just made under the grading mark ``mark`` (a new file; no link followed)."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        made = os.open(PROOF, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=handle)
+        with os.fdopen(made, "wb") as file:
+            file.write(_proof(handle, mark))
+    finally:
+        os.close(handle)
+
+
+def _made_here(entry: Path, mark: str) -> bool:
+    """True when ``entry`` is a folder of this user (not a link) holding a PROOF, a file of this user, that names
+    the grading mark ``mark`` and this very folder."""
+    try:
+        handle = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        proof = os.open(PROOF, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=handle)
+        with os.fdopen(proof, "rb") as file:
+            info = os.fstat(file.fileno())
+            return (stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() == os.fstat(handle).st_uid
+                    and file.read(200) == _proof(handle, mark))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def remove_orphan_folders() -> list[Path]:
     """Remove the scratch folders a grading killed outright left (kill -9 gives it no time): folders of this user in
-    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone; never a link, a
-    file, a folder named otherwise or a live grader's. Returns those removed."""
+    the temporary folder, named by SCRATCH and a grading mark that names a grader that is gone, that hold the PROOF
+    a grading wrote as it made them; never a link, a file, a folder named otherwise, one without its proof (a
+    look-alike, a copy) or a live grader's. Returns those removed."""
     removed = []
     for entry in Path(tempfile.gettempdir()).iterdir():
-        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"(\d+)-[0-9a-f]{16}-\w+", entry.name)
-        try:
-            info = entry.lstat()
-        except OSError:
-            continue
-        grader = int(found.group(1)) if found else None
-        if (grader is None or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or grader == os.getpid()
-                or _running(grader)):
+        found = re.fullmatch(f"(?:{'|'.join(map(re.escape, SCRATCH))})" + r"((\d+)-[0-9a-f]{16})-\w+", entry.name)
+        if (found is None or int(found.group(2)) == os.getpid() or _running(int(found.group(2)))
+                or not _made_here(entry, found.group(1))):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -293,6 +329,8 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
             tempfile.TemporaryDirectory(prefix=f"{SCRATCH[1]}{token}-") as private:
+        prove_made(Path(scratch), token)
+        prove_made(Path(private), token)
         copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
         copy.write_bytes(data)
         with report.open("wb") as answers, log.open("wb") as out:
@@ -501,13 +539,13 @@ def _handed_in(folder: Path) -> Iterator[Path]:
 
 
 def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str, str | None]:
-    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's, else
-    FOLDER's own name: a student's folder graded on its own) and which lesson it is (the stem its file name holds)."""
+    """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's or one like
+    it, else FOLDER's own name: a student's folder graded on its own) and which lesson its file name holds."""
     rel = path.relative_to(folder)
     lesson = next((s for s in stems if s in path.stem), None)
     if len(rel.parts) > 1:
         return rel.parts[0], lesson
-    name = path.stem.replace(lesson, "") if lesson else path.stem
+    name = path.stem.replace(lesson, "") if lesson else LESSON_LIKE.sub("", path.stem)
     name = COPY.sub("", name)
     return name.strip(" -_.") or folder.name or path.stem, lesson
 
@@ -521,33 +559,77 @@ class _Job:
     student: str
     stem: str | None
     data: bytes | str
+    read_as: str = ""  # how its lesson was told, when not by its file name
 
 
-def _why_not(path: Path, stem: str | None) -> str | None:
-    """Why a file found in the folder is not run (in words for its row), or None for a lesson notebook."""
-    if not path.name.lower().endswith(".ipynb"):
-        if path.is_symlink() and path.is_dir():
-            return "a link to a folder: not followed, nothing in it graded"
-        return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
-    return None if stem else ("not one of the lessons (its name holds no lesson's, nor a curated article's "
-                              "lesson's: 01-ARTICLE.ipynb, as kzfigures lesson names it)")
+#: A call in a lesson's cells that names its lesson's key in the answer key: ``lessons.check("reading", …)``.
+NAMES_LESSON = re.compile(r'\blessons\.(?:check|require|summary)\(\s*"([a-z0-9-]+)"')
+UNKNOWN = ("not one of the lessons: neither its file name nor its cells name one (hand in the lesson's notebook, "
+           "01-reading-numbers-in-the-news.ipynb, or 01-ARTICLE.ipynb as kzfigures lesson names it)")
 
 
-def _jobs(folders: list[Path], stems: list[str]) -> list[_Job]:
-    """The files to grade in every folder, each read (or refused) here, once."""
+def lesson_in(data: bytes, known: dict[str, LessonQuestions]) -> str | None:
+    """The lesson a notebook's own cells are, whatever its file is called: the one lesson whose key its
+    ``lessons.check("KEY", …)`` calls name, else the one whose questions its answer cells' nbgrader ids name
+    ("answer-karin-range"); None when its cells name no lesson, or more than one."""
+    try:
+        cells = json.loads(data.decode("utf-8-sig"))["cells"]
+        sources = [cell_source(c) for c in cells if c.get("cell_type") == "code"]
+        ids = {str(c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")).split("-", 1)[-1] for c in cells}
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return None
+    keys = {key for source in sources for key in NAMES_LESSON.findall(source)}
+    found = {stem for stem, (key, _, _) in known.items() if key in keys}
+    if not found:
+        found = {stem for stem, (_, _, questions) in known.items() if ids & {q.name for q in questions}}
+    return found.pop() if len(found) == 1 else None
+
+
+def _why_not(path: Path) -> str:
+    """Why a file found in the folder, not a notebook, is not run (in words for its row)."""
+    if path.is_symlink() and path.is_dir():
+        return "a link to a folder: not followed, nothing in it graded"
+    return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
+
+
+def _jobs(folders: list[Path], known: dict[str, LessonQuestions]) -> list[_Job]:
+    """The files to grade in every folder, each read (or refused) here, once; a notebook is the lesson its cells
+    are (lesson_in), else the one its file name holds."""
     jobs = []
     for given in folders:
         folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
         for path in _handed_in(given):
-            student, stem = student_and_lesson(path, folder, stems)  # ana/01-….ipynb named alone: ana's
-            stem = stem if path.name.lower().endswith(".ipynb") else None
-            why = _why_not(path, stem)
-            jobs.append(_Job(path, folder, student, stem, why if why is not None else read_notebook(path)))
+            student, named = student_and_lesson(path, folder, list(known))  # ana/01-….ipynb named alone: ana's
+            if not path.name.lower().endswith(".ipynb"):
+                jobs.append(_Job(path, folder, student, None, _why_not(path)))
+                continue
+            data = read_notebook(path)
+            stem = (lesson_in(data, known) if isinstance(data, bytes) else None) or named
+            said = "" if stem == named else (f"read as {stem} from its cells (its file name "
+                                             f"{f'says {named}' if named else 'names no lesson'})")
+            jobs.append(_Job(path, folder, student, stem, UNKNOWN if stem is None and isinstance(data, bytes)
+                             else data, said))
     return jobs
 
 
+def _asks(cell: dict[str, Any]) -> bool:
+    """True for a cell of a question: an answer or check (nbgrader's metadata says so, or it calls the check)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade") or meta.get("solution")) or (
+        cell.get("cell_type") == "code" and "lessons.check(" in cell_source(cell))
+
+
+def _after_questions(nb: dict[str, Any], index: int) -> bool:
+    """True for a cell after the last question's answer (a closing cell, or one the student added at the end)."""
+    cells = nb.get("cells", [])
+    return index > max((i for i, cell in enumerate(cells) if _asks(cell)), default=len(cells))
+
+
 def _question_of(nb: dict[str, Any], index: int) -> str:
-    """Where a cell is, for a teacher: "question 3" (the last question heading before it), or "cell 4"."""
+    """Where a cell is, for a teacher: "question 3" (the last question heading before it), "cell 24 (after the
+    last question)", or "cell 4"."""
+    if _after_questions(nb, index):
+        return f"cell {index + 1} (after the last question)"
     heading = None
     for cell in nb.get("cells", [])[: index + 1]:
         found = re.match(r"#+\s*Question\s+(\d+)", cell_source(cell)) if cell.get("cell_type") == "markdown" else None
@@ -568,7 +650,7 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
         parts.append(f"and {len(ran.errors) - 2} more error(s)")
     if ran.stopped is not None:
         parts.append(f"{_question_of(nb, ran.stopped)} ran past the time limit ({timeout} s): the answers before "
-                     "it are kept, the ones after it were not run")
+                     "it are kept" + ("" if _after_questions(nb, ran.stopped) else ", the ones after it were not run"))
     if ran.ended:
         parts.append(ran.ended + ("; the answers given before are kept" if ran.answers else ""))
     if ran.trouble:
@@ -597,7 +679,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
         return Graded(job.student, job.path.name, note=str(ran), file=file)
     key, _, questions = known[job.stem]
     if isinstance(ran, str):  # not run: no answers to count, the reason instead
-        return Graded(job.student, job.stem, note=ran, file=file)
+        return Graded(job.student, job.stem, note="; ".join(filter(None, [job.read_as, ran])), file=file)
     states = []
     for question in questions:
         try:
@@ -607,7 +689,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
     if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
         states = ["not yet" if state in ("right", "as asked") else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
-    return Graded(job.student, job.stem, states, _note(ran, nb, timeout),
+    return Graded(job.student, job.stem, states, "; ".join(filter(None, [job.read_as, _note(ran, nb, timeout)])),
                   [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
 
 
@@ -640,13 +722,13 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
         time.sleep(0.05)
     remove_orphan_folders()  # then its scratch folders, once nothing writes there
     known = known if known is not None else lesson_questions(lessons, generated=True)
-    todo = _jobs(folders, list(known))
+    todo = _jobs(folders, known)
     if not todo:
         raise FileNotFoundError(f"{', '.join(map(str, folders))}: no .ipynb files in it (or below it) to grade")
 
     def run(job: _Job) -> Ran | str:
         if isinstance(job.data, str) or job.stem is None:
-            return job.data if isinstance(job.data, str) else "not one of the lessons"
+            return job.data if isinstance(job.data, str) else UNKNOWN
         return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
 
     started, said = time.monotonic(), time.monotonic()
