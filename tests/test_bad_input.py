@@ -42,6 +42,13 @@ def test_a_seed_id_add_would_refuse_is_one_problem_naming_its_file(package_copy,
                         "letters and digits joined by hyphens, at most 80 characters)"]
 
 
+def test_a_seed_named_as_a_hand_written_lesson_is_one_problem(package_copy):
+    _fake_seed(package_copy, "zz-lesson.json", "reading")
+    problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-lesson.json"]
+    assert problems == ["seeds/zz-lesson.json, row reading, column seed_id: id 'reading' is the name of a "
+                        "hand-written lesson (its checks would answer for the article's): choose another"]
+
+
 @pytest.mark.parametrize("name", ["aa-first.json", "zz-last.json"])
 def test_a_second_file_claiming_the_flagships_id_replaces_nothing_and_names_both_files(package_copy, name):
     _fake_seed(package_copy, name, FLAGSHIP)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .literal import hidden_character, is_blank, printable
 from .paths import project_root
-from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds
+from .seeds import ARTICLE_ID, FLAGSHIP, LESSON_NAMES, PUBLISHED, read_seeds, reserved_id
 
 #: The largest article text `add` takes (1 MB): a news article is a few tens of kilobytes.
 MAX_BYTES = 1_000_000
@@ -171,6 +171,8 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     id_flag = (names or {}).get("seed_id", "seed_id")
     if not ARTICLE_ID.fullmatch(new_id):
         raise ArticleRefused(f"id {new_id!r} is not lower-case letters and digits joined by hyphens")
+    if new_id in LESSON_NAMES:
+        raise ArticleRefused(f"{reserved_id(new_id)} with {id_flag}")
     digest = hashlib.sha256(raw).hexdigest()
     seeds, _ = read_seeds(base)
     for other in seeds.values():

@@ -15,10 +15,18 @@ REQUIRED_META = ("seed_id", "file", "title", "publisher", "published", "sha256",
 FLAGSHIP = "astanatimes-2014-09-terrorism"
 #: What an article id may look like: lower-case words and digits joined by hyphens, at most 80 characters.
 ARTICLE_ID = re.compile(r"(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The names of the hand-written lessons (classroom/lessons.py): an article's lesson is named by its id, so an article
+#: with one of these ids would have a lesson whose checks the hand-written lesson's shadow (tests keep the two equal).
+LESSON_NAMES = frozenset({"reading", "shares", "sources", "context"})
 #: The metadata shown on pages as one line of text.
 ONE_LINE_META = ("title", "publisher", "rights")
 #: A publication date as far as it is known: YYYY, YYYY-MM or YYYY-MM-DD.
 PUBLISHED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def reserved_id(seed_id: str) -> str:
+    """Why an article may not take the name of a hand-written lesson (one line)."""
+    return f"id {seed_id!r} is the name of a hand-written lesson (its checks would answer for the article's): choose another"
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,8 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
     if not isinstance(seed_id, str) or not ARTICLE_ID.fullmatch(seed_id):
         return Problem(rel, "-", "seed_id", f"{seed_id!r} is not an article id (lower-case letters and digits "
                                             "joined by hyphens, at most 80 characters)")
+    if seed_id in LESSON_NAMES:
+        return Problem(rel, seed_id, "seed_id", reserved_id(seed_id))
     if seed_id in claimed:
         return Problem(rel, seed_id, "seed_id", f"{seed_id!r} is claimed by two files, {claimed[seed_id]} and "
                                                 f"{rel}: neither article was read; give each its own id")
