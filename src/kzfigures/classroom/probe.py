@@ -28,14 +28,15 @@ finalizers.
 Threads: the probe reads with every other thread held off. It sets Python's switch interval (Python's own
 ``sys``, its C functions checked) to HOLD, lets a thread already waiting have its turn first (a short sleep), and
 puts the notebook's interval back only once the reading is written out (READING's ``_repr_mimebundle_``): it does
-no blocking I/O, so no other thread runs Python in between. A thread can neither put a printer back between the
+no blocking I/O, so no other thread runs Python in between (a thread busy in Python meanwhile makes a reading wait
+about HOLD seconds for its turn). A thread can neither put a printer back between the
 probe's checks and its reading nor change values while they are written out, so a thread of the notebook's own is
 not trouble: a timer waiting, a pool left open or a progress thread changes nothing the reading sees, and what a
-thread changes between cells is the notebook's state, read as a cell's is (``grade`` names an answer that changed
-while a cell that does not set it ran). Not guaranteed: a thread, like a callback on the kernel's event loop, that
-rewrites an answer in the instant after the answer's own cell, before the grader reads it; with a busy thread
-alongside, a reading longer than HOLD (answers of some hundred thousand items) or an answer of the notebook's own
-class whose methods block while the reading calls them.
+thread changes between cells is the notebook's state, read as a cell's is (``grade`` and nbgrader's autograde name
+an answer that changed while no cell that sets it ran). Not guaranteed: a thread, like a callback on the kernel's
+event loop, that rewrites an answer in the instant after the answer's own cell, before the grader reads it; with a
+busy thread alongside, a reading longer than HOLD (answers of some hundred thousand items) or an answer of the
+notebook's own class whose methods block while the reading calls them.
 """
 from __future__ import annotations
 
