@@ -110,15 +110,17 @@ class HiddenTestsVerified(Execute):
     """nbgrader's Execute, making sure of each hidden test: transformers the notebook installed are reset before it,
     and its answer is read and checked by the grader's own code after it (classroom/feedback.py, verified_test), so
     a test the notebook silenced or rebound scores nothing, never full; after every other code cell, the same probe
-    looks for hooks and threads of the notebook's own (probed_cell), and once one is seen no later test scores."""
+    looks for hooks of the notebook's own (probed_cell) and for an answer changed by no cell that sets it (a
+    thread's, a timer's), and once one is seen no later test scores."""
 
     def preprocess_cell(self, cell, resources, cell_index):
         run = super().preprocess_cell
-        found = resources.setdefault("kzfigures_trouble", [])  # this notebook's: an event hook, a thread, …
+        found = resources.setdefault("kzfigures_trouble", [])  # this notebook's: an event hook, a transformer, …
+        seen = resources.setdefault("kzfigures_answers", {})  # its answers as last read
         if is_check(cell):
-            return verified_test(self, cell, lambda: run(cell, resources, cell_index), earlier=found)
+            return verified_test(self, cell, lambda: run(cell, resources, cell_index), earlier=found, seen=seen)
         if cell.cell_type == "code":
-            return probed_cell(self, lambda: run(cell, resources, cell_index), found)
+            return probed_cell(self, lambda: run(cell, resources, cell_index), found, seen=seen, source=cell.source)
         return run(cell, resources, cell_index)
 
 

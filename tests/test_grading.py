@@ -553,7 +553,7 @@ HOOKED = {"post_execute": HOOK + "ip.events.register('post_execute', _f)\n",
                            "        time.sleep(0.05)\n    _f()\nthreading.Thread(target=_later, daemon=True).start()\n"}
 
 
-def test_the_probe_names_event_hooks_and_threads_of_the_notebooks_own_and_nothing_a_plain_notebook_runs():
+def test_the_probe_names_event_hooks_of_the_notebooks_own_and_nothing_a_plain_notebook_runs():
     import nbformat
     from nbclient import NotebookClient
 
@@ -573,7 +573,7 @@ def test_the_probe_names_event_hooks_and_threads_of_the_notebooks_own_and_nothin
     assert seen[0] == ({"answer_3": 1000}, [])  # matplotlib's inline hook and IPython's autoreload are not the notebook's
     assert seen[2] == ({"answer_3": 2000}, ["it registers a callback on IPython's post_execute event"])
     assert seen[3] == ({"answer_3": 2000}, [])
-    assert seen[4][1] == ["it runs code of its own in another thread"]
+    assert seen[4] == ({"answer_3": 2000}, [])  # a thread that only waits changes nothing the reading sees
 
 
 def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_path):
@@ -600,7 +600,7 @@ def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_pat
     for name, said in (("postexecute", "callback on IPython's post_execute event"),
                        ("preruncell", "callback on IPython's pre_run_cell event"),
                        ("once", "callback on IPython's post_execute event"),
-                       ("thread", "another thread")):
+                       ("thread", "answer_3 changed while cell")):
         assert "the notebook changes how it is run or graded" in rows[name].note and said in rows[name].note, \
             rows[name]
         assert "right" not in rows[name].states and "none is counted as right" in rows[name].note, rows[name]
@@ -965,3 +965,124 @@ def test_a_renamed_notebook_is_graded_as_the_lesson_its_cells_are(tmp_path):
     assert jobs["fay/homework.ipynb"].data == grading.UNKNOWN and "neither its file name nor its cells" in grading.UNKNOWN
     row = grading._graded(jobs["ana/my work.ipynb"], lesson_questions(LESSONS_DIR), grading.Ran({}, []), 60)
     assert (row.lesson, row.states) == (LESSONS[0].stem, ["unanswered"] * 5) and "read as" in row.note, row
+
+
+#: Threads an honest notebook leaves alive (issue 33: each made a right notebook score 0, "it runs code of its own
+#: in another thread").
+HONEST_THREADS = {
+    "timer": "import threading\nthreading.Timer(60, lambda: print('hi')).start()",
+    "event": ("import threading\n_done = threading.Event()\ndef _wait():\n    _done.wait()\n"
+              "threading.Thread(target=_wait, daemon=True).start()"),
+    "thread-map": "from tqdm.contrib.concurrent import thread_map\n_squares = thread_map(lambda x: x * x, range(20))",
+    "pool": ("from concurrent.futures import ThreadPoolExecutor\n_pool = ThreadPoolExecutor(2)\n"
+             "_total = sum(_pool.map(lambda x: x * 2, range(10)))"),
+    "progress": ("import threading, time\nprogress = 0\ndef _tick():\n    global progress\n    while True:\n"
+                 "        time.sleep(0.5)\n        progress += 1\nthreading.Thread(target=_tick, daemon=True).start()"),
+}
+
+
+def test_a_notebook_that_leaves_a_thread_of_its_own_alive_grades_like_its_plain_twin(tmp_path):
+    """Issue 33: a timer still waiting, a thread blocked on an event, tqdm's thread_map, a pool left open, a progress
+    thread that sleeps: each scored an all-right notebook 0 ("it runs code of its own in another thread")."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"plain-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    for name, code in HONEST_THREADS.items():
+        (folder / f"{name}-{lesson.name}").write_text(json.dumps(with_code(right, 0, code)), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=2)}
+    assert rows["plain"].states == ["right"] * 5 and rows["plain"].note == "", rows["plain"]
+    for name in HONEST_THREADS:
+        assert (rows[name].states, rows[name].note) == (rows["plain"].states, ""), rows[name]
+
+
+#: A thread of the notebook's own that acts while the probe reads: it rewrites an answer in a tight loop (a list's
+#: first and last items kept equal), or puts back a printer that forges the reading as fast as it can.
+FORGED = "{'answers': {'answer_3': 2000}, 'trouble': []}"
+PRINTER = "lambda o: {'text/x-kzfigures-probe': " + repr(FORGED) + "}"
+RACING = {
+    "rewriting": ("import threading\nanswer_1 = [0] * 6000\ndef _race():\n    n = 0\n    while True:\n"
+                  "        n += 1\n        answer_1[0] = n\n        answer_1[-1] = n\n"
+                  "threading.Thread(target=_race, daemon=True).start()"),
+    "mimebundle printer": ("import threading\n_f = get_ipython().display_formatter\ndef _race():\n    while True:\n"
+                           "        _f.mimebundle_formatter.for_type(object, " + PRINTER + ")\n"
+                           "threading.Thread(target=_race, daemon=True).start()"),
+    "mimebundle printer, yielding": (
+        "import threading, time\n_f = get_ipython().display_formatter\ndef _race():\n    while True:\n"
+        "        _f.mimebundle_formatter.for_type(object, " + PRINTER + ")\n"
+        "        time.sleep(0)\nthreading.Thread(target=_race, daemon=True).start()"),
+    "ipython_display printer": (
+        "import threading\n_f = get_ipython().display_formatter\ndef _show(o):\n"
+        "    if type(o).__name__ == 'GradersReading':\n        o.text = " + repr(FORGED) + "\ndef _race():\n"
+        "    while True:\n        _f.ipython_display_formatter.for_type(object, _show)\n"
+        "threading.Thread(target=_race, daemon=True).start()"),
+}
+
+
+@pytest.mark.parametrize("name", RACING)
+def test_a_thread_racing_the_probe_never_forges_its_reading(name):
+    """The probe reads with other threads held off (a long switch interval): a thread rewriting an answer, or putting
+    back a forging printer in a loop, gets a reading true to one moment, or named trouble; never a forged one."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ProbeFailed, ask
+
+    cells = ["import sys\nsys.setswitchinterval(0.002)\nanswer_3 = 1000", RACING[name],
+             "print(sys.getswitchinterval())"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    with on_unix_sockets(client), client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        client.execute_cell(nb.cells[1], 1)
+        readings = []
+        for _ in range(8):
+            try:
+                readings.append(ask(client, ["answer_1", "answer_3"], 20))
+            except ProbeFailed:  # no reading at all: nothing counted, never a forged score
+                readings.append(({"answer_3": None}, ["refused"]))
+        client.execute_cell(nb.cells[2], 2)
+    for answers, trouble in readings:
+        assert answers["answer_3"] == 1000 or trouble, (name, answers, trouble)
+        if name == "rewriting":
+            first, last = answers["answer_1"][0], answers["answer_1"][-1]
+            assert first - 1 <= last <= first or trouble, (first, last, trouble)
+    assert nb.cells[2].outputs[0]["text"] == "0.002\n"  # the notebook's own switch interval is put back
+
+
+def test_nbgraders_autograde_names_an_answer_a_thread_made_right_between_cells():
+    """With threads no longer trouble in themselves (issue 33), a thread that makes a wrong answer_3 right a moment
+    after its cell, before its hidden test, is named as under `kzfigures grade`: the test scores nothing."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.feedback import is_check, own_require, probed_cell, verified_test
+
+    lesson = own_require(nbformat.read(LESSONS[0], as_version=4))
+    cells = answer_cells(lesson)
+    later = (HOOK + "import threading, time\ndef _later():\n    while 'answer_3' not in ip.user_ns:\n"
+             "        time.sleep(0.01)\n    time.sleep(0.5)\n    _f()\n"
+             "threading.Thread(target=_later, daemon=True).start()\n")
+    cells[0]["source"] = later + cells[0]["source"]
+    cells[2]["source"] = "answer_3 = 1000"
+    at = lesson.cells.index(cells[2]) + 1
+    lesson.cells.insert(at, nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)"))
+    client = NotebookClient(lesson, kernel_name="python3", timeout=60, allow_errors=True,
+                            resources={"metadata": {"path": str(LESSONS_DIR)}})
+    found: list[str] = []
+    seen: dict = {}
+    with on_unix_sockets(client), client.setup_kernel():
+        for index, cell in enumerate(lesson.cells):
+            if is_check(cell):
+                verified_test(client, cell, lambda c=cell, i=index: client.execute_cell(c, i), earlier=found,
+                              seen=seen)
+            elif cell.cell_type == "code":
+                probed_cell(client, lambda c=cell, i=index: client.execute_cell(c, i), found, seen=seen,
+                            source=cell.source)
+    assert found == ["answer_3 changed while no cell that sets it ran"], found
+    checks = [c for c in lesson.cells if is_check(c)]
+    assert all(any(o.output_type == "error" for o in c.outputs) for c in checks[2:]), [c.outputs for c in checks]

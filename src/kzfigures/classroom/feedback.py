@@ -97,14 +97,35 @@ def student_feedback(nb: Any) -> Any:
 REQUIRE = re.compile(r'require\("([^"]+)", "([^"]+)", (answer_\d+)\)')
 
 
-def probed_cell(client: Any, run: Any, found: list[str], timeout: float = 20) -> Any:
-    """Run any other code cell (``run()``), then add to ``found`` what the grader's probe finds changed in how
-    the notebook's cells run (a hook registered now and gone before the next test is still seen). Returns what
+def probed_cell(client: Any, run: Any, found: list[str], timeout: float = 20, seen: dict[str, Any] | None = None,
+                source: str = "") -> Any:
+    """Run any other code cell (``run()``, its ``source``), then add to ``found`` what the grader's probe finds
+    changed in how the notebook's cells run (a hook registered now and gone before the next test is still seen), and
+    each answer that changed since the last reading (``seen``) though the cell does not set it. Returns what
     ``run()`` returned."""
     result = run()
-    seen = _probe(client, [], timeout)[1]
-    found += [t for t in seen if t not in found]
+    answers, trouble = _probe(client, answer_names(client) if seen is not None else [], timeout)
+    found += [t for t in trouble if t not in found]
+    _changed(seen, answers, source, found)
     return result
+
+
+def answer_names(client: Any) -> list[str]:
+    """The answers the hidden tests of the notebook a client runs check (``answer_3``, …)."""
+    cells = getattr(getattr(client, "nb", None), "cells", None) or []
+    return sorted({answer for cell in cells for _, _, answer in REQUIRE.findall(str(cell.get("source", "")))})
+
+
+def _changed(seen: dict[str, Any] | None, answers: dict[str, Any], source: str, found: list[str]) -> None:
+    """Add to ``found`` each answer that changed since it was last read while no cell that sets it ran (a thread,
+    a timer), and remember these answers as the last read."""
+    if seen is None:
+        return
+    for name, value in answers.items():
+        if name in seen and repr(seen[name]) != repr(value) and not re.search(rf"\b{name}\b", source):
+            said = f"{name} changed while no cell that sets it ran"
+            found += [said] if said not in found else []
+        seen[name] = value
 
 
 def _probe(client: Any, names: list[str], timeout: float, reset: bool = False) -> tuple[dict[str, Any], list[str]]:
@@ -120,12 +141,14 @@ def _probe(client: Any, names: list[str], timeout: float, reset: bool = False) -
         return {}, [f"its kernel did not answer the grader within {timeout:.0f} s ({type(err).__name__})"]
 
 
-def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20, earlier: list[str] | None = None) -> Any:
+def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20, earlier: list[str] | None = None,
+                  seen: dict[str, Any] | None = None) -> Any:
     """Run a hidden test cell (``run()``, nbgrader's own execution) as nbgrader's autograde does, made sure of by
     this process: before it, the notebook's input transformers are reset (probe.py), and after it, its answers are
     read by the grader's own probe and checked here with the answer key. A test the notebook silenced, or whose
     answer is not right, or a notebook that changed how its cells run, gets an error output: no credit, never full
-    credit; so does every test after a cell that did (``earlier``: what probed_cell found). Returns what ``run()``
+    credit; so does every test after a cell that did (``earlier``: what probed_cell found), and a test whose
+    answer changed since it was last read (``seen``) while no cell that sets it ran. Returns what ``run()``
     returned."""
     from nbformat.v4 import new_output
 
@@ -133,10 +156,13 @@ def verified_test(client: Any, cell: Any, run: Any, timeout: float = 20, earlier
 
     calls = REQUIRE.findall(cell.get("source", ""))
     trouble: list[str] = list(earlier or [])
-    trouble += _probe(client, [], timeout, reset=True)[1]
+    before, reset = _probe(client, answer_names(client) if seen is not None else [], timeout, reset=True)
+    trouble += reset
+    _changed(seen, before, "", trouble)
     result = run()
     answers, after = _probe(client, [answer for _, _, answer in calls], timeout)
     trouble += [t for t in after if t not in trouble]
+    _changed(seen, answers, cell.get("source", ""), trouble)
     said = [lessons.check(lesson, question, answers.get(answer)) for lesson, question, answer in calls]
     wrong = next((f for f in said if f.state not in ("right", "as asked")), None)
     if not calls:

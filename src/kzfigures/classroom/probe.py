@@ -16,7 +16,7 @@ What it cannot guarantee: it runs in the student's process. Code that sets out t
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
 and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
 submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
-and AST transformers, the shell's methods, IPython event callbacks, threads and tracers that are not IPython's,
+and AST transformers, the shell's methods, IPython event callbacks and tracers that are not IPython's,
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
 kzfigures functions and builtins rebound, a display, ipython_display or mimebundle formatter of the notebook's own
 (a formatter of another class than IPython's, a printer that would catch the probe's reading, or a formatter of its
@@ -24,6 +24,19 @@ mimetype, is taken out of the kernel, as ``reset`` takes out transformers). A fu
 when its file is a loaded module's and the function itself is found in that module (a code object can name any
 file). Not looked for: callbacks on the kernel's event loop, signal and audit hooks,
 finalizers.
+
+Threads: the probe reads with every other thread held off. It sets Python's switch interval (Python's own
+``sys``, its C functions checked) to HOLD, lets a thread already waiting have its turn first (a short sleep), and
+puts the notebook's interval back only once the reading is written out (READING's ``_repr_mimebundle_``): it does
+no blocking I/O, so no other thread runs Python in between (a thread busy in Python meanwhile makes a reading wait
+about HOLD seconds for its turn). A thread can neither put a printer back between the
+probe's checks and its reading nor change values while they are written out, so a thread of the notebook's own is
+not trouble: a timer waiting, a pool left open or a progress thread changes nothing the reading sees, and what a
+thread changes between cells is the notebook's state, read as a cell's is (``grade`` and nbgrader's autograde name
+an answer that changed while no cell that sets it ran). Not guaranteed: a thread, like a callback on the kernel's
+event loop, that rewrites an answer in the instant after the answer's own cell, before the grader reads it; with a
+busy thread alongside, a reading longer than HOLD (answers of some hundred thousand items) or an answer of the
+notebook's own class whose methods block while the reading calls them.
 """
 from __future__ import annotations
 
@@ -42,6 +55,10 @@ KEY = "kzfigures_probe"
 MIME = "text/x-kzfigures-probe"
 #: The most characters of answers the probe writes (beyond, an answer is its words "too large").
 BUDGET = 1_000_000
+
+#: The thread switch interval (s) the probe reads under: no other thread runs Python while it reads (an exact binary
+#: fraction, so a reading that did not end where the probe ends it is seen by the next).
+HOLD = 0.984375
 
 #: Compiled and run in the student's kernel (see the module's docstring); sets ``out`` to a Python literal's text.
 SOURCE = r'''
@@ -185,10 +202,45 @@ def _probe(user, names, reset, roots):
             return own(f.__func__) and home(T(f.__self__))
         return False
 
-    trouble = []
+    def python(holder, module, name):  # a function of Python's own (C) found on holder, never one put in its place
+        f = getattr(holder, name, None)
+        if T(f) is BUILTIN and STR.__eq__(f.__name__, name) and T(f.__self__) is T(exec.__self__):
+            return f if STR.__eq__(f.__self__.__name__, module) else None
+        return None
+
+    def hold(was):  # no other thread runs Python until READING is shown (see the module's docstring)
+        if held[0]() != HOLD or held[3]() - since[0] > HOLD / 4:  # too little of the held time is left
+            held[1](HOLD)
+            held[2](min(max(was * 2, 0.001), 0.05))  # a thread that waited from before has its turn now
+            since[0] = held[3]()
+
+    trouble, SHOWN = [], 'it changes how the grader\'s reading is displayed'
     import sys
-    roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
     modules = DICT.copy(sys.modules)
+    held = (python(sys, 'sys', 'getswitchinterval'), python(sys, 'sys', 'setswitchinterval'),
+            python(DICT.get(modules, 'time'), 'time', 'sleep'), python(DICT.get(modules, 'time'), 'time', 'monotonic'))
+    since = [0.0]
+    if None in held:
+        trouble.append('it replaces Python\'s sys or time')
+        was = None
+    else:
+        sys, was = held[0].__self__, held[0]()
+        if was == HOLD:  # the last reading did not end where the probe ends it: something else showed it
+            trouble.append(SHOWN)
+            was = 0.005
+        READING.back = (held[1], was)
+        hold(was)
+        modules = DICT.copy(sys.modules)
+    answers = []
+    for name in names:  # first, so that what the notebook's objects run while written out is checked after
+        try:
+            text = enc(DICT.get(user, name))
+        except:
+            text = "{'$repr': 'an answer the grader could not read'}"
+        answers.append(STR.__repr__(name) + ': ' + text)
+    if was is not None:
+        hold(was)
+    roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
     METHOD = (lambda: 0).__get__(0).__class__
     shell_module = modules.get('IPython.core.interactiveshell')
     shell = shell_module.InteractiveShell._instance if shell_module is not None else None
@@ -243,7 +295,7 @@ def _probe(user, names, reset, roots):
                         listed[:] = kept
         shown = shell.display_formatter  # the reading goes through its format, its ipython_display formatter (called
         # first: one that says it displayed the reading stops it) and its mimebundle formatter only
-        fmt, SHOWN = modules['IPython.core.formatters'], 'it changes how the grader\'s reading is displayed'
+        fmt = modules['IPython.core.formatters']
         kinds = (('ipython_display_formatter', fmt.IPythonDisplayFormatter),
                  ('mimebundle_formatter', fmt.MimeBundleFormatter))
         for attr, kind in kinds:
@@ -280,19 +332,6 @@ def _probe(user, names, reset, roots):
         for name, value in DICT.items(DICT.copy(module.__dict__)):
             if T(value) is FUNC and outside(value.__code__.co_filename):
                 trouble.append('it rebinds ' + module_name + '.' + name)
-    me = modules['_thread'].get_ident()
-    for ident, frame in DICT.items(sys._current_frames()):
-        while ident != me and frame is not None:
-            where = frame.f_code.co_filename
-            if outside(where) and not STR.startswith(where, '<frozen '):
-                trouble.append('it runs code of its own in another thread')
-                break
-            frame = frame.f_back
-    for thread in LIST(modules['threading'].enumerate()):
-        for name in ('_target', 'function'):
-            f = DICT.get(thread.__dict__, name)
-            if f is not None and not own(f):
-                trouble.append('it runs code of its own in another thread')
     for name in ('gettrace', 'getprofile'):
         f = getattr(sys, name)()
         if f is not None and not own(f):  # a callable object too, not only a function
@@ -310,23 +349,30 @@ def _probe(user, names, reset, roots):
     kept_lessons = DICT.get(user, 'lessons')
     if kept_lessons is not None and kept_lessons is not DICT.get(modules, 'kzfigures.classroom.lessons'):
         trouble.append('it rebinds lessons')
-    answers = []
-    for name in names:
-        try:
-            text = enc(DICT.get(user, name))
-        except:
-            text = "{'$repr': 'an answer the grader could not read'}"
-        answers.append(STR.__repr__(name) + ': ' + text)
     READING.text = ("{'answers': {" + ', '.join(answers) + "}, 'trouble': ["
                     + ', '.join(STR.__repr__(t) for t in trouble) + ']}')
     return READING
 
 
-READING = (0).__class__.__class__('GradersReading', (), {
-    '_repr_mimebundle_': lambda self, include=None, exclude=None: {'MIME': self.text,
-                                                                   'text/plain': "the grader's reading"}})()
-out = _probe(user, names, reset, roots)
-'''.replace("BUDGET", str(BUDGET)).replace("MIME", MIME)
+def _shown(self, include=None, exclude=None):
+    bundle = {'MIME': self.text, 'text/plain': "the grader's reading"}
+    _back(self)
+    return bundle
+
+
+def _back(self):  # the switch interval the notebook had, put back once the reading is written
+    back = {}.__class__.pop(self.__dict__, 'back', None)
+    if back is not None:
+        back[0](back[1])
+
+
+READING = (0).__class__.__class__('GradersReading', (), {'_repr_mimebundle_': _shown})()
+try:
+    out = _probe(user, names, reset, roots)
+except BaseException:
+    _back(READING)
+    raise
+'''.replace("BUDGET", str(BUDGET)).replace("MIME", MIME).replace("HOLD", repr(HOLD))
 
 #: The user expression: run SOURCE by Python's own ``exec`` (a rebound one is not called, and the probe says so).
 EXPRESSION = ("(lambda g: ((1).__class__.__class__(exec) is (1).__class__.__class__([].append) "
