@@ -1,0 +1,47 @@
+"""Issue 30: the rules of docs/conventions.md, each held by phrases written for these tests in news style (other
+nouns, positions and spellings than the page's own example), so that the draft follows the page as written, not the
+texts it was developed on. A row names a phrase of its text and either the start of the reason it is no figure (no
+proposal covers it) or the bounds of the one proposal that covers it."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kzfigures import draft_text
+
+# rule of the page, text (ours), phrase in it, expected: a reason's start (no figure) or (lower, upper)
+RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
+    # a date, a day range: the days before their month, "from"/"between" … a month
+    ("day range", "Results are due 20-22 March.", "20-22", "dates"),
+    ("day range", "The festival ran from 3 to 7 June.", "3 to 7", "dates"),
+    ("day range", "Between 3 and 7 June, 40 flights were cancelled.", "3 and 7", "dates"),
+    ("day range", "Between 3 and 7 June, 40 flights were cancelled.", "40", (40, 40)),
+    ("day range", "The fair runs between May 3 and 7.", "3 and 7", "dates"),
+    ("day range", "Sales rose from 3 to 7 percent.", "7 percent", (7, 7)),
+    # a time
+    ("time", "He spoke to reporters at 10 o'clock.", "10", "time of day"),
+    ("time", "Voting began at eight o’clock and 900 came.", "900", (900, 900)),
+    ("time", "The index closed at 4 EST, flat.", "4", "time of day"),
+]
+
+
+def _proposals_over(text: str, start: int, end: int) -> list[tuple[str, float, float]]:
+    """The proposals (read, or unread with a reason) of the draft of ``text`` whose phrase overlaps start..end."""
+    table = draft_text(text)
+    return [(r.number_text, r.lower, r.upper) for r in table.itertuples()
+            if (not math.isnan(r.lower) or r.reason.startswith("unread"))
+            and r.number_start < end and r.number_end > start]
+
+
+@pytest.mark.parametrize("rule, text, phrase, expected", RULES, ids=[f"{r}|{t[:30]}|{p}" for r, t, p, _ in RULES])
+def test_the_draft_follows_each_rule_of_the_conventions_page(rule, text, phrase, expected):
+    start = text.index(phrase)
+    end = start + len(phrase)
+    found = _proposals_over(text, start, end)
+    if isinstance(expected, str):
+        assert not found, (rule, found)
+        reasons = [r.reason for r in draft_text(text).itertuples() if start <= r.number_start < end]
+        assert reasons and all(r.startswith(expected) for r in reasons), (rule, reasons)
+    else:
+        assert [(lo, hi) for _, lo, hi in found] == [pytest.approx(expected)], (rule, found)
