@@ -23,6 +23,17 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("time", "He spoke to reporters at 10 o'clock.", "10", "time of day"),
     ("time", "Voting began at eight o’clock and 900 came.", "900", (900, 900)),
     ("time", "The index closed at 4 EST, flat.", "4", "time of day"),
+    # an address (a house number with its letter; a French street), a kind of machine, a bond's maturity in words
+    ("address", "Fans still write to 221B Baker Street.", "221B", "part of a name"),
+    ("address", "He lived at 7 Rue de Rivoli for years.", "7", "part of a name"),
+    ("address", "The 5m Main Street scheme was shelved.", "5m", (5e6, 5e6)),
+    ("kind of machine", "The four-wheel-drive model sold out.", "four", "part of a name"),
+    ("kind of machine", "A six-cylinder engine powers it.", "six", "part of a name"),
+    ("kind of machine", "Six-cylinder cars cost more.", "Six", "part of a name"),
+    ("bond", "Ten-year bond yields rose 5 basis points.", "Ten", "part of a name"),
+    ("bond", "Ten-year bond yields rose 5 basis points.", "5 basis points", (5, 5)),
+    ("bond", "Yields on two-year gilts fell.", "two", "part of a name"),
+    ("bond", "He served a two-year term.", "two", (2, 2)),
 ]
 
 
