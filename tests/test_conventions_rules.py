@@ -34,6 +34,12 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("bond", "Ten-year bond yields rose 5 basis points.", "5 basis points", (5, 5)),
     ("bond", "Yields on two-year gilts fell.", "two", "part of a name"),
     ("bond", "He served a two-year term.", "two", (2, 2)),
+    # a sports score, three digits too; a range of a counted noun after "won" is no score
+    ("score", "The Lakers won 110-102 in overtime.", "110", "a score"),
+    ("score", "Boston beat Miami 101-99 on Friday.", "101", "a score"),
+    ("score", "They beat Leeds 3-1 at home.", "3", "a score"),
+    ("score", "Labour won 10-20 seats, polls suggest.", "10-20", (10, 20)),
+    ("score", "Rebels led 40-60 raids a month.", "40-60", (40, 60)),
 ]
 
 
