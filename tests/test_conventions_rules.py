@@ -40,6 +40,24 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("score", "They beat Leeds 3-1 at home.", "3", "a score"),
     ("score", "Labour won 10-20 seats, polls suggest.", "10-20", (10, 20)),
     ("score", "Rebels led 40-60 raids a month.", "40-60", (40, 60)),
+    # "one of" before a number, a determiner between too (the number after it counts)
+    ("one of", "One of the five judges dissented.", "One", "a set expression"),
+    ("one of", "One of the five judges dissented.", "five", (5, 5)),
+    ("one of", "Only one of its 12 stores closed.", "one", "a set expression"),
+    # "one" standing for a thing named before, after any adjective
+    ("one for a thing", "He chose the red one.", "one", "a set expression"),
+    ("one for a thing", "Rivals made a better one last year.", "one", "a set expression"),
+    ("one for a thing", "The twenty one members voted.", "twenty one", (21, 21)),
+    ("one for a thing", "It rose by a further one percent.", "one percent", (1, 1)),
+    # "one" naming an unnamed source counts nothing (the keys' rule: "said one analyst", "one official said")
+    ("one source", "Prices will fall, said one trader.", "one", "a set expression"),
+    ("one source", "One senior official said talks failed.", "One", "a set expression"),
+    ("one source", "“It will fall,” one economist said.", "one", "a set expression"),
+    ("one source", "According to one diplomat, talks failed.", "one", "a set expression"),
+    ("one source", "One resident, who asked not to be named, said 12 homes burned.", "One", "a set expression"),
+    ("one source", "One official from the ministry said 30 died.", "One", "a set expression"),
+    ("one source", "One official was killed in the attack.", "One", (1, 1)),
+    ("one source", "One man was arrested, police said.", "One", (1, 1)),
 ]
 
 
