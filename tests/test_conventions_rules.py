@@ -28,8 +28,8 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("address", "He lived at 7 Rue de Rivoli for years.", "7", "part of a name"),
     ("address", "The 5m Main Street scheme was shelved.", "5m", (5e6, 5e6)),
     ("kind of machine", "The four-wheel-drive model sold out.", "four", "part of a name"),
-    ("kind of machine", "A six-cylinder engine powers it.", "six", "part of a name"),
-    ("kind of machine", "Six-cylinder cars cost more.", "Six", "part of a name"),
+    ("kind of machine", "Four-wheel-drive sales rose 8% in May.", "Four", "part of a name"),
+    ("kind of machine", "Four-wheel-drive sales rose 8% in May.", "8%", (8, 8)),
     ("bond", "Ten-year bond yields rose 5 basis points.", "Ten", "part of a name"),
     ("bond", "Ten-year bond yields rose 5 basis points.", "5 basis points", (5, 5)),
     ("bond", "Yields on two-year gilts fell.", "two", "part of a name"),
@@ -58,6 +58,11 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("one source", "One official from the ministry said 30 died.", "One", "a set expression"),
     ("one source", "One official was killed in the attack.", "One", (1, 1)),
     ("one source", "One man was arrested, police said.", "One", (1, 1)),
+    # "within" a time is at most that time (the keys' rule); "within the past 12 months" is after a word of order
+    ("within", "Refunds are paid within 30 days.", "within 30 days", (0, 30)),
+    ("within", "The loan must be repaid within two years.", "within two years", (0, 2)),
+    ("within", "Within 24 hours, 500 people had signed.", "Within 24 hours", (0, 24)),
+    ("within", "Within the past 12 months 40 shops closed.", "12", "after a word of order"),
 ]
 
 
