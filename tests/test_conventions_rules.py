@@ -63,6 +63,21 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("within", "The loan must be repaid within two years.", "within two years", (0, 2)),
     ("within", "Within 24 hours, 500 people had signed.", "Within 24 hours", (0, 24)),
     ("within", "Within the past 12 months 40 shops closed.", "12", "after a word of order"),
+    # a label that is never a verb or a count, in lower case too; "would table 14 amendments" stays a figure
+    ("label", "He wrote on page 12 of the report that 40% agree.", "12", "part of a name or label"),
+    ("label", "He wrote on page 12 of the report that 40% agree.", "40%", (40, 40)),
+    ("label", "Under section 21 of the act, landlords can evict.", "21", "part of a name or label"),
+    ("label", "Under article 50 the UK left the bloc.", "50", "part of a name or label"),
+    ("label", "Episode 4 drew 5 million viewers.", "4", "part of a name or label"),
+    ("label", "In season 2 of the show, ratings fell.", "2", "part of a name or label"),
+    ("label", "The 300-page report landed on Monday.", "300", (300, 300)),
+    ("label", "MPs would table 14 amendments.", "14", (14, 14)),
+    # an aircraft model with its series
+    ("aircraft", "The Boeing 737-800 landed safely.", "800", "part of a name"),
+    # a run of tennis sets is a score; a run of ranges before a unit is not
+    ("score", "Federer won in straight sets, 6-3, 6-4, 6-2.", "6-3", "a score"),
+    ("score", "She beat Li 6-4 7-5 in the final.", "7-5", "a score"),
+    ("score", "The survey polled 18-24, 25-34 and 35-44 year olds.", "25-34", (25, 34)),
 ]
 
 
