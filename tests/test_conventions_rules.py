@@ -74,6 +74,13 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("label", "MPs would table 14 amendments.", "14", (14, 14)),
     # an aircraft model with its series
     ("aircraft", "The Boeing 737-800 landed safely.", "800", "part of a name"),
+    # set expressions with "one"
+    ("set expression", "At one point, shares fell 9%.", "one", "a set expression"),
+    ("set expression", "At one stage shares were down 9%.", "one", "a set expression"),
+    ("set expression", "The guests left one by one.", "one", "a set expression"),
+    ("set expression", "Tutors meet pupils one-to-one.", "one", "a set expression"),
+    ("set expression", "One way or another, rents will rise.", "One", "a set expression"),
+    ("set expression", "The board is at one with its staff.", "one", "a set expression"),
     # a run of tennis sets is a score; a run of ranges before a unit is not
     ("score", "Federer won in straight sets, 6-3, 6-4, 6-2.", "6-3", "a score"),
     ("score", "She beat Li 6-4 7-5 in the final.", "7-5", "a score"),
