@@ -85,6 +85,11 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("score", "Federer won in straight sets, 6-3, 6-4, 6-2.", "6-3", "a score"),
     ("score", "She beat Li 6-4 7-5 in the final.", "7-5", "a score"),
     ("score", "The survey polled 18-24, 25-34 and 35-44 year olds.", "25-34", (25, 34)),
+    # a time of day before "local time"; a distance run in an article about races, a pronoun after it
+    ("time", "By 0900 local time, 300 people had fled.", "0900", "time of day"),
+    ("time", "By 0900 local time, 300 people had fled.", "300", (300, 300)),
+    ("distance run", "Over the last 100m she faded, the athletics coach said.", "100m", (100, 100)),
+    ("distance run", "The sprinter was clear at 60m they said.", "60m", (60, 60)),
 ]
 
 

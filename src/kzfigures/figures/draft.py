@@ -1130,8 +1130,10 @@ def _lengths(text: str, proposals: list[Proposal]) -> None:
             p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
 
 
-#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun.
-_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while)\b")
+#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun
+#: (a pronoun: "over the last 100m she faded").
+_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while|"
+                            r"he|she|they|we|I)\b")
 
 
 def _distances_run(text: str, proposals: list[Proposal]) -> None:
