@@ -90,6 +90,16 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("time", "By 0900 local time, 300 people had fled.", "300", (300, 300)),
     ("distance run", "Over the last 100m she faded, the athletics coach said.", "100m", (100, 100)),
     ("distance run", "The sprinter was clear at 60m they said.", "60m", (60, 60)),
+    # a capitalised word before a bare number names it, a word capitalised inside too ("iOS 17"); a word that opens a
+    # sentence ("Overall", "Altogether") or a month before a number no day can be names nothing
+    ("name", "He upgraded to iOS 17 on Monday.", "17", "part of a name"),
+    ("name", "Overall 12 firms bid for the line.", "12", (12, 12)),
+    ("name", "Altogether 30 people died.", "30", (30, 30)),
+    ("name", "Since March 200 jobs have gone.", "200", (200, 200)),
+    ("name", "The Hague 44 scheme was shelved.", "44", "part of a name"),
+    # a rank in the world, "number" between
+    ("rank", "Ranked number 64 in the world, he lost.", "64", "a rank"),
+    ("rank", "She slipped to No 12 in the world.", "12", "a rank"),
 ]
 
 

@@ -203,11 +203,16 @@ def non_figure_reason(text: str, start: int, end: int, index: NotCounts | None =
         if reason:
             return reason
     d, lex = _draft_tables(), lexicon()
-    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
-            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"] and \
+    if before and (before[0].isupper() or _CAMEL_CASE.match(before)) and before.lower() not in d["name_skip"] and \
+            before.lower() not in d["months"] and before.lower() not in lex["qualifiers"] and \
+            before.lower() not in lex["number_words"] and \
             before.lower() not in lex["currency_symbols"] and not d["unit_after"].match(text, end):
         return f"part of a name: “{before} {token}”"  # "Hague 44"; not "Israel's 9 billion", "Pro 16 inch"
     return ""
+
+
+#: A name written with a capital inside ("iOS 17", "macOS 14"): a capitalised word, as "Android 14" is.
+_CAMEL_CASE = re.compile(r"[a-z]{1,3}[A-Z]")
 
 
 def _set_expression(text: str, start: int, end: int) -> str:
