@@ -98,6 +98,12 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     # a rank in the world, "number" between
     ("rank", "Ranked number 64 in the world, he lost.", "64", "a rank"),
     ("rank", "She slipped to No 12 in the world.", "12", "a rank"),
+    # a seeding is a rank; a minute of stoppage time labels a goal, as "(Quinn 97)" labels a substitution
+    ("rank", "She is seeded 3 at the Open.", "3", "a rank"),
+    ("rank", "He was seeded No 5 at Wimbledon.", "5", "a rank"),
+    ("minute label", "Goals: Lee 45+2, Kane 90+4.", "+2", "part of a name"),
+    ("minute label", "Kane (90+4) sealed it for the 40,000 fans.", "+4", "part of a name"),
+    ("minute label", "Kane (90+4) sealed it for the 40,000 fans.", "40,000", (40000, 40000)),
 ]
 
 
