@@ -58,10 +58,7 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
     ("one source", "One official from the ministry said 30 died.", "One", "a set expression"),
     ("one source", "One official was killed in the attack.", "One", (1, 1)),
     ("one source", "One man was arrested, police said.", "One", (1, 1)),
-    # "within" a time is at most that time (the keys' rule); "within the past 12 months" is after a word of order
-    ("within", "Refunds are paid within 30 days.", "within 30 days", (0, 30)),
-    ("within", "The loan must be repaid within two years.", "within two years", (0, 2)),
-    ("within", "Within 24 hours, 500 people had signed.", "Within 24 hours", (0, 24)),
+    # "within the past 12 months" is after a word of order
     ("within", "Within the past 12 months 40 shops closed.", "12", "after a word of order"),
     # a label that is never a verb or a count, in lower case too; "would table 14 amendments" stays a figure
     ("label", "He wrote on page 12 of the report that 40% agree.", "12", "part of a name or label"),
@@ -107,6 +104,17 @@ RULES: list[tuple[str, str, str, str | tuple[float, float]]] = [
 ]
 
 
+#: The keys' rule "'within' a time is at most that time" ("within 14 days": [0, 14] days), which the draft breaks: it
+#: proposes "30 days" exact. Reading it in the draft (lexicon qualifiers "within": "at_most") was tried and undone: the
+#: harbour article's "within five years" is the curation's teaching example of a reading a person corrects
+#: (docs/teachers.md, tests/test_curation*.py, tests/test_articles.py), so the lead decides. Strict: passes once fixed.
+WITHIN = [
+    ("within", "Refunds are paid within 30 days.", "within 30 days", (0, 30)),
+    ("within", "The loan must be repaid within two years.", "within two years", (0, 2)),
+    ("within", "Within 24 hours, 500 people had signed.", "Within 24 hours", (0, 24)),
+]
+
+
 def _proposals_over(text: str, start: int, end: int) -> list[tuple[str, float, float]]:
     """The proposals (read, or unread with a reason) of the draft of ``text`` whose phrase overlaps start..end."""
     table = draft_text(text)
@@ -126,3 +134,9 @@ def test_the_draft_follows_each_rule_of_the_conventions_page(rule, text, phrase,
         assert reasons and all(r.startswith(expected) for r in reasons), (rule, reasons)
     else:
         assert [(lo, hi) for _, lo, hi in found] == [pytest.approx(expected)], (rule, found)
+
+
+@pytest.mark.xfail(strict=True, reason="the draft reads 'within 30 days' as 30 days exact; the lead decides (see WITHIN)")
+@pytest.mark.parametrize("rule, text, phrase, expected", WITHIN, ids=[f"{t[:30]}|{p}" for _, t, p, _ in WITHIN])
+def test_within_a_time_is_at_most_that_time(rule, text, phrase, expected):
+    test_the_draft_follows_each_rule_of_the_conventions_page(rule, text, phrase, expected)
