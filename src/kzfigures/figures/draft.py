@@ -204,11 +204,16 @@ def non_figure_reason(text: str, start: int, end: int, index: NotCounts | None =
         if reason:
             return reason
     d, lex = _draft_tables(), lexicon()
-    if before and before[0].isupper() and before.lower() not in d["name_skip"] and \
-            before.lower() not in lex["qualifiers"] and before.lower() not in lex["number_words"] and \
+    if before and (before[0].isupper() or _CAMEL_CASE.match(before)) and before.lower() not in d["name_skip"] and \
+            before.lower() not in d["months"] and before.lower() not in lex["qualifiers"] and \
+            before.lower() not in lex["number_words"] and \
             before.lower() not in lex["currency_symbols"] and not d["unit_after"].match(text, end):
         return f"part of a name: “{before} {token}”"  # "Hague 44"; not "Israel's 9 billion", "Pro 16 inch"
     return ""
+
+
+#: A name written with a capital inside ("iOS 17", "macOS 14"): a capitalised word, as "Android 14" is.
+_CAMEL_CASE = re.compile(r"[a-z]{1,3}[A-Z]")
 
 
 def _set_expression(text: str, start: int, end: int) -> str:
@@ -1141,8 +1146,10 @@ def _lengths(text: str, proposals: list[Proposal]) -> None:
             p.bounds, p.unit = Bounds.exact(float(p.phrase[:-1])), "metres"
 
 
-#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun.
-_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while)\b")
+#: After a bare "200m" in an article about races: punctuation, the end, or a word that starts no counted noun
+#: (a pronoun: "over the last 100m she faded").
+_NO_NOUN_AFTER = re.compile(r"\s?(?:[,.;:!?)]|$)|\s(?:in|at|as|and|but|on|over|with|for|to|from|before|after|when|while|"
+                            r"he|she|they|we|I)\b")
 
 
 def _distances_run(text: str, proposals: list[Proposal]) -> None:
