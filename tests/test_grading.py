@@ -909,6 +909,7 @@ def _error_after_sourceless_markdown(nb: dict) -> None:
     nb["cells"][nb["cells"].index(answer_cells(nb)[0]) - 1]["source"] = None
 
 
+NOT_JUPYTER = "not a notebook: the file is JSON, but not a Jupyter notebook"
 #: A fifth adversarial pass: each of these ended the whole grading with a traceback (or was run as a notebook).
 MALFORMED = [  # (student, the file's bytes from the honest notebook, the row's note)
     ("nbgradernull", lambda nb: _changed(nb, lambda n: n["cells"][0].update(metadata={"nbgrader": None})),
@@ -924,11 +925,11 @@ MALFORMED = [  # (student, the file's bytes from the honest notebook, the row's 
      "not a valid notebook: nbformat rejects cell"),
     ("notype", lambda nb: _changed(nb, lambda n: n["cells"][0].pop("cell_type")),
      "not a valid notebook: nbformat rejects cell 1 "),
-    ("formatword", lambda nb: _changed(nb, lambda n: n.update(nbformat="4")), "not a Jupyter notebook"),
+    ("formatword", lambda nb: _changed(nb, lambda n: n.update(nbformat="4")), NOT_JUPYTER),
     ("empty", lambda nb: b"", "not a notebook: the file is not JSON"),
     ("invalid", lambda nb: json.dumps(nb).encode()[:-40], "not a notebook: the file is not JSON"),
-    ("array", lambda nb: json.dumps(nb["cells"]).encode(), "not a Jupyter notebook"),
-    ("deep", lambda nb: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("array", lambda nb: json.dumps(nb["cells"]).encode(), NOT_JUPYTER),
+    ("deep", lambda nb: b"[" * 100_000 + b"]" * 100_000, "not a notebook: its JSON is nested too deeply"),
 ]
 
 
