@@ -424,9 +424,11 @@ def test_grade_terminated_stops_every_notebook_it_was_running_in_one_line(handed
 def test_a_file_that_is_no_notebook_gets_one_plain_line_not_the_readers_error(tmp_path, last):
     from kzfigures.classroom.grading import _reported
 
-    log = tmp_path / "log"
-    log.write_text(f"[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback…\n{last}\n", encoding="utf-8")
-    said = _reported(tmp_path / "no-answers.json", log, 20, 1)
+    (tmp_path / "log").write_text(f"[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback…\n{last}\n",
+                                  encoding="utf-8")
+    (tmp_path / "no-answers.json").write_bytes(b"")
+    with (tmp_path / "no-answers.json").open("rb") as report, (tmp_path / "log").open("rb") as log:
+        said = _reported(report, log, 20, 1)
     assert said == "not a notebook JupyterLab can open (its file is damaged or of another format): not graded"
 
 
@@ -476,7 +478,8 @@ def test_a_run_that_ended_early_is_always_said_on_its_row(tmp_path, code, writte
 
     (tmp_path / "answers.json").write_text(written, encoding="utf-8")
     (tmp_path / "log").write_text("[IPKernelApp] WARNING | x\nRuntimeError: boom\nboom\n", encoding="utf-8")
-    ran = _reported(tmp_path / "answers.json", tmp_path / "log", 20, code)
+    with (tmp_path / "answers.json").open("rb") as report, (tmp_path / "log").open("rb") as log:
+        ran = _reported(report, log, 20, code)
     assert not isinstance(ran, str) and ran.answers == {"answer_1": 3} and said in ran.ended, ran
 
 
@@ -857,7 +860,7 @@ def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(t
         grader.kill()
         grader.wait()
     left = sorted(p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
-    assert len(left) == 2 and all(f"-{grader.pid}-" in name for name in left), left
+    assert len(left) == 1 and all(f"-{grader.pid}-" in name for name in left), left  # the answers file: no name
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "other")], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -1086,3 +1089,127 @@ def test_nbgraders_autograde_names_an_answer_a_thread_made_right_between_cells()
     assert found == ["answer_3 changed while no cell that sets it ran"], found
     checks = [c for c in lesson.cells if is_check(c)]
     assert all(any(o.output_type == "error" for o in c.outputs) for c in checks[2:]), [c.outputs for c in checks]
+
+
+def _lesson_one(tmp_path: Path) -> tuple[dict, dict]:
+    """Lesson 01's student edition, untouched and with every answer right."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    blank = json.loads((student / LESSONS[0].name).read_text(encoding="utf-8"))
+    return blank, filled(blank, json.loads(LESSONS[0].read_text(encoding="utf-8")))
+
+
+def _changed(nb: dict, change) -> bytes:
+    """A copy of the notebook with ``change`` made to it, as JSON."""
+    nb = json.loads(json.dumps(nb))
+    change(nb)
+    return json.dumps(nb).encode()
+
+
+def _markdown_solution(nb: dict, source) -> None:
+    nb["cells"][0].update(metadata={"nbgrader": {"solution": True, "grade": False}}, source=source)
+
+
+def _error_after_sourceless_markdown(nb: dict) -> None:
+    answer_cells(nb)[0]["source"] = "1 / 0"
+    nb["cells"][nb["cells"].index(answer_cells(nb)[0]) - 1]["source"] = None
+
+
+NOT_JUPYTER = "not a notebook: the file is JSON, but not a Jupyter notebook"
+#: A fifth adversarial pass: each of these ended the whole grading with a traceback (or was run as a notebook).
+MALFORMED = [  # (student, the file's bytes from the honest notebook, the row's note)
+    ("nbgradernull", lambda nb: _changed(nb, lambda n: n["cells"][0].update(metadata={"nbgrader": None})),
+     "not a valid notebook: cell 1's nbgrader metadata is not an object"),
+    ("sourceint", lambda nb: _changed(nb, lambda n: _markdown_solution(n, 5)),
+     "not a valid notebook: nbformat rejects cell 1's source"),
+    ("sourcenull", lambda nb: _changed(nb, _error_after_sourceless_markdown), "not a valid notebook: nbformat rejects"),
+    ("metadatalist", lambda nb: _changed(nb, lambda n: n["cells"][0].update(metadata=[])),
+     "not a valid notebook: nbformat rejects cell 1's metadata"),
+    ("cellsdict", lambda nb: _changed(nb, lambda n: n.update(cells={})),
+     "not a valid notebook: nbformat rejects the notebook's cells"),
+    ("outputsstring", lambda nb: _changed(nb, lambda n: answer_cells(n)[0].update(outputs="x")),
+     "not a valid notebook: nbformat rejects cell"),
+    ("notype", lambda nb: _changed(nb, lambda n: n["cells"][0].pop("cell_type")),
+     "not a valid notebook: nbformat rejects cell 1 "),
+    ("formatword", lambda nb: _changed(nb, lambda n: n.update(nbformat="4")), NOT_JUPYTER),
+    ("empty", lambda nb: b"", "not a notebook: the file is not JSON"),
+    ("invalid", lambda nb: json.dumps(nb).encode()[:-40], "not a notebook: the file is not JSON"),
+    ("array", lambda nb: json.dumps(nb["cells"]).encode(), NOT_JUPYTER),
+    ("deep", lambda nb: b"[" * 100_000 + b"]" * 100_000, "not a notebook: its JSON is nested too deeply"),
+]
+
+
+def test_a_malformed_notebook_gets_one_note_and_everyone_else_is_graded(tmp_path):
+    """A fifth adversarial pass: `"nbgrader": null` in one notebook's cell (and the like) ended `kzfigures grade`
+    with a traceback, no table, no CSV, exit 1; each is now refused before it runs, one note on its row."""
+    _, right = _lesson_one(tmp_path)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ana-{LESSONS[0].name}").write_text(json.dumps(right), encoding="utf-8")
+    for student, data, _ in MALFORMED:
+        (folder / f"{student}-{LESSONS[0].name}").write_bytes(data(right))
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(folder), "--timeout", "60", "--csv",
+                           str(tmp_path / "grades.csv")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert ["ana", LESSONS[0].stem, "5/5"] in [line.split()[:3] for line in done.stdout.splitlines()], done.stdout
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8")))
+    assert [r["result"] for r in rows if r["student"] == "ana"] == ["right"] * 5
+    for student, _, note in MALFORMED:
+        mine = [r for r in rows if r["student"] == student]
+        assert len(mine) == 1 and mine[0]["right"] == "" and mine[0]["note"].startswith(note), (student, mine)
+        assert mine[0]["note"].count(";") == 0 and "\n" not in mine[0]["note"], mine
+
+
+FORGER = '''import glob, json, os, tempfile, time
+from kzfigures.classroom.answers import plain
+_ns = dict(globals())
+exec({solutions!r}, _ns)
+forged = json.dumps({{"answers": {{n: plain(_ns[n]) for n in _ns if n.startswith("answer_")}}, "errors": [],
+                     "stopped": None, "ended": "", "trouble": []}})
+zero = json.dumps({{"answers": {{}}, "errors": [], "stopped": None, "ended": "", "trouble": []}})
+mark = os.environ["{token}"]
+until = time.monotonic() + 60
+while not os.path.exists({sync!r} + "/honest") and time.monotonic() < until:
+    time.sleep(0.05)
+for folder in glob.glob(os.path.join(tempfile.gettempdir(), "kzfigures-grade*-" + mark.split("-")[0] + "-*")):
+    for path in glob.glob(folder + "/*.json"):
+        if not path.endswith("submission.ipynb"):
+            os.unlink(path)
+            with open(path, "w") as file:
+                file.write(forged if mark in folder else zero)
+open({sync!r} + "/forged", "w").close()
+'''
+HONEST_WAITS = '''import os, time
+open({sync!r} + "/honest", "w").close()
+until = time.monotonic() + 60
+while not os.path.exists({sync!r} + "/forged") and time.monotonic() < until:
+    time.sleep(0.05)
+'''
+
+
+def test_a_submission_cannot_rewrite_the_answers_the_grader_reads_back(tmp_path):
+    """A fifth adversarial pass: the child wrote its answers through a descriptor but the grader read them back by
+    name, in a kzfigures-graded-* folder; a notebook rewriting every such answers.json gave itself 5/5 and an honest
+    notebook graded at the same time 0/5, both without a note. The answers now travel in a file with no name."""
+    from kzfigures.classroom.grading import TOKEN_ENV
+
+    blank, right = _lesson_one(tmp_path)
+    sync = tmp_path / "sync"
+    sync.mkdir()
+    solutions = "\n".join("".join(c["source"]) for c in answer_cells(right))
+    forger = json.loads(json.dumps(blank))
+    forger["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": FORGER.format(solutions=solutions, token=TOKEN_ENV, sync=str(sync))})
+    honest = json.loads(json.dumps(right))
+    honest["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": HONEST_WAITS.format(sync=str(sync))})
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"forger-{LESSONS[0].name}").write_text(json.dumps(forger), encoding="utf-8")
+    (folder / f"honest-{LESSONS[0].name}").write_text(json.dumps(honest), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=120, jobs=2)}
+    assert (sync / "forged").exists() and (sync / "honest").exists()  # both ran, the one while the other did
+    assert rows["honest"].states == ["right"] * 5, rows["honest"]
+    assert rows["forger"].right == 0, rows["forger"]

@@ -4,11 +4,13 @@ A submitted notebook is untrusted code. Each one is run (not read statically: mo
 ``set(figures.loc[…])``, so only running them gives their values) in a child process of its own, in a new session,
 with a time limit and memory and file-size limits, in a scratch folder holding only a copy of the notebook, with
 HOME pointed there. The child runs it cell by cell with nbclient in a fresh kernel and, after each cell, writes
-every answer's value as JSON (never pickle) to a file only it holds open, so the answers given before a cell that
-never ends are kept. This process then checks those values with the answer key itself, so nothing a notebook
+every answer's value as JSON (never pickle) to a file with no name, which this process opened and reads back
+through its descriptor (no notebook can find it by name), so the answers given before a cell that never ends are
+kept. This process then checks those values with the answer key itself, so nothing a notebook
 rebinds or prints changes another answer's verdict. When the child ends or runs out of time, every process of
 its session and every process that carries its grading mark is killed; no pipe is read, and only the last few
-kilobytes of what it printed are looked at. Submissions are read as regular files only: links are not followed.
+kilobytes of what it printed (a file with no name too) are looked at. Submissions are read as regular files only:
+links are not followed; one that is no valid notebook (nbformat's validator) is not run, its row says so.
 None of this is a sandbox: the code runs as the user who grades (the teacher's guide says what that means).
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..collection.kernels import on_unix_sockets
 from ..collection.listing import cell_source
@@ -153,9 +155,53 @@ def lesson_questions(lessons: Path, generated: bool = False) -> dict[str, Lesson
     return found
 
 
+NOT_JSON = "not a notebook: the file is not JSON (damaged, or saved as something else)"
+
+
+def _place(path: list[Any]) -> str:
+    """Where in a notebook a part is, for a teacher: "cell 3's source", "the notebook's metadata"."""
+    if len(path) > 1 and path[0] == "cells" and isinstance(path[1], int):
+        return f"cell {path[1] + 1}" + (f"'s {path[2]}" if len(path) > 2 else "")
+    return "the notebook's " + ".".join(map(str, path)) if path else "the notebook"
+
+
+def not_a_notebook(data: bytes) -> str | None:
+    """Why a submission's bytes are no notebook as nbformat validates it (or its nbgrader metadata no object), in
+    one line for its row; None for a valid one."""
+    import warnings
+
+    import nbformat
+
+    try:
+        nb = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return NOT_JSON
+    except RecursionError:
+        return "not a notebook: its JSON is nested too deeply to read (damaged, or made to break readers)"
+    if not (isinstance(nb, dict) and type(nb.get("nbformat")) is int and nb["nbformat"] in (3, 4)
+            and type(nb.get("nbformat_minor")) is int):  # nbformat's validator asserts these, not says
+        return "not a notebook: the file is JSON, but not a Jupyter notebook (no notebook format 4 in it)"
+    try:
+        with warnings.catch_warnings():  # a cell without its id, as older JupyterLabs saved it, is valid
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except nbformat.ValidationError as err:
+        return (f"not a valid notebook: nbformat rejects {_place(list(err.absolute_path))} (edited or damaged "
+                "outside JupyterLab): not graded")
+    except RecursionError:
+        return "not a valid notebook: nested too deeply to check: not graded"
+    odd = next((i for i, cell in enumerate(nb.get("cells", []))
+                if not isinstance(cell["metadata"].get("nbgrader", {}), dict)), None)
+    if odd is not None:
+        return (f"not a valid notebook: {_place(['cells', odd, 'nbgrader metadata'])} is not an object (edited "
+                "or damaged outside JupyterLab): not graded")
+    return None
+
+
 def read_notebook(path: Path) -> bytes | str:
     """A submission's bytes, read as a regular file only (a link is not followed, a device or folder not read, a
-    file larger than LARGEST_NOTEBOOK refused); or a one-line reason it was not read."""
+    file larger than LARGEST_NOTEBOOK refused, one that is no valid notebook refused); or a one-line reason it was
+    not read."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as err:
@@ -170,14 +216,14 @@ def read_notebook(path: Path) -> bytes | str:
     with os.fdopen(handle, "rb") as file:
         if info.st_size > LARGEST_NOTEBOOK:
             return f"too large to be a lesson ({info.st_size // 1024**2} MB): not graded"
-        return file.read(LARGEST_NOTEBOOK + 1)[:LARGEST_NOTEBOOK]
+        data = file.read(LARGEST_NOTEBOOK + 1)[:LARGEST_NOTEBOOK]
+    return not_a_notebook(data) or data
 
 
-def _tail(path: Path) -> str:
-    """The last TAIL bytes of a file, as text."""
-    with path.open("rb") as file:
-        file.seek(max(0, file.seek(0, os.SEEK_END) - TAIL))
-        return file.read(TAIL).decode("utf-8", errors="replace")
+def _tail(file: IO[bytes]) -> str:
+    """The last TAIL bytes of an open file, as text."""
+    end = os.fstat(file.fileno()).st_size
+    return os.pread(file.fileno(), TAIL, max(0, end - TAIL)).decode("utf-8", errors="replace")
 
 
 def _marked(token: str) -> Iterator[int]:
@@ -216,8 +262,9 @@ def kill_orphans() -> list[int]:
     return killed
 
 
-#: The scratch folders a grading makes for each submission (in the temporary folder), each named with its grading
-#: mark ("PID-HEX", the grader's process id first) after one of these prefixes.
+#: The scratch folder a grading makes for each submission (in the temporary folder), named with its grading mark
+#: ("PID-HEX", the grader's process id first) after the first of these prefixes; the second named the folder of the
+#: answers file before that file had no name, and is still cleaned up.
 SCRATCH = ("kzfigures-grade-", "kzfigures-graded-")
 #: The file a grading writes in each scratch folder as it makes it: the folder's grading mark and its own device and
 #: inode, the proof a later grading asks for before removing it (a look-alike has none; a copy, another inode).
@@ -320,55 +367,49 @@ def stop_running() -> None:
 
 
 def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
-    """Run one submitted notebook (its bytes) in a child process, ``timeout`` seconds for its cells; return what it
-    reported, or a one-line reason it gave nothing."""
-    try:
-        json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return "not a notebook: the file is not JSON (damaged, or saved as something else)"
+    """Run one submitted notebook (its bytes, valid as read_notebook checks) in a child process, ``timeout``
+    seconds for its cells; return what it reported, or a one-line reason it gave nothing."""
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
-            tempfile.TemporaryDirectory(prefix=f"{SCRATCH[1]}{token}-") as private:
+            tempfile.TemporaryFile() as answers, tempfile.TemporaryFile() as out:  # files with no name: read
         prove_made(Path(scratch), token)
-        prove_made(Path(private), token)
-        copy, report, log = Path(scratch) / "submission.ipynb", Path(private) / "answers.json", Path(private) / "log"
+        copy = Path(scratch) / "submission.ipynb"  # back through these descriptors, never found by a notebook
         copy.write_bytes(data)
-        with report.open("wb") as answers, log.open("wb") as out:
-            child = subprocess.Popen([sys.executable, "-m", "kzfigures.classroom.grading", str(copy),
-                                      json.dumps(names), str(timeout), str(answers.fileno())],
-                                     cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
-                                     stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
-            RUNNING[token] = child.pid
-            code: int | None = None
-            try:
-                code = child.wait(timeout=timeout + GRACE)
-            except subprocess.TimeoutExpired:
-                pass
-            finally:
-                kill_session(child.pid, token)
-                child.wait()
-                RUNNING.pop(token, None)
-        return _reported(report, log, timeout, code)
+        child = subprocess.Popen([sys.executable, "-m", "kzfigures.classroom.grading", str(copy),
+                                  json.dumps(names), str(timeout), str(answers.fileno())],
+                                 cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
+        RUNNING[token] = child.pid
+        code: int | None = None
+        try:
+            code = child.wait(timeout=timeout + GRACE)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            kill_session(child.pid, token)
+            child.wait()
+            RUNNING.pop(token, None)
+        return _reported(answers, out, timeout, code)
 
 
 #: Errors that say a submission is no notebook nbformat can read (the child's last line names one).
 UNREADABLE = ("NotJSONError", "ValidationError", "JSONDecodeError", "AttributeError", "UnicodeDecodeError")
 
 
-def _last_line(log: Path) -> str:
+def _last_line(log: IO[bytes]) -> str:
     """The last line the child printed (the kernel's own start-up lines left out), or ""."""
     said = [line for line in _tail(log).strip().splitlines() if line.strip() and "[IPKernelApp]" not in line]
     return said[-1][:160] if said else ""
 
 
-def _reported(report: Path, log: Path, timeout: int, code: int | None) -> Ran | str:
-    """What the child wrote to its answers file, or why it wrote nothing (the last line it printed); ``code`` is
-    the child's exit code, None when it was stopped at the time limit. A run that ended early always says why."""
+def _reported(report: IO[bytes], log: IO[bytes], timeout: int, code: int | None) -> Ran | str:
+    """What the child wrote to its answers file, or why it wrote nothing (the last line it printed), both read
+    through the descriptors this process opened; ``code`` is the child's exit code, None when it was stopped at the
+    time limit. A run that ended early always says why."""
     late = code is None
     try:
-        with report.open("rb") as file:
-            body = json.JSONDecoder().raw_decode(file.read(LARGEST_NOTEBOOK).decode())[0]  # its first value: a
-            # run killed between writing and cutting a shorter state leaves the old one's tail after it
+        body = json.JSONDecoder().raw_decode(os.pread(report.fileno(), LARGEST_NOTEBOOK, 0).decode())[0]  # its
+        # first value: a run killed between writing and cutting a shorter state leaves the old one's tail after it
         ran = Ran({k: decode(v) for k, v in body["answers"].items()},
                   [(int(c), str(e)[:80], str(m)[:160]) for c, e, m in body["errors"]],
                   body.get("stopped"), str(body.get("ended", ""))[:160],
