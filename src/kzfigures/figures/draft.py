@@ -1063,6 +1063,7 @@ def propose(text: str) -> list[Proposal]:
         proposal = _propose_token(text, context, (start, end, kind), covered_until)
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
+    out = _ranges_with_units(text, out)
     _periods_account(text, out)
     _changes_named_after(text, out)
     _restatements(text, out)
@@ -1093,6 +1094,52 @@ def _read_through_soft_hyphens(text: str) -> list[Proposal]:
         p.phrase, p.quote = text[p.start:p.end], (start(p.quote[0]), end(p.quote[1]))
         p.tokens = [(start(a), end(b)) for a, b in p.tokens]
     return proposals
+
+
+#: Between the two ends of a range that writes its unit twice: the first end's unit words, then "to", "up to" or
+#: "and" ("450 sq ft up to 900", "4 miles and 12").
+_UNIT_THEN_TO = re.compile(r"\s+((?:[A-Za-z]+\.?\s+){1,2}?)(to|up to|and)\s+")
+#: The opener of a range before its first end, at the end of the words before it ("from ", "between ").
+_RANGE_OPENER = re.compile(r"(?i)\b(from|between)\s+$")
+
+
+def _ranges_with_units(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """ "from 450 sq ft up to 900 sq ft", "between 4 miles and 12 miles", "5 euros to 8 euros": a range that writes
+    its unit on both ends is one range, as "from 450 up to 900 sq ft" is; "from X to Y" after a word of change
+    stays two levels ("dropped from 208 pounds to 193 pounds"), and ends that fall are no range."""
+    out: list[Proposal] = []
+    for q in proposals:
+        p = out[-1] if out else None
+        merged = _unit_range(text, p, q) if p is not None else None
+        if merged is None:
+            out.append(q)
+        else:
+            out[-1] = merged
+    return out
+
+
+def _unit_range(text: str, p: Proposal, q: Proposal) -> Proposal | None:
+    """The range ``p`` and ``q`` make when they are its two ends with the same unit written after each (see
+    _ranges_with_units), or None."""
+    if p.bounds is None or q.bounds is None or p.change or q.change or p.bounds.bound != "exact":
+        return None
+    up_to = q.phrase.lower().startswith("up to ")  # "450 sq ft up to 900": q holds the "up to"
+    gap = _UNIT_THEN_TO.fullmatch(text[p.end:q.start] + ("up to " if up_to else ""))
+    unit_words = gap.group(1).split() if gap else []
+    if gap is None or not text.startswith(" ".join(unit_words), q.end + 1) or (q.bounds.bound != "exact" and not up_to):
+        return None
+    opener = _RANGE_OPENER.search(text, max(0, p.start - 9), p.start)
+    if (gap.group(2) == "and") != (opener is not None and opener.group(1).lower() == "between"):
+        return None  # "and" closes "between", and only "between"
+    before = re.findall(r"[a-z]+", text[max(0, p.start - 40):opener.start() if opener else p.start].lower())
+    lower, upper = p.bounds.lower, q.bounds.upper
+    if (opener is not None and before and _moves(before[-1])) or not lower < upper:
+        return None  # "dropped from 208 pounds to 193 pounds": two levels; "1.3 A/cm2 to 0.03 A/cm2": no range
+    start = opener.start() if opener else p.start
+    return Proposal(start, q.end, text[start:q.end], Bounds(lower, upper, False, False, "range"),
+                    quote=(min(p.quote[0], q.quote[0]), max(p.quote[1], q.quote[1])), unit=p.unit,
+                    measure=p.measure, credit=p.credit, period=p.period or q.period, tokens=p.tokens + q.tokens,
+                    attribution=p.attribution)
 
 
 #: "from X to Y": the gap between the two levels, and a bare number (no scale, no sign) as X.

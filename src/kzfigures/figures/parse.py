@@ -53,11 +53,14 @@ def _normalise(phrase: str) -> str:
                   .strip().lower())
     text = re.sub(r"\bminus-(?=\d)", "minus ", re.sub(r"\bsub-(?=\d)", "under ", text))  # "sub-300", "minus-5"
     text = re.sub(r"^~\s?(?=\d)", "about ", text)  # "~1.2mm": a tilde says about
+    text = _GLUED_TO.sub(" to ", text)  # "200,000 to-260,000": the "to" of a range, glued to its second end
     return _SPACED.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 #: A soft hyphen (U+00AD) between digits and a word: where the text may break, so a space ("15\u00admillion").
 SOFT_HYPHEN_GAP = re.compile(r"(?<=\d)\u00ad(?=[^\W\d_])")
+#: The "to" of a range glued by a hyphen to the number after it ("200,000 to-260,000 year-old").
+_GLUED_TO = re.compile(r"(?<=\d) to-(?=\d)")
 #: Digit groups of three set apart by single spaces, as DIGITS reads them.
 _SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d,])")
 
