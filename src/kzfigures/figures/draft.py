@@ -496,6 +496,12 @@ def _moves(word: str) -> bool:
     return (word in d["change_words"] and word != "from") or word in d["change_up"] or word in d["change_down"]
 
 
+#: A percent with a minus sign ("-0.6%", "−1.3 per cent").
+_SIGNED_PERCENT = re.compile(r"[-\u2212]\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent\b)")
+#: A name right before a figure, with nothing between: a capitalised word or a name's number ("FTSE ", "Stoxx 50 ").
+_INDEX_NAME_BEFORE = re.compile(r"\b([A-Z][\w&]*)(?: \d+)?\s+$")
+
+
 def change_of(text: str, left: int, floor: int) -> str:
     """ "up" or "down" when the phrase starting at ``left`` is a change ("rose 6.1%", "fell by 19 cents", "up 58.06
     points"), "" when it is a level ("rose 6.1% to $2.18 trillion": the $2.18 trillion); words before ``floor``
@@ -503,6 +509,9 @@ def change_of(text: str, left: int, floor: int) -> str:
     d = _draft_tables()
     if text.startswith("+", left):
         return "up"  # "Dow +0.2%"
+    name = _INDEX_NAME_BEFORE.search(text, max(0, left - 30), left) if _SIGNED_PERCENT.match(text, left) else None
+    if name and name.group(1).lower() not in d["months"]:
+        return "down"  # "FTSE -0.6%": a minus sign before a percent, right after a name, is a fall as "+" is a rise
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
