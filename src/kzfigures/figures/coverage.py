@@ -27,9 +27,19 @@ def token_pattern() -> re.Pattern[str]:
     }
     parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
-        alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
-        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")
+        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{_by_first_letter(items)})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """The words as one alternation, longest first, grouped by their first letter ("t(?:wenty|hree|en)|f(?:…)"):
+    the same matches as the flat list (two words with other first letters never match at one place), found quicker,
+    since a place is tried against one group instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0].lower(), []).append(word)
+    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(w[1:]) for w in group) + ")"
+                    for first, group in groups.items())
 
 
 def token_spans(text: str) -> list[tuple[int, int, str]]:
