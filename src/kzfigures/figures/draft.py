@@ -175,15 +175,34 @@ def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
     return max(0, bisect.bisect_right(spans, (at, math.inf)) - 1)
 
 
+# -- patterns the number reading tries on every token, compiled once ------------------------------------------
+_WORD_AT_END = re.compile(r"([A-Za-z][\w’'.-]*)\s$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
+_YEAR_THEN_MARK = re.compile(r"(?:1[89]|20)\d{2}[/–-]$")
+_YEAR_THEN_SLASH = re.compile(r"(?:1[89]|20)\d{2}/$")
+_CENTURY_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+_SECOND_YEAR_AFTER = re.compile(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_DECADE_S = re.compile(r"[’']?s\b")
+_GLUED_PREFIX = re.compile(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$")
+_LETTERS_AFTER = re.compile(r"[A-Za-z]+\b")
+_ALL_DIGITS = re.compile(r"\d+")
+_PERCENT_AFTER = re.compile(r"\s?(?:%|per ?cent)")
+_STOP_THEN_SPACE = re.compile(r"[,.;:]\s")
+_TWO_ENDS = re.compile(r"\s(?:to|–|-)\s|\d[–-]\d")
+
+
 # -- what a numeric word is when it is not a figure -------------------------------------------------------
 def _word_before(text: str, start: int) -> str:
     """The word just before ``start`` (across one space), without its trailing dot."""
-    m = re.search(r"([A-Za-z][\w’'.-]*)\s$", text[max(0, start - 30):start])
+    m = _WORD_AT_END.search(text[max(0, start - 30):start])
     if not m:
         return ""
     word = m.group(1)
     if word.endswith(".") and word.rstrip(".").lower() not in _draft_tables()["abbreviations"] and \
-            not re.fullmatch(r"(?:[A-Za-z]\.)+", word):
+            not _INITIALS.fullmatch(word):
         return ""  # "…the EU. Half of them": a sentence ends there; no name runs across it
     return word.rstrip(".")
 
@@ -237,7 +256,7 @@ class NotCounts:
         d, lower = _draft_tables(), text.lower()
         searched = [(rank, pattern, reason) for rank, ((pattern, reason), needs) in
                     enumerate(zip(d["not_counts"], d["not_count_needs"], strict=True))
-                    if not needs or any(n in lower for n in needs)]
+                    if not needs or any(map(lower.__contains__, needs))]
         spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
                        for rank, pattern, reason in searched for m in pattern.finditer(text))
         return cls(spans, [s[0] for s in spans])
@@ -256,7 +275,7 @@ def _ordinal(token: str, before: str, after: str) -> str:
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
         return f"ordinal: “{token}” ranks, it does not count"
-    if re.match(r"(?:st|nd|rd|th)\b", after):
+    if _ORDINAL_SUFFIX.match(after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
     return ""
 
@@ -274,11 +293,11 @@ def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
     """A financial year ("2023/24") or a decade ("1990s"), else ""."""
     token = text[start:end]
     left = text[max(0, start - 5):start]
-    fiscal = bool(re.search(r"(?:1[89]|20)\d{2}[/–-]$", left) and re.fullmatch(r"\d{2}", token)) or \
-        bool(re.search(r"(?:1[89]|20)\d{2}/$", left) and re.fullmatch(r"\d{4}", token))
-    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b", after)):
+    fiscal = bool(_YEAR_THEN_MARK.search(left) and _TWO_DIGITS.fullmatch(token)) or \
+        bool(_YEAR_THEN_SLASH.search(left) and _FOUR_DIGITS.fullmatch(token))
+    if fiscal or (_CENTURY_YEAR.fullmatch(token) and _SECOND_YEAR_AFTER.match(after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
-    if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
+    if _FOUR_DIGITS.fullmatch(token) and _DECADE_S.match(after):
         return f"decade: “{token}s” says when, not how many"
     return ""
 
@@ -293,11 +312,11 @@ def _time_of_day(text: str, start: int, end: int, after: str) -> str:
 def _glued_name(text: str, start: int, end: int, after: str) -> str:
     """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
     lex = lexicon()
-    prefix = re.search(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$", text[max(0, start - 7):start])  # "Covid-19", "ID.3"
+    prefix = _GLUED_PREFIX.search(text[max(0, start - 7):start])  # "Covid-19", "ID.3"
     glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
     if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
-    letters = re.match(r"[A-Za-z]+\b", after)
+    letters = _LETTERS_AFTER.match(after)
     known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
     if letters and letters.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
@@ -329,12 +348,12 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
     """The day of a month ("4 July") or a year ("in 2014"), else ""."""
     d = _draft_tables()
     token, before = text[start:end], _word_before(text, start)
-    digits_only = re.fullmatch(r"\d+", token)
+    digits_only = _ALL_DIGITS.fullmatch(token)
     beside_month = before.lower() in d["months"] or d["month_after"].match(after)
     if beside_month and digits_only and int(token) <= 31:
         return "date: the day of a month"
     low, high = d["year_range"]
-    if digits_only and len(token) == 4 and low <= int(token) <= high and not re.match(r"\s?(?:%|per ?cent)", after):
+    if digits_only and len(token) == 4 and low <= int(token) <= high and not _PERCENT_AFTER.match(after):
         left = text[max(0, start - 20):start].lower().rstrip()
         if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
@@ -374,7 +393,7 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     number_words = _draft_tables()["number_run"]
     while words < RIGHT_WORDS and pos - end < RIGHT_REACH:
         m = _NEXT_WORD.match(text, pos, limit)
-        if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
+        if not m or not m.group().strip() or _STOP_THEN_SPACE.match(text, pos, pos + 2):
             break
         # "1.8 billion-mile", "0-to-60-mph": the phrase may stop at any hyphen inside the word
         ends.extend(pos + i for i, ch in enumerate(m.group()) if ch == "-" and i > 0 and m.group()[:i].strip())
@@ -384,7 +403,7 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     tail = _NOTATION.match(text, end, limit)
     if tail:
         ends.append(tail.end())
-    if re.match(r"%", text[end:end + 1]):
+    if text.startswith("%", end):
         ends.append(end + 1)
     return sorted(set(ends))
 
@@ -460,7 +479,7 @@ def _is_change(text: str, left: int, phrase: str) -> bool:
     """True for "X to Y" right after a word of change, or after one and "from" ("rose from 5.1% to 5.6%", "fell
     5 to 7"): two figures, a before and an after, not a range ("range from $200 to $4m", "dropped by 1 to 1.5
     degrees" stay ranges)."""
-    if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
+    if not _TWO_ENDS.search(phrase) or phrase.lower().startswith(("between", "somewhere")):
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
     if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
