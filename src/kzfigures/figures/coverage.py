@@ -27,11 +27,11 @@ def token_pattern() -> re.Pattern[str]:
     }
     parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
-        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{_by_first_letter(items)})\b)")
+        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{by_first_letter(items)})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _by_first_letter(words: list[str]) -> str:
+def by_first_letter(words: list[str]) -> str:
     """The words as one alternation, longest first, grouped by their first letter ("t(?:wenty|hree|en)|f(?:…)"):
     the same matches as the flat list (two words with other first letters never match at one place), found quicker,
     since a place is tried against one group instead of every word."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
-from .coverage import token_spans
+from .coverage import by_first_letter, token_spans
 from .files import data_lock, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
@@ -431,7 +431,7 @@ def _acceptable_pattern() -> tuple[re.Pattern[str], int]:
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
                *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
                *lex["multiplier_words"], "odd", "fold", "year-old", "years-old", "year old", "years old"]
-    words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
+    words = by_first_letter(sorted(set(endings)))  # longest first, as one alternation grouped by first letter
     glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
                                                    reverse=True))
     longest = max(len(e) for e in {*endings, *lex["scale_abbreviations"], *lex["attached_units"]})
