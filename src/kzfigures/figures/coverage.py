@@ -9,7 +9,7 @@ import pandas as pd
 
 from .lexicon import lexicon
 from .package import Package
-from .parse import DIGITS, ODD_DIGITS
+from .parse import DIGITS, ODD_DIGITS, by_first_letter
 from .problems import Problem
 from .proposals import proposal_rows
 from .store import check_article, checked_package
@@ -27,19 +27,9 @@ def token_pattern() -> re.Pattern[str]:
     }
     parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
-        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{by_first_letter(items)})\b)")
+        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{by_first_letter(items, ignore_case=True)})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
 
-
-def by_first_letter(words: list[str]) -> str:
-    """The words as one alternation, longest first, grouped by their first letter ("t(?:wenty|hree|en)|f(?:…)"):
-    the same matches as the flat list (two words with other first letters never match at one place), found quicker,
-    since a place is tried against one group instead of every word."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        groups.setdefault(word[0].lower(), []).append(word)
-    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(w[1:]) for w in group) + ")"
-                    for first, group in groups.items())
 
 
 def token_spans(text: str) -> list[tuple[int, int, str]]:

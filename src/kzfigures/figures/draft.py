@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .bounds import Bounds
-from .coverage import by_first_letter, token_spans
+from .coverage import token_spans
 from .files import data_lock, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
-from .parse import SOFT_HYPHEN_GAP, parse_quantity, qualified
+from .parse import SOFT_HYPHEN_GAP, by_first_letter, parse_quantity, qualified
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, changed_by_hand, declare, descriptor, resource_name, resource_path
@@ -1151,13 +1151,11 @@ def _unit_range(text: str, p: Proposal, q: Proposal) -> Proposal | None:
     _ranges_with_units), or None."""
     if p.bounds is None or q.bounds is None or p.change or q.change or p.bounds.bound != "exact":
         return None
-    up_to = q.phrase.lower().startswith("up to ")  # "450 sq ft up to 900": q holds the "up to"
-    gap = _UNIT_THEN_TO.fullmatch(text[p.end:q.start] + ("up to " if up_to else ""))
-    unit_words = gap.group(1).split() if gap else []
-    if gap is None or not text.startswith(" ".join(unit_words), q.end + 1) or (q.bounds.bound != "exact" and not up_to):
+    joiner = _unit_joiner(text, p, q)
+    if joiner is None:
         return None
     opener = _RANGE_OPENER.search(text, max(0, p.start - 9), p.start)
-    if (gap.group(2) == "and") != (opener is not None and opener.group(1).lower() == "between"):
+    if (joiner == "and") != (opener is not None and opener.group(1).lower() == "between"):
         return None  # "and" closes "between", and only "between"
     before = re.findall(r"[a-z]+", text[max(0, p.start - 40):opener.start() if opener else p.start].lower())
     lower, upper = p.bounds.lower, q.bounds.upper
@@ -1168,6 +1166,16 @@ def _unit_range(text: str, p: Proposal, q: Proposal) -> Proposal | None:
                     quote=(min(p.quote[0], q.quote[0]), max(p.quote[1], q.quote[1])), unit=p.unit,
                     measure=p.measure, credit=p.credit, period=p.period or q.period, tokens=p.tokens + q.tokens,
                     attribution=p.attribution)
+
+
+def _unit_joiner(text: str, p: Proposal, q: Proposal) -> str | None:
+    """ "to", "up to" or "and" when the same unit words follow ``p`` and ``q`` and that word joins them ("450 sq ft
+    up to 900 sq ft"), else None; ``q`` is exact or "up to" (it then holds the "up to")."""
+    up_to = q.phrase.lower().startswith("up to ")
+    gap = _UNIT_THEN_TO.fullmatch(text[p.end:q.start] + ("up to " if up_to else ""))
+    if gap is None or (q.bounds is not None and q.bounds.bound != "exact" and not up_to):
+        return None
+    return gap.group(2) if text.startswith(" ".join(gap.group(1).split()), q.end + 1) else None
 
 
 #: "from X to Y": the gap between the two levels, and a bare number (no scale, no sign) as X.

@@ -65,6 +65,18 @@ _QUALIFIED = {
 }
 
 
+def by_first_letter(words: list[str], ignore_case: bool = False) -> str:
+    """The words as one alternation, longest first, grouped by their first letter ("t(?:wenty|hree|en)|f(?:…)"):
+    the same matches as the flat list (two words with other first letters never match at one place), found quicker,
+    since a place is tried against one group instead of every word. ``ignore_case``: for a pattern compiled with
+    re.IGNORECASE ("T" and "t" one group, so the longest word still comes first)."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0].lower() if ignore_case else word[0], []).append(word)
+    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(w[1:]) for w in group) + ")"
+                    for first, group in groups.items())
+
+
 @cache
 def _longest_first(table: str, key: str = "") -> tuple[str, ...]:
     """The words of a lexicon table (or of its ``key`` list), longest first, sorted once."""
@@ -114,8 +126,8 @@ def _unit_tail() -> re.Pattern[str]:
     """A text ending with one unit word of the lexicon: after a space, or (a unit that is not all letters, "%") glued
     on; the lazy head makes the longest unit win, as "percentage points" over "points"."""
     units = _longest_first("unit_words")
-    spaced = "|".join(re.escape(u) for u in units)
-    glued = "|".join(re.escape(u) for u in units if not u.isalpha())
+    spaced = by_first_letter(list(units))
+    glued = by_first_letter([u for u in units if not u.isalpha()])
     return re.compile(rf"(.+?)(?: (?:{spaced})|(?:{glued}))", re.DOTALL)
 
 
@@ -343,7 +355,7 @@ def _unsigned(text: str, lex: dict) -> str:
 @cache
 def _leading(table: str, after: str) -> re.Pattern[str]:
     """The words of a lexicon table at the start of a text (then ``after``), tried longest first as a loop would."""
-    return re.compile("(?:" + "|".join(re.escape(w) for w in _longest_first(table)) + ")" + re.escape(after))
+    return re.compile("(?:" + by_first_letter(list(_longest_first(table))) + ")" + re.escape(after))
 
 
 def _scale_of(text: str, lex: dict) -> int | None:
