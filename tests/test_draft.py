@@ -425,6 +425,11 @@ ISSUE_30 = [
     ("The deficit increased by $43.6 billion to $419.2 billion.", "$43.6 billion", 43.6e9, 43.6e9, "exact", "up", ""),
     ("The team gave up 517 rushing yards.", "517", 517, 517, "exact", "", ""),
     ("In Europe the Dow was +0.2% at noon.", "+0.2%", 0.2, 0.2, "exact", "up", "percent"),
+    # a minus sign before a percent, right after a name, is a fall; after a verb or a month it is a level
+    ("Markets in Asia: Topix -0.9% Kospi 200 -1.4%.", "-0.9%", -0.9, -0.9, "exact", "down", "percent"),
+    ("Markets in Asia: Topix -0.9% Kospi 200 -1.4%.", "-1.4%", -1.4, -1.4, "exact", "down", "percent"),
+    ("Prices in the town were -0.4% on the year.", "-0.4%", -0.4, -0.4, "exact", "", "percent"),
+    ("Prices in the town in June -0.4% on the year.", "-0.4%", -0.4, -0.4, "exact", "", "percent"),
     # units and currencies as written
     ("Broadband at 30Mbps and phones with 60GB came in.", "30Mbps", 30, 30, "exact", "", "megabits per second"),
     ("A 250ml bottle was sold.", "250ml", 250, 250, "exact", "", "millilitres"),

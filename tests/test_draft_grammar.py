@@ -85,6 +85,14 @@ FIGURES = [
      "years of age"),
     # "from X up to Y" is a range as "from X to Y" is
     ("Day passes cost from £5 up to £20 a month.", "from £5 up to £20", 5, 20, "range", "", "pounds"),
+    # … and with the unit written on both ends ("from 450 sq ft up to 900 sq ft"); "to-" glued to the second end
+    ("Plots run from 300 sq ft up to 800 sq ft in the town.", "from 300 sq ft up to 800", 300, 800, "range", "",
+     ""),
+    ("Trails run from 4 miles to 12 miles a loop.", "from 4 miles to 12", 4, 12, "range", "", "miles"),
+    ("Trails run between 4 miles and 12 miles a loop.", "between 4 miles and 12", 4, 12, "range", "", "miles"),
+    ("Rides cost 5 euros to 8 euros a day.", "5 euros to 8 euros", 5, 8, "range", "", "euros"),
+    ("They found a 40,000 to-60,000 year-old tooth.", "40,000 to-60,000 year-old", 40e3, 60e3, "range", "",
+     "years of age"),
     # "X-to-Y" is a range as "X to Y" is; a unit after a hyphen is read; an age written on after the number
     ("Viewers in the 18-to-34 age group left.", "18-to-34", 18, 34, "range", "", "age"),
     ("It cut two seconds off its 0-to-60-mph time.", "0-to-60", 0, 60, "range", "", "mph"),

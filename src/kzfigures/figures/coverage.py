@@ -9,7 +9,7 @@ import pandas as pd
 
 from .lexicon import lexicon
 from .package import Package
-from .parse import DIGITS, ODD_DIGITS
+from .parse import DIGITS, ODD_DIGITS, by_first_letter
 from .problems import Problem
 from .proposals import proposal_rows
 from .store import check_article, checked_package
@@ -27,9 +27,9 @@ def token_pattern() -> re.Pattern[str]:
     }
     parts = [f"(?P<odd_digits>{ODD_DIGITS})", f"(?P<digits>{DIGITS})"]
     for kind, items in words.items():
-        alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
-        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{alternatives})\b)")
+        parts.append(rf"(?P<{kind.replace(' ', '_')}>\b(?:{by_first_letter(items, ignore_case=True)})\b)")
     return re.compile("|".join(parts), re.IGNORECASE)
+
 
 
 def token_spans(text: str) -> list[tuple[int, int, str]]:

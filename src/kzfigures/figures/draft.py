@@ -29,7 +29,7 @@ from .files import data_lock, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
 from .package import Table, read_package
-from .parse import SOFT_HYPHEN_GAP, parse_quantity, qualified
+from .parse import SOFT_HYPHEN_GAP, by_first_letter, parse_quantity, qualified
 from .paths import check_new_file, project_root
 from .problems import DataPackageError
 from .proposals import COLUMNS, NOT_CHECKED, changed_by_hand, declare, descriptor, resource_name, resource_path
@@ -176,15 +176,34 @@ def _sentence_of(spans: list[tuple[int, int]], at: int) -> int:
     return max(0, bisect.bisect_right(spans, (at, math.inf)) - 1)
 
 
+# -- patterns the number reading tries on every token, compiled once ------------------------------------------
+_WORD_AT_END = re.compile(r"([A-Za-z][\w’'.-]*)\s$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")
+_YEAR_THEN_MARK = re.compile(r"(?:1[89]|20)\d{2}[/–-]$")
+_YEAR_THEN_SLASH = re.compile(r"(?:1[89]|20)\d{2}/$")
+_CENTURY_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+_SECOND_YEAR_AFTER = re.compile(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_DECADE_S = re.compile(r"[’']?s\b")
+_GLUED_PREFIX = re.compile(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$")
+_LETTERS_AFTER = re.compile(r"[A-Za-z]+\b")
+_ALL_DIGITS = re.compile(r"\d+")
+_PERCENT_AFTER = re.compile(r"\s?(?:%|per ?cent)")
+_STOP_THEN_SPACE = re.compile(r"[,.;:]\s")
+_TWO_ENDS = re.compile(r"\s(?:to|–|-)\s|\d[–-]\d")
+
+
 # -- what a numeric word is when it is not a figure -------------------------------------------------------
 def _word_before(text: str, start: int) -> str:
     """The word just before ``start`` (across one space), without its trailing dot."""
-    m = re.search(r"([A-Za-z][\w’'.-]*)\s$", text[max(0, start - 30):start])
+    m = _WORD_AT_END.search(text[max(0, start - 30):start])
     if not m:
         return ""
     word = m.group(1)
     if word.endswith(".") and word.rstrip(".").lower() not in _draft_tables()["abbreviations"] and \
-            not re.fullmatch(r"(?:[A-Za-z]\.)+", word):
+            not _INITIALS.fullmatch(word):
         return ""  # "…the EU. Half of them": a sentence ends there; no name runs across it
     return word.rstrip(".")
 
@@ -243,7 +262,7 @@ class NotCounts:
         d, lower = _draft_tables(), text.lower()
         searched = [(rank, pattern, reason) for rank, ((pattern, reason), needs) in
                     enumerate(zip(d["not_counts"], d["not_count_needs"], strict=True))
-                    if not needs or any(n in lower for n in needs)]
+                    if not needs or any(map(lower.__contains__, needs))]
         spans = sorted((m.start(), m.end(), rank, str(reason).replace("{match}", m.group()))
                        for rank, pattern, reason in searched for m in pattern.finditer(text))
         return cls(spans, [s[0] for s in spans])
@@ -262,7 +281,7 @@ def _ordinal(token: str, before: str, after: str) -> str:
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
                                                   or before.lower() not in numerators):
         return f"ordinal: “{token}” ranks, it does not count"
-    if re.match(r"(?:st|nd|rd|th)\b", after):
+    if _ORDINAL_SUFFIX.match(after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
     return ""
 
@@ -280,11 +299,11 @@ def _fiscal_or_decade(text: str, start: int, end: int, after: str) -> str:
     """A financial year ("2023/24") or a decade ("1990s"), else ""."""
     token = text[start:end]
     left = text[max(0, start - 5):start]
-    fiscal = bool(re.search(r"(?:1[89]|20)\d{2}[/–-]$", left) and re.fullmatch(r"\d{2}", token)) or \
-        bool(re.search(r"(?:1[89]|20)\d{2}/$", left) and re.fullmatch(r"\d{4}", token))
-    if fiscal or (re.fullmatch(r"(?:1[89]|20)\d{2}", token) and re.match(r"/(?:\d{2}|\d{4})\b|[–-]\d{2}\b", after)):
+    fiscal = bool(_YEAR_THEN_MARK.search(left) and _TWO_DIGITS.fullmatch(token)) or \
+        bool(_YEAR_THEN_SLASH.search(left) and _FOUR_DIGITS.fullmatch(token))
+    if fiscal or (_CENTURY_YEAR.fullmatch(token) and _SECOND_YEAR_AFTER.match(after)):
         return f"financial year: “{_fiscal_year(text, start, end)}” says when, not how many"
-    if re.fullmatch(r"\d{4}", token) and re.match(r"[’']?s\b", after):
+    if _FOUR_DIGITS.fullmatch(token) and _DECADE_S.match(after):
         return f"decade: “{token}s” says when, not how many"
     return ""
 
@@ -299,11 +318,11 @@ def _time_of_day(text: str, start: int, end: int, after: str) -> str:
 def _glued_name(text: str, start: int, end: int, after: str) -> str:
     """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
     lex = lexicon()
-    prefix = re.search(r"([A-Za-z$]+)(?:-|(?<=[A-Z])\.)?$", text[max(0, start - 7):start])  # "Covid-19", "ID.3"
+    prefix = _GLUED_PREFIX.search(text[max(0, start - 7):start])  # "Covid-19", "ID.3"
     glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
     if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
-    letters = re.match(r"[A-Za-z]+\b", after)
+    letters = _LETTERS_AFTER.match(after)
     known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
     if letters and letters.group().lower() not in known:
         return f"part of a name: “{_whole_word(text, start, end)}”"
@@ -335,12 +354,12 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
     """The day of a month ("4 July") or a year ("in 2014"), else ""."""
     d = _draft_tables()
     token, before = text[start:end], _word_before(text, start)
-    digits_only = re.fullmatch(r"\d+", token)
+    digits_only = _ALL_DIGITS.fullmatch(token)
     beside_month = before.lower() in d["months"] or d["month_after"].match(after)
     if beside_month and digits_only and int(token) <= 31:
         return "date: the day of a month"
     low, high = d["year_range"]
-    if digits_only and len(token) == 4 and low <= int(token) <= high and not re.match(r"\s?(?:%|per ?cent)", after):
+    if digits_only and len(token) == 4 and low <= int(token) <= high and not _PERCENT_AFTER.match(after):
         left = text[max(0, start - 20):start].lower().rstrip()
         if not any(left.endswith(q) for q in d["year_qualifiers"]):
             return "year: says when, not how many"
@@ -380,7 +399,7 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     number_words = _draft_tables()["number_run"]
     while words < RIGHT_WORDS and pos - end < RIGHT_REACH:
         m = _NEXT_WORD.match(text, pos, limit)
-        if not m or not m.group().strip() or re.match(r"[,.;:]\s", text[pos:pos + 2]):
+        if not m or not m.group().strip() or _STOP_THEN_SPACE.match(text, pos, pos + 2):
             break
         # "1.8 billion-mile", "0-to-60-mph": the phrase may stop at any hyphen inside the word
         ends.extend(pos + i for i, ch in enumerate(m.group()) if ch == "-" and i > 0 and m.group()[:i].strip())
@@ -390,7 +409,7 @@ def _right_ends(text: str, end: int, limit: int) -> list[int]:
     tail = _NOTATION.match(text, end, limit)
     if tail:
         ends.append(tail.end())
-    if re.match(r"%", text[end:end + 1]):
+    if text.startswith("%", end):
         ends.append(end + 1)
     return sorted(set(ends))
 
@@ -418,7 +437,7 @@ def _acceptable_pattern() -> tuple[re.Pattern[str], int]:
     endings = [*d["span_units"], *lex["suffix_qualifiers"], *lex["vague_quantities"], *lex["fraction_words"],
                *lex["times_words"], *lex["number_words"], *lex["scale_abbreviations"], *lex["scale_words"],
                *lex["multiplier_words"], "odd", "fold", "year-old", "years-old", "year old", "years old"]
-    words = "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True))
+    words = by_first_letter(sorted(set(endings)))  # longest first, as one alternation grouped by first letter
     glued = "|".join(re.escape(e) for e in sorted({*lex["scale_abbreviations"], *lex["attached_units"]}, key=len,
                                                    reverse=True))
     longest = max(len(e) for e in {*endings, *lex["scale_abbreviations"], *lex["attached_units"]})
@@ -466,7 +485,7 @@ def _is_change(text: str, left: int, phrase: str) -> bool:
     """True for "X to Y" right after a word of change, or after one and "from" ("rose from 5.1% to 5.6%", "fell
     5 to 7"): two figures, a before and an after, not a range ("range from $200 to $4m", "dropped by 1 to 1.5
     degrees" stay ranges)."""
-    if not re.search(r"\s(?:to|–|-)\s|\d[–-]\d", phrase) or phrase.lower().startswith(("between", "somewhere")):
+    if not _TWO_ENDS.search(phrase) or phrase.lower().startswith(("between", "somewhere")):
         return False
     before = re.findall(r"[a-z]+", text[max(0, left - 30):left].lower())[-3:]
     if before[-1:] == ["from"] and not phrase.lower().startswith("from "):
@@ -502,6 +521,12 @@ def _moves(word: str) -> bool:
     return (word in d["change_words"] and word != "from") or word in d["change_up"] or word in d["change_down"]
 
 
+#: A percent with a minus sign ("-0.6%", "−1.3 per cent").
+_SIGNED_PERCENT = re.compile(r"[-\u2212]\d[\d,]*(?:\.\d+)?\s?(?:%|per ?cent\b)")
+#: A name right before a figure, with nothing between: a capitalised word or a name's number ("FTSE ", "Stoxx 50 ").
+_INDEX_NAME_BEFORE = re.compile(r"\b([A-Z][\w&]*)(?: \d+)?\s+$")
+
+
 def change_of(text: str, left: int, floor: int) -> str:
     """ "up" or "down" when the phrase starting at ``left`` is a change ("rose 6.1%", "fell by 19 cents", "up 58.06
     points"), "" when it is a level ("rose 6.1% to $2.18 trillion": the $2.18 trillion); words before ``floor``
@@ -509,6 +534,9 @@ def change_of(text: str, left: int, floor: int) -> str:
     d = _draft_tables()
     if text.startswith("+", left):
         return "up"  # "Dow +0.2%"
+    name = _INDEX_NAME_BEFORE.search(text, max(0, left - 30), left) if _SIGNED_PERCENT.match(text, left) else None
+    if name and name.group(1).lower() not in d["months"]:
+        return "down"  # "FTSE -0.6%": a minus sign before a percent, right after a name, is a fall as "+" is a rise
     words = re.findall(r"[a-z]+", text[max(floor, left - 40):left].lower())[-5:]
     if re.search(r"[,;:()]\s*$", text[max(floor, left - 3):left]):
         return ""
@@ -1079,6 +1107,7 @@ def propose(text: str) -> list[Proposal]:
         proposal = _propose_token(text, context, (start, end, kind), covered_until)
         covered_until = max(covered_until, proposal.end)
         out.append(proposal)
+    out = _ranges_with_units(text, out)
     _periods_account(text, out)
     _changes_named_after(text, out)
     _restatements(text, out)
@@ -1109,6 +1138,60 @@ def _read_through_soft_hyphens(text: str) -> list[Proposal]:
         p.phrase, p.quote = text[p.start:p.end], (start(p.quote[0]), end(p.quote[1]))
         p.tokens = [(start(a), end(b)) for a, b in p.tokens]
     return proposals
+
+
+#: Between the two ends of a range that writes its unit twice: the first end's unit words, then "to", "up to" or
+#: "and" ("450 sq ft up to 900", "4 miles and 12").
+_UNIT_THEN_TO = re.compile(r"\s+((?:[A-Za-z]+\.?\s+){1,2}?)(to|up to|and)\s+")
+#: The opener of a range before its first end, at the end of the words before it ("from ", "between ").
+_RANGE_OPENER = re.compile(r"(?i)\b(from|between)\s+$")
+
+
+def _ranges_with_units(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """ "from 450 sq ft up to 900 sq ft", "between 4 miles and 12 miles", "5 euros to 8 euros": a range that writes
+    its unit on both ends is one range, as "from 450 up to 900 sq ft" is; "from X to Y" after a word of change
+    stays two levels ("dropped from 208 pounds to 193 pounds"), and ends that fall are no range."""
+    out: list[Proposal] = []
+    for q in proposals:
+        p = out[-1] if out else None
+        merged = _unit_range(text, p, q) if p is not None else None
+        if merged is None:
+            out.append(q)
+        else:
+            out[-1] = merged
+    return out
+
+
+def _unit_range(text: str, p: Proposal, q: Proposal) -> Proposal | None:
+    """The range ``p`` and ``q`` make when they are its two ends with the same unit written after each (see
+    _ranges_with_units), or None."""
+    if p.bounds is None or q.bounds is None or p.change or q.change or p.bounds.bound != "exact":
+        return None
+    joiner = _unit_joiner(text, p, q)
+    if joiner is None:
+        return None
+    opener = _RANGE_OPENER.search(text, max(0, p.start - 9), p.start)
+    if (joiner == "and") != (opener is not None and opener.group(1).lower() == "between"):
+        return None  # "and" closes "between", and only "between"
+    before = re.findall(r"[a-z]+", text[max(0, p.start - 40):opener.start() if opener else p.start].lower())
+    lower, upper = p.bounds.lower, q.bounds.upper
+    if (opener is not None and before and _moves(before[-1])) or not lower < upper:
+        return None  # "dropped from 208 pounds to 193 pounds": two levels; "1.3 A/cm2 to 0.03 A/cm2": no range
+    start = opener.start() if opener else p.start
+    return Proposal(start, q.end, text[start:q.end], Bounds(lower, upper, False, False, "range"),
+                    quote=(min(p.quote[0], q.quote[0]), max(p.quote[1], q.quote[1])), unit=p.unit,
+                    measure=p.measure, credit=p.credit, period=p.period or q.period, tokens=p.tokens + q.tokens,
+                    attribution=p.attribution)
+
+
+def _unit_joiner(text: str, p: Proposal, q: Proposal) -> str | None:
+    """ "to", "up to" or "and" when the same unit words follow ``p`` and ``q`` and that word joins them ("450 sq ft
+    up to 900 sq ft"), else None; ``q`` is exact or "up to" (it then holds the "up to")."""
+    up_to = q.phrase.lower().startswith("up to ")
+    gap = _UNIT_THEN_TO.fullmatch(text[p.end:q.start] + ("up to " if up_to else ""))
+    if gap is None or (q.bounds is not None and q.bounds.bound != "exact" and not up_to):
+        return None
+    return gap.group(2) if text.startswith(" ".join(gap.group(1).split()), q.end + 1) else None
 
 
 #: "from X to Y": the gap between the two levels, and a bare number (no scale, no sign) as X.
@@ -1372,7 +1455,36 @@ def draft_text(text: str, publisher: str = "") -> pd.DataFrame:
     columns: dict[str, Any] = {c: [r[c] for r in rows] for c in DRAFT_COLUMNS}  # a list a column: quicker
     columns["lower"] = np.array(columns["lower"], dtype="float64")
     columns["upper"] = np.array(columns["upper"], dtype="float64")
+    if rows:
+        columns.update(_typed_columns(columns))
     return pd.DataFrame(columns, copy=False)
+
+
+#: The text columns of draft_text's table.
+_TEXT_COLUMNS = ("number_text", "bound", "change", "unit", "measure", "credit", "attribution", "period", "reason")
+
+
+def _typed_columns(columns: dict[str, Any]) -> dict[str, Any]:
+    """The offsets and text columns as the arrays pandas would infer from their lists (int64, its string dtype),
+    built directly: inferring them took a third of draft_text's time on a sentence. With another string dtype
+    (pandas without its string default), the text columns are left to inference."""
+    import numpy as np
+    import pandas as pd
+
+    typed: dict[str, Any] = {c: np.array(columns[c], dtype="int64") for c in ("number_start", "number_end")}
+    dtype = _text_dtype()
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "python":
+        typed.update({c: pd.arrays.StringArray(np.array(columns[c], dtype=object), dtype=dtype)
+                      for c in _TEXT_COLUMNS})
+    return typed
+
+
+@lru_cache(maxsize=1)
+def _text_dtype() -> Any:
+    """The dtype pandas infers for a list of strings."""
+    import pandas as pd
+
+    return pd.Series([""]).dtype
 
 
 def credit_of(p: Proposal, publisher: str = "") -> str:
