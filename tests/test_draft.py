@@ -521,6 +521,10 @@ ONE_NUMBER = [
     ("Some 5'000 people came.", "5'000", "an apostrophe"),
     ("Some 3\u066c400 people came.", "3\u066c400", "an Arabic thousands separator"),
     ("Some 1\u00b75 million people came.", "1\u00b75 million", "a middle dot"),
+    # a fifth adversarial pass: European dots were 1.234 unread, then 567 and "89 euros" exact
+    ("It cost 1.234.567,89 euros in all.", "1.234.567,89", "dots between groups of three"),
+    ("Sales hit 2.500.000 units.", "2.500.000", "dots between groups of three"),  # not "000": 0 units
+    ("The fine was 1.250,50 euros.", "1.250,50", "dots between groups of three"),
 ]
 
 

@@ -1408,6 +1408,7 @@ def odd_digits_reason(token: str) -> str:
     if not found:
         invisible = re.search(r"[\u200b\u200c\u200d\u2060\ufeff]", token)
         found = "an invisible character inside the digits" if invisible else \
+            "dots between groups of three (a thousands separator in much European text)" if "." in token else \
             ("Indian grouping (lakh, crore)" if token.count(",") > 1 else "a decimal comma")
     shown = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "\u2423", token)
     return f"unread: “{shown}” is one number written with {found}; a person decides how to read it"

@@ -13,12 +13,14 @@ from .lexicon import lexicon
 #: A decimal may start with its point (".500", ".001 per cent").
 DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+)"
 #: Digits grouped in a way the grammar does not read for sure: Indian grouping ("1,50,000"), a decimal comma before a
-#: scale ("2,5 million"), an apostrophe ("5'000"), a middle dot ("1·5"), an Arabic or full-width separator ("3٬400",
-#: "3，400"), an invisible space ("1\u200b200"). One token, proposed unread with its reason (never two figures).
+#: scale ("2,5 million"), dots between groups of three ("2.500.000", "1.250,50"), an apostrophe ("5'000"), a middle
+#: dot ("1·5"), an Arabic or full-width separator ("3٬400", "3，400"), an invisible space ("1\u200b200"). One token,
+#: proposed unread with its reason (never two figures).
 _SCALE_AFTER = r"\s?(?:million|billion|trillion|thousand|bn|mn|m|tn)\b"
 #: A percent after a number: "52,1%" is a decimal comma as surely as "2,5 million" is.
 _PERCENT_AFTER = r"\s?(?:%|per\s?cent\b|percent\b|pc\b)"
 ODD_DIGITS = (rf"(?<![\d,.])(?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d,])|"
+              rf"\d{{1,3}}(?:\.\d{{3}})+,\d+(?![\d,])|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])|"
               rf"\d{{1,3}},\d{{1,2}}(?:{_SCALE_AFTER}|{_PERCENT_AFTER})|"
               rf"\d{{1,3}}(?:['’٬，]\d{{3}})+(?!\d)|\d+(?:[·\u200b\u200c\u200d\u2060\ufeff]\d+)+(?:{_SCALE_AFTER})?)")
 _DIGITS_ONLY = re.compile(rf"^{DIGITS}$")
