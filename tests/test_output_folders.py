@@ -19,7 +19,8 @@ from kzfigures.figures.paths import FileRefused
 ECONOMY = ROOT / "tests" / "articles" / "economy-budget.txt"
 
 
-@pytest.mark.parametrize("inside", ["data", "data/les", "seeds/x", "src/kzfigures/out", "notebooks/lessons/x"])
+@pytest.mark.parametrize("inside", ["data", "data/les", "seeds/x", "src/kzfigures/out", "notebooks/lessons/x",
+                                    "docs/r", "tests/out", "benchmarks/x"])  # docs/r: a fifth adversarial pass
 def test_a_folder_inside_the_projects_own_folders_is_refused_in_one_line(package_copy, inside):
     with pytest.raises(FileRefused, match=rf"^--output \S+ is inside {inside.split('/')[0]}/, one of the project's "):
         paths.check_outside_project(package_copy / inside, package_copy)

@@ -72,7 +72,7 @@ class FileRefused(ValueError):
 
 #: The project's own folders: its inputs (the data package, the articles) and its code. No file or folder a person
 #: names for a command's output goes inside them (the project writes there itself only where it says so).
-PROJECT_FOLDERS = ("data", "seeds", "src", "notebooks")
+PROJECT_FOLDERS = ("data", "seeds", "src", "notebooks", "docs", "tests", "benchmarks")
 
 
 def check_outside_project(target: Path, base: Path, flag: str = "--output",
