@@ -111,16 +111,19 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     (lambda c, t: c.accept(_pid(c, "£240m"), colour="red"), "colour: not a field a person sets"),
     (lambda c, t: c.accept(_pid(c, "£240m"), attributed_to="Jane Nobody"), "stands nowhere in the article"),
     (lambda c, t: c.undo(), "nothing to undo"),
+    # a fifth adversarial pass: control characters from the caller were echoed raw (a new line inside the line)
+    (lambda c, t: c.accept(_pid(c, "£240m"), attributed_to="police\n\x00"), "“police\\n\\x00” stands nowhere"),
+    (lambda c, t: c.add_words("a\x1b[2J\u202escore"), "“a\\x1b[2J\\u202escore” does not stand"),
 ], ids=["override without reason", "reason without bounds", "lower above upper", "past the end", "negative",
         "empty", "reversed", "unread words, no bounds", "blank reason", "unknown proposal", "unknown field",
-        "credit not in text", "undo with nothing"])
+        "credit not in text", "undo with nothing", "control characters in a credit", "control characters in words"])
 def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     root, article = drafted
     c = curation(article, root)
     before = (c.progress(), _bytes(root))
     with pytest.raises(ValueError) as caught:
         act(c, HARBOUR.read_text(encoding="utf-8"))
-    assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert words in str(caught.value) and str(caught.value).isprintable()
     assert (c.progress(), _bytes(root)) == before
 
 

@@ -30,7 +30,7 @@ from .bounds import Bounds
 from .coverage import coverage_problems
 from .draft import TO_DESCRIBE, publisher_of
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
-from .literal import hidden_character
+from .literal import hidden_character, printable
 from .package import DESCRIPTOR, Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
@@ -192,11 +192,11 @@ class Curation:
             raise ValueError("add_words: give the words as the article writes them, such as “a score of”")
         found = [m.start() for m in re.finditer(re.escape(words.strip()), self.text)]
         if not found:
-            raise ValueError(f"“{words.strip()}” does not stand in the text of {self.article} (as written, case "
-                             "included)")
+            raise ValueError(f"“{printable(words.strip())}” does not stand in the text of {self.article} (as "
+                             "written, case included)")
         if not isinstance(occurrence, int) or not 1 <= occurrence <= len(found):
-            raise ValueError(f"“{words.strip()}” stands {len(found)} time(s) in the text; occurrence must be 1 to "
-                             f"{len(found)}, not {occurrence!r}")
+            raise ValueError(f"“{printable(words.strip())}” stands {len(found)} time(s) in the text; occurrence must "
+                             f"be 1 to {len(found)}, not {occurrence!r}")
         at = found[occurrence - 1]
         return self.add(at, at + len(words.strip()), **fields)
 
@@ -366,8 +366,8 @@ class Curation:
             if at < 0:
                 return None
         if at < 0:
-            raise ValueError(f"the credit “{credit}” stands nowhere in the article: a credit is a name the article "
-                             "gives, as written there, or 'unattributed'")
+            raise ValueError(f"the credit “{printable(credit)}” stands nowhere in the article: a credit is a name "
+                             "the article gives, as written there, or 'unattributed'")
         return {"person_id": self._new_person_id(credit), "seed_id": self.article, "name": credit,
                 "kind": kind or "person",
                 "role": str(role).strip() if role else "named in the article as a figure's source",
