@@ -157,7 +157,11 @@ def test_the_table_reads_as_a_summary(rows):
     ("02-shares-and-rates copy.ipynb", "f", "02-shares-and-rates"),  # no name in it: the folder's (graded alone)
     ("Copy of 02-shares-and-rates.ipynb", "f", "02-shares-and-rates"),  # a drive's copy: not a student "of"
     ("ben-02-shares-and-rate.ipynb", "ben", None),  # the lesson's name mistyped: not part of the student's
-    ("homework.ipynb", "homework", None)])
+    ("homework.ipynb", "homework", None),
+    # a fifth adversarial pass: a download's double extension was the student "ana-.ipynb"; case or "_" lost the lesson
+    ("ana-01-reading-numbers-in-the-news.ipynb.ipynb", "ana", "01-reading-numbers-in-the-news"),
+    ("Ben-01-Reading-Numbers-in-the-News.ipynb", "Ben", "01-reading-numbers-in-the-news"),
+    ("cleo_02_shares_and_rates.IPYNB", "cleo", "02-shares-and-rates")])
 def test_who_handed_in_which_lesson(rel, student, lesson):
     stems = [p.stem for p in LESSONS]
     assert student_and_lesson(Path("/f") / rel, Path("/f"), stems) == (student, lesson)

@@ -583,12 +583,19 @@ def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str,
     """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's or one like
     it, else FOLDER's own name: a student's folder graded on its own) and which lesson its file name holds."""
     rel = path.relative_to(folder)
-    lesson = next((s for s in stems if s in path.stem), None)
+    stem = re.sub(r"(?:\.ipynb)+$", "", path.name, flags=re.I)  # "….ipynb.ipynb", as a download may name it
+    found = next(((s, m) for s in stems if (m := re.search(_loose(s), stem))), None)
+    lesson = found[0] if found else None
     if len(rel.parts) > 1:
         return rel.parts[0], lesson
-    name = path.stem.replace(lesson, "") if lesson else LESSON_LIKE.sub("", path.stem)
+    name = stem[:found[1].start()] + stem[found[1].end():] if found else LESSON_LIKE.sub("", stem)
     name = COPY.sub("", name)
-    return name.strip(" -_.") or folder.name or path.stem, lesson
+    return name.strip(" -_.") or folder.name or stem, lesson
+
+
+def _loose(stem: str) -> re.Pattern[str]:
+    """A lesson's file stem as people rename it: any case, "_" or a space for "-" ("01_Reading-Numbers-…")."""
+    return re.compile(re.escape(stem).replace("\\-", "[-_ ]"), re.I)
 
 
 @dataclass
