@@ -88,9 +88,17 @@ def _draft_tables() -> dict[str, Any]:
     aux = "(?:" + "|".join(d["credit_auxiliaries"]) + ") "
     groups = "(?:" + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in d["credit_groups"]) + ")"
     mods = "(?:" + "|".join(map(re.escape, sorted(d["credit_group_modifiers"], key=len, reverse=True))) + ")"
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says)
-                                       .replace("AUX", aux).replace("GROUP", groups).replace("MODS", mods))
+    ties = "|".join(map(re.escape, d["credit_group_ties"]))
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("OFROLE", d["credit_role_of"])
+                                       .replace("ROLE", roles).replace("SAYS", says).replace("AUX", aux)
+                                       .replace("GROUP", groups).replace("MODS", mods).replace("TIES", ties))
                             for p in d["credit_patterns"]]
+    # a name right after a tie ("close to the Ministry of Defence said") is whom a group is close to, not a speaker
+    d["tied_before"] = re.compile(rf"\b(?:{ties})(?: the)?(?: [A-Z][\w’'.-]*| of| for| the)* $")
+    d["group_tie"] = re.compile(rf" (?:{ties}) ")
+    d["role_of"] = re.compile(rf"{roles} (?:of|for) ")
+    audiences = "|".join(map(re.escape, sorted(d["credit_audiences"], key=len, reverse=True)))
+    d["audience_word"] = re.compile(rf" (?:the |a |an )?(?:[A-Z][\w’'-]*|(?:{audiences})\b)")  # "told the BBC"
     d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
     d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
@@ -795,18 +803,20 @@ def _name_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> str:
     return _credit_in(text, lo, hi, speakers_only)[0]
 
 
-def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tuple[str, int]:
-    """_name_in's name and the offset from which it credits the sentence's numbers: ``lo``, or where the words said
-    begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …": from "said" on)."""
+def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tuple[str, int, int]:
+    """_name_in's name and the offsets between which it credits the sentence's numbers: ``lo`` to ``hi``, or from
+    where the words said begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …":
+    from "said" on), to where a relative clause of saying ends ("Bush, who told reporters that …, left")."""
     d = _draft_tables()
     for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
-            if name:
+            if name and not d["tied_before"].search(text, max(lo, m.start("name") - 80), m.start("name")):
                 return _resolve_role(text, name, m.start()), (
                     m.end("said") if "said" in pattern.groupindex else
-                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo)
-    return "", lo
+                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo), (
+                    m.end("clause") if "clause" in pattern.groupindex else hi)
+    return "", lo, hi
 
 
 #: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
@@ -818,7 +828,14 @@ def _reported_from(text: str, m: re.Match[str], lo: int, hi: int) -> int:
     """Where the words a lower-case source reports begin: the sentence's start when its reporting clause closes the
     sentence ("Prices fell 5 pct, dealers said."), else the source itself ("As the dollar fell to a 40-year low,
     traders said …": the 40-year low is the narrator's)."""
-    return lo if _CLAUSE_ENDS.fullmatch(text, m.end(), hi) else m.start("name")
+    ends = [m.end()]
+    while text[m.start("says"):m.end("says")] == "told" and len(ends) <= 4:  # "…, sources told Tengri News."
+        word = _draft_tables()["audience_word"].match(text, ends[-1], hi)  # whom they told, a word at a time
+        if not word:
+            break
+        ends.append(word.end())
+    return lo if any(_CLAUSE_ENDS.fullmatch(text, end, hi) for end in ends) else m.start("name")
+
 
 
 #: Roles that stand for the organisation the article named before them ("the department" after "the Interior
@@ -845,14 +862,26 @@ def _resolve_role(text: str, name: str, at: int) -> str:
     return _clean_name(found, text) or name
 
 
+def _is_group(name: str) -> bool:
+    """True for a group's credit ("dealers", "sources close to the ministry"): no one a later "he said" stands for."""
+    d = _draft_tables()
+    tie = d["group_tie"].search(name)
+    return (name[:tie.start()] if tie else name).rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]
+
+
 def _clean_name(name: str, text: str) -> str:
     """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
     ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
     d = _draft_tables()
     first, _, rest = name.partition(" ")
     if first.lower() == "the" and (rest.lower() in d["credit_roles"] or (
-            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"])):
-        return name  # "the chancellor said", "according to the port authority": the role as the article writes it
+            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"]) or (
+            rest.islower() and d["role_of"].match(rest))):
+        return name  # "the chancellor said", "according to the port authority", "the ministry of labour said": as written
+    tie = d["group_tie"].search(name)
+    if tie and name[:tie.start()].rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:
+        group = _clean_name(name[:tie.start()], text)  # "Sources close to the ministry": the group, tied as written
+        return group + name[tie.start():] if group else ""
     if name.rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:  # "Some currency traders": "currency traders"
         words = name.split()
         while len(words) > 1 and words[0].lower().strip(",") in _GROUP_OPENERS | {*d["name_skip"], *_OPENING_WORDS}:
@@ -950,7 +979,7 @@ class _Context:
     quoted: list[tuple[int, int]]
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
-    credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    credits_from: dict[int, tuple[str, int, int]] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -968,7 +997,7 @@ class _Context:
             self.credits_from[index] = _credit_in(text, *self.spans[index])
             self.found["sentence", index] = self.credits_from[index][0]
         name = self.found["sentence", index]
-        if name and at >= self.credits_from[index][1]:
+        if name and self.credits_from[index][1] <= at < self.credits_from[index][2]:
             return name, "explicit"
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
@@ -983,12 +1012,11 @@ class _Context:
     def speaker_of(self, text: str, index: int) -> str:
         """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
         standing for the one before); "" when none. Found in text order, each sentence once (no recursion)."""
-        groups = _draft_tables()["credit_groups_set"]
         while len(self.speakers) <= index:
             i = len(self.speakers)
             lo, hi = self.spans[i]
             name = _name_in(text, lo, hi, speakers_only=True)
-            if name.rsplit(" ", 1)[-1].lower() in groups:
+            if _is_group(name):
                 name = ""  # a group ("dealers") is no one a pronoun stands for
             elif not name and _PRONOUN_SAYS.search(text, lo, hi):
                 name = self._speaker_before(text, i)
