@@ -689,3 +689,33 @@ def test_two_credits_alike_but_for_case_get_two_people_rows(package_copy):
     assert sorted(r["name"] for r in rows) == ["Officials", "officials"]
     assert len({r["person_id"] for r in read_rows(package_copy / "data" / "people.csv")}) == \
         len(read_rows(package_copy / "data" / "people.csv"))
+
+
+FERRY = ROOT / "tests" / "articles" / "ferry-fares.txt"
+
+
+def test_a_credit_the_draft_did_not_find_is_never_shown_as_the_article_naming_none(package_copy):
+    """Issue 30: a figure accepted from a draft that found no credit reads "no source found by the draft" wherever it
+    is shown (the card, the readable table, a chart's source line); "the article names no source" is a person's
+    word, said by classifying the source."""
+    from kzfigures.charts.curating import CurationView
+    from kzfigures.charts.plotting import source_line
+    from kzfigures.figures.table import credit_line
+
+    article = add_article(FERRY, "Ferry fares to rise", "Test Gazette", "2024-05-06", root=package_copy)
+    draft_article(article, root=package_copy)
+    c = curation(article, package_copy)
+    view = CurationView(c)
+    _click(view, action="accept", pid=view.card["pid"])  # "8%": the card says what accepting records
+    assert "no source found by the draft" in view.card["credit"] and "names no source" not in view.card["credit"]
+    c.accept(_pid(c, "closer to 12%"))  # an unnamed official: the draft found no one
+    c.accept(_pid(c, "about 900"), attributed_to="unattributed", source_type="unnamed estimate")  # a person's word
+    c.save()
+    assert validate_package(package_copy) == []
+    figures = load_figures(package_copy, seed=article).set_index("number_text")
+    assert credit_line(figures.loc["closer to 12%"]) == "unattributed (no source found by the draft)"
+    assert credit_line(figures.loc["about 900"]) == "unattributed (unnamed estimate: the article names no source)"
+    shown = views.readable(figures.reset_index()).to_string()
+    assert "no source found by the draft" in shown and shown.count("names no source") == 1
+    assert "according to: unattributed (no source found by the draft)." in source_line(
+        figures.loc[["closer to 12%"]].reset_index(), article="Test Gazette")
