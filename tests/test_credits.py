@@ -287,3 +287,16 @@ def test_whom_a_source_told_is_never_the_publisher():
     table = draft_text(text, publisher="Example News")
     (row,) = table[table.number_text == "300"].itertuples()
     assert row.credit == "sources close to the ministry"
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("the ministry of labour", "organisation"), ("Ministry of Labour", "organisation"),
+    ("Bank of England", "organisation"), ("Example Trading Co", "organisation"), ("EXAMPLE CORP", "organisation"),
+    ("EPA", "organisation"), ("the port authority", "organisation"), ("Office for Example Statistics", "organisation"),
+    ("The president of the company", "person"), ("the mayor", "person"), ("Dana Okafor", "person"),
+    ("sources close to the ministry", "person"), ("Officials", "person"),
+])
+def test_a_credit_s_kind_is_an_organisation_when_its_head_word_says_so(name, kind):
+    from kzfigures.figures.draft import credit_kind
+
+    assert credit_kind(name) == kind

@@ -719,3 +719,32 @@ def test_a_credit_the_draft_did_not_find_is_never_shown_as_the_article_naming_no
     assert "no source found by the draft" in shown and shown.count("names no source") == 1
     assert "according to: unattributed (no source found by the draft)." in source_line(
         figures.loc[["closer to 12%"]].reset_index(), article="Test Gazette")
+
+
+def test_an_accepted_credit_keeps_how_its_sentence_gives_it_and_an_organisation_is_one(drafted, package_copy):
+    """Issue 30: accepting a drafted credit, with or without the card's credit field, keeps the draft's explicit
+    ("according to the port authority") or inferred (a quotation's "she said"); a name a person gives is theirs,
+    explicit. A new credit's kind is an organisation when its words say so (lexicon credit_organisation_words)."""
+    root, article = drafted
+    c = curation(article, root)
+    c.accept(_pid(c, "About 1,200"))  # "according to the port authority": explicit
+    c.accept(_pid(c, "£240m"), attributed_to="Dana Okafor")  # "the mayor, Dana Okafor, said": explicit, a person
+    c.save()
+    figures = load_figures(root, seed=article).set_index("number_text")
+    assert figures.loc["About 1,200", "attribution"] == "explicit" and figures.loc["£240m", "attribution"] == "explicit"
+    people = {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}
+    assert (people["the port authority"], people["Dana Okafor"]) == ("organisation", "person")
+    assert validate_package(root) == []
+
+    ferry = add_article(FERRY, "Ferry fares to rise", "Test Gazette", "2024-05-06", root=root)
+    draft_article(ferry, root=root)
+    c = curation(ferry, root)
+    c.accept(_pid(c, "2,000 pounds"), attributed_to="Jane Example")  # “…,” she said: the speaker, inferred
+    c.accept(_pid(c, "doubled"), attributed_to="Jane Example", attribution="explicit")
+    c.accept(_pid(c, "8%"), attributed_to="the operator")  # a credit the draft did not find: the person's, explicit
+    c.save()
+    figures = load_figures(root, seed=ferry).set_index("number_text")
+    assert figures.loc[["2,000 pounds", "doubled", "8%"], "attribution"].tolist() == ["inferred", "explicit",
+                                                                                       "explicit"]
+    assert {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}["the operator"] == "organisation"
+    assert validate_package(root) == []

@@ -103,6 +103,7 @@ def _draft_tables() -> dict[str, Any]:
     d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
+    d["credit_organisation_set"] = frozenset(d["credit_organisation_words"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
     d["currency_before_digits"] = re.compile(rf"(?<![a-z])({signs})\s?-?\d")
     d["openers"] = frozenset(w.split()[0] for w in (
@@ -1392,9 +1393,33 @@ def credit_of(p: Proposal, publisher: str = "") -> str:
 
 def credit_at(text: str, at: int, publisher: str = "") -> str:
     """Who the text credits for a figure at offset ``at``, as draft_text would (narration: ``publisher``)."""
+    return credit_and_attribution_at(text, at, publisher)[0]
+
+
+def credit_and_attribution_at(text: str, at: int, publisher: str = "") -> tuple[str, str]:
+    """credit_at and how the text gives it, as a figures row says it: "explicit" (the sentence names it, or the
+    article's own words, credited to ``publisher``) or "inferred" (a quotation's or a pronoun's speaker); ("", "")
+    when none."""
     spans = sentences(text)
     name, attribution = _Context(spans, quotations(text), NotCounts.of(text)).credit(text, _sentence_of(spans, at), at)
-    return name or (publisher if attribution == "narration" else "")
+    if name:
+        return name, attribution
+    return (publisher, "explicit") if attribution == "narration" and publisher else ("", "")
+
+
+def credit_kind(name: str) -> str:
+    """The kind of a credit for people.csv: "organisation" when its head word is an organisation's (lexicon
+    ``credit_organisation_words``: "the ministry of labour", "Bank of England", "Example Trading Co", "EPA"), else
+    "person" ("The president of the company", a group: "sources close to the ministry")."""
+    d = _draft_tables()
+    if _is_group(name):
+        return "person"
+    head = re.split(r" (?:of|for) ", name, maxsplit=1)[0].split()
+    last = head[-1].strip(".,’'") if head else ""
+    if last.lower() in d["credit_organisation_set"] or {last, last.title()} & d["credit_company_words"] or (
+            len(head) == 1 and len(last) >= 2 and last.isupper()):
+        return "organisation"
+    return "person"
 
 
 def publisher_of(seed: Seed) -> str:
