@@ -253,6 +253,8 @@ SPEAKERS = [
     ("The plan was praised by Jane Example, who said that 300 homes would be built.", "300", "Jane Example",
      "explicit"),
     ("Bush, who told reporters that the deficit would fall 40 pct, left with 300 aides.", "300", "", "narration"),
+    ("The latest was President Jane Example herself, who told the Example Summit (ES) in Lima that she would cut "
+     "the deficit by 40 pct.", "40 pct", "Jane Example", "explicit"),
     # a group tied to a body ("sources close to the ministry"): the group, never the body, never whom they told
     ("Sources close to the ministry told Example News that 300 people were detained.", "300",
      "Sources close to the ministry", "explicit"),
