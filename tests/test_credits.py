@@ -270,6 +270,19 @@ SPEAKERS = [
     ("The ministry of labour said 4,000 jobs were lost.", "4,000", "The ministry of labour", "explicit"),
     ("Jobs fell by 4,000, according to the ministry of labour.", "4,000", "the ministry of labour", "explicit"),
     ("The president of the company said profit rose 5 pct.", "5 pct", "The president of the company", "explicit"),
+    # a role with two words before it; a body whose data, report or study shows it
+    ("Inflation eased to 0.4% in June, according to the national statistics office.", "0.4%",
+     "the national statistics office", "explicit"),
+    ("Fares will rise by 8% in April, the operator said on Tuesday.", "8%", "the operator", "explicit"),
+    ("Data from the Office for Example Statistics showed prices rose 5 pct in May.", "5 pct",
+     "Office for Example Statistics", "explicit"),
+    ("A report by the Example Transit Institute found that 40% of riders walk.", "40%", "Example Transit Institute",
+     "explicit"),
+    ("A new study from Example University suggests 30 pct of bees died.", "30 pct", "Example University",
+     "explicit"),
+    ("The study found 40% of riders walk.", "40%", "", "narration"),  # no one named
+    ("Data from the survey showed 5 pct of people agreed.", "5 pct", "", "narration"),
+    ("The ruling party in the national assembly said 30 seats were won.", "30", "", "none"),
     # an apposition with an age and a relative clause between the name and "said"
     ("Dana Example, 34, who rides the bus, said fares rose 5 pct.", "5 pct", "Dana Example", "explicit"),
     ("Dana Example, who rides the bus, said fares rose 5 pct.", "5 pct", "Dana Example", "explicit"),
