@@ -741,10 +741,10 @@ def test_an_accepted_credit_keeps_how_its_sentence_gives_it_and_an_organisation_
     c = curation(ferry, root)
     c.accept(_pid(c, "2,000 pounds"), attributed_to="Jane Example")  # “…,” she said: the speaker, inferred
     c.accept(_pid(c, "doubled"), attributed_to="Jane Example", attribution="explicit")
-    c.accept(_pid(c, "8%"), attributed_to="the operator")  # a credit the draft did not find: the person's, explicit
+    c.accept(_pid(c, "8%"), attributed_to="The ferry company")  # a name the draft did not give: the person's, explicit
     c.save()
     figures = load_figures(root, seed=ferry).set_index("number_text")
     assert figures.loc[["2,000 pounds", "doubled", "8%"], "attribution"].tolist() == ["inferred", "explicit",
                                                                                        "explicit"]
-    assert {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}["the operator"] == "organisation"
+    assert {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}["The ferry company"] == "organisation"
     assert validate_package(root) == []
