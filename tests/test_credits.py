@@ -283,6 +283,11 @@ SPEAKERS = [
     ("The study found 40% of riders walk.", "40%", "", "narration"),  # no one named
     ("Data from the survey showed 5 pct of people agreed.", "5 pct", "", "narration"),
     ("The ruling party in the national assembly said 30 seats were won.", "30", "", "none"),
+    # more verbs of saying, a speaker's and an unnamed one's (never the narrator's)
+    ("Jane Example explained that 40 pct of the fleet was idle.", "40 pct", "Jane Example", "explicit"),
+    ("Fares rose 5 pct, Jane Example argued.", "5 pct", "Jane Example", "explicit"),
+    ("An official explained that 30 boats were idle.", "30", "", "none"),
+    ("Jane Example said boats were idle. She stressed that 30 were.", "30", "Jane Example", "inferred"),
     # an apposition with an age and a relative clause between the name and "said"
     ("Dana Example, 34, who rides the bus, said fares rose 5 pct.", "5 pct", "Dana Example", "explicit"),
     ("Dana Example, who rides the bus, said fares rose 5 pct.", "5 pct", "Dana Example", "explicit"),

@@ -942,16 +942,18 @@ def speaker(text: str, quotation: tuple[int, int]) -> str:
 
 #: A pronoun that says ("he said", "She also told"): it stands for the speaker just named, if any.
 _PRONOUN_SAYS = re.compile(r"\b(?:[Hh]e|[Ss]he|[Ii]t)(?: also| later)? (?:said|says|added|told|believes|expects|"
-                           r"estimates|estimated|warned|thinks|noted)\b")
+                           r"estimates|estimated|warned|thinks|noted|explained|argued|stressed|admitted)\b")
 #: A verb of saying with or without a name: a sentence where someone unnamed speaks ("dealers said") ends the search
 #: for whom a later pronoun stands for.
-_SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|reported|claimed|claims)\b")
+_SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|reported|claimed|claims|explained|"
+                   r"argued|stressed|admitted)\b")
 #: How many sentences back a pronoun or a quotation looks for the speaker it stands for.
 SPEAKER_REACH = 2
 #: A sentence that credits someone of its own ("according to …", "an official said"): its figures are never the
 #: narrator's, even when the draft cannot name whom ("all told" tells nothing; "estimated" is a bound word).
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|(?<!a )say|(?<![Aa]ll )told|stated|claimed|claims|warned|"
-                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|put (?:the|its|their) \w+ at)\b")
+                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|put (?:the|its|their) \w+ at|explained|"
+                         r"argued|stressed|cautioned|admitted|acknowledged|conceded|reckons|reckoned)\b")
 # "have a say" says nothing; "police estimated", "witnesses counted", "organisers put the number at" credit someone
 # ("an estimated 300" is a bound)
 #: An age between commas after a name ("Dana Example, 34, who …"): the reporter describing a speaker, not the
