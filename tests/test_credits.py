@@ -182,7 +182,7 @@ SOURCES = [
     ("EXAMPLE CORP SAYS PROFIT UP 15 PCT", "15", "EXAMPLE CORP", "explicit"),
     # a source merely mentioned is no credit
     ("More than 63,000 phones were lost, according to a survey.", "63,000", "", "none"),
-    ("The report sent to officials puts the cost at 5 mln dlrs.", "5 mln", "", "narration"),
+    ("The report sent to officials puts the cost at 5 mln dlrs.", "5 mln", "", "none"),  # the report's, not ours
     ("Analysts said rates would rise. He said they would reach 6 pct.", "6 pct", "", "none"),  # a group is no "he"
     # a source named after a few words ("according to a report by X"); a role with a word before it, as written
     ("According to a report by the Example Transit Institute, more than 40,000 residents ride buses.", "40,000",
@@ -212,10 +212,15 @@ def test_a_lower_case_or_institutional_source(text, phrase, credit, attribution)
 # with a publisher: the article's own words are its publisher's; a sentence that credits someone of its own never is
 WITH_PUBLISHER = [
     ("The firm sold 30 vans.", "30", "The Daily Example"),
-    # someone else's count, after the number or before it (a fourth adversarial pass): never the publisher's
+    # someone else's count, after the number or before it (a fourth adversarial pass): never the publisher's; the
+    # one who counts or puts the number at it when named
     ("Some 300 people marched, police estimated.", "300", ""),
-    ("Organisers put the number at 2,000.", "2,000", ""),
-    ("Witnesses counted at least 20 tanks.", "20", ""),
+    ("Organisers put the number at 2,000.", "2,000", "Organisers"),
+    ("Witnesses counted at least 20 tanks.", "20", "Witnesses"),
+    ("The Example Institute puts the cost of the repairs at $5 million.", "$5", "Example Institute"),
+    ("Some estimates put the total at 15,000.", "15,000", ""),  # no one named, and not the narrator
+    ("Reports have put the offer at 300 pence a share.", "300", ""),
+    ("Figures put the loss at 300 jobs.", "300", ""),
     ("An estimated 300 people marched.", "300", "The Daily Example"),  # a bound word, said by the narrator
     ("According to a report by the Example Transit Institute, more than 40,000 residents ride buses.", "40,000",
      "Example Transit Institute"),

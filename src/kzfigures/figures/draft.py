@@ -952,8 +952,8 @@ SPEAKER_REACH = 2
 #: A sentence that credits someone of its own ("according to …", "an official said"): its figures are never the
 #: narrator's, even when the draft cannot name whom ("all told" tells nothing; "estimated" is a bound word).
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|(?<!a )say|(?<![Aa]ll )told|stated|claimed|claims|warned|"
-                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|put (?:the|its|their) \w+ at|explained|"
-                         r"argued|stressed|cautioned|admitted|acknowledged|conceded|reckons|reckoned)\b")
+                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|puts? (?:the|its|their) (?:[a-z]+ ){1,4}at|"
+                         r"explained|argued|stressed|cautioned|admitted|acknowledged|conceded|reckons|reckoned)\b")
 # "have a say" says nothing; "police estimated", "witnesses counted", "organisers put the number at" credit someone
 # ("an estimated 300" is a bound)
 #: An age between commas after a name ("Dana Example, 34, who …"): the reporter describing a speaker, not the
