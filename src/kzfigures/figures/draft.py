@@ -870,14 +870,19 @@ def _is_group(name: str) -> bool:
     return (name[:tie.start()] if tie else name).rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]
 
 
+def _is_role(name: str) -> bool:
+    """True for a role as the article writes it: "the chancellor", "the port authority", "the ministry of labour"."""
+    d = _draft_tables()
+    first, _, rest = name.partition(" ")
+    return first.lower() == "the" and (rest.lower() in d["credit_roles"] or (rest.islower() and bool(
+        rest.rsplit(" ", 1)[-1] in d["credit_roles"] or d["role_of"].match(rest))))
+
+
 def _clean_name(name: str, text: str) -> str:
     """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
     ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
     d = _draft_tables()
-    first, _, rest = name.partition(" ")
-    if first.lower() == "the" and (rest.lower() in d["credit_roles"] or (
-            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"]) or (
-            rest.islower() and d["role_of"].match(rest))):
+    if _is_role(name):
         return name  # "the chancellor said", "according to the port authority", "the ministry of labour said": as written
     tie = d["group_tie"].search(name)
     if tie and name[:tie.start()].rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:
