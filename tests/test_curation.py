@@ -787,3 +787,63 @@ def test_the_view_takes_back_a_saved_decision(drafted):
     assert view.card["pid"] == pounds and not any(m["decided"] for m in view.marks)
     assert _bytes(root) == before and validate_package(root) == []
     assert _click(view, action="take_back", pid=pounds).startswith("nothing to take back") and view.error
+
+
+FERRY = ROOT / "tests" / "articles" / "ferry-fares.txt"
+
+
+def test_a_credit_the_draft_did_not_find_is_never_shown_as_the_article_naming_none(package_copy):
+    """Issue 30: a figure accepted from a draft that found no credit reads "no source found by the draft" wherever it
+    is shown (the card, the readable table, a chart's source line); "the article names no source" is a person's
+    word, said by classifying the source."""
+    from kzfigures.charts.curating import CurationView
+    from kzfigures.charts.plotting import source_line
+    from kzfigures.figures.table import credit_line
+
+    article = add_article(FERRY, "Ferry fares to rise", "Test Gazette", "2024-05-06", root=package_copy)
+    draft_article(article, root=package_copy)
+    c = curation(article, package_copy)
+    view = CurationView(c)
+    _click(view, action="show", pid=_pid(c, "closer to 12%"))  # the card says what accepting records
+    assert "no source found by the draft" in view.card["credit"] and "names no source" not in view.card["credit"]
+    _click(view, action="accept", pid=_pid(c, "8%"))
+    c.accept(_pid(c, "closer to 12%"))  # an unnamed official: the draft found no one
+    c.accept(_pid(c, "about 900"), attributed_to="unattributed", source_type="unnamed estimate")  # a person's word
+    c.save()
+    assert validate_package(package_copy) == []
+    figures = load_figures(package_copy, seed=article).set_index("number_text")
+    assert credit_line(figures.loc["closer to 12%"]) == "unattributed (no source found by the draft)"
+    assert credit_line(figures.loc["about 900"]) == "unattributed (unnamed estimate: the article names no source)"
+    shown = views.readable(figures.reset_index()).to_string()
+    assert "no source found by the draft" in shown and shown.count("names no source") == 1
+    assert "according to: unattributed (no source found by the draft)." in source_line(
+        figures.loc[["closer to 12%"]].reset_index(), article="Test Gazette")
+
+
+def test_an_accepted_credit_keeps_how_its_sentence_gives_it_and_an_organisation_is_one(drafted, package_copy):
+    """Issue 30: accepting a drafted credit, with or without the card's credit field, keeps the draft's explicit
+    ("according to the port authority") or inferred (a quotation's "she said"); a name a person gives is theirs,
+    explicit. A new credit's kind is an organisation when its words say so (lexicon credit_organisation_words)."""
+    root, article = drafted
+    c = curation(article, root)
+    c.accept(_pid(c, "About 1,200"))  # "according to the port authority": explicit
+    c.accept(_pid(c, "£240m"), attributed_to="Dana Okafor")  # "the mayor, Dana Okafor, said": explicit, a person
+    c.save()
+    figures = load_figures(root, seed=article).set_index("number_text")
+    assert figures.loc["About 1,200", "attribution"] == "explicit" and figures.loc["£240m", "attribution"] == "explicit"
+    people = {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}
+    assert (people["the port authority"], people["Dana Okafor"]) == ("organisation", "person")
+    assert validate_package(root) == []
+
+    ferry = add_article(FERRY, "Ferry fares to rise", "Test Gazette", "2024-05-06", root=root)
+    draft_article(ferry, root=root)
+    c = curation(ferry, root)
+    c.accept(_pid(c, "2,000 pounds"), attributed_to="Jane Example")  # “…,” she said: the speaker, inferred
+    c.accept(_pid(c, "doubled"), attributed_to="Jane Example", attribution="explicit")
+    c.accept(_pid(c, "8%"), attributed_to="The ferry company")  # a name the draft did not give: the person's, explicit
+    c.save()
+    figures = load_figures(root, seed=ferry).set_index("number_text")
+    assert figures.loc[["2,000 pounds", "doubled", "8%"], "attribution"].tolist() == ["inferred", "explicit",
+                                                                                       "explicit"]
+    assert {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}["The ferry company"] == "organisation"
+    assert validate_package(root) == []

@@ -19,6 +19,7 @@ from ..figures.bounds import Bounds
 from ..figures.curation import Curation, reading_cells
 from ..figures.problems import DataPackageError
 from ..figures.proposals import NOT_CHECKED, bounds_of_row
+from ..figures.table import NO_SOURCE_FOUND
 
 #: Reasons offered when rejecting, beside those the draft gave in this article.
 REASONS = ["year: says when, not how many", "ordinal: ranks, it does not count", "part of a name",
@@ -411,7 +412,8 @@ class CurationView(anywidget.AnyWidget):
                     f"{credit} (the publisher: the article's own words; check it)" if credit and
                     credit == self.curation.publisher else
                     f"{credit} (a candidate the draft found; check it)" if credit else
-                    f"{NOT_CHECKED}: accepting as it is says the article names no source"),
+                    f"{NOT_CHECKED}: accepting as it is records “{NO_SOURCE_FOUND}”; name the source in "
+                    "Edit… if the article gives one"),
                 "credit_value": credit, "period": row.get("period_text", ""), "sentence": text[sentence[0]:sentence[1]],
                 "lower": _bound_text(float(bounds.lower)) if bounds else "",
                 "upper": _bound_text(float(bounds.upper)) if bounds else "",

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .bounds import Bounds
 from .coverage import coverage_problems
-from .draft import TO_DESCRIBE, publisher_of
+from .draft import TO_DESCRIBE, credit_and_attribution_at, credit_kind, publisher_of
 from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
 from .literal import hidden_character, printable
 from .package import DESCRIPTOR, Package, read_package, too_long
@@ -305,12 +305,14 @@ class Curation:
 
     def _credit_cells(self, row: dict[str, str], changes: dict[str, Any]) -> tuple[str, str, str]:
         """A figure's attributed_to, attribution and source_type: the person's, else the proposal's credit (the
-        publisher's own words explicit and "article narration", as the flagship's; another candidate inferred)."""
+        publisher's own words explicit and "article narration", as the flagship's; the draft's credit explicit or
+        inferred as its sentence gives it; another name a person gives explicit)."""
         credit = changes.get("attributed_to") or row.get("attributed_to") or UNATTRIBUTED
         narration = bool(self.publisher) and credit == self.publisher
+        drafted, how = credit_and_attribution_at(self.text, int(row["number_start"]), self.publisher)
         attribution = changes.get("attribution") or (
-            "none" if credit == UNATTRIBUTED else ("explicit" if "attributed_to" in changes or narration else
-                                                   "inferred"))
+            "none" if credit == UNATTRIBUTED else how if credit == drafted and how else  # as the sentence gives it
+            "explicit" if "attributed_to" in changes or narration else "inferred")
         return credit, attribution, changes.get("source_type", "article narration" if narration else "unclassified")
 
     def _check_same_as(self, same: Any) -> None:
@@ -369,7 +371,7 @@ class Curation:
             raise ValueError(f"the credit “{printable(credit)}” stands nowhere in the article: a credit is a name "
                              "the article gives, as written there, or 'unattributed'")
         return {"person_id": self._new_person_id(credit), "seed_id": self.article, "name": credit,
-                "kind": kind or "person",
+                "kind": kind or credit_kind(credit),
                 "role": str(role).strip() if role else "named in the article as a figure's source",
                 "quote": credit, "start": str(at), "end": str(at + len(credit))}
 

@@ -89,13 +89,22 @@ def _draft_tables() -> dict[str, Any]:
     aux = "(?:" + "|".join(d["credit_auxiliaries"]) + ") "
     groups = "(?:" + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in d["credit_groups"]) + ")"
     mods = "(?:" + "|".join(map(re.escape, sorted(d["credit_group_modifiers"], key=len, reverse=True))) + ")"
-    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("ROLE", roles).replace("SAYS", says)
-                                       .replace("AUX", aux).replace("GROUP", groups).replace("MODS", mods))
+    ties = "|".join(map(re.escape, d["credit_group_ties"]))
+    d["credit_patterns"] = [re.compile(p.replace("NAME", d["credit_name"]).replace("OFROLE", d["credit_role_of"])
+                                       .replace("ROLE", roles).replace("SAYS", says).replace("AUX", aux)
+                                       .replace("GROUP", groups).replace("MODS", mods).replace("TIES", ties))
                             for p in d["credit_patterns"]]
+    # a name right after a tie ("close to the Ministry of Defence said") is whom a group is close to, not a speaker
+    d["tied_before"] = re.compile(rf"\b(?:{ties})(?: the)?(?: [A-Z][\w’'.-]*| of| for| the)* $")
+    d["group_tie"] = re.compile(rf" (?:{ties}) ")
+    d["role_of"] = re.compile(rf"{roles} (?:of|for) ")
+    audiences = "|".join(map(re.escape, sorted(d["credit_audiences"], key=len, reverse=True)))
+    d["audience_word"] = re.compile(rf" (?:the |a |an )?(?:[A-Z][\w’'-]*|(?:{audiences})\b)")  # "told the BBC"
     d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
     d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
+    d["credit_organisation_set"] = frozenset(d["credit_organisation_words"])
     signs = "|".join(re.escape(s) for s in sorted(lex["currency_symbols"], key=len, reverse=True))
     d["currency_before_digits"] = re.compile(rf"(?<![a-z])({signs})\s?-?\d")
     d["openers"] = frozenset(w.split()[0] for w in (
@@ -839,18 +848,20 @@ def _name_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> str:
     return _credit_in(text, lo, hi, speakers_only)[0]
 
 
-def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tuple[str, int]:
-    """_name_in's name and the offset from which it credits the sentence's numbers: ``lo``, or where the words said
-    begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …": from "said" on)."""
+def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tuple[str, int, int]:
+    """_name_in's name and the offsets between which it credits the sentence's numbers: ``lo`` to ``hi``, or from
+    where the words said begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …":
+    from "said" on), to where a relative clause of saying ends ("Bush, who told reporters that …, left")."""
     d = _draft_tables()
     for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
-            if name:
+            if name and not d["tied_before"].search(text, max(lo, m.start("name") - 80), m.start("name")):
                 return _resolve_role(text, name, m.start()), (
                     m.end("said") if "said" in pattern.groupindex else
-                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo)
-    return "", lo
+                    _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo), (
+                    m.end("clause") if "clause" in pattern.groupindex else hi)
+    return "", lo, hi
 
 
 #: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
@@ -862,7 +873,14 @@ def _reported_from(text: str, m: re.Match[str], lo: int, hi: int) -> int:
     """Where the words a lower-case source reports begin: the sentence's start when its reporting clause closes the
     sentence ("Prices fell 5 pct, dealers said."), else the source itself ("As the dollar fell to a 40-year low,
     traders said …": the 40-year low is the narrator's)."""
-    return lo if _CLAUSE_ENDS.fullmatch(text, m.end(), hi) else m.start("name")
+    ends = [m.end()]
+    while text[m.start("says"):m.end("says")] == "told" and len(ends) <= 4:  # "…, sources told Tengri News."
+        word = _draft_tables()["audience_word"].match(text, ends[-1], hi)  # whom they told, a word at a time
+        if not word:
+            break
+        ends.append(word.end())
+    return lo if any(_CLAUSE_ENDS.fullmatch(text, end, hi) for end in ends) else m.start("name")
+
 
 
 #: Roles that stand for the organisation the article named before them ("the department" after "the Interior
@@ -889,14 +907,31 @@ def _resolve_role(text: str, name: str, at: int) -> str:
     return _clean_name(found, text) or name
 
 
+def _is_group(name: str) -> bool:
+    """True for a group's credit ("dealers", "sources close to the ministry"): no one a later "he said" stands for."""
+    d = _draft_tables()
+    tie = d["group_tie"].search(name)
+    return (name[:tie.start()] if tie else name).rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]
+
+
+def _is_role(name: str) -> bool:
+    """True for a role as the article writes it: "the chancellor", "the port authority", "the ministry of labour"."""
+    d = _draft_tables()
+    first, _, rest = name.partition(" ")
+    return first.lower() == "the" and (rest.lower() in d["credit_roles"] or (rest.islower() and bool(
+        rest.rsplit(" ", 1)[-1] in d["credit_roles"] or d["role_of"].match(rest))))
+
+
 def _clean_name(name: str, text: str) -> str:
     """A credit pattern's name without titles ("Deputy Prosecutor General Assanov" -> "Assanov"), the role as written
     ("the chancellor"), or "" when it is no name ("Some estimates", "The report")."""
     d = _draft_tables()
-    first, _, rest = name.partition(" ")
-    if first.lower() == "the" and (rest.lower() in d["credit_roles"] or (
-            rest.islower() and rest.rsplit(" ", 1)[-1] in d["credit_roles"])):
-        return name  # "the chancellor said", "according to the port authority": the role as the article writes it
+    if _is_role(name):
+        return name  # "the chancellor said", "according to the port authority", "the ministry of labour said": as written
+    tie = d["group_tie"].search(name)
+    if tie and name[:tie.start()].rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:
+        group = _clean_name(name[:tie.start()], text)  # "Sources close to the ministry": the group, tied as written
+        return group + name[tie.start():] if group else ""
     if name.rsplit(" ", 1)[-1].lower() in d["credit_groups_set"]:  # "Some currency traders": "currency traders"
         words = name.split()
         while len(words) > 1 and words[0].lower().strip(",") in _GROUP_OPENERS | {*d["name_skip"], *_OPENING_WORDS}:
@@ -956,16 +991,18 @@ def speaker(text: str, quotation: tuple[int, int]) -> str:
 
 #: A pronoun that says ("he said", "She also told"): it stands for the speaker just named, if any.
 _PRONOUN_SAYS = re.compile(r"\b(?:[Hh]e|[Ss]he|[Ii]t)(?: also| later)? (?:said|says|added|told|believes|expects|"
-                           r"estimates|estimated|warned|thinks|noted)\b")
+                           r"estimates|estimated|warned|thinks|noted|explained|argued|stressed|admitted)\b")
 #: A verb of saying with or without a name: a sentence where someone unnamed speaks ("dealers said") ends the search
 #: for whom a later pronoun stands for.
-_SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|reported|claimed|claims)\b")
+_SAYS = re.compile(r"\b(?:said|says|say|told|added|noted|estimates|estimated|reported|claimed|claims|explained|"
+                   r"argued|stressed|admitted)\b")
 #: How many sentences back a pronoun or a quotation looks for the speaker it stands for.
 SPEAKER_REACH = 2
 #: A sentence that credits someone of its own ("according to …", "an official said"): its figures are never the
 #: narrator's, even when the draft cannot name whom ("all told" tells nothing; "estimated" is a bound word).
 _ATTRIBUTED = re.compile(r"\b(?:[Aa]ccording to|said|says|(?<!a )say|(?<![Aa]ll )told|stated|claimed|claims|warned|"
-                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|put (?:the|its|their) \w+ at)\b")
+                         r"insisted|counted|(?<![Aa]n )(?<!the )estimated|puts? (?:the|its|their) (?:[a-z]+ ){1,4}at|"
+                         r"explained|argued|stressed|cautioned|admitted|acknowledged|conceded|reckons|reckoned)\b")
 # "have a say" says nothing; "police estimated", "witnesses counted", "organisers put the number at" credit someone
 # ("an estimated 300" is a bound)
 #: An age between commas after a name ("Dana Example, 34, who …"): the reporter describing a speaker, not the
@@ -994,7 +1031,7 @@ class _Context:
     quoted: list[tuple[int, int]]
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
-    credits_from: dict[int, tuple[str, int]] = field(default_factory=dict)
+    credits_from: dict[int, tuple[str, int, int]] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -1012,7 +1049,7 @@ class _Context:
             self.credits_from[index] = _credit_in(text, *self.spans[index])
             self.found["sentence", index] = self.credits_from[index][0]
         name = self.found["sentence", index]
-        if name and at >= self.credits_from[index][1]:
+        if name and self.credits_from[index][1] <= at < self.credits_from[index][2]:
             return name, "explicit"
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
@@ -1027,12 +1064,11 @@ class _Context:
     def speaker_of(self, text: str, index: int) -> str:
         """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
         standing for the one before); "" when none. Found in text order, each sentence once (no recursion)."""
-        groups = _draft_tables()["credit_groups_set"]
         while len(self.speakers) <= index:
             i = len(self.speakers)
             lo, hi = self.spans[i]
             name = _name_in(text, lo, hi, speakers_only=True)
-            if name.rsplit(" ", 1)[-1].lower() in groups:
+            if _is_group(name):
                 name = ""  # a group ("dealers") is no one a pronoun stands for
             elif not name and _PRONOUN_SAYS.search(text, lo, hi):
                 name = self._speaker_before(text, i)
@@ -1495,9 +1531,33 @@ def credit_of(p: Proposal, publisher: str = "") -> str:
 
 def credit_at(text: str, at: int, publisher: str = "") -> str:
     """Who the text credits for a figure at offset ``at``, as draft_text would (narration: ``publisher``)."""
+    return credit_and_attribution_at(text, at, publisher)[0]
+
+
+def credit_and_attribution_at(text: str, at: int, publisher: str = "") -> tuple[str, str]:
+    """credit_at and how the text gives it, as a figures row says it: "explicit" (the sentence names it, or the
+    article's own words, credited to ``publisher``) or "inferred" (a quotation's or a pronoun's speaker); ("", "")
+    when none."""
     spans = sentences(text)
     name, attribution = _Context(spans, quotations(text), NotCounts.of(text)).credit(text, _sentence_of(spans, at), at)
-    return name or (publisher if attribution == "narration" else "")
+    if name:
+        return name, attribution
+    return (publisher, "explicit") if attribution == "narration" and publisher else ("", "")
+
+
+def credit_kind(name: str) -> str:
+    """The kind of a credit for people.csv: "organisation" when its head word is an organisation's (lexicon
+    ``credit_organisation_words``: "the ministry of labour", "Bank of England", "Example Trading Co", "EPA"), else
+    "person" ("The president of the company", a group: "sources close to the ministry")."""
+    d = _draft_tables()
+    if _is_group(name):
+        return "person"
+    head = re.split(r" (?:of|for) ", name, maxsplit=1)[0].split()
+    last = head[-1].strip(".,’'") if head else ""
+    if last.lower() in d["credit_organisation_set"] or {last, last.title()} & d["credit_company_words"] or (
+            len(head) == 1 and len(last) >= 2 and last.isupper()):
+        return "organisation"
+    return "person"
 
 
 def publisher_of(seed: Seed) -> str:

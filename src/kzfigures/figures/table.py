@@ -259,11 +259,23 @@ def rate_per(count: Bounds, population: int, per: int = 1_000_000) -> Bounds:
 
 
 # -- credits ---------------------------------------------------------------------------------------------
+#: What an unattributed figure whose kind of source no person gave says: the draft found no source, not that the
+#: article names none (a person who says so classifies it: "unnamed estimate", "unnamed report").
+NO_SOURCE_FOUND = "no source found by the draft"
+
+
+def _drafted_unattributed(figure: pd.Series) -> bool:
+    """True for an unattributed figure still "unclassified": accepted from a draft that found no credit."""
+    return bool(figure["attributed_to"] == UNATTRIBUTED and figure.get("source_type") == "unclassified")
+
+
 def credit(figure: pd.Series) -> str:
     """Who a figure is credited to, for a source line: "Zhakip Assanov (official statement, quoted)"; a credit the
     article does not make is marked inferred."""
     if figure.get("derived"):
         return f"{figure['attributed_to']} ({figure['derived_from']})"
+    if _drafted_unattributed(figure):
+        return f"unattributed ({NO_SOURCE_FOUND})"
     if figure["attributed_to"] == UNATTRIBUTED:
         return f"unnamed sources ({figure['source_type']})"
     if figure.get("attribution") == "inferred":
@@ -283,6 +295,8 @@ def curator_reading(figure: pd.Series) -> str:
 def credit_line(figure: pd.Series) -> str:
     """Who a figure is credited to, as a table says it: "according to Zhakip Assanov (official statement, quoted)"."""
     if figure["derived"]:
+        return credit(figure)
+    if _drafted_unattributed(figure):
         return credit(figure)
     if figure["attributed_to"] == UNATTRIBUTED:
         return f"unattributed ({figure['source_type']}: the article names no source)"
