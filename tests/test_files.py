@@ -85,12 +85,12 @@ def test_a_killed_holder_s_lock_is_free_at_once(tmp_path):
 
 
 WAITER = """
-import sys, time
+import sys
 from pathlib import Path
 from kzfigures.figures.files import locked
 with locked(Path(sys.argv[1]), lambda: print("waiting", flush=True)):
     print("got", flush=True)
-    time.sleep(3)
+    sys.stdin.readline()  # holds the lock until the test has been refused it: an event, not a sleep
 """
 
 
@@ -99,14 +99,15 @@ def test_a_lock_removed_by_its_holder_is_never_held_twice(tmp_path):
     process is refused while the waiter holds it (two holders of two files of one name would both write)."""
     lock = tmp_path / "out.lock"
     with locked(lock, refuse):
-        waiter = subprocess.Popen([sys.executable, "-c", WAITER, str(lock)], stdout=subprocess.PIPE, text=True)
+        waiter = subprocess.Popen([sys.executable, "-c", WAITER, str(lock)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
         assert waiter.stdout is not None and waiter.stdout.readline() == "waiting\n"
     try:
         assert waiter.stdout.readline() == "got\n"
         with pytest.raises(ValueError, match="busy"), locked(lock, refuse):
             pytest.fail("a second holder while the waiter holds the lock")
     finally:
-        waiter.wait(timeout=30)
+        waiter.communicate("done\n", timeout=30)  # the waiter lets go, and its file goes
     assert not lock.exists()
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from conftest import SEED_TEXT, reseed
+from conftest import ROOT, SEED_TEXT, reseed
 from kzfigures import DataPackageError, load_figures, validate_package
 
 FIG = "data/figures.csv"
@@ -224,22 +225,34 @@ def test_seed_metadata_is_checked(package_copy, change, column, words):
 ECONOMY = SEED_TEXT.parents[1] / "tests" / "articles" / "economy-budget.txt"
 
 
-@pytest.fixture
-def curated_article(package_copy):
+@pytest.fixture(scope="module")
+def curated_once(tmp_path_factory):
     """A copy with an added article, drafted, and its first two proposals accepted (the second with a curator's
-    bounds): rows of its own in figures.csv, overrides.csv and its proposal file."""
+    bounds): rows of its own in figures.csv, overrides.csv and its proposal file. Made once; each test breaks a
+    copy of it (curated_article)."""
     from kzfigures import add_article, curation, draft_article
 
-    new_id = add_article(ECONOMY, "Budget gap widens as oil revenue falls", "Test Gazette", "2024-07-24",
-                         root=package_copy)
-    draft_article(new_id, root=package_copy)
-    c = curation(new_id, root=package_copy)
+    base = tmp_path_factory.mktemp("curated")
+    for folder in ("seeds", "data", "notebooks"):
+        shutil.copytree(ROOT / folder, base / folder)
+    new_id = add_article(ECONOMY, "Budget gap widens as oil revenue falls", "Test Gazette", "2024-07-24", root=base)
+    draft_article(new_id, root=base)
+    c = curation(new_id, root=base)
     first, second = c.proposals.index[:2]
     c.accept(first)
     c.accept(second, lower=20, upper=22, override_reason="as the ministry's table gives it")
     c.save()
-    assert validate_package(package_copy) == []
-    return package_copy, new_id
+    assert validate_package(base) == []
+    return base, new_id
+
+
+@pytest.fixture
+def curated_article(curated_once, tmp_path):
+    """A writable copy of curated_once's checkout, to break."""
+    base, new_id = curated_once
+    for folder in ("seeds", "data", "notebooks"):
+        shutil.copytree(base / folder, tmp_path / folder)
+    return tmp_path, new_id
 
 
 def _row_of(seed_id):
