@@ -212,6 +212,18 @@ def test_a_lower_bound_is_too_high_only_when_it_is_above_the_right_one(kind, low
     assert (said or "upper bound 20,000 is too low") in closed_top.text, closed_top  # a right lower end: the top
 
 
+@pytest.mark.parametrize("lesson, question, expression, words", [
+    ("reading", "open-at-top", "(x for x in ids)", "your answer is a generator, which is graded as its words"),
+    ("reading", "open-at-top", "figures.loc[figures['upper'] == math.inf, ['figure_id']]", "is a whole table"),
+    ("reading", "more-than-15000", "(np.int64(15001), 20_000)", "your upper bound 20,000 is too low"),
+    ("reading", "least-thousands", "Decimal('NaN')", "is nan (not a number)"),
+    ("reading", "least-thousands", "...", "Give a number"),
+])
+def test_the_box_says_why_in_words_of_the_answer_as_graded(lesson, question, expression, words):
+    """The box's hint is about the answer as the grader reads it, or, for one it reads as words, about its form."""
+    assert words in L.check(lesson, question, answer(expression)).text
+
+
 @pytest.mark.parametrize("expression", [
     "np.int64(7)", "Fraction(7)", "Decimal(7)", "Decimal('0.5')", "Fraction(1, 3)", "np.float32(0.5)", "[np.int64(1)]",
     "(np.True_, np.False_)", "{np.str_('a')}", "dict.fromkeys('ab').keys()", "pd.Index(['a'])", "np.array([[1], [2]])",

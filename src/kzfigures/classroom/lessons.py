@@ -304,7 +304,12 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     feedback = _checked(key, value)
     if feedback.state == "not yet" and isinstance(value, str) and not isinstance(answer, str):
         own = _checked(key, answer)
-        feedback = own if own.state == "not yet" else feedback
+        if own.state == "not yet":
+            feedback = own
+        elif own.state != "unanswered":  # right only as an object the grader cannot read (a generator)
+            feedback = Feedback("not yet", f"your answer is a {type(answer).__name__}, which is graded as its words "
+                                           f"({_shown(value)}), not its values: give the values themselves, as a set "
+                                           "or a list (set(…), list(…)) or a number")
     RESULTS.setdefault(lesson, {})[question] = feedback.state
     return feedback
 
