@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..figures.bounds import Bounds
 from ..figures.parse import parse_quantity
+from .answers import read
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -291,22 +292,39 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     """Check the answer to a named question of a lesson ("reading", "shares", "sources" or "context").
 
     Never raises for an answer: a wrong or missing one gives "not yet" feedback with a hint, so Run All goes on.
+    The answer is checked as the grader reads it (answers.read: a number by its value whatever its type, a
+    collection by its items), so the box and the grade give one verdict; an answer the grader reads only as its
+    words (a whole table) gets the hint its own form deserves, when that is "not yet" too.
     """
     key = _key(lesson, question)
     if key is None:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
-    try:
-        said = key(answer, "your answer")
-        feedback = said if isinstance(said, Feedback) else Feedback("right", said)
-    except NotYet as err:
-        unanswered = answer is None or answer is Ellipsis
-        feedback = Feedback("unanswered" if unanswered else "not yet", str(err))
-    except Exception as err:
-        feedback = Feedback("not yet", f"your answer ({_shown(answer)}) could not be checked "
-                                       f"({type(err).__name__}): look at its form in the question")
+    value = read(answer)
+    feedback = _checked(key, value)
+    if feedback.state == "not yet" and isinstance(value, str) and not isinstance(answer, str):
+        own = _checked(key, answer)
+        if own.state == "not yet":
+            feedback = own
+        elif own.state != "unanswered":  # right only as an object the grader cannot read (a generator)
+            feedback = Feedback("not yet", f"your answer is a {type(answer).__name__}, which is graded as its words "
+                                           f"({_shown(value)}), not its values: give the values themselves, as a set "
+                                           "or a list (set(…), list(…)) or a number")
     RESULTS.setdefault(lesson, {})[question] = feedback.state
     return feedback
+
+
+def _checked(key: Key, answer: Any) -> Feedback:
+    """One check's feedback on an answer: never an error."""
+    try:
+        said = key(answer, "your answer")
+        return said if isinstance(said, Feedback) else Feedback("right", said)
+    except NotYet as err:
+        unanswered = answer is None or answer is Ellipsis
+        return Feedback("unanswered" if unanswered else "not yet", str(err))
+    except Exception as err:
+        return Feedback("not yet", f"your answer ({_shown(answer)}) could not be checked "
+                                   f"({type(err).__name__}): look at its form in the question")
 
 
 #: The grader's loop, run by ``python -P -c`` in a process of its own: it reads (lesson, question, answer) as JSON,
@@ -473,8 +491,7 @@ def _more_than(answer: Any, name: str) -> str:
     counts 15,000 itself."""
     if isinstance(answer, str) and _notation(answer) is not None:
         answer = _notation(answer)
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in answer):
+    if isinstance(answer, (tuple, list)) and len(answer) == 2 and all(_is_number(v) for v in answer):
         check_bounds(answer, "more than 15,000", name, whole=True)
         return "your bounds match the words: the least is just above 15,000 (15,001 whole people), and the top is open."
     if isinstance(answer, Bounds):
@@ -532,17 +549,20 @@ def _decimals(answer: float) -> int:
 def _rounded(answer: Any, expected: float, least_figures: int = 2) -> Any:
     """The exact value when ``answer`` is it rounded to the decimals it was written with (at least two significant
     figures, so 0.01 is not taken for 0.0143); otherwise the answer as given. The questions ask for no precision."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer) or answer == 0:
+    try:
+        number = float(answer) if _is_number(answer) else math.nan
+    except OverflowError:
+        number = math.nan
+    if not math.isfinite(number) or number == 0:
         return answer
-    places = _decimals(answer)
-    figures = places + math.floor(math.log10(abs(answer))) + 1
-    return expected if figures >= least_figures and round(expected, places) == round(float(answer), places) else answer
+    places = _decimals(number)
+    figures = places + math.floor(math.log10(abs(number))) + 1
+    return expected if figures >= least_figures and round(expected, places) == round(number, places) else answer
 
 
 def _percent(answer: Any, expected: float) -> dict[float | Fraction, str]:
     """A share given in percent, which the questions do not ask for, and the hint it deserves."""
-    number = isinstance(answer, (int, float)) and not isinstance(answer, bool)
-    if number and expected and _rounded(answer / 100, expected) == expected:
+    if _is_number(answer) and expected and _rounded(answer / 100, expected) == expected:
         return {float(answer): "that is the share in percent: give it as a fraction of 1 (divide by 100)"}
     return {}
 
