@@ -161,7 +161,8 @@ def graded(lesson: str, question: str, value: Any, folder: Path) -> str:
              "trouble": []}
     (folder / "answers.json").write_text(json.dumps(state), encoding="utf-8")
     (folder / "log").write_text("", encoding="utf-8")
-    ran = _reported(folder / "answers.json", folder / "log", 20, 0)
+    with (folder / "answers.json").open("rb") as report, (folder / "log").open("rb") as log:
+        ran = _reported(report, log, 20, 0)
     assert not isinstance(ran, str), ran
     return L.check(lesson, question, ran.answers["answer_1"]).state
 
