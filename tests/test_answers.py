@@ -23,6 +23,10 @@ from kzfigures.classroom.answers import decode, plain, read
 from kzfigures.classroom.grading import _reported
 from kzfigures.figures.seeds import FLAGSHIP
 
+#: Each row runs the grader's process and the probe's own source (the full tier: make test; the box's checks alone
+#: are in test_lessons.py, in the fast tier).
+pytestmark = pytest.mark.full
+
 FIGURES = load_figures(seed=FLAGSHIP)
 OPEN = FIGURES.loc[FIGURES["upper"] == math.inf, "figure_id"]
 NAMES = {"np": np, "pd": pd, "math": math, "Fraction": Fraction, "Decimal": Decimal, "Bounds": Bounds,
