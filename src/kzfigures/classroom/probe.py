@@ -15,8 +15,16 @@ shown (rich's ``%load_ext rich``, sympy's printing, a type printer of its own) g
 What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
 and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
-submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
-and AST transformers, the shell's methods, IPython event callbacks and tracers that are not IPython's,
+submission, as nbgrader advises) is the only guarantee. It reads the answers from the namespace the cells run in
+(the shell's ``user_ns``; a notebook that puts another dict or module in as ``user_ns`` or ``user_module`` is
+trouble), taking every answer out of it by plain dict lookups before writing any out: the answers of Python's own
+types are written first, then those whose writing runs the notebook's code (a property, ``tolist``, ``__repr__``),
+each followed by a check that the namespace still holds the objects taken and the plain answers say the same
+("reading answer_1 changed answer_3" is trouble). What it finds changed is reported as ``trouble``: input
+and AST transformers, the shell's methods, the parts of the shell that run a cell (its events, display trap and
+hook, compiler, display publisher, transformer manager, the kernel and its message handlers) of a class that is no
+library's, with an instance attribute over a method of its class (taken out with ``reset``), or with a method of
+their classes replaced by the notebook, IPython event callbacks and tracers that are not IPython's,
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
 kzfigures functions and builtins rebound, a display, ipython_display or mimebundle formatter of the notebook's own
 (a formatter of another class than IPython's, a printer that would catch the probe's reading, or a formatter of its
