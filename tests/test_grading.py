@@ -770,6 +770,29 @@ FORGERIES.update({
         "reading answer_1 changed answer_3"),
 })
 
+def test_the_probe_with_reset_takes_out_what_it_named_over_the_shells_methods_and_puts_the_display_hook_back():
+    """nbgrader's autograde reads with ``reset`` before each hidden test: an events.trigger, a compiler's ast_parse
+    of the notebook's own and its display trap's hook are taken out, so the cells after run as IPython runs them."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ask
+
+    code = [FORGERIES[name][0] for name in ("an instance attribute over EventManager.trigger",
+                                            "a display trap's hook of its own",
+                                            "an instance attribute over the compiler's ast_parse")]
+    cells = ["\n".join(code), "answer_3 = 1000\n7"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    with on_unix_sockets(client), client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        _, trouble = ask(client, ["answer_3"], 20, reset=True)
+        assert {"it replaces the shell's events.trigger", "it replaces the shell's display_trap.hook",
+                "it replaces the shell's compile.ast_parse"} <= set(trouble), trouble
+        client.execute_cell(nb.cells[1], 1)
+        assert ask(client, ["answer_3"], 20) == ({"answer_3": 1000}, [])
+
+
 #: Ordinary display customisations an honest notebook makes (issue 33: rich's made a right notebook score 0).
 HONEST_DISPLAY = {
     "rich-pretty": "from rich import pretty\npretty.install()",
