@@ -215,7 +215,7 @@ def _probe(user, names, reset, roots):
 
     def changed(item, what):  # a part of the shell that runs cells: of a library's class, no method of it replaced
         if not home(T(item)):
-            trouble.append('it replaces the shell\'s ' + what)
+            trouble.append('it replaces the shell\'s ' + what if what else 'it replaces the shell\'s class')
             return
         try:
             inner = item.__dict__
