@@ -663,20 +663,22 @@ def test_the_probe_names_the_forgeries_a_second_adversarial_pass_found():
 
     from kzfigures.classroom.probe import ProbeFailed, ask
 
+    names = ["answer_1", "answer_3"]  # answer_1 first: reading it may run the notebook's code (H4)
     for name, (code, said) in FORGERIES.items():
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in ["answer_3 = 1000", code]])
         client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
         with on_unix_sockets(client), client.setup_kernel():
             client.execute_cell(nb.cells[0], 0)
-            assert ask(client, ["answer_3"], 20) == ({"answer_3": 1000}, []), name
+            assert ask(client, names, 20) == ({"answer_1": None, "answer_3": 1000}, []), name
             client.execute_cell(nb.cells[1], 1)
+            assert not [o for o in nb.cells[1].outputs if o.output_type == "error"], (name, nb.cells[1].outputs)
             if said is None:
                 with pytest.raises(ProbeFailed, match="replaced what the grader reads its answers with"):
-                    ask(client, ["answer_3"], 20)
+                    ask(client, names, 20)
                 continue
-            answers, trouble = ask(client, ["answer_3"], 20)
+            answers, trouble = ask(client, names, 20)
         # a callback changes the answer itself (so nothing is counted as right); every other forgery fakes the reading
-        assert said in trouble and (answers == {"answer_3": 1000} or "callback" in said), (name, answers, trouble)
+        assert said in trouble and (answers["answer_3"] == 1000 or "callback" in said), (name, answers, trouble)
 
 
 #: Forgeries on the path the probe's reading takes now (its own mimetype through IPython's mimebundle formatter).
@@ -730,6 +732,73 @@ FORGERIES.update({
         "get_ipython().display_formatter.ipython_display_formatter = _Q(_fix)",
         "it changes how the grader's reading is displayed"),
 })
+
+#: A fifth adversarial pass: the namespace the probe read was not the one the cells ran in (H2); the parts of the
+#: shell that run a cell changed another way than those named above (H3); reading one answer ran the notebook's
+#: code, which rewrote the answers read after it (H4). Each forged answer_3 (or an answer cell's answer_3) as right.
+FORGERIES.update({
+    "a module of its own as the shell's user_module": (
+        "import types, builtins\n_fake = types.ModuleType('__main__')\n_fake.__dict__['__builtins__'] = builtins\n"
+        "_fake.answer_3 = 2000\nget_ipython().user_module = _fake", "it replaces the shell's namespace"),
+    "a namespace of its own as the shell's user_ns": (
+        "_ns = dict(globals())\nglobals()['answer_3'] = 2000\nget_ipython().user_ns = _ns",
+        "it replaces the shell's namespace"),
+    "an instance attribute over EventManager.trigger": (
+        "_ev = get_ipython().events\n_orig = _ev.trigger\ndef _trigger(event, *a, **k):\n    _orig(event, *a, **k)\n"
+        "    if event == 'post_run_cell' and a[0].info.raw_cell.startswith('answer_3 ='):\n"
+        "        get_ipython().user_ns['answer_3'] = 2000\n_ev.trigger = _trigger",
+        "it replaces the shell's events.trigger"),
+    "a display trap's hook of its own": (
+        "_sh = get_ipython()\n_hook = _sh.display_trap.hook\nclass _H:\n    def __call__(self, value):\n"
+        "        _sh.user_ns['answer_3'] = 2000\n        return _hook(value)\n_sh.display_trap.hook = _H()",
+        "it replaces the shell's display_trap.hook"),
+    "an instance attribute over the compiler's ast_parse": (
+        "_c = get_ipython().compile\n_parse = _c.ast_parse\ndef _ast_parse(source, *a, **k):\n"
+        "    if source.lstrip().startswith('answer_3 ='):\n        source = source + '\\nanswer_3 = 2000'\n"
+        "    return _parse(source, *a, **k)\n_c.ast_parse = _ast_parse", "it replaces the shell's compile.ast_parse"),
+    "a compiler of its own class": (
+        "from ipykernel.compiler import XCachingCompiler\nclass _C(XCachingCompiler):\n"
+        "    def ast_parse(self, source, *a, **k):\n        return super().ast_parse(source, *a, **k)\n"
+        "get_ipython().compile = _C()", "it replaces the shell's compile"),
+    "the compiler's class patched": (
+        "import IPython.core.compilerop as _co\n_old = _co.CachingCompiler.ast_parse\n"
+        "def _p(self, source, *a, **k):\n    return _old(self, source, *a, **k)\n_co.CachingCompiler.ast_parse = _p",
+        "it changes the shell's compile"),
+    "a display publisher's method replaced": (
+        "_p = get_ipython().display_pub\n_pub = _p.publish\n_p.publish = lambda *a, **k: _pub(*a, **k)",
+        "it replaces the shell's display_pub.publish"),
+    "the kernel's execute_request handler replaced": (
+        "_k = get_ipython().kernel\n_old = _k.shell_handlers['execute_request']\nasync def _ex(*a, **k):\n"
+        "    return await _old(*a, **k)\n_k.shell_handlers['execute_request'] = _ex",
+        "it replaces the kernel's handling of execute_request"),
+    "a property of answer_1 that rewrites answer_3": (
+        "class Pair:\n    upper, lower_open, upper_open, bound = 2, True, True, 'more_than'\n    @property\n"
+        "    def lower(self):\n        globals()['answer_3'] = 2000\n        return 1\nanswer_1 = Pair()",
+        "reading answer_1 changed answer_3"),
+})
+
+def test_the_probe_with_reset_takes_out_what_it_named_over_the_shells_methods_and_puts_the_display_hook_back():
+    """nbgrader's autograde reads with ``reset`` before each hidden test: an events.trigger, a compiler's ast_parse
+    of the notebook's own and its display trap's hook are taken out, so the cells after run as IPython runs them."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kzfigures.classroom.probe import ask
+
+    code = [FORGERIES[name][0] for name in ("an instance attribute over EventManager.trigger",
+                                            "a display trap's hook of its own",
+                                            "an instance attribute over the compiler's ast_parse")]
+    cells = ["\n".join(code), "answer_3 = 1000\n7"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    client = NotebookClient(nb, kernel_name="python3", timeout=60, allow_errors=True)
+    with on_unix_sockets(client), client.setup_kernel():
+        client.execute_cell(nb.cells[0], 0)
+        _, trouble = ask(client, ["answer_3"], 20, reset=True)
+        assert {"it replaces the shell's events.trigger", "it replaces the shell's display_trap.hook",
+                "it replaces the shell's compile.ast_parse"} <= set(trouble), trouble
+        client.execute_cell(nb.cells[1], 1)
+        assert ask(client, ["answer_3"], 20) == ({"answer_3": 1000}, [])
+
 
 #: Ordinary display customisations an honest notebook makes (issue 33: rich's made a right notebook score 0).
 HONEST_DISPLAY = {

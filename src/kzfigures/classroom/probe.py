@@ -15,8 +15,16 @@ shown (rich's ``%load_ext rich``, sympy's printing, a type printer of its own) g
 What it cannot guarantee: it runs in the student's process. Code that sets out to defeat it (replacing the
 kernel's message handling, the display formatter, or Python's objects through ctypes) can make it report anything,
 and can only be caught by reading the notebook; the teacher's guide says so, and that isolation (a container per
-submission, as nbgrader advises) is the only guarantee. What it finds changed is reported as ``trouble``: input
-and AST transformers, the shell's methods, IPython event callbacks and tracers that are not IPython's,
+submission, as nbgrader advises) is the only guarantee. It reads the answers from the namespace the cells run in
+(the shell's ``user_ns``; a notebook that puts another dict or module in as ``user_ns`` or ``user_module`` is
+trouble), taking every answer out of it by plain dict lookups before writing any out: the answers of Python's own
+types are written first, then those whose writing runs the notebook's code (a property, ``tolist``, ``__repr__``),
+each followed by a check that the namespace still holds the objects taken and the plain answers say the same
+("reading answer_1 changed answer_3" is trouble). What it finds changed is reported as ``trouble``: input
+and AST transformers, the shell's methods, the parts of the shell that run a cell (its events, display trap and
+hook, compiler, display publisher, transformer manager, the kernel and its message handlers) of a class that is no
+library's, with an instance attribute over a method of its class (taken out with ``reset``), or with a method of
+their classes replaced by the notebook, IPython event callbacks and tracers that are not IPython's,
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
 kzfigures functions and builtins rebound, a display, ipython_display or mimebundle formatter of the notebook's own
 (a formatter of another class than IPython's, a printer that would catch the probe's reading, or a formatter of its
@@ -145,6 +153,9 @@ def _probe(user, names, reset, roots):
             text = seq('$set', SET.__iter__(v), depth)
         elif FROZEN is not None and isa(v, FROZEN):
             text = seq('$set', FROZEN.__iter__(v), depth)
+        elif pure[0]:  # a dict's repr, like any other object's writing, may call the notebook's code
+            impure[0] = True
+            text = "{}"
         elif isa(v, DICT):
             text = words(v)
         else:
@@ -202,6 +213,34 @@ def _probe(user, names, reset, roots):
             return own(f.__func__) and home(T(f.__self__))
         return False
 
+    def changed(item, what):  # a part of the shell that runs cells: of a library's class, no method of it replaced
+        if not home(T(item)):
+            trouble.append('it replaces the shell\'s ' + what if what else 'it replaces the shell\'s class')
+            return
+        try:
+            inner = item.__dict__
+        except:
+            inner = None
+        for key in LIST(DICT.keys(inner)) if T(inner) is DICT else []:  # an attribute over its class's method
+            for cls in MRO.__get__(T(item)):
+                found = PROXY.get(cls.__dict__, key)
+                try:
+                    method = T(found) is FUNC or T(getattr(found, '__func__', None)) is FUNC
+                except:
+                    method = True
+                if method and not own(DICT.get(inner, key)):
+                    trouble.append('it replaces the shell\'s ' + (what + '.' if what else '') + key)
+                    if reset:
+                        DICT.pop(inner, key, None)
+                if method:
+                    break
+        for cls in MRO.__get__(T(item)):  # a method of its class's replaced there
+            for key, found in LIST(PROXY.items(cls.__dict__)):
+                for f in (found, getattr(found, '__func__', None), getattr(found, 'fget', None),
+                          getattr(found, 'fset', None)) if T(found) is not FUNC else (found,):
+                    if T(f) is FUNC and outside(f.__code__.co_filename):
+                        trouble.append('it changes the shell\'s ' + (what or 'methods'))
+
     def python(holder, module, name):  # a function of Python's own (C) found on holder, never one put in its place
         f = getattr(holder, name, None)
         if T(f) is BUILTIN and STR.__eq__(f.__name__, name) and T(f.__self__) is T(exec.__self__):
@@ -231,19 +270,62 @@ def _probe(user, names, reset, roots):
         READING.back = (held[1], was)
         hold(was)
         modules = DICT.copy(sys.modules)
-    answers = []
-    for name in names:  # first, so that what the notebook's objects run while written out is checked after
+    shell_module = DICT.get(modules, 'IPython.core.interactiveshell')
+    shell = shell_module.InteractiveShell._instance if shell_module is not None else None
+    ns = user  # the namespace the cells run in: run_code's exec(code, user_module.__dict__, user_ns)
+    if shell is not None:
+        kept, module = shell.user_ns, DICT.get(shell.__dict__, 'user_module')  # its property (checked below)
+        if T(kept) is not DICT or T(module) is not T(sys) or module.__dict__ is not kept or kept is not user:
+            trouble.append('it replaces the shell\'s namespace')
+            ns = kept if T(kept) is DICT else user  # where the cells' assignments go
+    GONE = []
+    taken = []
+    for name in names:  # every answer taken out first, by dict lookups: no code of the notebook's runs yet
+        taken.append(DICT.get(ns, name, GONE))
+    texts, pure, impure = [], [True], [False]
+
+    def read(at):  # one answer's text, or None if writing it would run the notebook's code while pure[0] holds
+        impure[0] = False
         try:
-            text = enc(DICT.get(user, name))
+            text = enc(None if taken[at] is GONE else taken[at])
         except:
             text = "{'$repr': 'an answer the grader could not read'}"
-        answers.append(STR.__repr__(name) + ': ' + text)
+        return None if impure[0] else text
+
+    count = LIST.__len__(names)
+    at = 0
+    while at < count:  # the answers of Python's own types first: nothing of the notebook's runs to write them
+        spent = left[0]
+        texts.append(read(at))
+        if texts[at] is None:
+            left[0] = spent
+        at = at + 1
+    pure[0] = False
+    plain = LIST(texts)
+    at = 0
+    while at < count:  # then those whose writing calls the notebook's own methods (properties, tolist, __repr__)
+        if texts[at] is None:
+            texts[at] = read(at)
+            other = 0
+            while other < count:  # the namespace still holds what was taken, and the plain answers say the same
+                spent, pure[0] = left[0], True
+                same = DICT.get(ns, names[other], GONE) is taken[other]
+                if same and plain[other] is not None and read(other) != plain[other]:
+                    same = False
+                left[0], pure[0] = spent, False
+                if not same:
+                    trouble.append('reading ' + names[at] + ' changed ' + names[other])
+                other = other + 1
+        at = at + 1
+    answers = []
+    at = 0
+    while at < count:
+        answers.append(STR.__repr__(names[at]) + ': ' + texts[at])
+        at = at + 1
     if was is not None:
         hold(was)
     roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
     METHOD = (lambda: 0).__get__(0).__class__
-    shell_module = modules.get('IPython.core.interactiveshell')
-    shell = shell_module.InteractiveShell._instance if shell_module is not None else None
     if shell is not None:
         fresh = modules['IPython.core.inputtransformer2'].TransformerManager()
         manager = shell.input_transformer_manager
@@ -251,10 +333,21 @@ def _probe(user, names, reset, roots):
             trouble.append('it replaces the shell\'s input_transformer_manager')
             if reset:
                 shell.input_transformer_manager = manager = fresh
-        for cls in MRO.__get__(T(shell.displayhook)):
-            found = PROXY.get(cls.__dict__, '__call__')
-            if T(found) is FUNC and outside(found.__code__.co_filename):
-                trouble.append('it changes the shell\'s display hook')
+        kernel = getattr(shell, 'kernel', None)
+        for item, what in ((shell, ''), (shell.events, 'events'), (shell.display_trap, 'display_trap'),
+                           (shell.compile, 'compile'), (shell.displayhook, 'display hook'),
+                           (shell.display_pub, 'display_pub'), (manager, 'input_transformer_manager'),
+                           (kernel, 'kernel')):
+            if item is not None:
+                changed(item, what)
+        if shell.display_trap.hook is not shell.displayhook:
+            trouble.append('it replaces the shell\'s display_trap.hook')
+            if reset:
+                shell.display_trap.hook = shell.displayhook
+        handlers = getattr(kernel, 'shell_handlers', {})
+        for kind, handler in DICT.items(handlers) if T(handlers) is DICT else [('shell_handlers', None)]:
+            if not own(handler):
+                trouble.append('it replaces the kernel\'s handling of ' + kind)
         places = [(manager, 'cleanup_transforms', LIST(fresh.cleanup_transforms)),
                   (manager, 'line_transforms', LIST(fresh.line_transforms)),
                   (manager, 'token_transformers', LIST(fresh.token_transformers)),
@@ -346,7 +439,7 @@ def _probe(user, names, reset, roots):
         value = DICT.get(builtins.__dict__, name)
         if T(value) is not BUILTIN or value.__name__ != name:  # a builtin replaced by a callable object
             trouble.append('it rebinds Python\'s ' + name)
-    kept_lessons = DICT.get(user, 'lessons')
+    kept_lessons = DICT.get(ns, 'lessons')
     if kept_lessons is not None and kept_lessons is not DICT.get(modules, 'kzfigures.classroom.lessons'):
         trouble.append('it rebinds lessons')
     READING.text = ("{'answers': {" + ', '.join(answers) + "}, 'trouble': ["
