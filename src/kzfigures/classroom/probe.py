@@ -76,10 +76,13 @@ def _probe(user, names, reset, roots):
     LIST, TUPLE, DICT, SET = [].__class__, ().__class__, {}.__class__, {0}.__class__
     FUNC, BUILTIN = (lambda: 0).__class__, [].append.__class__
     MRO, PROXY = T.__dict__['__mro__'], T.__dict__.__class__
-    FROZEN = None
+    KEYS = {}.keys().__class__
+    FROZEN, DECIMAL = None, None
     for c in T.__base__.__subclasses__():
         if STR.__eq__(c.__name__, 'frozenset'):
             FROZEN = c
+        elif STR.__eq__(c.__name__, 'Decimal') and getattr(PROXY.get(c.__dict__, 'is_nan'), '__objclass__', 0) is c:
+            DECIMAL = c  # C's decimal (its methods are its own C methods), never a class of Python's
     left = [BUDGET]
 
     def isa(v, base):
@@ -126,6 +129,13 @@ def _probe(user, names, reset, roots):
             listed = None
         if listed is not None:
             return enc(listed(), depth + 1)
+        if DECIMAL is not None and isa(v, DECIMAL):  # its value, by the C class's own methods
+            if DECIMAL.is_nan(v):
+                return "{'$repr': 'nan'}"
+            if DECIMAL.is_infinite(v):
+                return '-1e999' if DECIMAL.is_signed(v) else '1e999'
+            pair = DECIMAL.as_integer_ratio(v)
+            return "{'$fraction': [" + INT.__repr__(pair[0]) + ', ' + INT.__repr__(pair[1]) + ']}'
         try:
             pair = [v.numerator, v.denominator]
         except:
@@ -153,6 +163,8 @@ def _probe(user, names, reset, roots):
             text = seq('$set', SET.__iter__(v), depth)
         elif FROZEN is not None and isa(v, FROZEN):
             text = seq('$set', FROZEN.__iter__(v), depth)
+        elif isa(v, KEYS):  # a dict's keys: a set
+            text = seq('$set', KEYS.__iter__(v), depth)
         elif pure[0]:  # a dict's repr, like any other object's writing, may call the notebook's code
             impure[0] = True
             text = "{}"
