@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,33 @@ def reseed(base: Path, text: str) -> None:
     (base / "seeds" / meta["file"]).write_text(text, encoding="utf-8")
     meta["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def checkout_state():
+    """What built the reports, asked of the checkout once (its commit, "+ local changes" when its tracked files
+    differ from it, the date). A page's footer says what the build saw at that moment, so a test that compares the
+    bytes of two builds made minutes apart builds both as_built(checkout_state): a file edited or committed in the
+    checkout between them, while the tests run, is no change of the page (seen on a busy machine: byte 395507 of
+    page 00, " + local changes" in one build and not in the other)."""
+    from kzfigures.report.provenance import provenance
+
+    return provenance(ROOT)
+
+
+@contextmanager
+def as_built(made) -> Iterator[None]:
+    """Every report built in this block says it was built by ``made`` (a Provenance), whatever the checkout is now."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("kzfigures.report.provenance.provenance", lambda root: made)
+        yield
+
+
+@pytest.fixture
+def same_checkout(checkout_state) -> Iterator[None]:
+    """The test's report builds say checkout_state, as the module's fixtures built with as_built did."""
+    with as_built(checkout_state):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

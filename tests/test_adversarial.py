@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, FLAGS, ROOT, read_rows, write_rows
+from conftest import CHROMIUM, FLAGS, ROOT, as_built, read_rows, write_rows
 from kzfigures.report.build import build_report
 
 #: The full tier (make test): a real client, an install, or report builds of its own.
@@ -78,15 +78,18 @@ def test_a_parameter_runs_no_script_and_makes_no_javascript_link_in_chromium(inj
 
 # -- 2. --only on a damaged report never loses a page it did not rebuild ------------------------------------------
 @pytest.fixture(scope="module")
-def two_page_report(tmp_path_factory) -> Path:
-    """A report of 00 (built with search=fighters) and 01 (defaults), built by two --only runs."""
+def two_page_report(tmp_path_factory, checkout_state) -> Path:
+    """A report of 00 (built with search=fighters) and 01 (defaults), built by two --only runs (as checkout_state:
+    a test compares a page it builds again with these bytes)."""
     out = tmp_path_factory.mktemp("two") / "reports"
-    build_report(out, parameters={"search": "fighters"}, only=["00"], **QUIET)
-    build_report(out, only=["01"], **QUIET)
+    with as_built(checkout_state):
+        build_report(out, parameters={"search": "fighters"}, only=["00"], **QUIET)
+        build_report(out, only=["01"], **QUIET)
     return out
 
 
-def test_only_on_a_damaged_report_rebuilds_the_damaged_page_with_its_parameters(two_page_report, tmp_path):
+def test_only_on_a_damaged_report_rebuilds_the_damaged_page_with_its_parameters(two_page_report, tmp_path,
+                                                                               same_checkout):
     from kzfigures.report.folders import damaged
 
     out = tmp_path / "reports"

@@ -837,6 +837,28 @@ def test_a_notebook_that_customises_its_display_grades_like_its_plain_twin(tmp_p
         assert (rows[name].states, rows[name].note) == (rows["plain"].states, ""), rows[name]
 
 
+def test_a_reading_that_does_not_come_back_in_time_is_named_on_the_row(tmp_path):
+    """The grader never loses answers without saying why (a flaky run scored an honest notebook all 'unanswered'
+    with no note: another run's forging notebook had rewritten its answers file, gone since the answers travel in
+    a file with no name, gradefix). A reading that does not come back within the probe's time (an answer whose
+    tolist blocks, as a slow kernel's reply would) is named on the row, and the answers read before it are kept."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    slow = json.loads(json.dumps(right))
+    last = answer_cells(slow)[-1]
+    last["source"] = "".join(last["source"]) + ("\nclass Slow:\n    def tolist(self):\n        import time\n"
+                                                "        time.sleep(60)\nanswer_5 = Slow()")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"slow-{lesson.name}").write_text(json.dumps(slow), encoding="utf-8")
+    (row,) = grade(folder, LESSONS_DIR, timeout=60, jobs=1)
+    assert row.states == ["right"] * 4 + ["unanswered"], row
+    assert "its kernel stopped answering (out of time, or gone); the answers given before are kept" in row.note, row
+
+
 def test_nbgraders_autograde_counts_a_right_notebook_that_loads_rich(tmp_path):
     """The same under nbgrader's autograde: each hidden test of the instructor lesson run as nbgrader_config.py's
     HiddenTestsVerified runs it (feedback.verified_test, probed_cell), in a kernel where rich is loaded first."""

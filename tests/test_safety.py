@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import kzfigures
-from conftest import ROOT, SEED_TEXT
+from conftest import ROOT, SEED_TEXT, as_built
 from kzfigures import cli
 from kzfigures.collection.params import ParameterError, convert, read_params_file
 from kzfigures.report import build as report
@@ -80,9 +80,11 @@ def test_a_file_as_output_is_refused(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def small_report(tmp_path_factory) -> Path:
-    """A report of notebook 00 only, built once for the module and copied by the tests that change it."""
-    return build_report(tmp_path_factory.mktemp("small") / "reports", only=["00"], **QUIET).output
+def small_report(tmp_path_factory, checkout_state) -> Path:
+    """A report of notebook 00 only, built once for the module and copied by the tests that change it (as
+    checkout_state: a test compares a page it builds again with these bytes)."""
+    with as_built(checkout_state):
+        return build_report(tmp_path_factory.mktemp("small") / "reports", only=["00"], **QUIET).output
 
 
 def copy_of(report_folder: Path, tmp_path: Path) -> Path:
@@ -168,7 +170,7 @@ def entry_of(cache: Path) -> Path:
     lambda e: (e / "notebooks" / "00-article-in-numbers.ipynb").unlink(),
     lambda e: (e / "00-article-in-numbers" / "outputs.json").write_text("{broken", encoding="utf-8"),
 ], ids=["truncated-png", "deleted-notebook", "corrupt-json"])
-def test_a_damaged_cache_entry_is_said_removed_and_rebuilt(cache, tmp_path, damage):
+def test_a_damaged_cache_entry_is_said_removed_and_rebuilt(cache, tmp_path, damage, same_checkout):
     first = build_report(tmp_path / "a", only=["00"], **QUIET).output
     damage(entry_of(cache))
     lines: list[str] = []
@@ -214,7 +216,7 @@ def test_inputs_changed_during_the_build_are_not_cached_nor_up_to_date(cache, tm
 @pytest.mark.parametrize("damage", [lambda r: (r / "00-article-in-numbers.html").write_text("", encoding="utf-8"),
                                     lambda r: (r / "00-article-in-numbers" / "figure-kinds.svg").unlink()],
                          ids=["truncated", "deleted"])
-def test_a_damaged_report_is_not_up_to_date(small_report, tmp_path, damage):
+def test_a_damaged_report_is_not_up_to_date(small_report, tmp_path, damage, same_checkout):
     out = copy_of(small_report, tmp_path)
     damage(out)
     lines: list[str] = []
