@@ -399,10 +399,11 @@ def test_every_character_add_accepts_the_draft_can_write(char, template):
         assert text_is_plain(None, table, {k: str(v) for k, v in row.items()}, "r") == []  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["reading", "shares", "sources", "context"])
+@pytest.mark.parametrize("name", ["reading", "shares", "sources", "context", "reading-numbers-in-the-news"])
 def test_an_id_that_names_a_hand_written_lesson_is_refused(package_copy, capsys, monkeypatch, name):
     """An adversarial pass: an article added as 'reading' had its lesson's checks answered by lesson 01's (a KeyError
-    in `kzfigures lesson reading`) and took lesson 01's submissions in `grade`."""
+    in `kzfigures lesson reading`) and took lesson 01's submissions in `grade`; a sixth: one added as
+    'reading-numbers-in-the-news' made a lesson file named as lesson 01's, graded 0/5 against lesson 01's key."""
     code, _, err = _run(_add_args(ECONOMY, id=name), package_copy, capsys, monkeypatch)
     assert code == 1 and f"id {name!r} is the name of a hand-written lesson" in err and len(err.strip().splitlines()) == 1
     assert not (package_copy / "seeds" / f"{name}.txt").exists()
@@ -412,4 +413,5 @@ def test_the_ids_an_article_may_not_take_are_the_hand_written_lessons_names():
     from kzfigures.classroom.lessons import ANSWER_KEY
     from kzfigures.figures.seeds import LESSON_NAMES
 
-    assert {lesson for lesson, _ in ANSWER_KEY} == LESSON_NAMES
+    topics = {p.stem.split("-", 1)[1] for p in (ROOT / "notebooks" / "lessons").glob("[0-9][0-9]-*.ipynb")}
+    assert {lesson for lesson, _ in ANSWER_KEY} | topics == LESSON_NAMES and len(topics) == 4

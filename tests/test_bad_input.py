@@ -46,7 +46,7 @@ def test_a_seed_named_as_a_hand_written_lesson_is_one_problem(package_copy):
     _fake_seed(package_copy, "zz-lesson.json", "reading")
     problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-lesson.json"]
     assert problems == ["seeds/zz-lesson.json, row reading, column seed_id: id 'reading' is the name of a "
-                        "hand-written lesson (its checks would answer for the article's): choose another"]
+                        "hand-written lesson (its checks or its file would stand for the article's): choose another"]
 
 
 @pytest.mark.parametrize("name", ["aa-first.json", "zz-last.json"])

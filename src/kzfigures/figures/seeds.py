@@ -15,9 +15,11 @@ REQUIRED_META = ("seed_id", "file", "title", "publisher", "published", "sha256",
 FLAGSHIP = "astanatimes-2014-09-terrorism"
 #: What an article id may look like: lower-case words and digits joined by hyphens, at most 80 characters.
 ARTICLE_ID = re.compile(r"(?=.{1,80}$)[a-z0-9]+(?:-[a-z0-9]+)*")
-#: The names of the hand-written lessons (classroom/lessons.py): an article's lesson is named by its id, so an article
-#: with one of these ids would have a lesson whose checks the hand-written lesson's shadow (tests keep the two equal).
-LESSON_NAMES = frozenset({"reading", "shares", "sources", "context"})
+#: The names of the hand-written lessons (classroom/lessons.py) and their files' topics (notebooks/lessons/NN-topic):
+#: an article's lesson is named by its id (its checks) and its file "01-ID.ipynb", so an article with one of these ids
+#: would have a lesson the hand-written one's checks or file name shadow (tests keep them equal to the lessons').
+LESSON_NAMES = frozenset({"reading", "shares", "sources", "context", "reading-numbers-in-the-news", "shares-and-rates",
+                          "who-says-so", "checking-against-other-sources"})
 #: The metadata shown on pages as one line of text.
 ONE_LINE_META = ("title", "publisher", "rights")
 #: A publication date as far as it is known: YYYY, YYYY-MM or YYYY-MM-DD.
@@ -26,7 +28,8 @@ PUBLISHED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?
 
 def reserved_id(seed_id: str) -> str:
     """Why an article may not take the name of a hand-written lesson (one line)."""
-    return f"id {seed_id!r} is the name of a hand-written lesson (its checks would answer for the article's): choose another"
+    return (f"id {seed_id!r} is the name of a hand-written lesson (its checks or its file would stand for the "
+            "article's): choose another")
 
 
 @dataclass(frozen=True)
