@@ -1308,3 +1308,21 @@ def test_a_submission_cannot_rewrite_the_answers_the_grader_reads_back(tmp_path)
     assert (sync / "forged").exists() and (sync / "honest").exists()  # both ran, the one while the other did
     assert rows["honest"].states == ["right"] * 5, rows["honest"]
     assert rows["forger"].right == 0, rows["forger"]
+
+
+@pytest.mark.parametrize("source, names", [
+    ("answer_5 = {'a'}  # unlike answer_3, a set", False),  # a sixth adversarial pass: a comment passed as setting it
+    ("print('answer_3 is done')", False),
+    ('"""answer_3"""', False),
+    ("answer_3 = None", True),
+    ("%%time\nanswer_3 = 2000", True),
+    ("%time answer_3 = 2000", True),
+    ("answer_3 += 1", True),
+    ("answer_5.add(answer_3)", True),
+    ("def f(:\n    answer_3", True)])  # no Python the tokenizer reads: the name standing in it, as before
+def test_an_answer_changed_during_a_cell_that_names_it_only_in_words_is_named(source, names):
+    from kzfigures.classroom.feedback import _changed
+
+    found: list[str] = []
+    _changed({"answer_3": None}, {"answer_3": 2000}, source, found)
+    assert (found == []) == names, (source, found)

@@ -116,13 +116,37 @@ def answer_names(client: Any) -> list[str]:
     return sorted({answer for cell in cells for _, _, answer in REQUIRE.findall(str(cell.get("source", "")))})
 
 
+def names_in_code(source: str) -> set[str] | None:
+    """The names a cell's code names (a cell magic's body and a line magic's arguments read as Python too, as
+    ``%%time`` and ``%time`` run them), never words of a comment or a string; None when it cannot be tokenized."""
+    import io
+    import tokenize
+
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        lines = lines[1:]
+    code = "\n".join(re.sub(r"^(\s*)[%!]+\S*", r"\1", line) for line in lines)
+    try:
+        return {t.string for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type == tokenize.NAME}
+    except (SyntaxError, tokenize.TokenError):
+        return None
+
+
+def names_it(name: str, source: str, names: set[str] | None = None) -> bool:
+    """Whether a cell's code names an answer (a comment or a string that does is not its code: a sixth adversarial
+    pass made a thread's change in another cell pass as that cell's through a comment)."""
+    found = names_in_code(source) if names is None else names
+    return name in found if found is not None else bool(re.search(rf"\b{name}\b", source))
+
+
 def _changed(seen: dict[str, Any] | None, answers: dict[str, Any], source: str, found: list[str]) -> None:
     """Add to ``found`` each answer that changed since it was last read while no cell that sets it ran (a thread,
     a timer), and remember these answers as the last read."""
     if seen is None:
         return
+    names = names_in_code(source)
     for name, value in answers.items():
-        if name in seen and repr(seen[name]) != repr(value) and not re.search(rf"\b{name}\b", source):
+        if name in seen and repr(seen[name]) != repr(value) and not names_it(name, source, names):
             said = f"{name} changed while no cell that sets it ran"
             found += [said] if said not in found else []
         seen[name] = value

@@ -39,6 +39,7 @@ from ..figures.paths import ENV_VAR as ROOT_ENV
 from ..figures.paths import project_root
 from .answers import decode
 from .edition import TEXT_PROMPT, check_call
+from .feedback import names_in_code, names_it
 from .slips import GRADING_ENV
 
 SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·"}
@@ -484,7 +485,8 @@ class _Runner:
     def changed_elsewhere(self, before: dict[str, Any], source: str, index: int) -> None:
         """Say so when an answer changed while a cell ran that does not name it (a hook, a thread, a timer)."""
         now = json.loads(json.dumps(self.state["answers"], sort_keys=True, default=str))
-        changed = [n for n in self.names if before.get(n) != now.get(n) and not re.search(rf"\b{n}\b", source)]
+        names = names_in_code(source)
+        changed = [n for n in self.names if before.get(n) != now.get(n) and not names_it(n, source, names)]
         self.state["trouble"] = list(dict.fromkeys([*self.state["trouble"], *(
             f"{name} changed while cell {index + 1} ran, which does not set it" for name in changed)]))
 
