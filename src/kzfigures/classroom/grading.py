@@ -585,7 +585,8 @@ def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str,
     """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's or one like
     it, else FOLDER's own name: a student's folder graded on its own) and which lesson its file name holds."""
     rel = path.relative_to(folder)
-    stem = re.sub(r"(?:\.ipynb)+$", "", path.name, flags=re.I)  # "….ipynb.ipynb", as a download may name it
+    notebook = path.suffix.lower() == ".ipynb"  # "….ipynb.ipynb", as a download may name it: one name
+    stem = re.sub(r"(?:\.ipynb)+$", "", path.name, flags=re.I) if notebook else path.stem
     found = next(((s, m) for s in stems if (m := re.search(_loose(s), stem))), None)
     lesson = found[0] if found else None
     if len(rel.parts) > 1:
