@@ -449,6 +449,38 @@ def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(draft
     assert not list((root / "data").rglob("*.partial"))
 
 
+def test_a_file_changed_by_hand_after_a_stopped_save_is_never_replaced_by_it(drafted, monkeypatch):
+    """A sixth adversarial pass: a save killed before its first rename, then figures.csv edited by hand, then the
+    next save finished the stopped one over the hand edit. Now it refuses in one line and replaces nothing."""
+    from kzfigures.figures import files
+
+    root, article = drafted
+    c = curation(article, root)
+    c.accept(_pid(c, "five years"), lower=0, override_reason="within")
+
+    real_replace, done = files.os.replace, []
+
+    def killed(source, target):  # the journal written (its own atomic replace), then killed before any file's
+        if done:
+            raise KeyboardInterrupt("killed before its first rename (on purpose)")
+        done.append(target)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        c.save()
+    monkeypatch.undo()
+    figures_csv = root / "data" / "figures.csv"
+    edited = figures_csv.read_bytes() + b"\n"  # a person's edit (here: a blank line at the end)
+    figures_csv.write_bytes(edited)
+    other = curation(article, root)
+    other.reject(_pid(other, "one"), "pronoun")
+    with pytest.raises(ValueError, match=r"^data/figures.csv changed since a save was stopped") as caught:
+        other.save()
+    assert "\n" not in str(caught.value) and figures_csv.read_bytes() == edited
+    assert files.SAVE_JOURNAL in [p.file for p in validate_package(root)]
+
+
 def test_a_save_journal_never_moves_a_file_out_of_the_project(tmp_path):
     """A journal names only files of its own save: one pointing outside the project (hand-made, or damaged) moves
     nothing there."""

@@ -65,7 +65,8 @@ def replace_all(files: Sequence[tuple[Path, str | bytes, str, str | None]], jour
         for target, data, encoding, newline in files:
             partials.append((_partial(target, data, encoding, newline), target))
         if journal is not None:
-            body = [[str(p.relative_to(journal.parent)), str(t.relative_to(journal.parent))] for p, t in partials]
+            body = [[str(p.relative_to(journal.parent)), str(t.relative_to(journal.parent)), _digest(t)]
+                    for p, t in partials]
             write_atomic(journal, json.dumps(body) + "\n")
             recorded = True
         for partial, target in partials:
@@ -89,13 +90,28 @@ def finish_save(journal: Path) -> bool:
     except (OSError, ValueError):
         body = []
     root = journal.parent.resolve()
-    for partial, target in body if isinstance(body, list) else []:
+    moves = []
+    for partial, target, *was in body if isinstance(body, list) else []:
         new, old = (journal.parent / str(partial)).resolve(), (journal.parent / str(target)).resolve()
         inside = root in new.parents and root in old.parents  # a journal never moves a file out of the project
         if inside and new.is_file() and new.name.endswith(".partial") and new.parent == old.parent:
-            os.replace(new, old)
+            if was and was[0] != _digest(old):  # changed since the save stopped (by hand?): never replaced
+                raise ValueError(f"{target} changed since a save was stopped before it was replaced: that save is not "
+                                 f"finished (its new file is {partial}); keep one of the two, then delete the other "
+                                 f"and {journal.name}")
+            moves.append((new, old))
+    for new, old in moves:
+        os.replace(new, old)
     journal.unlink(missing_ok=True)
     return True
+
+
+def _digest(path: Path) -> str:
+    """A file's sha256 ("" when there is none): what a save's journal records of each file it is about to replace."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
 
 
 def replace(target: Path, text: str, keep_bom: bool = False) -> None:
