@@ -8,6 +8,7 @@ import json
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -419,6 +420,24 @@ def test_a_save_killed_while_writing_leaves_every_file_as_it_was(drafted, monkey
     assert c.unsaved == 3 and c.save().startswith("saved 3 decision(s)")
 
 
+def killed_after_one_replace(c: Any, monkeypatch: Any) -> None:
+    """Save ``c`` and kill it (KeyboardInterrupt) at its second os.replace: after the first, before the next."""
+    from kzfigures.figures import files
+
+    real_replace, done = files.os.replace, []
+
+    def replace(source: Any, target: Any) -> None:
+        if done:
+            raise KeyboardInterrupt("killed between two renames (on purpose)")
+        done.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        c.save()
+    monkeypatch.undo()
+
+
 def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(drafted, monkeypatch):
     """Killed after its first rename (the figure in place, the override not yet): validate reports the unfinished
     save instead of showing a bound without its reading, and the next writer puts every file in place."""
@@ -427,18 +446,7 @@ def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(draft
     root, article = drafted
     c = curation(article, root)
     c.accept(_pid(c, "five years"), lower=0, override_reason="within")
-    real_replace, done = files.os.replace, []
-
-    def replace(source, target):
-        if done:
-            raise KeyboardInterrupt("killed between two renames (on purpose)")
-        done.append(target)
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", replace)
-    with pytest.raises(KeyboardInterrupt):
-        c.save()
-    monkeypatch.undo()
+    killed_after_one_replace(c, monkeypatch)
     assert [p.file for p in validate_package(root)] == [files.SAVE_JOURNAL]
     other = curation(article, root)
     other.reject(_pid(other, "one"), "pronoun")  # a second save, of another proposal, finishes the first
@@ -457,19 +465,7 @@ def test_a_file_changed_by_hand_after_a_stopped_save_is_never_replaced_by_it(dra
     root, article = drafted
     c = curation(article, root)
     c.accept(_pid(c, "five years"), lower=0, override_reason="within")
-
-    real_replace, done = files.os.replace, []
-
-    def killed(source, target):  # the journal written (its own atomic replace), then killed before any file's
-        if done:
-            raise KeyboardInterrupt("killed before its first rename (on purpose)")
-        done.append(target)
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", killed)
-    with pytest.raises(KeyboardInterrupt):
-        c.save()
-    monkeypatch.undo()
+    killed_after_one_replace(c, monkeypatch)  # its journal written (an atomic replace of its own), no file moved
     figures_csv = root / "data" / "figures.csv"
     edited = figures_csv.read_bytes() + b"\n"  # a person's edit (here: a blank line at the end)
     figures_csv.write_bytes(edited)

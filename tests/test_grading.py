@@ -821,6 +821,11 @@ HONEST_DISPLAY = {
 def test_a_notebook_that_customises_its_display_grades_like_its_plain_twin(tmp_path):
     """Issue 33: `%load_ext rich` (or rich's pretty.install) replaced the text formatter the probe's answers came
     back through, so an all-right notebook scored 0 ("replaced what the grader reads its answers with")."""
+    graded_like_their_plain_twin(tmp_path, HONEST_DISPLAY, 60)
+
+
+def graded_like_their_plain_twin(tmp_path: Path, honest: dict[str, str], timeout: int) -> None:
+    """Lesson 01 all right, plain and with each cell of ``honest`` run first: every one graded as the plain one."""
     student = tmp_path / "student"
     make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
@@ -829,11 +834,11 @@ def test_a_notebook_that_customises_its_display_grades_like_its_plain_twin(tmp_p
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / f"plain-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
-    for name, code in HONEST_DISPLAY.items():
+    for name, code in honest.items():
         (folder / f"{name}-{lesson.name}").write_text(json.dumps(with_code(right, 0, code)), encoding="utf-8")
-    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=60, jobs=2)}
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=timeout, jobs=2)}
     assert rows["plain"].states == ["right"] * 5 and rows["plain"].note == "", rows["plain"]
-    for name in HONEST_DISPLAY:
+    for name in honest:
         assert (rows[name].states, rows[name].note) == (rows["plain"].states, ""), rows[name]
 
 
@@ -1082,20 +1087,7 @@ HONEST_THREADS = {
 def test_a_notebook_that_leaves_a_thread_of_its_own_alive_grades_like_its_plain_twin(tmp_path):
     """Issue 33: a timer still waiting, a thread blocked on an event, tqdm's thread_map, a pool left open, a progress
     thread that sleeps: each scored an all-right notebook 0 ("it runs code of its own in another thread")."""
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
-    lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
-    folder = tmp_path / "class"
-    folder.mkdir()
-    (folder / f"plain-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
-    for name, code in HONEST_THREADS.items():
-        (folder / f"{name}-{lesson.name}").write_text(json.dumps(with_code(right, 0, code)), encoding="utf-8")
-    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=2)}
-    assert rows["plain"].states == ["right"] * 5 and rows["plain"].note == "", rows["plain"]
-    for name in HONEST_THREADS:
-        assert (rows[name].states, rows[name].note) == (rows["plain"].states, ""), rows[name]
+    graded_like_their_plain_twin(tmp_path, HONEST_THREADS, 90)
 
 
 #: A thread of the notebook's own that acts while the probe reads: it rewrites an answer in a tight loop (a list's
