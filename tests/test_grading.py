@@ -1081,6 +1081,10 @@ HONEST_THREADS = {
              "_total = sum(_pool.map(lambda x: x * 2, range(10)))"),
     "progress": ("import threading, time\nprogress = 0\ndef _tick():\n    global progress\n    while True:\n"
                  "        time.sleep(0.5)\n        progress += 1\nthreading.Thread(target=_tick, daemon=True).start()"),
+    # a fifth adversarial pass: multiprocessing's pools left open, a timer of a builtin (each scored 0 before)
+    "thread-pool": "from multiprocessing.pool import ThreadPool\n_tp = ThreadPool(2)\nprint(_tp.map(abs, [1, -2, 3]))",
+    "process-pool": "from multiprocessing import Pool\n_pp = Pool(2)\n_pp.map(abs, [-1, -2])",
+    "timer-print": "import threading\nthreading.Timer(30, print, ['time is up']).start()",
 }
 
 
