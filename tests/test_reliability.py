@@ -200,6 +200,30 @@ def test_interrupted_build_leaves_the_previous_report(previous, sig, code):
     assert left == {}, f"no half-built folder left behind (pid {proc.pid}): {left}"
 
 
+def test_an_interrupt_whose_keyboardinterrupt_was_swallowed_still_stops_the_build(previous, monkeypatch):
+    """A fresh clone's make test: a build sent SIGINT as its first notebook started wrote the report and exited 0
+    (Python drops an exception raised while a finalizer runs). The handler records the signal; the build stops at its
+    next step and publishes nothing."""
+    import contextlib
+
+    from kzfigures.report import build, run
+
+    real, calls = run.to_cache, []
+
+    def to_cache(page, runner):  # the signal comes while the main thread is in code that swallows the exception
+        if not calls:
+            with contextlib.suppress(KeyboardInterrupt):
+                build._interrupt(signal.SIGINT, None)
+        calls.append(page.name)
+        return real(page, runner)
+
+    monkeypatch.setattr(run, "to_cache", to_cache)
+    with pytest.raises(KeyboardInterrupt, match="signal 2"):
+        build_report(previous, only=["00", "01"], use_cache=False, jobs=1, progress=lambda line: None)
+    assert tree(previous) == [REPORT_MARKER, "index.html"] and (previous / "index.html").read_text() == "previous report"
+    assert calls and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_the_run_after_an_interruption_succeeds(previous):
     stale = previous.parent / f".reports.building-{2**22 + 12345}"
     stale.mkdir()

@@ -30,7 +30,7 @@ from .folders import (
 from .plan import PageRun, collection_articles, page_run, plan, repairs, set_apart
 from .publish import carry_over, previous_pages, publish, recover_swap
 from .render import Renderer, index_page, render_page
-from .run import NotebookFailed, Runner, run_pages, say_on_stderr
+from .run import INTERRUPTED, NotebookFailed, Runner, run_pages, say_on_stderr, stop_if_interrupted
 
 __all__ = ["DEFAULT_TIMEOUT", "BuildResult", "NotebookFailed", "build_report", "default_jobs"]
 
@@ -179,7 +179,8 @@ def _damaged_names(previous: list[dict[str, Any]], broken: list[str]) -> set[str
 def _write(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], fingerprint: str) -> BuildResult:
     """Run and render every page into a work folder, and publish it; SIGTERM stops the build as Ctrl-C does."""
     in_main = threading.current_thread() is threading.main_thread()
-    old_handler = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
+    INTERRUPTED.clear()
+    old = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)} if in_main else {}
     building = work_folder(build.output, "building")
     (building / "notebooks").mkdir()
     kernels = work_folder(build.output, "kernels")  # a build killed outright leaves them to the next (remove_stale)
@@ -188,8 +189,8 @@ def _write(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
     finally:
         remove_work(building)
         remove_work(kernels)
-        if in_main:
-            signal.signal(signal.SIGTERM, old_handler)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
     for line in result.left_out:
         build.say(f"left out of the report: {line}")
     build.say(f"report written to {build.output}/index.html")
@@ -227,6 +228,7 @@ def _steps(build: Build, pages: list[PageRun], previous: list[dict[str, Any]], f
             entry["key"] = "inputs-changed-during-build"
     result = BuildResult(build.output, [entries[name] for name in sorted(entries)], seconds=runner.seconds,
                          left_out=list(build.apart) + [str(failed) for failed in failures])
+    stop_if_interrupted()  # never publish after an interrupt, even one whose KeyboardInterrupt was swallowed
     values = _page_values(result.pages, build.collection)
     not_built = list(build.apart) + [failed.brief for failed in failures]
     publish(building, build.output, result.pages, index_page(result.pages, values, build.base, made, not_built))
@@ -254,6 +256,7 @@ def _up_to_date(output: Path, previous: list[dict[str, Any]], pages: list[PageRu
     return all((output / rel).is_file() for rel in needed)
 
 
-def _terminate_as_interrupt(signum: int, frame: Any) -> None:
-    """Turn SIGTERM into KeyboardInterrupt so the build cleans up as it does for Ctrl-C."""
+def _interrupt(signum: int, frame: Any) -> None:
+    """Record SIGINT or SIGTERM (run.INTERRUPTED) and raise KeyboardInterrupt, so the build cleans up and stops."""
+    INTERRUPTED.append(signum)
     raise KeyboardInterrupt(f"signal {signum}")

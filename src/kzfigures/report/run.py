@@ -30,6 +30,16 @@ FAILED_DIR = "reports-failed"
 FAILED_MARKER = ".kzfigures-failed.json"
 #: While a notebook runs longer than this many seconds, a line says it is still running, this often.
 HEARTBEAT = 30
+#: The signals (SIGINT, SIGTERM) the build received, recorded by its handler (build.py) before it raises
+#: KeyboardInterrupt: Python swallows an exception raised while a finalizer runs ("Exception ignored in …"), so
+#: the build also stops at its next step when one is recorded (a fresh clone's test saw an interrupt lost).
+INTERRUPTED: list[int] = []
+
+
+def stop_if_interrupted() -> None:
+    """Raise the KeyboardInterrupt of a signal the build received, if one was received."""
+    if INTERRUPTED:
+        raise KeyboardInterrupt(f"signal {INTERRUPTED[0]}")
 #: At most this many characters of an error's first line in the one line a failure gets.
 ERROR_WORDS = 200
 
@@ -136,6 +146,7 @@ def run_pages(pages: list[PageRun], runner: Runner, ready: Callable[[PageRun, An
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
+            stop_if_interrupted()
             if not finished:
                 _heartbeat([futures[f] for f in pending], runner)
             for future in finished:
