@@ -42,6 +42,16 @@ def test_a_seed_id_add_would_refuse_is_one_problem_naming_its_file(package_copy,
                         "letters and digits joined by hyphens, at most 80 characters)"]
 
 
+@pytest.mark.parametrize("field", ["sha256", "file", "published"])
+def test_a_seed_field_that_is_a_number_is_one_problem_not_a_traceback(package_copy, field):
+    """A last adversarial pass: "sha256": 12 in a hand-written seed made validate, draft, lesson and add crash."""
+    path = package_copy / "seeds" / "zz-number.json"
+    meta = json.loads(next((package_copy / "seeds").glob("*.json")).read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**meta, "seed_id": "zz-number", field: 12}), encoding="utf-8")
+    problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-number.json"]
+    assert problems == [f"seeds/zz-number.json, row zz-number, column {field}: 12 is not text: write it between quotes"]
+
+
 def test_a_seed_named_as_a_hand_written_lesson_is_one_problem(package_copy):
     _fake_seed(package_copy, "zz-lesson.json", "reading")
     problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-lesson.json"]

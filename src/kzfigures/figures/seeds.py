@@ -128,6 +128,9 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
     if not isinstance(seed_id, str) or not ARTICLE_ID.fullmatch(seed_id):
         return Problem(rel, "-", "seed_id", f"{seed_id!r} is not an article id (lower-case letters and digits "
                                             "joined by hyphens, at most 80 characters)")
+    for name in ("file", "sha256", "published"):  # read as text below: a number there is one line, not a traceback
+        if not isinstance(meta[name], str):
+            return Problem(rel, seed_id, name, f"{meta[name]!r} is not text: write it between quotes")
     if seed_id in LESSON_NAMES:
         return Problem(rel, seed_id, "seed_id", reserved_id(seed_id))
     if seed_id in claimed:
