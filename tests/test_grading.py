@@ -1322,3 +1322,18 @@ def test_an_answer_changed_during_a_cell_that_names_it_only_in_words_is_named(so
     found: list[str] = []
     _changed({"answer_3": None}, {"answer_3": 2000}, source, found)
     assert (found == []) == names, (source, found)
+
+
+@pytest.mark.parametrize("name", ["01-reading-numbers-in-the-news.ipynb.txt", "01-reading-numbers-in-the-news.ipynb.json",
+                                  "01-reading-numbers-in-the-news.ipynb~", "01-reading-numbers-in-the-news.ipynb "])
+def test_a_notebook_saved_under_another_ending_gets_a_row_saying_so(tmp_path, name):
+    """A last adversarial pass: a notebook a browser saved as '….ipynb.txt' (or '.ipynb~', a trailing space) had no
+    row at all, so its student dropped out of the table; now a row says how to hand it in."""
+    from kzfigures.classroom import grading
+
+    (tmp_path / "fay").mkdir()
+    (tmp_path / "fay" / name).write_text("{}", encoding="utf-8")
+    jobs = grading._jobs([tmp_path], lesson_questions(LESSONS_DIR))
+    assert [(job.student, job.data) for job in jobs] == [
+        ("fay", f"saved as {name!r}, not as a .ipynb file (a browser's download?): rename it to end in .ipynb, then "
+                "grade again")]

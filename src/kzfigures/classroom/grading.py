@@ -577,7 +577,7 @@ def _handed_in(folder: Path) -> Iterator[Path]:
         dirs[:] = [d for d in keep if not (Path(top) / d).is_symlink()]
         yield from (Path(top) / d for d in keep if (Path(top) / d).is_symlink())  # named, never followed
         for name in sorted(files) + odd:
-            if not name.startswith(".") and name.lower().endswith((".ipynb", *NOT_NOTEBOOKS)):
+            if not name.startswith(".") and (name.lower().endswith(NOT_NOTEBOOKS) or ".ipynb" in name.lower()):
                 yield Path(top) / name
 
 
@@ -640,6 +640,9 @@ def _why_not(path: Path) -> str:
     """Why a file found in the folder, not a notebook, is not run (in words for its row)."""
     if path.is_symlink() and path.is_dir():
         return "a link to a folder: not followed, nothing in it graded"
+    if ".ipynb" in path.name.lower():  # "….ipynb.txt", "….ipynb~", "….ipynb ": a notebook saved under another name
+        return (f"saved as {printable(path.name)!r}, not as a .ipynb file (a browser's download?): rename it to end "
+                "in .ipynb, then grade again")
     return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
 
 
