@@ -697,6 +697,30 @@ def test_a_new_draft_keeps_a_hand_edited_proposal_file_unless_forced(drafted, ca
     draft_article(article, root=root)  # written by the library again: no refusal
 
 
+@pytest.mark.parametrize("then", ["save", "take_back"])
+def test_a_hand_edit_of_the_proposal_file_stays_known_after_a_save_or_a_take_back(drafted, capsys, monkeypatch, then):
+    """A last adversarial pass: a save or a take-back after a hand edit of data/proposed/ID.csv recorded the file's new
+    hash, so the next `kzfigures draft` (without --force) overwrote the edit without a word."""
+    root, article = drafted
+    path = root / "data" / "proposed" / f"{article}.csv"
+    c = curation(article, root)
+    one = _pid(c, "one")
+    c.reject(one, "idiom: one of many, not a count")
+    c.save()
+    edited = path.read_text(encoding="utf-8").replace(",pounds,", ",pounds sterling,", 1)
+    path.write_text(edited, encoding="utf-8")
+    after = curation(article, root)
+    if then == "save":
+        after.accept(_pid(after, "five years"))
+        after.save()
+    else:
+        after.take_back(one)
+    assert "pounds sterling" in path.read_text(encoding="utf-8")  # the edit kept by the save
+    monkeypatch.setenv("KZFIGURES_ROOT", str(root))
+    assert main(["draft", article]) == 1 and "was changed since kzfigures wrote it" in capsys.readouterr().err
+    assert "pounds sterling" in path.read_text(encoding="utf-8")
+
+
 def test_an_upload_with_a_date_that_is_no_text_is_one_line(package_copy):
     from kzfigures.figures.articles import ArticleRefused
     from kzfigures.figures.curation import add_uploaded

@@ -35,7 +35,7 @@ from .package import DESCRIPTOR, Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
 from .paths import project_root
 from .problems import DataPackageError
-from .proposals import COLUMNS, bounds_of_row, declared, frame, proposal_rows, resource_path
+from .proposals import COLUMNS, bounds_of_row, changed_by_hand, declared, frame, proposal_rows, resource_path
 from .validation import UNATTRIBUTED, validate
 
 #: What a person may set on a figure (figures.csv's own columns).
@@ -446,9 +446,11 @@ class Curation:
         name = f"proposed-{self.article}"
         if name in package.tables:  # the library's own file, and its hash in the descriptor (draft keeps hand edits)
             text = whole_csv(COLUMNS, package.tables[name].rows)
+            edited = changed_by_hand(package, self.article)  # its hand edits stay, and stay known as a person's
             _saved_list(package, self.article).extend(self._records(package, added))
             files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
-            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
+            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text, edited), "utf-8",
+                          ""))
         replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._people |= {r["name"] for r in added["people"]}
 
@@ -500,8 +502,10 @@ class Curation:
             if problems:
                 raise DataPackageError(problems)
             text = whole_csv(COLUMNS, rows)
+            edited = changed_by_hand(package, self.article)  # its hand edits stay, and stay known as a person's
             files.append((self.root / "data" / resource_path(self.article), text, "utf-8", ""))
-            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text), "utf-8", ""))
+            files.append((self.root / DESCRIPTOR, declared(package.descriptor, self.article, text, edited), "utf-8",
+                          ""))
             replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._rows.update({r["proposal_id"]: r for r in back})
         self.saved = max(0, self.saved - 1)

@@ -79,15 +79,17 @@ def file_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def declared(package: dict[str, Any], seed_id: str, text: str) -> str:
+def declared(package: dict[str, Any], seed_id: str, text: str, by_hand: bool = False) -> str:
     """data/datapackage.json's text with an article's proposal file declared (if it was not) and the hash of
-    ``text``, what the library writes to it, recorded on its resource; the rest unchanged."""
+    ``text``, what the library writes to it, recorded on its resource; the rest unchanged. ``by_hand``: the file holds
+    a person's edits (changed_by_hand), which a curation's save keeps: the old hash stays, so `draft` still sees them."""
     resource = next((r for r in package.get("resources", []) if isinstance(r, dict)
                      and r.get("name") == resource_name(seed_id)), None)
     if resource is None:
         resource = descriptor(seed_id)
         package["resources"].append(resource)
-    resource["hash"] = file_hash(text)
+    if not (by_hand and isinstance(resource.get("hash"), str)):
+        resource["hash"] = file_hash(text)
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
