@@ -781,6 +781,25 @@ def test_a_saved_decision_is_taken_back_and_its_proposal_returns(drafted):
     assert later.save().startswith("saved 1 decision(s)") and validate_package(root) == []
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_saved_decision_is_taken_back_from_a_file_without_its_last_line_break(drafted, newline):
+    """A last adversarial pass: figures.csv saved without its last line break (as some editors write) made every
+    take-back say its row was "changed by hand"; the rows are found, and the file keeps its style."""
+    root, article = drafted
+    c = curation(article, root)
+    pounds = _pid(c, "£240m")
+    c.accept(pounds)
+    c.save()
+    path = root / "data" / "figures.csv"
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\n", newline)
+    saved = text.rstrip("\r\n")
+    path.write_bytes(saved.encode("utf-8"))
+    assert curation(article, root).take_back(pounds).startswith("taken back: accepted “£240m”")
+    after = path.read_bytes().decode("utf-8")
+    assert not after.endswith("\n") and "£240m" not in after and after == saved[:len(after)]
+    assert validate_package(root) == []
+
+
 @pytest.mark.parametrize("what, words", [
     ("never decided", "nothing to take back: "),
     ("not saved", "is not saved yet (accepted “£240m”"),

@@ -518,11 +518,13 @@ class Curation:
         for table, rows in record.get("rows", {}).items():
             path = self.root / package.tables[table].file
             old = read_exactly(path)
-            text = old
+            ending = "\r\n" if "\r\n" in old else "\n"
+            unterminated = bool(old) and not old.endswith("\n")  # a last line without its line break (an editor's)
+            text = old + ending if unterminated else old
             for row in rows:
                 if table == "people" and _still_credited(package, row.get("name", ""), record):
                     continue  # another row names this person: the people row stays
-                line, ending = csv_lines(package.tables[table].header, [row], old), "\r\n" if "\r\n" in old else "\n"
+                line = csv_lines(package.tables[table].header, [row], text)
                 at = text.rfind(ending + line)
                 if at < 0:
                     raise ValueError(f"{package.tables[table].file} no longer holds the row saved for "
@@ -533,6 +535,7 @@ class Curation:
                 kept = package.tables[table].rows
                 match = next(i for i, r in enumerate(reversed(kept)) if all(r.get(k, "") == v for k, v in row.items()))
                 del kept[len(kept) - 1 - match]
+            text = text[:-len(ending)] if unterminated and text.endswith(ending) else text
             if text != old:
                 files.append((path, text, "utf-8-sig" if has_bom(path) else "utf-8", ""))
         return files
