@@ -115,6 +115,15 @@ def _read_text(meta_path: Path, rel: str, meta: dict[str, Any]) -> Seed | Proble
     return Seed(meta["seed_id"], meta, text)
 
 
+def _unusable(rel: str, seed_id: str, meta: dict[str, Any]) -> Problem | None:
+    """An id a hand-written lesson has, or a field read as text that is not (a number in a hand-written seed): one
+    problem, never a traceback."""
+    if seed_id in LESSON_NAMES:
+        return Problem(rel, seed_id, "seed_id", reserved_id(seed_id))
+    name = next((n for n in ("file", "sha256", "published") if not isinstance(meta[n], str)), None)
+    return None if name is None else Problem(rel, seed_id, name, f"{meta[name]!r} is not text: write it between quotes")
+
+
 def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Problem | None:
     """What makes a seed's metadata unusable before its text is read: required metadata missing, an id `add` would
     refuse (so no id can name a path), an id another file already claims (never replacing that article), a title
@@ -128,11 +137,9 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
     if not isinstance(seed_id, str) or not ARTICLE_ID.fullmatch(seed_id):
         return Problem(rel, "-", "seed_id", f"{seed_id!r} is not an article id (lower-case letters and digits "
                                             "joined by hyphens, at most 80 characters)")
-    for name in ("file", "sha256", "published"):  # read as text below: a number there is one line, not a traceback
-        if not isinstance(meta[name], str):
-            return Problem(rel, seed_id, name, f"{meta[name]!r} is not text: write it between quotes")
-    if seed_id in LESSON_NAMES:
-        return Problem(rel, seed_id, "seed_id", reserved_id(seed_id))
+    unusable = _unusable(rel, seed_id, meta)
+    if unusable is not None:
+        return unusable
     if seed_id in claimed:
         return Problem(rel, seed_id, "seed_id", f"{seed_id!r} is claimed by two files, {claimed[seed_id]} and "
                                                 f"{rel}: neither article was read; give each its own id")
