@@ -457,23 +457,28 @@ def test_a_save_killed_between_its_renames_is_reported_then_finished_whole(draft
     assert not list((root / "data").rglob("*.partial"))
 
 
-def test_a_file_changed_by_hand_after_a_stopped_save_is_never_replaced_by_it(drafted, monkeypatch):
+@pytest.mark.parametrize("names", [["figures.csv"], ["figures.csv", "overrides.csv"]])
+def test_a_file_changed_by_hand_after_a_stopped_save_is_never_replaced_by_it(drafted, monkeypatch, names):
     """A sixth adversarial pass: a save killed before its first rename, then figures.csv edited by hand, then the
-    next save finished the stopped one over the hand edit. Now it refuses in one line and replaces nothing."""
+    next save finished the stopped one over the hand edit. Now it refuses in one line and replaces nothing; with two
+    files changed, the line names both (issue 33: it named the first only)."""
     from kzfigures.figures import files
 
     root, article = drafted
     c = curation(article, root)
     c.accept(_pid(c, "five years"), lower=0, override_reason="within")
     killed_after_one_replace(c, monkeypatch)  # its journal written (an atomic replace of its own), no file moved
-    figures_csv = root / "data" / "figures.csv"
-    edited = figures_csv.read_bytes() + b"\n"  # a person's edit (here: a blank line at the end)
-    figures_csv.write_bytes(edited)
+    edited = {}
+    for name in names:
+        edited[name] = (root / "data" / name).read_bytes() + b"\n"  # a person's edit (here: a blank line at the end)
+        (root / "data" / name).write_bytes(edited[name])
     other = curation(article, root)
     other.reject(_pid(other, "one"), "pronoun")
-    with pytest.raises(ValueError, match=r"^data/figures.csv changed since a save was stopped") as caught:
+    changed = ", ".join(f"data/{name}" for name in names)
+    with pytest.raises(ValueError, match=rf"^{changed} changed since a save was stopped") as caught:
         other.save()
-    assert "\n" not in str(caught.value) and figures_csv.read_bytes() == edited
+    assert "\n" not in str(caught.value) and str(caught.value).count(".partial") == len(names)
+    assert all((root / "data" / name).read_bytes() == edited[name] for name in names)
     assert files.SAVE_JOURNAL in [p.file for p in validate_package(root)]
 
 
@@ -834,6 +839,63 @@ def test_nothing_to_take_back_is_one_line_and_changes_nothing(drafted, edit_csv,
     with pytest.raises(ValueError) as caught:
         c.take_back("foreign_fighters" if what == "written by hand" else pid)
     assert words in str(caught.value) and "\n" not in str(caught.value)
+    assert (_bytes(root), (root / "data" / "datapackage.json").read_bytes()) == before
+
+
+@pytest.mark.parametrize("story", ["saved both, first taken back first", "saved both, second taken back first",
+                                   "one saved, one not yet", "taken back, then credited again"])
+def test_a_person_stays_while_any_decision_credits_them_and_goes_with_the_last(drafted, story):
+    """Issue 33: a take-back removed Dana Okafor while an unsaved accept of the session credited her (the save then
+    refused); taking back "£240m" then "five years" (both hers) left her people row, credited by nothing; a person
+    taken back and credited again was never added again (the save refused). She stays while any decision credits
+    her, and leaves with the last one."""
+    root, article = drafted
+    before = _bytes(root)["people.csv"]
+    c = curation(article, root)
+    pounds, five = _pid(c, "£240m"), _pid(c, "five years")
+    c.accept(pounds)
+    if story.startswith("saved both"):
+        c.accept(five, lower=0, override_reason="within")
+    c.save()
+    if story == "one saved, one not yet":
+        c.accept(five, lower=0, override_reason="within")
+    order = [five, pounds] if story == "saved both, second taken back first" else [pounds, five]
+    c.take_back(order[0])
+    if story == "taken back, then credited again":
+        assert _bytes(root)["people.csv"] == before
+        c.accept(five, lower=0, override_reason="within")
+    else:
+        assert b"Dana Okafor" in _bytes(root)["people.csv"]
+    if c.unsaved:
+        assert c.save().startswith("saved 1 decision(s)")
+    assert validate_package(root) == [] and b"Dana Okafor" in _bytes(root)["people.csv"]
+    c.take_back(order[1])
+    assert _bytes(root)["people.csv"] == before and validate_package(root) == []
+
+
+@pytest.mark.parametrize("then, words", [
+    ("decided", r"^\S+_at_143 was decided by another session since this curation opened \(accepted “£240m”"),
+    ("taken back", r"^nothing to take back: \S+_at_143 was taken back by another session since this curation opened"),
+])
+def test_a_take_back_in_a_session_another_save_outdated_is_one_clear_line(drafted, then, words):
+    """Issue 33: a session opened before another one saved (or took back) the decision said "not decided yet" (or
+    "a row written by hand"); it now says what happened, in one line, and writes nothing."""
+    root, article = drafted
+    first = curation(article, root)
+    pounds = _pid(first, "£240m")
+    if then == "taken back":
+        first.accept(pounds)
+        first.save()
+    other = curation(article, root)
+    if then == "decided":
+        other.accept(pounds)
+        other.save()
+    else:
+        other.take_back(pounds)
+    before = (_bytes(root), (root / "data" / "datapackage.json").read_bytes())
+    with pytest.raises(ValueError, match=words) as caught:
+        first.take_back(pounds)
+    assert "\n" not in str(caught.value) and f"kzfigures.curation({article!r}) again" in str(caught.value)
     assert (_bytes(root), (root / "data" / "datapackage.json").read_bytes()) == before
 
 

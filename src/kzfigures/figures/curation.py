@@ -71,6 +71,8 @@ class Decision:
     override: dict[str, str] | None = None
     person: dict[str, str] | None = None
     said: str = ""
+    #: a people row saved before, kept by a take-back because this decision credits it: its record takes it over
+    owns: dict[str, str] | None = None
 
 
 @dataclass
@@ -218,6 +220,7 @@ class Curation:
             package = read_package(self.root)
             self._check_still_open(package)
             before = {str(p) for p in validate(package) + coverage_problems(package)}
+            self._credit_anew(package)
             added = self._add_rows(package)
             self._check_sizes(package)
             after = validate(package) + coverage_problems(package)
@@ -403,6 +406,15 @@ class Curation:
                                  f"nothing was written: undo that decision here, or open kzfigures.curation("
                                  f"{self.article!r}) again")
 
+    def _credit_anew(self, package: Package) -> None:
+        """Give each figure decision the people row its credit needs now: a person decided as known may have been
+        taken back since (by this session or another), and is then added again."""
+        self._people = {r.get("name", "") for r in package.tables["people"].rows}
+        self._people_ids = {r.get("person_id", "") for r in package.tables["people"].rows}
+        for d in self._decisions:
+            if d.figure is not None and d.person is None and d.figure["attributed_to"] not in self._people:
+                d.person = self._person(d.figure["attributed_to"], None)
+
     def _check_sizes(self, package: Package) -> None:
         """One line, nothing written, when a decision's row holds a cell longer than a field may hold (the rule
         reading the file applies: package.too_long)."""
@@ -464,6 +476,8 @@ class Curation:
                     for table, row in (("figures", d.figure), ("non_figures", d.non_figure),
                                        ("overrides", d.override), ("people", d.person))
                     if row is not None and any(r is row for r in added[table])}
+            if d.owns is not None and d.owns in package.tables["people"].rows:  # a people row it keeps standing
+                rows.setdefault("people", []).append({k: d.owns.get(k, "") for k in package.tables["people"].header})
             ids = sorted({*d.settles, *(r["figure_id"] for r in rows.get("figures", []))})
             records.append({"ids": ids, "said": d.said, "proposals": [self._rows[p] for p in d.settles if p in
                                                                        self._rows], "rows": rows})
@@ -480,19 +494,14 @@ class Curation:
         pending = next((d for d in self._decisions if pid in d.settles), None)
         if pending is not None:
             raise ValueError(f"{pid} is not saved yet ({pending.said}): undo() takes it back")
-        if pid in self.proposals.index:
-            raise ValueError(f"nothing to take back: {pid} is not decided yet")
         with data_lock(self.root, "the take-back"):
             package = read_package(self.root)
             saved = _saved_list(package, self.article)
-            record = next((r for r in reversed(saved) if _usable(r) and pid in r["ids"]), None)
-            if record is None:
-                raise ValueError(f"nothing to take back: {pid} is no saved decision of kzfigures.curation for "
-                                 f"{self.article} (a row written by hand, or saved before decisions could be taken "
-                                 "back, is changed in its CSV file in data/)")
+            record = self._record_of(package, pid)
             before = {str(p) for p in validate(package) + coverage_problems(package)}
-            files = self._without_record(package, record)
+            files, kept = self._without_record(package, record)
             saved.remove(record)
+            heirs = self._heirs(kept, saved)
             name = f"proposed-{self.article}"
             ids = {r["proposal_id"] for r in package.tables[name].rows}
             back = [r for r in record.get("proposals", []) if r.get("proposal_id") not in ids]
@@ -508,13 +517,58 @@ class Curation:
                           ""))
             replace_all(files, journal=self.root / SAVE_JOURNAL)
         self._rows.update({r["proposal_id"]: r for r in back})
+        for decision, row in heirs:
+            decision.owns = row
+        self._people = {r.get("name", "") for r in package.tables["people"].rows}
+        self._people_ids = {r.get("person_id", "") for r in package.tables["people"].rows}
         self.saved = max(0, self.saved - 1)
         return f"taken back: {record.get('said', pid)}; {len(back)} proposal(s) to decide again"
 
-    def _without_record(self, package: Package, record: dict[str, Any]) -> list[tuple[Path, str, str, str]]:
+    def _record_of(self, package: Package, pid: str) -> dict[str, Any]:
+        """The saved decision's record that settled proposal ``pid`` or made figure ``pid``; one line when there is
+        none, saying so when another session decided it, or took it back, since this one opened."""
+        record = next((r for r in reversed(_saved_list(package, self.article)) if _usable(r) and pid in r["ids"]),
+                      None)
+        again = f"open kzfigures.curation({self.article!r}) again"
+        if pid in self.proposals.index:
+            if record is None:
+                raise ValueError(f"nothing to take back: {pid} is not decided yet")
+            raise ValueError(f"{pid} was decided by another session since this curation opened ({record.get('said')}"
+                             f"); nothing was taken back: {again} to see that decision, then take it back")
+        if record is not None:
+            return record
+        proposed = package.tables.get(f"proposed-{self.article}")
+        if pid not in self._rows and any(r.get("proposal_id") == pid for r in (proposed.rows if proposed else [])):
+            raise ValueError(f"nothing to take back: {pid} was taken back by another session since this curation "
+                             f"opened (its proposal is to decide again): {again} to decide it")
+        raise ValueError(f"nothing to take back: {pid} is no saved decision of kzfigures.curation for "
+                         f"{self.article} (a row written by hand, or saved before decisions could be taken "
+                         "back, is changed in its CSV file in data/)")
+
+    def _heirs(self, kept: list[dict[str, str]], saved: list[Any]) -> list[tuple[Decision, dict[str, str]]]:
+        """Hand each people row a take-back keeps (another figure credits that person) to the saved decision crediting
+        them, so taking that one back removes it; or, when only an unsaved decision of this session credits them, the
+        pairs of that decision and row (its save records the row)."""
+        pending = []
+        for row in kept:
+            credits = lambda figures: any(f.get("attributed_to") == row.get("name") for f in figures)  # noqa: B023
+            heir = next((r for r in reversed(saved) if _usable(r) and credits(r["rows"].get("figures", []))), None)
+            if heir is not None:
+                heir["rows"].setdefault("people", []).append(row)
+                continue
+            decision = next((d for d in self._decisions if d.figure is not None and credits([d.figure])), None)
+            if decision is not None:
+                pending.append((decision, row))
+        return pending
+
+    def _without_record(self, package: Package, record: dict[str, Any]
+                        ) -> tuple[list[tuple[Path, str, str, str]], list[dict[str, str]]]:
         """Each curated file without the rows a saved decision wrote (their exact lines, the file's own style), and
-        the package's tables without them; one line when a row is no longer as it was saved."""
+        the package's tables without them; one line when a row is no longer as it was saved. Also the people rows
+        kept: a row another figure credits (saved, or a decision of this session not saved yet) stays."""
         files: list[tuple[Path, str, str, str]] = []
+        staying: list[dict[str, str]] = []
+        unsaved = {d.figure["attributed_to"] for d in self._decisions if d.figure is not None}
         for table, rows in record.get("rows", {}).items():
             path = self.root / package.tables[table].file
             old = read_exactly(path)
@@ -522,7 +576,8 @@ class Curation:
             unterminated = bool(old) and not old.endswith("\n")  # a last line without its line break (an editor's)
             text = old + ending if unterminated else old
             for row in rows:
-                if table == "people" and _still_credited(package, row.get("name", ""), record):
+                if table == "people" and _still_credited(package, row.get("name", ""), record, unsaved):
+                    staying.append(row)
                     continue  # another row names this person: the people row stays
                 line = csv_lines(package.tables[table].header, [row], text)
                 at = text.rfind(ending + line)
@@ -538,7 +593,7 @@ class Curation:
             text = text[:-len(ending)] if unterminated and text.endswith(ending) else text
             if text != old:
                 files.append((path, text, "utf-8-sig" if has_bom(path) else "utf-8", ""))
-        return files
+        return files, staying
 
 
 def _saved_list(package: Package, article: str) -> list[Any]:
@@ -569,10 +624,11 @@ def _usable(record: Any) -> bool:
                                               str(r.get("number_start", "")).isdigit() for r in proposals)
 
 
-def _still_credited(package: Package, name: str, record: dict[str, Any]) -> bool:
-    """True when a row other than the saved decision's own figure names ``name`` as its credit."""
+def _still_credited(package: Package, name: str, record: dict[str, Any], unsaved: set[str]) -> bool:
+    """True when a row other than the saved decision's own figure names ``name`` as its credit, or a decision not
+    saved yet does (``unsaved``: their credits)."""
     own = {r.get("figure_id") for r in record.get("rows", {}).get("figures", [])}
-    return any(r.get("attributed_to") == name and r.get("figure_id") not in own
+    return name in unsaved or any(r.get("attributed_to") == name and r.get("figure_id") not in own
                for t in package.tables.values() if not t.name.startswith("proposed-") for r in t.rows)
 
 

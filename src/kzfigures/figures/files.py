@@ -90,16 +90,20 @@ def finish_save(journal: Path) -> bool:
     except (OSError, ValueError):
         body = []
     root = journal.parent.resolve()
-    moves = []
+    moves, changed = [], []
     for partial, target, *was in body if isinstance(body, list) else []:
         new, old = (journal.parent / str(partial)).resolve(), (journal.parent / str(target)).resolve()
         inside = root in new.parents and root in old.parents  # a journal never moves a file out of the project
         if inside and new.is_file() and new.name.endswith(".partial") and new.parent == old.parent:
             if was and was[0] != _digest(old):  # changed since the save stopped (by hand?): never replaced
-                raise ValueError(f"{target} changed since a save was stopped before it was replaced: that save is not "
-                                 f"finished (its new file is {partial}); keep one of the two, then delete the other "
-                                 f"and {journal.name}")
+                changed.append((str(target), str(partial)))
             moves.append((new, old))
+    if changed:
+        one = len(changed) == 1
+        raise ValueError(f"{', '.join(t for t, _ in changed)} changed since a save was stopped before "
+                         f"{'it was' if one else 'they were'} replaced: that save is not finished (its new "
+                         f"file{' is' if one else 's are'} {', '.join(p for _, p in changed)}); keep one of "
+                         f"{'the two' if one else 'each two'}, then delete the other and {journal.name}")
     for new, old in moves:
         os.replace(new, old)
     journal.unlink(missing_ok=True)
