@@ -102,6 +102,13 @@ REFUSALS = [
     ("in the future", lambda tmp: ECONOMY, {"published": "2999"}, "is after today"),
     ("blank title", lambda tmp: ECONOMY, {"title": "  "}, "--title must be one line of text"),
     ("bad id", lambda tmp: ECONOMY, {"id": "My Article!"}, "is not lower-case letters"),
+    # issue 33: an id of digits only was taken, and so was a name Windows keeps for a device (seeds/con.txt)
+    ("id of digits only", lambda tmp: ECONOMY, {"id": "2024"}, "id '2024' has no letter"),
+    ("id of a date", lambda tmp: ECONOMY, {"id": "2024-05-06"}, "id '2024-05-06' has no letter"),
+    ("a title and publisher with no letter", lambda tmp: ECONOMY, {"title": "🔥 12", "publisher": "2024 · 1"},
+     "has no letter, so it would read as a number or a date: choose another with --id"),
+    *[(f"the device name {name}", lambda tmp: ECONOMY, {"id": name}, f"id {name!r} is a device name on Windows")
+      for name in ("con", "nul", "aux", "prn", "com1", "lpt9")],
     ("no such file", lambda tmp: tmp / "missing.txt", {}, "is not a file"),
     ("id of 300 characters", lambda tmp: ECONOMY, {"id": "a" * 300}, "--id is 300 characters long"),
     ("title of 6,000 characters", lambda tmp: ECONOMY, {"title": "Budget " * 857 + "x"},
@@ -397,6 +404,21 @@ def test_every_character_add_accepts_the_draft_can_write(char, template):
     table = Table("proposed-a", "data/proposed/a.csv", {})
     for row in proposal_file_rows(Seed("a", {}, text), propose(text)):
         assert text_is_plain(None, table, {k: str(v) for k, v in row.items()}, "r") == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("title, publisher, words", [
+    ("Бюджет Казахстана вырос", "Казинформ", "kazinform-2024-05-06-biudzhet-kazakhstana-vyros"),
+    ("Қазақстан экономикасы өсті", "Test Gazette", "test-gazette-2024-05-06-kazakstan-ekonomikasy-osti"),
+    ("Ο προϋπολογισμός αυξήθηκε", "Test Gazette", "test-gazette-2024-05-06-o-proupologismos-auxetheke"),
+    ("Café prices rise", "Le Monde", "le-monde-2024-05-06-cafe-prices-rise"),
+])
+def test_a_title_in_another_script_gives_an_id_of_its_words(package_copy, capsys, monkeypatch, title, publisher,
+                                                           words):
+    """Issue 33: a Cyrillic title (and publisher) gave an id of the date alone ("2024-05-06"); its words are
+    transliterated by python-slugify, as URLs are made from titles."""
+    code, out, _ = _run(_add_args(ECONOMY, title=title, publisher=publisher, published="2024-05-06"), package_copy,
+                        capsys, monkeypatch)
+    assert code == 0 and words in out and (package_copy / "seeds" / f"{words}.txt").is_file()
 
 
 @pytest.mark.parametrize("name", ["reading", "shares", "sources", "context", "reading-numbers-in-the-news"])

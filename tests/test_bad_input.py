@@ -10,12 +10,13 @@ import time
 import tracemalloc
 import xml.dom.minidom
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from conftest import ROOT, read_rows, write_rows
+from conftest import ROOT, SEED_TEXT, read_rows, write_rows
 from kzfigures import FLAGSHIP, ArticleRefused, add_article, articles, validate_package
 from kzfigures.figures.literal import FORMULA_STARTS
 from kzfigures.figures.validation import spreadsheet_warnings
@@ -57,6 +58,42 @@ def test_a_seed_named_as_a_hand_written_lesson_is_one_problem(package_copy):
     problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-lesson.json"]
     assert problems == ["seeds/zz-lesson.json, row reading, column seed_id: id 'reading' is the name of a "
                         "hand-written lesson (its checks or its file would stand for the article's): choose another"]
+
+
+@pytest.mark.parametrize("seed_id, words", [
+    ("2014", "id '2014' has no letter, so it would read as a number or a date: choose another"),
+    ("nul", "id 'nul' is a device name on Windows (a file seeds/nul.txt cannot be opened there): choose another"),
+])
+def test_a_seed_id_of_no_letter_or_a_device_name_is_one_problem(package_copy, seed_id, words):
+    """Issue 33: a hand-written seed may not take an id `add` refuses: digits only, or a name Windows keeps."""
+    _fake_seed(package_copy, "zz-id.json", seed_id)
+    problems = [str(p) for p in validate_package(package_copy) if p.file == "seeds/zz-id.json"]
+    assert problems == [f"seeds/zz-id.json, row {seed_id}, column seed_id: {words}"]
+
+
+def _flagship_meta(root: Path) -> tuple[Path, dict[str, Any]]:
+    path = root / "seeds" / SEED_TEXT.with_suffix(".json").name
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_seed_saved_with_a_bom_is_read(package_copy):
+    """Issue 33: seeds/*.json saved by a Windows editor (a byte-order mark first) was "cannot read the metadata"."""
+    path, _ = _flagship_meta(package_copy)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert [p for p in validate_package(package_copy) if p.file.startswith("seeds/")] == []
+
+
+@pytest.mark.parametrize("encoding, ok", [("utf-8", True), ("UTF8", True), ("utf_8", True), ("rot13", False),
+                                          ("base64", False), ("utf-16", False), ("latin-1", False),
+                                          ("no-such-codec", False), (8, False)])
+def test_a_seed_encoding_that_is_not_its_texts_is_one_problem(package_copy, encoding, ok):
+    """Issue 33: "encoding": "rot13" passed; an encoding is checked against the text (the flagship's is not ASCII,
+    so latin-1 reads other words)."""
+    path, meta = _flagship_meta(package_copy)
+    path.write_text(json.dumps({**meta, "encoding": encoding}), encoding="utf-8")
+    problems = [str(p) for p in validate_package(package_copy) if p.file.startswith("seeds/")]
+    assert problems == ([] if ok else [f"seeds/{SEED_TEXT.stem}.json, row {FLAGSHIP}, column encoding: {encoding!r} is not "
+                                       'the encoding of the text, which is read as UTF-8: write "utf-8"'])
 
 
 @pytest.mark.parametrize("name", ["aa-first.json", "zz-last.json"])

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .literal import hidden_character, is_blank, printable
 from .paths import project_root
-from .seeds import ARTICLE_ID, FLAGSHIP, LESSON_NAMES, PUBLISHED, read_seeds, reserved_id
+from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds, reserved_id
 
 #: The largest article text `add` takes (1 MB): a news article is a few tens of kilobytes.
 MAX_BYTES = 1_000_000
@@ -43,14 +43,18 @@ def articles(root: str | Path | None = None) -> pd.DataFrame:
 
 
 def slug(text: str, words: int = 4) -> str:
-    """The first few words of a text as lower-case ASCII joined by hyphens ("The Astana Times" -> "the-astana-times")."""
-    found = re.findall(r"[a-z0-9]+", text.lower().encode("ascii", "ignore").decode())
-    return "-".join(found[:words])
+    """The first few words of a text as lower-case ASCII joined by hyphens ("The Astana Times" -> "the-astana-times"),
+    other scripts transliterated ("Қазақстан" -> "kazakstan") by python-slugify, as URLs are made from titles."""
+    from slugify import slugify
+
+    return "-".join(slugify(text).split("-")[:words])
 
 
 def article_id(title: str, publisher: str, published: str) -> str:
-    """The id `add` gives an article: publisher, date and the title's first words ("bbc-2024-07-heatwave-...")."""
-    return "-".join(part for part in (slug(publisher, 2), published, slug(title, 4)) if part)
+    """The id `add` gives an article: publisher, date and the title's first words ("bbc-2024-07-heatwave-..."), cut
+    at a hyphen to the 80 characters an id may have."""
+    full = "-".join(part for part in (slug(publisher, 2), published, slug(title, 4)) if part)
+    return full if len(full) <= LONGEST["seed_id"] else full[:LONGEST["seed_id"] + 1].rsplit("-", 1)[0]
 
 
 def _read_article(source: Path) -> tuple[bytes, str]:
@@ -171,8 +175,9 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     id_flag = (names or {}).get("seed_id", "seed_id")
     if not ARTICLE_ID.fullmatch(new_id):
         raise ArticleRefused(f"id {new_id!r} is not lower-case letters and digits joined by hyphens")
-    if new_id in LESSON_NAMES:
-        raise ArticleRefused(f"{reserved_id(new_id)} with {id_flag}")
+    reserved = reserved_id(new_id)
+    if reserved is not None:
+        raise ArticleRefused(f"{reserved} with {id_flag}")
     digest = hashlib.sha256(raw).hexdigest()
     seeds, _ = read_seeds(base)
     for other in seeds.values():

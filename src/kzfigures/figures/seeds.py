@@ -26,10 +26,23 @@ ONE_LINE_META = ("title", "publisher", "rights")
 PUBLISHED = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
-def reserved_id(seed_id: str) -> str:
-    """Why an article may not take the name of a hand-written lesson (one line)."""
-    return (f"id {seed_id!r} is the name of a hand-written lesson (its checks or its file would stand for the "
-            "article's): choose another")
+#: The names Windows keeps for devices: no file there may be called so (seeds/con.txt cannot be opened), and the
+#: collection may be opened on Windows.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+
+
+def reserved_id(seed_id: str) -> str | None:
+    """Why an id of the right shape may still not name an article (one line): a hand-written lesson's name, a device
+    name on Windows, or no letter at all (an id is read as a number, or a date, wherever it is shown); else None."""
+    if seed_id in LESSON_NAMES:
+        return (f"id {seed_id!r} is the name of a hand-written lesson (its checks or its file would stand for the "
+                "article's): choose another")
+    if seed_id in DEVICE_NAMES:
+        return (f"id {seed_id!r} is a device name on Windows (a file seeds/{seed_id}.txt cannot be opened there): "
+                "choose another")
+    if not any(c.isalpha() for c in seed_id):
+        return f"id {seed_id!r} has no letter, so it would read as a number or a date: choose another"
+    return None
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,7 @@ def read_seeds(root: Path) -> tuple[dict[str, Seed], list[Problem]]:
 def _read_meta(meta_path: Path, rel: str) -> dict[str, Any] | Problem:
     """One seeds/*.json as an object, or the problem that it cannot be read as one."""
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))  # a BOM, as Windows editors write, is kept out
     except (OSError, ValueError, RecursionError) as err:
         return Problem(rel, "-", "-", f"cannot read the metadata: {err}")
     if not isinstance(meta, dict):
@@ -112,14 +125,29 @@ def _read_text(meta_path: Path, rel: str, meta: dict[str, Any]) -> Seed | Proble
         text = raw.decode("utf-8-sig")  # a leading byte-order mark is no character of the article: kept out of quotes
     except UnicodeDecodeError as err:
         return Problem(text_rel, meta["seed_id"], "file", f"byte {err.start} is not UTF-8: a seed's text is UTF-8")
-    return Seed(meta["seed_id"], meta, text)
+    return _encoding_problem(rel, meta, raw, text) or Seed(meta["seed_id"], meta, text)
+
+
+def _encoding_problem(rel: str, meta: dict[str, Any], raw: bytes, text: str) -> Problem | None:
+    """One problem when the metadata's "encoding" is not an encoding of the text as it is read (UTF-8): an unknown
+    name, a codec that is no text encoding ("rot13", "base64"), or one that reads the bytes as other words."""
+    encoding = meta.get("encoding")
+    if encoding is None:
+        return None
+    try:
+        same = isinstance(encoding, str) and raw.decode(encoding).removeprefix("\ufeff") == text
+    except (LookupError, ValueError):  # no such codec, no text encoding, or bytes it cannot read
+        same = False
+    return None if same else Problem(rel, meta["seed_id"], "encoding", f"{encoding!r} is not the encoding of the "
+                                                                        "text, which is read as UTF-8: write \"utf-8\"")
 
 
 def _unusable(rel: str, seed_id: str, meta: dict[str, Any]) -> Problem | None:
     """An id a hand-written lesson has, or a field read as text that is not (a number in a hand-written seed): one
     problem, never a traceback."""
-    if seed_id in LESSON_NAMES:
-        return Problem(rel, seed_id, "seed_id", reserved_id(seed_id))
+    reserved = reserved_id(seed_id)
+    if reserved is not None:
+        return Problem(rel, seed_id, "seed_id", reserved)
     name = next((n for n in ("file", "sha256", "published") if not isinstance(meta[n], str)), None)
     return None if name is None else Problem(rel, seed_id, name, f"{meta[name]!r} is not text: write it between quotes")
 
