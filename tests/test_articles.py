@@ -421,6 +421,31 @@ def test_a_title_in_another_script_gives_an_id_of_its_words(package_copy, capsys
     assert code == 0 and words in out and (package_copy / "seeds" / f"{words}.txt").is_file()
 
 
+def test_nothing_is_added_or_decided_in_the_copy_installed_with_the_package(package_copy, capsys, monkeypatch):
+    """Issue 33 (a careless user's eyes): kzfigures installed from a wheel, run away from any checkout, added articles
+    to (and drafted, curated in) its own copy of the collection inside site-packages, which the next install
+    replaces with everything added there. Each writer now refuses in one line and writes nothing."""
+    from kzfigures import curation
+    from kzfigures.figures import paths
+    from kzfigures.figures.draft import draft_article
+
+    harbour = add_article(ARTICLES / "harbour-plan.txt", "Harbour plan approved", "Test Gazette", "2024-05-06",
+                          root=package_copy)
+    draft_article(harbour, root=package_copy)
+    c = curation(harbour, package_copy)
+    c.reject(c.proposals.index[0], "a test")
+    monkeypatch.setattr(paths, "PACKAGED", package_copy)  # as an install without a checkout finds its data
+    monkeypatch.setattr(paths, "CHECKOUT", package_copy / "no-checkout")
+    monkeypatch.delenv(paths.ENV_VAR, raising=False)
+    before = {p: p.read_bytes() for p in paths.package_files(package_copy)}
+    code, out, err = main(_add_args(ECONOMY)), *capsys.readouterr()
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert f"{package_copy} is the copy of the collection installed with kzfigures, replaced at the next install" in err
+    with pytest.raises(ValueError, match="installed with kzfigures, replaced at the next install: the save") as caught:
+        c.save()
+    assert "\n" not in str(caught.value) and {p: p.read_bytes() for p in paths.package_files(package_copy)} == before
+
+
 @pytest.mark.parametrize("name", ["reading", "shares", "sources", "context", "reading-numbers-in-the-news"])
 def test_an_id_that_names_a_hand_written_lesson_is_refused(package_copy, capsys, monkeypatch, name):
     """An adversarial pass: an article added as 'reading' had its lesson's checks answered by lesson 01's (a KeyError

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .literal import hidden_character, is_blank, printable
-from .paths import project_root
+from .paths import check_not_packaged, project_root
 from .seeds import ARTICLE_ID, FLAGSHIP, PUBLISHED, read_seeds, reserved_id
 
 #: The largest article text `add` takes (1 MB): a news article is a few tens of kilobytes.
@@ -165,6 +165,7 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
     """Add the article at ``path`` to seeds/ byte for byte, with its metadata and sha256; return its id. A refusal
     names a value by its argument's name, or as ``names`` says (FLAGS: the command line's flags)."""
     base = project_root(root)
+    check_not_packaged(base, "`kzfigures add`")
     source = Path(path)
     check_metadata(title, publisher, published, url, names)
     raw, text = _read_article(source)

@@ -182,6 +182,9 @@ def data_lock(base: Path, who: str = "`kzfigures draft`") -> Iterator[None]:
         raise ValueError(f"another kzfigures process (a draft or a curation's save) is writing {base / 'data'} "
                          f"(see {base / LOCK_NAME}); run {who} again when it has finished")
 
+    from .paths import check_not_packaged
+
+    check_not_packaged(base, who)
     with locked(base / LOCK_NAME, busy):
         finish_save(base / SAVE_JOURNAL)  # a save killed between its renames: finished before anyone writes
         yield

@@ -70,6 +70,15 @@ class FileRefused(ValueError):
     """A file a command was asked to write that could lose a file of the user's or the project's; one line."""
 
 
+def check_not_packaged(base: Path, what: str) -> None:
+    """Refuse, in one line, to write into the copy of the collection installed with the package (an install without
+    a checkout): the next install replaces that folder, and every article added or decided there with it."""
+    if PACKAGED.is_dir() and base.resolve() == PACKAGED.resolve():
+        raise FileRefused(f"{base} is the copy of the collection installed with kzfigures, replaced at the next install:"
+                          f" {what} writes nothing there; work in a clone of the repository, or set {ENV_VAR} to a "
+                          "folder holding data/ and seeds/")
+
+
 #: The project's own folders: its inputs (the data package, the articles) and its code. No file or folder a person
 #: names for a command's output goes inside them (the project writes there itself only where it says so).
 PROJECT_FOLDERS = ("data", "seeds", "src", "notebooks", "docs", "tests", "benchmarks")
