@@ -90,6 +90,9 @@ def _binary(tmp: Path) -> Path:
 # what is wrong, how the file is made, the metadata changed, the words the one line must hold
 REFUSALS = [
     ("not UTF-8", _latin1, {}, "is not UTF-8 text"),
+    *[(f"UTF-16 ({order})", lambda tmp, order=order: (tmp / "u.txt", (tmp / "u.txt").write_bytes(
+        "\ufeffБюджет вырос на 12%.".encode(order)))[0], {}, 'u.txt is UTF-16 text (as Notepad saves "Unicode"), not '
+                                                             "UTF-8") for order in ("utf-16-le", "utf-16-be")],
     ("empty", _empty, {}, "is empty"),
     ("larger than 1 MB", _large, {}, "larger than 1 MB"),
     ("binary", _binary, {}, "NUL bytes"),

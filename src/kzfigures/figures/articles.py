@@ -93,6 +93,9 @@ def article_text(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")  # without a leading byte-order mark, as the seed is read (seeds.py)
     except UnicodeDecodeError as err:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order mark of UTF-16 (Notepad's "Unicode")
+            raise ArticleRefused(f"{name} is UTF-16 text (as Notepad saves \"Unicode\"), not UTF-8: save it as UTF-8 "
+                                 "and add it again") from None
         raise ArticleRefused(f"{name} is not UTF-8 text (byte {err.start} is 0x{raw[err.start]:02x}): save it as "
                              "UTF-8 and add it again") from None
     if not text.strip("\ufeff \t\r\n"):
