@@ -106,14 +106,28 @@ def test_a_second_file_claiming_the_flagships_id_replaces_nothing_and_names_both
     assert not any("quote" in str(p) for p in validate_package(package_copy))  # no row blamed, one line
 
 
-def test_a_text_without_metadata_is_named_and_add_says_why_its_id_is_taken(package_copy):
+@pytest.mark.parametrize("source", ["the same file", "the text left in seeds/", "other words"])
+def test_a_text_without_metadata_is_named_and_the_same_words_finish_its_add(package_copy, tmp_path, source):
+    """A text an add killed between its two files left is named by validate; adding the same words again (the file
+    itself, say, when it is the only copy) finishes that add, never asking to delete it (issue 33: the line said
+    "delete it", and adding it again was refused); other words under that id are refused, the text left as it is."""
     new_id = add_article(ECONOMY, "Budget", "Test Gazette", "2024", root=package_copy)
+    left = package_copy / "seeds" / f"{new_id}.txt"
     (package_copy / "seeds" / f"{new_id}.json").unlink()  # as an add killed between its two files leaves it
     assert _problems(package_copy) == [f"seeds/{new_id}.txt, row -, column file: no seeds/*.json names this text "
-                                       "(an add that did not finish?): delete it, or add the article again"]
+                                       f"(an add that did not finish?): add it again with --id {new_id} (the same "
+                                       "words finish that add), or move it out of seeds/"]
     assert new_id not in set(articles(package_copy)["seed_id"])
-    with pytest.raises(ArticleRefused, match="without its metadata"):
-        add_article(ECONOMY, "Budget", "Test Gazette", "2024", root=package_copy)
+    path = {"the same file": ECONOMY, "the text left in seeds/": left, "other words": tmp_path / "other.txt"}[source]
+    if source == "other words":
+        path.write_text("Other words: 12 ministers.", encoding="utf-8")
+        with pytest.raises(ArticleRefused, match="without its metadata, holding other words"):
+            add_article(path, "Budget", "Test Gazette", "2024", root=package_copy)
+        assert left.read_bytes() == ECONOMY.read_bytes() and len(_problems(package_copy)) == 1
+        return
+    assert add_article(path, "Budget", "Test Gazette", "2024", root=package_copy) == new_id
+    assert left.read_bytes() == ECONOMY.read_bytes() and _problems(package_copy) == []
+    assert new_id in set(articles(package_copy)["seed_id"])
 
 
 def test_add_removes_only_the_stale_temporary_files_of_a_killed_add(package_copy):

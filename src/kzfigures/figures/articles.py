@@ -189,10 +189,9 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
             raise ArticleRefused(f"{source.name} is already in the collection, as {other.seed_id} (same sha256)")
     folder = base / "seeds"
     _sweep_stale(folder)
-    if (folder / f"{new_id}.txt").exists() and not (folder / f"{new_id}.json").exists():
-        raise ArticleRefused(f"seeds/{new_id}.txt is there without its metadata (an add that did not finish?): "
-                             f"delete it and add the article again, or choose another id with {id_flag}")
-    taken = new_id in seeds or any(p.stem == new_id for p in folder.iterdir())
+    unfinished = _unfinished(folder, new_id, raw, id_flag)
+    taken = new_id in seeds or any(p.stem == new_id and not (unfinished and p.suffix == ".txt")
+                                   for p in folder.iterdir())
     if taken:
         raise ArticleRefused(f"id {new_id!r} is already taken: choose another with {id_flag}")
     meta = {
@@ -203,13 +202,28 @@ def add_article(path: str | Path, title: str, publisher: str, published: str, ur
         "provenance": f"Added with `kzfigures add` from {printable(source.name)} on {dt.date.today().isoformat()}; "
                       f"{len(text):,} characters, stored byte for byte.",
     }
-    _write_new(folder / f"{new_id}.txt", raw, new_id)
+    if not unfinished:
+        _write_new(folder / f"{new_id}.txt", raw, new_id)
     try:
         _write_new(folder / f"{new_id}.json", (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode(), new_id)
     except BaseException:
-        (folder / f"{new_id}.txt").unlink(missing_ok=True)
+        if not unfinished:  # a text this add did not write stays
+            (folder / f"{new_id}.txt").unlink(missing_ok=True)
         raise
     return new_id
+
+
+def _unfinished(folder: Path, new_id: str, raw: bytes, id_flag: str) -> bool:
+    """True when seeds/ID.txt stands without its metadata holding exactly these bytes (an add killed between its two
+    files, or the person adding that very file): the add is finished by writing the metadata. One line when it holds
+    other words (it is never deleted or replaced: it may be someone's only copy)."""
+    text = folder / f"{new_id}.txt"
+    if not text.is_file() or text.is_symlink() or (folder / f"{new_id}.json").exists():
+        return False
+    if text.read_bytes() == raw:
+        return True
+    raise ArticleRefused(f"seeds/{new_id}.txt is there without its metadata, holding other words (an add that did not "
+                         f"finish?): move it out of seeds/ and add it from there, or choose another id with {id_flag}")
 
 
 #: A temporary file of `add` older than this (seconds) was left by an add that was killed: the next add removes it.

@@ -195,7 +195,8 @@ def _meta_problem(rel: str, meta: dict[str, Any], claimed: dict[str, str]) -> Pr
 def _orphan_texts(root: Path, named: set[str]) -> list[Problem]:
     """Article texts in seeds/ that no metadata names (an `add` killed between its two files leaves one)."""
     return [Problem(f"seeds/{path.name}", "-", "file", "no seeds/*.json names this text (an add that did not "
-                                                     "finish?): delete it, or add the article again")
+                                                     f"finish?): add it again with --id {path.stem} (the same words "
+                                                     "finish that add), or move it out of seeds/")
             for path in sorted((root / "seeds").glob("*.txt")) if path.name not in named]
 
 
