@@ -873,6 +873,31 @@ def test_a_person_stays_while_any_decision_credits_them_and_goes_with_the_last(d
     assert _bytes(root)["people.csv"] == before and validate_package(root) == []
 
 
+@pytest.mark.parametrize("undone", ["the only one", "the last of two"])
+def test_a_person_kept_for_a_decision_then_undone_goes_with_the_next_or_is_said(drafted, undone):
+    """Issue 33: the people row a take-back keeps for an unsaved decision crediting that person goes, when that decision
+    is undone, to the next unsaved one crediting them (its save records it, so its take-back removes it); with none
+    left, the undo says the row stays, credited by no figure."""
+    root, article = drafted
+    before = _bytes(root)["people.csv"]
+    c = curation(article, root)
+    pounds, five = _pid(c, "£240m"), _pid(c, "five years")
+    c.accept(pounds)
+    c.save()
+    c.accept(five, lower=0, override_reason="within")
+    if undone == "the last of two":
+        c.add_words("A score of", attributed_to="Dana Okafor", lower=20, upper=20, override_reason="a score")
+    c.take_back(pounds)
+    said = c.undo()
+    if undone == "the only one":
+        assert said.endswith("Dana Okafor stays in people.csv (kept by a take-back for this decision), credited by no "
+                             "figure now: credit them again, or remove that row there")
+        return
+    assert "people.csv" not in said and c.save().startswith("saved 1 decision(s)") and validate_package(root) == []
+    c.take_back(five)
+    assert _bytes(root)["people.csv"] == before and validate_package(root) == []
+
+
 @pytest.mark.parametrize("then, words", [
     ("decided", r"^\S+_at_143 was decided by another session since this curation opened \(accepted “£240m”"),
     ("taken back", r"^nothing to take back: \S+_at_143 was taken back by another session since this curation opened"),

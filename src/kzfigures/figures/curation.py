@@ -208,7 +208,15 @@ class Curation:
             raise ValueError("nothing to undo: every decision is saved (take_back(pid) takes back a saved one)"
                              if self.saved else "nothing to undo: no decision yet")
         decision = self._decisions.pop()
-        return f"undone: {decision.said}"
+        if decision.owns is None:
+            return f"undone: {decision.said}"
+        name = decision.owns.get("name", "")
+        heir = next((d for d in self._decisions if d.figure is not None and d.figure["attributed_to"] == name), None)
+        if heir is not None:  # the people row a take-back kept for this decision goes with the next one crediting them
+            heir.owns = decision.owns
+            return f"undone: {decision.said}"
+        return (f"undone: {decision.said}; {name} stays in people.csv (kept by a take-back for this decision), "
+                "credited by no figure now: credit them again, or remove that row there")
 
     # -- saving ----------------------------------------------------------------------------------------------
     def save(self) -> str:
@@ -556,7 +564,8 @@ class Curation:
             if heir is not None:
                 heir["rows"].setdefault("people", []).append(row)
                 continue
-            decision = next((d for d in self._decisions if d.figure is not None and credits([d.figure])), None)
+            decision = next((d for d in reversed(self._decisions) if d.figure is not None and credits([d.figure])),
+                            None)
             if decision is not None:
                 pending.append((decision, row))
         return pending
