@@ -860,12 +860,13 @@ def test_a_person_stays_while_any_decision_credits_them_and_goes_with_the_last(d
     if story == "one saved, one not yet":
         c.accept(five, lower=0, override_reason="within")
     order = [five, pounds] if story == "saved both, second taken back first" else [pounds, five]
-    c.take_back(order[0])
+    said = c.take_back(order[0])
     if story == "taken back, then credited again":
-        assert _bytes(root)["people.csv"] == before
+        assert _bytes(root)["people.csv"] == before and "stays" not in said
         c.accept(five, lower=0, override_reason="within")
     else:
         assert b"Dana Okafor" in _bytes(root)["people.csv"]
+        assert ("Dana Okafor stays in people.csv (another decision credits them)" in said) == (order[0] == pounds)
     if c.unsaved:
         assert c.save().startswith("saved 1 decision(s)")
     assert validate_package(root) == [] and b"Dana Okafor" in _bytes(root)["people.csv"]

@@ -530,7 +530,8 @@ class Curation:
         self._people = {r.get("name", "") for r in package.tables["people"].rows}
         self._people_ids = {r.get("person_id", "") for r in package.tables["people"].rows}
         self.saved = max(0, self.saved - 1)
-        return f"taken back: {record.get('said', pid)}; {len(back)} proposal(s) to decide again"
+        stays = "".join(f"; {r.get('name')} stays in people.csv (another decision credits them)" for r in kept)
+        return f"taken back: {record.get('said', pid)}{stays}; {len(back)} proposal(s) to decide again"
 
     def _record_of(self, package: Package, pid: str) -> dict[str, Any]:
         """The saved decision's record that settled proposal ``pid`` or made figure ``pid``; one line when there is
