@@ -777,6 +777,18 @@ FORGERIES.update({
         "reading answer_1 changed answer_3"),
 })
 
+#: A last adversarial pass: a callback whose code names a library's file, held by a module object made in memory
+#: (its ``__file__`` the library's) and put in ``sys.modules``, passed as the library's own (5/5, no note).
+FORGERIES.update({
+    "a callback held by a module made in memory that names a library's file": (
+        "import json, os, sys, types\n_file = os.path.join(os.path.dirname(json.__file__), 'tool.py')  # not imported\n"
+        "_m = types.ModuleType('json.tool')\n_m.__file__, _m.get_ipython = _file, get_ipython\n"
+        "exec(compile(\"def main(*a):\\n    get_ipython().user_ns['answer_3'] = 2000\\n\", _file, 'exec'), _m.__dict__)\n"
+        "sys.modules['json.tool'] = _m\nget_ipython().events.register('post_run_cell', _m.main)",
+        "it registers a callback on IPython's post_run_cell event"),
+})
+
+
 def test_the_probe_with_reset_takes_out_what_it_named_over_the_shells_methods_and_puts_the_display_hook_back():
     """nbgrader's autograde reads with ``reset`` before each hidden test: an events.trigger, a compiler's ast_parse
     of the notebook's own and its display trap's hook are taken out, so the cells after run as IPython runs them."""
