@@ -1336,16 +1336,56 @@ def test_an_answer_changed_during_a_cell_that_names_it_only_in_words_is_named(so
     assert (found == []) == names, (source, found)
 
 
-@pytest.mark.parametrize("name", ["01-reading-numbers-in-the-news.ipynb.txt", "01-reading-numbers-in-the-news.ipynb.json",
-                                  "01-reading-numbers-in-the-news.ipynb~", "01-reading-numbers-in-the-news.ipynb "])
-def test_a_notebook_saved_under_another_ending_gets_a_row_saying_so(tmp_path, name):
-    """A last adversarial pass: a notebook a browser saved as '….ipynb.txt' (or '.ipynb~', a trailing space) had no
-    row at all, so its student dropped out of the table; now a row says how to hand it in."""
+ODD_ENDINGS = ["01-reading-numbers-in-the-news.ipynb.txt", "01-reading-numbers-in-the-news.ipynb.json",
+               "01-reading-numbers-in-the-news.ipynb~", "01-reading-numbers-in-the-news.ipynb ",
+               "01-reading-numbers-in-the-news", "my work"]
+
+
+@pytest.mark.parametrize("name", ODD_ENDINGS)
+def test_a_notebook_saved_under_another_ending_is_graded_as_the_notebook_it_holds(tmp_path, name):
+    """Issue 33: a notebook a browser saved as '….ipynb.json' (or '.ipynb~', a trailing space, no ending at all) had
+    no row, or one asking to rename it: it is read as nbformat reads any file, graded, and its row says how it was
+    saved."""
     from kzfigures.classroom import grading
 
     (tmp_path / "fay").mkdir()
-    (tmp_path / "fay" / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "fay" / name).write_bytes(LESSONS[0].read_bytes())
     jobs = grading._jobs([tmp_path], lesson_questions(LESSONS_DIR))
-    assert [(job.student, job.data) for job in jobs] == [
-        ("fay", f"saved as {name!r}, not as a .ipynb file (a browser's download?): rename it to end in .ipynb, then "
-                "grade again")]
+    assert [(job.student, job.stem, job.data) for job in jobs] == [("fay", LESSONS[0].stem, LESSONS[0].read_bytes())]
+    assert f"saved as {name!r}, not .ipynb: graded as the notebook it holds" in jobs[0].read_as
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("fay-notes.txt", b"my answers: 15000", "handed in as .txt, not as a notebook: not graded"),
+    ("fay-README", b"hello", "handed in as a file with no ending, not as a notebook: not graded"),
+    ("fay-01-reading-numbers-in-the-news.ipynb.json", b"{}", "saved as 'fay-01-reading-numbers-in-the-news.ipynb"
+                                                             ".json', but not a notebook (damaged, or another file"),
+    ("fay-01-reading-numbers-in-the-news.pdf", b"%PDF-1.4", "handed in as .pdf, not as a notebook: not graded"),
+    ("fay.bin", bytes(range(256)), "handed in as .bin, not as a notebook: not graded"),
+])
+def test_every_file_handed_in_gets_a_row_a_file_that_is_no_notebook_one_line(tmp_path, name, data, said):
+    """Issue 33: a file with an ending the grader did not list (or none) had no row: its student went missing from
+    the table without a word. Hidden files (a desktop's .DS_Store) still get none."""
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    rows = grade(tmp_path, LESSONS_DIR, timeout=30, known=lesson_questions(LESSONS_DIR))
+    assert [r.states for r in rows] == [[]] and rows[0].student.startswith("fay") and said in rows[0].note, rows
+    assert "\n" not in rows[0].note and rows[0].file == name
+
+
+def test_notebooks_saved_as_json_or_without_an_ending_are_graded_in_the_table(tmp_path):
+    """Issue 33, tried as a teacher would: two right notebooks saved under odd names score 5/5 on their rows."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ana-{lesson.name}.json").write_text(json.dumps(right), encoding="utf-8")
+    (folder / f"ben-{lesson.stem}").write_text(json.dumps(right), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=60, jobs=2)}
+    assert sorted(rows) == ["ana", "ben"]
+    for row in rows.values():
+        assert row.states == ["right"] * 5 and row.lesson == lesson.stem, row
+        assert "not .ipynb: graded as the notebook it holds" in row.note, row
