@@ -8,6 +8,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -1389,3 +1390,52 @@ def test_notebooks_saved_as_json_or_without_an_ending_are_graded_in_the_table(tm
     for row in rows.values():
         assert row.states == ["right"] * 5 and row.lesson == lesson.stem, row
         assert "not .ipynb: graded as the notebook it holds" in row.note, row
+
+
+def test_a_collection_edited_while_grading_changes_no_verdict(package_copy, tmp_path, monkeypatch):
+    """Issue 33: grading read the checkout's live data/, so a teacher curating while grading (here: a half-done edit
+    of figures.csv made once the first notebook has run) made the next notebook's cells and checks raise, and its
+    row blamed the notebook. Every check and every kernel now reads the collection as it was when grading began."""
+    from kzfigures.classroom import grading
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("ana", "ben"):
+        (folder / f"{name}-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    real = grading.run_submission
+
+    def then_curate(data: bytes, names: list[str], timeout: int):
+        ran = real(data, names, timeout)
+        (package_copy / "data" / "figures.csv").write_text("figure_id,value\nbroken\n", encoding="utf-8")
+        return ran
+
+    monkeypatch.setattr(grading, "run_submission", then_curate)
+    rows = grade(folder, LESSONS_DIR, timeout=90, jobs=1)
+    assert [(r.student, r.states, r.note) for r in rows] == [(n, ["right"] * 5, "") for n in ("ana", "ben")], rows
+    assert os.environ["KZFIGURES_ROOT"] == str(package_copy)  # the grader's own setting is put back
+
+
+def test_grade_refuses_a_collection_that_is_not_valid_in_one_line_before_grading_anyone(package_copy, tmp_path,
+                                                                                       monkeypatch, capsys):
+    """Issue 33: a collection left invalid (a curation half done) is named in one line, and no notebook is run."""
+    from kzfigures import cli
+    from kzfigures.classroom import grading
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    (package_copy / "data" / "figures.csv").write_text("figure_id,value\nbroken\n", encoding="utf-8")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ana-{LESSONS[0].name}").write_bytes(LESSONS[0].read_bytes())
+    monkeypatch.setattr(grading, "run_submission", lambda *a: pytest.fail("a notebook was run"))
+    with pytest.raises(grading.CollectionInvalid, match="is not valid now"):
+        grade(folder, LESSONS_DIR, timeout=30)
+    assert cli.main(["grade", str(folder)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kzfigures: error: the collection in ") and "no one was graded" in err[0]
+    assert not list(Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{os.getpid()}-*")), "a snapshot left behind"

@@ -767,6 +767,61 @@ def _copies(rows: list[Graded]) -> None:
                 row.note = "; ".join(filter(None, [f"{row.file}: {said}; also handed in: {others}", row.note]))
 
 
+class CollectionInvalid(ValueError):
+    """The collection the answers are checked against is not valid as grading starts; one line."""
+
+
+#: The copy of the collection (data/ and seeds/) a grading now running reads, once it is made.
+SNAPSHOT: list[Path] = []
+
+
+@contextlib.contextmanager
+def collection_snapshot() -> Iterator[Path | None]:
+    """The collection (data/ and seeds/) copied once, as grading starts, into a scratch folder that every check here
+    and every submission's kernel reads ($KZFIGURES_ROOT), so a teacher curating while grading changes no verdict;
+    CollectionInvalid (one line) when it is not valid then, before anyone is graded. Inside one, the same copy."""
+    from ..figures.paths import package_files
+    from ..figures.problems import DataPackageError
+    from ..figures.store import checked_package
+
+    if SNAPSHOT:
+        yield SNAPSHOT[-1]
+        return
+    try:
+        base = project_root().resolve()
+    except FileNotFoundError:  # no collection: the hand-written lessons only, as before
+        yield None
+        return
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"  # a scratch folder's name: a later grading removes it if orphaned
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch:
+        prove_made(Path(scratch), token)
+        copy = Path(scratch) / "collection"
+        for folder in ("data", "seeds"):
+            (copy / folder).mkdir(parents=True, exist_ok=True)
+        for path in package_files(base):
+            target = copy / path.relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        try:
+            checked_package(copy)
+        except DataPackageError as err:
+            first = printable(str(err.problems[0]))[:200] if err.problems else "no problem named"
+            raise CollectionInvalid(
+                f"the collection in {printable(str(base))} is not valid now ({len(err.problems)} problem(s); the "
+                f"first: {first}): the answers are checked against it, so finish or undo the edit "
+                "(kzfigures validate lists every problem), then grade again; no one was graded") from None
+        before = os.environ.get(ROOT_ENV)
+        os.environ[ROOT_ENV], SNAPSHOT[:] = str(copy), [copy]
+        try:
+            yield copy
+        finally:
+            SNAPSHOT.clear()
+            if before is None:
+                os.environ.pop(ROOT_ENV, None)
+            else:
+                os.environ[ROOT_ENV] = before
+
+
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
           progress: Callable[[str], None] | None = None,
           known: dict[str, LessonQuestions] | None = None) -> list[Graded]:
@@ -780,33 +835,34 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     while any(map(_running, killed)) and time.monotonic() - since < 5:
         time.sleep(0.05)
     remove_orphan_folders()  # then its scratch folders, once nothing writes there
-    known = known if known is not None else lesson_questions(lessons, generated=True)
-    todo = _jobs(folders, known)
-    if not todo:
-        raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden ones left out)")
+    with collection_snapshot():  # every check and every kernel reads the collection as it is now
+        known = known if known is not None else lesson_questions(lessons, generated=True)
+        todo = _jobs(folders, known)
+        if not todo:
+            raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden ones left out)")
 
-    def run(job: _Job) -> Ran | str:
-        if isinstance(job.data, str) or job.stem is None:
-            return job.data if isinstance(job.data, str) else UNKNOWN
-        return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
+        def run(job: _Job) -> Ran | str:
+            if isinstance(job.data, str) or job.stem is None:
+                return job.data if isinstance(job.data, str) else UNKNOWN
+            return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
 
-    started, said = time.monotonic(), time.monotonic()
-    ran: dict[int, Ran | str] = {}
-    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
-    try:
-        futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
-        for future in as_completed(futures):
-            ran[futures[future]] = future.result()
-            if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
-                said = time.monotonic()
-                progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
-    except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_running()
-        raise
-    finally:
-        pool.shutdown()
-    rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
+        started, said = time.monotonic(), time.monotonic()
+        ran: dict[int, Ran | str] = {}
+        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
+        try:
+            futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
+            for future in as_completed(futures):
+                ran[futures[future]] = future.result()
+                if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
+                    said = time.monotonic()
+                    progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
+        except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_running()
+            raise
+        finally:
+            pool.shutdown()
+        rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
     _copies(rows)
     return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
 
