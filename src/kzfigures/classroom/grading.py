@@ -839,7 +839,8 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
         known = known if known is not None else lesson_questions(lessons, generated=True)
         todo = _jobs(folders, known)
         if not todo:
-            raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden ones left out)")
+            raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden "
+                                    "ones left out)")
 
         def run(job: _Job) -> Ran | str:
             if isinstance(job.data, str) or job.stem is None:
