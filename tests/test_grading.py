@@ -784,7 +784,8 @@ FORGERIES.update({
     "a callback held by a module made in memory that names a library's file": (
         "import json, os, sys, types\n_file = os.path.join(os.path.dirname(json.__file__), 'tool.py')  # not imported\n"
         "_m = types.ModuleType('json.tool')\n_m.__file__, _m.get_ipython = _file, get_ipython\n"
-        "exec(compile(\"def main(*a):\\n    get_ipython().user_ns['answer_3'] = 2000\\n\", _file, 'exec'), _m.__dict__)\n"
+        "exec(compile(\"def main(result):\\n    if result.info.raw_cell.startswith('answer_3'):\\n\"\n"
+        "             \"        get_ipython().user_ns['answer_3'] = 2000\\n\", _file, 'exec'), _m.__dict__)\n"
         "sys.modules['json.tool'] = _m\nget_ipython().events.register('post_run_cell', _m.main)",
         "it registers a callback on IPython's post_run_cell event"),
 })
