@@ -35,7 +35,9 @@ by ``==``, as the one of its name and first line in that file's cached byte code
 says it is of the file as it is now) or, without one, in a fresh compile of its source, each file read once a
 reading; a callback, handler or tracer must also be found under its name in a loaded module of that file. What the
 notebook writes to disk is beyond this: a notebook that rewrites an installed library's file (or its cache) has
-changed the library, and only isolation catches that. Not looked for: callbacks on the kernel's event loop, signal
+changed the library, and only isolation catches that; a library upgraded or edited while a notebook is graded no
+longer proves the functions loaded before, so they are named as the notebook's (grade with the installation left
+alone). Not looked for: callbacks on the kernel's event loop, signal
 and audit hooks, finalizers, globals of a library's module rebound.
 
 Threads: the probe reads with every other thread held off. It sets Python's switch interval (Python's own
@@ -226,7 +228,7 @@ def _probe(user, names, reset, roots):
                 return False
         return False
 
-    def compiled(path):  # the code objects Python's import system makes of a file, by (qualname, first line)
+    def compiled(path):  # the code objects Python's import system makes of a file, by their (qualname, first line)
         found = DICT.get(proofs, path)
         if found is not None:
             return found
@@ -258,7 +260,7 @@ def _probe(user, names, reset, roots):
         todo = [code]
         while todo:
             code = LIST.pop(todo)
-            DICT.__setitem__(found, (code.co_qualname, code.co_firstlineno), code)
+            LIST.append(DICT.setdefault(found, (code.co_qualname, code.co_firstlineno), []), code)  # two lambdas a line
             for const in code.co_consts:
                 if T(const) is CODE:
                     LIST.append(todo, const)
@@ -275,8 +277,11 @@ def _probe(user, names, reset, roots):
         code = f.__code__
         said = DICT.get(proved, id(code))  # kept with the code itself, so its id is not another's
         if said is None or said[0] is not code:
-            made = DICT.get(compiled(code.co_filename), (code.co_qualname, code.co_firstlineno))
-            said = (code, made is not None and CODE.__eq__(made, code) is True)
+            made = DICT.get(compiled(code.co_filename), (code.co_qualname, code.co_firstlineno), [])
+            said = (code, False)
+            for one in made:
+                if CODE.__eq__(one, code) is True:
+                    said = (code, True)
             DICT.__setitem__(proved, id(code), said)
         return said[1]
 
