@@ -8,6 +8,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -777,6 +778,19 @@ FORGERIES.update({
         "reading answer_1 changed answer_3"),
 })
 
+#: A last adversarial pass: a callback whose code names a library's file, held by a module object made in memory
+#: (its ``__file__`` the library's) and put in ``sys.modules``, passed as the library's own (5/5, no note).
+FORGERIES.update({
+    "a callback held by a module made in memory that names a library's file": (
+        "import json, os, sys, types\n_file = os.path.join(os.path.dirname(json.__file__), 'tool.py')  # not imported\n"
+        "_m = types.ModuleType('json.tool')\n_m.__file__, _m.get_ipython = _file, get_ipython\n"
+        "exec(compile(\"def main(result):\\n    if result.info.raw_cell.startswith('answer_3'):\\n\"\n"
+        "             \"        get_ipython().user_ns['answer_3'] = 2000\\n\", _file, 'exec'), _m.__dict__)\n"
+        "sys.modules['json.tool'] = _m\nget_ipython().events.register('post_run_cell', _m.main)",
+        "it registers a callback on IPython's post_run_cell event"),
+})
+
+
 def test_the_probe_with_reset_takes_out_what_it_named_over_the_shells_methods_and_puts_the_display_hook_back():
     """nbgrader's autograde reads with ``reset`` before each hidden test: an events.trigger, a compiler's ast_parse
     of the notebook's own and its display trap's hook are taken out, so the cells after run as IPython runs them."""
@@ -1324,16 +1338,105 @@ def test_an_answer_changed_during_a_cell_that_names_it_only_in_words_is_named(so
     assert (found == []) == names, (source, found)
 
 
-@pytest.mark.parametrize("name", ["01-reading-numbers-in-the-news.ipynb.txt", "01-reading-numbers-in-the-news.ipynb.json",
-                                  "01-reading-numbers-in-the-news.ipynb~", "01-reading-numbers-in-the-news.ipynb "])
-def test_a_notebook_saved_under_another_ending_gets_a_row_saying_so(tmp_path, name):
-    """A last adversarial pass: a notebook a browser saved as '….ipynb.txt' (or '.ipynb~', a trailing space) had no
-    row at all, so its student dropped out of the table; now a row says how to hand it in."""
+ODD_ENDINGS = ["01-reading-numbers-in-the-news.ipynb.txt", "01-reading-numbers-in-the-news.ipynb.json",
+               "01-reading-numbers-in-the-news.ipynb~", "01-reading-numbers-in-the-news.ipynb ",
+               "01-reading-numbers-in-the-news", "my work"]
+
+
+@pytest.mark.parametrize("name", ODD_ENDINGS)
+def test_a_notebook_saved_under_another_ending_is_graded_as_the_notebook_it_holds(tmp_path, name):
+    """Issue 33: a notebook a browser saved as '….ipynb.json' (or '.ipynb~', a trailing space, no ending at all) had
+    no row, or one asking to rename it: it is read as nbformat reads any file, graded, and its row says how it was
+    saved."""
     from kzfigures.classroom import grading
 
     (tmp_path / "fay").mkdir()
-    (tmp_path / "fay" / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "fay" / name).write_bytes(LESSONS[0].read_bytes())
     jobs = grading._jobs([tmp_path], lesson_questions(LESSONS_DIR))
-    assert [(job.student, job.data) for job in jobs] == [
-        ("fay", f"saved as {name!r}, not as a .ipynb file (a browser's download?): rename it to end in .ipynb, then "
-                "grade again")]
+    assert [(job.student, job.stem, job.data) for job in jobs] == [("fay", LESSONS[0].stem, LESSONS[0].read_bytes())]
+    assert f"saved as {name!r}, not .ipynb: graded as the notebook it holds" in jobs[0].read_as
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("fay-notes.txt", b"my answers: 15000", "handed in as .txt, not as a notebook: not graded"),
+    ("fay-README", b"hello", "handed in as a file with no ending, not as a notebook: not graded"),
+    ("fay-01-reading-numbers-in-the-news.ipynb.json", b"{}", "saved as 'fay-01-reading-numbers-in-the-news.ipynb"
+                                                             ".json', but not a notebook (damaged, or another file"),
+    ("fay-01-reading-numbers-in-the-news.pdf", b"%PDF-1.4", "handed in as .pdf, not as a notebook: not graded"),
+    ("fay.bin", bytes(range(256)), "handed in as .bin, not as a notebook: not graded"),
+])
+def test_every_file_handed_in_gets_a_row_a_file_that_is_no_notebook_one_line(tmp_path, name, data, said):
+    """Issue 33: a file with an ending the grader did not list (or none) had no row: its student went missing from
+    the table without a word. Hidden files (a desktop's .DS_Store) still get none."""
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    rows = grade(tmp_path, LESSONS_DIR, timeout=30, known=lesson_questions(LESSONS_DIR))
+    assert [r.states for r in rows] == [[]] and rows[0].student.startswith("fay") and said in rows[0].note, rows
+    assert "\n" not in rows[0].note and rows[0].file == name
+
+
+def test_notebooks_saved_as_json_or_without_an_ending_are_graded_in_the_table(tmp_path):
+    """Issue 33, tried as a teacher would: two right notebooks saved under odd names score 5/5 on their rows."""
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ana-{lesson.name}.json").write_text(json.dumps(right), encoding="utf-8")
+    (folder / f"ben-{lesson.stem}").write_text(json.dumps(right), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=60, jobs=2)}
+    assert sorted(rows) == ["ana", "ben"]
+    for row in rows.values():
+        assert row.states == ["right"] * 5 and row.lesson == lesson.stem, row
+        assert "not .ipynb: graded as the notebook it holds" in row.note, row
+
+
+def test_a_collection_edited_while_grading_changes_no_verdict(package_copy, tmp_path, monkeypatch):
+    """Issue 33: grading read the checkout's live data/, so a teacher curating while grading (here: a half-done edit
+    of figures.csv made once the first notebook has run) made the next notebook's cells and checks raise, and its
+    row blamed the notebook. Every check and every kernel now reads the collection as it was when grading began."""
+    from kzfigures.classroom import grading
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    student = tmp_path / "student"
+    make_student(LESSONS_DIR, student)
+    lesson = LESSONS[0]
+    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
+                   json.loads(lesson.read_text(encoding="utf-8")))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("ana", "ben"):
+        (folder / f"{name}-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    real = grading.run_submission
+
+    def then_curate(data: bytes, names: list[str], timeout: int):
+        ran = real(data, names, timeout)
+        (package_copy / "data" / "figures.csv").write_text("figure_id,value\nbroken\n", encoding="utf-8")
+        return ran
+
+    monkeypatch.setattr(grading, "run_submission", then_curate)
+    rows = grade(folder, LESSONS_DIR, timeout=90, jobs=1)
+    assert [(r.student, r.states, r.note) for r in rows] == [(n, ["right"] * 5, "") for n in ("ana", "ben")], rows
+    assert os.environ["KZFIGURES_ROOT"] == str(package_copy)  # the grader's own setting is put back
+
+
+def test_grade_refuses_a_collection_that_is_not_valid_in_one_line_before_grading_anyone(package_copy, tmp_path,
+                                                                                       monkeypatch, capsys):
+    """Issue 33: a collection left invalid (a curation half done) is named in one line, and no notebook is run."""
+    from kzfigures import cli
+    from kzfigures.classroom import grading
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    (package_copy / "data" / "figures.csv").write_text("figure_id,value\nbroken\n", encoding="utf-8")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ana-{LESSONS[0].name}").write_bytes(LESSONS[0].read_bytes())
+    monkeypatch.setattr(grading, "run_submission", lambda *a: pytest.fail("a notebook was run"))
+    with pytest.raises(grading.CollectionInvalid, match="is not valid now"):
+        grade(folder, LESSONS_DIR, timeout=30)
+    assert cli.main(["grade", str(folder)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("kzfigures: error: the collection in ") and "no one was graded" in err[0]
+    assert not list(Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{os.getpid()}-*")), "a snapshot left behind"

@@ -396,7 +396,7 @@ def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     import signal
 
-    from .classroom.grading import csv_text, grade, lesson_questions, table
+    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
     from .collection.params import ParameterError
     from .figures.files import write_atomic
@@ -427,10 +427,11 @@ def _grade(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt("signal 15")  # as report does: the notebooks running are stopped, then it ends
 
     previous = signal.signal(signal.SIGTERM, terminate)
-    known = lesson_questions(source, generated=True)  # and the lessons kzfigures lesson makes
     try:
-        rows = grade(folders, source, timeout=args.timeout, known=known,
-                     progress=lambda line: print(line, file=sys.stderr, flush=True))
+        with collection_snapshot():  # the collection read once, as it is now, by every check and every kernel
+            known = lesson_questions(source, generated=True)  # and the lessons kzfigures lesson makes
+            rows = grade(folders, source, timeout=args.timeout, known=known,
+                         progress=lambda line: print(line, file=sys.stderr, flush=True))
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(table(rows, known), end="")
@@ -600,6 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .charts.outputs import OutputsError
     from .classroom.edition import MarkerError
     from .classroom.exercises import NoLesson
+    from .classroom.grading import CollectionInvalid
     from .collection.listing import NotebookError
     from .figures.articles import ArticleRefused
     from .figures.paths import FileRefused
@@ -607,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     user_errors: tuple[type[BaseException], ...] = (ParameterError, DataPackageError, FileNotFoundError, MarkerError,
                                                      OutputsError, OutputRefused, NotebookError, ArticleRefused,
-                                                     NotInstalled, FileRefused, NoLesson)
+                                                     NotInstalled, FileRefused, NoLesson, CollectionInvalid)
     if args.command == "draft":  # its refusals (an unknown id, an --output inside data/) are ValueErrors
         user_errors += (ValueError,)
     try:

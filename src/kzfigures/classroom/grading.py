@@ -54,8 +54,6 @@ LARGEST_NOTEBOOK = 32 * 1024**2
 TAIL = 4096
 #: Seconds the child gets beyond the notebook's time limit to start its kernel and report.
 GRACE = 30
-#: Files handed in as something other than a notebook, named in the table rather than skipped.
-NOT_NOTEBOOKS = (".pdf", ".html", ".htm", ".py", ".docx", ".doc", ".odt", ".rtf", ".md", ".png", ".jpg", ".zip")
 COPY = re.compile(r"\bCopy of\b|-?\bCopy\d*\b|\(\d+\)|\bcopy\b", re.I)  # "Copy of", "-Copy1", "(1)", "copy"
 LESSON_LIKE = re.compile(r"\b\d\d-[\w-]+")  # a lesson's name, mistyped ("01-reading-the-numbers"): not a student's
 
@@ -565,9 +563,9 @@ def _given(value: Any) -> str:
 
 
 def _handed_in(folder: Path) -> Iterator[Path]:
-    """Every .ipynb under folder, and every file handed in as something else (a .pdf, a .html), links and folders
-    named like notebooks included (they get a note); checkpoints and hidden folders left out; links to folders are
-    not followed; a notebook named alone, itself."""
+    """Every file under folder, whatever its name ends in (a notebook saved as "….ipynb.json" is graded, a .pdf gets
+    a note), links and folders named like notebooks included (they get a note); hidden files and folders
+    (checkpoints) left out; links to folders are not followed; a notebook named alone, itself."""
     if not folder.is_dir():
         yield folder
         return
@@ -577,7 +575,7 @@ def _handed_in(folder: Path) -> Iterator[Path]:
         dirs[:] = [d for d in keep if not (Path(top) / d).is_symlink()]
         yield from (Path(top) / d for d in keep if (Path(top) / d).is_symlink())  # named, never followed
         for name in sorted(files) + odd:
-            if not name.startswith(".") and (name.lower().endswith(NOT_NOTEBOOKS) or ".ipynb" in name.lower()):
+            if not name.startswith("."):
                 yield Path(top) / name
 
 
@@ -585,8 +583,8 @@ def student_and_lesson(path: Path, folder: Path, stems: list[str]) -> tuple[str,
     """Who handed the notebook in (its first folder under FOLDER, else its file name less the lesson's or one like
     it, else FOLDER's own name: a student's folder graded on its own) and which lesson its file name holds."""
     rel = path.relative_to(folder)
-    notebook = path.suffix.lower() == ".ipynb"  # "….ipynb.ipynb", as a download may name it: one name
-    stem = re.sub(r"(?:\.ipynb)+$", "", path.name, flags=re.I) if notebook else path.stem
+    notebook = ".ipynb" in path.name.lower()  # "….ipynb.ipynb", "….ipynb.json", "….ipynb~": the name before it
+    stem = re.sub(r"(?:\.ipynb)+(?:[.~ ].*)?$", "", path.name, flags=re.I) if notebook else path.stem
     found = next(((s, m) for s in stems if (m := re.search(_loose(s), stem))), None)
     lesson = found[0] if found else None
     if len(rel.parts) > 1:
@@ -637,13 +635,13 @@ def lesson_in(data: bytes, known: dict[str, LessonQuestions]) -> str | None:
 
 
 def _why_not(path: Path) -> str:
-    """Why a file found in the folder, not a notebook, is not run (in words for its row)."""
-    if path.is_symlink() and path.is_dir():
-        return "a link to a folder: not followed, nothing in it graded"
-    if ".ipynb" in path.name.lower():  # "….ipynb.txt", "….ipynb~", "….ipynb ": a notebook saved under another name
-        return (f"saved as {printable(path.name)!r}, not as a .ipynb file (a browser's download?): rename it to end "
-                "in .ipynb, then grade again")
-    return f"handed in as {path.suffix.lower()}, not as a notebook: not graded (ask for the .ipynb file)"
+    """Why a regular file found in the folder whose name does not end in .ipynb, and that holds no notebook, is not
+    run (in words for its row)."""
+    ending = printable(path.suffix.lower()) if path.suffix.strip(".") else "a file with no ending"
+    if ".ipynb" in path.name.lower():  # "….ipynb.txt" that holds no notebook: damaged, or another file renamed
+        return (f"saved as {printable(path.name)!r}, but not a notebook (damaged, or another file renamed): not "
+                "graded (ask for the .ipynb file)")
+    return f"handed in as {ending}, not as a notebook: not graded (ask for the .ipynb file)"
 
 
 def _jobs(folders: list[Path], known: dict[str, LessonQuestions]) -> list[_Job]:
@@ -654,13 +652,20 @@ def _jobs(folders: list[Path], known: dict[str, LessonQuestions]) -> list[_Job]:
         folder = given if given.is_dir() else given.parent  # a notebook named alone: its folder's
         for path in _handed_in(given):
             student, named = student_and_lesson(path, folder, list(known))  # ana/01-….ipynb named alone: ana's
-            if not path.name.lower().endswith(".ipynb"):
+            if path.is_symlink() and path.is_dir():
+                jobs.append(_Job(path, folder, student, None, "a link to a folder: not followed, nothing in it graded"))
+                continue
+            data = read_notebook(path)  # a notebook whatever its name ends in ("….ipynb.json", "….ipynb~", none)
+            odd = not path.name.lower().endswith(".ipynb") and not path.is_symlink() and path.is_file()
+            if odd and not isinstance(data, bytes):
                 jobs.append(_Job(path, folder, student, None, _why_not(path)))
                 continue
-            data = read_notebook(path)
             stem = (lesson_in(data, known) if isinstance(data, bytes) else None) or named
             said = "" if stem == named else (f"read as {stem} from its cells (its file name "
                                              f"{f'says {named}' if named else 'names no lesson'})")
+            if odd:
+                said = "; ".join(filter(None, [f"saved as {printable(path.name)!r}, not .ipynb: graded as the "
+                                                "notebook it holds", said]))
             jobs.append(_Job(path, folder, student, stem, UNKNOWN if stem is None and isinstance(data, bytes)
                              else data, said))
     return jobs
@@ -762,6 +767,61 @@ def _copies(rows: list[Graded]) -> None:
                 row.note = "; ".join(filter(None, [f"{row.file}: {said}; also handed in: {others}", row.note]))
 
 
+class CollectionInvalid(ValueError):
+    """The collection the answers are checked against is not valid as grading starts; one line."""
+
+
+#: The copy of the collection (data/ and seeds/) a grading now running reads, once it is made.
+SNAPSHOT: list[Path] = []
+
+
+@contextlib.contextmanager
+def collection_snapshot() -> Iterator[Path | None]:
+    """The collection (data/ and seeds/) copied once, as grading starts, into a scratch folder that every check here
+    and every submission's kernel reads ($KZFIGURES_ROOT), so a teacher curating while grading changes no verdict;
+    CollectionInvalid (one line) when it is not valid then, before anyone is graded. Inside one, the same copy."""
+    from ..figures.paths import package_files
+    from ..figures.problems import DataPackageError
+    from ..figures.store import checked_package
+
+    if SNAPSHOT:
+        yield SNAPSHOT[-1]
+        return
+    try:
+        base = project_root().resolve()
+    except FileNotFoundError:  # no collection: the hand-written lessons only, as before
+        yield None
+        return
+    token = f"{os.getpid()}-{secrets.token_hex(8)}"  # a scratch folder's name: a later grading removes it if orphaned
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch:
+        prove_made(Path(scratch), token)
+        copy = Path(scratch) / "collection"
+        for folder in ("data", "seeds"):
+            (copy / folder).mkdir(parents=True, exist_ok=True)
+        for path in package_files(base):
+            target = copy / path.relative_to(base)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        try:
+            checked_package(copy)
+        except DataPackageError as err:
+            first = printable(str(err.problems[0]))[:200] if err.problems else "no problem named"
+            raise CollectionInvalid(
+                f"the collection in {printable(str(base))} is not valid now ({len(err.problems)} problem(s); the "
+                f"first: {first}): the answers are checked against it, so finish or undo the edit "
+                "(kzfigures validate lists every problem), then grade again; no one was graded") from None
+        before = os.environ.get(ROOT_ENV)
+        os.environ[ROOT_ENV], SNAPSHOT[:] = str(copy), [copy]
+        try:
+            yield copy
+        finally:
+            SNAPSHOT.clear()
+            if before is None:
+                os.environ.pop(ROOT_ENV, None)
+            else:
+                os.environ[ROOT_ENV] = before
+
+
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
           progress: Callable[[str], None] | None = None,
           known: dict[str, LessonQuestions] | None = None) -> list[Graded]:
@@ -775,33 +835,35 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     while any(map(_running, killed)) and time.monotonic() - since < 5:
         time.sleep(0.05)
     remove_orphan_folders()  # then its scratch folders, once nothing writes there
-    known = known if known is not None else lesson_questions(lessons, generated=True)
-    todo = _jobs(folders, known)
-    if not todo:
-        raise FileNotFoundError(f"{', '.join(map(str, folders))}: no .ipynb files in it (or below it) to grade")
+    with collection_snapshot():  # every check and every kernel reads the collection as it is now
+        known = known if known is not None else lesson_questions(lessons, generated=True)
+        todo = _jobs(folders, known)
+        if not todo:
+            raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden "
+                                    "ones left out)")
 
-    def run(job: _Job) -> Ran | str:
-        if isinstance(job.data, str) or job.stem is None:
-            return job.data if isinstance(job.data, str) else UNKNOWN
-        return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
+        def run(job: _Job) -> Ran | str:
+            if isinstance(job.data, str) or job.stem is None:
+                return job.data if isinstance(job.data, str) else UNKNOWN
+            return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
 
-    started, said = time.monotonic(), time.monotonic()
-    ran: dict[int, Ran | str] = {}
-    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
-    try:
-        futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
-        for future in as_completed(futures):
-            ran[futures[future]] = future.result()
-            if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
-                said = time.monotonic()
-                progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
-    except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_running()
-        raise
-    finally:
-        pool.shutdown()
-    rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
+        started, said = time.monotonic(), time.monotonic()
+        ran: dict[int, Ran | str] = {}
+        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
+        try:
+            futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
+            for future in as_completed(futures):
+                ran[futures[future]] = future.result()
+                if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
+                    said = time.monotonic()
+                    progress(f"grade: {len(ran)} of {len(todo)} notebooks run ({int(said - started)} s)")
+        except BaseException:  # Ctrl-C, SIGTERM: nothing a submission started outlives the grading
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_running()
+            raise
+        finally:
+            pool.shutdown()
+        rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
     _copies(rows)
     return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
 

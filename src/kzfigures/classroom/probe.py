@@ -28,18 +28,28 @@ their classes replaced by the notebook, IPython event callbacks and tracers that
 the kernel's, a library's or kzfigures' own (a function from anywhere else, or a callable that is no function),
 kzfigures functions and builtins rebound, a display, ipython_display or mimebundle formatter of the notebook's own
 (a formatter of another class than IPython's, a printer that would catch the probe's reading, or a formatter of its
-mimetype, is taken out of the kernel, as ``reset`` takes out transformers). A function counts as a library's only
-when its file is a loaded module's and the function itself is found in that module (a code object can name any
-file). Not looked for: callbacks on the kernel's event loop, signal and audit hooks,
-finalizers.
+mimetype, is taken out of the kernel, as ``reset`` takes out transformers). A function counts as Python's, the
+kernel's, a library's or kzfigures' own only when its code is the code Python's import system makes of the file it
+names (a code object can name any file, and a module object made in memory any ``__file__``): the same code object,
+by ``==``, as the one of its name and first line in that file's cached byte code (``__pycache__``, when its header
+says it is of the file as it is now) or, without one, in a fresh compile of its source, each file read once a
+reading; a callback, handler or tracer must also be found under its name in a loaded module of that file. What the
+notebook writes to disk is beyond this: a notebook that rewrites an installed library's file (or its cache) has
+changed the library, and only isolation catches that; a library upgraded or edited while a notebook is graded no
+longer proves the functions loaded before, so they are named as the notebook's (grade with the installation left
+alone). Not looked for: callbacks on the kernel's event loop, signal
+and audit hooks, finalizers, globals of a library's module rebound.
 
 Threads: the probe reads with every other thread held off. It sets Python's switch interval (Python's own
 ``sys``, its C functions checked) to HOLD, lets a thread already waiting have its turn first (a short sleep), and
-puts the notebook's interval back only once the reading is written out (READING's ``_repr_mimebundle_``): it does
-no blocking I/O, so no other thread runs Python in between (a thread busy in Python meanwhile makes a reading wait
-about HOLD seconds for its turn). A thread can neither put a printer back between the
-probe's checks and its reading nor change values while they are written out, so a thread of the notebook's own is
-not trouble: a timer waiting, a pool left open or a progress thread changes nothing the reading sees, and what a
+puts the notebook's interval back only once the reading is written out (READING's ``_repr_mimebundle_``). Reading a
+library's file to prove its functions lets other threads run, so the probe reads files at the notebook's own interval
+and holds again before the checks of the reading's own way out (the display formatter's), which come last and read
+no file (one not read by then proves nothing): no other thread runs Python between them and the reading (a thread
+busy in Python meanwhile makes a reading wait about HOLD seconds for its turn). The answers are written out before
+any file is read. A thread can neither put a printer back between the probe's checks and its reading nor change
+values while they are written out, so a thread of the notebook's own is not trouble: a timer waiting, a pool
+left open or a progress thread changes nothing the reading sees, and what a
 thread changes between cells is the notebook's state, read as a cell's is (``grade`` and nbgrader's autograde name
 an answer that changed while no cell that sets it ran). Not guaranteed: a thread, like a callback on the kernel's
 event loop, that rewrites an answer in the instant after the answer's own cell, before the grader reads it; with a
@@ -218,9 +228,69 @@ def _probe(user, names, reset, roots):
                 return False
         return False
 
+    def compiled(path):  # the code objects Python's import system makes of a file, by their (qualname, first line)
+        found = DICT.get(proofs, path)
+        if found is not None:
+            return found
+        found = {}
+        if sealed[0]:
+            return found
+        DICT.__setitem__(proofs, path, found)
+        code = None
+        try:
+            if None in tools or not STR.endswith(path, '.py') or STR.startswith(path, '<'):
+                return found
+            if was is not None:  # reading a file lets other threads run: at the notebook's own switch interval
+                held[1](was)
+            info = tools[0](path)
+            try:  # its byte code as the import system keeps it, when the cache says it is of the file as it is now
+                cut = STR.rfind(path, '/') + 1
+                data = contents(path[:cut] + '__pycache__/' + path[cut:-3] + '.' + sys.implementation.cache_tag
+                                + '.pyc')
+                if (INT.from_bytes(data[4:8], 'little') == 0
+                        and INT.from_bytes(data[8:12], 'little') == FLOAT.__int__(info.st_mtime) & 0xFFFFFFFF
+                        and INT.from_bytes(data[12:16], 'little') == info.st_size & 0xFFFFFFFF):
+                    code = tools[2](data[16:])
+            except:
+                code = None
+            if T(code) is not CODE:
+                code = tools[3](contents(path), path, 'exec', 0, True)
+        except:
+            return found
+        todo = [code]
+        while todo:
+            code = LIST.pop(todo)
+            LIST.append(DICT.setdefault(found, (code.co_qualname, code.co_firstlineno), []), code)  # two lambdas a line
+            for const in code.co_consts:
+                if T(const) is CODE:
+                    LIST.append(todo, const)
+        return found
+
+    def contents(path):
+        handle = tools[1](path, 'rb')
+        try:
+            return handle.read()
+        finally:
+            handle.close()
+
+    def proven(f):  # a function whose code is the code the import system makes of the file its code names
+        code = f.__code__
+        said = DICT.get(proved, id(code))  # kept with the code itself, so its id is not another's
+        if said is None or said[0] is not code:
+            made = DICT.get(compiled(code.co_filename), (code.co_qualname, code.co_firstlineno), [])
+            said = (code, False)
+            for one in made:
+                if CODE.__eq__(one, code) is True:
+                    said = (code, True)
+            DICT.__setitem__(proved, id(code), said)
+        return said[1]
+
+    def foreign(f):  # a function that is not Python's, the kernel's or kzfigures' own (its code names any file)
+        return outside(f.__code__.co_filename) or not proven(f)
+
     def own(f):
-        if T(f) is FUNC:  # a library's own: its file a loaded module's, itself found there (a file name is no proof)
-            return not outside(f.__code__.co_filename) and placed(f)
+        if T(f) is FUNC:  # a library's own: its file a loaded module's, itself found there, its code the file's
+            return not outside(f.__code__.co_filename) and placed(f) and proven(f)
         if T(f) is METHOD:
             return own(f.__func__) and home(T(f.__self__))
         return False
@@ -250,7 +320,7 @@ def _probe(user, names, reset, roots):
             for key, found in LIST(PROXY.items(cls.__dict__)):
                 for f in (found, getattr(found, '__func__', None), getattr(found, 'fget', None),
                           getattr(found, 'fset', None)) if T(found) is not FUNC else (found,):
-                    if T(f) is FUNC and outside(f.__code__.co_filename):
+                    if T(f) is FUNC and foreign(f):
                         trouble.append('it changes the shell\'s ' + (what or 'methods'))
 
     def python(holder, module, name):  # a function of Python's own (C) found on holder, never one put in its place
@@ -338,6 +408,10 @@ def _probe(user, names, reset, roots):
         hold(was)
     roots = roots + [sys.prefix, sys.base_prefix, sys.exec_prefix]
     METHOD = (lambda: 0).__get__(0).__class__
+    CODE, proofs, proved, sealed = (lambda: 0).__code__.__class__, {}, {}, [False]
+    tools = (python(DICT.get(modules, 'posix'), 'posix', 'stat'), python(DICT.get(modules, '_io'), 'io', 'open'),
+             python(DICT.get(modules, 'marshal'), 'marshal', 'loads'),
+             python(DICT.get(modules, 'builtins'), 'builtins', 'compile'))
     if shell is not None:
         fresh = modules['IPython.core.inputtransformer2'].TransformerManager()
         manager = shell.input_transformer_manager
@@ -370,7 +444,7 @@ def _probe(user, names, reset, roots):
                 known = False
                 for default in want:
                     known = known or item is default or (T(item) is T(default) and T(item) is not FUNC)
-                ours = T(item) is FUNC and not outside(item.__code__.co_filename)  # IPython's or kzfigures' own
+                ours = T(item) is FUNC and not foreign(item)  # IPython's or kzfigures' own
                 if known or ours:
                     kept.append(item)
             if LIST.__len__(kept) != LIST.__len__(LIST(getattr(owner, what))):
@@ -385,7 +459,7 @@ def _probe(user, names, reset, roots):
                     DICT.pop(shell.__dict__, name)
             for cls in MRO.__get__(T(shell)):
                 found = PROXY.get(cls.__dict__, name)
-                if T(found) is FUNC and outside(found.__code__.co_filename):
+                if T(found) is FUNC and foreign(found):
                     trouble.append('it replaces the shell\'s ' + name)
         events = shell.events
         kind = DICT.get(modules, 'IPython.core.events')
@@ -398,6 +472,39 @@ def _probe(user, names, reset, roots):
                     trouble.append('it registers a callback on IPython\'s ' + event + ' event')
                     if reset:
                         listed[:] = kept
+    for module_name, module in DICT.items(modules):
+        if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
+            continue
+        for name, value in DICT.items(DICT.copy(module.__dict__)):
+            if T(value) is FUNC and foreign(value):
+                trouble.append('it rebinds ' + module_name + '.' + name)
+    for name in ('gettrace', 'getprofile'):
+        f = getattr(sys, name)()
+        if f is not None and not own(f):  # a callable object too, not only a function
+            trouble.append('it traces the code it runs (sys.set' + name[3:] + ')')
+    builtins = modules['builtins']
+    if DICT.get(user, '__builtins__') is not builtins:  # the probe runs with Python's own (EXPRESSION)
+        trouble.append('it replaces Python\'s builtins in its namespace (__builtins__)')
+    for name, value in DICT.items(DICT.copy(builtins.__dict__)):
+        if T(value) is FUNC and foreign(value):
+            trouble.append('it rebinds Python\'s ' + name)
+    for name in ('exec', 'eval', 'compile', '__import__', 'getattr', 'isinstance', 'repr', 'print'):
+        value = DICT.get(builtins.__dict__, name)
+        if T(value) is not BUILTIN or value.__name__ != name:  # a builtin replaced by a callable object
+            trouble.append('it rebinds Python\'s ' + name)
+    kept_lessons = DICT.get(ns, 'lessons')
+    if kept_lessons is not None and kept_lessons is not DICT.get(modules, 'kzfigures.classroom.lessons'):
+        trouble.append('it rebinds lessons')
+    if shell is not None:  # last, once every file the proofs need is read: no thread runs from these checks
+        for item in (shell.display_formatter, shell.display_formatter.mimebundle_formatter,  # to the reading
+                     shell.display_formatter.ipython_display_formatter):
+            for cls in MRO.__get__(T(item)):
+                for found in LIST(PROXY.values(cls.__dict__)):
+                    if T(found) is FUNC:
+                        compiled(found.__code__.co_filename)
+        if was is not None:
+            hold(was)
+        sealed[0] = True  # a file not read by now is not read: its functions are not proven
         shown = shell.display_formatter  # the reading goes through its format, its ipython_display formatter (called
         # first: one that says it displayed the reading stops it) and its mimebundle formatter only
         fmt = modules['IPython.core.formatters']
@@ -416,7 +523,7 @@ def _probe(user, names, reset, roots):
                     trouble.append(SHOWN)
                 for cls in MRO.__get__(T(item)):
                     found = PROXY.get(cls.__dict__, name)
-                    if T(found) is FUNC and outside(found.__code__.co_filename):
+                    if T(found) is FUNC and foreign(found):
                         trouble.append(SHOWN)
         if T(shown.formatters) is not DICT or 'MIME' in DICT.keys(shown.formatters):
             trouble.append(SHOWN)
@@ -431,29 +538,6 @@ def _probe(user, names, reset, roots):
             if caught:  # a printer for every object would catch the reading: a fresh formatter of IPython's own
                 trouble.append(SHOWN)
                 setattr(shown, attr, kind(parent=shown))
-    for module_name, module in DICT.items(modules):
-        if not (STR.__eq__(module_name, 'kzfigures') or STR.startswith(module_name, 'kzfigures.')):
-            continue
-        for name, value in DICT.items(DICT.copy(module.__dict__)):
-            if T(value) is FUNC and outside(value.__code__.co_filename):
-                trouble.append('it rebinds ' + module_name + '.' + name)
-    for name in ('gettrace', 'getprofile'):
-        f = getattr(sys, name)()
-        if f is not None and not own(f):  # a callable object too, not only a function
-            trouble.append('it traces the code it runs (sys.set' + name[3:] + ')')
-    builtins = modules['builtins']
-    if DICT.get(user, '__builtins__') is not builtins:  # the probe runs with Python's own (EXPRESSION)
-        trouble.append('it replaces Python\'s builtins in its namespace (__builtins__)')
-    for name, value in DICT.items(DICT.copy(builtins.__dict__)):
-        if T(value) is FUNC and outside(value.__code__.co_filename):
-            trouble.append('it rebinds Python\'s ' + name)
-    for name in ('exec', 'eval', 'compile', '__import__', 'getattr', 'isinstance', 'repr', 'print'):
-        value = DICT.get(builtins.__dict__, name)
-        if T(value) is not BUILTIN or value.__name__ != name:  # a builtin replaced by a callable object
-            trouble.append('it rebinds Python\'s ' + name)
-    kept_lessons = DICT.get(ns, 'lessons')
-    if kept_lessons is not None and kept_lessons is not DICT.get(modules, 'kzfigures.classroom.lessons'):
-        trouble.append('it rebinds lessons')
     READING.text = ("{'answers': {" + ', '.join(answers) + "}, 'trouble': ["
                     + ', '.join(STR.__repr__(t) for t in trouble) + ']}')
     return READING
