@@ -388,7 +388,7 @@ def test_a_file_name_with_an_escape_or_a_new_line_shows_and_does_nothing(package
 
 
 # -- M4: every character `add` takes, the draft can write (validation's own rule, text_is_plain, on each cell) ---------
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # max_examples: the profile (tests/conftest.py)
 @given(st.characters(codec="utf-8"), st.sampled_from(["Sales rose{c} 12% in 2024.\n", "Sales rose 12%{c}in 2024.\r\n",
                                                       "The port{c}had 3 ships{c}. It had 4 more.\n"]))
 def test_every_character_add_accepts_the_draft_can_write(char, template):

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT, read_rows
+from conftest import ROOT, at_most, read_rows
 from kzfigures import DataPackageError, curation, load_figures, proposals, validate_package
 from kzfigures.charts import views
 from kzfigures.charts.highlight import highlighted_html
@@ -357,7 +357,7 @@ def test_validate_and_notebook_00_agree_on_an_unaccounted_word(drafted):
     assert "token" not in said and "dtype" not in said  # no DataFrame repr
 
 
-@settings(max_examples=40, deadline=None)
+@at_most(40)
 @given(st.integers(min_value=-5, max_value=520), st.integers(min_value=0, max_value=40))
 def test_any_selection_is_added_at_its_words_or_refused_in_one_line(package_copy_once, start, length):
     """Property: a selection anywhere (inside, across or outside the text) becomes a figure whose words stand at

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, assert_read_as
+from conftest import ROOT, assert_read_as, at_most
 from kzfigures import FLAGSHIP, add_article, coverage_audit, curation, draft_text, load_figures, proposals, validate_package
 from kzfigures.cli import main
 from kzfigures.figures.draft import OUTPUT_EXTRA, propose, sentences
@@ -557,7 +557,7 @@ def test_a_long_number_in_words_is_one_reading():
 
 @given(st.lists(st.sampled_from(["1", "2,000", "three", "and", "to", "-", "million", "about", "more than", "%", "$5",
                                  "one or two", "x", "by", "rose"]), min_size=1, max_size=30))
-@settings(max_examples=150, deadline=None)
+@at_most(150)
 def test_proposals_never_overlap_on_any_run_of_number_words(words):
     text = " ".join(words) + "."
     spans = [(p.start, p.end) for p in propose(text)]
