@@ -4,6 +4,7 @@ before it writes and loses nothing (issue 29 parts 2, 5 and 6). The article is o
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -872,6 +873,26 @@ def test_a_person_stays_while_any_decision_credits_them_and_goes_with_the_last(d
     assert validate_package(root) == [] and b"Dana Okafor" in _bytes(root)["people.csv"]
     c.take_back(order[1])
     assert _bytes(root)["people.csv"] == before and validate_package(root) == []
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_three_decisions_crediting_one_person_are_taken_back_in_any_order(drafted, order):
+    """Issue 33: three figures credited to Dana Okafor, saved in two saves, taken back in every order: the package is
+    valid after each take-back, she stays while one credits her, and people.csv is as it was after the last."""
+    root, article = drafted
+    before = _bytes(root)["people.csv"]
+    c = curation(article, root)
+    ids = [_pid(c, "£240m"), _pid(c, "five years")]
+    c.accept(ids[0])
+    c.save()
+    c.accept(ids[1], lower=0, override_reason="within")
+    ids.append(c.add_words("A score of", attributed_to="Dana Okafor", lower=20, upper=20, override_reason="a score"))
+    c.save()
+    for step, at in enumerate(order):
+        c.take_back(ids[at])
+        assert validate_package(root) == []
+        assert (b"Dana Okafor" in _bytes(root)["people.csv"]) == (step < 2)
+    assert _bytes(root)["people.csv"] == before
 
 
 @pytest.mark.parametrize("undone", ["the only one", "the last of two"])
