@@ -973,8 +973,9 @@ def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(t
     finally:
         grader.kill()
         grader.wait()
-    left = sorted(p.name for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
-    assert len(left) == 1 and all(f"-{grader.pid}-" in name for name in left), left  # the answers file: no name
+    left = sorted(p for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
+    assert all(f"-{grader.pid}-" in p.name for p in left), left  # the answers file: no name
+    assert sorted((p / "collection").is_dir() for p in left) == [False, True], left  # the notebook's, the collection
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "other")], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
