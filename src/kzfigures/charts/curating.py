@@ -111,7 +111,7 @@ function render({ model, el }) {
     q(".kz-form").hidden = true; q(".kz-rejecting").hidden = true;
     q(".kz-take-back").hidden = !c.saved;
     if (!has) { q(".kz-card").innerHTML = esc(c.empty || "Nothing left to decide."); return; }
-    const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words],
+    const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words], ["change", c.change_words],
       ["unit", c.unit], ["what is counted", c.measure], ["candidate credit", c.credit], ["period", c.period || "—"],
       ["sentence", c.sentence]];
     q(".kz-card").innerHTML = `<strong>${esc(c.heading)}</strong> <span class="kz-id">${esc(c.pid)}</span><table>` +
@@ -126,7 +126,10 @@ function render({ model, el }) {
       `<label>${esc(label)} <input type="text" name="${name}" value="${esc(value == null ? "" : value)}"></label>`;
     const box = (name, label, on) =>
       `<label><input type="checkbox" name="${name}" ${on ? "checked" : ""}> ${esc(label)}</label>`;
-    f.innerHTML = field("unit", "unit", c.unit) + field("measure", "what is counted", c.measure) +
+    const moves = [["", "none: a level"], ["up", "up: a rise"], ["down", "down: a fall"]];
+    f.innerHTML = `<label>change <select name="change">` + moves.map(([v, w]) =>
+        `<option value="${v}" ${v === (c.change || "") ? "selected" : ""}>${esc(w)}</option>`).join("") +
+      `</select></label>` + field("unit", "unit", c.unit) + field("measure", "what is counted", c.measure) +
       field("attributed_to", "credited to (a name as the article writes it, or unattributed)", c.credit_value) +
       field("role", "their role, if they are new", "") +
       field("kind", "person or organisation, if they are new", "") +
@@ -152,6 +155,7 @@ function render({ model, el }) {
       for (const name of ["lower_open", "upper_open"]) {
         if (f.elements[name].checked !== !!c[name]) changes[name] = f.elements[name].checked;
       }
+      if (f.elements.change.value !== (c.change || "")) changes.change = f.elements.change.value;
       send({action: "accept", pid: c.pid, changes});
     };
   }
@@ -414,7 +418,8 @@ class CurationView(anywidget.AnyWidget):
                     f"{credit} (a candidate the draft found; check it)" if credit else
                     f"{NOT_CHECKED}: accepting as it is records “{NO_SOURCE_FOUND}”; name the source in "
                     "Edit… if the article gives one"),
-                "credit_value": credit, "period": row.get("period_text", ""), "sentence": text[sentence[0]:sentence[1]],
+                "credit_value": credit, "period": row.get("period_text", ""),
+                "change": row.get("change") or "", "change_words": _change_words(row), "sentence": text[sentence[0]:sentence[1]],
                 "lower": _bound_text(float(bounds.lower)) if bounds else "",
                 "upper": _bound_text(float(bounds.upper)) if bounds else "",
                 "lower_open": bool(bounds.lower_open) if bounds else False,
@@ -444,6 +449,15 @@ class CurationView(anywidget.AnyWidget):
             self.card = self._card(self._next_pid() if not first else next(iter(c.proposals.index), ""))
 
 
+def _change_words(row: dict[str, str]) -> str:
+    """What a proposal's change says on the card: a fall or a rise (the size of it, not a level), or a level."""
+    if row.get("kind") == "non-figure":
+        return "—"
+    return {"up": "up: a rise (the number is its size, not a level)",
+            "down": "down: a fall (the number is its size, not a level)"}.get(row.get("change") or "",
+                                                                               "none: a level")
+
+
 def _in_words(bounds: Bounds | None) -> str:
     """Bounds in words and notation: "more than 15,000, (15,000, ∞)"."""
     if bounds is None:
@@ -464,7 +478,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
                     value = float(value.replace(",", ""))
                 except ValueError:
                     raise ValueError(f"{key}: {value!r} is not a number (write 15000, 0.5 or inf)") from None
-            elif not value and key != "override_reason":
+            elif not value and key not in ("override_reason", "change"):  # an empty change: a level
                 continue
         out[key] = value
     return out

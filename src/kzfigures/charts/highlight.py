@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES
 from ..figures.formatting import unread
-from ..figures.table import curator_reading
+from ..figures.table import CHANGE_NOUNS, change_words, curator_reading
 
 #: One colour per bound (the Okabe-Ito palette, readable by colour-blind readers), in BOUND_VALUES order.
 BOUND_COLOURS: dict[str, str] = dict(zip(BOUND_VALUES, (
@@ -37,14 +37,16 @@ def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
         if not isinstance(row.get("number_text"), str) or pd.isna(row.get("number_start")):
             continue
         reading = f"; {curator_reading(row)}" if curator_reading(row) else ""
+        moved = f"; {change_words(row)}, not a level" if change_words(row) else ""
         found.append(Marked(int(row["number_start"]), int(row["number_end"]), str(row["bound"]), False,
-                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{reading}"))
+                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{moved}{reading}"))
     for _, row in (non_figures if non_figures is not None else pd.DataFrame()).iterrows():
         found.append(Marked(int(row["start"]), int(row["end"]), "", False, f"not a figure: {row['reason']}"))
     for _, row in (proposals if proposals is not None else pd.DataFrame()).iterrows():
         bounds = row["bounds"]
         if row["kind"] == "figure":
             what = f"{bounds.bound}, {bounds.notation()}" if bounds is not None else unread(str(row["reason"]))
+            what += f", a {CHANGE_NOUNS[row['change']]}" if row.get("change") in CHANGE_NOUNS else ""
             found.append(Marked(int(row["number_start"]), int(row["number_end"]), bounds.bound if bounds else "vague",
                                 True, f"{row['proposal_id']}: {what} (proposed, not yet curated)"))
         else:
