@@ -419,7 +419,8 @@ class CurationView(anywidget.AnyWidget):
                     f"{NOT_CHECKED}: accepting as it is records “{NO_SOURCE_FOUND}”; name the source in "
                     "Edit… if the article gives one"),
                 "credit_value": credit, "period": row.get("period_text", ""),
-                "change": row.get("change") or "", "change_words": _change_words(row), "sentence": text[sentence[0]:sentence[1]],
+                "change": row.get("change") or "", "change_words": _change_words(row),
+                "sentence": text[sentence[0]:sentence[1]],
                 "lower": _bound_text(float(bounds.lower)) if bounds else "",
                 "upper": _bound_text(float(bounds.upper)) if bounds else "",
                 "lower_open": bool(bounds.lower_open) if bounds else False,
