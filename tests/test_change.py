@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, read_rows, write_rows
-from kzfigures import DataPackageError, curation, load_figures, proposals, validate_package
+from kzfigures import DataPackageError, curation, load_figures, load_seed, proposals, validate_package
 from kzfigures.charts import plotting, views
 from kzfigures.charts.highlight import highlighted_html
 from kzfigures.charts.tables import ReaderTable
 from kzfigures.figures.articles import add_article
 from kzfigures.figures.draft import draft_article
+from kzfigures.figures.seeds import FLAGSHIP
 
 MARKETS = ROOT / "tests" / "articles" / "markets-close.txt"
 
@@ -168,18 +169,22 @@ def test_the_page_shows_a_fall_as_a_fall(markets, words, shown):
     _decide_all(root, article)
     figures = load_figures(root, seed=article)
     table = views.readable(figures).set_index("as written")
-    assert table.loc[words, "change"] == shown
+    assert table.loc[words, "level or change"] == (shown or "a level")
     html = ReaderTable(views.readable(figures))._repr_html_()
-    assert ">change<" in html and (not shown or shown in html)
+    assert ">level or change<" in html and (shown or "a level") in html
     marked = highlighted_html(MARKETS.read_text(encoding="utf-8"), figures)
-    title = re.search(rf'title="([^"]*)">{re.escape(html_escape(words))}</mark>', marked)
-    assert title is not None and ("not a level" in title.group(1)) == bool(shown)
-    assert not shown or f"{shown}, not a level" in title.group(1)
+    title = re.search(rf'class="([^"]*)"[^>]*title="([^"]*)">{re.escape(html_escape(words))}</mark>', marked)
+    assert title is not None and ("not a level" in title.group(2)) == bool(shown)
+    assert ("kz-change-" in title.group(1)) == bool(shown) and "a change (double underline)" in marked
+    assert not shown or f"{shown}, not a level" in title.group(2)
 
 
 def test_a_table_without_a_change_has_no_change_column(root):
     """The flagship states no change: its tables are as they were."""
-    assert "change" not in views.readable(load_figures(root)).columns
+    figures = load_figures(root)
+    assert "level or change" not in views.readable(figures).columns
+    marked = highlighted_html(load_seed(FLAGSHIP).text, figures)
+    assert "kz-change-" not in marked and "a change (double underline)" not in marked
 
 
 def test_the_proposals_shown_say_which_are_changes(markets):

@@ -26,6 +26,8 @@ class Marked:
     bound: str
     proposed: bool
     title: str
+    #: "up" or "down" for a curated change (drawn with a double underline), "" for a level
+    change: str = ""
 
 
 def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
@@ -39,7 +41,8 @@ def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
         reading = f"; {curator_reading(row)}" if curator_reading(row) else ""
         moved = f"; {change_words(row)}, not a level" if change_words(row) else ""
         found.append(Marked(int(row["number_start"]), int(row["number_end"]), str(row["bound"]), False,
-                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{moved}{reading}"))
+                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{moved}{reading}",
+                            str(row["change"]) if moved else ""))
     for _, row in (non_figures if non_figures is not None else pd.DataFrame()).iterrows():
         found.append(Marked(int(row["start"]), int(row["end"]), "", False, f"not a figure: {row['reason']}"))
     for _, row in (proposals if proposals is not None else pd.DataFrame()).iterrows():
@@ -64,18 +67,19 @@ def _mark_style(mark: Marked) -> str:
     if not mark.bound:
         return "background:none;text-decoration:underline dotted;" + ("outline:1px dashed #555;" if mark.proposed else "")
     colour = BOUND_COLOURS.get(mark.bound, "#999999")
-    line = "2px dashed #000" if mark.proposed else f"2px solid {colour}"
+    line = "2px dashed #000" if mark.proposed else "3px double #000" if mark.change else f"2px solid {colour}"
     return f"background:{colour}55;border-bottom:{line};padding:0 1px;"
 
 
 def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
                      proposals: pd.DataFrame | None = None) -> str:
     """The article's text as HTML with each figure marked in place (see the module's docstring), and a legend."""
-    out, at = [], 0
-    for mark in marks(figures, non_figures, proposals):
+    out, at, found = [], 0, marks(figures, non_figures, proposals)
+    for mark in found:
         out.append(html.escape(text[at:mark.start]))
         kind = "proposed" if mark.proposed else "curated"
-        out.append(f'<mark class="kz-{kind} kz-{mark.bound or "non-figure"}" style="{_mark_style(mark)}" '
+        moved = f" kz-change-{mark.change}" if mark.change else ""
+        out.append(f'<mark class="kz-{kind} kz-{mark.bound or "non-figure"}{moved}" style="{_mark_style(mark)}" '
                    f'title="{html.escape(mark.title)}">{html.escape(text[mark.start:mark.end])}</mark>')
         at = mark.end
     out.append(html.escape(text[at:]))
@@ -83,6 +87,9 @@ def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame
                       for b in BOUND_VALUES)
     legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", True, ""))}">proposed (dashed)</mark> · '
                '<span style="text-decoration:underline dotted">not a figure</span>')
+    if any(m.change for m in found):
+        legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", False, "", "down"))}">a change (double '
+                   'underline): a rise or a fall, not a level</mark>')
     body = "".join(out).replace("\n\n", "</p><p>")
     return (f'<div class="kz-highlighted"><p style="font-size:90%">Bounds: {legend}</p>'
             f'<div style="line-height:1.6;max-width:48em"><p>{body}</p></div></div>')

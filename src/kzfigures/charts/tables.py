@@ -40,7 +40,7 @@ HEADERS: dict[str, str] = {
 }
 #: The columns that carry the meaning come first, in this order (the rest keep theirs, after them).
 FIRST: list[str] = [
-    "position", "what is counted", "label", "name", "claim", "words", "as written", "change", "article says",
+    "position", "what is counted", "label", "name", "claim", "words", "as written", "level or change", "article says",
     "external says", "interval", "external bounds", "unit", "date as written", "date", "from", "to", "credited to",
     "kind of source", "publisher", "as of", "relation", "origin", "scope differs in",
 ]

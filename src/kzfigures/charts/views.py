@@ -32,6 +32,10 @@ VIEW_COLUMNS: list[str] = [
 ]
 
 
+#: The column that says, in an article that states a change, whether each figure is a level or a change.
+LEVEL_OR_CHANGE = "level or change"
+
+
 def show_full_text() -> None:
     """Let pandas show whole quotes in notebook tables instead of cutting them at 50 characters."""
     pd.set_option("display.max_colwidth", None)
@@ -60,9 +64,10 @@ def readable(figures: pd.DataFrame) -> pd.DataFrame:
     """A figures table for reading: what is counted, the words as written (a derived figure's in words), its
     interval, who says so, the quote and the id; then the interval as numbers (lower, upper and whether each end
     is open) for the CSV, which a shown table leaves out (outputs.SHOWN_WITHOUT). When the article states a change
-    ("fell 0.8%"), a column says which figures are changes, "a fall of 0.8 percent", not levels (empty for a level)."""
+    ("fell 0.8%"), a column says which figures are changes, "a fall of 0.8 percent", and which are levels."""
     rows = [r for _, r in figures.iterrows()]
-    changes = {"change": [change_words(r, _words_for(r)) for r in rows]} if any(is_change(r) for r in rows) else {}
+    changes = {LEVEL_OR_CHANGE: [change_words(r, _words_for(r)) or "a level" for r in rows]} if any(
+        is_change(r) for r in rows) else {}
     return pd.DataFrame({
         "what is counted": figures["measure"].to_numpy(),
         "as written": [f"{bounds_of(r).describe(_words_for(r))} (derived)" if r["derived"] else r["number_text"]
