@@ -217,6 +217,8 @@ def test_the_curation_view_shows_the_change_and_lets_a_person_clear_it(markets):
     view = CurationView(curation(article, root))
     view._on_message(view, {"action": "show", "pid": _pid(view.curation, "0.8%")}, None)
     assert view.card["change"] == "down" and view.card["change_words"].startswith("down: a fall")
+    assert next(m["title"] for m in view.marks if m["pid"] == view.card["pid"]).endswith(
+        ", a fall (proposed, not yet curated)")
     view._on_message(view, {"action": "accept", "pid": view.card["pid"], "changes": {"change": ""}}, None)
     assert not view.error, view.message
     view._on_message(view, {"action": "show", "pid": _pid(view.curation, "51 cents")}, None)

@@ -432,8 +432,9 @@ class CurationView(anywidget.AnyWidget):
         marks = []
         for pid, r in c.proposals.iterrows():
             bounds = r["bounds"]
-            title = (f"{pid}: {_in_words(bounds)} (proposed, not yet curated)" if r["kind"] == "figure" and bounds
-                     else f"{pid}: {r['reason'] or 'proposed'} (proposed, not yet curated)")
+            moved = {"up": ", a rise", "down": ", a fall"}.get(r["change"], "")
+            title = (f"{pid}: {_in_words(bounds)}{moved} (proposed, not yet curated)" if r["kind"] == "figure" and
+                     bounds else f"{pid}: {r['reason'] or 'proposed'} (proposed, not yet curated)")
             marks.append({"pid": pid, "start": int(r["number_start"]), "end": int(r["number_end"]), "decided": False,
                           "title": title})
         saved = {(a, b): i for a, b, i, _ in c.saved_decisions()}
