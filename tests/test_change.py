@@ -194,6 +194,10 @@ def test_the_proposals_shown_say_which_are_changes(markets):
         {"up": "a rise", "down": "a fall"}.get(c, "") for _, c in DRAFTED]
 
 
+#: How a level chart's caption names the changes it leaves out.
+LEFT_OUT = "Not drawn, as they are changes (the size of a rise or a fall), not levels: "
+
+
 def test_no_level_chart_gets_a_change(markets):
     root, article = markets
     _decide_all(root, article)
@@ -205,7 +209,7 @@ def test_no_level_chart_gets_a_change(markets):
         assert not set(chart.data["as written"]) & changes, chart.data["as written"].tolist()
         assert set(chart.data["as written"]) == set(figures["number_text"]) - changes
         for words in changes:
-            assert f"“{words}”" in chart.caption.split("Not drawn:")[1]
+            assert f"“{words}”" in chart.caption.split(LEFT_OUT)[1]
     with pytest.raises(ValueError, match="every figure given is a change"):
         plotting.interval_chart(figures.loc[figures["change"].notna()], name="c", title="C", xlabel="value")
 

@@ -449,8 +449,8 @@ def levels_only(rows: pd.DataFrame, labels: list[str] | None = None) -> tuple[pd
                          "show changes in a table (views.readable says “a fall of …”)")
     out = [f"“{r['number_text']}” ({change_words(r)})" for (_, r), m in zip(rows.iterrows(), moved, strict=True) if m]
     kept = [i for i, m in enumerate(moved) if not m]
-    said = (f"Not drawn: {', '.join(out)}, {'a change' if len(out) == 1 else 'changes'} (the size of a rise or a "
-            "fall), not levels.")
+    said = (f"Not drawn, as {'it is a change' if len(out) == 1 else 'they are changes'} (the size of a rise or a "
+            f"fall), not {'a level' if len(out) == 1 else 'levels'}: {', '.join(out)}.")
     return rows.iloc[kept].reset_index(drop=True), [labels[i] for i in kept] if labels is not None else None, said
 
 
