@@ -88,8 +88,8 @@ def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame
     legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", True, ""))}">proposed (dashed)</mark> · '
                '<span style="text-decoration:underline dotted">not a figure</span>')
     if any(m.change for m in found):
-        legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", False, "", "down"))}">a change (double '
-                   'underline): a rise or a fall, not a level</mark>')
+        legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", False, "", "down"))}">a change</mark> (double '
+                   'underline: a rise or a fall, not a level)')
     body = "".join(out).replace("\n\n", "</p><p>")
     return (f'<div class="kz-highlighted"><p style="font-size:90%">Bounds: {legend}</p>'
             f'<div style="line-height:1.6;max-width:48em"><p>{body}</p></div></div>')
