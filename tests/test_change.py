@@ -14,6 +14,7 @@ from conftest import ROOT, read_rows, write_rows
 from kzfigures import DataPackageError, curation, load_figures, load_seed, proposals, validate_package
 from kzfigures.charts import plotting, views
 from kzfigures.charts.highlight import highlighted_html
+from kzfigures.charts.outputs import SHOWN_WITHOUT
 from kzfigures.charts.tables import ReaderTable
 from kzfigures.figures.articles import add_article
 from kzfigures.figures.draft import draft_article
@@ -170,8 +171,10 @@ def test_the_page_shows_a_fall_as_a_fall(markets, words, shown):
     figures = load_figures(root, seed=article)
     table = views.readable(figures).set_index("as written")
     assert table.loc[words, "level or change"] == (shown or "a level")
-    html = ReaderTable(views.readable(figures))._repr_html_()
-    assert ">level or change<" in html and (shown or "a level") in html
+    assert table.loc[words, "change"] == next(saved for w, _, saved in DECIDED if w == words)  # for the CSV
+    shown_table = views.readable(figures).drop(columns=list(SHOWN_WITHOUT))  # as Outputs.table shows it
+    html = ReaderTable(shown_table)._repr_html_()
+    assert ">level or change<" in html and (shown or "a level") in html and ">change<" not in html
     marked = highlighted_html(MARKETS.read_text(encoding="utf-8"), figures)
     title = re.search(rf'class="([^"]*)"[^>]*title="([^"]*)">{re.escape(html_escape(words))}</mark>', marked)
     assert title is not None and ("not a level" in title.group(2)) == bool(shown)

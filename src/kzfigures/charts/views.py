@@ -64,10 +64,11 @@ def readable(figures: pd.DataFrame) -> pd.DataFrame:
     """A figures table for reading: what is counted, the words as written (a derived figure's in words), its
     interval, who says so, the quote and the id; then the interval as numbers (lower, upper and whether each end
     is open) for the CSV, which a shown table leaves out (outputs.SHOWN_WITHOUT). When the article states a change
-    ("fell 0.8%"), a column says which figures are changes, "a fall of 0.8 percent", and which are levels."""
+    ("fell 0.8%"), a column says which figures are changes, "a fall of 0.8 percent", and which are levels; and
+    ``change`` says it for the CSV (up, down, empty for a level), which a shown table leaves out."""
     rows = [r for _, r in figures.iterrows()]
-    changes = {LEVEL_OR_CHANGE: [change_words(r, _words_for(r)) or "a level" for r in rows]} if any(
-        is_change(r) for r in rows) else {}
+    changes = {LEVEL_OR_CHANGE: [change_words(r, _words_for(r)) or "a level" for r in rows],
+               "change": [r["change"] if is_change(r) else "" for r in rows]} if any(is_change(r) for r in rows) else {}
     return pd.DataFrame({
         "what is counted": figures["measure"].to_numpy(),
         "as written": [f"{bounds_of(r).describe(_words_for(r))} (derived)" if r["derived"] else r["number_text"]
