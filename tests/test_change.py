@@ -233,3 +233,28 @@ def test_the_curation_view_shows_the_change_and_lets_a_person_clear_it(markets):
     view._on_message(view, {"action": "save"}, None)
     saved = {r["number_text"]: r["change"] for r in read_rows(root / "data" / "figures.csv")}
     assert (saved["0.8%"], saved["51 cents"]) == ("", "up")
+
+
+def test_a_descriptor_made_before_the_field_gets_it_with_the_first_change_saved(markets):
+    """An older data/datapackage.json (no change field) and figures.csv (no column): both loaded, and the first save
+    of a change adds the field as the flagship's descriptor has it, so validate stays clean."""
+    import json
+
+    from kzfigures.figures.curation import CHANGE_FIELD
+
+    root, article = markets
+    path = root / "data" / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    figures = next(r for r in descriptor["resources"] if r["name"] == "figures")
+    assert next(f for f in figures["schema"]["fields"] if f["name"] == "change") == CHANGE_FIELD
+    figures["schema"]["fields"] = [f for f in figures["schema"]["fields"] if f["name"] != "change"]
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows = read_rows(root / "data" / "figures.csv")
+    write_rows(root / "data" / "figures.csv", [{k: v for k, v in r.items() if k != "change"} for r in rows])
+    assert validate_package(root) == [] and load_figures(root)["change"].isna().all()
+    _decide_all(root, article)
+    assert validate_package(root) == []
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert next(f for r in saved["resources"] if r["name"] == "figures" for f in r["schema"]["fields"]
+                if f["name"] == "change") == CHANGE_FIELD
+    assert load_figures(root, seed=article).set_index("number_text").loc["0.8%", "change"] == "down"

@@ -45,6 +45,14 @@ FIGURE_FIELDS = ("topic", "unit", "measure", "period_start", "period_end", "peri
                  "source_type", "attribution", "same_as", "notes", "change")
 #: What ``change`` may be: a rise, a fall, or empty for a level.
 CHANGES = ("up", "down", "")
+#: figures.csv's change field as data/datapackage.json describes it: added to a descriptor made before it, with the
+#: column, by the first save of a change (tests/test_change.py holds it equal to the flagship's).
+CHANGE_FIELD: dict[str, Any] = {
+    "name": "change", "type": "string",
+    "description": "'up' or 'down' when the number is a change, not a level: “fell 0.8%” is a fall of 0.8 (change "
+                   "'down'), “closed at 4,736” is a level (empty). Empty for a level. A figures.csv made before this "
+                   "column may lack it: every row is then a level.",
+    "constraints": {"enum": ["up", "down"]}, "kzfigures:optional_column": True}
 #: What overrides the bounds the words give; override_reason is required with any of them.
 OVERRIDE_FIELDS = ("lower", "upper", "lower_open", "upper_open", "override_reason")
 #: What describes a new person (or organisation) named as a credit (added to people.csv).
@@ -437,6 +445,9 @@ class Curation:
         figures = package.tables["figures"]
         if any(r.get("change") for r in added["figures"]) and "change" not in figures.header:
             figures.header.append("change")  # a table made before the column: it gets it, empty for its rows
+            fields = figures.descriptor["schema"]["fields"]
+            if not any(f.get("name") == "change" for f in fields):  # and a descriptor made before it, its field
+                fields.append(dict(CHANGE_FIELD))
         settled = {pid for d in self._decisions for pid in d.settles}
         name = f"proposed-{self.article}"
         if name in package.tables:
