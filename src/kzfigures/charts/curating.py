@@ -111,7 +111,7 @@ function render({ model, el }) {
     q(".kz-form").hidden = true; q(".kz-rejecting").hidden = true;
     q(".kz-take-back").hidden = !c.saved;
     if (!has) { q(".kz-card").innerHTML = esc(c.empty || "Nothing left to decide."); return; }
-    const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words],
+    const rows = [["words", "“" + c.words + "”"], ["read as", c.bounds_words], ["change", c.change_words],
       ["unit", c.unit], ["what is counted", c.measure], ["candidate credit", c.credit], ["period", c.period || "—"],
       ["sentence", c.sentence]];
     q(".kz-card").innerHTML = `<strong>${esc(c.heading)}</strong> <span class="kz-id">${esc(c.pid)}</span><table>` +
@@ -126,7 +126,10 @@ function render({ model, el }) {
       `<label>${esc(label)} <input type="text" name="${name}" value="${esc(value == null ? "" : value)}"></label>`;
     const box = (name, label, on) =>
       `<label><input type="checkbox" name="${name}" ${on ? "checked" : ""}> ${esc(label)}</label>`;
-    f.innerHTML = field("unit", "unit", c.unit) + field("measure", "what is counted", c.measure) +
+    const moves = [["", "none: a level"], ["up", "up: a rise"], ["down", "down: a fall"]];
+    f.innerHTML = `<label>change <select name="change">` + moves.map(([v, w]) =>
+        `<option value="${v}" ${v === (c.change || "") ? "selected" : ""}>${esc(w)}</option>`).join("") +
+      `</select></label>` + field("unit", "unit", c.unit) + field("measure", "what is counted", c.measure) +
       field("attributed_to", "credited to (a name as the article writes it, or unattributed)", c.credit_value) +
       field("role", "their role, if they are new", "") +
       field("kind", "person or organisation, if they are new", "") +
@@ -152,6 +155,7 @@ function render({ model, el }) {
       for (const name of ["lower_open", "upper_open"]) {
         if (f.elements[name].checked !== !!c[name]) changes[name] = f.elements[name].checked;
       }
+      if (f.elements.change.value !== (c.change || "")) changes.change = f.elements.change.value;
       send({action: "accept", pid: c.pid, changes});
     };
   }
@@ -414,7 +418,9 @@ class CurationView(anywidget.AnyWidget):
                     f"{credit} (a candidate the draft found; check it)" if credit else
                     f"{NOT_CHECKED}: accepting as it is records “{NO_SOURCE_FOUND}”; name the source in "
                     "Edit… if the article gives one"),
-                "credit_value": credit, "period": row.get("period_text", ""), "sentence": text[sentence[0]:sentence[1]],
+                "credit_value": credit, "period": row.get("period_text", ""),
+                "change": row.get("change") or "", "change_words": _change_words(row),
+                "sentence": text[sentence[0]:sentence[1]],
                 "lower": _bound_text(float(bounds.lower)) if bounds else "",
                 "upper": _bound_text(float(bounds.upper)) if bounds else "",
                 "lower_open": bool(bounds.lower_open) if bounds else False,
@@ -426,8 +432,9 @@ class CurationView(anywidget.AnyWidget):
         marks = []
         for pid, r in c.proposals.iterrows():
             bounds = r["bounds"]
-            title = (f"{pid}: {_in_words(bounds)} (proposed, not yet curated)" if r["kind"] == "figure" and bounds
-                     else f"{pid}: {r['reason'] or 'proposed'} (proposed, not yet curated)")
+            moved = {"up": ", a rise", "down": ", a fall"}.get(r["change"], "")
+            title = (f"{pid}: {_in_words(bounds)}{moved} (proposed, not yet curated)" if r["kind"] == "figure" and
+                     bounds else f"{pid}: {r['reason'] or 'proposed'} (proposed, not yet curated)")
             marks.append({"pid": pid, "start": int(r["number_start"]), "end": int(r["number_end"]), "decided": False,
                           "title": title})
         saved = {(a, b): i for a, b, i, _ in c.saved_decisions()}
@@ -442,6 +449,15 @@ class CurationView(anywidget.AnyWidget):
             return
         if first or current not in c.proposals.index:
             self.card = self._card(self._next_pid() if not first else next(iter(c.proposals.index), ""))
+
+
+def _change_words(row: dict[str, str]) -> str:
+    """What a proposal's change says on the card: a fall or a rise (the size of it, not a level), or a level."""
+    if row.get("kind") == "non-figure":
+        return "—"
+    return {"up": "up: a rise (the number is its size, not a level)",
+            "down": "down: a fall (the number is its size, not a level)"}.get(row.get("change") or "",
+                                                                               "none: a level")
 
 
 def _in_words(bounds: Bounds | None) -> str:
@@ -464,7 +480,7 @@ def _changes(raw: dict[str, Any]) -> dict[str, Any]:
                     value = float(value.replace(",", ""))
                 except ValueError:
                     raise ValueError(f"{key}: {value!r} is not a number (write 15000, 0.5 or inf)") from None
-            elif not value and key != "override_reason":
+            elif not value and key not in ("override_reason", "change"):  # an empty change: a level
                 continue
         out[key] = value
     return out

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES
 from ..figures.formatting import unread
-from ..figures.table import curator_reading
+from ..figures.table import CHANGE_NOUNS, change_words, curator_reading
 
 #: One colour per bound (the Okabe-Ito palette, readable by colour-blind readers), in BOUND_VALUES order.
 BOUND_COLOURS: dict[str, str] = dict(zip(BOUND_VALUES, (
@@ -26,6 +26,8 @@ class Marked:
     bound: str
     proposed: bool
     title: str
+    #: "up" or "down" for a curated change (drawn with a double underline), "" for a level
+    change: str = ""
 
 
 def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
@@ -37,14 +39,17 @@ def marks(figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
         if not isinstance(row.get("number_text"), str) or pd.isna(row.get("number_start")):
             continue
         reading = f"; {curator_reading(row)}" if curator_reading(row) else ""
+        moved = f"; {change_words(row)}, not a level" if change_words(row) else ""
         found.append(Marked(int(row["number_start"]), int(row["number_end"]), str(row["bound"]), False,
-                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{reading}"))
+                            f"{row['figure_id']}: {row['bound']}, {row['bounds'].notation()}{moved}{reading}",
+                            str(row["change"]) if moved else ""))
     for _, row in (non_figures if non_figures is not None else pd.DataFrame()).iterrows():
         found.append(Marked(int(row["start"]), int(row["end"]), "", False, f"not a figure: {row['reason']}"))
     for _, row in (proposals if proposals is not None else pd.DataFrame()).iterrows():
         bounds = row["bounds"]
         if row["kind"] == "figure":
             what = f"{bounds.bound}, {bounds.notation()}" if bounds is not None else unread(str(row["reason"]))
+            what += f", a {CHANGE_NOUNS[row['change']]}" if row.get("change") in CHANGE_NOUNS else ""
             found.append(Marked(int(row["number_start"]), int(row["number_end"]), bounds.bound if bounds else "vague",
                                 True, f"{row['proposal_id']}: {what} (proposed, not yet curated)"))
         else:
@@ -62,18 +67,19 @@ def _mark_style(mark: Marked) -> str:
     if not mark.bound:
         return "background:none;text-decoration:underline dotted;" + ("outline:1px dashed #555;" if mark.proposed else "")
     colour = BOUND_COLOURS.get(mark.bound, "#999999")
-    line = "2px dashed #000" if mark.proposed else f"2px solid {colour}"
+    line = "2px dashed #000" if mark.proposed else "3px double #000" if mark.change else f"2px solid {colour}"
     return f"background:{colour}55;border-bottom:{line};padding:0 1px;"
 
 
 def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame | None = None,
                      proposals: pd.DataFrame | None = None) -> str:
     """The article's text as HTML with each figure marked in place (see the module's docstring), and a legend."""
-    out, at = [], 0
-    for mark in marks(figures, non_figures, proposals):
+    out, at, found = [], 0, marks(figures, non_figures, proposals)
+    for mark in found:
         out.append(html.escape(text[at:mark.start]))
         kind = "proposed" if mark.proposed else "curated"
-        out.append(f'<mark class="kz-{kind} kz-{mark.bound or "non-figure"}" style="{_mark_style(mark)}" '
+        moved = f" kz-change-{mark.change}" if mark.change else ""
+        out.append(f'<mark class="kz-{kind} kz-{mark.bound or "non-figure"}{moved}" style="{_mark_style(mark)}" '
                    f'title="{html.escape(mark.title)}">{html.escape(text[mark.start:mark.end])}</mark>')
         at = mark.end
     out.append(html.escape(text[at:]))
@@ -81,6 +87,9 @@ def highlighted_html(text: str, figures: pd.DataFrame, non_figures: pd.DataFrame
                       for b in BOUND_VALUES)
     legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", True, ""))}">proposed (dashed)</mark> · '
                '<span style="text-decoration:underline dotted">not a figure</span>')
+    if any(m.change for m in found):
+        legend += (f' · <mark style="{_mark_style(Marked(0, 0, "exact", False, "", "down"))}">a change</mark> (double '
+                   'underline: a rise or a fall, not a level)')
     body = "".join(out).replace("\n\n", "</p><p>")
     return (f'<div class="kz-highlighted"><p style="font-size:90%">Bounds: {legend}</p>'
             f'<div style="line-height:1.6;max-width:48em"><p>{body}</p></div></div>')

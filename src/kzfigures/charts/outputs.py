@@ -35,9 +35,9 @@ MANIFEST = "outputs.json"
 #: The display metadata key under which a shown table carries its name.
 TABLE_KEY = "kzfigures"
 SCHEMA = "kzfigures-outputs/3"
-#: Columns a CSV carries for machines (an interval as numbers) that a shown table leaves out, as its words say the
-#: same (views.bound_columns).
-SHOWN_WITHOUT = ("lower", "upper", "lower_open", "upper_open")
+#: Columns a CSV carries for machines (an interval as numbers, a change as up or down) that a shown table leaves out,
+#: as its words say the same (views.bound_columns; views.readable's "level or change").
+SHOWN_WITHOUT = ("lower", "upper", "lower_open", "upper_open", "change")
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

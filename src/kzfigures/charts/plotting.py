@@ -37,7 +37,7 @@ from ..figures.formatting import number
 from ..figures.lexicon import lexicon
 from ..figures.literal import xml_text
 from ..figures.seeds import FLAGSHIP
-from ..figures.table import bounds_of, credit, curator_reading
+from ..figures.table import bounds_of, change_words, credit, curator_reading, is_change
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -436,6 +436,24 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
     return described
 
 
+def levels_only(rows: pd.DataFrame, labels: list[str] | None = None) -> tuple[pd.DataFrame, list[str] | None, str]:
+    """The rows a level chart draws: every one that is no change ("fell 0.8%"), their labels, and a sentence naming
+    the changes left out ("" when none was). A change is the size of a rise or a fall, not a level: on a level's
+    axis it would read as one, so it is left out and named in the caption. ValueError when every row is a change."""
+    rows = rows.reset_index(drop=True)
+    moved = [is_change(r) for _, r in rows.iterrows()]
+    if not any(moved):
+        return rows, labels, ""
+    if all(moved):
+        raise ValueError("every figure given is a change (a rise or a fall), not a level: a level chart draws levels; "
+                         "show changes in a table (views.readable says “a fall of …”)")
+    out = [f"“{r['number_text']}” ({change_words(r)})" for (_, r), m in zip(rows.iterrows(), moved, strict=True) if m]
+    kept = [i for i, m in enumerate(moved) if not m]
+    said = (f"Not drawn, as {'it is a change' if len(out) == 1 else 'they are changes'} (the size of a rise or a "
+            f"fall), not {'a level' if len(out) == 1 else 'levels'}: {', '.join(out)}.")
+    return rows.iloc[kept].reset_index(drop=True), [labels[i] for i in kept] if labels is not None else None, said
+
+
 @_in_house_style
 def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
                    log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
@@ -444,14 +462,15 @@ def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, la
 
     ``scale`` multiplies the values drawn (100 to draw a share as percent).
     """
-    rows = rows.reset_index(drop=True)
-    labels = list(labels) if labels is not None else list(rows["measure"])
+    rows, given, left_out = levels_only(rows, list(labels) if labels is not None else None)
+    labels = given if given is not None else list(rows["measure"])
     figure, ax, foot = _new_figure(8.5, _rows_height(len(rows)))
     described = _draw_intervals(ax, rows, labels, log_scale=log_scale, fmt=value_format.format, scale=scale,
                                 xlabel=xlabel)
     source = source_line(rows, extra_source)
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
-    caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "."
+    caption = (caption_intro + " " if caption_intro else "") + "; ".join(described) + "." + (
+        f" {left_out}" if left_out else "")
     return Chart(name, figure, title, _alt("Chart", title), caption,
                  chart_data(rows, labels, derived=rows["derived"].astype(bool)), source)
 
@@ -469,8 +488,8 @@ def period_label(row: pd.Series) -> str:
 def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit", log_scale: bool = False,
                  extra_source: str = "") -> Chart:
     """Small multiples: one panel of intervals per value of ``by`` (a unit), so no axis mixes units; each row is
-    labelled with its measure and its period in the article's words."""
-    rows = rows.reset_index(drop=True)
+    labelled with its measure and its period in the article's words. A change is left out (levels_only)."""
+    rows, _, left_out = levels_only(rows)
     groups = list(dict.fromkeys(rows[by]))
     heights = [_rows_height(int((rows[by] == g).sum())) - 0.2 for g in groups]
     with _style(STYLE):
@@ -492,7 +511,8 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
         ax.set_title(f"{group}", loc="left", fontsize=_fs(10), fontweight="normal", color=COLOURS["text"])
     figure.suptitle(textwrap.fill(title, 34) if _for_phone() else title, x=0.01, ha="left", fontsize=_fs(12),
                     fontweight="bold")
-    caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "."
+    caption = f"One panel per unit ({', '.join(map(str, groups))}). " + " | ".join(described) + "." + (
+        f" {left_out}" if left_out else "")
     data = chart_data(rows, [period_label(r) for _, r in rows.iterrows()], unit=rows[by])
     return Chart(name, figure, title, _alt("Chart in panels", title), caption, data, source)
 

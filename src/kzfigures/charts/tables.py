@@ -40,9 +40,9 @@ HEADERS: dict[str, str] = {
 }
 #: The columns that carry the meaning come first, in this order (the rest keep theirs, after them).
 FIRST: list[str] = [
-    "position", "what is counted", "label", "name", "claim", "words", "as written", "article says", "external says",
-    "interval", "external bounds", "unit", "date as written", "date", "from", "to", "credited to", "kind of source",
-    "publisher", "as of", "relation", "origin", "scope differs in",
+    "position", "what is counted", "label", "name", "claim", "words", "as written", "level or change", "article says",
+    "external says", "interval", "external bounds", "unit", "date as written", "date", "from", "to", "credited to",
+    "kind of source", "publisher", "as of", "relation", "origin", "scope differs in",
 ]
 #: Long text and references: shown under their row, across the whole table, not squeezed into a column.
 UNDER: list[str] = ["quote", "says again", "first said", "notes", "reason", "how the scope differs", "located",

@@ -10,15 +10,30 @@ import pandas as pd
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
 from ..figures.formatting import number, percent, unread
 from ..figures.seeds import FLAGSHIP
-from ..figures.table import bounds_of, credit_line, curated_rows, curator_reading, figure_bounds, load_figures, select
+from ..figures.table import (
+    CHANGE_NOUNS,
+    bounds_of,
+    change_words,
+    credit_line,
+    curated_rows,
+    curator_reading,
+    figure_bounds,
+    is_change,
+    load_figures,
+    select,
+)
 from .tables import ReaderTable as ReaderTable  # a notebook shows a table as a reader reads it: views.ReaderTable(t)
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [
     "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
     "period_start", "period_end", "period_text", "place", "attributed_to", "source_type", "attribution", "same_as",
-    "derived", "derived_from", "quote", "bounds",
+    "derived", "derived_from", "quote", "bounds", "change",
 ]
+
+
+#: The column that says, in an article that states a change, whether each figure is a level or a change.
+LEVEL_OR_CHANGE = "level or change"
 
 
 def show_full_text() -> None:
@@ -48,12 +63,17 @@ def _words_for(row: pd.Series) -> Callable[[Number], str]:
 def readable(figures: pd.DataFrame) -> pd.DataFrame:
     """A figures table for reading: what is counted, the words as written (a derived figure's in words), its
     interval, who says so, the quote and the id; then the interval as numbers (lower, upper and whether each end
-    is open) for the CSV, which a shown table leaves out (outputs.SHOWN_WITHOUT)."""
+    is open) for the CSV, which a shown table leaves out (outputs.SHOWN_WITHOUT). When the article states a change
+    ("fell 0.8%"), a column says which figures are changes, "a fall of 0.8 percent", and which are levels; and
+    ``change`` says it for the CSV (up, down, empty for a level), which a shown table leaves out."""
     rows = [r for _, r in figures.iterrows()]
+    changes = {LEVEL_OR_CHANGE: [change_words(r, _words_for(r)) or "a level" for r in rows],
+               "change": [r["change"] if is_change(r) else "" for r in rows]} if any(is_change(r) for r in rows) else {}
     return pd.DataFrame({
         "what is counted": figures["measure"].to_numpy(),
         "as written": [f"{bounds_of(r).describe(_words_for(r))} (derived)" if r["derived"] else r["number_text"]
                        for r in rows],
+        **changes,
         "interval": [_interval_words(r) for r in rows],
         "unit": figures["unit"].to_numpy(),
         "credited to": [credit_line(r) for r in rows],
@@ -85,8 +105,12 @@ def proposed_view(proposals: pd.DataFrame) -> pd.DataFrame:
     """An article's figure proposals for reading, marked as such: the words, the grammar's interval, the candidate
     credit ("not yet checked" when the draft found none), the quote and the id."""
     shown = proposals.loc[proposals["kind"] == "figure"]
+    moves = shown["change"].fillna("") if "change" in shown else pd.Series("", index=shown.index)
+    changes = {"change as the grammar reads it": [f"a {CHANGE_NOUNS[m]}" if m in CHANGE_NOUNS else "" for m in moves]
+               } if moves.isin(list(CHANGE_NOUNS)).any() else {}
     return pd.DataFrame({
         "proposed (not curated)": shown["number_text"].to_numpy(),
+        **changes,
         "interval as the grammar reads it": [b.notation() if b is not None else unread(str(why))
                                              for b, why in zip(shown["bounds"], shown["reason"], strict=True)],
         "unit": shown["unit"].to_numpy(),

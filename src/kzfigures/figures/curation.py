@@ -18,6 +18,8 @@ exactly those lines, under the same lock and in one atomic replace, and refuses 
 """
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ import pandas as pd
 from .bounds import Bounds
 from .coverage import coverage_problems
 from .draft import TO_DESCRIBE, credit_and_attribution_at, credit_kind, publisher_of
-from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv
+from .files import SAVE_JOURNAL, csv_lines, data_lock, has_bom, read_exactly, replace_all, whole_csv, with_column
 from .literal import hidden_character, printable
 from .package import DESCRIPTOR, Package, read_package, too_long
 from .parse import kept_exactly, parse_quantity
@@ -40,7 +42,17 @@ from .validation import UNATTRIBUTED, validate
 
 #: What a person may set on a figure (figures.csv's own columns).
 FIGURE_FIELDS = ("topic", "unit", "measure", "period_start", "period_end", "period_text", "place", "attributed_to",
-                 "source_type", "attribution", "same_as", "notes")
+                 "source_type", "attribution", "same_as", "notes", "change")
+#: What ``change`` may be: a rise, a fall, or empty for a level.
+CHANGES = ("up", "down", "")
+#: figures.csv's change field as data/datapackage.json describes it: added to a descriptor made before it, with the
+#: column, by the first save of a change (tests/test_change.py holds it equal to the flagship's).
+CHANGE_FIELD: dict[str, Any] = {
+    "name": "change", "type": "string",
+    "description": "'up' or 'down' when the number is a change, not a level: “fell 0.8%” is a fall of 0.8 (change "
+                   "'down'), “closed at 4,736” is a level (empty). Empty for a level. A figures.csv made before this "
+                   "column may lack it: every row is then a level.",
+    "constraints": {"enum": ["up", "down"]}, "kzfigures:optional_column": True}
 #: What overrides the bounds the words give; override_reason is required with any of them.
 OVERRIDE_FIELDS = ("lower", "upper", "lower_open", "upper_open", "override_reason")
 #: What describes a new person (or organisation) named as a credit (added to people.csv).
@@ -229,6 +241,7 @@ class Curation:
             self._check_still_open(package)
             before = {str(p) for p in validate(package) + coverage_problems(package)}
             self._credit_anew(package)
+            columns = len(package.tables["figures"].header)
             added = self._add_rows(package)
             self._check_sizes(package)
             after = validate(package) + coverage_problems(package)
@@ -240,7 +253,9 @@ class Curation:
         settled = {pid for d in self._decisions for pid in d.settles}
         self._rows = {pid: r for pid, r in self._rows.items() if pid not in settled}
         self._decisions.clear()
-        return f"saved {count} decision(s) for {self.article}; {self.progress()}"
+        grown = "; data/figures.csv got the column change (empty, a level, for the rows it had)" if \
+            len(package.tables["figures"].header) > columns else ""
+        return f"saved {count} decision(s) for {self.article}; {self.progress()}{grown}"
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def _pending(self, pid: str) -> dict[str, str]:
@@ -292,6 +307,7 @@ class Curation:
             raise ValueError(f"{', '.join(unknown)}: not a field a person sets; fields: {', '.join(known)}")
         override = self._override(row, changes)
         self._check_same_as(changes.get("same_as"))
+        change = _change(row, changes)
         figure_id = self._figure_id(start)
         credit, attribution, source_type = self._credit_cells(row, changes)
         notes = changes.get("notes") or "Curated with kzfigures.curation from the draft's proposal" + (
@@ -304,10 +320,10 @@ class Curation:
                   "period_text": changes.get("period_text", row.get("period_text", "")),
                   "place": changes.get("place", ""), "attributed_to": credit,
                   "source_type": source_type, "attribution": attribution,
-                  "same_as": changes.get("same_as", ""), "notes": notes}
+                  "same_as": changes.get("same_as", ""), "notes": notes, "change": change}
         figure = {k: _cell(v) for k, v in figure.items()}
         person = self._person(credit, changes.get("role"), changes.get("kind"))
-        said = f"{verb} “{row['number_text']}” as {figure_id}" + (
+        said = f"{verb} “{row['number_text']}” as {figure_id}" + (f", a {CHANGE_WORDS[change]}" if change else "") + (
             f" ({override['reason']})" if override else "") + (f"; {credit} added to people.csv" if person else "")
         self._decisions.append(Decision(verb if verb != "added" else "add", (start, end), row["number_text"], settles,
                                         figure=figure, override=override and {"figure_id": figure_id, **override},
@@ -446,6 +462,12 @@ class Curation:
                 added[table].append(row)
         for table, rows in added.items():
             package.tables[table].rows.extend(rows)
+        figures = package.tables["figures"]
+        if any(r.get("change") for r in added["figures"]) and "change" not in figures.header:
+            figures.header.append("change")  # a table made before the column: it gets it, empty for its rows
+            fields = figures.descriptor["schema"]["fields"]
+            if not any(f.get("name") == "change" for f in fields):  # and a descriptor made before it, its field
+                fields.append(dict(CHANGE_FIELD))
         settled = {pid for d in self._decisions for pid in d.settles}
         name = f"proposed-{self.article}"
         if name in package.tables:
@@ -461,6 +483,8 @@ class Curation:
                 continue
             path = self.root / package.tables[table].file
             old = read_exactly(path)
+            for column in package.tables[table].header[len(_file_header(old)):]:
+                old = with_column(old, column)
             files.append((path, old + csv_lines(package.tables[table].header, rows, old),
                           "utf-8-sig" if has_bom(path) else "utf-8", ""))
         name = f"proposed-{self.article}"
@@ -606,6 +630,11 @@ class Curation:
         return files, staying
 
 
+def _file_header(text: str) -> list[str]:
+    """A CSV's header as its text has it."""
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
 def _saved_list(package: Package, article: str) -> list[Any]:
     """The record of the decisions kzfigures.curation saved for an article (kept on its proposal resource in
     data/datapackage.json, beside the file's hash), made when missing."""
@@ -640,6 +669,20 @@ def _still_credited(package: Package, name: str, record: dict[str, Any], unsaved
     own = {r.get("figure_id") for r in record.get("rows", {}).get("figures", [])}
     return name in unsaved or any(r.get("attributed_to") == name and r.get("figure_id") not in own
                for t in package.tables.values() if not t.name.startswith("proposed-") for r in t.rows)
+
+
+#: How a change is said: "a fall", "a rise".
+CHANGE_WORDS = {"up": "rise", "down": "fall"}
+
+
+def _change(row: dict[str, str], changes: dict[str, Any]) -> str:
+    """A figure's change: the person's (None or "" for a level), else the proposal's; one line for any other."""
+    given = changes.get("change", row.get("change") or "")
+    given = "" if given is None else given
+    if given not in CHANGES:
+        raise ValueError(f"change {printable(str(given))!r} for “{row['number_text']}”: a change is 'up' (a rise) or "
+                         "'down' (a fall), or '' for a level")
+    return str(given)
 
 
 def _cell(value: Any) -> str:

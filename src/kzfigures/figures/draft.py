@@ -1744,7 +1744,8 @@ def proposal_file_rows(seed: Seed, proposals: list[Proposal]) -> list[dict[str, 
                          "number_text": p.phrase, "number_start": p.start, "number_end": p.end,
                          **_proposal_cells(p.bounds), "unit": p.unit if p.is_figure else TO_DESCRIBE,
                          "measure": p.measure if p.is_figure else TO_DESCRIBE, "period_text": p.period,
-                         "attributed_to": credit_of(p, publisher) if p.is_figure else p.credit, "reason": p.reason})
+                         "attributed_to": credit_of(p, publisher) if p.is_figure else p.credit, "reason": p.reason,
+                         "change": p.change if p.is_figure else ""})
             continue
         for start, end in p.tokens:
             rows.append({"proposal_id": f"{_slug(seed.seed_id)}_at_{start}", "kind": "non-figure",

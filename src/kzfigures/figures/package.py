@@ -143,7 +143,7 @@ def _read_table(root: Path, resource: dict[str, Any], problems: list[Problem]) -
                                                             "save the file again as “CSV UTF-8 (comma delimited)”"))
                 table.readable = False
                 return table
-            _header_problems(rel, header, declared, problems)
+            _header_problems(rel, header, declared, problems, optional_columns(resource))
             for record in reader:
                 if not any(field.strip() for field in record):
                     if record:  # a spreadsheet's blank row (,,,,): one line, not a problem per column
@@ -182,10 +182,20 @@ def _other_separator(header: list[str], declared: list[str]) -> str | None:
     return None
 
 
-def _header_problems(rel: str, header: list[str], declared: list[str], problems: list[Problem]) -> None:
-    """Columns missing from the header, not described, or given twice."""
+#: A field marked so may be missing from the file (a table written before the field was added): its cells read empty.
+OPTIONAL = "kzfigures:optional_column"
+
+
+def optional_columns(resource: dict[str, Any]) -> set[str]:
+    """The fields of a resource a file may lack (marked kzfigures:optional_column): a table made before them."""
+    return {f["name"] for f in resource["schema"]["fields"] if f.get(OPTIONAL) is True}
+
+
+def _header_problems(rel: str, header: list[str], declared: list[str], problems: list[Problem],
+                     optional: set[str] | None = None) -> None:
+    """Columns missing from the header (unless optional), not described, or given twice."""
     for name in declared:
-        if name not in header:
+        if name not in header and name not in (optional or set()):
             problems.append(Problem(rel, "header", name, "column is missing"))
     blank = [number for number, name in enumerate(header, start=1) if not name.strip()]
     if blank:  # a spreadsheet's empty columns beside the table ("name,role,,,"): one line, not two per column

@@ -42,6 +42,8 @@ _FIELDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("lower_open", "boolean", "true when the lower end is excluded.", {}),
     ("upper_open", "boolean", "true when the upper end is excluded.", {}),
     ("bound", "string", "How the words bound the quantity, as the grammar reads them.", {}),
+    ("change", "string", "'up' or 'down' when the number is a change (\"fell 0.8%\"), as the grammar reads it; empty "
+                         "for a level.", {"enum": ["up", "down"]}),
     ("unit", "string", "The unit word after the phrase, a candidate.", {}),
     ("measure", "string", "What is counted, a candidate (or '(to be described)').", {}),
     ("period_text", "string", "A candidate period phrase in the sentence.", {}),
@@ -88,6 +90,7 @@ def declared(package: dict[str, Any], seed_id: str, text: str, by_hand: bool = F
     if resource is None:
         resource = descriptor(seed_id)
         package["resources"].append(resource)
+    resource["schema"] = descriptor(seed_id)["schema"]  # the library's own file: its columns as written now
     if not (by_hand and isinstance(resource.get("hash"), str)):
         resource["hash"] = file_hash(text)
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
@@ -138,6 +141,7 @@ def bounds_of_row(row: dict[str, Any]) -> Bounds | None:
 def frame(rows: list[dict[str, str]]) -> pd.DataFrame:
     """Proposal rows as a table: offsets as ints, the bounds as a Bounds (None when unread), indexed by id."""
     df = pd.DataFrame(rows, columns=COLUMNS)
+    df["change"] = df["change"].astype(object).fillna("")  # a file drafted before the column: every proposal read as a level
     for col in ("start", "end", "number_start", "number_end"):
         df[col] = df[col].astype(int)
     df["bounds"] = [bounds_of_row(r) for r in rows]

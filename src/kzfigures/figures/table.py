@@ -23,12 +23,13 @@ from .validation import UNATTRIBUTED
 #: The columns of load_figures(), in order (the table contract; datapackage.json describes each).
 FIGURE_COLUMNS: list[str] = [
     "figure_id", "seed_id", "topic", "quote", "start", "end", "number_text", "number_start", "number_end",
-    "lower", "upper", "lower_open", "upper_open", "bound", "unit", "measure", "period_start", "period_end",
+    "lower", "upper", "lower_open", "upper_open", "bound", "change", "unit", "measure", "period_start", "period_end",
     "period_text", "place", "attributed_to", "source_type", "attribution", "same_as", "derived", "derived_from", "notes",
     "override_reason", "bounds",
 ]
 
-_TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text", "override_reason")
+_TEXT_COLUMNS = ("same_as", "period_text", "place", "derived_from", "notes", "quote", "number_text", "override_reason",
+                 "change")
 
 
 def _interval_columns(bounds: Bounds) -> dict[str, Any]:
@@ -290,6 +291,27 @@ def curator_reading(figure: pd.Series) -> str:
     if not isinstance(reason, str) or not reason:
         return ""
     return f"read as {bounds_of(figure).describe()} by the curator: {reason}"
+
+
+#: A change in words: "up" is a rise, "down" a fall.
+CHANGE_NOUNS = {"up": "rise", "down": "fall"}
+#: Units a change's words leave to the unit column (no unit, or one no person has described yet).
+_UNSAID_UNITS = ("", "share", "(to be described)")
+
+
+def is_change(figure: pd.Series) -> bool:
+    """True for a figure that is a rise or a fall (its ``change`` is up or down), not a level."""
+    return figure.get("change") in CHANGE_NOUNS
+
+
+def change_words(figure: pd.Series, fmt: Any = None) -> str:
+    """A change as a reader reads it, "a fall of 0.8 percent", "a rise of more than 3 points"; "" for a level."""
+    if not is_change(figure):
+        return ""
+    amount = bounds_of(figure).describe(fmt) if fmt is not None else bounds_of(figure).describe()
+    unit = figure.get("unit")
+    said = f" {unit}" if isinstance(unit, str) and unit not in _UNSAID_UNITS else ""
+    return f"a {CHANGE_NOUNS[figure['change']]} of {amount}{said}"
 
 
 def credit_line(figure: pd.Series) -> str:
