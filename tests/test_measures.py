@@ -34,6 +34,8 @@ MEASURES = [
     ("Grain stocks on farms in the north were put at 12 mln tonnes.", "12 mln", "Grain stocks"),
     ("Rail traffic in the Example Transit Area (ETA) increased by 5 pct.", "5 pct", "Rail traffic"),
     ("The ministry expects wages to rise by 3 pct next year.", "3 pct", "wages"),
+    ("On Tuesday, the pound was close to a record low against the euro at below €1.10.", "below €1.10", "pound"),
+    ("The number of lost passports has leapt by 40% in two years.", "40%", "number of lost passports"),
     # the object of a verb before "by", "at"
     ("The central bank cut its lending rate by a quarter point.", "a quarter", "lending rate"),
     ("The offer would value the brewer at £2bn ($2.6bn).", "£2bn", "brewer"),

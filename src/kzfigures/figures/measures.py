@@ -167,7 +167,8 @@ def _adjective(words: list[str], i: int) -> bool:
     """True when the -ed or -ing word words[i] describes a noun ("the Western industrialized countries", "IE
     using population") rather than saying what someone did ("the government expected imports")."""
     before = words[i - 1] if i > 0 else ""
-    return bool(before) and (before[0].isupper() or before.lower() in _tables()["determiners"] or _adverb(before))
+    return bool(before) and (before[0].isupper() or before.lower() in _tables()["determiners"] or _adverb(before)
+                             or before.lower() == "of")  # "the numbers of lost laptops"
 
 
 def _drop_openers(subject: list[str]) -> list[str]:
@@ -194,8 +195,8 @@ def _ends_subject(words: list[str], i: int) -> bool:
     low = w.lower()
     if (not _is_word(w) and w != "&") or low in t["boundaries"]:
         return True
-    return w.islower() and (low in t["stops"] or low in t["verbs"] or
-                            (low.endswith(("ed", "ing")) and not _adjective(words, i)))
+    return w.islower() and (low in t["stops"] or
+                            ((low in t["verbs"] or low.endswith(("ed", "ing"))) and not _adjective(words, i)))
 
 
 def _subject(words: list[str], v: int) -> str:
@@ -219,7 +220,7 @@ def _subject(words: list[str], v: int) -> str:
         subject.insert(0, w)
         i -= 1
     subject = _drop_openers(subject)
-    if not subject or subject[0].lower() in t["pronouns"] or subject[0].lower() in t["units"]:
+    if not subject or subject[0].lower() in t["pronouns"]:
         return ""
     cut = next((k for k, w in enumerate(subject) if w.lower() in t["prepositions"] and w.lower() != "of"),
                len(subject))
