@@ -39,6 +39,11 @@ MEASURES = [
     # the object of a verb before "by", "at"
     ("The central bank cut its lending rate by a quarter point.", "a quarter", "lending rate"),
     ("The offer would value the brewer at £2bn ($2.6bn).", "£2bn", "brewer"),
+    # a list that leaves out its verb; a verb before the noun phrase of "of"; a noun in -ing
+    ("Shares of Acme and Foo were down 2.3%, Bar Corp by 2.6%.", "2.6%", "Bar Corp"),
+    ("The board would impose fines of £5,000 on late payers.", "£5,000", "fines"),
+    ("Card payments made up under 20 percent of household spending.", "under 20 percent", "household spending"),
+    ("Sensors saw river levels rise 2 metres overnight.", "2", "river levels"),
     # a conversion counts what the figure it converts counts
     ("The offer would value the brewer at £2bn ($2.6bn).", "$2.6bn", "brewer"),
     # a noun of change with "in" before the figure; the level after it

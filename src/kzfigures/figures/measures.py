@@ -13,6 +13,8 @@ from .lexicon import lexicon
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_][\w’'&-]*(?:\.\d+)?|\S")
 #: A plural noun's ending ("sales", "offences"; not "gas", "bonus", "process").
 _PLURAL = re.compile(r"[^\W\d_]{2}[^su'’]s$")
+#: A list that leaves out its verb after the first change: ", B by" before the figure.
+_GAPPED = re.compile(r"(?:^|, )((?:[A-Z][\w’'&.-]* ?){1,4}) by$")
 #: The longest measure read forward or back, in words.
 _MOST = 6
 
@@ -61,7 +63,7 @@ def _trimmed(words: list[str]) -> str:
     t = _tables()
     while words and words[0].lower() in t["determiners"] | t["joiners"]:
         words = words[1:]
-    while words and words[-1].islower() and (words[-1].endswith(("ed", "ing")) or _adverb(words[-1])):
+    while words and words[-1].islower() and (words[-1].endswith("ed") or _adverb(words[-1])):
         words = words[:-1]
     return "" if not words or words[-1].lower().rstrip(".") in t["not_measures"] else " ".join(words)
 
@@ -98,9 +100,11 @@ def _backward(words: list[str]) -> list[str]:
     taken: list[str] = []
     for w in reversed(words):
         low = w.lower()
-        if not _is_word(w) or low in t["determiners"] or low in t["prepositions"] or low in t["boundaries"] or \
-                low in t["pronouns"] or _verb_like(w) or len(taken) == _MOST:
-            break
+        if not _is_word(w) or low in t["determiners"] or low in t["prepositions"] or len(taken) == _MOST:
+            return taken
+        if low in t["boundaries"] or low in t["pronouns"] or _verb_like(w):
+            # "would impose curtailments of", "which includes long-term incentives of": a verb may open it
+            return taken[1:] if len(taken) > 1 and taken[0].islower() else taken
         taken.insert(0, w)
     return taken
 
@@ -232,6 +236,9 @@ def _subject_or_object(words: list[str]) -> str:
     OPEC output to"), the object of a verb before "by", "to", "at" ("cut its own rates by half a point", "value
     the company at"), else its subject ("world music sales declined by 1.3%")."""
     t = _tables()
+    gapped = _GAPPED.search(" ".join(words[-6:]))
+    if gapped:
+        return gapped.group(1)  # "A was down 2.3%, B by 2.6%": B
     v = len(words) - 1
     while v >= 0 and words[v].lower() not in t["verbs"]:
         if len(words) - v > 16 or (not _is_word(words[v]) and words[v] not in ("%", "$", "£", "€", "-", "/")) or \
