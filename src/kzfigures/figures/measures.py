@@ -33,6 +33,8 @@ def _tables() -> dict[str, frozenset[str]]:
     t["change_nouns"] = frozenset(d["change_nouns"])
     t["links"] = frozenset(d["change_links"]) | t["determiners"]
     t["not_measures"] = t["not_measures"] | frozenset(w.lower() for w in d["months"])
+    t["openers"] = t["determiners"] | t["joiners"]
+    t["stops_or_prepositions"] = t["stops"] | t["prepositions"]
     return t
 
 
@@ -61,7 +63,7 @@ def _trimmed(words: list[str]) -> str:
     """A measure from its words: no determiner before it, no verb form after it, as written; "" for a month or
     a word of time ("January", "year")."""
     t = _tables()
-    while words and words[0].lower() in t["determiners"] | t["joiners"]:
+    while words and words[0].lower() in t["openers"]:
         words = words[1:]
     while words and words[-1].islower() and (words[-1].endswith("ed") or _adverb(words[-1])):
         words = words[:-1]
@@ -113,7 +115,8 @@ def _unit_words(words: list[str], unit: str) -> int:
     """How many of ``words`` (at most two) are the figure's unit written after it ("mln tonnes", "-week")."""
     t = _tables()
     n = 0
-    while n < min(2, len(words)) and (words[n] == "-" or words[n].lower() in t["units"] | {unit.lower()}):
+    unit = unit.lower()
+    while n < min(2, len(words)) and (words[n] == "-" or words[n].lower() in t["units"] or words[n].lower() == unit):
         n += 1
     return n
 
@@ -138,7 +141,7 @@ def _named_after(text: str, end: int, hi: int, unit: str, opened: bool) -> str:
                 return _forward(tail[1:])
             between = [x for x in after[:i] if x != "-"]
             return _trimmed(between) if all(x.isalpha() or "-" in x for x in between) else ""
-        if not (w.isalpha() or w == "-") or w.lower() in t["stops"] | t["prepositions"]:
+        if not (w.isalpha() or w == "-") or w.lower() in t["stops_or_prepositions"]:
             break
     return _forward(after) if opened and after and after[0].lower() not in t["determiners"] else ""
 
@@ -187,7 +190,7 @@ def _drop_openers(subject: list[str]) -> list[str]:
         if all(w in t["determiners"] for w in rest[:run]):
             run += 1  # "in 1986", "In July", "in the OECD": the one name after it
         subject = rest[run:]
-    while subject and subject[0].lower() in t["joiners"] | t["determiners"]:
+    while subject and subject[0].lower() in t["openers"]:
         subject = subject[1:]
     return subject
 
