@@ -234,6 +234,18 @@ def _subject(words: list[str], v: int) -> str:
     return _trimmed(subject[:cut])
 
 
+def _verb_before(words: list[str]) -> int:
+    """Where the verb of change or level nearest the end of ``words`` is, in its clause; -1 when there is none."""
+    t = _tables()
+    v = len(words) - 1
+    while v >= 0 and words[v].lower() not in t["verbs"]:
+        if len(words) - v > 16 or (not _is_word(words[v]) and words[v] not in ("%", "$", "£", "€", "-", "/")) or \
+                words[v].lower() in t["boundaries"]:
+            return -1  # a clause mark or word between: the verb is another clause's
+        v -= 1
+    return v
+
+
 def _subject_or_object(words: list[str]) -> str:
     """What a verb of change or level before the figure is about: a noun of change's "in" phrase ("a decline in
     OPEC output to"), the object of a verb before "by", "to", "at" ("cut its own rates by half a point", "value
@@ -242,12 +254,7 @@ def _subject_or_object(words: list[str]) -> str:
     gapped = _GAPPED.search(" ".join(words[-6:]))
     if gapped:
         return gapped.group(1)  # "A was down 2.3%, B by 2.6%": B
-    v = len(words) - 1
-    while v >= 0 and words[v].lower() not in t["verbs"]:
-        if len(words) - v > 16 or (not _is_word(words[v]) and words[v] not in ("%", "$", "£", "€", "-", "/")) or \
-                words[v].lower() in t["boundaries"]:
-            return ""  # a clause mark or word between: the verb is another clause's
-        v -= 1
+    v = _verb_before(words)
     if v < 0:
         return ""
     verb = words[v].lower()
