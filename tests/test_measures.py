@@ -53,6 +53,7 @@ MEASURES = [
     ("The mayor was away for two weeks in June.", "two weeks", "weeks"),
     ("It rose 4 pct in May.", "4 pct", "percent"),
     ("This followed a small rise in March of 300 tonnes.", "300", "tonnes"),
+    ("The court has deemed 12 groups to be violent and four as extremist.", "four", "(to be described)"),
 ]
 
 

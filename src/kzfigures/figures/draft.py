@@ -1181,7 +1181,7 @@ def _measures_from_sentences(text: str, proposals: list[Proposal]) -> None:
                 not _SENTENCE_END.search(text, gap, p.start) else ""
             found = before if before and _CONVERTS.fullmatch(text, gap, p.start) else \
                 measure_in_context(text, p.quote, p.start, p.end, p.unit)
-            same_unit = previous is not None and previous.unit == p.unit
+            same_unit = previous is not None and previous.unit == p.unit and p.unit != TO_DESCRIBE
             p.measure = found or (before if same_unit else "") or p.measure
             known = bool(found or (before and same_unit))
         else:

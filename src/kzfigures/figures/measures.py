@@ -222,8 +222,8 @@ def _subject(words: list[str], v: int) -> str:
             continue
         if _ends_subject(words, i):
             break
-        if w[0].isdigit() and subject and subject[0].lower() in t["units"]:
-            return ""  # "put at 206.6 mln tonnes down from the 214": the words of the figure before
+        if w[0].isdigit() and subject and (subject[0].lower() in t["units"] or _PLURAL.search(subject[0])):
+            return ""  # "put at 206.6 mln tonnes down from", "deemed 15 groups to be": another figure's words
         subject.insert(0, w)
         i -= 1
     subject = _drop_openers(subject)
