@@ -28,6 +28,7 @@ from .coverage import token_spans
 from .files import data_lock, replace, whole_csv
 from .lexicon import lexicon
 from .literal import spreadsheet_cell
+from .measures import measure_in_context, needs_context
 from .package import Table, read_package
 from .parse import SOFT_HYPHEN_GAP, by_first_letter, parse_quantity, qualified
 from .paths import check_new_file, project_root
@@ -1153,7 +1154,39 @@ def propose(text: str) -> list[Proposal]:
     out = _mixed_fractions(text, out)
     _ages_after_names(text, out)
     _scales_after_words(text, out)
-    return _ratios_to_one(text, out)
+    out = _ratios_to_one(text, out)
+    _measures_from_sentences(text, out)
+    return out
+
+
+#: Between a figure and one converting it: "$33.6 billion (£17.7 billion)", "A$3.1bn ($2.4bn; £1.25bn)".
+_CONVERTS = re.compile(r"\s*[(/;]\s*")
+#: A sentence's end between two figures.
+_SENTENCE_END = re.compile(r"[.!?]\s")
+
+
+def _measures_from_sentences(text: str, proposals: list[Proposal]) -> None:
+    """A figure whose words after it name only its unit counts what its sentence says ("60% of its budget":
+    figures/measures.py); one converting the figure before it ("$33.6 billion (£17.7 billion)"), or with nothing
+    said of it in the same sentence and unit as the one before ("rose to 15.5 bpd from 16.5 bpd"), counts what
+    that one counts."""
+    previous: Proposal | None = None
+    known = False  # the previous figure's measure is a counted noun or was read from its sentence
+    for p in proposals:
+        if not p.is_figure:
+            continue
+        if needs_context(p.measure, p.unit):
+            gap = previous.end if previous is not None else 0
+            before = previous.measure if previous is not None and known and gap > p.start - 120 and \
+                not _SENTENCE_END.search(text, gap, p.start) else ""
+            found = before if before and _CONVERTS.fullmatch(text, gap, p.start) else \
+                measure_in_context(text, p.quote, p.start, p.end, p.unit)
+            same_unit = previous is not None and previous.unit == p.unit and p.unit != TO_DESCRIBE
+            p.measure = found or (before if same_unit else "") or p.measure
+            known = bool(found or (before and same_unit))
+        else:
+            known = True
+        previous = p
 
 
 def _read_through_soft_hyphens(text: str) -> list[Proposal]:
