@@ -27,6 +27,14 @@ NEEDS_EXAMPLES = [
     "In the first quarter 12 shops opened.",
     "How many people came? About 40.",
     "Never forget 9/11; the shop is open 24/7.",
+    "No one knew; each one cost 5 pounds.",
+    "See page 14 and Table 3 for 20 cases.",
+    "The 5G masts cost 40 pounds each.",
+    "The shop reopens on April one with 30 staff.",
+    "Its 787 Dreamliner jets carry 250 people.",
+    "The FTSE 100 fell 2% as the iPhone 14 sold well.",
+    "They met at the ground in Three Rivers with 40 fans.",
+    "Reviews of the 14 Pro came out on 40 sites.",
 ]
 
 

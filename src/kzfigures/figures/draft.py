@@ -641,14 +641,15 @@ def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tu
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure. The
     phrase starts at ``floor`` or after (where the phrase before ends)."""
     best: tuple[int, int, Bounds] | None = None
-    rights = _right_ends(text, end, limit)
+    rights = _right_ends(text, end, limit)[::-1]  # longest first: the first phrase read is the longest from left
     for left in _left_starts(text, start, floor):
         for right in rights:
             if best is not None and right - left <= best[1] - best[0]:
-                continue
+                break
             bounds = _phrase_bounds(text, left, right)
             if bounds is not None:
                 best = (left, right, bounds)
+                break
     if best is not None:
         why = _doubtful(text, best[0], best[1])
         return (best[0], best[1], None, why) if why else (best[0], best[1], best[2], "")
