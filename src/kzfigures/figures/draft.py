@@ -95,6 +95,8 @@ def _draft_tables() -> dict[str, Any]:
                                        .replace("GROUP", groups).replace("MODS", mods).replace("TIES", ties))
                             for p in d["credit_patterns"]]
     # a name right after a tie ("close to the Ministry of Defence said") is whom a group is close to, not a speaker
+    stems = (v.split("(")[0] for v in d["credit_verbs"])  # "added(?! …)": added
+    d["credit_needs"] = tuple(sorted({*stems, *d["credit_pattern_needs"]}))
     d["tied_before"] = re.compile(rf"\b(?:{ties})(?: the)?(?: [A-Z][\w’'.-]*| of| for| the)* $")
     d["group_tie"] = re.compile(rf" (?:{ties}) ")
     d["role_of"] = re.compile(rf"{roles} (?:of|for) ")
@@ -854,6 +856,8 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
     where the words said begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …":
     from "said" on), to where a relative clause of saying ends ("Bush, who told reporters that …, left")."""
     d = _draft_tables()
+    if not any(map(text[lo:hi].lower().__contains__, d["credit_needs"])):
+        return "", lo, hi  # no word any credit pattern needs: none can match
     for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
