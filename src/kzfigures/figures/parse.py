@@ -187,9 +187,9 @@ def _read_number(text: str) -> float:
     ("$21bn"), or a fraction ("two-thirds", "1/2"), ratio ("one in five"), multiple ("double", "12-fold"), a minus
     sign ("-0.6", "minus 233") or a power of ten ("1.5 x 10^6", "2e9")."""
     if _PLAIN_NUMBER.fullmatch(text) and not _AMBIGUOUS.match(text):
-        value = float(text.replace(",", ""))  # "1,250.5": as the exact reading below gives it (both round once)
-        if value != INF:
-            return value
+        plain = float(text.replace(",", ""))  # "1,250.5": as the exact reading below gives it (both round once)
+        if plain != INF:
+            return plain
     lex = lexicon()
     negative = _NEGATIVE.match(text)
     if negative:
