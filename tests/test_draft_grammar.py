@@ -9,7 +9,7 @@ import pytest
 
 from conftest import assert_read_as
 from kzfigures import draft_text
-from kzfigures.figures.draft import NotCounts, _credit_in, _draft_tables
+from kzfigures.figures.draft import NotCounts, _credit_in, _draft_tables, literal_head
 
 # a text for each not-a-count pattern that declares "needs": the quick path must find what the full search finds
 NEEDS_EXAMPLES = [
@@ -267,3 +267,12 @@ def test_a_sentence_skipped_for_its_credit_needs_would_have_been_credited_by_non
     quick = _credit_in(text, 0, len(text))
     monkeypatch.setitem(_draft_tables(), "credit_needs", ("",))  # "" is in every sentence: every pattern searched
     assert _credit_in(text, 0, len(text)) == quick and quick[0] == name
+
+
+# the letters every match of a verb of saying starts with: what a sentence must hold to be searched for a credit
+@pytest.mark.parametrize("pattern, head", [
+    ("added(?! (?!that\\b)[a-z])", "added"), ("says?", "say"), ("sa(?:id|ys)", "sa"), ("warn(?:s|ed)", "warn"),
+    ("pointed out", "pointed out"), ("said|told", ""), ("a(?:b(?:c|d)|e)", ""), ("x*", ""), ("ab{2}", "a"),
+])
+def test_a_verb_pattern_needs_only_the_letters_every_match_starts_with(pattern, head):
+    assert literal_head(pattern) == head

@@ -95,8 +95,7 @@ def _draft_tables() -> dict[str, Any]:
                                        .replace("GROUP", groups).replace("MODS", mods).replace("TIES", ties))
                             for p in d["credit_patterns"]]
     # a name right after a tie ("close to the Ministry of Defence said") is whom a group is close to, not a speaker
-    stems = (v.split("(")[0] for v in d["credit_verbs"])  # "added(?! …)": added
-    d["credit_needs"] = tuple(sorted({*stems, *d["credit_pattern_needs"]}))
+    d["credit_needs"] = tuple(sorted({*map(literal_head, d["credit_verbs"]), *d["credit_pattern_needs"]}))
     d["tied_before"] = re.compile(rf"\b(?:{ties})(?: the)?(?: [A-Z][\w’'.-]*| of| for| the)* $")
     d["group_tie"] = re.compile(rf" (?:{ties}) ")
     d["role_of"] = re.compile(rf"{roles} (?:of|for) ")
@@ -136,6 +135,18 @@ def _draft_tables() -> dict[str, Any]:
     d["glued_known"] = frozenset({*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"})
     d["measure_stops_set"], d["name_skip_set"] = frozenset(d["measure_stops"]), frozenset(d["name_skip"])
     return d
+
+
+def literal_head(pattern: str) -> str:
+    """The letters (and spaces) every match of a word pattern starts with, in lower case: "added(?! …)" added,
+    "says?" say, "sa(?:id|ys)" sa; "" when the pattern has an alternation outside brackets ("said|told")."""
+    if "|" in re.sub(r"\([^()]*\)", "", pattern):
+        return ""
+    head = _LETTERS_HEAD.match(pattern).group()  # type: ignore[union-attr]  # [a-z ]* always matches
+    return head[:-1] if pattern[len(head):len(head) + 1] in ("?", "*", "{") else head
+
+
+_LETTERS_HEAD = re.compile(r"[a-z ]*")
 
 
 # -- sentences ------------------------------------------------------------------------------------------
