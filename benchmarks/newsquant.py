@@ -338,6 +338,34 @@ _LEVEL_REACHED = re.compile(r"\b(?:rose|climbed|increased|jumped|fell|dropped|de
                             r"eased|slipped|narrowed|widened|grew|surged|plunged|tumbled)\s+to\s+$")
 
 
+def how_newsquant_marks(items: list[dict], frames: list, predictions: list[list[Quantity]]) -> Counter:
+    """How NewsQuant's own change symbols fall on each kind of reading the draft makes around a change, over the
+    values both read (so whether a rule of ours, or its opposite, can agree with it): a level reached after a change
+    ("rose 8.1% to 99.20 yuan"), a change ("rose 8.1%"), a qualified change ("rose about 1.5%")."""
+    counts: Counter = Counter()
+    for item, frame, predicted in zip(items, frames, predictions, strict=True):
+        gold = [(gold_value(q["value"]), q["change"]) for q in item["quantities"]]
+        rows = figure_rows(frame)
+        for i, j in _pairs(gold, predicted).items():
+            row, symbol = rows[j], gold[i][1]
+            moved = "up/down" if symbol in ("up", "down") else f"'{symbol}'"
+            if not row.change and row.bound in ("exact", "range") and _reached(item["text"], rows, j):
+                counts[f"a level reached after a change: {moved}"] += 1
+            elif row.change and row.bound in ("exact", "range"):
+                counts["a change: " + ("the same" if symbol == row.change else moved)] += 1
+            elif row.change:
+                counts["a qualified change: " + ("its bound's symbol" if symbol == CHANGE_OF_BOUND[row.bound]
+                                                  else moved)] += 1
+    return counts
+
+
+def _reached(text: str, rows: list, j: int) -> bool:
+    """True for a level right after "to" or "at" following a change ("rose 8.1% to 99.20 yuan", "fell to 49.55")."""
+    start = rows[j].number_start
+    return bool(re.search(r"\b(?:to|at)\s+$", text[max(0, start - 6):start]) and
+                (any(r.change for r in rows[:j]) or _LEVEL_REACHED.search(text[max(0, start - 30):start])))
+
+
 def aside_scores(items: list[dict], predictions: list[list[Quantity]], judged: Judged) -> dict[str, Score]:
     """The paper's scores with the quantities our conventions' disagreements account for set aside (removed from
     gold and predictions alike): what the draft gets right or wrong where the two sets of rules agree."""
@@ -378,6 +406,10 @@ def section(runs_quantulum: bool = True) -> list[tuple[str, str, str]]:
                                ("values we match with another change symbol", judged.change, "change differs")):
         rows.append((f"draft: {name}, by category", "; ".join(f"{k} {v}" for k, v in counts.most_common()),
                      f"{sum(counts.values())} {what}"))
+    marks = how_newsquant_marks(items, frames, predictions)
+    rows.append(("draft: how NewsQuant itself marks the values we read around a change (both read the value)",
+                 "; ".join(f"{k} {v}" for k, v in sorted(marks.items())),
+                 "where NewsQuant marks one kind of reading both ways, a rule either way loses the smaller side"))
     aside = aside_scores(items, predictions, judged)
     rows.append(("draft: NewsQuant with our conventions' disagreements set aside (NOT the paper's metric)",
                  f"value F1 {aside['value'].f1} (P {aside['value'].precision}, R {aside['value'].recall}); "

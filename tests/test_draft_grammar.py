@@ -9,7 +9,7 @@ import pytest
 
 from conftest import assert_read_as
 from kzfigures import draft_text
-from kzfigures.figures.draft import NotCounts, _draft_tables
+from kzfigures.figures.draft import NotCounts, _credit_in, _draft_tables, literal_head
 
 # a text for each not-a-count pattern that declares "needs": the quick path must find what the full search finds
 NEEDS_EXAMPLES = [
@@ -27,6 +27,14 @@ NEEDS_EXAMPLES = [
     "In the first quarter 12 shops opened.",
     "How many people came? About 40.",
     "Never forget 9/11; the shop is open 24/7.",
+    "No one knew; each one cost 5 pounds.",
+    "See page 14 and Table 3 for 20 cases.",
+    "The 5G masts cost 40 pounds each.",
+    "The shop reopens on April one with 30 staff.",
+    "Its 787 Dreamliner jets carry 250 people.",
+    "The FTSE 100 fell 2% as the iPhone 14 sold well.",
+    "They met at the ground in Three Rivers with 40 fans.",
+    "Reviews of the 14 Pro came out on 40 sites.",
 ]
 
 
@@ -238,3 +246,33 @@ def test_a_quotation_opening_with_an_ellipsis_is_the_speaker_before_its(opening)
     text = f"Lord Moynihan said the plan would help. “{opening}the 151,000 sports clubs in the UK.”"
     row = draft_text(text).iloc[0]
     assert (row.number_text, row.credit, row.attribution) == ("151,000", "Lord Moynihan", "inferred")
+
+
+# a sentence for each word a credit pattern needs beyond the verbs of saying: the quick path (a sentence without any
+# such word is not searched) must credit what the full search credits
+CREDIT_NEEDS_EXAMPLES = [
+    ("Analysts expect sales of 40,000 cars.", "Analysts"),
+    ("Economists predict growth of 2% next year.", "Economists"),
+    ("Traders believe the price will hit $50.", "Traders"),
+    ("Economists warn that 3 in 10 firms will close.", "Economists"),
+    ("EXAMPLE BANK SEES GROWTH OF 2 PCT", "EXAMPLE BANK"),
+    ("A new survey by Example Research finds that 30% of adults walk.", "Example Research"),
+    ("Figures from the Example Office indicate a 5% rise.", "Example Office"),
+    ("The Example Group places the cost of the plan at $5 million.", "Example Group"),
+]
+
+
+@pytest.mark.parametrize("text, name", CREDIT_NEEDS_EXAMPLES, ids=[t[:40] for t, _ in CREDIT_NEEDS_EXAMPLES])
+def test_a_sentence_skipped_for_its_credit_needs_would_have_been_credited_by_none(text, name, monkeypatch):
+    quick = _credit_in(text, 0, len(text))
+    monkeypatch.setitem(_draft_tables(), "credit_needs", ("",))  # "" is in every sentence: every pattern searched
+    assert _credit_in(text, 0, len(text)) == quick and quick[0] == name
+
+
+# the letters every match of a verb of saying starts with: what a sentence must hold to be searched for a credit
+@pytest.mark.parametrize("pattern, head", [
+    ("added(?! (?!that\\b)[a-z])", "added"), ("says?", "say"), ("sa(?:id|ys)", "sa"), ("warn(?:s|ed)", "warn"),
+    ("pointed out", "pointed out"), ("said|told", ""), ("a(?:b(?:c|d)|e)", ""), ("x*", ""), ("ab{2}", "a"),
+])
+def test_a_verb_pattern_needs_only_the_letters_every_match_starts_with(pattern, head):
+    assert literal_head(pattern) == head

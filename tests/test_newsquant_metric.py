@@ -90,3 +90,16 @@ def test_a_noun_of_change_newsquant_marks_equal_is_our_convention_and_a_bare_cha
                                          "'=')": 1,
                         "a change NewsQuant does not mark ('grew by just 3%': '=')": 1}
     assert j.change_aside == 1
+
+
+def test_how_newsquant_marks_counts_each_kind_of_reading_around_a_change():
+    items = [{"text": "Shares rose 8.1 percent to 99.20 yuan.",
+              "quantities": [{"value": "8.1", "change": "up"}, {"value": "99.2", "change": "up"}]},
+             {"text": "Sales fell 3% to $40 million.",
+              "quantities": [{"value": "3", "change": "="}, {"value": "40000000", "change": "="}]},
+             {"text": "Walmart rose about 1.5% in early trading.", "quantities": [{"value": "1.5", "change": "~"}]},
+             {"text": "It made 7 cars.", "quantities": [{"value": "7", "change": "="}]}]  # a level, no change
+    frames = [draft_text(item["text"]) for item in items]
+    marks = newsquant.how_newsquant_marks(items, frames, [newsquant.ours(f) for f in frames])
+    assert marks == {"a level reached after a change: up/down": 1, "a level reached after a change: '='": 1,
+                     "a change: the same": 1, "a change: '='": 1, "a qualified change: its bound's symbol": 1}

@@ -239,3 +239,25 @@ def test_x_to_y_with_hyphens_is_the_range_x_to_y_is(low, width):
     hyphens, spaces = parse_quantity(f"{low}-to-{low + width}"), parse_quantity(f"{low} to {low + width}")
     assert (hyphens.lower, hyphens.upper, hyphens.bound) == (spaces.lower, spaces.upper, spaces.bound) == \
         (low, low + width, "range")
+
+
+# a number in plain digits is read on a quick path (float of the digits); the exact reading (a Fraction of the digits,
+# then one rounding) must give the same float, grouped by commas or not, with or without decimals
+@given(st.integers(0, 10**15), st.integers(0, 10**6), st.booleans(), st.booleans())
+def test_plain_digits_read_as_their_exact_value(whole, decimals, grouped, has_decimals):
+    from fractions import Fraction
+
+    if has_decimals:
+        whole %= 10**8  # at most 15 significant digits in all (more are refused: they would be shown rounded)
+    written = f"{whole:,}" if grouped else str(whole)
+    if has_decimals:
+        written += f".{decimals:07d}"
+    exact = float(Fraction(written.replace(",", "")))
+    bounds = parse_quantity(written)
+    assert bounds.lower == bounds.upper == exact and bounds.bound == "exact"
+
+
+@pytest.mark.parametrize("phrase", ["15.000", "1" + "0" * 400, "1,000,000,000,000,000" + ",000" * 130])
+def test_plain_digits_the_quick_path_cannot_read_are_refused_as_before(phrase):
+    with pytest.raises(ValueError):
+        parse_quantity(phrase)

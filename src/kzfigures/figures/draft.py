@@ -96,6 +96,7 @@ def _draft_tables() -> dict[str, Any]:
                                        .replace("GROUP", groups).replace("MODS", mods).replace("TIES", ties))
                             for p in d["credit_patterns"]]
     # a name right after a tie ("close to the Ministry of Defence said") is whom a group is close to, not a speaker
+    d["credit_needs"] = tuple(sorted({*map(literal_head, d["credit_verbs"]), *d["credit_pattern_needs"]}))
     d["tied_before"] = re.compile(rf"\b(?:{ties})(?: the)?(?: [A-Z][\w’'.-]*| of| for| the)* $")
     d["group_tie"] = re.compile(rf" (?:{ties}) ")
     d["role_of"] = re.compile(rf"{roles} (?:of|for) ")
@@ -128,8 +129,25 @@ def _draft_tables() -> dict[str, Any]:
     for sign in lex["currency_symbols"]:
         d["signs_by_last"].setdefault(sign[-1], []).append(sign)
     d["month_after"] = re.compile(r"\s?(?:" + "|".join(d["months"]) + r")\b", re.IGNORECASE)
-    d["year_qualifiers"] = [q for q in {*lex["qualifiers"], *lex["currency_symbols"]} if q not in ("over", "under", "from")]
+    d["year_qualifiers"] = tuple(q for q in {*lex["qualifiers"], *lex["currency_symbols"]}
+                                 if q not in ("over", "under", "from"))  # a tuple: str.endswith takes it whole
+    # the word sets a draft looks words up in for every token, made once
+    d["numerators"] = frozenset({*lex["article_words"], *lex["number_words"]})
+    d["glued_known"] = frozenset({*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"})
+    d["measure_stops_set"], d["name_skip_set"] = frozenset(d["measure_stops"]), frozenset(d["name_skip"])
     return d
+
+
+def literal_head(pattern: str) -> str:
+    """The letters (and spaces) every match of a word pattern starts with, in lower case: "added(?! …)" added,
+    "says?" say, "sa(?:id|ys)" sa; "" when the pattern has an alternation outside brackets ("said|told")."""
+    if "|" in re.sub(r"\([^()]*\)", "", pattern):
+        return ""
+    head = _LETTERS_HEAD.match(pattern).group()  # type: ignore[union-attr]  # [a-z ]* always matches
+    return head[:-1] if pattern[len(head):len(head) + 1] in ("?", "*", "{") else head
+
+
+_LETTERS_HEAD = re.compile(r"[a-z ]*")
 
 
 # -- sentences ------------------------------------------------------------------------------------------
@@ -233,7 +251,7 @@ def non_figure_reason(text: str, start: int, end: int, index: NotCounts | None =
         if reason:
             return reason
     d, lex = _draft_tables(), lexicon()
-    if before and (before[0].isupper() or _CAMEL_CASE.match(before)) and before.lower() not in d["name_skip"] and \
+    if before and (before[0].isupper() or _CAMEL_CASE.match(before)) and before.lower() not in d["name_skip_set"] and \
             before.lower() not in d["months"] and before.lower() not in lex["qualifiers"] and \
             before.lower() not in lex["number_words"] and \
             before.lower() not in lex["currency_symbols"] and not d["unit_after"].match(text, end):
@@ -287,9 +305,8 @@ class NotCounts:
 def _ordinal(token: str, before: str, after: str) -> str:
     """An ordinal word ("third", not "a third") or digits with an ordinal suffix ("3rd"), else ""."""
     lex = lexicon()
-    numerators = {*lex["article_words"], *lex["number_words"]}
     if token.lower() in lex["ordinal_words"] and (token.lower() not in lex["fraction_words"]
-                                                  or before.lower() not in numerators):
+                                                  or before.lower() not in _draft_tables()["numerators"]):
         return f"ordinal: “{token}” ranks, it does not count"
     if _ORDINAL_SUFFIX.match(after):
         return f"ordinal: “{token}{after[:2]}” ranks, it does not count"
@@ -299,7 +316,7 @@ def _ordinal(token: str, before: str, after: str) -> str:
 def _capitalised_word(token: str, before: str) -> str:
     """A capitalised number word after a capitalised word ("World War Two"): part of a name, else ""."""
     d, lex = _draft_tables(), lexicon()
-    if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip"] and \
+    if token[0].isupper() and before[:1].isupper() and before.lower() not in d["name_skip_set"] and \
             before.lower() not in lex["qualifiers"]:
         return f"part of a name: “{before} {token}”"
     return ""
@@ -327,14 +344,12 @@ def _time_of_day(text: str, start: int, end: int, after: str) -> str:
 
 def _glued_name(text: str, start: int, end: int, after: str) -> str:
     """Digits glued to letters that are neither a currency, a scale nor a unit ("Covid-19", "5G", "A380"), else ""."""
-    lex = lexicon()
     prefix = _GLUED_PREFIX.search(text[max(0, start - 7):start])  # "Covid-19", "ID.3"
     glued = prefix.group(1).lower() in _draft_tables()["glued_prefixes"] if prefix else False
     if prefix and not glued and not _currency_before(text, start):
         return f"part of a name: “{_whole_word(text, start, end)}”"
     letters = _LETTERS_AFTER.match(after)
-    known = {*lex["scale_abbreviations"], *lex["attached_units"], "st", "nd", "rd", "th"}
-    if letters and letters.group().lower() not in known:
+    if letters and letters.group().lower() not in _draft_tables()["glued_known"]:
         return f"part of a name: “{_whole_word(text, start, end)}”"
     return ""
 
@@ -371,7 +386,7 @@ def _day_or_year(text: str, start: int, end: int, after: str) -> str:
     low, high = d["year_range"]
     if digits_only and len(token) == 4 and low <= int(token) <= high and not _PERCENT_AFTER.match(after):
         left = text[max(0, start - 20):start].lower().rstrip()
-        if not any(left.endswith(q) for q in d["year_qualifiers"]):
+        if not left.endswith(d["year_qualifiers"]):
             return "year: says when, not how many"
     if digits_only and len(token) == 4 and high < int(token) < 3000 and \
             before.lower() in _FUTURE_YEAR_OPENERS and re.match(r"\s?(?:[,.;:!?)]|$)", after):
@@ -642,14 +657,15 @@ def read_span(text: str, start: int, end: int, limit: int, floor: int = 0) -> tu
     or the token alone with no bounds and the parser's reason when no phrase around it can be read for sure. The
     phrase starts at ``floor`` or after (where the phrase before ends)."""
     best: tuple[int, int, Bounds] | None = None
-    rights = _right_ends(text, end, limit)
+    rights = _right_ends(text, end, limit)[::-1]  # longest first: the first phrase read is the longest from left
     for left in _left_starts(text, start, floor):
         for right in rights:
             if best is not None and right - left <= best[1] - best[0]:
-                continue
+                break
             bounds = _phrase_bounds(text, left, right)
             if bounds is not None:
                 best = (left, right, bounds)
+                break
     if best is not None:
         why = _doubtful(text, best[0], best[1])
         return (best[0], best[1], None, why) if why else (best[0], best[1], best[2], "")
@@ -784,7 +800,7 @@ def _compared(word: str) -> str:
 def unit_and_measure(text: str, end: int, limit: int) -> tuple[str, str]:
     """The words after a number up to a stop word or punctuation: the measure ("foreign fighters") and its last word
     as the unit ("fighters"); TO_DESCRIBE when none follow."""
-    stops = set(_draft_tables()["measure_stops"])
+    stops = _draft_tables()["measure_stops_set"]
     whole = _OUT_OF.match(text, end, limit)  # "12 out of 23 agencies": the 12 counts agencies too
     end = whole.end() if whole else end + bool(re.match(r"-[A-Za-z]", text[end:end + 2]))  # "0-to-60-mph time"
     words: list[str] = []
@@ -854,6 +870,8 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
     where the words said begin when the pattern marks it ("Interior wants the 1.5 million acre plain, but it said …":
     from "said" on), to where a relative clause of saying ends ("Bush, who told reporters that …, left")."""
     d = _draft_tables()
+    if not any(map(text[lo:hi].lower().__contains__, d["credit_needs"])):
+        return "", lo, hi  # no word any credit pattern needs: none can match
     for pattern in d["credit_patterns"][1 if speakers_only else 0:]:
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
@@ -941,7 +959,7 @@ def _clean_name(name: str, text: str) -> str:
     words = re.sub(r"[’']s$", "", name.rstrip(".,’'")).split()
     while words and (words[0].lower().strip(".") in d["credit_titles_set"] or words[0].lower() in _OPENING_WORDS):
         words = words[1:]  # a title, or a word opening the sentence ("But Mr Letwin said")
-    if any(w.lower() in d["name_skip"] for w in words if w[0].isupper() or w not in _CONNECTORS):
+    if any(w.lower() in d["name_skip_set"] for w in words if w[0].isupper() or w not in _CONNECTORS):
         return ""
     return " ".join(words) if words and words[0][0].isupper() and " ".join(words) in text else ""
 

@@ -52,6 +52,8 @@ _PERCENT_END = re.compile(r"%$|per ?cent$|\bpc$|\bpct$")
 _LETTERS_END = re.compile(r"[a-z]+$")
 _ATTACHED_SCALE = re.compile(rf"{DIGITS} ?([a-z]+)")
 _DIGITS_WHOLE = re.compile(DIGITS)
+#: A number in plain digits ("40", "1,250.5"): read straight, the quick path of _read_number.
+_PLAIN_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _SPACE_OR_HYPHEN = re.compile(r"[ -]+")
 _NOT_DIGIT = re.compile(r"[^\d]")
 _NUMBER_RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -184,6 +186,10 @@ def _read_number(text: str) -> float:
     """Parse one number written in digits or words, with an optional scale word, currency sign or scale abbreviation
     ("$21bn"), or a fraction ("two-thirds", "1/2"), ratio ("one in five"), multiple ("double", "12-fold"), a minus
     sign ("-0.6", "minus 233") or a power of ten ("1.5 x 10^6", "2e9")."""
+    if _PLAIN_NUMBER.fullmatch(text) and not _AMBIGUOUS.match(text):
+        plain = float(text.replace(",", ""))  # "1,250.5": as the exact reading below gives it (both round once)
+        if plain != INF:
+            return plain
     lex = lexicon()
     negative = _NEGATIVE.match(text)
     if negative:
