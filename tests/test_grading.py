@@ -999,6 +999,10 @@ def test_grade_takes_one_notebook_named_alone(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "ana" / "notes.pdf")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a notebook (.ipynb)" in done.stderr
+    (tmp_path / "ana" / f"{lesson.name}.json").write_text(json.dumps(blank), encoding="utf-8")  # a browser's name
+    done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "ana" / f"{lesson.name}.json")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "graded as the notebook it holds" in done.stdout, done.stderr
 
 
 def test_a_notebook_that_changed_how_it_runs_scores_nothing_even_on_a_question_answered_as_asked(monkeypatch):

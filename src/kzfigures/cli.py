@@ -396,7 +396,7 @@ def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     import signal
 
-    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, table
+    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, read_notebook, table
     from .collection.listing import LESSONS
     from .collection.params import ParameterError
     from .figures.files import write_atomic
@@ -407,7 +407,8 @@ def _grade(args: argparse.Namespace) -> int:
     if missing is not None:
         raise FileNotFoundError(f"{missing}: no such folder or notebook (name the folder that holds the submitted "
                                 "notebooks, or one .ipynb file)")
-    other = next((f for f in folders if f.is_file() and f.suffix.lower() != ".ipynb"), None)
+    other = next((f for f in folders if f.is_file() and f.suffix.lower() != ".ipynb"
+                  and not isinstance(read_notebook(f), bytes)), None)  # "ana.ipynb.json" holding one is graded
     if other is not None:
         raise ParameterError(f"{other}: not a notebook (.ipynb): name the folder that holds the submitted notebooks, "
                              "or one .ipynb file")

@@ -49,9 +49,9 @@ no file (one not read by then proves nothing): no other thread runs Python betwe
 busy in Python meanwhile makes a reading wait about HOLD seconds for its turn). The answers are written out before
 any file is read. A thread can neither put a printer back between the probe's checks and its reading nor change
 values while they are written out, so a thread of the notebook's own is not trouble: a timer waiting, a pool
-left open or a progress thread changes nothing the reading sees, and what a
-thread changes between cells is the notebook's state, read as a cell's is (``grade`` and nbgrader's autograde name
-an answer that changed while no cell that sets it ran). Not guaranteed: a thread, like a callback on the kernel's
+left open or a progress thread changes nothing the reading sees, and what a thread changes between cells is the
+notebook's state, read as a cell's is (``grade`` and nbgrader's autograde name an answer that changed while no cell
+that sets it ran). Not guaranteed: a thread, like a callback on the kernel's
 event loop, that rewrites an answer in the instant after the answer's own cell, before the grader reads it; with a
 busy thread alongside, a reading longer than HOLD (answers of some hundred thousand items) or an answer of the
 notebook's own class whose methods block while the reading calls them.
