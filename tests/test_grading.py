@@ -588,11 +588,8 @@ def test_grade_names_a_notebook_whose_answers_a_hook_or_a_thread_changed(tmp_pat
     """H2: a wrong answer_3 made right by an event hook (kept, or gone once it fired) or by a timer: the row's note
     says the notebook changes how it is run and it scores nothing (it scored 5/5), and the right answers of an honest
     copy say nothing."""
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
+    right = _lesson_one(tmp_path)[1]
     cells = answer_cells(right)
     cells[2]["source"] = "answer_3 = 1000"
     folder = tmp_path / "class"
@@ -840,11 +837,8 @@ def test_a_notebook_that_customises_its_display_grades_like_its_plain_twin(tmp_p
 
 def graded_like_their_plain_twin(tmp_path: Path, honest: dict[str, str], timeout: int) -> None:
     """Lesson 01 all right, plain and with each cell of ``honest`` run first: every one graded as the plain one."""
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
+    right = _lesson_one(tmp_path)[1]
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / f"plain-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
@@ -861,11 +855,8 @@ def test_a_reading_that_does_not_come_back_in_time_is_named_on_the_row(tmp_path)
     with no note: another run's forging notebook had rewritten its answers file, gone since the answers travel in
     a file with no name, gradefix). A reading that does not come back within the probe's time (an answer whose
     tolist blocks, as a slow kernel's reply would) is named on the row, and the answers read before it are kept."""
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
+    right = _lesson_one(tmp_path)[1]
     slow = json.loads(json.dumps(right))
     last = answer_cells(slow)[-1]
     last["source"] = "".join(last["source"]) + ("\nclass Slow:\n    def tolist(self):\n        import time\n"
@@ -1382,11 +1373,8 @@ def test_every_file_handed_in_gets_a_row_a_file_that_is_no_notebook_one_line(tmp
 
 def test_notebooks_saved_as_json_or_without_an_ending_are_graded_in_the_table(tmp_path):
     """Issue 33, tried as a teacher would: two right notebooks saved under odd names score 5/5 on their rows."""
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
+    right = _lesson_one(tmp_path)[1]
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / f"ana-{lesson.name}.json").write_text(json.dumps(right), encoding="utf-8")
@@ -1405,11 +1393,8 @@ def test_a_collection_edited_while_grading_changes_no_verdict(package_copy, tmp_
     from kzfigures.classroom import grading
 
     monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
-    student = tmp_path / "student"
-    make_student(LESSONS_DIR, student)
     lesson = LESSONS[0]
-    right = filled(json.loads((student / lesson.name).read_text(encoding="utf-8")),
-                   json.loads(lesson.read_text(encoding="utf-8")))
+    right = _lesson_one(tmp_path)[1]
     folder = tmp_path / "class"
     folder.mkdir()
     for name in ("ana", "ben"):
