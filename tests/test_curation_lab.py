@@ -100,12 +100,13 @@ PHONE = """() => { const v = document.querySelector('.kz-curate'), box = (s) => 
 
 
 def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_tappable(browser, curating_lab):
-    """At 390 px (the file browser Lab opens beside the notebook closed, as a person on a phone does) the article's
-    text takes the view's width, not one word a line, the card comes under it, every control shown is at least
-    44 px tall and inside the window, and nothing scrolls sideways; words selected without a mouse (a long press)
+    """At 390 by 560 px (a phone with its browser's bars shown; the file browser Lab opens beside the notebook
+    closed, as a person on a phone does) the article's text takes the view's width, not one word a line, the card comes
+    under it, every control shown is at least 44 px tall and inside the window, and nothing scrolls sideways; Next
+    moves the mark inside the article's box, the notebook staying put; words selected without a mouse (a long press)
     are offered as a figure; widened to 1280 px, the card is beside the article again."""
     url, root, _ = curating_lab
-    page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb", width=390, height=844)
+    page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb", width=390, height=560)
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
     page.wait_for_selector("#jp-left-stack", state="hidden")
     seen = run_all(page, 0)
@@ -127,6 +128,20 @@ def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_ta
         if opened == "button.kz-edit":
             view.locator("form.kz-form input[name=lower_open]").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTEFACTS / "lab-curate-phone-edit.png"))
+
+    # the card's buttons under the article: Next (or Accept) shows the next mark inside the article's own box, and
+    # the notebook stays where it is, the buttons under the person's thumb
+    view.locator("button.kz-next").scroll_into_view_if_needed()
+    where = "() => document.querySelector('.jp-WindowedPanel-outer').scrollTop"
+    before = page.evaluate(where)
+    for words in ("£240m", "one", "About 1,200", "one in four", "first", "2027"):
+        view.locator("button.kz-next").click()
+        _card(view, words)
+    assert abs(page.evaluate(where) - before) < 2, (before, page.evaluate(where))
+    shown = page.evaluate("""() => { const a = document.querySelector('.kz-curate .kz-article');
+      const box = a.getBoundingClientRect(), mark = a.querySelector('mark.kz-current').getBoundingClientRect();
+      return [a.scrollHeight > a.clientHeight, box.top <= mark.top && mark.bottom <= box.bottom]; }""")
+    assert shown == [True, True], "the last mark of an article taller than its box is not scrolled into the box"
 
     page.evaluate("""(words) => { const article = document.querySelector('.kz-curate .kz-article');
       const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);

@@ -115,8 +115,13 @@ function render({ model, el }) {
     }
     html += `<span data-offset="${at}">${esc(text.slice(at))}</span>`;
     article.innerHTML = html;
+    // the current mark shown inside the article's own box, never by scrolling the notebook: on a phone the card's
+    // buttons are under the article, and a person's thumb stays on them from one proposal to the next
     const cur = article.querySelector("mark.kz-current");
-    if (cur) cur.scrollIntoView({block: "nearest"});
+    if (cur) {
+      const box = article.getBoundingClientRect(), mark = cur.getBoundingClientRect();
+      if (mark.top < box.top || mark.bottom > box.bottom) article.scrollTop += mark.top - box.top - box.height / 3;
+    }
   }
   function drawCard() {
     const c = model.get("card");
