@@ -1027,3 +1027,25 @@ def test_an_accepted_credit_keeps_how_its_sentence_gives_it_and_an_organisation_
                                                                                        "explicit"]
     assert {r["name"]: r["kind"] for r in read_rows(root / "data" / "people.csv")}["The ferry company"] == "organisation"
     assert validate_package(root) == []
+
+
+def test_the_views_stylesheet_stacks_it_on_a_narrow_screen_with_controls_44_px_tall():
+    """The cheap side of tests/test_curation_lab.py's phone test: the view's own stylesheet has a rule for a narrow
+    view (a phone, a narrow panel) that puts the card under the article, lets the side shrink and gives every
+    control 44 px to tap; the wide rules (article and card side by side) stay as they were."""
+    import re
+
+    from kzfigures.charts.curating import CurationView
+
+    css = re.search(r"<style>(.*)</style>", CurationView._esm, re.S)
+    assert css, "the view has no stylesheet"
+    narrow = re.search(r"@container \(max-width: (\d+)em\) \{(.*?)\n    \}", css.group(1), re.S)
+    assert narrow and int(narrow.group(1)) >= 30, "no rule for a narrow view"
+    rules = {sel.strip(): body for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}",
+                                                           re.sub(r"/\*.*?\*/", "", narrow.group(2)))}
+    assert "flex-direction:column" in rules[".kz-curate .kz-layout"]
+    assert "min-width:0" in rules[".kz-curate .kz-side"]
+    assert "min-height:44px" in rules[".kz-curate button, .kz-curate select, .kz-curate input[type=text]"]
+    assert "min-height:44px" in rules[".kz-curate label:has(> input[type=checkbox])"]
+    wide = css.group(1)[:narrow.start()]
+    assert "display:flex" in wide and "min-width:19em" in wide

@@ -85,6 +85,79 @@ def _edit(view, fields: dict[str, str]) -> None:
     form.locator("button.kz-accept-changes").click()
 
 
+#: What a phone-width view measures: the article's and the view's widths, the card's place, the page's and the view's
+#: scrolling widths, and every control shown that is under 44 px tall or reaches past the window's right edge (a
+#: checkbox is tapped through its label).
+PHONE = """() => { const v = document.querySelector('.kz-curate'), box = (s) => v.querySelector(s).getBoundingClientRect();
+  const shown = [...v.querySelectorAll('button, select, input')].filter(e => e.offsetParent !== null);
+  const target = (e) => (e.type === 'checkbox' ? e.closest('label') : e).getBoundingClientRect();
+  return {view: v.getBoundingClientRect().width, article: box('.kz-article').width,
+    articleBottom: box('.kz-article').bottom, articleRight: box('.kz-article').right, sideTop: box('.kz-side').top,
+    sideLeft: box('.kz-side').left, page: document.documentElement.scrollWidth, window: window.innerWidth,
+    viewScroll: v.scrollWidth - v.clientWidth, controls: shown.length,
+    small: shown.filter(e => target(e).height < 44).map(e => e.className || e.name),
+    outside: shown.filter(e => target(e).right > window.innerWidth).map(e => e.className || e.name)}; }"""
+
+
+def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_tappable(browser, curating_lab):
+    """At 390 by 560 px (a phone with its browser's bars shown; the file browser Lab opens beside the notebook
+    closed, as a person on a phone does) the article's text takes the view's width, not one word a line, the card comes
+    under it, every control shown is at least 44 px tall and inside the window, and nothing scrolls sideways; Next
+    moves the mark inside the article's box, the notebook staying put; words selected without a mouse (a long press)
+    are offered as a figure; widened to 1280 px, the card is beside the article again."""
+    url, root, _ = curating_lab
+    page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb", width=390, height=560)
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+    page.wait_for_selector("#jp-left-stack", state="hidden")
+    seen = run_all(page, 0)
+    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
+    view = page.locator(".kz-curate")
+    view.wait_for(timeout=60_000)
+    _progress(view, "0 of 7 decided")
+    _card(view, "five years")
+    view.locator(".kz-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTEFACTS / "lab-curate-phone.png"))
+    for opened in ("none", "button.kz-edit", "button.kz-reject"):
+        if opened != "none":
+            view.locator(opened).click()
+        got = page.evaluate(PHONE)
+        assert got["view"] > 250 and got["article"] >= got["view"] - 1, got
+        assert got["sideTop"] >= got["articleBottom"], got
+        assert got["page"] <= got["window"] and got["viewScroll"] <= 0, got
+        assert got["controls"] >= 6 and got["small"] == [] and got["outside"] == [], (opened, got)
+        if opened == "button.kz-edit":
+            view.locator("form.kz-form input[name=lower_open]").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTEFACTS / "lab-curate-phone-edit.png"))
+
+    # the card's buttons under the article: Next (or Accept) shows the next mark inside the article's own box, and
+    # the notebook stays where it is, the buttons under the person's thumb
+    view.locator("button.kz-next").scroll_into_view_if_needed()
+    where = "() => document.querySelector('.jp-WindowedPanel-outer').scrollTop"
+    before = page.evaluate(where)
+    for words in ("£240m", "one", "About 1,200", "one in four", "first", "2027"):
+        view.locator("button.kz-next").click()
+        _card(view, words)
+    assert abs(page.evaluate(where) - before) < 2, (before, page.evaluate(where))
+    shown = page.evaluate("""() => { const a = document.querySelector('.kz-curate .kz-article');
+      const box = a.getBoundingClientRect(), mark = a.querySelector('mark.kz-current').getBoundingClientRect();
+      return [a.scrollHeight > a.clientHeight, box.top <= mark.top && mark.bottom <= box.bottom]; }""")
+    assert shown == [True, True], "the last mark of an article taller than its box is not scrolled into the box"
+
+    page.evaluate("""(words) => { const article = document.querySelector('.kz-curate .kz-article');
+      const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent.indexOf(words);
+        if (at >= 0) { window.getSelection().setBaseAndExtent(node, at, node, at + words.length); return; } } }""",
+                  "A score of")
+    view.locator(".kz-selection").filter(has_text="“A score of”").wait_for(timeout=10_000)
+    assert view.locator(".kz-selection button.kz-propose").bounding_box()["height"] >= 44
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wide = page.evaluate(PHONE)
+    assert wide["sideLeft"] >= wide["articleRight"] and wide["article"] > 400, wide
+    page.close()
+
+
 def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     url, root, article = curating_lab
     page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb")

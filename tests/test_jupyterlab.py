@@ -113,11 +113,11 @@ APPLIED = f"""async (path) => {{ const kernel = ({PANEL})(path).sessionContext.s
   await kernel.info; await kernel.spec; await new Promise(done => setTimeout(done, 0)); }}"""
 
 
-def open_notebook(browser, lab, path: str):
-    """Open a notebook in a fresh workspace and wait until Lab has loaded it and its kernel is idle with its info
-    applied (JupyterLab must run with EXPOSE_APP)."""
+def open_notebook(browser, lab, path: str, width: int = 1280, height: int = 900):
+    """Open a notebook in a fresh workspace, in a window ``width`` by ``height``, and wait until Lab has loaded it and
+    its kernel is idle with its info applied (JupyterLab must run with EXPOSE_APP)."""
     url, _ = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{url}/lab/workspaces/t{time.monotonic_ns()}/tree/{path}?token={TOKEN}&reset")
     config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
     assert config.get("exposeAppInBrowser"), f"the tests read Lab's state: start JupyterLab with {EXPOSE_APP}"

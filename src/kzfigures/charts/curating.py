@@ -33,7 +33,8 @@ function esc(s) {  // text from the data as text, in an element or in an attribu
 function render({ model, el }) {
   el.classList.add("kz-curate");
   el.innerHTML = `<style>
-    .kz-curate {display:flex; gap:1.2em; font-family:inherit; align-items:flex-start}
+    .kz-curate {container-type:inline-size; font-family:inherit}
+    .kz-curate .kz-layout {display:flex; gap:1.2em; align-items:flex-start}
     .kz-curate .kz-article {flex:3; white-space:pre-wrap; line-height:1.7; max-height:38em; overflow:auto;
       border:1px solid #ccc; padding:.6em .8em; background:#fff; color:#111}
     .kz-curate .kz-side {flex:2; min-width:19em; overflow-wrap:anywhere}
@@ -57,7 +58,19 @@ function render({ model, el }) {
     .kz-curate .kz-keys {font-size:85%; color:#555; margin-top:.4em}
     .kz-curate:focus-within .kz-keys {color:#111}
     .kz-curate:focus-within .kz-keys::before {content:"● "; color:#0072B2}
+    @container (max-width: 40em) {  /* a phone, or a narrow panel: the article full width, the card under it */
+      .kz-curate .kz-layout {flex-direction:column; align-items:stretch}
+      .kz-curate .kz-article {flex:none; max-height:60vh}
+      .kz-curate .kz-side {flex:none; min-width:0}
+      .kz-curate button, .kz-curate select, .kz-curate input[type=text] {min-height:44px; box-sizing:border-box}
+      .kz-curate select {max-width:100%}
+      .kz-curate label:has(> input[type=checkbox]) {display:flex; align-items:center; gap:.5em; min-height:44px}
+      .kz-curate input[type=checkbox] {width:1.3em; height:1.3em; margin:0}
+      .kz-curate .kz-card tr, .kz-curate .kz-card th, .kz-curate .kz-card td {display:block; width:auto}
+      .kz-curate .kz-card th {padding:.35em 0 0; overflow-wrap:normal}
+    }
   </style>
+  <div class="kz-layout">
   <div class="kz-article" tabindex="0" aria-label="the article: click a dashed mark, or select words to add a figure"></div>
   <div class="kz-side">
     <div class="kz-progress" role="status"></div>
@@ -82,6 +95,7 @@ function render({ model, el }) {
     <div><button class="kz-undo">Undo</button><button class="kz-save">Save</button></div>
     <div class="kz-keys">Keys, once you click in the view: a accept · e edit · r reject · u undo · j or → next ·
       k or ← previous</div>
+  </div>
   </div>`;
   const article = el.querySelector(".kz-article");
   const q = (s) => el.querySelector(s);
@@ -101,8 +115,13 @@ function render({ model, el }) {
     }
     html += `<span data-offset="${at}">${esc(text.slice(at))}</span>`;
     article.innerHTML = html;
+    // the current mark shown inside the article's own box, never by scrolling the notebook: on a phone the card's
+    // buttons are under the article, and a person's thumb stays on them from one proposal to the next
     const cur = article.querySelector("mark.kz-current");
-    if (cur) cur.scrollIntoView({block: "nearest"});
+    if (cur) {
+      const box = article.getBoundingClientRect(), mark = cur.getBoundingClientRect();
+      if (mark.top < box.top || mark.bottom > box.bottom) article.scrollTop += mark.top - box.top - box.height / 3;
+    }
   }
   function drawCard() {
     const c = model.get("card");
@@ -185,17 +204,20 @@ function render({ model, el }) {
     if (!holder || !holder.dataset || holder.dataset.offset === undefined) return null;
     return Number(holder.dataset.offset) + (node.nodeType === 3 ? offset : 0);
   }
-  article.onmouseup = () => {
+  function selected() {  // words selected in the article: offered to propose as a figure
     const sel = window.getSelection();
-    if (sel.isCollapsed || !article.contains(sel.anchorNode) || !article.contains(sel.focusNode)) {
-      q(".kz-selection").hidden = true; selection = null; return;
-    }
+    if (sel.isCollapsed || !article.contains(sel.anchorNode) || !article.contains(sel.focusNode)) return false;
     const a = offsetOf(sel.anchorNode, sel.anchorOffset), b = offsetOf(sel.focusNode, sel.focusOffset);
-    if (a === null || b === null) return;
+    if (a === null || b === null) return true;
     selection = [Math.min(a, b), Math.max(a, b)];
     q(".kz-selected").textContent = model.get("text").slice(selection[0], selection[1]);
     q(".kz-selection").hidden = false;
-  };
+    return true;
+  }
+  article.onmouseup = () => { if (!selected()) { q(".kz-selection").hidden = true; selection = null; } };
+  // A phone selects with a long press and its handles, and sends no mouseup: the selection itself is followed.
+  const onSelectionChange = () => { selected(); };
+  document.addEventListener("selectionchange", onSelectionChange);
   q(".kz-propose").onclick = () => {
     if (selection) send({action: "select", start: selection[0], end: selection[1]});
     q(".kz-selection").hidden = true;
@@ -244,6 +266,7 @@ function render({ model, el }) {
   model.on("change:message", drawStatus);
   model.on("change:error", drawStatus);
   drawArticle(); drawCard(); drawStatus();
+  return () => document.removeEventListener("selectionchange", onSelectionChange);
 }
 export default { render };
 """
