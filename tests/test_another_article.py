@@ -82,3 +82,35 @@ def test_stated_writes_every_digit_a_value_has(value, written):
     from kzfigures.figures.formatting import stated
 
     assert stated(value) == written
+
+
+def test_the_readers_table_lists_figures_in_text_order_whatever_the_save_order(package_copy, monkeypatch):
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    article = add_article(MARKETS, "Harbour shares close lower", "Test Gazette", "2024-05-07", root=package_copy)
+    draft_article(article, root=package_copy)
+    c = curation(article, package_copy)
+    for pid in reversed(list(c.proposals.index)):  # saved last to first
+        c.accept(pid)
+    c.save()
+    text = MARKETS.read_text(encoding="utf-8")
+    figures = load_figures(package_copy, seed=article)
+    shown = list(views.readable(figures)["as written"])
+    assert shown == sorted(shown, key=text.index) and len(shown) == 8  # every number phrase of the article
+    assert list(load_figures(package_copy)["seed_id"]) == [FLAGSHIP] * 21 + [article] * len(shown)
+
+
+#: The lesson's questions that read a figure as a level: none may ask about a change ("fell 0.8%").
+LEVEL_QUESTIONS = {"bounds", "kind", "compare", "share"}
+
+
+def test_a_lesson_asks_no_level_question_about_a_change(markets):
+    from kzfigures.classroom.exercises import article as lesson_article
+    from kzfigures.classroom.exercises import exercises
+
+    root, article = markets
+    figures = load_figures(root, seed=article).set_index("figure_id")
+    changes = set(figures.index[figures["change"].isin(("up", "down"))])
+    assert changes  # the article states falls and rises
+    made = exercises(lesson_article(article, root))
+    asked = {fid for e in made if e.template in LEVEL_QUESTIONS for fid in e.figures}
+    assert {"bounds", "kind"} <= {e.template for e in made} and asked and not asked & changes
