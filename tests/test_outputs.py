@@ -15,7 +15,7 @@ def published():
     """Outputs holding one chart and one table, as a notebook keeps them."""
     counts = views.count_by(kzfigures.load_figures())
     outputs = Outputs()
-    outputs.chart(plotting.count_chart(counts, name="kinds", title="K"))
+    outputs.chart(plotting.count_chart(counts, name="kinds", title="K", article=kzfigures.citation()))
     outputs.table(counts, "kinds")
     return outputs
 

@@ -54,7 +54,8 @@ def test_estimates_are_labelled_in_their_sources_own_words(figures):
 
 
 def test_png_and_svg_are_byte_stable(figures):
-    make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K")
+    make = lambda: plotting.count_chart(views.count_by(figures), name="k", title="K",
+                                          article=kzfigures.citation())
     first, second = make(), make()
     png, svg = first.png(), first.svg()  # each drawn once
     assert png == second.png() and svg == second.svg()
@@ -350,7 +351,7 @@ def _every_chart_cached():
                                       xlabel="people"),
         "timeline": plotting.timeline_chart(events, kzfigures.external_events(), kzfigures.published(), name="t",
                                             title="T", first_year=2004, last_year=2015),
-        "count": plotting.count_chart(views.count_by(figures), name="c", title="C"),
+        "count": plotting.count_chart(views.count_by(figures), name="c", title="C", article=kzfigures.citation()),
         "places": plotting.places_chart(places, name="m", title="M"),
     }
     charts["penalty"] = plotting.penalty_chart(term, sentences, name="s", title="S")

@@ -33,10 +33,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from ..figures.bounds import Bounds
 from ..figures.citation import citation
-from ..figures.formatting import number
+from ..figures.formatting import number, stated
 from ..figures.lexicon import lexicon
 from ..figures.literal import xml_text
-from ..figures.seeds import FLAGSHIP
 from ..figures.table import bounds_of, change_words, credit, curator_reading, is_change
 
 P = ParamSpec("P")
@@ -231,10 +230,30 @@ def _credits(rows: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(credit(row) for _, row in rows.iterrows()))
 
 
+def articles_cited(rows: pd.DataFrame | None) -> str:
+    """The articles ``rows`` come from (their seed_id), each cited once in the order met: "A; B"; "" when none."""
+    if rows is None or "seed_id" not in rows:
+        return ""
+    seeds = [s for s in rows["seed_id"] if isinstance(s, str) and s]
+    return "; ".join(_cite_seed(seed) for seed in dict.fromkeys(seeds))
+
+
+def _cite_seed(seed: str) -> str:
+    """An article cited from its metadata; by its id when this collection ($KZFIGURES_ROOT) does not hold it."""
+    try:
+        return citation(seed)
+    except ValueError:  # the rows were loaded from another folder (load_figures(root=…))
+        return f"the article “{seed}”"
+
+
 def source_line(rows: pd.DataFrame | None = None, extra: str = "", article: str | None = None) -> str:
-    """The source line under a chart: the article (the flagship unless ``article`` cites another), who is credited,
-    and anything external."""
-    line = f"Source: {article or citation(FLAGSHIP)}."
+    """The source line under a chart: the article(s) its rows come from (or ``article``, a citation, when the rows
+    do not say), who is credited, and anything external. ValueError when nothing says which article it is."""
+    cited = article or articles_cited(rows)
+    if not cited:
+        raise ValueError("a chart's source line needs its article: rows with a seed_id, or "
+                         "article=kzfigures.citation(seed_id)")
+    line = f"Source: {cited}."
     if rows is not None and len(rows):
         line += f" Figures according to: {_credits(rows)}."
         if "override_reason" in rows:  # a curator's reading of the words, said wherever the figure is drawn
@@ -394,9 +413,10 @@ def _interval_words(b: Bounds, row: pd.Series, fmt: Callable[..., str]) -> str:
     return text
 
 
-def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool, fmt: Callable[..., str],
-                    scale: float = 1.0, xlabel: str) -> list[str]:
-    """Draw rows as intervals on one axis (points, bars, hollow or filled ends, arrows); return each row in words."""
+def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scale: bool,
+                    fmt: Callable[..., str] | None, scale: float = 1.0, xlabel: str) -> list[str]:
+    """Draw rows as intervals on one axis (points, bars, hollow or filled ends, arrows); return each row in words.
+    ``fmt`` None: a stated figure with every digit it has (stated), a derived one to a few (number)."""
     drawn = [_scaled(row, scale) for _, row in rows.iterrows()]
     log_scale, left, right = _interval_axis(drawn, log_scale)
     described = []
@@ -410,7 +430,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, labels: list[str], *, log_scal
             ax.plot([lo], [y], marker="D" if b.bound == "approximate" else "o", ms=9, color=colour, zorder=3)
         else:
             _draw_bar(ax, b, y, lo, right, colour, bool(row.get("derived")))
-        text = _interval_words(b, row, fmt)
+        text = _interval_words(b, row, fmt or (number if row.get("derived") else stated))
         if _for_phone():  # its words just under each bar, across the drawing's width: no room beside it
             ax.text(0, y - 0.15, textwrap.fill(f"{labels[i]}: {text}", 38), transform=ax.get_yaxis_transform(),
                     fontsize=_fs(9), va="top", ha="left", color=COLOURS["text"])
@@ -456,16 +476,18 @@ def levels_only(rows: pd.DataFrame, labels: list[str] | None = None) -> tuple[pd
 
 @_in_house_style
 def interval_chart(rows: pd.DataFrame, *, name: str, title: str, xlabel: str, labels: Iterable[str] | None = None,
-                   log_scale: bool = False, value_format: str = "{:,.0f}", caption_intro: str = "",
+                   log_scale: bool = False, value_format: str | None = None, caption_intro: str = "",
                    extra_source: str = "", scale: float = 1.0) -> Chart:
     """Draw figures as intervals on one axis: points for exact values, bars for ranges, arrows for open ends.
 
-    ``scale`` multiplies the values drawn (100 to draw a share as percent).
+    ``scale`` multiplies the values drawn (100 to draw a share as percent); ``value_format`` ("{:,.2f}") writes the
+    values, each with every digit it has when None ($44.38 stays 44.38).
     """
     rows, given, left_out = levels_only(rows, list(labels) if labels is not None else None)
     labels = given if given is not None else list(rows["measure"])
     figure, ax, foot = _new_figure(8.5, _rows_height(len(rows)))
-    described = _draw_intervals(ax, rows, labels, log_scale=log_scale, fmt=value_format.format, scale=scale,
+    described = _draw_intervals(ax, rows, labels, log_scale=log_scale,
+                                fmt=value_format.format if value_format else None, scale=scale,
                                 xlabel=xlabel)
     source = source_line(rows, extra_source)
     _finish(ax, foot, title, source, _legend_handles([_scaled(r, scale) for _, r in rows.iterrows()], rows))
@@ -503,7 +525,7 @@ def panels_chart(rows: pd.DataFrame, *, name: str, title: str, by: str = "unit",
     for ax, group in zip(axes, groups, strict=True):
         part = rows.loc[rows[by] == group].reset_index(drop=True)
         labels = [period_label(r) for _, r in part.iterrows()]
-        words = _draw_intervals(ax, part, labels, log_scale=log_scale, fmt="{:,.0f}".format, xlabel=str(group))
+        words = _draw_intervals(ax, part, labels, log_scale=log_scale, fmt=None, xlabel=str(group))
         described.append(f"{group}: " + "; ".join(words))
     source = source_line(rows, extra_source)
     _finish(axes[0], foot, "", source, _legend_handles([bounds_of(r) for _, r in rows.iterrows()], rows))
@@ -564,9 +586,9 @@ def _end_handles(drawn: list[Bounds], near: list[bool]) -> list:
 
 # -- counts of figures ---------------------------------------------------------------------------------
 @_in_house_style
-def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str | None = None) -> Chart:
+def count_chart(counts: pd.DataFrame, *, name: str, title: str, article: str) -> Chart:
     """How many curated figures of each kind the article states (restatements shown apart; what the draft proposed
-    is never counted); ``article`` cites it (see kzfigures.citation) when it is not the flagship."""
+    is never counted); ``article`` cites it (kzfigures.citation(seed_id)): the counts do not say which it is."""
     figure, ax, foot = _new_figure(7.5, 3.6)
     if counts.empty:
         source = source_line(extra="Counted by kzfigures from the article's text.", article=article)
@@ -660,7 +682,7 @@ def places_chart(places: pd.DataFrame, *, name: str, title: str) -> Chart:
     if (places["role"] != "attacks").any():
         handles.append(Line2D([], [], marker="s", ls="", color=COLOURS["external"], ms=9, label="for reference"))
     source = source_line(extra="Coordinates are external: the cities' Wikipedia infoboxes, not the article. "
-                               "No borders are drawn.")
+                               "No borders are drawn.", article=articles_cited(places))
     _finish(ax, foot, title, source, handles)
     caption = "Cities named in the article (the countries it names are not drawn): " + "; ".join(described) + "."
     data = places[[c for c in ("quote", "role", "role_in_article", "latitude", "longitude", "coordinates_source")
@@ -795,7 +817,8 @@ def timeline_chart(events: pd.DataFrame, external: pd.DataFrame, published: pd.T
         _few_dates(ax)
     ax.grid(axis="x", color="#eeeeee")
     handles = _timeline_handles({_event_kind(r) for r in rows})
-    source = source_line(extra="Grey events are external: see their sources in the table.")
+    source = source_line(extra="Grey events are external: see their sources in the table.",
+                         article=articles_cited(events) or articles_cited(external) or "external events only")
     _finish(ax, foot, title, source, handles)
     caption = "Timeline: " + "; ".join(described) + "."
     data = pd.DataFrame({"label": [r[2] for r in rows], "date as written": [r[3] for r in rows],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..figures.bounds import BOUND_VALUES, Bounds, Number
-from ..figures.formatting import number, percent, unread
+from ..figures.formatting import number, percent, stated, unread
 from ..figures.seeds import FLAGSHIP
 from ..figures.table import (
     CHANGE_NOUNS,
@@ -26,7 +26,7 @@ from .tables import ReaderTable as ReaderTable  # a notebook shows a table as a 
 
 #: Columns a topic view keeps: what a reader needs to use and cite a figure.
 VIEW_COLUMNS: list[str] = [
-    "figure_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
+    "figure_id", "seed_id", "measure", "number_text", "lower", "upper", "lower_open", "upper_open", "bound", "unit",
     "period_start", "period_end", "period_text", "place", "attributed_to", "source_type", "attribution", "same_as",
     "derived", "derived_from", "quote", "bounds", "change",
 ]
@@ -56,8 +56,11 @@ def topic_view(topic: str, root: str | Path | None = None, include_restatements:
 
 
 def _words_for(row: pd.Series) -> Callable[[Number], str]:
-    """How a figure's values are written: a share as a percentage ("1.67%"), anything else as a number."""
-    return (lambda v: percent(v, 2)) if row["unit"] == "share" else number
+    """How a figure's values are written: a share as a percentage ("1.67%"), anything else as a number; a stated
+    figure with every digit it has ("44.38", "0.125%"), a derived one to a few (number, percent)."""
+    if row["unit"] == "share":
+        return (lambda v: percent(v, 2)) if row["derived"] else (lambda v: f"{stated(float(v) * 100)}%")
+    return number if row["derived"] else stated
 
 
 def readable(figures: pd.DataFrame) -> pd.DataFrame:

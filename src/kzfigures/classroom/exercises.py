@@ -110,6 +110,15 @@ def _stated(a: Article) -> pd.DataFrame:
     return f.loc[keep]
 
 
+def _levels(a: Article) -> pd.DataFrame:
+    """The stated figures that are levels: a change ("fell 0.8%", the size of a fall) is left out of the questions
+    that read a figure as a level (its bounds, its kind, a comparison of scopes, a share)."""
+    stated = _stated(a)
+    if "change" not in stated:
+        return stated
+    return stated.loc[~stated["change"].isin(("up", "down"))]
+
+
 def _kind(bound: str) -> str:
     """The kind a bound belongs to (exact, range, open, vague), or "" for one the lesson does not ask about."""
     return str(WORDS["kind_words"].get(bound, ""))
@@ -154,7 +163,7 @@ def _kind_exercises(a: Article, used: set[str]) -> list[Exercise]:
     t, kinds = TEMPLATE_WORDS["kind"], set()
     out: list[Exercise] = []
     for wanted in ("exact", "vague", "range", "open"):
-        for _, row in _stated(a).iterrows():
+        for _, row in _levels(a).iterrows():
             kind = _kind(row["bound"])
             if kind == wanted and kind not in kinds and row["figure_id"] not in used and len(out) < 2:
                 kinds.add(kind)
@@ -175,7 +184,7 @@ def _bounds_exercises(a: Article, used: set[str]) -> list[Exercise]:
     for kinds in (OPEN, ("range",), ("vague",), ("exact",)):
         if len(out) == 2 or (kinds == ("exact",) and out):
             break
-        stated = _stated(a)
+        stated = _levels(a)
         read_by_words = (stated["override_reason"].fillna("").astype(str).str.strip() == ""
                          if "override_reason" in stated else stated["bound"].map(lambda _: True))
         rows = stated.loc[stated["bound"].isin(kinds) & read_by_words]  # a curator's reading is not "the words'"
@@ -262,7 +271,8 @@ def _share_exercises(a: Article, used: set[str]) -> list[Exercise]:
         if raw["op"] != "divide" or left not in by_id.index or right not in by_id.index:
             continue
         part, whole = by_id.loc[left], by_id.loc[right]
-        if part["unit"] != whole["unit"] or by_id.loc[left, "derived"] or by_id.loc[right, "derived"]:
+        if part["unit"] != whole["unit"] or by_id.loc[left, "derived"] or by_id.loc[right, "derived"] or any(
+                by_id.loc[i].get("change") in ("up", "down") for i in (left, right)):  # a change is not a part
             continue
         t = TEMPLATE_WORDS["share"]
         result: Bounds = part["bounds"] / whole["bounds"]
@@ -286,7 +296,7 @@ def _scope(row: pd.Series, what: str) -> str:
 
 def _compare_exercises(a: Article, used: set[str]) -> list[Exercise]:
     """The first pair of figures that differ in exactly one of unit, place and period (place and period first)."""
-    rows = [row for _, row in _stated(a).iterrows()]
+    rows = [row for _, row in _levels(a).iterrows()]
     for wanted in ("place", "period", "unit"):
         for i, first in enumerate(rows):
             for second in rows[i + 1:]:

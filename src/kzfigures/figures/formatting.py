@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 
@@ -15,6 +16,16 @@ def number(value: float | Fraction, digits: int = 4, grouped: bool = True) -> st
     if math.isfinite(x) and x.is_integer():
         return f"{x:{comma}.0f}"
     return f"{x:{comma}.{digits}g}"
+
+
+def stated(value: float | Fraction, grouped: bool = True) -> str:
+    """A value with every digit it has, none rounded away: 44.38 -> "44.38", 15000 -> "15,000", 0.125 -> "0.125"."""
+    x = float(value)
+    comma = "," if grouped else ""
+    if not math.isfinite(x) or x.is_integer():
+        return number(x, grouped=grouped)
+    places = max(0, -int(Decimal(repr(round(x, 10))).as_tuple().exponent))  # round(…, 10): no float noise (0.1*3)
+    return f"{x:{comma}.{places}f}"
 
 
 def percent(fraction: float | Fraction, decimals: int = 2) -> str:

@@ -165,7 +165,16 @@ def curated_rows(root: str | Path | None = None, include_derived: bool = False, 
     if seed is not None:
         _check_seed(root, seed)
         table = table.loc[table["seed_id"] == seed]
-    return table.reset_index(drop=True).copy()
+    return in_text_order(table).reset_index(drop=True).copy()
+
+
+def in_text_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Each article's figures in the order they stand in its text (number_start), the articles in the order they
+    were first saved, then the derived figures as they were (a save appends, so data/figures.csv need not be)."""
+    first = {seed: i for i, seed in enumerate(dict.fromkeys(table["seed_id"]))}
+    key = pd.DataFrame({"derived": table["derived"].astype(bool), "seed": table["seed_id"].map(first),
+                        "at": table["number_start"]}, index=table.index)
+    return table.loc[key.sort_values(["derived", "seed", "at"], kind="stable", na_position="last").index]
 
 
 def _check_seed(root: str | Path | None, seed: str) -> None:
