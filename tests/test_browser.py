@@ -232,6 +232,75 @@ def test_every_table_on_every_page_fits_and_shows_every_column(browser, default_
     page.close()
 
 
+#: A curator's reason of ordinary length (issue 33), and its last words (cut off when the table did not fit).
+REASON, REASON_END = ("a score is twenty, an old English word for twenty; the article uses it as a round count",
+                      "round count")
+
+
+@pytest.fixture(scope="module")
+def read_by_a_curator(tmp_path_factory) -> Path:
+    """A page of the report's template holding page 00's table of the flagship's figures, one of them read by a
+    curator with a reason of ordinary length (as its notebook shows it: the reader's table, less its numbers)."""
+    import nbformat
+
+    from kzfigures.charts.outputs import SHOWN_WITHOUT
+    from kzfigures.charts.tables import ReaderTable
+    from kzfigures.charts.views import readable
+    from kzfigures.figures.table import load_figures
+    from kzfigures.report.pages import exporter
+
+    figures = load_figures()
+    figures.loc[figures.index[2], "override_reason"] = REASON
+    shown = readable(figures).drop(columns=list(SHOWN_WITHOUT), errors="ignore")
+    html = ReaderTable(shown)._repr_html_()
+    assert f"by the curator: {REASON}" in html
+    cell = nbformat.v4.new_code_cell("outputs.table(views.readable(figures), 'figures')", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": repr(shown)},
+                               metadata={"kzfigures": {"table": "figures"}})])
+    page = tmp_path_factory.mktemp("read-by-a-curator") / "00-article-in-numbers.html"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Every figure, with its words"), cell])
+    page.write_text(exporter().from_notebook_node(notebook, resources={"metadata": {"name": page.stem}})[0],
+                    encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_curators_reason_wraps_and_every_column_shows(browser, read_by_a_curator, width):
+    """Issue 33: a curator's reason in the interval cell, which the page keeps on one line, scrolled the table
+    sideways in its box at 1280 px: only three columns showed and the reason was cut off. It wraps now, under the
+    interval, and the table fits at 1280 px (every column's header in view) and at 390 px (every field shown)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(read_by_a_curator.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    (table,) = page.evaluate(TABLES_JS)
+    assert table["scroll"] <= 0 and table["rows"] > 20, (width, table["scroll"])
+    if width >= 1000:
+        assert not table["stacked"] and [h["text"] for h in table["headers"] if not h["shown"]] == []
+        assert {"interval", "unit", "credited to"} <= {h["text"] for h in table["headers"]}
+    else:
+        assert table["stacked"] and all(f["shown"] for f in table["fields"])
+    reading = page.locator("td[data-label='interval'] .kz-aside")
+    assert reading.count() == 1 and reading.inner_text().endswith(f"{REASON_END})")
+    assert reading.evaluate("""e => { const r = e.getBoundingClientRect(), c = e.closest('td').getBoundingClientRect();
+                                      return r.width > 0 && r.left >= c.left - 1 && r.right <= c.right + 1; }""")
+    page.close()
+
+
+def test_on_paper_a_curators_reason_is_printed_whole_beside_every_column(browser, read_by_a_curator):
+    """Issue 33 on paper: the table cut at the page's edge printed the reason half and no "credited to"."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(read_by_a_curator.as_uri(), wait_until="load")
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    page.close()
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in printed))
+    assert REASON_END in text and "credited to" in text, text[:600]
+
+
 def test_tables_put_the_meaning_first_and_the_quote_under_its_row(browser, default_report):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((default_report / "01-foreign-fighters.html").as_uri())

@@ -97,6 +97,41 @@ def test_each_value_reads_as_a_reader_reads_it(column, value, shown):
     assert found == [shown]
 
 
+#: A curator's reason of ordinary length (issue 33: it made the interval cell, kept on one line, as wide as itself).
+READING = ("read as 20 by the curator: a score is twenty, an old English word for twenty; the article uses it as a "
+           "round count")
+
+
+@pytest.mark.parametrize(("column", "value", "shown"), [
+    ("interval", f"[20, 20] ({READING})", f'[20, 20] <span class="kz-aside">({READING})</span>'),
+    ("interval", "(300, ∞) (read as 300 to 400 by the curator: <b>x</b>)",  # the notation starts with a bracket too
+     '(300, ∞) <span class="kz-aside">(read as 300 to 400 by the curator: &lt;b&gt;x&lt;/b&gt;)</span>'),
+    ("external bounds", "[2,000, ∞) (as the source words it)", '[2,000, ∞) <span class="kz-aside">(as the source '
+                                                                'words it)</span>'),
+    ("interval", "(15,000, ∞)", "(15,000, ∞)"),  # a notation alone is as it was
+    ("interval", "[180, 250]", "[180, 250]"),
+    ("date_start", "2014-09-30", "2014-09-30"),
+    ("attributed_to", "Zhakip Assanov (official statement, quoted)",  # a column that wraps anyway: as it was
+     "Zhakip Assanov (official statement, quoted)"),
+])
+def test_words_in_brackets_after_a_notation_are_text_apart_from_it(column, value, shown):
+    """Issue 33: a curator's reading in the interval cell, which the page keeps on one line, scrolled the table
+    sideways at 1280 px; the notation stays whole, the words after it are a box of their own that wraps."""
+    assert cells(reader_table(pd.DataFrame({column: [value], "words": ["w"]})), header(column)) == [shown]
+
+
+def test_the_page_keeps_on_one_line_the_columns_whose_readings_wrap():
+    """The report's stylesheet keeps on one line the very columns (by name) whose bracketed words the writer sets
+    apart, and lets those words wrap."""
+    from kzfigures.charts import tables
+    from kzfigures.report.pages import TEMPLATES
+
+    css = (TEMPLATES / "kzreport" / "index.html.j2").read_text(encoding="utf-8")
+    rule = re.search(r"td:is\(([^)]*)\) \{ white-space: nowrap; \}", css)
+    assert rule and sorted(re.findall(r'data-label="([^"]+)"', rule.group(1))) == sorted(tables.WHOLE)
+    assert re.search(r"td \.kz-aside \{[^}]*white-space: normal;", css)
+
+
 @pytest.mark.parametrize(("values", "right"), [
     ([10, 2, 4], True), ([0.0167, 12.5], True), ([1.5, math.nan], True), (["15", "21"], True),
     (["15", "nine"], False), (["2014-06", "2015-12"], False), (["(15,000, ∞)", "[2, ∞)"], False),

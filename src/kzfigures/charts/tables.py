@@ -10,6 +10,8 @@ executed notebook holds the reader's table and the report shows that output as i
   stays in the row and comes first: it is the words);
 - a figure id without its measure beside it becomes the measure in words (``labels``) with the id under it;
 - a snake_case value reads as words ("more_than" -> "more than"); an id is shown in code;
+- a notation the page keeps on one line (an interval, a date: WHOLE) has the words in brackets after it (a curator's
+  reading) in a box of their own (kz-aside) that wraps, so a long reading never widens the table;
 - an empty cell (None, NaN, NaT) is empty; a cited http(s) address is a link (a link, never a load);
 - a column is right-aligned only when every cell in it is a number or empty (and one is a number);
 - each cell carries its column's name (data-label), so a phone can stack the rows.
@@ -57,6 +59,10 @@ NUMBER = re.compile(rf"^[−-]?{DIGITS}%?$|^-?inf$")
 #: A value that is an identifier in snake_case ("more_than"): shown in words ("more than") outside id columns.
 SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
+#: Columns of notations the report's stylesheet keeps on one line ("(15,000, ∞)", "2014-09-30"), by data-label.
+WHOLE = ("as of", "from", "to", "date", "interval", "external bounds")
+#: A notation and the words in brackets after it: "[20, 20] (read as 20 by the curator: …)".
+ASIDE = re.compile(r"^(?P<value>\S.*?) (?P<aside>\(.*\))$", re.S)
 #: How a right-aligned cell is marked (the page's stylesheet aligns it). Attributes are written in alphabetical
 #: order, as nbconvert's page writer (BeautifulSoup) writes them, so a page holds the table's very bytes.
 NUM = ' class="num"'
@@ -156,6 +162,10 @@ def words(text: str, name: str, labels: Mapping[str, str]) -> str:
         return f'<a class="kz-url" href="{_attribute(value)}">{escape(value, quote=False)}</a>'
     if SNAKE.match(value):
         return escape(value.replace("_", " "), quote=False)
+    aside = ASIDE.match(value) if name in WHOLE else None
+    if aside:  # the notation kept whole, its reading as text that wraps
+        return (f'{escape(aside["value"], quote=False)} '
+                f'<span class="kz-aside">{escape(aside["aside"], quote=False)}</span>')
     return escape(text, quote=False)
 
 
