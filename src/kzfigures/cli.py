@@ -392,17 +392,12 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
         print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
 
 
-def _grade(args: argparse.Namespace) -> int:
-    """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
-    import signal
-
-    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, read_notebook, table
-    from .collection.listing import LESSONS
+def _submission_folders(names: list[str]) -> list[Path]:
+    """The folders (or single notebooks) grade was given, each checked: one that exists, a notebook, named once."""
+    from .classroom.grading import read_notebook
     from .collection.params import ParameterError
-    from .figures.files import write_atomic
-    from .figures.paths import check_new_file, notebooks_root, project_root
 
-    folders = [Path(f) for f in args.folder]
+    folders = [Path(f) for f in names]
     missing = next((f for f in folders if not f.is_dir() and not f.is_file()), None)
     if missing is not None:
         raise FileNotFoundError(f"{missing}: no such folder or notebook (name the folder that holds the submitted "
@@ -419,6 +414,20 @@ def _grade(args: argparse.Namespace) -> int:
                                      f" {seen}: name each folder of submissions once")
             if here.resolve() in seen.resolve().parents:
                 raise ParameterError(f"{seen} is inside {here}: name each folder of submissions once")
+    return folders
+
+
+def _grade(args: argparse.Namespace) -> int:
+    """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
+    import signal
+
+    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, table
+    from .collection.listing import LESSONS
+    from .collection.params import ParameterError
+    from .figures.files import write_atomic
+    from .figures.paths import check_new_file, notebooks_root, project_root
+
+    folders = _submission_folders(args.folder)
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
     if args.csv:  # refused before minutes of grading, as draft --output is
