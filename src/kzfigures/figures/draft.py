@@ -103,6 +103,8 @@ def _draft_tables() -> dict[str, Any]:
     audiences = "|".join(map(re.escape, sorted(d["credit_audiences"], key=len, reverse=True)))
     d["audience_word"] = re.compile(rf" (?:the |a |an )?(?:[A-Z][\w’'-]*|(?:{audiences})\b)")  # "told the BBC"
     d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
+    d["credit_other_source"] = re.compile(d["credit_other_source"])
+    d["credit_they_says"] = re.compile(d["credit_they_says"])
     d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
@@ -876,10 +878,12 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name and not d["tied_before"].search(text, max(lo, m.start("name") - 80), m.start("name")):
+                end = m.end("clause") if "clause" in pattern.groupindex else hi
+                other = d["credit_other_source"].search(text, m.end(), end)  # "… but some other institutes have …"
                 return _resolve_role(text, name, m.start()), (
                     m.end("said") if "said" in pattern.groupindex else
                     _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo), (
-                    m.end("clause") if "clause" in pattern.groupindex else hi)
+                    other.start() if other else end)
     return "", lo, hi
 
 
@@ -1070,6 +1074,9 @@ class _Context:
         name = self.found["sentence", index]
         if name and self.credits_from[index][1] <= at < self.credits_from[index][2]:
             return name, "explicit"
+        if name and self.credits_from[index][2] <= at and _draft_tables()["credit_other_source"].match(
+                text, self.credits_from[index][2]):
+            return "", "none"  # "… but some other institutes have revised forecasts to 2 pct": theirs, unnamed
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
         name = self.found["pronoun", index]
@@ -1099,7 +1106,18 @@ class _Context:
         SPEAKER_REACH sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is
         that near."""
         lo, hi = self.spans[index]
-        return self._speaker_before(text, index) if _PRONOUN_SAYS.search(text, lo, hi) else ""
+        if _PRONOUN_SAYS.search(text, lo, hi):
+            return self._speaker_before(text, index)
+        return self._group_before(text, index) if _draft_tables()["credit_they_says"].search(text, lo, hi) else ""
+
+    def _group_before(self, text: str, index: int) -> str:
+        """Whom a "they said" stands for: the group named as speaker ("dealers said") in the nearest sentence that
+        speaks of the SPEAKER_REACH before ``index``; "" when that sentence names a person, an organisation or no one."""
+        for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
+            name = _name_in(text, *self.spans[j], speakers_only=True)
+            if name or _SAYS.search(text, *self.spans[j]):
+                return name if _is_group(name) else ""
+        return ""
 
     def _speaker_before(self, text: str, index: int) -> str:
         """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
