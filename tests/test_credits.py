@@ -358,3 +358,22 @@ NAMED_ELSEWHERE = [
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in NAMED_ELSEWHERE])
 def test_an_acronym_a_group_s_they_or_another_source_s_clause(text, phrase, credit, attribution):
     test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+# a second speaker in the same sentence is credited from its name on; the first keeps what comes before
+SECOND_SPEAKER = [
+    ("Jones said exports fell 4 pct, while Smith said they rose 2 pct.", "2 pct", "Smith", "explicit"),
+    ("Jones said exports fell 4 pct, while Smith said they rose 2 pct.", "4 pct", "Jones", "explicit"),
+    ("The Office for Tests forecast 3 pct growth, while the Example Bank expects 2 pct.", "2 pct", "Example Bank",
+     "explicit"),
+    ("The Office for Tests forecast 3 pct growth, while the Example Bank expects 2 pct.", "3 pct", "Office for Tests",
+     "explicit"),
+    # the same name again is no second speaker
+    ("Jones said exports fell 4 pct and Jones added that imports rose 2 pct.", "2 pct", "Jones", "explicit"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", SECOND_SPEAKER,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in SECOND_SPEAKER])
+def test_a_second_speaker_in_one_sentence_is_credited_from_its_name_on(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)

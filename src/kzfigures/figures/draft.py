@@ -883,8 +883,19 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
                 return _resolve_role(text, name, m.start()), (
                     m.end("said") if "said" in pattern.groupindex else
                     _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo), (
-                    other.start() if other else end)
+                    min(other.start() if other else end, _next_speaker(text, name, m.end(), end)))
     return "", lo, hi
+
+
+def _next_speaker(text: str, name: str, lo: int, hi: int) -> int:
+    """Where another name than ``name`` is credited in text[lo:hi] ("Jones said exports fell 4 pct, while Smith said
+    they rose 2 pct": at Smith), the earliest of any credit pattern's; ``hi`` when none."""
+    d = _draft_tables()
+    if not any(map(text[lo:hi].lower().__contains__, d["credit_needs"])):
+        return hi
+    starts = [m.start() for pattern in d["credit_patterns"] for m in pattern.finditer(text, lo, hi)
+              if (other := _clean_name(m.group("name"), text)) and other != name]
+    return min(starts, default=hi)
 
 
 #: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
@@ -1055,6 +1066,7 @@ class _Context:
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
     credits_from: dict[int, tuple[str, int, int]] = field(default_factory=dict)
+    rest_credits: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # after a second speaker's name
     speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -1077,6 +1089,12 @@ class _Context:
         if name and self.credits_from[index][2] <= at and _draft_tables()["credit_other_source"].match(
                 text, self.credits_from[index][2]):
             return "", "none"  # "… but some other institutes have revised forecasts to 2 pct": theirs, unnamed
+        if name and self.credits_from[index][2] <= at < self.spans[index][1]:  # "…, while Smith said … 2 pct"
+            if index not in self.rest_credits:
+                self.rest_credits[index] = _credit_in(text, self.credits_from[index][2], self.spans[index][1])
+            rest = self.rest_credits[index]
+            if rest[0] and rest[1] <= at < rest[2]:
+                return rest[0], "explicit"
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
         name = self.found["pronoun", index]
