@@ -377,3 +377,21 @@ SECOND_SPEAKER = [
                          ids=[f"{t[:40]}|{p}" for t, p, *_ in SECOND_SPEAKER])
 def test_a_second_speaker_in_one_sentence_is_credited_from_its_name_on(text, phrase, credit, attribution):
     test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+# a source that reports or thinks, and brackets between a name and its verb
+REPORTS = [
+    ("Example Wire reports that exports fell 4 pct in March.", "4 pct", "Example Wire", "explicit"),
+    ("Exports fell 4 pct in March, Example Wire reports.", "4 pct", "Example Wire", "explicit"),
+    ("Jones thinks exports will fall 4 pct.", "4 pct", "Jones", "explicit"),
+    ("The IMF (International Monetary Fund) said growth was 3 pct.", "3 pct", "IMF", "explicit"),
+    ("Jones (pictured) said 300 homes were flooded.", "300", "Jones", "explicit"),
+    # "reports" as a noun, or reporting to someone, says nothing
+    ("Jones reports to a board of 12 members.", "12", "", "narration"),
+    ("Press reports said 300 homes were flooded.", "300", "", "none"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", REPORTS, ids=[f"{t[:40]}|{p}" for t, p, *_ in REPORTS])
+def test_a_source_that_reports_or_thinks_and_brackets_after_a_name(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
