@@ -386,6 +386,10 @@ REPORTS = [
     ("Jones thinks exports will fall 4 pct.", "4 pct", "Jones", "explicit"),
     ("The IMF (International Monetary Fund) said growth was 3 pct.", "3 pct", "IMF", "explicit"),
     ("Jones (pictured) said 300 homes were flooded.", "300", "Jones", "explicit"),
+    ("The Example Institute's study found that 30 pct of firms failed.", "30 pct", "Example Institute", "explicit"),
+    ("The Example Institute's latest survey suggests 30 pct of firms failed.", "30 pct", "Example Institute",
+     "explicit"),
+    ("Jones's report on 40 firms was late.", "40", "", "narration"),
     # "reports" as a noun, or reporting to someone, says nothing
     ("Jones reports to a board of 12 members.", "12", "", "narration"),
     ("Press reports said 300 homes were flooded.", "300", "", "none"),
