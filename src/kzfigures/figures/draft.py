@@ -1080,21 +1080,9 @@ class _Context:
             return (name, "inferred") if name else ("", "none")
         if _AGE_AFTER_NAME.search(text, max(0, at - 40), at) and _AGE_ENDS.match(text, at):
             return "", "narration"
-        if ("sentence", index) not in self.found:
-            self.credits_from[index] = _credit_in(text, *self.spans[index])
-            self.found["sentence", index] = self.credits_from[index][0]
-        name = self.found["sentence", index]
-        if name and self.credits_from[index][1] <= at < self.credits_from[index][2]:
-            return name, "explicit"
-        if name and self.credits_from[index][2] <= at and _draft_tables()["credit_other_source"].match(
-                text, self.credits_from[index][2]):
-            return "", "none"  # "… but some other institutes have revised forecasts to 2 pct": theirs, unnamed
-        if name and self.credits_from[index][2] <= at < self.spans[index][1]:  # "…, while Smith said … 2 pct"
-            if index not in self.rest_credits:
-                self.rest_credits[index] = _credit_in(text, self.credits_from[index][2], self.spans[index][1])
-            rest = self.rest_credits[index]
-            if rest[0] and rest[1] <= at < rest[2]:
-                return rest[0], "explicit"
+        named = self._sentence_credit(text, index, at)
+        if named:
+            return named
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
         name = self.found["pronoun", index]
@@ -1104,6 +1092,27 @@ class _Context:
             self.found["attributed", index] = "yes" if _ATTRIBUTED.search(text, *self.spans[index]) else ""
         attributed = not self.found["sentence", index] and self.found["attributed", index]
         return "", "none" if attributed else "narration"
+
+    def _sentence_credit(self, text: str, index: int, at: int) -> tuple[str, str] | None:
+        """Whom sentence ``index`` itself credits for offset ``at`` (its first speaker, or a second one from that
+        one's name on), ("", "none") after a contrast opening another unnamed source's clause, or None."""
+        if ("sentence", index) not in self.found:
+            self.credits_from[index] = _credit_in(text, *self.spans[index])
+            self.found["sentence", index] = self.credits_from[index][0]
+        name, lo, hi = self.credits_from[index]
+        if not name or at < lo:
+            return None
+        if at < hi:
+            return name, "explicit"
+        if _draft_tables()["credit_other_source"].match(text, hi):
+            return "", "none"  # "… but some other institutes have revised forecasts to 2 pct": theirs, unnamed
+        if at < self.spans[index][1]:  # "…, while Smith said they rose 2 pct": Smith's, from his name on
+            if index not in self.rest_credits:
+                self.rest_credits[index] = _credit_in(text, hi, self.spans[index][1])
+            rest = self.rest_credits[index]
+            if rest[0] and rest[1] <= at < rest[2]:
+                return rest[0], "explicit"
+        return None
 
     def speaker_of(self, text: str, index: int) -> str:
         """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
