@@ -91,9 +91,9 @@ def test_a_day_is_never_a_speaker(text, phrase, credit, attribution):
     # "it said" stands for the organisation just named as a speaker
     ("Interior wants to open the 1.5 million acre plain, but it said only with safeguards. It said the region could "
      "hold billions of barrels.", "billions", "Interior", "inferred"),
-    # someone unnamed speaks in between: the pronoun stands for no one named further back
-    ("Hofer said the tax would hurt. Dealers said the rate is 12 pct. They said it would fall to 5 pct.", "5 pct", "",
-     "none"),
+    # a group speaks in between: "they" stands for the group, never for the person named further back ("he": no one)
+    ("Hofer said the tax would hurt. Dealers said the rate is 12 pct. They said it would fall to 5 pct.", "5 pct",
+     "Dealers", "inferred"),
     ("Hofer said the tax would hurt. Gold dealers said trade fell. He said it would fall to 5 pct.", "5 pct", "",
      "none"),
     # a quotation opening its sentence after a "he said" is the speaker that pronoun stands for
@@ -325,3 +325,77 @@ def test_a_credit_s_kind_is_an_organisation_when_its_head_word_says_so(name, kin
     from kzfigures.figures.draft import credit_kind
 
     assert credit_kind(name) == kind
+
+
+# the test set's misses and the dev set's one credit too many, in sentences written here
+NAMED_ELSEWHERE = [
+    # an acronym in brackets after a name is no part of it, nor stands between it and its verb
+    ("The Example Trade Association (ETA) has predicted that sales will reach $40 billion.", "$40",
+     "Example Trade Association", "explicit"),
+    ("The Office for Tests (OFT) said exports fell 4 pct.", "4 pct", "Office for Tests", "explicit"),
+    ("The Example Association (EA) sold 30 cars.", "30", "", "narration"),
+    # "they said" stands for the group just named as speaker, never for a person or an organisation
+    ("Prices fell 2 pct, dealers said. The tax would fall to five pct from 15 pct, they said.", "five", "dealers",
+     "inferred"),
+    ("Prices fell 2 pct, dealers said. The tax would fall to five pct from 15 pct, they said.", "15 pct", "dealers",
+     "inferred"),
+    ("Gold rose, currency traders said. They expect it to reach 500 dlrs.", "500", "currency traders", "inferred"),
+    ("Jane Doe said sales rose. They said profit fell 5%.", "5%", "", "none"),
+    ("The Example Bank said rates rose. They said costs fell 5%.", "5%", "", "none"),
+    ("Dealers said prices fell. Jane Doe said sales rose. They said costs fell 5 pct.", "5 pct", "", "none"),
+    ("Prices fell, dealers said. Sales rose. Costs rose. Taxes rose. They said tax fell 5 pct.", "5 pct", "", "none"),
+    # a contrast that opens another, unnamed source's clause ends the credit; a plain contrast keeps it
+    ("The Example Institute is still expecting growth of three pct but some other institutes have revised "
+     "forecasts down to below two pct.", "two pct", "", "none"),
+    ("The Example Institute is still expecting growth of three pct but some other institutes have revised "
+     "forecasts down to below two pct.", "three", "Example Institute", "explicit"),
+    ("Jones expects growth of 3 pct, while many economists expect 1 pct.", "1 pct", "", "none"),
+    ("Jones said sales rose 5 pct but costs fell 3 pct.", "3 pct", "Jones", "explicit"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", NAMED_ELSEWHERE,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in NAMED_ELSEWHERE])
+def test_an_acronym_a_group_s_they_or_another_source_s_clause(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+# a second speaker in the same sentence is credited from its name on; the first keeps what comes before
+SECOND_SPEAKER = [
+    ("Jones said exports fell 4 pct, while Smith said they rose 2 pct.", "2 pct", "Smith", "explicit"),
+    ("Jones said exports fell 4 pct, while Smith said they rose 2 pct.", "4 pct", "Jones", "explicit"),
+    ("The Office for Tests forecast 3 pct growth, while the Example Bank expects 2 pct.", "2 pct", "Example Bank",
+     "explicit"),
+    ("The Office for Tests forecast 3 pct growth, while the Example Bank expects 2 pct.", "3 pct", "Office for Tests",
+     "explicit"),
+    # the same name again is no second speaker
+    ("Jones said exports fell 4 pct and Jones added that imports rose 2 pct.", "2 pct", "Jones", "explicit"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", SECOND_SPEAKER,
+                         ids=[f"{t[:40]}|{p}" for t, p, *_ in SECOND_SPEAKER])
+def test_a_second_speaker_in_one_sentence_is_credited_from_its_name_on(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)
+
+
+# a source that reports or thinks, and brackets between a name and its verb
+REPORTS = [
+    ("Example Wire reports that exports fell 4 pct in March.", "4 pct", "Example Wire", "explicit"),
+    ("Exports fell 4 pct in March, Example Wire reports.", "4 pct", "Example Wire", "explicit"),
+    ("Jones thinks exports will fall 4 pct.", "4 pct", "Jones", "explicit"),
+    ("The IMF (International Monetary Fund) said growth was 3 pct.", "3 pct", "IMF", "explicit"),
+    ("Jones (pictured) said 300 homes were flooded.", "300", "Jones", "explicit"),
+    ("The Example Institute's study found that 30 pct of firms failed.", "30 pct", "Example Institute", "explicit"),
+    ("The Example Institute's latest survey suggests 30 pct of firms failed.", "30 pct", "Example Institute",
+     "explicit"),
+    ("Jones's report on 40 firms was late.", "40", "", "narration"),
+    # "reports" as a noun, or reporting to someone, says nothing
+    ("Jones reports to a board of 12 members.", "12", "", "narration"),
+    ("Press reports said 300 homes were flooded.", "300", "", "none"),
+]
+
+
+@pytest.mark.parametrize("text, phrase, credit, attribution", REPORTS, ids=[f"{t[:40]}|{p}" for t, p, *_ in REPORTS])
+def test_a_source_that_reports_or_thinks_and_brackets_after_a_name(text, phrase, credit, attribution):
+    test_credit_as_news_writes_it(text, phrase, credit, attribution)

@@ -103,6 +103,8 @@ def _draft_tables() -> dict[str, Any]:
     audiences = "|".join(map(re.escape, sorted(d["credit_audiences"], key=len, reverse=True)))
     d["audience_word"] = re.compile(rf" (?:the |a |an )?(?:[A-Z][\w’'-]*|(?:{audiences})\b)")  # "told the BBC"
     d["name_says"] = re.compile(f"(?P<name>{d['credit_name']})>?,? (?:{aux})*{says}\\b")  # "X said": a speaker
+    d["credit_other_source"] = re.compile(d["credit_other_source"])
+    d["credit_they_says"] = re.compile(d["credit_they_says"])
     d["credit_groups_set"], d["credit_company_words"] = frozenset(d["credit_groups"]), frozenset(d["credit_company_words"])
     d["months"] = frozenset(d["months"])
     d["credit_titles_set"] = frozenset(d["credit_titles"])
@@ -876,11 +878,24 @@ def _credit_in(text: str, lo: int, hi: int, speakers_only: bool = False) -> tupl
         for m in pattern.finditer(text, lo, hi):
             name = _clean_name(m.group("name"), text)
             if name and not d["tied_before"].search(text, max(lo, m.start("name") - 80), m.start("name")):
+                end = m.end("clause") if "clause" in pattern.groupindex else hi
+                other = d["credit_other_source"].search(text, m.end(), end)  # "… but some other institutes have …"
                 return _resolve_role(text, name, m.start()), (
                     m.end("said") if "said" in pattern.groupindex else
                     _reported_from(text, m, lo, hi) if "says" in pattern.groupindex else lo), (
-                    m.end("clause") if "clause" in pattern.groupindex else hi)
+                    min(other.start() if other else end, _next_speaker(text, name, m.end(), end)))
     return "", lo, hi
+
+
+def _next_speaker(text: str, name: str, lo: int, hi: int) -> int:
+    """Where another name than ``name`` is credited in text[lo:hi] ("Jones said exports fell 4 pct, while Smith said
+    they rose 2 pct": at Smith), the earliest of any credit pattern's; ``hi`` when none."""
+    d = _draft_tables()
+    if not any(map(text[lo:hi].lower().__contains__, d["credit_needs"])):
+        return hi
+    starts = [m.start() for pattern in d["credit_patterns"] for m in pattern.finditer(text, lo, hi)
+              if (other := _clean_name(m.group("name"), text)) and other != name]
+    return min(starts, default=hi)
 
 
 #: What may follow a verb of saying that closes its sentence ("…, dealers said on Friday.", "said in a statement").
@@ -1051,6 +1066,7 @@ class _Context:
     not_counts: NotCounts
     found: dict[tuple[str, int], str] = field(default_factory=dict)
     credits_from: dict[int, tuple[str, int, int]] = field(default_factory=dict)
+    rest_credits: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # after a second speaker's name
     speakers: list[str] = field(default_factory=list)
     periods: dict[tuple[int, int], list[tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -1064,12 +1080,9 @@ class _Context:
             return (name, "inferred") if name else ("", "none")
         if _AGE_AFTER_NAME.search(text, max(0, at - 40), at) and _AGE_ENDS.match(text, at):
             return "", "narration"
-        if ("sentence", index) not in self.found:
-            self.credits_from[index] = _credit_in(text, *self.spans[index])
-            self.found["sentence", index] = self.credits_from[index][0]
-        name = self.found["sentence", index]
-        if name and self.credits_from[index][1] <= at < self.credits_from[index][2]:
-            return name, "explicit"
+        named = self._sentence_credit(text, index, at)
+        if named:
+            return named
         if ("pronoun", index) not in self.found:
             self.found["pronoun", index] = self.pronoun_speaker(text, index)
         name = self.found["pronoun", index]
@@ -1079,6 +1092,27 @@ class _Context:
             self.found["attributed", index] = "yes" if _ATTRIBUTED.search(text, *self.spans[index]) else ""
         attributed = not self.found["sentence", index] and self.found["attributed", index]
         return "", "none" if attributed else "narration"
+
+    def _sentence_credit(self, text: str, index: int, at: int) -> tuple[str, str] | None:
+        """Whom sentence ``index`` itself credits for offset ``at`` (its first speaker, or a second one from that
+        one's name on), ("", "none") after a contrast opening another unnamed source's clause, or None."""
+        if ("sentence", index) not in self.found:
+            self.credits_from[index] = _credit_in(text, *self.spans[index])
+            self.found["sentence", index] = self.credits_from[index][0]
+        name, lo, hi = self.credits_from[index]
+        if not name or at < lo:
+            return None
+        if at < hi:
+            return name, "explicit"
+        if _draft_tables()["credit_other_source"].match(text, hi):
+            return "", "none"  # "… but some other institutes have revised forecasts to 2 pct": theirs, unnamed
+        if at < self.spans[index][1]:  # "…, while Smith said they rose 2 pct": Smith's, from his name on
+            if index not in self.rest_credits:
+                self.rest_credits[index] = _credit_in(text, hi, self.spans[index][1])
+            rest = self.rest_credits[index]
+            if rest[0] and rest[1] <= at < rest[2]:
+                return rest[0], "explicit"
+        return None
 
     def speaker_of(self, text: str, index: int) -> str:
         """Who sentence ``index`` names as a speaker ("X said"), or whom its "he said" stands for (a run of them each
@@ -1099,7 +1133,18 @@ class _Context:
         SPEAKER_REACH sentences before it (the nearest); "" when the sentence has no such pronoun or no speaker is
         that near."""
         lo, hi = self.spans[index]
-        return self._speaker_before(text, index) if _PRONOUN_SAYS.search(text, lo, hi) else ""
+        if _PRONOUN_SAYS.search(text, lo, hi):
+            return self._speaker_before(text, index)
+        return self._group_before(text, index) if _draft_tables()["credit_they_says"].search(text, lo, hi) else ""
+
+    def _group_before(self, text: str, index: int) -> str:
+        """Whom a "they said" stands for: the group named as speaker ("dealers said") in the nearest sentence that
+        speaks of the SPEAKER_REACH before ``index``; "" when that sentence names a person, an organisation or no one."""
+        for j in range(index - 1, max(-1, index - 1 - SPEAKER_REACH), -1):
+            name = _name_in(text, *self.spans[j], speakers_only=True)
+            if name or _SAYS.search(text, *self.spans[j]):
+                return name if _is_group(name) else ""
+        return ""
 
     def _speaker_before(self, text: str, index: int) -> str:
         """The speaker named (or stood for) in the nearest of the SPEAKER_REACH sentences before ``index``."""
