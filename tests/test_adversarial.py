@@ -380,8 +380,12 @@ def test_the_report_extra_declares_every_package_the_report_imports():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"kzfigures", "pandas", "matplotlib", "numpy", "IPython",
-                                                             "__future__"}
+    from importlib.metadata import packages_distributions
+
+    core = {re.split(r"[<>=!~ ]", spec)[0].lower() for spec in
+            tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    given = {name for name, dists in packages_distributions().items() if {d.lower() for d in dists} & core}
+    third_party = imported - set(sys.stdlib_module_names) - given - {"kzfigures", "numpy", "IPython", "__future__"}
     curate = {re.split(r"[<>=!~ ]", spec)[0].lower() for spec in extra["curate"]}  # notebook 05's view only
     assert third_party <= set(REPORT_MODULES) | curate, third_party - set(REPORT_MODULES) - curate
 
