@@ -526,6 +526,16 @@ def _checks(seed_id: str, state: Any) -> dict[str, L.Key]:
     return {e.name: _check_of(e) for e in exercises(article(seed_id))}
 
 
+def is_article(lesson: str) -> bool:
+    """True when ``lesson`` names an article of the collection (a lesson ``kzfigures lesson`` makes or made)."""
+    from ..figures.store import checked_package
+
+    try:
+        return lesson in checked_package().seeds
+    except (OSError, ValueError):
+        return False
+
+
 def answer_key(lesson: str) -> dict[str, L.Key]:
     """The checks of the lesson of an article by question name; {} when ``lesson`` names no curated article."""
     from ..figures.paths import file_state
