@@ -132,9 +132,10 @@ def _questions(cells: list[dict[str, Any]]) -> tuple[str, list[Asked]]:
 def asked_in(data: bytes | str, lesson: LessonQuestions) -> list[Asked]:
     """The questions a submitted notebook of a lesson made from an article asked, as its own check cells name them
     (in its order, titled by its own headings), so a lesson handed out before its article's curation changed is
-    graded against the questions it asked, not today's by position. The lesson's questions today instead for a
-    hand-written lesson (which no curation changes), a notebook whose check cells name none, and one whose check
-    cells were edited (a question named twice, another lesson's, or one its lesson never asked)."""
+    graded against the questions it asked (by name, with today's data), not today's by position. The lesson's
+    questions today instead for a hand-written lesson (which no curation changes), a notebook whose cells name none,
+    and one whose cells were edited (a question named twice, another lesson's, a check and an answer cell that
+    disagree)."""
     from . import lessons as checks
 
     key, _, today = lesson
@@ -144,10 +145,8 @@ def asked_in(data: bytes | str, lesson: LessonQuestions) -> list[Asked]:
         own = _named(json.loads(data.decode("utf-8-sig"))["cells"], key)
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
         return today
-    names, now = [q.name for q in (own or [])], {q.name for q in today}
-    if not own or len(set(names)) < len(names) or not all(n in now or checks.taken_out(key, n) for n in names):
-        return today
-    return own
+    names = [q.name for q in (own or [])]
+    return own if own and len(set(names)) == len(names) else today
 
 
 #: A check call on a line of its own, anywhere in a cell (the student edition ends each answer cell with it).
@@ -820,9 +819,10 @@ def _taken_out_note(key: str, gone: list[Asked]) -> str:
     student's answer; "" when there are none."""
     if not gone:
         return ""
-    listed = ", ".join(f"question {q.number} ({q.name})" for q in gone)
-    return (f"the curation of article {key!r} changed since this lesson was handed out: {listed} "
-            f"{'is' if len(gone) == 1 else 'are'} no longer in its lesson, so not scored")
+    listed = [f"{q.number} ({q.name})" for q in gone]
+    said = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return (f"the curation of article {key!r} changed since this lesson was handed out: question"
+            f"{'s' if len(gone) > 1 else ''} {said} can no longer be asked of its data, so not scored")
 
 
 def _copies(rows: list[Graded]) -> None:
