@@ -386,6 +386,23 @@ def exercises(a: Article) -> list[Exercise]:
     return [e for name in MAKERS for e in made[name]]
 
 
+def offered(a: Article) -> list[Exercise]:
+    """Every exercise the article's table offers, not only the ones its lesson asks: each template asked again with
+    the figures it chose set aside, until it offers none it has not (so a question of a lesson handed out before the
+    curation changed is still checked by its name while its figures are curated)."""
+    found: dict[str, Exercise] = {}
+    for maker in MAKERS.values():
+        used: set[str] = set()
+        for _ in range(len(a.figures) + 1):  # a template that sets nothing aside offers the same again: done
+            new = [e for e in maker(a, used) if e.name not in found]
+            if not new:
+                break
+            for e in new:
+                found[e.name] = e
+                used.update(e.figures)
+    return list(found.values())
+
+
 def skills(made: list[Exercise]) -> tuple[list[str], list[str]]:
     """The skills a lesson practises and the ones it leaves out (the article gives nothing to work on)."""
     present = {e.template for e in made}
@@ -534,6 +551,36 @@ def _check_of(e: Exercise) -> L.Key:
 def _checks(seed_id: str, state: Any) -> dict[str, L.Key]:
     """An article's checks by question name, chosen and computed from its table once per data state."""
     return {e.name: _check_of(e) for e in exercises(article(seed_id))}
+
+
+@cache
+def _offered_checks(seed_id: str, state: Any) -> dict[str, L.Key]:
+    """The checks of every exercise an article's table offers (``offered``), once per data state."""
+    return {e.name: _check_of(e) for e in offered(article(seed_id))}
+
+
+def check_named(lesson: str, question: str) -> L.Key | None:
+    """The check of a question of an article's lesson by its name: one the lesson asks, or one its table still
+    offers (a lesson handed out before the curation changed asked it); None when neither (its figures are gone)."""
+    from ..figures.paths import file_state
+
+    found = answer_key(lesson).get(question)
+    if found is not None or not answer_key(lesson):
+        return found
+    try:
+        return _offered_checks(lesson, file_state()).get(question)
+    except (NoLesson, FileNotFoundError):
+        return None
+
+
+def is_article(lesson: str) -> bool:
+    """True when ``lesson`` names an article of the collection (a lesson ``kzfigures lesson`` makes or made)."""
+    from ..figures.store import checked_package
+
+    try:
+        return lesson in checked_package().seeds
+    except (OSError, ValueError):
+        return False
 
 
 def answer_key(lesson: str) -> dict[str, L.Key]:

@@ -57,8 +57,8 @@ def box(name: str, message: str, answer: str = "the answer") -> dict[str, Any]:
     """The lesson's box for a check that failed with this error (name and message), as a display output."""
     from .lessons import Feedback
 
-    if name in ("NotYet", "NotAnswered", "AssertionError"):
-        said = Feedback("unanswered" if name == "NotAnswered" else "not yet", message)
+    if name in ("NotYet", "NotAnswered", "AssertionError", "TakenOut"):
+        said = Feedback({"NotAnswered": "unanswered", "TakenOut": "taken out"}.get(name, "not yet"), message)
     elif name == "NameError":
         said = Feedback("unanswered", f"{answer} was never set: its cell stopped before the end (see its error above)")
     else:

@@ -38,11 +38,11 @@ from ..figures.literal import printable, spreadsheet_cell
 from ..figures.paths import ENV_VAR as ROOT_ENV
 from ..figures.paths import project_root
 from .answers import decode
-from .edition import TEXT_PROMPT, check_call
+from .edition import ANSWER_NAME, TEXT_PROMPT, check_call, without_hidden_tests
 from .feedback import names_in_code, names_it
 from .slips import GRADING_ENV
 
-SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·"}
+SYMBOL = {"right": "✓", "as asked": "✓", "not yet": "✗", "unanswered": "·", "taken out": "–"}
 #: The grading mark: an environment variable every process a submission starts inherits, so that the ones that
 #: leave its session (a daemon, ``setsid``) are found and killed too.
 TOKEN_ENV = GRADING_ENV  # the mark of a submission's processes; slips leave errors to raise under it
@@ -80,11 +80,17 @@ class Graded:
     given: list[str] = field(default_factory=list)  # per question: the answer as given, shown short
     written: list[str] = field(default_factory=list)  # the written (discussion) answers, as typed
     file: str = ""  # the file, relative to the folder it was found in
+    asked: list[Asked] = field(default_factory=list)  # per question: the question the notebook asked (asked_in)
 
     @property
     def right(self) -> int:
         """How many answers are right."""
         return sum(s in ("right", "as asked") for s in self.states)
+
+    @property
+    def scored(self) -> int:
+        """How many questions are scored (one taken out of the lesson since it was handed out is not)."""
+        return sum(s != "taken out" for s in self.states)
 
 
 @dataclass
@@ -117,8 +123,58 @@ def _questions(cells: list[dict[str, Any]]) -> tuple[str, list[Asked]]:
             heading = source
         elif m := check_call(cell):
             key = m["lesson"]
-            questions.append(Asked(len(questions) + 1, m["question"], m["answer"], _title(heading)))
+            said = re.match(r"###\s*Question\s*(\d+)", heading)
+            number = int(said.group(1)) if said else len(questions) + 1
+            questions.append(Asked(number, m["question"], m["answer"], _title(heading)))
     return key, questions
+
+
+def asked_in(data: bytes | str, lesson: LessonQuestions) -> list[Asked]:
+    """The questions a submitted notebook of a lesson made from an article asked, as its own check cells name them
+    (in its order, titled by its own headings), so a lesson handed out before its article's curation changed is
+    graded against the questions it asked (by name, with today's data), not today's by position. The lesson's
+    questions today instead for a hand-written lesson (which no curation changes), a notebook whose cells name none,
+    and one whose cells were edited (a question named twice, another lesson's, a check and an answer cell that
+    disagree)."""
+    from . import lessons as checks
+
+    key, _, today = lesson
+    if not isinstance(data, bytes) or any(name == key for name, _ in checks.ANSWER_KEY):
+        return today
+    try:
+        own = _named(json.loads(data.decode("utf-8-sig"))["cells"], key)
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return today
+    names = [q.name for q in (own or [])]
+    return own if own and len(set(names)) == len(names) else today
+
+
+#: A check call on a line of its own, anywhere in a cell (the student edition ends each answer cell with it).
+CHECK_LINE = re.compile(r'^lessons\.check\("(?P<lesson>[a-z0-9-]+)", "(?P<question>[a-z0-9-]+)", (?P<answer>answer_\w+)\)'
+                        r"\s*$", re.M)
+
+
+def _named(cells: list[dict[str, Any]], key: str) -> list[Asked] | None:
+    """The questions a notebook's cells name, one per answer, in its order: from its check calls and its answer
+    cells' nbgrader ids ("answer-kind-x"); None when they disagree or name another lesson (cells edited)."""
+    heading, found = "", dict[str, Asked]()
+    for cell in cells:
+        source = cell_source(cell)
+        if cell.get("cell_type") == "markdown" and source.startswith("### Question"):
+            heading = source
+        if cell.get("cell_type") != "code":
+            continue
+        said = re.match(r"###\s*Question\s*(\d+)", heading)
+        number = int(said.group(1)) if said else len(found) + 1
+        pairs = [(m["lesson"], m["question"], m["answer"]) for m in CHECK_LINE.finditer(without_hidden_tests(source))]
+        grade_id = str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+        if grade_id.startswith("answer-") and (line := ANSWER_NAME.search(source)):
+            pairs.append((key, grade_id.removeprefix("answer-"), line["answer"]))
+        for lesson, name, answer in pairs:
+            if lesson != key or found.get(answer, Asked(0, name, answer, "")).name != name:
+                return None
+            found.setdefault(answer, Asked(number, name, answer, _title(heading)))
+    return list(found.values())
 
 
 def generated_questions() -> dict[str, LessonQuestions]:
@@ -736,11 +792,15 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
     file = job.path.relative_to(job.folder).as_posix()
     if job.stem is None:
         return Graded(job.student, job.path.name, note=str(ran), file=file)
-    key, _, questions = known[job.stem]
+    key, _, _ = known[job.stem]
+    questions = asked_in(job.data, known[job.stem])
     if isinstance(ran, str):  # not run: no answers to count, the reason instead
         return Graded(job.student, job.stem, note="; ".join(filter(None, [job.read_as, ran])), file=file)
     states = []
     for question in questions:
+        if checks.taken_out(key, question.name):  # the notebook asked it; today's lesson does not: not scored
+            states.append("taken out")
+            continue
         try:
             states.append(checks.check(key, question.name, ran.answers.get(question.answer)).state)
         except Exception:  # an answer the check cannot take is not right (the check should never raise)
@@ -748,8 +808,21 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
     if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
         states = ["not yet" if state in ("right", "as asked") else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
-    return Graded(job.student, job.stem, states, "; ".join(filter(None, [job.read_as, _note(ran, nb, timeout)])),
-                  [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file)
+    gone = [q for q, state in zip(questions, states, strict=True) if state == "taken out"]
+    return Graded(job.student, job.stem, states,
+                  "; ".join(filter(None, [job.read_as, _taken_out_note(key, gone), _note(ran, nb, timeout)])),
+                  [_given(ran.answers.get(q.answer)) for q in questions], _written(nb), file, questions)
+
+
+def _taken_out_note(key: str, gone: list[Asked]) -> str:
+    """One line for the questions a notebook asked that its lesson no longer asks: the curation changed, not the
+    student's answer; "" when there are none."""
+    if not gone:
+        return ""
+    listed = [f"{q.number} ({q.name})" for q in gone]
+    said = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return (f"the curation of article {key!r} changed since this lesson was handed out: question"
+            f"{'s' if len(gone) > 1 else ''} {said} can no longer be asked of its data, so not scored")
 
 
 def _copies(rows: list[Graded]) -> None:
@@ -845,7 +918,7 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
         def run(job: _Job) -> Ran | str:
             if isinstance(job.data, str) or job.stem is None:
                 return job.data if isinstance(job.data, str) else UNKNOWN
-            return run_submission(job.data, [q.answer for q in known[job.stem][2]], timeout)
+            return run_submission(job.data, [q.answer for q in asked_in(job.data, known[job.stem])], timeout)
 
         started, said = time.monotonic(), time.monotonic()
         ran: dict[int, Ran | str] = {}
@@ -874,14 +947,15 @@ def _class_lines(rows: list[Graded], known: dict[str, LessonQuestions]) -> list[
     for stem, (_, _, questions) in known.items():
         graded = [r for r in rows if r.lesson == stem and r.states and "not counted" not in r.note]
         if graded:
-            counts = [f"Q{q.number} {sum(r.states[q.number - 1] in ('right', 'as asked') for r in graded)}/"
-                      f"{len(graded)}" for q in questions]
+            by_name = [{q.name: s for q, s in zip(r.asked or questions, r.states, strict=False)} for r in graded]
+            counts = [f"Q{q.number} {sum(g.get(q.name) in ('right', 'as asked') for g in by_name)}/"
+                      f"{sum(q.name in g for g in by_name)}" for q in questions]
             lines.append(f"{printable(stem)} ({len(graded)} notebook(s)), right per question: {'  '.join(counts)}")
     totals: dict[str, list[int]] = {}
     for row in rows:
         if row.states and "not counted" not in row.note:
             got = totals.setdefault(row.student, [0, 0, 0])
-            got[0], got[1], got[2] = got[0] + row.right, got[1] + len(row.states), got[2] + 1
+            got[0], got[1], got[2] = got[0] + row.right, got[1] + row.scored, got[2] + 1
     if totals:
         width = max(len(printable(s)) for s in totals)
         lines += ["", "total per student:"] + [f"  {printable(s).ljust(width)}  {r}/{n} right ({k} lesson(s))"
@@ -893,11 +967,13 @@ def table(rows: list[Graded], known: dict[str, LessonQuestions] | None = None) -
     """The summary table: one line per student and lesson, a symbol per question, the legend, and (with the
     lessons' questions) the class's results per question and each student's total."""
     header = ("student", "lesson", "right", "answers", "note")
-    lines = [(printable(r.student), printable(r.lesson), f"{r.right}/{len(r.states)}" if r.states else "",
+    lines = [(printable(r.student), printable(r.lesson), f"{r.right}/{r.scored}" if r.states else "",
               " ".join(SYMBOL[s] for s in r.states), printable(r.note)) for r in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines, strict=True)]
     text = ["  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() for line in [header, *lines]]
-    legend = "\n\n✓ right   ✗ not right yet   · not answered (questions in the lesson's order)\n"
+    legend = "\n\n✓ right   ✗ not right yet   · not answered" + (
+        "   – no longer in the lesson (not scored)" if any("taken out" in r.states for r in rows) else "") + (
+        " (questions in the lesson's order)\n")
     summary = _class_lines(rows, known) if known else []
     return "\n".join(text) + legend + ("\n" + "\n".join(summary) + "\n" if summary else "")
 
@@ -918,8 +994,8 @@ def csv_text(rows: list[Graded], questions: dict[str, LessonQuestions]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["student", "lesson", "file", "right", "of", "question", "title", "result", "answer", "note"])
     for r in rows:
-        head = [_safe(r.student), _safe(r.lesson), _safe(r.file), r.right if r.states else "", len(r.states) or ""]
-        asked = questions[r.lesson][2] if r.lesson in questions else []
+        head = [_safe(r.student), _safe(r.lesson), _safe(r.file), r.right if r.states else "", r.scored or ""]
+        asked = r.asked or (questions[r.lesson][2] if r.lesson in questions else [])  # the notebook's own
         for q, state, given in zip(asked, r.states, r.given or [""] * len(r.states), strict=False):
             writer.writerow([*head, f"Q{q.number}", _safe(q.title), state, _safe(given), _safe(r.note)])
         for n, text in enumerate(r.written, 1):

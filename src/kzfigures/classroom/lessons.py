@@ -37,6 +37,10 @@ class NotAnswered(NotYet):
     """An answer not given yet: what ``require`` raises for one (nbgrader's feedback shows it as its box)."""
 
 
+class TakenOut(NotYet):
+    """A question the lesson no longer asks (its article's curation changed since it was handed out): not scored."""
+
+
 def _missing(answer: Any, name: str, hint: str) -> None:
     """Refuse an answer that was not given."""
     if answer is None or answer is Ellipsis:
@@ -266,13 +270,15 @@ def _question(lesson: str, question: str) -> Callable[[Key], Key]:
 class Feedback:
     """What a check shows a student: right (✓), not right yet, or not answered yet, with one short sentence."""
 
-    state: str  # "right", "as asked" (done as asked, though not an answer to trust), "not yet" or "unanswered"
+    state: str  # "right", "as asked" (done as asked, though not an answer to trust), "not yet", "unanswered", or
+    # "taken out" (a question of a lesson made from an article that its curation has since taken out: not scored)
     text: str
 
     _LOOK: ClassVar[dict[str, tuple[str, str, str]]] = {
              "right": ("✓ Right", "#e6f4ea", "#1e6b35"), "as asked": ("Computed as asked", "#eef2f7", "#33475b"),
              "not yet": ("Not yet", "#fff4e0", "#7a4b00"),
-             "unanswered": ("Not answered yet", "#eef2f7", "#33475b")}
+             "unanswered": ("Not answered yet", "#eef2f7", "#33475b"),
+             "taken out": ("No longer in this lesson", "#eef2f7", "#33475b")}
 
     def __repr__(self) -> str:
         return f"{self._LOOK[self.state][0]}: {self.text}"
@@ -297,6 +303,9 @@ def check(lesson: str, question: str, answer: Any) -> Feedback:
     words (a whole table) gets the hint its own form deserves, when that is "not yet" too.
     """
     key = _key(lesson, question)
+    if key is None and taken_out(lesson, question):
+        RESULTS.setdefault(lesson, {})[question] = "taken out"
+        return Feedback("taken out", taken_out_words(lesson, question))
     if key is None:
         known = ", ".join(f"{k[0]} {k[1]}" for k in sorted(ANSWER_KEY))
         raise KeyError(f"no question {question!r} in lesson {lesson!r}; known: {known}")
@@ -342,7 +351,9 @@ while True:
     body = sys.stdin.buffer.read(int.from_bytes(size, "big"))
     try:
         lesson, question, answer = json.loads(body)
-        if lessons._key(lesson, question) is None:
+        if lessons._key(lesson, question) is None and lessons.taken_out(lesson, question):
+            said = ["taken out", lessons.taken_out_words(lesson, question)]
+        elif lessons._key(lesson, question) is None:
             said = ["unknown", f"no question {question!r} in lesson {lesson!r}"]
         else:
             feedback = lessons.check(lesson, question, decode(answer))
@@ -407,6 +418,8 @@ def require(lesson: str, question: str, answer: Any,
     state, text = _grade(lesson, question, answer)
     if state == "unknown":
         raise KeyError(text)
+    if state == "taken out":
+        raise TakenOut(text)
     RESULTS.setdefault(lesson, {})[question] = state
     if state == "unanswered":
         raise NotAnswered(text)
@@ -438,13 +451,30 @@ def _generated(lesson: str) -> dict[str, Key]:
     return answer_key(lesson)
 
 
+def taken_out(lesson: str, question: str) -> bool:
+    """True for a question a lesson made from an article asked when it was handed out, which that article's lesson
+    no longer asks (a curator took back or changed a figure since): no hand-written lesson's, no unknown article's."""
+    from .exercises import is_article
+
+    return (not any(name == lesson for name, _ in ANSWER_KEY) and _key(lesson, question) is None
+            and is_article(lesson))
+
+
+def taken_out_words(lesson: str, question: str) -> str:
+    """The one line a student and a teacher read for a question taken out of a lesson since it was handed out."""
+    return (f"question {question!r} is no longer in the lesson of {lesson!r}: the article's curation changed since "
+            "this lesson was handed out, so it is not scored (nothing to do with your answer)")
+
+
 def _key(lesson: str, question: str) -> Key | None:
     """The check of a question: of a hand-written lesson, or of a lesson made from an article."""
     if (lesson, question) in ANSWER_KEY:
         return ANSWER_KEY[(lesson, question)]
     if any(name == lesson for name, _ in ANSWER_KEY):
         return None
-    return _generated(lesson).get(question)
+    from .exercises import check_named
+
+    return check_named(lesson, question)
 
 
 def _figures() -> pd.DataFrame:
