@@ -392,6 +392,20 @@ def _printables(lessons: list[Path], target: Path, no_pdf: bool) -> None:
         print(f"kzfigures: PDFs not written: {err}", file=sys.stderr)
 
 
+def _each_folder_once(folders: list[Path]) -> None:
+    """ParameterError in one line when a folder of submissions is named twice, or inside another named (a notebook
+    graded twice, under two names, would count twice)."""
+    from .collection.params import ParameterError
+
+    for index, here in enumerate(folders):
+        for seen in folders[:index]:
+            if here.resolve() == seen.resolve() or seen.resolve() in here.resolve().parents:
+                raise ParameterError(f"{here} is {'the same folder as' if here.resolve() == seen.resolve() else 'inside'}"
+                                     f" {seen}: name each folder of submissions once")
+            if here.resolve() in seen.resolve().parents:
+                raise ParameterError(f"{seen} is inside {here}: name each folder of submissions once")
+
+
 def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     import signal
@@ -412,13 +426,7 @@ def _grade(args: argparse.Namespace) -> int:
     if other is not None:
         raise ParameterError(f"{other}: not a notebook (.ipynb): name the folder that holds the submitted notebooks, "
                              "or one .ipynb file")
-    for index, here in enumerate(folders):  # a notebook graded twice, under two names, would count twice
-        for seen in folders[:index]:
-            if here.resolve() == seen.resolve() or seen.resolve() in here.resolve().parents:
-                raise ParameterError(f"{here} is {'the same folder as' if here.resolve() == seen.resolve() else 'inside'}"
-                                     f" {seen}: name each folder of submissions once")
-            if here.resolve() in seen.resolve().parents:
-                raise ParameterError(f"{seen} is inside {here}: name each folder of submissions once")
+    _each_folder_once(folders)
     if args.timeout < 1:
         raise ParameterError(f"--timeout: {args.timeout} is not a number of seconds (1 or more)")
     if args.csv:  # refused before minutes of grading, as draft --output is
