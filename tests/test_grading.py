@@ -966,7 +966,8 @@ def test_grade_killed_outright_leaves_scratch_folders_the_next_grading_removes(t
         grader.wait()
     left = sorted(p for p in scratch.iterdir() if p.name.startswith("kzfigures-grade"))
     assert all(f"-{grader.pid}-" in p.name for p in left), left  # the answers file: no name
-    assert sorted((p / "collection").is_dir() for p in left) == [False, True], left  # the notebook's, the collection
+    assert sorted((p / "submission.ipynb").is_file() for p in left) == [False, True], left  # the grader's, the notebook's
+    assert all((p / "collection" / "data").is_dir() for p in left), left  # each with a copy of the collection
     done = subprocess.run([sys.executable, "-m", "kzfigures.cli", "grade", str(tmp_path / "other")], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -1430,3 +1431,98 @@ def test_grade_refuses_a_collection_that_is_not_valid_in_one_line_before_grading
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("kzfigures: error: the collection in ") and "no one was graded" in err[0]
     assert not list(Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{os.getpid()}-*")), "a snapshot left behind"
+
+
+#: A cell a saboteur adds: it rewrites the collection its kernel is told about ($KZFIGURES_ROOT), so that every
+#: classmate's question 5 (the open intervals of figures.csv) would be checked against "more than 16,000".
+REWRITE_OWN = ('import os, pathlib\np = pathlib.Path(os.environ["KZFIGURES_ROOT"]) / "data" / "figures.csv"\n'
+               'p.write_text(p.read_text(encoding="utf-8").replace("more than 15,000", "more than 16,000", 1), '
+               'encoding="utf-8")\n')
+#: One that looks for the grader's own copy instead: the scratch folders of its grader (named by the grading mark's
+#: process id) in the temporary folder, other than its own, as a kernel running as the same user can.
+REWRITE_GRADERS = ('import os, pathlib, tempfile\nown = pathlib.Path(os.environ["KZFIGURES_ROOT"]).resolve()\n'
+                   'pid = os.environ["KZFIGURES_GRADING"].split("-")[0]\n'
+                   'for p in pathlib.Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{pid}-*/collection/data/'
+                   'figures.csv"):\n'
+                   '    if p.resolve().parents[1] != own:\n'
+                   '        p.write_text(p.read_text(encoding="utf-8").replace("more than 15,000", "more than 16,000", '
+                   '1), encoding="utf-8")\n')
+
+
+def test_a_submission_that_rewrites_its_collection_changes_no_classmates_grade_and_is_named(package_copy, tmp_path,
+                                                                                          monkeypatch):
+    """Issue 33, an adversarial pass: every kernel was told the grader's one copy of the collection, so a notebook
+    with one extra cell rewrote its figures.csv and each classmate with five right answers got 4/5 ("question 5
+    raised DataPackageError: …\\n …"), the saboteur unflagged. Each kernel now has a copy of its own: a classmate
+    keeps 5/5, and the saboteur's row names the change, counts none of its answers right, and reads as one line."""
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    lesson = LESSONS[0]
+    right = _lesson_one(tmp_path)[1]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"aaa-{lesson.name}").write_text(json.dumps(with_code(right, 0, REWRITE_OWN)), encoding="utf-8")
+    (folder / f"ben-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=1)}  # aaa runs first
+    assert (rows["ben"].states, rows["ben"].note) == (["right"] * 5, ""), rows["ben"]
+    assert rows["aaa"].note.startswith("the notebook changed the collection it was graded against: "
+                                       "data/figures.csv: "), rows["aaa"].note
+    assert rows["aaa"].right == 0 and "\n" not in rows["aaa"].note, rows["aaa"]
+    assert "\\n" not in table(list(rows.values())), table(list(rows.values()))
+    assert "more than 15,000" in (package_copy / "data" / "figures.csv").read_text(encoding="utf-8")
+
+
+def test_a_submission_that_rewrites_the_graders_copy_stops_the_grading_in_one_line_naming_it(package_copy, tmp_path,
+                                                                                             monkeypatch, capsys):
+    """Issue 33: a kernel can still find the grader's own copy (it runs as the same user); one that rewrites it
+    stops the grading with one line naming the notebooks that were running, and no one is graded against it."""
+    from kzfigures import cli
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    lesson = LESSONS[0]
+    right = _lesson_one(tmp_path)[1]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ben-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    (folder / f"zed-{lesson.name}").write_text(json.dumps(with_code(right, 0, REWRITE_GRADERS)), encoding="utf-8")
+    assert cli.main(["grade", str(folder), "--timeout", "90"]) == 1
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert "✓" not in out and len(lines) == 1, (out, err)
+    assert lines[0].startswith("kzfigures: error: the grader's copy of the collection changed (data/figures.csv) "
+                               "while these notebooks were running: ") and f"zed-{lesson.name}" in lines[0], lines
+    assert not list(Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{os.getpid()}-*")), "a scratch folder left"
+
+
+def test_the_graders_copy_changed_after_every_run_ended_is_refused_before_the_next_check(package_copy, tmp_path,
+                                                                                        monkeypatch):
+    """Issue 33: the copy is checked again before each row's check, so a change made once every notebook ended (a
+    process one left behind) grades no one against it."""
+    from kzfigures.classroom import grading
+
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("ana", "ben"):
+        (folder / f"{name}-{LESSONS[0].name}").write_bytes(LESSONS[0].read_bytes())
+    monkeypatch.setattr(grading, "run_submission", lambda *a: grading.Ran({}, []))
+    real, checked = grading._graded, []
+
+    def then_tamper(*args):
+        checked.append(real(*args))
+        (grading.SNAPSHOT[-1].root / "data" / "figures.csv").write_text("figure_id\n", encoding="utf-8")
+        return checked[-1]
+
+    monkeypatch.setattr(grading, "_graded", then_tamper)
+    with pytest.raises(grading.CollectionTampered, match="while no notebook was running"):
+        grade(folder, LESSONS_DIR, timeout=30)
+    assert len(checked) == 1
+
+
+def test_an_error_message_of_many_lines_is_one_line_in_the_note():
+    """Issue 33: a DataPackageError's message (a line per problem) showed as a literal "\\n" in the table."""
+    from kzfigures.classroom import grading
+
+    ran = grading.Ran({}, [(3, "DataPackageError", "the data package has 2 problem(s):\n  - data/figures.csv")])
+    note = grading._note(ran, {"cells": []}, 60)
+    assert note == ("cell 4 (after the last question) raised DataPackageError: the data package has 2 problem(s): "
+                    "- data/figures.csv"), note

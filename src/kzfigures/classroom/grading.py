@@ -16,6 +16,7 @@ None of this is a sandbox: the code runs as the user who grades (the teacher's g
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -102,6 +104,7 @@ class Ran:
     stopped: int | None = None  # the cell running when the time ran out
     ended: str = ""  # why the run ended early, in words ("the kernel died", …)
     trouble: list[str] = field(default_factory=list)  # what the notebook changed in how it runs (probe.py)
+    changed: list[str] = field(default_factory=list)  # the files of its own copy of the collection it changed
 
 
 LessonQuestions = tuple[str, str, list[Asked]]  # (its key in the answer key, its file stem, its questions)
@@ -401,12 +404,16 @@ def kill_session(pid: int, token: str) -> None:
         time.sleep(0.05)
 
 
-def _child_env(scratch: str, token: str) -> dict[str, str]:
-    """The child's environment: the grader's, less Jupyter's and kzfigures' settings, HOME in the scratch folder."""
+def _child_env(scratch: str, token: str, collection: Path | None) -> dict[str, str]:
+    """The child's environment: the grader's, less Jupyter's and kzfigures' settings, HOME in the scratch folder,
+    $KZFIGURES_ROOT the submission's own copy of the collection (the grader's copy is never named to a kernel)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KZFIGURES_", "JUPYTER_", "IPYTHON"))}
     env.update(HOME=scratch, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
-    with contextlib.suppress(FileNotFoundError):  # the collection the grader checks against: a lesson made from
-        env[ROOT_ENV] = str(project_root().resolve())  # an article added outside the checkout reads it there too
+    if collection is not None:
+        env[ROOT_ENV] = str(collection)
+    else:  # run outside a grading's snapshot: the collection as it is (a lesson made from an article added outside
+        with contextlib.suppress(FileNotFoundError):  # the checkout reads it there too)
+            env[ROOT_ENV] = str(project_root().resolve())
     env[TOKEN_ENV] = token
     return env
 
@@ -423,16 +430,21 @@ def stop_running() -> None:
 
 def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
     """Run one submitted notebook (its bytes, valid as read_notebook checks) in a child process, ``timeout``
-    seconds for its cells; return what it reported, or a one-line reason it gave nothing."""
+    seconds for its cells, with a copy of the grading's snapshot of the collection of its own; return what it
+    reported (with the files of that copy it changed), or a one-line reason it gave nothing."""
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # names this grader, so a later one knows its orphans
+    snapshot = SNAPSHOT[-1] if SNAPSHOT else None
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch, \
             tempfile.TemporaryFile() as answers, tempfile.TemporaryFile() as out:  # files with no name: read
         prove_made(Path(scratch), token)
         copy = Path(scratch) / "submission.ipynb"  # back through these descriptors, never found by a notebook
         copy.write_bytes(data)
+        own = Path(scratch) / "collection" if snapshot else None
+        if snapshot and own:
+            snapshot.write(own)
         child = subprocess.Popen([sys.executable, "-m", "kzfigures.classroom.grading", str(copy),
                                   json.dumps(names), str(timeout), str(answers.fileno())],
-                                 cwd=scratch, env=_child_env(scratch, token), stdin=subprocess.DEVNULL,
+                                 cwd=scratch, env=_child_env(scratch, token, own), stdin=subprocess.DEVNULL,
                                  stdout=out, stderr=out, pass_fds=(answers.fileno(),), start_new_session=True)
         RUNNING[token] = child.pid
         code: int | None = None
@@ -444,7 +456,20 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
             kill_session(child.pid, token)
             child.wait()
             RUNNING.pop(token, None)
-        return _reported(answers, out, timeout, code)
+        ran = _reported(answers, out, timeout, code)
+        changed = snapshot.changes(own) if snapshot and own else []  # read once nothing of it runs any more
+        if changed and isinstance(ran, Ran):
+            ran.changed = changed
+        elif changed:
+            ran = f"{ran}; {_changed_note(changed)}"
+        return ran
+
+
+def _changed_note(changed: list[str]) -> str:
+    """The note on a row whose notebook changed its own copy of the collection (these files of it)."""
+    shown = ", ".join(printable(name) for name in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3
+                                                                  else "")
+    return f"the notebook changed the collection it was graded against: {shown}"
 
 
 #: Errors that say a submission is no notebook nbformat can read (the child's last line names one).
@@ -759,8 +784,10 @@ def _plain_error(message: str) -> str:
 
 def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
     """What went wrong in a run, in words a teacher can act on: the cell that raised, the one that ran too long."""
-    parts = [f"{_question_of(nb, cell)} raised {name}: {_plain_error(message)}".rstrip(": ")
-             for cell, name, message in ran.errors][:2]
+    parts = [f"{_changed_note(ran.changed)}: any answer may have been read from the changed files, so none is "
+             "counted as right; read the notebook yourself"] if ran.changed else []  # first: it explains the rest
+    parts += [f"{_question_of(nb, cell)} raised {name}: {_plain_error(message)}".rstrip(": ")
+              for cell, name, message in ran.errors][:2]
     if len(ran.errors) > 2:
         parts.append(f"and {len(ran.errors) - 2} more error(s)")
     if ran.stopped is not None:
@@ -771,7 +798,13 @@ def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
     if ran.trouble:
         parts.append(f"the notebook changes how it is run or graded ({', '.join(ran.trouble)}): its answers may "
                      "not be its answer cells' own, so none is counted as right; read the notebook yourself")
-    return "; ".join(parts)
+    return "; ".join(_one_line(part) for part in parts)
+
+
+def _one_line(text: str) -> str:
+    """Text from a run (an error's message, a kernel's last words) on one line: every run of white space, a line
+    break included, one space."""
+    return " ".join(text.split())
 
 
 def _written(nb: dict[str, Any]) -> list[str]:
@@ -795,7 +828,7 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
     key, _, _ = known[job.stem]
     questions = asked_in(job.data, known[job.stem])
     if isinstance(ran, str):  # not run: no answers to count, the reason instead
-        return Graded(job.student, job.stem, note="; ".join(filter(None, [job.read_as, ran])), file=file)
+        return Graded(job.student, job.stem, note="; ".join(filter(None, [job.read_as, _one_line(ran)])), file=file)
     states = []
     for question in questions:
         if checks.taken_out(key, question.name):  # the notebook asked it; today's lesson does not: not scored
@@ -805,7 +838,8 @@ def _graded(job: _Job, known: dict[str, LessonQuestions], ran: Ran | str, timeou
             states.append(checks.check(key, question.name, ran.answers.get(question.answer)).state)
         except Exception:  # an answer the check cannot take is not right (the check should never raise)
             states.append("not yet")
-    if ran.trouble:  # a notebook that changed how it is run or graded scores nothing, never full (as under nbgrader)
+    if ran.trouble or ran.changed:  # a notebook that changed how it is run or graded, or the collection its answers
+        # were read from, scores nothing, never full (as under nbgrader)
         states = ["not yet" if state in ("right", "as asked") else state for state in states]
     nb = json.loads(job.data) if isinstance(job.data, bytes) else {}
     gone = [q for q, state in zip(questions, states, strict=True) if state == "taken out"]
@@ -844,15 +878,69 @@ class CollectionInvalid(ValueError):
     """The collection the answers are checked against is not valid as grading starts; one line."""
 
 
-#: The copy of the collection (data/ and seeds/) a grading now running reads, once it is made.
-SNAPSHOT: list[Path] = []
+class CollectionTampered(CollectionInvalid):
+    """The grader's copy of the collection changed while notebooks ran (one of them wrote to it); one line."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The collection (data/ and seeds/) as grading began: each file's bytes and sha256 by its path below the root
+    ("data/figures.csv"), and the grader's own copy of them, which every check reads and no kernel is told about."""
+
+    root: Path
+    files: dict[str, bytes]
+    sums: dict[str, str]
+
+    @classmethod
+    def of(cls, root: Path, files: dict[str, bytes]) -> Snapshot:
+        """A snapshot of these files, whose grader's copy is (to be) at ``root``."""
+        return cls(root, files, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+
+    def write(self, target: Path) -> None:
+        """Write a copy of the collection into ``target`` (a new folder: data/ and seeds/ in it)."""
+        for folder in ("data", "seeds"):
+            (target / folder).mkdir(parents=True, exist_ok=True)
+        for name, data in self.files.items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+
+    def changes(self, copy: Path) -> list[str]:
+        """The files of a copy at ``copy`` that differ from the snapshot (changed, added, removed or a link now),
+        by their paths below it, sorted; [] for an intact copy."""
+        found: dict[str, str | None] = {}
+        for folder in ("data", "seeds"):
+            if (copy / folder).is_symlink() or not (copy / folder).is_dir():
+                found[folder] = None
+                continue
+            for top, dirs, files in os.walk(copy / folder):
+                for name in files + [d for d in dirs if (Path(top) / d).is_symlink()]:
+                    path = Path(top) / name
+                    found[path.relative_to(copy).as_posix()] = _sum(path)
+        return sorted(name for name in {*found, *self.sums} if found.get(name) != self.sums.get(name))
+
+
+def _sum(path: Path) -> str | None:
+    """The sha256 of a regular file's bytes (a link is not followed), or None for anything else."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+#: The snapshot of the collection a grading now running reads, once it is made.
+SNAPSHOT: list[Snapshot] = []
 
 
 @contextlib.contextmanager
-def collection_snapshot() -> Iterator[Path | None]:
-    """The collection (data/ and seeds/) copied once, as grading starts, into a scratch folder that every check here
-    and every submission's kernel reads ($KZFIGURES_ROOT), so a teacher curating while grading changes no verdict;
-    CollectionInvalid (one line) when it is not valid then, before anyone is graded. Inside one, the same copy."""
+def collection_snapshot() -> Iterator[Snapshot | None]:
+    """The collection (data/ and seeds/) read once, as grading starts, and written into a scratch folder that every
+    check here reads ($KZFIGURES_ROOT in this process), so a teacher curating while grading changes no verdict; each
+    submission's kernel gets a copy of its own (run_submission), never this one. CollectionInvalid (one line) when
+    it is not valid then, before anyone is graded. Inside one, the same snapshot."""
     from ..figures.paths import package_files
     from ..figures.problems import DataPackageError
     from ..figures.store import checked_package
@@ -868,15 +956,11 @@ def collection_snapshot() -> Iterator[Path | None]:
     token = f"{os.getpid()}-{secrets.token_hex(8)}"  # a scratch folder's name: a later grading removes it if orphaned
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH[0]}{token}-", ignore_cleanup_errors=True) as scratch:
         prove_made(Path(scratch), token)
-        copy = Path(scratch) / "collection"
-        for folder in ("data", "seeds"):
-            (copy / folder).mkdir(parents=True, exist_ok=True)
-        for path in package_files(base):
-            target = copy / path.relative_to(base)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+        snapshot = Snapshot.of(Path(scratch) / "collection",
+                               {path.relative_to(base).as_posix(): path.read_bytes() for path in package_files(base)})
+        snapshot.write(snapshot.root)
         try:
-            checked_package(copy)
+            checked_package(snapshot.root)
         except DataPackageError as err:
             first = printable(str(err.problems[0]))[:200] if err.problems else "no problem named"
             raise CollectionInvalid(
@@ -884,15 +968,53 @@ def collection_snapshot() -> Iterator[Path | None]:
                 f"first: {first}): the answers are checked against it, so finish or undo the edit "
                 "(kzfigures validate lists every problem), then grade again; no one was graded") from None
         before = os.environ.get(ROOT_ENV)
-        os.environ[ROOT_ENV], SNAPSHOT[:] = str(copy), [copy]
+        os.environ[ROOT_ENV], SNAPSHOT[:] = str(snapshot.root), [snapshot]
         try:
-            yield copy
+            yield snapshot
         finally:
             SNAPSHOT.clear()
             if before is None:
                 os.environ.pop(ROOT_ENV, None)
             else:
                 os.environ[ROOT_ENV] = before
+
+
+class _Watch:
+    """Which notebooks could have written to the grader's copy of the collection: the ones that ran since it was
+    last found intact (checked as each run ends and before each check)."""
+
+    def __init__(self, snapshot: Snapshot | None) -> None:
+        self.snapshot, self.lock = snapshot, threading.Lock()
+        self.running: set[str] = set()
+        self.suspects: list[str] = []  # in the order they started
+
+    @contextlib.contextmanager
+    def run(self, name: str) -> Iterator[None]:
+        """Around one notebook's run: it is a suspect until the copy is found intact once it ended."""
+        with self.lock:
+            self.running.add(name)
+            self.suspects.append(name)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running.discard(name)
+                self.verify()
+
+    def verify(self) -> None:
+        """CollectionTampered (one line, naming the suspects) unless the grader's copy is as the snapshot holds it;
+        once it is, the notebooks still running remain the only suspects."""
+        changed = self.snapshot.changes(self.snapshot.root) if self.snapshot else []
+        if not changed:
+            self.suspects = [name for name in self.suspects if name in self.running]
+            return
+        named = ", ".join(printable(n) for n in self.suspects[:5]) + (
+            f" and {len(self.suspects) - 5} more" if len(self.suspects) > 5 else "")
+        who = (f"while these notebooks were running: {named}" if self.suspects else
+               "while no notebook was running (a process one left behind, or another program)")
+        raise CollectionTampered(
+            f"the grader's copy of the collection changed ({', '.join(printable(c) for c in changed[:3])}) {who}: "
+            "no one was graded against it; read those notebooks, then grade again without them")
 
 
 def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: int | None = None,
@@ -908,7 +1030,8 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
     while any(map(_running, killed)) and time.monotonic() - since < 5:
         time.sleep(0.05)
     remove_orphan_folders()  # then its scratch folders, once nothing writes there
-    with collection_snapshot():  # every check and every kernel reads the collection as it is now
+    with collection_snapshot() as snapshot:  # every check and every kernel reads the collection as it is now
+        watch = _Watch(snapshot)
         known = known if known is not None else lesson_questions(lessons, generated=True)
         todo = _jobs(folders, known)
         if not todo:
@@ -918,7 +1041,8 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
         def run(job: _Job) -> Ran | str:
             if isinstance(job.data, str) or job.stem is None:
                 return job.data if isinstance(job.data, str) else UNKNOWN
-            return run_submission(job.data, [q.answer for q in asked_in(job.data, known[job.stem])], timeout)
+            with watch.run(job.path.relative_to(job.folder).as_posix()):
+                return run_submission(job.data, [q.answer for q in asked_in(job.data, known[job.stem])], timeout)
 
         started, said = time.monotonic(), time.monotonic()
         ran: dict[int, Ran | str] = {}
@@ -936,7 +1060,11 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
             raise
         finally:
             pool.shutdown()
-        rows = [_graded(job, known, ran[i], timeout) for i, job in enumerate(todo)]
+        rows = []
+        for i, job in enumerate(todo):
+            with watch.lock:
+                watch.verify()  # no one is graded against a copy a notebook changed
+            rows.append(_graded(job, known, ran[i], timeout))
     _copies(rows)
     return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
 
