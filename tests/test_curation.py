@@ -1053,3 +1053,31 @@ def test_a_second_session_crediting_a_person_the_first_added_does_not_say_it_add
     said = second.take_back(five)
     assert said.startswith("taken back: accepted “five years”") and "people.csv" not in said
     assert _bytes(root)["people.csv"] == people and validate_package(root) == []
+
+
+#: Issue 33: texts a person pastes into notebook 05's parameters cell. Between plain triple quotes, the first was
+#: "unterminated string literal" (its last quote and the closing ones made four), the second a \u SyntaxError, and
+#: the third's typed \n became a new line; each stopped Run All or changed the words.
+PASTED = [
+    'Astana, 3 March 2025. "More than 300 firms took part," the minister said. "We will go on."',
+    "The files are kept in C:\\users\\dana\\new, the ministry said; 40 staff work there.",
+    "A line typed with \\n, a tab \\t and a quote \\\" in it: 12 ships.\nA second paragraph, 'quoted' and \"\"ended\"\"",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("text", PASTED, ids=["ends with a quote", "a Windows path", "escapes typed", "a backslash"])
+def test_any_text_pasted_into_notebook_05_is_kept_as_pasted(text, package_copy):
+    cell = next(c for c in json.loads((ROOT / "notebooks" / "05-curate.ipynb").read_text(encoding="utf-8"))["cells"]
+                if "parameters" in c["metadata"].get("tags", []))
+    source = "".join(cell["source"])
+    empty = 'pasted_text: str = r"""\n"""'
+    assert empty in source  # the empty line the notebook's words say to paste on
+    namespace: dict[str, Any] = {}
+    exec(compile(source.replace(empty, f'pasted_text: str = r"""\n{text}\n"""'), "parameters", "exec"), namespace)
+    assert namespace["pasted_text"] == f"\n{text}\n"  # every character as pasted; add_pasted drops the new lines
+    if text != "\\":
+        from kzfigures.figures.curation import add_pasted
+
+        article, _ = add_pasted(namespace["pasted_text"], "Pasted", "Test Daily", "2025-03-03", root=package_copy)
+        assert (package_copy / "seeds" / f"{article}.txt").read_text(encoding="utf-8") == text + "\n"
