@@ -713,7 +713,7 @@ def _number(value: Any) -> float:
     if isinstance(value, str):
         return float(kept_exactly(value.replace(",", "").strip()))
     number = float(value)
-    kept_exactly(_cell(number))
+    kept_exactly(str(value) if isinstance(value, int) else _cell(number))
     return number
 
 
