@@ -1071,7 +1071,7 @@ def test_any_text_pasted_into_notebook_05_is_kept_as_pasted(text, package_copy):
     cell = next(c for c in json.loads((ROOT / "notebooks" / "05-curate.ipynb").read_text(encoding="utf-8"))["cells"]
                 if "parameters" in c["metadata"].get("tags", []))
     source = "".join(cell["source"])
-    empty = 'pasted_text: str = r"""\n"""'
+    empty = 'pasted_text: str = r"""\n\n"""'
     assert empty in source  # the empty line the notebook's words say to paste on
     namespace: dict[str, Any] = {}
     exec(compile(source.replace(empty, f'pasted_text: str = r"""\n{text}\n"""'), "parameters", "exec"), namespace)
