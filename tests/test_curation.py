@@ -116,9 +116,18 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     # a fifth adversarial pass: control characters from the caller were echoed raw (a new line inside the line)
     (lambda c, t: c.accept(_pid(c, "£240m"), attributed_to="police\n\x00"), "“police\\n\\x00” stands nowhere"),
     (lambda c, t: c.add_words("a\x1b[2J\u202escore"), "“a\\x1b[2J\\u202escore” does not stand"),
+    # issue 33: the string "false" is true to Python, and was saved as an open end, the opposite of the curator's word
+    (lambda c, t: c.accept(_pid(c, "five years"), lower_open="false", override_reason="x"),
+     "lower_open 'false' for “five years” is not True or False"),
+    (lambda c, t: c.accept(_pid(c, "five years"), upper_open=1, override_reason="x"), "upper_open 1 for “five years”"),
+    # issue 33: 1e308 was taken here and refused only by the save, which named the column upper
+    (lambda c, t: c.accept(_pid(c, "five years"), lower=1e308, upper=math.inf, override_reason="x"),
+     "lower 1e+308 for “five years” cannot be a bound: the number has 309 significant digits"),
+    (lambda c, t: c.accept(_pid(c, "five years"), upper=True, override_reason="x"), "upper True for “five years”"),
 ], ids=["override without reason", "reason without bounds", "lower above upper", "past the end", "negative",
         "empty", "reversed", "unread words, no bounds", "blank reason", "unknown proposal", "unknown field",
-        "credit not in text", "undo with nothing", "control characters in a credit", "control characters in words"])
+        "credit not in text", "undo with nothing", "control characters in a credit", "control characters in words",
+        "openness a string", "openness a number", "a bound with more digits than kept", "a bound a bool"])
 def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     root, article = drafted
     c = curation(article, root)
@@ -1049,3 +1058,48 @@ def test_the_views_stylesheet_stacks_it_on_a_narrow_screen_with_controls_44_px_t
     assert "min-height:44px" in rules[".kz-curate label:has(> input[type=checkbox])"]
     wide = css.group(1)[:narrow.start()]
     assert "display:flex" in wide and "min-width:19em" in wide
+
+
+def test_a_second_session_crediting_a_person_the_first_added_does_not_say_it_added_her(drafted):
+    """Issue 33: two sessions credit Dana Okafor, new to people.csv; the first save adds her, so the second's does not,
+    and its take-back said "… Dana Okafor added to people.csv" all the same."""
+    root, article = drafted
+    first, second = curation(article, root), curation(article, root)
+    first.accept(_pid(first, "£240m"), attributed_to="Dana Okafor")
+    five = _pid(second, "five years")
+    second.accept(five, attributed_to="Dana Okafor", lower=0, override_reason="within")
+    first.save()
+    people = _bytes(root)["people.csv"]
+    second.save()
+    assert _bytes(root)["people.csv"] == people and people.count(b"Dana Okafor") == 2  # her name, her quote
+    said = second.take_back(five)
+    assert said.startswith("taken back: accepted “five years”") and "people.csv" not in said
+    assert _bytes(root)["people.csv"] == people and validate_package(root) == []
+
+
+#: Issue 33: texts a person pastes into notebook 05's parameters cell. Between plain triple quotes, the first was
+#: "unterminated string literal" (its last quote and the closing ones made four), the second a \u SyntaxError, and
+#: the third's typed \n became a new line; each stopped Run All or changed the words.
+PASTED = [
+    'Astana, 3 March 2025. "More than 300 firms took part," the minister said. "We will go on."',
+    "The files are kept in C:\\users\\dana\\new, the ministry said; 40 staff work there.",
+    "A line typed with \\n, a tab \\t and a quote \\\" in it: 12 ships.\nA second paragraph, 'quoted' and \"\"ended\"\"",
+    "\\",
+]
+
+
+@pytest.mark.parametrize("text", PASTED, ids=["ends with a quote", "a Windows path", "escapes typed", "a backslash"])
+def test_any_text_pasted_into_notebook_05_is_kept_as_pasted(text, package_copy):
+    cell = next(c for c in json.loads((ROOT / "notebooks" / "05-curate.ipynb").read_text(encoding="utf-8"))["cells"]
+                if "parameters" in c["metadata"].get("tags", []))
+    source = "".join(cell["source"])
+    empty = 'pasted_text: str = r"""\n\n"""'
+    assert empty in source  # the empty line the notebook's words say to paste on
+    namespace: dict[str, Any] = {}
+    exec(compile(source.replace(empty, f'pasted_text: str = r"""\n{text}\n"""'), "parameters", "exec"), namespace)
+    assert namespace["pasted_text"] == f"\n{text}\n"  # every character as pasted; add_pasted drops the new lines
+    if text != "\\":
+        from kzfigures.figures.curation import add_pasted
+
+        article, _ = add_pasted(namespace["pasted_text"], "Pasted", "Test Daily", "2025-03-03", root=package_copy)
+        assert (package_copy / "seeds" / f"{article}.txt").read_text(encoding="utf-8") == text + "\n"

@@ -335,3 +335,31 @@ def test_a_teacher_uploads_a_file_and_curates_it_with_the_keys(browser, curating
     assert page.evaluate(CELLS) == before, "JupyterLab saw a key pressed in the view"
     assert before[2], "the notebook was not in command mode, where JupyterLab's keys act"
     page.close()
+
+
+def test_an_article_pasted_into_the_parameters_cell_is_kept_as_pasted(browser, curating_lab):
+    """Issue 33: a person pastes (Ctrl+V, the clipboard) an article ending with a quote and holding C:\\users and a
+    typed \\n on the empty line of pasted_text, fills in its title, publisher and date, and runs all: the article is
+    added word for word, every cell runs, no error. (Last in this file: the pasted article stays in the copy.)"""
+    url, root, _ = curating_lab
+    text = ('Astana, 3 March 2025. Files in C:\\users\\new hold 40 reports, typed \\n as is. "More than 300 firms '
+            'took part," the minister said. "We will go on."')
+    page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    lines = page.locator(".jp-CodeCell").first.locator(".cm-line")
+    for at, value in ((1, "Firms took part"), (2, "Test Daily"), (3, "2025-03-03")):  # inside each field's quotes
+        lines.nth(at).click()
+        page.keyboard.press("End")
+        for _ in range(len(lines.nth(at).inner_text()) - lines.nth(at).inner_text().index('""') - 1):
+            page.keyboard.press("ArrowLeft")
+        page.keyboard.insert_text(value)
+    lines.nth(6).click()  # the empty line between the triple quotes
+    page.evaluate("t => navigator.clipboard.writeText(t)", text)
+    page.keyboard.press("Control+V")
+    page.screenshot(path=str(ARTEFACTS / "lab-curate-pasted.png"))
+    seen = run_all(page, 0)
+    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
+    said = seen["text"][seen["text"].find("nothing is added twice"):][:1500]
+    assert "added the pasted article as test-daily-2025-03-03-firms-took-part" in said, said
+    assert (root / "seeds" / "test-daily-2025-03-03-firms-took-part.txt").read_text(encoding="utf-8") == text + "\n"
+    page.close()

@@ -58,8 +58,11 @@ def test_uniform_opening(path):
     assert cells[-1]["source"] == nav["source"] and cells[-1]["metadata"].get("tags") == ["navigation"]
     assert "".join(params_heading["source"]).startswith("## Parameters")
     assert params["cell_type"] == "code" and params["metadata"].get("tags") == ["parameters"]
-    lines = [ln for ln in "".join(params["source"]).splitlines() if ln.strip()]
-    for line, node in zip(lines, ast.parse("".join(params["source"])).body, strict=True):
+    lines, body = "".join(params["source"]).splitlines(), ast.parse("".join(params["source"])).body
+    spans = {n for node in body for n in range(node.lineno, node.end_lineno + 1)}  # a pasted text spans lines
+    assert all(n + 1 in spans for n, ln in enumerate(lines) if ln.strip()), "a line in the parameters cell is no parameter"
+    for node in body:
+        line = lines[node.end_lineno - 1]  # its comment follows the value: after the closing quotes of a pasted text
         assert isinstance(node, ast.AnnAssign), line
         ast.literal_eval(node.value)
         assert "  # " in line, f"parameter without a comment: {line}"

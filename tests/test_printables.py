@@ -3,6 +3,7 @@ text (read back with pypdf) holds every question; a worksheet holds no answer an
 starting a page; the key holds every answer and its why. Skipped, saying why, where no chromium is installed."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -260,3 +261,45 @@ def test_without_the_teachers_key_file_a_worksheet_prints_and_a_key_says_why_not
     with pytest.raises(FileNotFoundError, match=r"printables-key\.json .* is a teacher's file") as caught:
         P.render(lesson, "key")
     assert "\n" not in str(caught.value)
+
+
+#: Issue 33: a headline as a person writes it; the lesson's Markdown escapes it ("\$10", "\<b\>"), and the worksheet,
+#: the answer key and grade's CSV printed those backslashes.
+HEADLINE = "Profits at $10 million, up from $7 million: <b>shares</b> & *stars* #1 a_b"
+
+
+def headline_lesson() -> dict:
+    """A lesson notebook as `kzfigures lesson` writes one: its title and question are the headline, escaped."""
+    from kzfigures.figures.literal import markdown_text
+    from kzfigures.figures.seeds import FLAGSHIP
+
+    def cell(kind: str, source: str) -> dict:
+        return {"cell_type": kind, "metadata": {}, "source": source, **({"outputs": [], "execution_count": None}
+                                                                        if kind == "code" else {})}
+
+    return {"cells": [cell("markdown", f"# {markdown_text(HEADLINE)}\n\nRead the passage."),
+                      cell("markdown", f"### Question 1\n\nWhat does “{markdown_text(HEADLINE)}” count?"),
+                      cell("code", "answer_1 = None  # a number\n### BEGIN SOLUTION\nanswer_1 = 10\n### END SOLUTION"),
+                      cell("code", 'lessons.check("headline", "q1", answer_1)')],
+            "metadata": {"kzfigures": {"printables": {"article": [], "seed": FLAGSHIP, "why": {"q1": "it says so"}}}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("kind", ["worksheet", "key"])
+def test_a_title_prints_as_its_words_never_its_markdown_escapes(kind, tmp_path):
+    lesson = P.read_lesson(headline_lesson())
+    page = P.render(lesson, kind)
+    assert f"<h1>{html.escape(HEADLINE, quote=False)}</h1>" in page.replace("&#34;", '"').replace("&#39;", "'")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    P.print_pdf(tmp_path / "page.html", tmp_path / "page.pdf")
+    text = pages(tmp_path / "page.pdf")[0]
+    assert flat(HEADLINE) in text and "\\" not in text
+
+
+def test_grades_csv_names_a_question_by_its_words_never_its_markdown_escapes(tmp_path):
+    from kzfigures.classroom.grading import Graded, csv_text, lesson_questions
+
+    (tmp_path / "01-headline.ipynb").write_text(json.dumps(headline_lesson()), encoding="utf-8")
+    known = lesson_questions(tmp_path)
+    row = csv_text([Graded("ana", "01-headline", ["right"], given=["10"])], known).splitlines()[1]
+    assert ',Q1,"What does “Profits at $10 million, up from $7 million: <b>shares</b>…",right,' in row  # 70 at most

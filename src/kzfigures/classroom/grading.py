@@ -36,7 +36,7 @@ from typing import IO, Any
 
 from ..collection.kernels import on_unix_sockets
 from ..collection.listing import cell_source
-from ..figures.literal import printable, spreadsheet_cell
+from ..figures.literal import plain_text, printable, spreadsheet_cell
 from ..figures.paths import ENV_VAR as ROOT_ENV
 from ..figures.paths import project_root
 from .answers import decode
@@ -112,8 +112,7 @@ LessonQuestions = tuple[str, str, list[Asked]]  # (its key in the answer key, it
 
 def _title(markdown: str) -> str:
     """A question's first words, without Markdown, at most 70 characters."""
-    text = re.sub(r"^###\s*Question\s*\d+\s*", "", markdown).strip()
-    text = " ".join(re.sub(r"[*`]", "", text).split())
+    text = plain_text(re.sub(r"^###\s*Question\s*\d+\s*", "", markdown).strip())  # the words, not the escapes
     return text if len(text) <= 70 else text[:69].rstrip() + "…"
 
 

@@ -27,6 +27,7 @@ import jinja2
 import mistune
 
 from ..collection.listing import cell_source
+from ..figures.literal import plain_text
 from .edition import BEGIN_SOLUTION, END_SOLUTION, without_hidden_tests
 
 HERE = Path(__file__).parent
@@ -169,7 +170,7 @@ def read_lesson(nb: dict[str, Any]) -> Lesson:
             intro.append(for_paper(source))
         else:
             intro_shows += _outputs(cell)
-    title = intro[0].splitlines()[0].lstrip("# ").strip() if intro else key
+    title = plain_text(intro[0].splitlines()[0]) if intro else key  # the words, never the Markdown's escapes
     chosen = settings(nb, key)
     source, paragraphs = article_passage(key, chosen)
     return Lesson(key, title, intro, intro_shows, questions, key_points, paragraphs, source,

@@ -324,7 +324,7 @@ class Curation:
         figure = {k: _cell(v) for k, v in figure.items()}
         person = self._person(credit, changes.get("role"), changes.get("kind"))
         said = f"{verb} “{row['number_text']}” as {figure_id}" + (f", a {CHANGE_WORDS[change]}" if change else "") + (
-            f" ({override['reason']})" if override else "") + (f"; {credit} added to people.csv" if person else "")
+            f" ({override['reason']})" if override else "") + (_added(credit) if person else "")
         self._decisions.append(Decision(verb if verb != "added" else "add", (start, end), row["number_text"], settles,
                                         figure=figure, override=override and {"figure_id": figure_id, **override},
                                         person=person, said=said))
@@ -371,10 +371,11 @@ class Curation:
             raise ValueError(f"overriding the bounds of “{row['number_text']}” needs override_reason: say why you "
                              "read the words so")
         base = words or Bounds(0, 0)
+        ends = [_bound(field, given.get(field, getattr(base, field)), row["number_text"]) for field in ("lower", "upper")]
+        opens = [_openness(field, given.get(field, getattr(base, field)), row["number_text"])
+                 for field in ("lower_open", "upper_open")]
         try:
-            bounds = Bounds(_number(given.get("lower", base.lower)), _number(given.get("upper", base.upper)),
-                            bool(given.get("lower_open", base.lower_open)),
-                            bool(given.get("upper_open", base.upper_open)))
+            bounds = Bounds(ends[0], ends[1], opens[0], opens[1])
         except (TypeError, ValueError) as err:
             raise ValueError(f"the bounds given for “{row['number_text']}” are no interval: {err}") from None
         return {"lower": _cell(bounds.lower), "upper": _cell(bounds.upper), "lower_open": _cell(bounds.lower_open),
@@ -436,8 +437,12 @@ class Curation:
         self._people = {r.get("name", "") for r in package.tables["people"].rows}
         self._people_ids = {r.get("person_id", "") for r in package.tables["people"].rows}
         for d in self._decisions:
-            if d.figure is not None and d.person is None and d.figure["attributed_to"] not in self._people:
-                d.person = self._person(d.figure["attributed_to"], None)
+            name = d.figure["attributed_to"] if d.figure is not None else ""
+            if d.person is not None and name in self._people:  # another save added them since: this one does not
+                d.person, d.said = None, d.said.removesuffix(_added(name))
+            elif d.figure is not None and d.person is None and name not in self._people:
+                d.person = self._person(name, None)
+                d.said += _added(name) if d.person is not None else ""
 
     def _check_sizes(self, package: Package) -> None:
         """One line, nothing written, when a decision's row holds a cell longer than a field may hold (the rule
@@ -685,6 +690,11 @@ def _change(row: dict[str, str], changes: dict[str, Any]) -> str:
     return str(given)
 
 
+def _added(name: str) -> str:
+    """What a decision's words say when its save adds the person it credits to people.csv."""
+    return f"; {name} added to people.csv"
+
+
 def _cell(value: Any) -> str:
     """A value as a CSV cell: inf, 0.5, 12, true/false, text."""
     if isinstance(value, bool):
@@ -698,10 +708,34 @@ def _cell(value: Any) -> str:
 
 
 def _number(value: Any) -> float:
-    """A bound as given (a number, "inf", "15,000"); ValueError for one with more digits than a bound keeps."""
+    """A bound as given (a number, "inf", "15,000"); ValueError for one with more digits than a bound keeps (as its
+    CSV cell writes it: 1e308 is 309 digits there)."""
     if isinstance(value, str):
         return float(kept_exactly(value.replace(",", "").strip()))
-    return float(kept_exactly(str(value)) if isinstance(value, int) else value)
+    number = float(value)
+    kept_exactly(str(value) if isinstance(value, int) else _cell(number))
+    return number
+
+
+def _bound(field: str, value: Any, words: str) -> float:
+    """A curator's ``lower`` or ``upper`` as a number; one line naming the field when it is none or not kept exactly."""
+    if isinstance(value, bool):
+        raise ValueError(f"{field} {value!r} for “{words}” is no number: give a number, or inf")
+    try:
+        return _number(value)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{field} {printable(str(value))[:40]} for “{words}” cannot be a bound: {err}") from None
+
+
+def _openness(field: str, value: Any, words: str) -> bool:
+    """A curator's ``lower_open`` or ``upper_open``: True or False only; one line for anything else (the string
+    "false" is true to Python, and would open an end the curator closed)."""
+    if isinstance(value, bool):
+        return value
+    if type(value).__name__ == "bool_":  # numpy's bool, as a DataFrame cell gives it
+        return bool(value)
+    raise ValueError(f"{field} {printable(repr(value))[:40]} for “{words}” is not True or False: give True (an open "
+                     "end: more than, less than) or False")
 
 
 def _decided_spans(package: Package, article: str) -> list[tuple[int, int, str]]:

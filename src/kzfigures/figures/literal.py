@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import html
 import re
 import string
 import unicodedata
@@ -17,6 +18,28 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def markdown_text(text: str) -> str:
     """Text that Markdown (and the HTML it may hold) shows exactly as written: every punctuation mark escaped."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")
+
+
+def plain_text(markdown: str) -> str:
+    """The words Markdown shows, as plain text on one line: markdown_text undone ("Profits at \\$10" -> "Profits at
+    $10", "\\<b\\>" -> "<b>"), emphasis and code marks dropped (mistune reads it, as the printables render it)."""
+    import mistune
+
+    tokens = mistune.create_markdown(renderer=None)(markdown)
+    return " ".join(_words(tokens if isinstance(tokens, list) else []).split())
+
+
+def _words(tokens: list[dict[str, object]]) -> str:
+    """The text of mistune's tokens: each one's raw text or its children's, blocks and line breaks apart."""
+    out = []
+    for token in tokens:
+        children = token.get("children")
+        raw = token.get("raw")
+        text = html.unescape(raw) if token.get("type") == "text" and isinstance(raw, str) else raw  # "&amp;": &
+        out.append(_words(children) if isinstance(children, list) else text if isinstance(text, str) else " ")
+        if token.get("type") not in {"text", "emphasis", "strong", "codespan", "link", "inline_html"}:
+            out.append(" ")  # a block, or a line break: the words on either side stay apart
+    return "".join(out)
 
 
 def spreadsheet_cell(value: object) -> object:
