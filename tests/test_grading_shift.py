@@ -27,6 +27,8 @@ TEXT = ("London, 5 May 2025. Shares rose to $5 on Monday, and the firm said prof
         "million a year earlier.\nAbout 300 staff were hired, the company said. Some 40 shops closed.\n")
 SEED = "dollars"
 
+pytestmark = pytest.mark.full  # grading: each test makes lessons and runs the checking process, as test_grading.py's
+
 
 @pytest.fixture
 def handed_out(package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
