@@ -117,7 +117,8 @@ def test_each_answer_is_graded_against_the_question_its_notebook_asked(handed_ou
         assert sorted(row.states) == sorted(states), row
     assert row.right == row.scored == 5 - len(taken_out)
     if taken_out:
-        assert row.note.count("curation of article 'dollars' changed since this lesson was handed out") == 1, row.note
+        assert row.note.count("can no longer be asked of article 'dollars''s data, so not scored: the curation changed "
+                              "since this lesson was handed out, or the notebook's check lines were edited") == 1, row.note
         assert all(name in row.note for name in taken_out), row.note
     else:
         assert row.note == ""
@@ -167,3 +168,32 @@ def test_the_lessons_box_and_nbgraders_test_say_a_taken_out_question_is_not_scor
     assert "of 5 answered" in lessons.summary(SEED).text  # the summary counts today's lesson's questions only
     shown = box("TakenOut", lessons.taken_out_words(SEED, "bounds-dollars-at-35"))["data"]["text/plain"]
     assert shown.startswith("No longer in this lesson: ") and "not scored" in shown
+
+
+@pytest.mark.parametrize("edit", ["cell deleted", "pointed at an easier kind"])
+def test_a_notebook_short_of_a_question_is_graded_against_the_lesson_not_its_own_names(handed_out, tmp_path,
+                                                                                       monkeypatch, edit):
+    """A second adversarial pass: deleting question 3's cell gave 4/4, and pointing its check line (and nbgrader id)
+    at another kind of question the data offers, with that question's answer, gave 5/5; both without a note. A
+    notebook short of a kind of question the lesson asks is graded against today's lesson: question 3 is not right."""
+    from kzfigures.classroom.exercises import article, offered
+
+    lesson = handed_out[1]
+    nb, solutions = _filled(lesson["notebook"], lesson["solutions"]), dict(lesson["solutions"])
+    third = next(c for c in nb["cells"] if 'answer_3)' in "".join(c["source"]) and "lessons.check" in "".join(c["source"]))
+    asked = re.search(r'lessons\.check\("dollars", "([a-z0-9-]+)", answer_3\)', "".join(third["source"]))[1]
+    if edit == "cell deleted":
+        nb["cells"].remove(third)
+        del solutions["answer_3"]
+    else:
+        kind = asked.split("-")[0]
+        easier = next(e for e in offered(article(SEED)) if not e.name.startswith(f"{kind}-"))
+        third["source"] = "".join(third["source"]).replace(asked, easier.name)
+        third.get("metadata", {}).get("nbgrader", {})["grade_id"] = f"answer-{easier.name}"
+        solutions["answer_3"] = easier.solution
+    folder = tmp_path / "class" / "gus"
+    folder.mkdir(parents=True)
+    (folder / lesson_name(SEED)).write_text(json.dumps(nb), encoding="utf-8")
+    row = _graded(tmp_path / "class", solutions, monkeypatch)
+    assert row.scored == 5 and row.states[2] != "right" and row.right == 4, row
+    assert [q.name for q in row.asked][2] == asked, row.asked  # today's lesson's question 3

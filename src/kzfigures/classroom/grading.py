@@ -148,7 +148,24 @@ def asked_in(data: bytes | str, lesson: LessonQuestions) -> list[Asked]:
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
         return today
     names = [q.name for q in (own or [])]
-    return own if own and len(set(names)) == len(names) else today
+    return own if own and len(set(names)) == len(names) and _same_shape(own, today) else today
+
+
+def _same_shape(own: list[Asked], today: list[Asked]) -> bool:
+    """Whether a notebook asks at least every kind of question today's lesson asks, as many of each, under every
+    answer name it has: a curation changes which figure a question is about, or takes a question out, never adds one,
+    so a notebook short of a kind (a cell deleted, a check line pointed at an easier kind of question) is graded
+    against today's lesson instead."""
+    from collections import Counter
+
+    from .exercises import CHECKS
+
+    def kind(name: str) -> str:
+        return max((t for t in CHECKS if name.startswith(f"{t}-")), key=len, default="")
+
+    kinds = Counter(kind(q.name) for q in own)
+    return "" not in kinds and not Counter(kind(q.name) for q in today) - kinds and \
+        {q.answer for q in today} <= {q.answer for q in own}
 
 
 #: A check call on a line of its own, anywhere in a cell (the student edition ends each answer cell with it).
@@ -854,8 +871,9 @@ def _taken_out_note(key: str, gone: list[Asked]) -> str:
         return ""
     listed = [f"{q.number} ({q.name})" for q in gone]
     said = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
-    return (f"the curation of article {key!r} changed since this lesson was handed out: question"
-            f"{'s' if len(gone) > 1 else ''} {said} can no longer be asked of its data, so not scored")
+    return (f"question{'s' if len(gone) > 1 else ''} {said} of this notebook can no longer be asked of article "
+            f"{key!r}'s data, so not scored: the curation changed since this lesson was handed out, or the "
+            "notebook's check lines were edited (if its classmates' rows have no such note, open it)")
 
 
 def _copies(rows: list[Graded]) -> None:
