@@ -542,6 +542,11 @@ CHECKS: dict[str, Callable[[Any, str, Exercise], str]] = {
     "compare": _check_compare, "draft": _check_draft}
 
 
+def question_kind(name: str) -> str:
+    """The template a question's name starts with ("credit-how" for "credit-how-a-at-3"), or "" for no question's."""
+    return max((t for t in CHECKS if name.startswith(f"{t}-")), key=len, default="")
+
+
 def _check_of(e: Exercise) -> L.Key:
     """The answer key's check of one exercise."""
     return lambda answer, name: CHECKS[e.template](answer, name, e)

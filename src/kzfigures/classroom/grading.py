@@ -158,13 +158,10 @@ def _same_shape(own: list[Asked], today: list[Asked]) -> bool:
     against today's lesson instead."""
     from collections import Counter
 
-    from .exercises import CHECKS
+    from .exercises import question_kind
 
-    def kind(name: str) -> str:
-        return max((t for t in CHECKS if name.startswith(f"{t}-")), key=len, default="")
-
-    kinds = Counter(kind(q.name) for q in own)
-    return "" not in kinds and not Counter(kind(q.name) for q in today) - kinds and \
+    kinds = Counter(question_kind(q.name) for q in own)
+    return "" not in kinds and not Counter(question_kind(q.name) for q in today) - kinds and \
         {q.answer for q in today} <= {q.answer for q in own}
 
 

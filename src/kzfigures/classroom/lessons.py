@@ -454,10 +454,10 @@ def _generated(lesson: str) -> dict[str, Key]:
 def taken_out(lesson: str, question: str) -> bool:
     """True for a question a lesson made from an article asked when it was handed out, which that article's lesson
     no longer asks (a curator took back or changed a figure since): no hand-written lesson's, no unknown article's."""
-    from .exercises import is_article
+    from .exercises import is_article, question_kind
 
-    return (not any(name == lesson for name, _ in ANSWER_KEY) and _key(lesson, question) is None
-            and is_article(lesson))
+    return (not any(name == lesson for name, _ in ANSWER_KEY) and question_kind(question) != ""
+            and _key(lesson, question) is None and is_article(lesson))
 
 
 def taken_out_words(lesson: str, question: str) -> str:
