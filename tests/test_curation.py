@@ -4,6 +4,7 @@ before it writes and loses nothing (issue 29 parts 2, 5 and 6). The article is o
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import itertools
 import json
 import math
@@ -124,10 +125,25 @@ def test_a_curators_reading_is_shown_wherever_the_figure_is(drafted):
     (lambda c, t: c.accept(_pid(c, "five years"), lower=1e308, upper=math.inf, override_reason="x"),
      "lower 1e+308 for “five years” cannot be a bound: the number has 309 significant digits"),
     (lambda c, t: c.accept(_pid(c, "five years"), upper=True, override_reason="x"), "upper True for “five years”"),
+    # a tester: "1e400" and Decimal("1E+400") were read as infinity and saved as an open end; 10**30 passed here
+    # (its own digits: one) and only the save refused its cell (31 digits); change=None was taken as a level
+    (lambda c, t: c.accept(_pid(c, "five years"), upper="1e400", override_reason="x"),
+     "upper 1e400 for “five years” cannot be a bound: it is beyond the largest number"),
+    (lambda c, t: c.accept(_pid(c, "five years"), upper=decimal.Decimal("1E+400"), override_reason="x"),
+     "upper 1E+400 for “five years” cannot be a bound: it is beyond the largest number"),
+    (lambda c, t: c.accept(_pid(c, "five years"), lower="-1e400", override_reason="x"),
+     "lower -1e400 for “five years” cannot be a bound: it is beyond the largest number"),
+    (lambda c, t: c.accept(_pid(c, "five years"), upper=10**30, override_reason="x"),
+     "upper 1000000000000000000000000000000 for “five years” cannot be a bound: the number has 31 significant"),
+    (lambda c, t: c.accept(_pid(c, "five years"), upper="nan", override_reason="x"),
+     "upper nan for “five years” cannot be a bound: it is not a number"),
+    (lambda c, t: c.accept(_pid(c, "£240m"), change=None), "change None for “£240m”: a change is 'up'"),
 ], ids=["override without reason", "reason without bounds", "lower above upper", "past the end", "negative",
         "empty", "reversed", "unread words, no bounds", "blank reason", "unknown proposal", "unknown field",
         "credit not in text", "undo with nothing", "control characters in a credit", "control characters in words",
-        "openness a string", "openness a number", "a bound with more digits than kept", "a bound a bool"])
+        "openness a string", "openness a number", "a bound with more digits than kept", "a bound a bool",
+        "a bound beyond float, a string", "a bound beyond float, a Decimal", "a lower beyond float",
+        "an int whose cell has more digits than kept", "a bound nan", "change None"])
 def test_bad_input_is_one_clear_line_and_changes_nothing(drafted, act, words):
     root, article = drafted
     c = curation(article, root)

@@ -132,6 +132,16 @@ def test_the_page_keeps_on_one_line_the_columns_whose_readings_wrap():
     assert re.search(r"td \.kz-aside \{[^}]*white-space: normal;", css)
 
 
+def test_a_reading_holding_a_long_address_breaks_anywhere_in_its_box():
+    """A curator's reason holding a pasted address (one long word) pushed the reader table's columns off the page at
+    1280 px (a tester): break-word leaves a table cell as wide as the word, only anywhere lets it narrow."""
+    from kzfigures.report.pages import TEMPLATES
+
+    css = (TEMPLATES / "kzreport" / "index.html.j2").read_text(encoding="utf-8")
+    rule = re.search(r"td \.kz-aside \{([^}]*)\}", css)
+    assert rule and "overflow-wrap: anywhere;" in rule.group(1)
+
+
 @pytest.mark.parametrize(("values", "right"), [
     ([10, 2, 4], True), ([0.0167, 12.5], True), ([1.5, math.nan], True), (["15", "21"], True),
     (["15", "nine"], False), (["2014-06", "2015-12"], False), (["(15,000, ∞)", "[2, ∞)"], False),

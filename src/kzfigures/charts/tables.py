@@ -11,7 +11,7 @@ executed notebook holds the reader's table and the report shows that output as i
 - a figure id without its measure beside it becomes the measure in words (``labels``) with the id under it;
 - a snake_case value reads as words ("more_than" -> "more than"); an id is shown in code;
 - a notation the page keeps on one line (an interval, a date: WHOLE) has the words in brackets after it (a curator's
-  reading) in a box of their own (kz-aside) that wraps, so a long reading never widens the table;
+  reading) in a box of their own (kz-aside) that wraps, anywhere in a long address too, so it never widens the table;
 - an empty cell (None, NaN, NaT) is empty; a cited http(s) address is a link (a link, never a load);
 - a column is right-aligned only when every cell in it is a number or empty (and one is a number);
 - each cell carries its column's name (data-label), so a phone can stack the rows.

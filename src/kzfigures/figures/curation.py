@@ -681,11 +681,11 @@ CHANGE_WORDS = {"up": "rise", "down": "fall"}
 
 
 def _change(row: dict[str, str], changes: dict[str, Any]) -> str:
-    """A figure's change: the person's (None or "" for a level), else the proposal's; one line for any other."""
+    """A figure's change: the person's ("" for a level), else the proposal's; one line for any other (None too: the
+    docs name "" for a level, and a None may be a cell read wrong)."""
     given = changes.get("change", row.get("change") or "")
-    given = "" if given is None else given
-    if given not in CHANGES:
-        raise ValueError(f"change {printable(str(given))!r} for “{row['number_text']}”: a change is 'up' (a rise) or "
+    if not isinstance(given, str) or given not in CHANGES:
+        raise ValueError(f"change {printable(repr(given))[:40]} for “{row['number_text']}”: a change is 'up' (a rise) or "
                          "'down' (a fall), or '' for a level")
     return str(given)
 
@@ -708,12 +708,18 @@ def _cell(value: Any) -> str:
 
 
 def _number(value: Any) -> float:
-    """A bound as given (a number, "inf", "15,000"); ValueError for one with more digits than a bound keeps (as its
-    CSV cell writes it: 1e308 is 309 digits there)."""
-    if isinstance(value, str):
-        return float(kept_exactly(value.replace(",", "").strip()))
-    number = float(value)
-    kept_exactly(str(value) if isinstance(value, int) else _cell(number))
+    """A bound as given (a number, "inf", "15,000"); ValueError for one with more digits than a bound keeps (its own,
+    then its CSV cell's, the save's check: 1e308 is 309 digits there, 10**30 31), for NaN, and for one beyond the
+    largest float ("1e400", Decimal("1E+400"): read as infinity; only inf itself is an end with no limit)."""
+    number = float(kept_exactly(value.replace(",", "").strip()) if isinstance(value, str) else value)
+    if isinstance(value, int):
+        kept_exactly(str(value))
+    if math.isnan(number):
+        raise ValueError("it is not a number (NaN)")
+    if math.isinf(number) and str(value).strip().lower().lstrip("+-") not in ("inf", "infinity"):
+        raise ValueError("it is beyond the largest number a bound holds (about 1.8e308) and would be read as "
+                         "infinity; give inf for an end with no limit")
+    kept_exactly(_cell(number))
     return number
 
 
@@ -723,7 +729,7 @@ def _bound(field: str, value: Any, words: str) -> float:
         raise ValueError(f"{field} {value!r} for “{words}” is no number: give a number, or inf")
     try:
         return _number(value)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise ValueError(f"{field} {printable(str(value))[:40]} for “{words}” cannot be a bound: {err}") from None
 
 
