@@ -17,7 +17,15 @@ import pytest
 
 from conftest import ROOT
 from kzfigures.classroom.edition import make_student
-from kzfigures.classroom.grading import Graded, csv_text, grade, lesson_questions, student_and_lesson, table
+from kzfigures.classroom.grading import (
+    Graded,
+    copies_changed_line,
+    csv_text,
+    grade,
+    lesson_questions,
+    student_and_lesson,
+    table,
+)
 from kzfigures.collection.kernels import on_unix_sockets
 from test_classfolder import filled
 
@@ -1464,11 +1472,54 @@ def test_a_submission_that_rewrites_its_collection_changes_no_classmates_grade_a
     (folder / f"ben-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
     rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=1)}  # aaa runs first
     assert (rows["ben"].states, rows["ben"].note) == (["right"] * 5, ""), rows["ben"]
-    assert rows["aaa"].note.startswith("the notebook changed the collection it was graded against: "
-                                       "data/figures.csv: "), rows["aaa"].note
+    assert rows["aaa"].note.startswith("the copy of the collection this notebook was graded against changed while "
+                                       "it ran (data/figures.csv): by this notebook, or by another program running "
+                                       "as you at the same time; none of its answers counted — grade it again "
+                                       "alone (kzfigures grade FILE) to see which"), rows["aaa"].note
+    assert copies_changed_line(list(rows.values())) == (
+        "kzfigures: the copy of the collection changed while these notebooks ran (none of their answers counted): "
+        f"aaa-{lesson.name}; nothing else ran at the same time; grade each again alone (kzfigures grade FILE) to see "
+        "which changed it")
     assert rows["aaa"].right == 0 and "\n" not in rows["aaa"].note, rows["aaa"]
     assert "\\n" not in table(list(rows.values())), table(list(rows.values()))
     assert "more than 15,000" in (package_copy / "data" / "figures.csv").read_text(encoding="utf-8")
+
+
+#: A saboteur that waits for a classmate's copy of the collection (a scratch folder of its grader with a
+#: submission beside it, not its own) and adds a file to it, as any kernel running as the same user can.
+REWRITE_CLASSMATES = ('import os, pathlib, tempfile, time\nown = pathlib.Path(os.environ["KZFIGURES_ROOT"]).resolve()\n'
+                      'pid = os.environ["KZFIGURES_GRADING"].split("-")[0]\nfor _ in range(600):\n'
+                      '    found = [p for p in pathlib.Path(tempfile.gettempdir()).glob(f"kzfigures-grade-{pid}-*/'
+                      'collection/data") if p.resolve().parent != own and (p.parents[1] / "submission.ipynb").exists()]\n'
+                      '    if found:\n        (found[0] / "x.txt").write_text("hi", encoding="utf-8")\n        break\n'
+                      '    time.sleep(0.1)\n')
+#: An honest notebook that only waits (reads, never writes) until its copy has been changed by someone else.
+WAIT_FOR_CHANGE = ('import os, pathlib, time\nmine = pathlib.Path(os.environ["KZFIGURES_ROOT"]) / "data" / "x.txt"\n'
+                   'for _ in range(600):\n    if mine.exists():\n        break\n    time.sleep(0.1)\n')
+
+
+def test_a_classmate_that_changes_anothers_copy_never_has_the_victim_told_it_changed_it(package_copy, tmp_path,
+                                                                                         monkeypatch):
+    """An adversarial pass (repro_frame_classmate.sh): a kernel found a classmate's copy under $TMPDIR and changed
+    it; the honest classmate's row said "the notebook changed the collection it was graded against", the saboteur's
+    nothing. The row now says what is known (its copy changed while it ran, by it or another program running as
+    the same user), and the run's last line names it and every notebook that ran at the same time."""
+    monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
+    lesson = LESSONS[0]
+    right = _lesson_one(tmp_path)[1]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / f"ben-{lesson.name}").write_text(json.dumps(with_code(right, 0, WAIT_FOR_CHANGE)), encoding="utf-8")
+    (folder / f"zed-{lesson.name}").write_text(json.dumps(with_code(right, 0, REWRITE_CLASSMATES)), encoding="utf-8")
+    rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=2)}
+    assert rows["ben"].note.startswith("the copy of the collection this notebook was graded against changed while "
+                                       "it ran (data/x.txt): by this notebook, or by another program"), rows["ben"]
+    assert "the notebook changed" not in rows["ben"].note and rows["ben"].right == 0, rows["ben"]
+    assert (rows["zed"].states, rows["zed"].note) == (["right"] * 5, ""), rows["zed"]  # its own copy is intact
+    line = copies_changed_line(list(rows.values()))
+    assert line.startswith("kzfigures: the copy of the collection changed while these notebooks ran (none of their "
+                           f"answers counted): ben-{lesson.name}; running at the same time: zed-{lesson.name}; "), line
+    assert "\n" not in line
 
 
 def test_a_submission_that_rewrites_the_graders_copy_stops_the_grading_in_one_line_naming_it(package_copy, tmp_path,

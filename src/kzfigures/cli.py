@@ -421,7 +421,7 @@ def _grade(args: argparse.Namespace) -> int:
     """kzfigures grade: run each submitted notebook (untrusted: a child process, a time limit) and print a table."""
     import signal
 
-    from .classroom.grading import collection_snapshot, csv_text, grade, lesson_questions, table
+    from .classroom.grading import collection_snapshot, copies_changed_line, csv_text, grade, lesson_questions, table
     from .collection.listing import LESSONS
     from .collection.params import ParameterError
     from .figures.files import write_atomic
@@ -448,6 +448,8 @@ def _grade(args: argparse.Namespace) -> int:
     if args.csv:
         write_atomic(Path(args.csv), csv_text(rows, known), newline="")
         print(f"one row per answer written to {args.csv}", file=sys.stderr)
+    if changed := copies_changed_line(rows):  # last: the rows' notes say what is known, this says who ran then
+        print(changed, file=sys.stderr)
     return 0
 
 

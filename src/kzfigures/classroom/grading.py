@@ -83,6 +83,7 @@ class Graded:
     written: list[str] = field(default_factory=list)  # the written (discussion) answers, as typed
     file: str = ""  # the file, relative to the folder it was found in
     asked: list[Asked] = field(default_factory=list)  # per question: the question the notebook asked (asked_in)
+    alongside: list[str] | None = None  # when its copy of the collection changed: the files of those run meanwhile
 
     @property
     def right(self) -> int:
@@ -474,15 +475,21 @@ def run_submission(data: bytes, names: list[str], timeout: int) -> Ran | str:
         if changed and isinstance(ran, Ran):
             ran.changed = changed
         elif changed:
-            ran = f"{ran}; {_changed_note(changed)}"
+            ran = f"{ran}; {_changed_note(changed)} — grade it again alone (kzfigures grade FILE) to see which"
         return ran
 
 
+#: The start of the note on a row whose copy of the collection changed while it ran: what is known, not who.
+COPY_CHANGED = "the copy of the collection this notebook was graded against changed while it ran"
+
+
 def _changed_note(changed: list[str]) -> str:
-    """The note on a row whose notebook changed its own copy of the collection (these files of it)."""
+    """The note on a row whose copy of the collection changed while it ran (these files of it): by the notebook,
+    or by another program running as the same user (a classmate's kernel, a process one left behind)."""
     shown = ", ".join(printable(name) for name in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3
                                                                   else "")
-    return f"the notebook changed the collection it was graded against: {shown}"
+    return (f"{COPY_CHANGED} ({shown}): by this notebook, or by another program running as you at the same time; "
+            "none of its answers counted")
 
 
 #: Errors that say a submission is no notebook nbformat can read (the child's last line names one).
@@ -797,8 +804,8 @@ def _plain_error(message: str) -> str:
 
 def _note(ran: Ran, nb: dict[str, Any], timeout: int) -> str:
     """What went wrong in a run, in words a teacher can act on: the cell that raised, the one that ran too long."""
-    parts = [f"{_changed_note(ran.changed)}: any answer may have been read from the changed files, so none is "
-             "counted as right; read the notebook yourself"] if ran.changed else []  # first: it explains the rest
+    parts = [f"{_changed_note(ran.changed)} — grade it again alone (kzfigures grade FILE) to see which"
+             ] if ran.changed else []  # first: it explains the rest
     parts += [f"{_question_of(nb, cell)} raised {name}: {_plain_error(message)}".rstrip(": ")
               for cell, name, message in ran.errors][:2]
     if len(ran.errors) > 2:
@@ -1052,17 +1059,23 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
             raise FileNotFoundError(f"{', '.join(map(str, folders))}: no files in it (or below it) to grade (hidden "
                                     "ones left out)")
 
-        def run(job: _Job) -> Ran | str:
+        spans: dict[int, tuple[float, float]] = {}  # when each notebook ran (who ran alongside a changed copy)
+
+        def run(i: int, job: _Job) -> Ran | str:
             if isinstance(job.data, str) or job.stem is None:
                 return job.data if isinstance(job.data, str) else UNKNOWN
-            with watch.run(job.path.relative_to(job.folder).as_posix()):
-                return run_submission(job.data, [q.answer for q in asked_in(job.data, known[job.stem])], timeout)
+            began = time.monotonic()
+            try:
+                with watch.run(job.path.relative_to(job.folder).as_posix()):
+                    return run_submission(job.data, [q.answer for q in asked_in(job.data, known[job.stem])], timeout)
+            finally:
+                spans[i] = (began, time.monotonic())
 
         started, said = time.monotonic(), time.monotonic()
         ran: dict[int, Ran | str] = {}
         pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)  # the children run at once
         try:
-            futures = {pool.submit(run, job): i for i, job in enumerate(todo)}
+            futures = {pool.submit(run, i, job): i for i, job in enumerate(todo)}
             for future in as_completed(futures):
                 ran[futures[future]] = future.result()
                 if progress and (len(ran) == len(todo) or time.monotonic() - said >= 10) and len(todo) >= 10:
@@ -1079,8 +1092,39 @@ def grade(folder: Path | list[Path], lessons: Path, timeout: int = 180, jobs: in
             with watch.lock:
                 watch.verify()  # no one is graded against a copy a notebook changed
             rows.append(_graded(job, known, ran[i], timeout))
+            if _copy_changed(ran[i]):
+                rows[-1].alongside = [todo[k].path.relative_to(todo[k].folder).as_posix() for k in spans
+                                      if k != i and _overlap(spans[k], spans[i])]
     _copies(rows)
     return sorted(rows, key=lambda r: (r.student, r.lesson, r.file))
+
+
+def _copy_changed(ran: Ran | str) -> bool:
+    """Whether a notebook's copy of the collection changed while it ran."""
+    return bool(ran.changed) if isinstance(ran, Ran) else COPY_CHANGED in ran
+
+
+def _overlap(one: tuple[float, float], other: tuple[float, float]) -> bool:
+    """Whether two runs (start, end) were under way at the same time."""
+    return one[0] < other[1] and other[0] < one[1]
+
+
+def copies_changed_line(rows: list[Graded]) -> str:
+    """One line for the end of a grading whose copies of the collection changed: every notebook whose copy changed
+    and the ones that ran at the same time (any of them, or a process one left, may have changed it); or ""."""
+    hit = [row for row in rows if row.alongside is not None]
+    if not hit:
+        return ""
+    mates = sorted({name for row in hit for name in row.alongside or []})
+
+    def named(files: list[str]) -> str:
+        return ", ".join(printable(f) for f in files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10
+                                                              else "")
+
+    return (f"kzfigures: the copy of the collection changed while these notebooks ran (none of their answers "
+            f"counted): {named([r.file for r in hit])}"
+            + (f"; running at the same time: {named(mates)}" if mates else "; nothing else ran at the same time")
+            + "; grade each again alone (kzfigures grade FILE) to see which changed it")
 
 
 def _class_lines(rows: list[Graded], known: dict[str, LessonQuestions]) -> list[str]:
