@@ -153,6 +153,9 @@ def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_ta
     assert view.locator(".kz-selection button.kz-propose").bounding_box()["height"] >= 44
 
     page.set_viewport_size({"width": 1280, "height": 900})
+    # JupyterLab lays its panels out again after a resize on its own time (seconds on a loaded machine)
+    page.wait_for_function("() => document.querySelector('.kz-curate').getBoundingClientRect().width > 400",
+                           timeout=60_000)
     wide = page.evaluate(PHONE)
     assert wide["sideLeft"] >= wide["articleRight"] and wide["article"] > 400, wide
     page.close()
