@@ -99,6 +99,17 @@ PHONE = """() => { const v = document.querySelector('.kz-curate'), box = (s) => 
     outside: shown.filter(e => target(e).right > window.innerWidth).map(e => e.className || e.name)}; }"""
 
 
+def _run_to_the_view(page):
+    """Run All on notebook 05: no error, and the view open on the first of the article's seven proposals."""
+    seen = run_all(page, 0)
+    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
+    view = page.locator(".kz-curate")
+    view.wait_for(timeout=60_000)
+    _progress(view, "0 of 7 decided")
+    _card(view, "five years")
+    return view
+
+
 def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_tappable(browser, curating_lab):
     """At 390 by 560 px (a phone with its browser's bars shown; the file browser Lab opens beside the notebook
     closed, as a person on a phone does) the article's text takes the view's width, not one word a line, the card comes
@@ -109,12 +120,7 @@ def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_ta
     page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb", width=390, height=560)
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
     page.wait_for_selector("#jp-left-stack", state="hidden")
-    seen = run_all(page, 0)
-    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
-    view = page.locator(".kz-curate")
-    view.wait_for(timeout=60_000)
-    _progress(view, "0 of 7 decided")
-    _card(view, "five years")
+    view = _run_to_the_view(page)
     view.locator(".kz-card").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / "lab-curate-phone.png"))
     for opened in ("none", "button.kz-edit", "button.kz-reject"):
@@ -164,12 +170,7 @@ def test_on_a_phone_the_article_is_full_width_the_card_under_it_every_control_ta
 def test_a_person_curates_an_article_in_jupyterlab(browser, curating_lab):
     url, root, article = curating_lab
     page = open_notebook(browser, (url, root), "notebooks/05-curate.ipynb")
-    seen = run_all(page, 0)
-    assert seen["errors"] == 0 and "Traceback" not in seen["text"], seen["text"][-2000:]
-    view = page.locator(".kz-curate")
-    view.wait_for(timeout=60_000)
-    _progress(view, "0 of 7 decided")
-    _card(view, "five years")
+    view = _run_to_the_view(page)
     assert view.locator(".kz-article mark.kz-proposed, .kz-article mark.kz-current").count() == 7
     view.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / "lab-curate-start.png"))

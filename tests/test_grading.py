@@ -1457,6 +1457,17 @@ REWRITE_GRADERS = ('import os, pathlib, tempfile\nown = pathlib.Path(os.environ[
                    '1), encoding="utf-8")\n')
 
 
+def _class_of(tmp_path: Path, **students: str) -> Path:
+    """A folder of lesson 01 handed in all right by each student named, with that student's code run first ("" none)."""
+    lesson, right = LESSONS[0], _lesson_one(tmp_path)[1]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name, code in students.items():
+        (folder / f"{name}-{lesson.name}").write_text(json.dumps(with_code(right, 0, code) if code else right),
+                                                     encoding="utf-8")
+    return folder
+
+
 def test_a_submission_that_rewrites_its_collection_changes_no_classmates_grade_and_is_named(package_copy, tmp_path,
                                                                                           monkeypatch):
     """Issue 33, an adversarial pass: every kernel was told the grader's one copy of the collection, so a notebook
@@ -1465,11 +1476,7 @@ def test_a_submission_that_rewrites_its_collection_changes_no_classmates_grade_a
     keeps 5/5, and the saboteur's row names the change, counts none of its answers right, and reads as one line."""
     monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
     lesson = LESSONS[0]
-    right = _lesson_one(tmp_path)[1]
-    folder = tmp_path / "class"
-    folder.mkdir()
-    (folder / f"aaa-{lesson.name}").write_text(json.dumps(with_code(right, 0, REWRITE_OWN)), encoding="utf-8")
-    (folder / f"ben-{lesson.name}").write_text(json.dumps(right), encoding="utf-8")
+    folder = _class_of(tmp_path, aaa=REWRITE_OWN, ben="")
     rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=1)}  # aaa runs first
     assert (rows["ben"].states, rows["ben"].note) == (["right"] * 5, ""), rows["ben"]
     assert rows["aaa"].note.startswith("the copy of the collection this notebook was graded against changed while "
@@ -1506,11 +1513,7 @@ def test_a_classmate_that_changes_anothers_copy_never_has_the_victim_told_it_cha
     the same user), and the run's last line names it and every notebook that ran at the same time."""
     monkeypatch.setenv("KZFIGURES_ROOT", str(package_copy))
     lesson = LESSONS[0]
-    right = _lesson_one(tmp_path)[1]
-    folder = tmp_path / "class"
-    folder.mkdir()
-    (folder / f"ben-{lesson.name}").write_text(json.dumps(with_code(right, 0, WAIT_FOR_CHANGE)), encoding="utf-8")
-    (folder / f"zed-{lesson.name}").write_text(json.dumps(with_code(right, 0, REWRITE_CLASSMATES)), encoding="utf-8")
+    folder = _class_of(tmp_path, ben=WAIT_FOR_CHANGE, zed=REWRITE_CLASSMATES)
     rows = {r.student: r for r in grade(folder, LESSONS_DIR, timeout=90, jobs=2)}
     assert rows["ben"].note.startswith("the copy of the collection this notebook was graded against changed while "
                                        "it ran (data/x.txt): by this notebook, or by another program"), rows["ben"]
